@@ -1,0 +1,3 @@
+"""ccbench backend package (see README.md, Architecture)."""
+
+__all__: list[str] = []

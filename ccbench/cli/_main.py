@@ -1,0 +1,53 @@
+"""Entry point: builds the parser from the subcommand modules and maps errors to exit codes.
+
+Exit codes: 0 success, 1 the command ran and found a failure (e.g. violations),
+2 bad input or usage (one line on stderr, no traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from .. import __version__
+from .._errors import CCBenchError
+
+__all__ = ["main"]
+
+# Each module defines register(subparsers) -> None and sets a ``func`` default
+# returning the exit code.
+_COMMANDS = ("validate", "convert")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ccbench",
+        description="Ground truth, exact metrics and load tests for contact-center "
+        "metrics backends.",
+    )
+    parser.add_argument("--version", action="version", version=f"ccbench {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in _COMMANDS:
+        import_module(f"{__package__}._{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code (also when called from Python)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except CCBenchError as exc:
+        print(f"ccbench {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"ccbench {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

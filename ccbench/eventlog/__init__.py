@@ -1,0 +1,85 @@
+"""The event-log contract: the one thing sim, oracle, backend and loadtest share.
+
+An event log is a flat, ordered table of events (docs/eventlog.md) plus a
+roster. This package defines the schema, reads and writes Parquet and NDJSON,
+and validates logs (schema, order, references, lifecycle state machine).
+It imports nothing from the other ccbench packages.
+"""
+
+from ._io import convert_log, log_format, read_log, write_log
+from ._log import EventLog
+from ._records import Violation, check_table, conform_table, records_from_table, table_from_records
+from ._roster import (
+    AGENT_ROLES,
+    OBJECTIVE_METRICS,
+    USER_TYPES,
+    Agent,
+    Bot,
+    Group,
+    LoadWeights,
+    Objective,
+    Roster,
+    Signals,
+    Site,
+    Skill,
+    SlaPolicy,
+)
+from ._schema import (
+    ASSIGN_REASONS,
+    CHANNELS,
+    CLOSED_BY,
+    COMMON_FIELDS,
+    FIELDS,
+    KINDS,
+    SCHEMA,
+    SENDER_ROLES,
+    STATUSES,
+    EventKind,
+    FieldSpec,
+    KindSpec,
+)
+from ._summary import LogSummary, summarize
+from ._validate import RULES, ConversationState, validate
+
+__all__ = [
+    "AGENT_ROLES",
+    "ASSIGN_REASONS",
+    "CHANNELS",
+    "CLOSED_BY",
+    "COMMON_FIELDS",
+    "FIELDS",
+    "KINDS",
+    "OBJECTIVE_METRICS",
+    "RULES",
+    "SCHEMA",
+    "SENDER_ROLES",
+    "STATUSES",
+    "USER_TYPES",
+    "Agent",
+    "Bot",
+    "ConversationState",
+    "EventKind",
+    "EventLog",
+    "FieldSpec",
+    "Group",
+    "KindSpec",
+    "LoadWeights",
+    "LogSummary",
+    "Objective",
+    "Roster",
+    "Signals",
+    "Site",
+    "Skill",
+    "SlaPolicy",
+    "Violation",
+    "check_table",
+    "conform_table",
+    "convert_log",
+    "log_format",
+    "read_log",
+    "records_from_table",
+    "summarize",
+    "table_from_records",
+    "validate",
+    "write_log",
+]

@@ -1,0 +1,433 @@
+"""The roster: configuration that metrics need but events do not carry.
+
+Agents (roles, groups, skills, sites, max concurrent slots, human or bot),
+skills, groups, sites, bots and their flows, SLA policies, objectives, the
+business time zone, conversation load weights and supervision signals.
+It is a JSON document (stored in Parquet file metadata or as the NDJSON
+header line); :func:`Roster.from_dict` validates it and every error names the
+JSON path, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
+
+from .._errors import RosterError, describe
+from ._schema import CHANNELS
+
+__all__ = [
+    "AGENT_ROLES",
+    "OBJECTIVE_METRICS",
+    "USER_TYPES",
+    "Agent",
+    "Bot",
+    "Group",
+    "LoadWeights",
+    "Objective",
+    "Roster",
+    "Signals",
+    "Site",
+    "Skill",
+    "SlaPolicy",
+]
+
+AGENT_ROLES = ("support", "admin", "tech", "manager")
+USER_TYPES = ("human", "bot")
+OBJECTIVE_METRICS = (
+    "contacts",
+    "transactions",
+    "turnover_minor",
+    "conversion_rate_pct",
+    "satisfaction_pct",
+)
+
+T = TypeVar("T")
+
+
+class _Reader:
+    """Reads one JSON object, checking keys and types, naming the path on error."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise RosterError(f"{path}: expected an object, got {describe(data)}")
+        self.data = data
+        self.path = path
+        self.seen: set[str] = set()
+
+    def _get(self, key: str, required: bool) -> Any:
+        self.seen.add(key)
+        if key not in self.data or self.data[key] is None:
+            if required:
+                raise RosterError(f"{self.path}.{key}: required field is missing")
+            return None
+        return self.data[key]
+
+    def fail(self, key: str, expected: str, value: Any) -> RosterError:
+        return RosterError(f"{self.path}.{key}: expected {expected}, got {describe(value)}")
+
+    def int(self, key: str, *, default: int | None = None, low: int = 0) -> Any:
+        value = self._get(key, default is None)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise self.fail(key, f"an integer >= {low}", value)
+        return value
+
+    def opt_int(self, key: str, *, low: int = 0) -> int | None:
+        value = self._get(key, False)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < low):
+            raise self.fail(key, f"an integer >= {low}", value)
+        return value
+
+    def num(self, key: str, *, default: float, low: float = 0.0) -> float:
+        value = self._get(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
+            raise self.fail(key, f"a number >= {low}", value)
+        return float(value)
+
+    def str(self, key: str, *, default: str | None = None,
+            choices: tuple[str, ...] | None = None) -> Any:
+        value = self._get(key, default is None)
+        if value is None:
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "a non-empty string", value)
+        if choices is not None and value not in choices:
+            raise self.fail(key, "one of " + ", ".join(choices), value)
+        return value
+
+    def opt_str(self, key: str) -> str | None:
+        value = self._get(key, False)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise self.fail(key, "a non-empty string", value)
+        return value
+
+    def list(self, key: str, item: Callable[[Any, str], T], *, required: bool = False) -> list[T]:
+        value = self._get(key, required)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(key, "a list", value)
+        return [item(v, f"{self.path}.{key}[{i}]") for i, v in enumerate(value)]
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise RosterError(f"{self.path}: unknown field {unknown[0]!r}; "
+                              f"expected only {', '.join(sorted(self.seen))}")
+
+
+def _int_item(value: Any, path: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RosterError(f"{path}: expected an integer >= 0, got {describe(value)}")
+    return value
+
+
+def _str_item(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RosterError(f"{path}: expected a non-empty string, got {describe(value)}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    id: str
+    name: str
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> Site:
+        r = _Reader(data, path)
+        site = cls(id=r.str("id"), name=r.str("name", default=""))
+        r.done()
+        return site
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: int
+    name: str
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> Group:
+        r = _Reader(data, path)
+        group = cls(id=r.int("id"), name=r.str("name", default=""))
+        r.done()
+        return group
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """A skill (queue). ``intensity`` scales the load weight of its conversations."""
+
+    id: int
+    name: str
+    intensity: float = 1.0
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> Skill:
+        r = _Reader(data, path)
+        skill = cls(id=r.int("id"), name=r.str("name", default=""),
+                    intensity=r.num("intensity", default=1.0))
+        r.done()
+        return skill
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """A user who can be assigned conversations: a human agent, a manager or a bot.
+
+    ``max_slots`` is the maximum number of conversations assigned at once.
+    """
+
+    id: int
+    name: str
+    user_type: str
+    role: str
+    group_id: int
+    skills: tuple[int, ...]
+    sites: tuple[str, ...]
+    max_slots: int
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> Agent:
+        r = _Reader(data, path)
+        agent = cls(
+            id=r.int("id"),
+            name=r.str("name", default=""),
+            user_type=r.str("user_type", default="human", choices=USER_TYPES),
+            role=r.str("role", default="support", choices=AGENT_ROLES),
+            group_id=r.int("group_id"),
+            skills=tuple(r.list("skills", _int_item)),
+            sites=tuple(r.list("sites", _str_item, required=True)),
+            max_slots=r.int("max_slots"),
+        )
+        r.done()
+        return agent
+
+
+@dataclass(frozen=True, slots=True)
+class Bot:
+    """A bot user (an agent with user_type bot) and the flows conversations can start at."""
+
+    agent_id: int
+    flows: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> Bot:
+        r = _Reader(data, path)
+        bot = cls(agent_id=r.int("agent_id"), flows=tuple(r.list("flows", _str_item)))
+        r.done()
+        return bot
+
+
+@dataclass(frozen=True, slots=True)
+class SlaPolicy:
+    """Targets (ms) a conversation of the listed channels must meet; None = no target."""
+
+    id: str
+    name: str
+    channels: tuple[str, ...]
+    first_response_ms: int | None = None
+    next_response_ms: int | None = None
+    resolution_ms: int | None = None
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> SlaPolicy:
+        r = _Reader(data, path)
+
+        def channel(value: Any, p: str) -> str:
+            if value not in CHANNELS:
+                raise RosterError(f"{p}: expected one of {', '.join(CHANNELS)}, "
+                                  f"got {describe(value)}")
+            return str(value)
+
+        policy = cls(
+            id=r.str("id"), name=r.str("name", default=""),
+            channels=tuple(r.list("channels", channel)) or CHANNELS,
+            first_response_ms=r.opt_int("first_response_ms", low=1),
+            next_response_ms=r.opt_int("next_response_ms", low=1),
+            resolution_ms=r.opt_int("resolution_ms", low=1),
+        )
+        r.done()
+        if None is policy.first_response_ms is policy.next_response_ms is policy.resolution_ms:
+            raise RosterError(f"{path}: expected at least one of first_response_ms, "
+                              "next_response_ms, resolution_ms")
+        return policy
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """A daily productivity objective; agent_id None means every agent."""
+
+    id: str
+    metric: str
+    target: float
+    agent_id: int | None = None
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> Objective:
+        r = _Reader(data, path)
+        objective = cls(id=r.str("id"), metric=r.str("metric", choices=OBJECTIVE_METRICS),
+                        target=r.num("target", default=0.0), agent_id=r.opt_int("agent_id"))
+        r.done()
+        return objective
+
+
+@dataclass(frozen=True, slots=True)
+class LoadWeights:
+    """Weights of open conversations in agent load (vendor dynamic-capacity defaults).
+
+    A conversation is active while its last non-system message is the consumer's
+    or its last agent message is younger than ``inactivity_timeout_ms``.
+    """
+
+    active_weight: float = 1.0
+    inactive_weight: float = 0.1
+    inactivity_timeout_ms: int = 240_000
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> LoadWeights:
+        r = _Reader(data, path)
+        weights = cls(active_weight=r.num("active_weight", default=1.0),
+                      inactive_weight=r.num("inactive_weight", default=0.1),
+                      inactivity_timeout_ms=r.int("inactivity_timeout_ms", default=240_000))
+        r.done()
+        return weights
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Supervision signal thresholds (ms): handling duration and consumer wait."""
+
+    max_handling_ms: int = 1_200_000
+    max_response_ms: int = 120_000
+
+    @classmethod
+    def parse(cls, data: Any, path: str) -> Signals:
+        r = _Reader(data, path)
+        signals = cls(max_handling_ms=r.int("max_handling_ms", default=1_200_000, low=1),
+                      max_response_ms=r.int("max_response_ms", default=120_000, low=1))
+        r.done()
+        return signals
+
+
+def _unique(items: list[Any], key: str, path: str) -> None:
+    seen: set[Any] = set()
+    for i, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            raise RosterError(f"{path}[{i}].{key}: duplicate {value!r}")
+        seen.add(value)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Everything about an account that events do not carry. Immutable."""
+
+    account: str
+    timezone: str = "UTC"
+    sites: tuple[Site, ...] = ()
+    groups: tuple[Group, ...] = ()
+    skills: tuple[Skill, ...] = ()
+    agents: tuple[Agent, ...] = ()
+    bots: tuple[Bot, ...] = ()
+    sla_policies: tuple[SlaPolicy, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    load: LoadWeights = field(default_factory=LoadWeights)
+    signals: Signals = field(default_factory=Signals)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_agents", {a.id: a for a in self.agents})
+        object.__setattr__(self, "_skills", {s.id: s for s in self.skills})
+
+    def agent(self, agent_id: int) -> Agent | None:
+        """The agent with this id, or None."""
+        return self._agents.get(agent_id)  # type: ignore[attr-defined,no-any-return]
+
+    def skill(self, skill_id: int) -> Skill | None:
+        """The skill with this id, or None."""
+        return self._skills.get(skill_id)  # type: ignore[attr-defined,no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Roster:
+        """Parse and cross-check a roster document; raises RosterError naming the path."""
+        r = _Reader(data, "roster")
+        timezone = r.str("timezone", default="UTC")
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise r.fail("timezone", "an IANA time zone name such as Europe/Paris",
+                         timezone) from exc
+        load = r._get("load", False)
+        signals = r._get("signals", False)
+        roster = cls(
+            account=r.str("account"),
+            timezone=timezone,
+            sites=tuple(r.list("sites", Site.parse)),
+            groups=tuple(r.list("groups", Group.parse)),
+            skills=tuple(r.list("skills", Skill.parse)),
+            agents=tuple(r.list("agents", Agent.parse)),
+            bots=tuple(r.list("bots", Bot.parse)),
+            sla_policies=tuple(r.list("sla_policies", SlaPolicy.parse)),
+            objectives=tuple(r.list("objectives", Objective.parse)),
+            load=LoadWeights() if load is None else LoadWeights.parse(load, "roster.load"),
+            signals=Signals() if signals is None else Signals.parse(signals, "roster.signals"),
+        )
+        r.done()
+        roster._cross_check()
+        return roster
+
+    def _cross_check(self) -> None:
+        for key, items, attr in (("sites", self.sites, "id"), ("groups", self.groups, "id"),
+                                 ("skills", self.skills, "id"), ("agents", self.agents, "id"),
+                                 ("bots", self.bots, "agent_id"),
+                                 ("sla_policies", self.sla_policies, "id"),
+                                 ("objectives", self.objectives, "id")):
+            _unique(list(items), attr, f"roster.{key}")
+        sites = {s.id for s in self.sites}
+        groups = {g.id for g in self.groups}
+        for i, a in enumerate(self.agents):
+            p = f"roster.agents[{i}]"
+            if a.group_id not in groups:
+                raise RosterError(f"{p}.group_id: expected a group id from roster.groups, "
+                                  f"got {a.group_id!r}")
+            for s in a.skills:
+                if self.skill(s) is None:
+                    raise RosterError(f"{p}.skills: expected skill ids from roster.skills, "
+                                      f"got {s!r}")
+            for site in a.sites:
+                if site not in sites:
+                    raise RosterError(f"{p}.sites: expected site ids from roster.sites, "
+                                      f"got {site!r}")
+        for i, b in enumerate(self.bots):
+            agent = self.agent(b.agent_id)
+            if agent is None or agent.user_type != "bot":
+                raise RosterError(f"roster.bots[{i}].agent_id: expected the id of an agent "
+                                  f"with user_type bot, got {b.agent_id!r}")
+        for i, o in enumerate(self.objectives):
+            if o.agent_id is not None and self.agent(o.agent_id) is None:
+                raise RosterError(f"roster.objectives[{i}].agent_id: expected an agent id "
+                                  f"from roster.agents, got {o.agent_id!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document form; ``Roster.from_dict(r.to_dict()) == r``."""
+        data = asdict(self)
+        for a in data["agents"]:
+            a["skills"], a["sites"] = list(a["skills"]), list(a["sites"])
+        for b in data["bots"]:
+            b["flows"] = list(b["flows"])
+        for p in data["sla_policies"]:
+            p["channels"] = list(p["channels"])
+        for key in ("sites", "groups", "skills", "agents", "bots", "sla_policies", "objectives"):
+            data[key] = list(data[key])
+        return data
+
+    def bot_flows(self) -> frozenset[str]:
+        """Every flow of every bot."""
+        return frozenset(f for b in self.bots for f in b.flows)

@@ -1,0 +1,3 @@
+"""ccbench oracle package (see README.md, Architecture)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""ccbench sim package (see README.md, Architecture)."""
+
+__all__: list[str] = []
