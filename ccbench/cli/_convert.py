@@ -11,9 +11,11 @@ from ..eventlog import convert_log
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
-        "convert", help="convert a log between Parquet and NDJSON",
+        "convert",
+        help="convert a log between Parquet and NDJSON",
         description="Convert an event log; the format of each file follows its suffix "
-        "(.parquet/.pq or .ndjson/.jsonl). Lossless both ways, roster included.")
+        "(.parquet/.pq or .ndjson/.jsonl). Lossless both ways, roster included.",
+    )
     p.add_argument("source", help="input log")
     p.add_argument("target", help="output log (written atomically)")
     p.set_defaults(func=run)

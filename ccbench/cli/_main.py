@@ -47,7 +47,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ccbench {args.command}: interrupted", file=sys.stderr)
         return 130
     return code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -41,8 +41,10 @@ def log_format(path: str | os.PathLike[str]) -> str:
     try:
         return _FORMATS[suffix]
     except KeyError:
-        raise LogFormatError(f"{os.fspath(path)}: expected a file ending in "
-                             f"{', '.join(_FORMATS)}, got suffix {suffix!r}") from None
+        raise LogFormatError(
+            f"{os.fspath(path)}: expected a file ending in "
+            f"{', '.join(_FORMATS)}, got suffix {suffix!r}"
+        ) from None
 
 
 def read_log(path: str | os.PathLike[str], *, sort: bool = True) -> EventLog:
@@ -95,8 +97,10 @@ def _read_parquet(path: Path, *, sort: bool) -> EventLog:
         raise LogFormatError(f"{path}: not a readable Parquet file: {exc}") from exc
     meta = table.schema.metadata or {}
     if ROSTER_KEY not in meta:
-        raise LogFormatError(f"{path}: Parquet metadata has no {ROSTER_KEY.decode()!r} key; "
-                             "expected a ccbench event log (docs/eventlog.md)")
+        raise LogFormatError(
+            f"{path}: Parquet metadata has no {ROSTER_KEY.decode()!r} key; "
+            "expected a ccbench event log (docs/eventlog.md)"
+        )
     try:
         roster_doc = json.loads(meta[ROSTER_KEY])
     except ValueError as exc:
@@ -124,36 +128,34 @@ def _ndjson_lines(path: Path) -> Iterator[tuple[int, Any]]:
             try:
                 yield number, orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                raise EventSchemaError(f"{path}: not valid JSON: {exc}", line=number) from exc
+                raise EventSchemaError(f"not valid JSON: {exc} (in {path})", line=number) from exc
 
 
 def _read_ndjson(path: Path, *, sort: bool) -> EventLog:
     lines = _ndjson_lines(path)
     first = next(lines, None)
     if first is None:
-        raise LogFormatError(f"{path}: empty file; expected a header line "
-                             f'{{"{HEADER_KEY}": {FORMAT_VERSION}, "roster": {{...}}}}')
+        raise LogFormatError(
+            f"{path}: empty file; expected a header line "
+            f'{{"{HEADER_KEY}": {FORMAT_VERSION}, "roster": {{...}}}}'
+        )
     number, header = first
     if not isinstance(header, dict) or header.get(HEADER_KEY) != FORMAT_VERSION:
-        raise LogFormatError(f"{path}: line {number}: expected the header "
-                             f'{{"{HEADER_KEY}": {FORMAT_VERSION}, "roster": {{...}}}}, got '
-                             f"{describe(header)}")
+        raise LogFormatError(
+            f"{path}: line {number}: expected the header "
+            f'{{"{HEADER_KEY}": {FORMAT_VERSION}, "roster": {{...}}}}, got '
+            f"{describe(header)}"
+        )
     extra = set(header) - {HEADER_KEY, "roster"}
     if extra:
         raise LogFormatError(f"{path}: line {number}: unknown header field {sorted(extra)[0]!r}")
     roster = _roster_from_json(header.get("roster"), f"{path}: line {number}")
-    numbers: list[int] = []
-
-    def events() -> Iterator[Any]:
-        for n, record in lines:
-            numbers.append(n)
-            yield record
-
+    numbered = list(lines)  # JSON errors surface here, with their physical line
     try:
-        table = table_from_records(events(), first_line=number + 1)
+        table = table_from_records((record for _, record in numbered), first_line=0)
     except EventSchemaError as exc:
-        # table_from_records counts records; report the physical line instead.
-        line = numbers[-1] if numbers and exc.line is not None else None
+        # table_from_records counts records from 0 here; report the physical line instead.
+        line = numbered[exc.line][0] if exc.line is not None else None
         message = str(exc).split(": ", 1)[-1] if exc.line is not None else str(exc)
         raise EventSchemaError(f"{message} (in {path})", line=line, field=exc.field) from exc
     return EventLog.from_table(table, roster=roster, sort=sort)

@@ -57,7 +57,10 @@ def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Tab
             if key not in columns:
                 raise EventSchemaError(
                     f"unknown field {key!r}; expected fields of the event-log contract "
-                    "(docs/eventlog.md)", line=line, field=str(key))
+                    "(docs/eventlog.md)",
+                    line=line,
+                    field=str(key),
+                )
             if value is None:
                 continue
             if key in int_fields:
@@ -67,8 +70,11 @@ def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Tab
                 ok = isinstance(value, str)
                 expected = "a string"
             if not ok:
-                raise EventSchemaError(f"field {key!r}: expected {expected}, got "
-                                       f"{describe(value)}", line=line, field=key)
+                raise EventSchemaError(
+                    f"field {key!r}: expected {expected}, got {describe(value)}",
+                    line=line,
+                    field=key,
+                )
         for name, values in columns.items():
             values.append(record.get(name))
         n += 1
@@ -77,8 +83,9 @@ def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Tab
         try:
             arrays.append(pa.array(columns[spec.name], type=spec.type))
         except (pa.ArrowInvalid, OverflowError) as exc:
-            raise EventSchemaError(f"field {spec.name!r}: value out of range for "
-                                   f"{spec.type}: {exc}", field=spec.name) from exc
+            raise EventSchemaError(
+                f"field {spec.name!r}: value out of range for {spec.type}: {exc}", field=spec.name
+            ) from exc
     return pa.Table.from_arrays(arrays, schema=SCHEMA) if n else SCHEMA.empty_table()
 
 
@@ -98,8 +105,11 @@ def conform_table(table: pa.Table) -> pa.Table:
     """
     unknown = [name for name in table.column_names if name not in FIELDS]
     if unknown:
-        raise EventSchemaError(f"unknown column {unknown[0]!r}; expected only the contract's "
-                               "columns (docs/eventlog.md)", field=unknown[0])
+        raise EventSchemaError(
+            f"unknown column {unknown[0]!r}; expected only the contract's "
+            "columns (docs/eventlog.md)",
+            field=unknown[0],
+        )
     arrays = []
     for spec in SCHEMA:
         if spec.name not in table.column_names:
@@ -112,12 +122,15 @@ def conform_table(table: pa.Table) -> pa.Table:
             try:
                 column = column.cast(spec.type, safe=True)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                raise EventSchemaError(f"column {spec.name!r}: expected {spec.type}, got "
-                                       f"{column.type}", field=spec.name) from exc
+                raise EventSchemaError(
+                    f"column {spec.name!r}: expected {spec.type}, got {column.type}",
+                    field=spec.name,
+                ) from exc
         if not spec.nullable and column.null_count:
             row = pc.index(pc.is_null(column), True).as_py()
-            raise EventSchemaError(f"column {spec.name!r}: required, but null at row {row}",
-                                   field=spec.name)
+            raise EventSchemaError(
+                f"column {spec.name!r}: required, but null at row {row}", field=spec.name
+            )
         arrays.append(column)
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
@@ -147,8 +160,12 @@ def check_table(table: pa.Table) -> list[Violation]:
 
     kinds = table.column("kind")
     known = pa.array(sorted(KINDS))
-    report("schema.kind", _rows(pc.invert(pc.is_in(kinds, value_set=known))),
-           "field 'kind': expected one of the contract's event kinds, got {value}", "kind")
+    report(
+        "schema.kind",
+        _rows(pc.invert(pc.is_in(kinds, value_set=known))),
+        "field 'kind': expected one of the contract's event kinds, got {value}",
+        "kind",
+    )
     for name, spec in FIELDS.items():
         column = table.column(name)
         if spec.choices is not None:
@@ -164,25 +181,44 @@ def check_table(table: pa.Table) -> list[Violation]:
             bad = None
         if bad is not None and name != "kind":
             bad = pc.and_(pc.is_valid(column), bad)
-            report(f"schema.{name}", _rows(bad),
-                   f"field {name!r}: expected {spec.expectation()}, got {{value}}", name)
-    for kind, spec in KINDS.items():
+            report(
+                f"schema.{name}",
+                _rows(bad),
+                f"field {name!r}: expected {spec.expectation()}, got {{value}}",
+                name,
+            )
+    for kind, kspec in KINDS.items():
         is_kind = pc.equal(kinds, kind)
         if not pc.any(is_kind).as_py():
             continue
         for name in FIELDS:
             column = table.column(name)
-            if name in spec.required:
-                report("schema.required", _rows(pc.and_(is_kind, pc.is_null(column))),
-                       f"{kind} requires field {name!r}, which is missing", None)
-            elif name not in spec.allowed:
-                report("schema.forbidden", _rows(pc.and_(is_kind, pc.is_valid(column))),
-                       f"{kind} does not take field {name!r} (got {{value}})", name)
-        if spec.reason_choices is not None:
+            if name in kspec.required:
+                report(
+                    "schema.required",
+                    _rows(pc.and_(is_kind, pc.is_null(column))),
+                    f"{kind} requires field {name!r}, which is missing",
+                    None,
+                )
+            elif name not in kspec.allowed:
+                report(
+                    "schema.forbidden",
+                    _rows(pc.and_(is_kind, pc.is_valid(column))),
+                    f"{kind} does not take field {name!r} (got {{value}})",
+                    name,
+                )
+        if kspec.reason_choices is not None:
             reason = table.column("reason")
-            bad = pc.and_(pc.and_(is_kind, pc.is_valid(reason)),
-                          pc.invert(pc.is_in(reason, value_set=pa.array(spec.reason_choices))))
-            report("schema.reason", _rows(bad), f"{kind}: field 'reason': expected one of "
-                   f"{', '.join(spec.reason_choices)}, got {{value}}", "reason")
-    out.sort(key=lambda v: (v.row if v.row is not None else -1))
+            bad = pc.and_(
+                pc.and_(is_kind, pc.is_valid(reason)),
+                pc.invert(pc.is_in(reason, value_set=pa.array(kspec.reason_choices))),
+            )
+            report(
+                "schema.reason",
+                _rows(bad),
+                f"{kind}: field 'reason': expected one of "
+                f"{', '.join(kspec.reason_choices)}, got {{value}}",
+                "reason",
+            )
+    out.sort(key=lambda v: v.row if v.row is not None else -1)
     return out

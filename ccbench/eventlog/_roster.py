@@ -68,7 +68,7 @@ class _Reader:
     def fail(self, key: str, expected: str, value: Any) -> RosterError:
         return RosterError(f"{self.path}.{key}: expected {expected}, got {describe(value)}")
 
-    def int(self, key: str, *, default: int | None = None, low: int = 0) -> Any:
+    def integer(self, key: str, *, default: int | None = None, low: int = 0) -> Any:
         value = self._get(key, default is None)
         if value is None:
             return default
@@ -78,12 +78,13 @@ class _Reader:
 
     def opt_int(self, key: str, *, low: int = 0) -> int | None:
         value = self._get(key, False)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or value < low):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < low
+        ):
             raise self.fail(key, f"an integer >= {low}", value)
         return value
 
-    def num(self, key: str, *, default: float, low: float = 0.0) -> float:
+    def number(self, key: str, *, default: float, low: float = 0.0) -> float:
         value = self._get(key, False)
         if value is None:
             return default
@@ -91,8 +92,9 @@ class _Reader:
             raise self.fail(key, f"a number >= {low}", value)
         return float(value)
 
-    def str(self, key: str, *, default: str | None = None,
-            choices: tuple[str, ...] | None = None) -> Any:
+    def string(
+        self, key: str, *, default: str | None = None, choices: tuple[str, ...] | None = None
+    ) -> Any:
         value = self._get(key, default is None)
         if value is None:
             return default
@@ -102,13 +104,22 @@ class _Reader:
             raise self.fail(key, "one of " + ", ".join(choices), value)
         return value
 
+    def name(self) -> str:
+        """A display name: any string, empty by default."""
+        value = self._get("name", False)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise self.fail("name", "a string", value)
+        return value
+
     def opt_str(self, key: str) -> str | None:
         value = self._get(key, False)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise self.fail(key, "a non-empty string", value)
         return value
 
-    def list(self, key: str, item: Callable[[Any, str], T], *, required: bool = False) -> list[T]:
+    def items(self, key: str, item: Callable[[Any, str], T], *, required: bool = False) -> list[T]:
         value = self._get(key, required)
         if value is None:
             return []
@@ -119,8 +130,10 @@ class _Reader:
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.seen)
         if unknown:
-            raise RosterError(f"{self.path}: unknown field {unknown[0]!r}; "
-                              f"expected only {', '.join(sorted(self.seen))}")
+            raise RosterError(
+                f"{self.path}: unknown field {unknown[0]!r}; "
+                f"expected only {', '.join(sorted(self.seen))}"
+            )
 
 
 def _int_item(value: Any, path: str) -> int:
@@ -143,7 +156,7 @@ class Site:
     @classmethod
     def parse(cls, data: Any, path: str) -> Site:
         r = _Reader(data, path)
-        site = cls(id=r.str("id"), name=r.str("name", default=""))
+        site = cls(id=r.string("id"), name=r.name())
         r.done()
         return site
 
@@ -156,7 +169,7 @@ class Group:
     @classmethod
     def parse(cls, data: Any, path: str) -> Group:
         r = _Reader(data, path)
-        group = cls(id=r.int("id"), name=r.str("name", default=""))
+        group = cls(id=r.integer("id"), name=r.name())
         r.done()
         return group
 
@@ -172,8 +185,7 @@ class Skill:
     @classmethod
     def parse(cls, data: Any, path: str) -> Skill:
         r = _Reader(data, path)
-        skill = cls(id=r.int("id"), name=r.str("name", default=""),
-                    intensity=r.num("intensity", default=1.0))
+        skill = cls(id=r.integer("id"), name=r.name(), intensity=r.number("intensity", default=1.0))
         r.done()
         return skill
 
@@ -198,14 +210,14 @@ class Agent:
     def parse(cls, data: Any, path: str) -> Agent:
         r = _Reader(data, path)
         agent = cls(
-            id=r.int("id"),
-            name=r.str("name", default=""),
-            user_type=r.str("user_type", default="human", choices=USER_TYPES),
-            role=r.str("role", default="support", choices=AGENT_ROLES),
-            group_id=r.int("group_id"),
-            skills=tuple(r.list("skills", _int_item)),
-            sites=tuple(r.list("sites", _str_item, required=True)),
-            max_slots=r.int("max_slots"),
+            id=r.integer("id"),
+            name=r.name(),
+            user_type=r.string("user_type", default="human", choices=USER_TYPES),
+            role=r.string("role", default="support", choices=AGENT_ROLES),
+            group_id=r.integer("group_id"),
+            skills=tuple(r.items("skills", _int_item)),
+            sites=tuple(r.items("sites", _str_item, required=True)),
+            max_slots=r.integer("max_slots"),
         )
         r.done()
         return agent
@@ -221,7 +233,7 @@ class Bot:
     @classmethod
     def parse(cls, data: Any, path: str) -> Bot:
         r = _Reader(data, path)
-        bot = cls(agent_id=r.int("agent_id"), flows=tuple(r.list("flows", _str_item)))
+        bot = cls(agent_id=r.integer("agent_id"), flows=tuple(r.items("flows", _str_item)))
         r.done()
         return bot
 
@@ -243,21 +255,25 @@ class SlaPolicy:
 
         def channel(value: Any, p: str) -> str:
             if value not in CHANNELS:
-                raise RosterError(f"{p}: expected one of {', '.join(CHANNELS)}, "
-                                  f"got {describe(value)}")
+                raise RosterError(
+                    f"{p}: expected one of {', '.join(CHANNELS)}, got {describe(value)}"
+                )
             return str(value)
 
         policy = cls(
-            id=r.str("id"), name=r.str("name", default=""),
-            channels=tuple(r.list("channels", channel)) or CHANNELS,
+            id=r.string("id"),
+            name=r.name(),
+            channels=tuple(r.items("channels", channel)) or CHANNELS,
             first_response_ms=r.opt_int("first_response_ms", low=1),
             next_response_ms=r.opt_int("next_response_ms", low=1),
             resolution_ms=r.opt_int("resolution_ms", low=1),
         )
         r.done()
         if None is policy.first_response_ms is policy.next_response_ms is policy.resolution_ms:
-            raise RosterError(f"{path}: expected at least one of first_response_ms, "
-                              "next_response_ms, resolution_ms")
+            raise RosterError(
+                f"{path}: expected at least one of first_response_ms, "
+                "next_response_ms, resolution_ms"
+            )
         return policy
 
 
@@ -273,8 +289,12 @@ class Objective:
     @classmethod
     def parse(cls, data: Any, path: str) -> Objective:
         r = _Reader(data, path)
-        objective = cls(id=r.str("id"), metric=r.str("metric", choices=OBJECTIVE_METRICS),
-                        target=r.num("target", default=0.0), agent_id=r.opt_int("agent_id"))
+        objective = cls(
+            id=r.string("id"),
+            metric=r.string("metric", choices=OBJECTIVE_METRICS),
+            target=r.number("target", default=0.0),
+            agent_id=r.opt_int("agent_id"),
+        )
         r.done()
         return objective
 
@@ -294,9 +314,11 @@ class LoadWeights:
     @classmethod
     def parse(cls, data: Any, path: str) -> LoadWeights:
         r = _Reader(data, path)
-        weights = cls(active_weight=r.num("active_weight", default=1.0),
-                      inactive_weight=r.num("inactive_weight", default=0.1),
-                      inactivity_timeout_ms=r.int("inactivity_timeout_ms", default=240_000))
+        weights = cls(
+            active_weight=r.number("active_weight", default=1.0),
+            inactive_weight=r.number("inactive_weight", default=0.1),
+            inactivity_timeout_ms=r.integer("inactivity_timeout_ms", default=240_000),
+        )
         r.done()
         return weights
 
@@ -311,8 +333,10 @@ class Signals:
     @classmethod
     def parse(cls, data: Any, path: str) -> Signals:
         r = _Reader(data, path)
-        signals = cls(max_handling_ms=r.int("max_handling_ms", default=1_200_000, low=1),
-                      max_response_ms=r.int("max_response_ms", default=120_000, low=1))
+        signals = cls(
+            max_handling_ms=r.integer("max_handling_ms", default=1_200_000, low=1),
+            max_response_ms=r.integer("max_response_ms", default=120_000, low=1),
+        )
         r.done()
         return signals
 
@@ -358,24 +382,25 @@ class Roster:
     def from_dict(cls, data: Any) -> Roster:
         """Parse and cross-check a roster document; raises RosterError naming the path."""
         r = _Reader(data, "roster")
-        timezone = r.str("timezone", default="UTC")
+        timezone = r.string("timezone", default="UTC")
         try:
             zoneinfo.ZoneInfo(timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise r.fail("timezone", "an IANA time zone name such as Europe/Paris",
-                         timezone) from exc
+            raise r.fail(
+                "timezone", "an IANA time zone name such as Europe/Paris", timezone
+            ) from exc
         load = r._get("load", False)
         signals = r._get("signals", False)
         roster = cls(
-            account=r.str("account"),
+            account=r.string("account"),
             timezone=timezone,
-            sites=tuple(r.list("sites", Site.parse)),
-            groups=tuple(r.list("groups", Group.parse)),
-            skills=tuple(r.list("skills", Skill.parse)),
-            agents=tuple(r.list("agents", Agent.parse)),
-            bots=tuple(r.list("bots", Bot.parse)),
-            sla_policies=tuple(r.list("sla_policies", SlaPolicy.parse)),
-            objectives=tuple(r.list("objectives", Objective.parse)),
+            sites=tuple(r.items("sites", Site.parse)),
+            groups=tuple(r.items("groups", Group.parse)),
+            skills=tuple(r.items("skills", Skill.parse)),
+            agents=tuple(r.items("agents", Agent.parse)),
+            bots=tuple(r.items("bots", Bot.parse)),
+            sla_policies=tuple(r.items("sla_policies", SlaPolicy.parse)),
+            objectives=tuple(r.items("objectives", Objective.parse)),
             load=LoadWeights() if load is None else LoadWeights.parse(load, "roster.load"),
             signals=Signals() if signals is None else Signals.parse(signals, "roster.signals"),
         )
@@ -384,36 +409,47 @@ class Roster:
         return roster
 
     def _cross_check(self) -> None:
-        for key, items, attr in (("sites", self.sites, "id"), ("groups", self.groups, "id"),
-                                 ("skills", self.skills, "id"), ("agents", self.agents, "id"),
-                                 ("bots", self.bots, "agent_id"),
-                                 ("sla_policies", self.sla_policies, "id"),
-                                 ("objectives", self.objectives, "id")):
+        for key, items, attr in (
+            ("sites", self.sites, "id"),
+            ("groups", self.groups, "id"),
+            ("skills", self.skills, "id"),
+            ("agents", self.agents, "id"),
+            ("bots", self.bots, "agent_id"),
+            ("sla_policies", self.sla_policies, "id"),
+            ("objectives", self.objectives, "id"),
+        ):
             _unique(list(items), attr, f"roster.{key}")
         sites = {s.id for s in self.sites}
         groups = {g.id for g in self.groups}
         for i, a in enumerate(self.agents):
             p = f"roster.agents[{i}]"
             if a.group_id not in groups:
-                raise RosterError(f"{p}.group_id: expected a group id from roster.groups, "
-                                  f"got {a.group_id!r}")
+                raise RosterError(
+                    f"{p}.group_id: expected a group id from roster.groups, got {a.group_id!r}"
+                )
             for s in a.skills:
                 if self.skill(s) is None:
-                    raise RosterError(f"{p}.skills: expected skill ids from roster.skills, "
-                                      f"got {s!r}")
+                    raise RosterError(
+                        f"{p}.skills: expected skill ids from roster.skills, got {s!r}"
+                    )
             for site in a.sites:
                 if site not in sites:
-                    raise RosterError(f"{p}.sites: expected site ids from roster.sites, "
-                                      f"got {site!r}")
+                    raise RosterError(
+                        f"{p}.sites: expected site ids from roster.sites, got {site!r}"
+                    )
         for i, b in enumerate(self.bots):
             agent = self.agent(b.agent_id)
             if agent is None or agent.user_type != "bot":
-                raise RosterError(f"roster.bots[{i}].agent_id: expected the id of an agent "
-                                  f"with user_type bot, got {b.agent_id!r}")
+                raise RosterError(
+                    f"roster.bots[{i}].agent_id: expected the id of an agent "
+                    f"with user_type bot, got {b.agent_id!r}"
+                )
         for i, o in enumerate(self.objectives):
             if o.agent_id is not None and self.agent(o.agent_id) is None:
-                raise RosterError(f"roster.objectives[{i}].agent_id: expected an agent id "
-                                  f"from roster.agents, got {o.agent_id!r}")
+                raise RosterError(
+                    f"roster.objectives[{i}].agent_id: expected an agent id "
+                    f"from roster.agents, got {o.agent_id!r}"
+                )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document form; ``Roster.from_dict(r.to_dict()) == r``."""

@@ -116,15 +116,20 @@ _STR = pa.string()
 _MAX_I64 = 2**63 - 1
 
 
-def _int(name: str, doc: str, low: int | None = None, high: int | None = None,
-         arrow: pa.DataType = _I64) -> FieldSpec:
+def _int(
+    name: str, doc: str, low: int | None = None, high: int | None = None, arrow: pa.DataType = _I64
+) -> FieldSpec:
     return FieldSpec(name, "int", arrow, doc, low=low, high=high)
 
 
-def _str(name: str, doc: str, *, choices: tuple[str, ...] | None = None,
-         pattern: re.Pattern[str] | None = _TEXT) -> FieldSpec:
-    return FieldSpec(name, "str", _STR, doc, choices=choices,
-                     pattern=None if choices else pattern)
+def _str(
+    name: str,
+    doc: str,
+    *,
+    choices: tuple[str, ...] | None = None,
+    pattern: re.Pattern[str] | None = _TEXT,
+) -> FieldSpec:
+    return FieldSpec(name, "str", _STR, doc, choices=choices, pattern=None if choices else pattern)
 
 
 _FIELD_LIST: tuple[FieldSpec, ...] = (
@@ -136,8 +141,11 @@ _FIELD_LIST: tuple[FieldSpec, ...] = (
     _str("conversation_id", "Conversation the event belongs to."),
     _str("site", "Site (sub-account, iAdvize-style) of a conversation or a login."),
     _str("channel", "Mode of the conversation.", choices=CHANNELS),
-    _str("source", "Integration source the conversation started from (APP, WEB, SMS...).",
-         pattern=_SOURCE),
+    _str(
+        "source",
+        "Integration source the conversation started from (APP, WEB, SMS...).",
+        pattern=_SOURCE,
+    ),
     _str("consumer_id", "The consumer (end user) who opened the conversation."),
     _str("language", "Language tag such as en or fr-FR.", pattern=_LANGUAGE),
     _str("bot_flow", "Bot flow the conversation starts at (roster bots[].flows)."),
@@ -190,49 +198,105 @@ class KindSpec:
 _C = ("conversation_id",)
 _K = EventKind
 _KIND_LIST: tuple[KindSpec, ...] = (
-    KindSpec(_K.CONVERSATION_OPENED, "A consumer starts a conversation.",
-             _C + ("site", "channel", "source", "consumer_id"), ("language", "bot_flow")),
-    KindSpec(_K.CONVERSATION_QUEUED, "The conversation enters a skill's queue.", _C + ("skill_id",)),
-    KindSpec(_K.ASSIGNMENT_OFFERED, "Routing offers the conversation to an agent.",
-             _C + ("agent_id", "skill_id", "reason"), reason_choices=ASSIGN_REASONS),
-    KindSpec(_K.ASSIGNMENT_DECLINED, "The agent declined the offer, or it timed out.",
-             _C + ("agent_id", "skill_id")),
-    KindSpec(_K.ASSIGNMENT_ACCEPTED,
-             "The agent accepts: an agent segment starts (reason = how it started).",
-             _C + ("agent_id", "skill_id", "reason"), reason_choices=ASSIGN_REASONS),
-    KindSpec(_K.CONVERSATION_TRANSFERRED,
-             "The assigned agent transfers to a skill and/or an agent; the segment ends.",
-             _C + ("agent_id",), ("to_skill_id", "to_agent_id", "reason")),
-    KindSpec(_K.CONVERSATION_BACK_TO_QUEUE,
-             "The assigned agent returns the conversation to a queue; the segment ends.",
-             _C + ("agent_id",)),
-    KindSpec(_K.CONVERSATION_TAKEN_OVER,
-             "A manager takes the conversation from the assigned agent; the segment ends.",
-             _C + ("agent_id", "from_agent_id")),
-    KindSpec(_K.CONVERSATION_SNOOZED, "The assigned agent snoozes the conversation.",
-             _C + ("agent_id",), ("snooze_until",)),
+    KindSpec(
+        _K.CONVERSATION_OPENED,
+        "A consumer starts a conversation.",
+        _C + ("site", "channel", "source", "consumer_id"),
+        ("language", "bot_flow"),
+    ),
+    KindSpec(
+        _K.CONVERSATION_QUEUED, "The conversation enters a skill's queue.", _C + ("skill_id",)
+    ),
+    KindSpec(
+        _K.ASSIGNMENT_OFFERED,
+        "Routing offers the conversation to an agent.",
+        _C + ("agent_id", "skill_id", "reason"),
+        reason_choices=ASSIGN_REASONS,
+    ),
+    KindSpec(
+        _K.ASSIGNMENT_DECLINED,
+        "The agent declined the offer, or it timed out.",
+        _C + ("agent_id", "skill_id"),
+    ),
+    KindSpec(
+        _K.ASSIGNMENT_ACCEPTED,
+        "The agent accepts: an agent segment starts (reason = how it started).",
+        _C + ("agent_id", "skill_id", "reason"),
+        reason_choices=ASSIGN_REASONS,
+    ),
+    KindSpec(
+        _K.CONVERSATION_TRANSFERRED,
+        "The assigned agent transfers to a skill and/or an agent; the segment ends.",
+        _C + ("agent_id",),
+        ("to_skill_id", "to_agent_id", "reason"),
+    ),
+    KindSpec(
+        _K.CONVERSATION_BACK_TO_QUEUE,
+        "The assigned agent returns the conversation to a queue; the segment ends.",
+        _C + ("agent_id",),
+    ),
+    KindSpec(
+        _K.CONVERSATION_TAKEN_OVER,
+        "A manager takes the conversation from the assigned agent; the segment ends.",
+        _C + ("agent_id", "from_agent_id"),
+    ),
+    KindSpec(
+        _K.CONVERSATION_SNOOZED,
+        "The assigned agent snoozes the conversation.",
+        _C + ("agent_id",),
+        ("snooze_until",),
+    ),
     KindSpec(_K.CONVERSATION_UNSNOOZED, "A snoozed conversation is open again.", _C, ("agent_id",)),
-    KindSpec(_K.CONVERSATION_CLOSED, "The conversation closes (by consumer, agent or system).",
-             _C + ("closed_by", "reason"), ("agent_id",)),
+    KindSpec(
+        _K.CONVERSATION_CLOSED,
+        "The conversation closes (by consumer, agent or system).",
+        _C + ("closed_by", "reason"),
+        ("agent_id",),
+    ),
     KindSpec(_K.CONVERSATION_RESUMED, "The consumer comes back to a closed conversation.", _C),
-    KindSpec(_K.CONVERSATION_REOPENED, "An agent (or the system) reopens a closed conversation.",
-             _C, ("agent_id",)),
-    KindSpec(_K.CONVERSATION_MERGED, "A closed conversation is merged into another one.",
-             _C + ("into_conversation_id",)),
-    KindSpec(_K.CONVERSATION_ABANDONED,
-             "The consumer leaves while waiting in a queue; the conversation ends.", _C),
-    KindSpec(_K.MESSAGE_SENT, "A message in the conversation.", _C + ("sender_role",),
-             ("agent_id",)),
+    KindSpec(
+        _K.CONVERSATION_REOPENED,
+        "An agent (or the system) reopens a closed conversation.",
+        _C,
+        ("agent_id",),
+    ),
+    KindSpec(
+        _K.CONVERSATION_MERGED,
+        "A closed conversation is merged into another one.",
+        _C + ("into_conversation_id",),
+    ),
+    KindSpec(
+        _K.CONVERSATION_ABANDONED,
+        "The consumer leaves while waiting in a queue; the conversation ends.",
+        _C,
+    ),
+    KindSpec(
+        _K.MESSAGE_SENT, "A message in the conversation.", _C + ("sender_role",), ("agent_id",)
+    ),
     KindSpec(_K.VIEW_STARTED, "An agent starts viewing the conversation.", _C + ("agent_id",)),
     KindSpec(_K.VIEW_ENDED, "The agent stops viewing the conversation.", _C + ("agent_id",)),
-    KindSpec(_K.SURVEY_ANSWERED, "The consumer answers the satisfaction survey.",
-             _C + ("csat",), ("csat_welcome", "csat_response_time", "csat_quality")),
-    KindSpec(_K.MCS_SCORED, "The conversation's Meaningful Connection Score (latest wins).",
-             _C + ("mcs", "mcs_alerted")),
-    KindSpec(_K.INTENT_DETECTED, "A bot (or NLU) detects the consumer's intent.",
-             _C + ("intent",), ("language", "agent_id")),
-    KindSpec(_K.SALE_RECORDED, "A sale attributed to an agent in the conversation.",
-             _C + ("agent_id", "amount_minor", "currency")),
+    KindSpec(
+        _K.SURVEY_ANSWERED,
+        "The consumer answers the satisfaction survey.",
+        _C + ("csat",),
+        ("csat_welcome", "csat_response_time", "csat_quality"),
+    ),
+    KindSpec(
+        _K.MCS_SCORED,
+        "The conversation's Meaningful Connection Score (latest wins).",
+        _C + ("mcs", "mcs_alerted"),
+    ),
+    KindSpec(
+        _K.INTENT_DETECTED,
+        "A bot (or NLU) detects the consumer's intent.",
+        _C + ("intent",),
+        ("language", "agent_id"),
+    ),
+    KindSpec(
+        _K.SALE_RECORDED,
+        "A sale attributed to an agent in the conversation.",
+        _C + ("agent_id", "amount_minor", "currency"),
+    ),
     KindSpec(_K.AGENT_LOGIN, "An agent logs in to a site.", ("agent_id", "site")),
     KindSpec(_K.AGENT_LOGOUT, "An agent logs out of a site.", ("agent_id", "site")),
     KindSpec(_K.AGENT_STATUS, "An agent's status changes.", ("agent_id", "status")),

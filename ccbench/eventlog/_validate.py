@@ -44,7 +44,7 @@ RULES: dict[str, str] = {
     "lifecycle.assign-state": "an assignment of a conversation that is assigned or ended",
     "lifecycle.takeover-accept": "a takeover accept not preceded by that manager's takeover",
     "lifecycle.not-assigned": "a transfer, back-to-queue, takeover or snooze by an agent who "
-                              "is not the assigned one, or of an unassigned conversation",
+    "is not the assigned one, or of an unassigned conversation",
     "lifecycle.transfer-target": "a transfer with neither to_skill_id nor to_agent_id",
     "lifecycle.snooze-state": "snooze of a snoozed conversation, or unsnooze of one not snoozed",
     "lifecycle.close-state": "closing a conversation that already ended",
@@ -63,7 +63,7 @@ RULES: dict[str, str] = {
     "agent.logout-without-login": "a logout from a site the agent is not logged in to",
     "agent.status-logged-out": "a status change of an agent logged in nowhere",
     "message.sender": "sender fields that do not fit the role (consumer/system have no "
-                      "agent_id, the others need one)",
+    "agent_id, the others need one)",
     "message.role": "a role that contradicts the roster or the assignment",
     "view.nested": "a view start while the same agent already views the conversation",
     "view.unmatched": "a view end without a matching start",
@@ -137,8 +137,11 @@ class _Checker:
     def event(self, e: dict[str, Any]) -> None:
         kind: str = e["kind"]
         if e["account"] != self.roster.account:
-            self.fail("account", f"account {e['account']!r} differs from the roster's "
-                      f"{self.roster.account!r}", account=e["account"])
+            self.fail(
+                "account",
+                f"account {e['account']!r} differs from the roster's {self.roster.account!r}",
+                account=e["account"],
+            )
         for name in ("agent_id", "from_agent_id", "to_agent_id"):
             if e[name] is not None:
                 self.known_agent(e[name], name)
@@ -153,53 +156,79 @@ class _Checker:
             return
         conv = self.convs.get(cid)
         if conv is None:
-            self.fail("ref.conversation", f"{kind} for conversation {cid!r}, which was never "
-                      "opened", conversation_id=cid)
+            self.fail(
+                "ref.conversation",
+                f"{kind} for conversation {cid!r}, which was never opened",
+                conversation_id=cid,
+            )
             return
         handler = getattr(self, "on_" + kind.replace(".", "_"))
         handler(cid, conv, e)
 
     def opened(self, cid: str, e: dict[str, Any]) -> None:
         if cid in self.convs:
-            self.fail("lifecycle.duplicate-open", f"conversation {cid!r} opened twice",
-                      conversation_id=cid)
+            self.fail(
+                "lifecycle.duplicate-open",
+                f"conversation {cid!r} opened twice",
+                conversation_id=cid,
+            )
             return
         if e["site"] not in self.sites:
             self.fail("ref.site", f"site {e['site']!r} is not in roster.sites", site=e["site"])
         if e["bot_flow"] is not None and e["bot_flow"] not in self.flows:
-            self.fail("ref.bot_flow", f"bot_flow {e['bot_flow']!r} is not a flow of any "
-                      "roster bot", bot_flow=e["bot_flow"])
+            self.fail(
+                "ref.bot_flow",
+                f"bot_flow {e['bot_flow']!r} is not a flow of any roster bot",
+                bot_flow=e["bot_flow"],
+            )
         self.convs[cid] = _Conv(site=e["site"], channel=e["channel"])
 
     # -- routing ------------------------------------------------------------
     def on_conversation_queued(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         if conv.state not in _WAITING:
-            self.fail("lifecycle.queue-state", f"{cid!r} queued while {conv.state.value}",
-                      state=conv.state.value)
+            self.fail(
+                "lifecycle.queue-state",
+                f"{cid!r} queued while {conv.state.value}",
+                state=conv.state.value,
+            )
             return
         conv.state, conv.queued_skill, conv.offer = ConversationState.QUEUED, e["skill_id"], None
 
     def on_assignment_offered(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         agent, skill = e["agent_id"], e["skill_id"]
         if conv.state not in _WAITING or conv.takeover_by is not None:
-            self.fail("lifecycle.offer-state", f"offer of {cid!r} while {conv.state.value}",
-                      state=conv.state.value)
+            self.fail(
+                "lifecycle.offer-state",
+                f"offer of {cid!r} while {conv.state.value}",
+                state=conv.state.value,
+            )
             return
         if conv.state is ConversationState.QUEUED:
             if skill != conv.queued_skill:
-                self.fail("routing.offer-skill", f"offer for skill {skill} but {cid!r} is "
-                          f"queued to skill {conv.queued_skill}", skill_id=skill,
-                          queued_skill=conv.queued_skill)
+                self.fail(
+                    "routing.offer-skill",
+                    f"offer for skill {skill} but {cid!r} is queued to skill {conv.queued_skill}",
+                    skill_id=skill,
+                    queued_skill=conv.queued_skill,
+                )
             a = self.roster.agent(agent)
             if a is not None and skill not in a.skills:
-                self.fail("routing.agent-skill", f"agent {agent} lacks skill {skill}",
-                          agent_id=agent, skill_id=skill)
+                self.fail(
+                    "routing.agent-skill",
+                    f"agent {agent} lacks skill {skill}",
+                    agent_id=agent,
+                    skill_id=skill,
+                )
         conv.offer = (agent, skill)
 
     def on_assignment_declined(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         if conv.offer != (e["agent_id"], e["skill_id"]):
-            self.fail("lifecycle.decline-without-offer", f"agent {e['agent_id']} declined "
-                      f"{cid!r} with no pending offer", agent_id=e["agent_id"], offer=conv.offer)
+            self.fail(
+                "lifecycle.decline-without-offer",
+                f"agent {e['agent_id']} declined {cid!r} with no pending offer",
+                agent_id=e["agent_id"],
+                offer=conv.offer,
+            )
             return
         conv.offer = None
 
@@ -208,32 +237,60 @@ class _Checker:
         takeover = reason == "takeover"
         if takeover:
             if conv.takeover_by != agent:
-                self.fail("lifecycle.takeover-accept", f"takeover accept of {cid!r} by {agent} "
-                          f"without a takeover by that manager", agent_id=agent,
-                          takeover_by=conv.takeover_by)
+                self.fail(
+                    "lifecycle.takeover-accept",
+                    f"takeover accept of {cid!r} by {agent} without a takeover by that manager",
+                    agent_id=agent,
+                    takeover_by=conv.takeover_by,
+                )
                 return
         elif conv.state not in _WAITING:
-            self.fail("lifecycle.assign-state", f"assignment of {cid!r} while "
-                      f"{conv.state.value}", agent_id=agent, state=conv.state.value)
+            self.fail(
+                "lifecycle.assign-state",
+                f"assignment of {cid!r} while {conv.state.value}",
+                agent_id=agent,
+                state=conv.state.value,
+            )
             return
         elif conv.offer != (agent, skill):
-            self.fail("lifecycle.accept-without-offer", f"agent {agent} accepted {cid!r} "
-                      f"(skill {skill}) with no such pending offer", agent_id=agent,
-                      skill_id=skill, offer=conv.offer)
+            self.fail(
+                "lifecycle.accept-without-offer",
+                f"agent {agent} accepted {cid!r} (skill {skill}) with no such pending offer",
+                agent_id=agent,
+                skill_id=skill,
+                offer=conv.offer,
+            )
         state = self.agents[agent]
         a = self.roster.agent(agent)
         if conv.site not in state.sites:
-            self.fail("agent.logged-out", f"agent {agent} assigned {cid!r} while not logged in "
-                      f"to site {conv.site!r}", agent_id=agent, site=conv.site)
+            self.fail(
+                "agent.logged-out",
+                f"agent {agent} assigned {cid!r} while not logged in to site {conv.site!r}",
+                agent_id=agent,
+                site=conv.site,
+            )
         elif not takeover and state.status != "online":
-            self.fail("agent.unavailable", f"agent {agent} assigned {cid!r} while "
-                      f"{state.status}", agent_id=agent, status=state.status)
+            self.fail(
+                "agent.unavailable",
+                f"agent {agent} assigned {cid!r} while {state.status}",
+                agent_id=agent,
+                status=state.status,
+            )
         if not takeover and a is not None and len(state.holding) >= a.max_slots:
-            self.fail("agent.max-slots", f"agent {agent} assigned {cid!r} holding "
-                      f"{len(state.holding)} of max_slots {a.max_slots}", agent_id=agent,
-                      holding=len(state.holding), max_slots=a.max_slots)
+            self.fail(
+                "agent.max-slots",
+                f"agent {agent} assigned {cid!r} holding "
+                f"{len(state.holding)} of max_slots {a.max_slots}",
+                agent_id=agent,
+                holding=len(state.holding),
+                max_slots=a.max_slots,
+            )
         conv.state, conv.assigned, conv.offer, conv.takeover_by = (
-            ConversationState.ASSIGNED, agent, None, None)
+            ConversationState.ASSIGNED,
+            agent,
+            None,
+            None,
+        )
         conv.queued_skill, conv.snoozed, conv.counts_slot = None, False, not takeover
         if not takeover:
             state.holding.add(cid)
@@ -245,9 +302,12 @@ class _Checker:
 
     def by_assigned(self, cid: str, conv: _Conv, agent: int, kind: str) -> bool:
         if conv.state is not ConversationState.ASSIGNED or conv.assigned != agent:
-            self.fail("lifecycle.not-assigned", f"{kind} of {cid!r} by agent {agent}, but the "
-                      f"assigned agent is {conv.assigned}", agent_id=agent,
-                      assigned=conv.assigned)
+            self.fail(
+                "lifecycle.not-assigned",
+                f"{kind} of {cid!r} by agent {agent}, but the assigned agent is {conv.assigned}",
+                agent_id=agent,
+                assigned=conv.assigned,
+            )
             return False
         return True
 
@@ -283,8 +343,11 @@ class _Checker:
     # -- ends and restarts --------------------------------------------------
     def on_conversation_closed(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         if conv.state in _ENDED:
-            self.fail("lifecycle.close-state", f"close of {cid!r} while {conv.state.value}",
-                      state=conv.state.value)
+            self.fail(
+                "lifecycle.close-state",
+                f"close of {cid!r} while {conv.state.value}",
+                state=conv.state.value,
+            )
             return
         if e["closed_by"] == "agent" and e["agent_id"] is None:
             self.fail("lifecycle.close-agent", f"{cid!r} closed_by agent without agent_id")
@@ -293,8 +356,11 @@ class _Checker:
 
     def restart(self, cid: str, conv: _Conv, kind: str) -> None:
         if conv.state is not ConversationState.CLOSED:
-            self.fail("lifecycle.resume-state", f"{kind} of {cid!r} while {conv.state.value}",
-                      state=conv.state.value)
+            self.fail(
+                "lifecycle.resume-state",
+                f"{kind} of {cid!r} while {conv.state.value}",
+                state=conv.state.value,
+            )
             return
         conv.state = ConversationState.OPEN
 
@@ -307,18 +373,28 @@ class _Checker:
     def on_conversation_merged(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         into = e["into_conversation_id"]
         if into not in self.convs:
-            self.fail("ref.conversation", f"{cid!r} merged into {into!r}, which was never "
-                      "opened", into_conversation_id=into)
+            self.fail(
+                "ref.conversation",
+                f"{cid!r} merged into {into!r}, which was never opened",
+                into_conversation_id=into,
+            )
         if conv.state is not ConversationState.CLOSED or into == cid:
-            self.fail("lifecycle.merge-state", f"merge of {cid!r} ({conv.state.value}) into "
-                      f"{into!r}", state=conv.state.value, into_conversation_id=into)
+            self.fail(
+                "lifecycle.merge-state",
+                f"merge of {cid!r} ({conv.state.value}) into {into!r}",
+                state=conv.state.value,
+                into_conversation_id=into,
+            )
             return
         conv.state = ConversationState.MERGED
 
     def on_conversation_abandoned(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         if conv.state is not ConversationState.QUEUED:
-            self.fail("lifecycle.abandon-state", f"abandon of {cid!r} while {conv.state.value}",
-                      state=conv.state.value)
+            self.fail(
+                "lifecycle.abandon-state",
+                f"abandon of {cid!r} while {conv.state.value}",
+                state=conv.state.value,
+            )
             return
         conv.state, conv.offer = ConversationState.ABANDONED, None
 
@@ -326,15 +402,23 @@ class _Checker:
     def on_message_sent(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         role, agent = e["sender_role"], e["agent_id"]
         if conv.state in _ENDED:
-            self.fail("lifecycle.message-ended", f"{role} message in {cid!r} while "
-                      f"{conv.state.value} (not resumed)", sender_role=role,
-                      state=conv.state.value)
+            self.fail(
+                "lifecycle.message-ended",
+                f"{role} message in {cid!r} while {conv.state.value} (not resumed)",
+                sender_role=role,
+                state=conv.state.value,
+            )
+            return  # nobody is assigned in an ended conversation: role checks would cascade
         if conv.channel == "call":
             self.fail("lifecycle.call-message", f"message in call {cid!r}")
         if role in ("consumer", "system"):
             if agent is not None:
-                self.fail("message.sender", f"{role} message with agent_id {agent}",
-                          sender_role=role, agent_id=agent)
+                self.fail(
+                    "message.sender",
+                    f"{role} message with agent_id {agent}",
+                    sender_role=role,
+                    agent_id=agent,
+                )
             return
         if agent is None:
             self.fail("message.sender", f"{role} message without agent_id", sender_role=role)
@@ -355,8 +439,9 @@ class _Checker:
         elif role == "participant" and assigned:
             problem = f"participant {agent} is the assigned agent"
         if problem:
-            self.fail("message.role", f"message in {cid!r}: {problem}", sender_role=role,
-                      agent_id=agent)
+            self.fail(
+                "message.role", f"message in {cid!r}: {problem}", sender_role=role, agent_id=agent
+            )
 
     def on_view_started(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         key = (cid, e["agent_id"])
@@ -367,8 +452,9 @@ class _Checker:
     def on_view_ended(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         key = (cid, e["agent_id"])
         if key not in self.views:
-            self.fail("view.unmatched", f"agent {e['agent_id']} ends a view of {cid!r} "
-                      "never started")
+            self.fail(
+                "view.unmatched", f"agent {e['agent_id']} ends a view of {cid!r} never started"
+            )
         self.views.discard(key)
 
     def _no_rule(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
@@ -386,25 +472,40 @@ class _Checker:
         site = e["site"]
         if kind == "agent.login":
             if a is not None and site not in a.sites:
-                self.fail("ref.site", f"agent {agent} logs in to site {site!r}, not one of "
-                          f"its sites {list(a.sites)}", agent_id=agent, site=site)
+                self.fail(
+                    "ref.site",
+                    f"agent {agent} logs in to site {site!r}, not one of its sites {list(a.sites)}",
+                    agent_id=agent,
+                    site=site,
+                )
             if site in state.sites:
-                self.fail("agent.double-login", f"agent {agent} already logged in to {site!r}",
-                          agent_id=agent, site=site)
+                self.fail(
+                    "agent.double-login",
+                    f"agent {agent} already logged in to {site!r}",
+                    agent_id=agent,
+                    site=site,
+                )
             if not state.sites:
                 state.status = "online"
             state.sites.add(site)
         elif kind == "agent.logout":
             if site not in state.sites:
-                self.fail("agent.logout-without-login", f"agent {agent} logs out of {site!r} "
-                          "without being logged in", agent_id=agent, site=site)
+                self.fail(
+                    "agent.logout-without-login",
+                    f"agent {agent} logs out of {site!r} without being logged in",
+                    agent_id=agent,
+                    site=site,
+                )
             state.sites.discard(site)
             if not state.sites:
                 state.status = None
         elif kind == "agent.status":
             if not state.sites:
-                self.fail("agent.status-logged-out", f"agent {agent} changes status to "
-                          f"{e['status']!r} while logged in nowhere", agent_id=agent)
+                self.fail(
+                    "agent.status-logged-out",
+                    f"agent {agent} changes status to {e['status']!r} while logged in nowhere",
+                    agent_id=agent,
+                )
             state.status = e["status"]
 
 
@@ -420,16 +521,30 @@ def validate(log: EventLog) -> list[Violation]:
     order = np.lexsort((seq, ts))
     if len(order) > 1:
         dts, dseq = np.diff(ts), np.diff(seq)
-        for row in np.nonzero((dts < 0) | ((dts == 0) & (dseq < 0)))[0]:
-            r = int(row) + 1
-            out.append(Violation("order", r, ids[r], f"(ts, seq) = ({ts[r]}, {seq[r]}) comes "
-                       f"after ({ts[r - 1]}, {seq[r - 1]})", {"ts": int(ts[r])}))
+        for before in np.nonzero((dts < 0) | ((dts == 0) & (dseq < 0)))[0]:
+            r = int(before) + 1
+            out.append(
+                Violation(
+                    "order",
+                    r,
+                    ids[r],
+                    f"(ts, seq) = ({ts[r]}, {seq[r]}) comes after ({ts[r - 1]}, {seq[r - 1]})",
+                    {"ts": int(ts[r])},
+                )
+            )
     for name, values in (("event_id", ids), ("seq", seq.tolist())):
         seen: set[Any] = set()
         for row, value in enumerate(values):
             if value in seen:
-                out.append(Violation(f"unique.{name}", row, ids[row],
-                                     f"{name} {value!r} appears more than once", {name: value}))
+                out.append(
+                    Violation(
+                        f"unique.{name}",
+                        row,
+                        ids[row],
+                        f"{name} {value!r} appears more than once",
+                        {name: value},
+                    )
+                )
             seen.add(value)
     broken_rows = {v.row for v in out if v.rule.startswith("schema.")}
     columns = {name: table.column(name).to_pylist() for name in FIELDS}
@@ -440,5 +555,5 @@ def validate(log: EventLog) -> list[Violation]:
         event = {name: values[row] for name, values in columns.items()}
         checker.row, checker.event_id = row, event["event_id"]
         checker.event(event)
-    out.sort(key=lambda v: (v.row if v.row is not None else -1))
+    out.sort(key=lambda v: v.row if v.row is not None else -1)
     return out
