@@ -174,11 +174,16 @@ class Segments:
         msg = np.flatnonzero(kind == _MESSAGE)
         owner = np.searchsorted(acc, msg, side="right") - 1
         safe = np.maximum(owner, 0)
-        inside = (owner >= 0) & (conv[acc[safe]] == conv[msg]) & (msg < end_pos[safe])
+        if acc.shape[0]:
+            inside = (owner >= 0) & (conv[acc[safe]] == conv[msg]) & (msg < end_pos[safe])
+            owner_agent = seg_agent[safe]
+        else:  # no assignment at all: no message belongs to a segment
+            inside = np.zeros(msg.shape[0], dtype=bool)
+            owner_agent = np.full(msg.shape[0], -2, dtype=np.int64)
         mrows = rows[msg]
         role = cols.role[mrows]
         is_consumer = role == _ROLE_CONSUMER
-        is_agent = np.isin(role, _AGENT_ROLES) & (cols.agent[mrows] == seg_agent[safe])
+        is_agent = np.isin(role, _AGENT_ROLES) & (cols.agent[mrows] == owner_agent)
         keep = inside & (is_consumer | is_agent)
 
         # Order segments by start (ts, seq) for window queries; renumber the stream.
