@@ -31,9 +31,13 @@ _AVERAGES = {
     "avgAgentSegmentDuration": (F.DURATION_SUM, F.DURATION_N),
     "avgTimetoFirstAgentMessageFromAgentAssignment": (F.FIRST_SUM, F.FIRST_N),
     "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer": (
-        F.FIRST_TRANSFER_SUM, F.FIRST_TRANSFER_N),
+        F.FIRST_TRANSFER_SUM,
+        F.FIRST_TRANSFER_N,
+    ),
     "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": (
-        F.FIRST_NEW_SUM, F.FIRST_NEW_N),
+        F.FIRST_NEW_SUM,
+        F.FIRST_NEW_N,
+    ),
     "avgTimeToResponseFromAgentAssignment": (F.RESPONSE_SUM, F.RESPONSE_N),
 }
 _COUNTS = {
@@ -62,7 +66,7 @@ class AgentDirectory:
 
     def lookup_bot(self, agent: I64) -> npt.NDArray[np.bool_]:
         inside = agent < self.is_bot.shape[0]
-        return inside & self.is_bot[np.where(inside, agent, 0)]
+        return np.asarray(inside & self.is_bot[np.where(inside, agent, 0)], dtype=np.bool_)
 
 
 def _metric_columns(sums: I64, metrics: tuple[str, ...]) -> dict[str, list[Any]]:
@@ -74,8 +78,9 @@ def _metric_columns(sums: I64, metrics: tuple[str, ...]) -> dict[str, list[Any]]
         elif name in _AVERAGES:
             s, n = _AVERAGES[name]
             # Sums and counts are non-negative, so floor division truncates toward zero.
-            out[name] = np.where(sums[:, n] > 0, sums[:, s] // np.maximum(sums[:, n], 1),
-                                 -1).tolist()
+            out[name] = np.where(
+                sums[:, n] > 0, sums[:, s] // np.maximum(sums[:, n], 1), -1
+            ).tolist()
         else:  # avgAgentMessagesinAgentSegment: IEEE double; integral values as JSON ints
             ratio = sums[:, F.MESSAGES] / sums[:, F.SEGMENTS]
             out[name] = [int(x) if x.is_integer() else x for x in ratio.tolist()]
@@ -84,8 +89,10 @@ def _metric_columns(sums: I64, metrics: tuple[str, ...]) -> dict[str, list[Any]]
 
 def _rows(sums: I64, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
     cols = _metric_columns(sums, metrics)
-    return [dict(zip(metrics, values, strict=True))
-            for values in zip(*(cols[m] for m in metrics), strict=True)]
+    return [
+        dict(zip(metrics, values, strict=True))
+        for values in zip(*(cols[m] for m in metrics), strict=True)
+    ]
 
 
 def _total(sums: I64, metrics: tuple[str, ...]) -> dict[str, Any]:
@@ -104,8 +111,7 @@ def _group(keys: I64, feats: I64) -> tuple[I64, I64]:
     return k[starts], np.add.reduceat(feats[order], starts, axis=0)
 
 
-def _section(agent: I64, skill: I64, feats: I64, params: AgentSegmentsParams
-             ) -> dict[str, Any]:
+def _section(agent: I64, skill: I64, feats: I64, params: AgentSegmentsParams) -> dict[str, Any]:
     """One response body: [metricsPerSkill,] agentsMetrics, metricsTotal."""
     metrics = params.metrics
     body: dict[str, Any] = {}
@@ -113,26 +119,34 @@ def _section(agent: I64, skill: I64, feats: I64, params: AgentSegmentsParams
         skills, skill_ix = np.unique(skill, return_inverse=True)
         agents, agent_ix = np.unique(agent, return_inverse=True)
         # dense (skill, agent) key: sorting it orders by skill id, then agent id
-        pair, sums = _group(skill_ix.astype(np.int64) * max(agents.shape[0], 1) + agent_ix,
-                            feats)
+        pair, sums = _group(skill_ix.astype(np.int64) * max(agents.shape[0], 1) + agent_ix, feats)
         rows = _rows(sums, metrics)
         sk_ids, ag_ids = skills.tolist(), agents.tolist()
         per_skill: dict[str, Any] = {}
         for key, row in zip(pair.tolist(), rows, strict=True):
             sk, ag = divmod(key, max(agents.shape[0], 1))
             per_skill.setdefault(str(sk_ids[sk]), {"metricsPerAgent": {}})["metricsPerAgent"][
-                str(ag_ids[ag])] = row
+                str(ag_ids[ag])
+            ] = row
         body["metricsPerSkill"] = per_skill
     agents, sums = _group(agent, feats)
-    body["agentsMetrics"] = {"metricsPerAgent": dict(
-        zip((str(a) for a in agents.tolist()), _rows(sums, metrics), strict=True))}
+    body["agentsMetrics"] = {
+        "metricsPerAgent": dict(
+            zip((str(a) for a in agents.tolist()), _rows(sums, metrics), strict=True)
+        )
+    }
     body["metricsTotal"] = _total(feats.sum(axis=0), metrics)
     return body
 
 
-def agent_segments_response(segments: Segments, directory: AgentDirectory,
-                            source_code: int | None, params: AgentSegmentsParams, *,
-                            now_ms: int) -> dict[str, Any]:
+def agent_segments_response(
+    segments: Segments,
+    directory: AgentDirectory,
+    source_code: int | None,
+    params: AgentSegmentsParams,
+    *,
+    now_ms: int,
+) -> dict[str, Any]:
     """The msgagentsegments response for ``params`` at ``now_ms`` (epoch ms).
 
     ``source_code`` is the conversation-source code ``params.source`` maps to
@@ -148,8 +162,9 @@ def agent_segments_response(segments: Segments, directory: AgentDirectory,
     if isinstance(params.skill_ids, frozenset):
         keep &= np.isin(segments.skill[index], np.fromiter(params.skill_ids, dtype=np.int64))
     if params.group_ids is not None:
-        keep &= np.isin(directory.lookup_group(agent),
-                        np.fromiter(params.group_ids, dtype=np.int64))
+        keep &= np.isin(
+            directory.lookup_group(agent), np.fromiter(params.group_ids, dtype=np.int64)
+        )
     if params.user_type != "all":
         keep &= directory.lookup_bot(agent) == (params.user_type == "bot")
     if source_code is not None:
@@ -168,8 +183,13 @@ def agent_segments_response(segments: Segments, directory: AgentDirectory,
     intervals = []
     for k in range(n):
         a, b = bounds[k], bounds[k + 1]
-        intervals.append({"timestamp": start + k * width,
-                          "metricsData": _section(agent[a:b], skill[a:b], feats[a:b], params)})
-    return {"metricsByIntervals": intervals,
-            "timeframeSummary": _section(agent, skill, feats, params)}
-
+        intervals.append(
+            {
+                "timestamp": start + k * width,
+                "metricsData": _section(agent[a:b], skill[a:b], feats[a:b], params),
+            }
+        )
+    return {
+        "metricsByIntervals": intervals,
+        "timeframeSummary": _section(agent, skill, feats, params),
+    }

@@ -17,12 +17,20 @@ from ccbench.eventlog import read_log
 from oracle import END_KINDS, START_KINDS, Feature, Oracle
 
 SPAN = 20 * 60_000
-OUTCOMES = ("interactiveAgentSegments", "agentSegmentsAbandonedByConsumers",
-            "agentSegmentsWithNonResponsiveConsumers", "agentSegmentsWithNonResponsiveAgents")
+OUTCOMES = (
+    "interactiveAgentSegments",
+    "agentSegmentsAbandonedByConsumers",
+    "agentSegmentsWithNonResponsiveConsumers",
+    "agentSegmentsWithNonResponsiveAgents",
+)
 COUNTS = ("totalAgentConversationSegments", *OUTCOMES)
 
-cases = st.tuples(st.integers(0, 10**6), st.integers(1, 25),
-                  st.integers(0, SPAN + 120_000), st.sampled_from([5, 10, 20, 30, 60]))
+cases = st.tuples(
+    st.integers(0, 10**6),
+    st.integers(1, 25),
+    st.integers(0, SPAN + 120_000),
+    st.sampled_from([5, 10, 20, 30, 60]),
+)
 
 
 def _oracle(seed: int, n: int) -> Oracle:
@@ -47,21 +55,31 @@ def test_features_match_the_literal_reference(case: tuple[int, int, int, int]) -
     got = s.features_at(idx, now)
     ref = reference_features(o.log.records(), now)
     assert len(ref) == idx.shape[0]
-    outcome_of = {Feature.INTERACTIVE: "interactive", Feature.ABANDONED: "abandoned",
-                  Feature.NONRESPONSIVE_CONSUMER: "nonresponsive_consumer",
-                  Feature.NONRESPONSIVE_AGENT: "nonresponsive_agent"}
+    outcome_of = {
+        Feature.INTERACTIVE: "interactive",
+        Feature.ABANDONED: "abandoned",
+        Feature.NONRESPONSIVE_CONSUMER: "nonresponsive_consumer",
+        Feature.NONRESPONSIVE_AGENT: "nonresponsive_agent",
+    }
     for r, i, f in zip(ref, idx, got, strict=True):
         ended = bool(s.end_ts[i] < now)
-        assert (int(s.agent[i]), int(s.skill[i]), int(s.start_ts[i]),
-                START_KINDS[s.start_kind[i]], END_KINDS[s.end_kind[i]] if ended else "open",
-                ) == (r["agent"], r["skill"], r["start"], r["start_kind"], r["end_kind"])
+        assert (
+            int(s.agent[i]),
+            int(s.skill[i]),
+            int(s.start_ts[i]),
+            START_KINDS[s.start_kind[i]],
+            END_KINDS[s.end_kind[i]] if ended else "open",
+        ) == (r["agent"], r["skill"], r["start"], r["start_kind"], r["end_kind"])
         assert f[Feature.MESSAGES] == r["messages"]
         assert f[Feature.DURATION_SUM] == (r["duration"] or 0)
         assert [k for k, name in outcome_of.items() if f[k]] == [
-            k for k, name in outcome_of.items() if name == r["outcome"]]
+            k for k, name in outcome_of.items() if name == r["outcome"]
+        ]
         assert f[Feature.FIRST_N] == (r["first"] is not None)
         assert (f[Feature.RESPONSE_N], f[Feature.RESPONSE_SUM]) == (
-            len(r["responses"]), sum(r["responses"]))
+            len(r["responses"]),
+            sum(r["responses"]),
+        )
 
 
 def _check_counts(response: dict[str, Any]) -> None:
@@ -83,13 +101,20 @@ def test_partition_and_sums(case: tuple[int, int, int, int]) -> None:
     for item in got["metricsByIntervals"]:
         _check_counts(item["metricsData"])
     for name in COUNTS:
-        assert sum(i["metricsData"]["metricsTotal"][name] for i in got["metricsByIntervals"]
-                   ) == summary["metricsTotal"][name]
+        assert (
+            sum(i["metricsData"]["metricsTotal"][name] for i in got["metricsByIntervals"])
+            == summary["metricsTotal"][name]
+        )
     # Each segment has one skill: per-skill agent counts add up to the agent counts.
     for agent, m in summary["agentsMetrics"]["metricsPerAgent"].items():
         for name in COUNTS:
-            assert sum(sk["metricsPerAgent"].get(agent, {}).get(name, 0)
-                       for sk in summary["metricsPerSkill"].values()) == m[name]
+            assert (
+                sum(
+                    sk["metricsPerAgent"].get(agent, {}).get(name, 0)
+                    for sk in summary["metricsPerSkill"].values()
+                )
+                == m[name]
+            )
     # Partition: the four outcomes add up to the ended segments of the window.
     s = o.segments
     idx = np.flatnonzero((s.start_ts >= now - 3_600_000) & (s.start_ts < now))
@@ -116,25 +141,41 @@ def test_filters_commute(case: tuple[int, int, int, int], pair: tuple[int, int])
     everyone = per_agent([a, b, 1, 2, 3, 4, 5, 6, 100, 200])
     humans = o.agent_segments(now_ms=now, timeframe=60, user_type="human")
     bots = o.agent_segments(now_ms=now, timeframe=60, user_type="bot")
-    assert {**humans["agentsMetrics"]["metricsPerAgent"],
-            **bots["agentsMetrics"]["metricsPerAgent"]} == everyone
+    assert {
+        **humans["agentsMetrics"]["metricsPerAgent"],
+        **bots["agentsMetrics"]["metricsPerAgent"],
+    } == everyone
 
 
 def test_example_log(example_path: Any) -> None:
     """The hand-written example log: every segment found as its story says, and answered."""
     o = Oracle(read_log(example_path))
     s = o.segments
-    story = [(o.columns.conversation_ids[s.conv[i]], int(s.agent[i]),
-              START_KINDS[s.start_kind[i]], END_KINDS[s.end_kind[i]]) for i in range(len(s))]
+    story = [
+        (
+            o.columns.conversation_ids[s.conv[i]],
+            int(s.agent[i]),
+            START_KINDS[s.start_kind[i]],
+            END_KINDS[s.end_kind[i]],
+        )
+        for i in range(len(s))
+    ]
     # c04: 12 -> 13 -> back to 12 (two segments of 12); c05: takeover by manager 20;
     # c06: closed by the system, resumed by the consumer, then agent 12 (resume);
     # c11: back to queue (a transfer start for 12); c02: bot 90 hands off to 13.
-    for expected in [("c04", 12, "new", "transfer"), ("c04", 13, "transfer", "transfer"),
-                     ("c04", 12, "transfer", "close_consumer"),
-                     ("c05", 12, "new", "takeover"), ("c05", 20, "takeover", "close_agent"),
-                     ("c06", 13, "new", "close_system"), ("c06", 12, "resume", "close_consumer"),
-                     ("c11", 13, "new", "back_to_queue"), ("c11", 12, "transfer", "close_agent"),
-                     ("c02", 90, "new", "transfer"), ("c02", 13, "transfer", "close_agent")]:
+    for expected in [
+        ("c04", 12, "new", "transfer"),
+        ("c04", 13, "transfer", "transfer"),
+        ("c04", 12, "transfer", "close_consumer"),
+        ("c05", 12, "new", "takeover"),
+        ("c05", 20, "takeover", "close_agent"),
+        ("c06", 13, "new", "close_system"),
+        ("c06", 12, "resume", "close_consumer"),
+        ("c11", 13, "new", "back_to_queue"),
+        ("c11", 12, "transfer", "close_agent"),
+        ("c02", 90, "new", "transfer"),
+        ("c02", 13, "transfer", "close_agent"),
+    ]:
         assert expected in story
     span = o.log.time_range()
     assert span is not None
