@@ -37,7 +37,12 @@ class Oracle:
         for a in log.roster.agents:
             group[a.id] = a.group_id
             is_bot[a.id] = a.user_type == "bot"
-        self.directory = AgentDirectory(group=group, is_bot=is_bot)
+        self.directory = AgentDirectory(
+            group=group,
+            is_bot=is_bot,
+            agent_ids=np.array(sorted(a.id for a in log.roster.agents), dtype=np.int64),
+            skill_ids=np.array(sorted({0} | {s.id for s in log.roster.skills}), dtype=np.int64),
+        )
         self._source_codes = {s: i for i, s in enumerate(self.columns.sources)}
 
     def agent_segments(
