@@ -126,14 +126,18 @@ def _report(capsys: pytest.CaptureFixture[str], text: str) -> None:
         print("\n" + text)
 
 
-def test_bench_build(benchmark: Any, big: tuple[EventLog, Path],
-                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_build(
+    benchmark: Any, big: tuple[EventLog, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """Oracle build rate on >= 1M events (target >= 2M events/s)."""
     log, _ = big
     oracle = benchmark.pedantic(Oracle, args=(log,), rounds=5, iterations=1)
     rate = len(log) / benchmark.stats.stats.median
-    _report(capsys, f"oracle build: {len(log)} events, {len(oracle.segments)} segments, "
-            f"median {benchmark.stats.stats.median * 1e3:.0f} ms = {rate / 1e6:.2f}M events/s")
+    _report(
+        capsys,
+        f"oracle build: {len(log)} events, {len(oracle.segments)} segments, "
+        f"median {benchmark.stats.stats.median * 1e3:.0f} ms = {rate / 1e6:.2f}M events/s",
+    )
 
 
 def _rows(response: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -145,8 +149,9 @@ def _rows(response: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.parametrize("interval", [60, 5])
-def test_bench_query_vs_duckdb(benchmark: Any, big: tuple[EventLog, Path], interval: int,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_query_vs_duckdb(
+    benchmark: Any, big: tuple[EventLog, Path], interval: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     """24 h msgagentsegments with intervals: oracle vs the same metric in DuckDB SQL."""
     log, path = big
     oracle = Oracle(log)
@@ -157,8 +162,7 @@ def test_bench_query_vs_duckdb(benchmark: Any, big: tuple[EventLog, Path], inter
 
     con = duckdb.connect()
     con.execute("SET threads TO 2")
-    params = {"path": str(path), "now": now, "start": now - DAY_MS,
-              "width": interval * 60_000}
+    params = {"path": str(path), "now": now, "start": now - DAY_MS, "width": interval * 60_000}
     times, rows = [], []
     for _ in range(3):
         t = time.perf_counter()
@@ -168,7 +172,10 @@ def test_bench_query_vs_duckdb(benchmark: Any, big: tuple[EventLog, Path], inter
     # Same answer, metric by metric, for every (interval, agent).
     assert [tuple(r) for r in rows] == _rows(response)
     ratio = sql_median / benchmark.stats.stats.median
-    _report(capsys, f"24 h query, interval={interval}: oracle median "
-            f"{benchmark.stats.stats.median * 1e3:.1f} ms, DuckDB SQL median "
-            f"{sql_median * 1e3:.0f} ms, DuckDB/oracle = {ratio:.0f}x "
-            f"({len(rows)} interval-agent rows, identical)")
+    _report(
+        capsys,
+        f"24 h query, interval={interval}: oracle median "
+        f"{benchmark.stats.stats.median * 1e3:.1f} ms, DuckDB SQL median "
+        f"{sql_median * 1e3:.0f} ms, DuckDB/oracle = {ratio:.0f}x "
+        f"({len(rows)} interval-agent rows, identical)",
+    )
