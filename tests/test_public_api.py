@@ -60,7 +60,11 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "ccbench.cli": ["main"],
     "sim": [],
-    "oracle": [],
+    "oracle": [
+        "AGENT_SEGMENT_METRICS", "END_KINDS", "QUERY_PARAMETERS", "START_KINDS",
+        "AgentSegmentsParams", "EndKind", "EventColumns", "Feature", "Oracle", "Segments",
+        "StartKind", "parse_agent_segments_query",
+    ],
     "backend": [],
     "loadtest": [],
 }
