@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-import seed004_logs as golden
 
+import tests.seed004_logs as golden
 from ccbench.eventlog import read_log
 from oracle import Oracle
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-import seed004_logs as golden
 
+import tests.seed004_logs as golden
 from ccbench import ParameterError
 from ccbench.cli import main
 from ccbench.eventlog import read_log
@@ -155,7 +155,7 @@ def test_cli_prints_the_response() -> None:
         "--compact",
     ]
     out = subprocess.run(
-        [sys.executable, "-m", "ccbench.cli._main", *args],
+        [sys.executable, "-m", "ccbench", *args],
         capture_output=True,
         text=True,
         check=True,

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle_logs import random_log, reference_features
 
 from ccbench.eventlog import read_log
 from oracle import END_KINDS, START_KINDS, Feature, Oracle
+from tests.oracle_logs import random_log, reference_features
 
 SPAN = 20 * 60_000
 OUTCOMES = (

@@ -15,10 +15,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from oracle_logs import make_roster, random_table
 
 from ccbench.eventlog import EventLog, write_log
 from oracle import Oracle
+from tests.oracle_logs import make_roster, random_table
 
 DAY_MS = 86_400_000
 pytestmark = pytest.mark.bench
