@@ -9,6 +9,8 @@ loadtest.
 """
 
 from ._columns import EventColumns
+from ._dashboard_params import AGENT_COLUMNS, DASHBOARD_KPIS, SKILL_COLUMNS, DashboardParams
+from ._dashboard_tables import table_csv
 from ._oracle import Oracle
 from ._params import (
     AGENT_SEGMENT_METRICS,
@@ -16,19 +18,31 @@ from ._params import (
     AgentSegmentsParams,
     parse_agent_segments_query,
 )
+from ._registry import FAMILIES, METRICS, Metric, catalog_json, catalog_markdown, metric
 from ._segments import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
 
 __all__ = [
+    "AGENT_COLUMNS",
     "AGENT_SEGMENT_METRICS",
+    "DASHBOARD_KPIS",
     "END_KINDS",
+    "FAMILIES",
+    "METRICS",
     "QUERY_PARAMETERS",
+    "SKILL_COLUMNS",
     "START_KINDS",
     "AgentSegmentsParams",
+    "DashboardParams",
     "EndKind",
     "EventColumns",
     "Feature",
+    "Metric",
     "Oracle",
     "Segments",
     "StartKind",
+    "catalog_json",
+    "catalog_markdown",
+    "metric",
     "parse_agent_segments_query",
+    "table_csv",
 ]

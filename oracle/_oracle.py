@@ -12,6 +12,8 @@ from ccbench.eventlog import EventLog
 
 from ._agent_segments import AgentDirectory, agent_segments_response
 from ._columns import EventColumns
+from ._dashboard import Dashboard
+from ._dashboard_params import DashboardParams
 from ._params import AgentSegmentsParams, parse_agent_segments_query
 from ._segments import Segments
 
@@ -44,6 +46,25 @@ class Oracle:
             skill_ids=np.array(sorted({0} | {s.id for s in log.roster.skills}), dtype=np.int64),
         )
         self._source_codes = {s: i for i, s in enumerate(self.columns.sources)}
+        self._dashboard: Dashboard | None = None
+
+    @property
+    def dashboard_index(self) -> Dashboard:
+        """The seed 003 dashboard's precomputed state, built on first use."""
+        if self._dashboard is None:
+            self._dashboard = Dashboard(log=self.log, columns=self.columns, segments=self.segments)
+        return self._dashboard
+
+    def dashboard(self, **params: Any) -> dict[str, Any]:
+        """Real-time messaging dashboard (seed 003) snapshot; keyword parameters of
+        :meth:`DashboardParams.create` (``now_ms`` required). docs/metrics.md section 3."""
+        return self.dashboard_index.snapshot(DashboardParams.create(**params))
+
+    def dashboard_table(self, table: str, **params: Any) -> list[dict[str, Any]]:
+        """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export)."""
+        if table not in ("agents", "skills"):
+            raise ParameterError("table", f"expected agents or skills, got {table!r}")
+        return self.dashboard_index.table(DashboardParams.create(**params), table)
 
     def agent_segments(
         self,

@@ -1,4 +1,7 @@
-"""``ccbench oracle agent-segments LOG --now MS --timeframe MIN ...``: exact metrics as JSON.
+"""``ccbench oracle FAMILY ...``: exact metrics as JSON (docs/metrics.md).
+
+``agent-segments`` (seed 004), ``dashboard`` (seed 003, JSON or CSV of its
+tables) and ``catalog`` (the metric registry as Markdown or JSON).
 
 The options are the vendor's query parameters; their strings go through the
 same parser as HTTP requests (oracle.parse_agent_segments_query), so the
@@ -11,7 +14,7 @@ import argparse
 import json
 from typing import Any
 
-from oracle import Oracle, parse_agent_segments_query
+from oracle import Oracle, catalog_json, catalog_markdown, parse_agent_segments_query, table_csv
 
 from ..eventlog import read_log
 
@@ -61,6 +64,95 @@ def register(sub: Any) -> None:
     a.add_argument("--metrics", help="comma-separated metric names or all")
     a.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
     a.set_defaults(func=run)
+    _register_dashboard(families)
+    c: argparse.ArgumentParser = families.add_parser(
+        "catalog",
+        help="every registered metric (seeds 000-004)",
+        description="The metric registry: name, seed, unit, definition, empty value, "
+        "rounding and where the oracle computes it.",
+    )
+    c.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    c.set_defaults(func=run_catalog)
+
+
+def _ids(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",")]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integer ids, got {text!r}"
+        ) from exc
+
+
+def _threshold(text: str) -> tuple[str, float]:
+    kpi, sep, value = text.partition("=")
+    try:
+        return kpi, float(value) if sep else float("nan")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected KPI=NUMBER, got {text!r}") from exc
+
+
+def _register_dashboard(families: Any) -> None:
+    d: argparse.ArgumentParser = families.add_parser(
+        "dashboard",
+        help="real-time messaging dashboard (seed 003) as JSON or CSV",
+        description="Dashboard snapshot at --now: current, chat, closed, agents and skills "
+        "sections (docs/metrics.md section 3).",
+    )
+    d.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
+    d.add_argument("--now", type=int, required=True, metavar="MS", help="epoch ms UTC")
+    w = d.add_mutually_exclusive_group()
+    w.add_argument("--from-hour", type=int, metavar="H", help="closed window: today from H:00")
+    w.add_argument("--last-hours", type=int, metavar="N", help="closed window: last N hours")
+    d.add_argument("--skill-ids", type=_ids, help="comma-separated skill ids")
+    d.add_argument("--group-ids", type=_ids, help="comma-separated group ids")
+    d.add_argument("--opened-within-ms", type=int, help="response-time sample filter")
+    d.add_argument("--sl-threshold-ms", type=int, default=30_000, help="service level threshold")
+    d.add_argument("--inactivity-timeout-ms", type=int, help="overrides roster.load")
+    d.add_argument("--abandon-rate", choices=("entered", "handled"), default="entered")
+    d.add_argument("--load", choices=("weighted", "active"), default="weighted")
+    for table, size in (("agent", 18), ("skill", 25)):
+        d.add_argument(f"--{table}-sort", default=f"{table}_id")
+        d.add_argument(f"--{table}-order", choices=("asc", "desc"), default="asc")
+        d.add_argument(f"--{table}-page", type=int, default=1)
+        d.add_argument(f"--{table}-page-size", type=int, default=size)
+    d.add_argument(
+        "--threshold",
+        type=_threshold,
+        action="append",
+        default=[],
+        metavar="KPI=N",
+        help="alert when KPI (e.g. current.open) >= N; repeatable",
+    )
+    d.add_argument("--csv", choices=("agents", "skills"), help="print that table (all rows) as CSV")
+    d.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
+    d.set_defaults(func=run_dashboard)
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    params = {
+        name: getattr(args, name)
+        for name in (
+            "from_hour", "last_hours", "skill_ids", "group_ids", "opened_within_ms",
+            "sl_threshold_ms", "inactivity_timeout_ms", "abandon_rate", "load",
+            "agent_sort", "agent_order", "agent_page", "agent_page_size",
+            "skill_sort", "skill_order", "skill_page", "skill_page_size",
+        )
+    }  # fmt: skip
+    oracle = Oracle(read_log(args.log))
+    if args.csv:
+        # The export holds every row of the table, sorted, not one page.
+        rows = oracle.dashboard_table(args.csv, now_ms=args.now, **params)
+        print(table_csv(rows, args.csv), end="")
+        return 0
+    snapshot = oracle.dashboard(now_ms=args.now, thresholds=dict(args.threshold), **params)
+    print(json.dumps(snapshot, indent=None if args.compact else 2))
+    return 0
+
+
+def run_catalog(args: argparse.Namespace) -> int:
+    print(catalog_json() if args.format == "json" else catalog_markdown(), end="\n")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,149 @@
+"""Agents and skills tables of the seed 003 dashboard: rows, sorting, paging, CSV.
+
+docs/metrics.md section 3.7. Rows are plain dicts keyed by AGENT_COLUMNS /
+SKILL_COLUMNS. Sorting puts null values last in both orders and breaks ties
+by ascending id, so pages are stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._arith import percent
+from ._dashboard_params import AGENT_COLUMNS, SKILL_COLUMNS, DashboardParams
+
+if TYPE_CHECKING:
+    from ._dashboard import Dashboard
+
+__all__ = ["agents_rows", "page", "skills_rows", "sort_rows", "table_csv"]
+
+HOUR_MS = 3_600_000
+
+
+def _agent_loads(dash: Dashboard, state: dict[str, Any], params: DashboardParams) -> dict[int, Any]:
+    """Per kept logged-in agent: (open, active, weight sum) over kept open segments."""
+    agent, weight = dash.weights(state, params)
+    s = dash.segs
+    seg_open = state["seg_open"]
+    kept = state["keep"][s.conv[seg_open]]
+    act = state["seg_active"][kept]
+    out = {}
+    for a in state["agent_ids"]:
+        mine = agent == a
+        out[a] = (int(mine.sum()), int((mine & act).sum()), float(weight[mine].sum()))
+    return out
+
+
+def _closed_stats(dash: Dashboard, rows: Any, now: int) -> dict[str, Any]:
+    stats = dash.close_stats(rows, now)
+    return {k: stats[k] for k in ("closed", "avg_resolution_time", "csat", "csat_answered")}
+
+
+def agents_rows(
+    dash: Dashboard, state: dict[str, Any], params: DashboardParams, start: int
+) -> list[dict[str, Any]]:
+    """One row per logged-in agent kept by the filters (window ``[start, now)`` for closes)."""
+    now = params.now_ms
+    loads = _agent_loads(dash, state, params)
+    closes = dash.close_mask(params, start, now)
+    rows = []
+    for a in state["agent_ids"]:
+        presence = state["presence"][a]
+        if presence.status is None:
+            continue
+        agent = dash.roster.agent(a)
+        assert agent is not None  # kept agents come from the roster
+        n_open, n_active, weight = loads[a]
+        rows.append(
+            {
+                "agent_id": a,
+                "name": agent.name,
+                "status": presence.status,
+                "status_time_ms": now - presence.status_since,
+                "open": n_open,
+                "active": n_active,
+                "load": percent(weight, agent.max_slots),
+                **_closed_stats(dash, closes & (dash.closes.agent == a), now),
+            }
+        )
+    return rows
+
+
+def skills_rows(
+    dash: Dashboard, state: dict[str, Any], params: DashboardParams
+) -> list[dict[str, Any]]:
+    """One row per roster skill kept by the skill filter; closes over the skills window."""
+    now = params.now_ms
+    loads = _agent_loads(dash, state, params)
+    closes = dash.close_mask(params, now - params.skills_window_ms, now)
+    base = state["open"] & state["keep"]
+    rows = []
+    for skill in sorted(dash.roster.skills, key=lambda k: k.id):
+        if params.skill_ids is not None and skill.id not in params.skill_ids:
+            continue
+        in_skill = base & (state["conv_skill"] == skill.id)
+        agents = [
+            a for a in state["agent_ids"]
+            if state["presence"][a].status is not None
+            and skill.id in dash.skills_of[a]
+        ]  # fmt: skip
+        statuses = [state["presence"][a].status for a in agents]
+        agent_loads = [percent(loads[a][2], dash.slots[a]) for a in agents]
+        known = [x for x in agent_loads if x is not None]
+        rows.append(
+            {
+                "skill_id": skill.id,
+                "name": skill.name,
+                "open": int(in_skill.sum()),
+                "unassigned": int((in_skill & ~state["assigned"]).sum()),
+                "assigned": int((in_skill & state["assigned"]).sum()),
+                "load": sum(known) / len(known) if known else None,
+                "online": statuses.count("online"),
+                "away": statuses.count("away"),
+                "back_soon": statuses.count("back_soon"),
+                "max_slots": sum(dash.slots[a] for a in agents),
+                **_closed_stats(dash, closes & (dash.closes.skill == skill.id), now),
+            }
+        )
+    return rows
+
+
+def sort_rows(rows: list[dict[str, Any]], column: str, order: str) -> list[dict[str, Any]]:
+    """Rows by ``column`` (null last in both orders), ties by ascending id."""
+    id_key = "agent_id" if rows and "agent_id" in rows[0] else "skill_id"
+    by_id = sorted(rows, key=lambda r: r[id_key])
+    present = [r for r in by_id if r[column] is not None]
+    missing = [r for r in by_id if r[column] is None]
+    # Python's sort is stable with reverse=True too: ties keep ascending id.
+    present.sort(key=lambda r: r[column], reverse=order == "desc")
+    return present + missing
+
+
+def page(
+    rows: list[dict[str, Any]], number: int, size: int, column: str, order: str
+) -> dict[str, Any]:
+    """Sorted rows of page ``number`` (1-based) with the paging facts."""
+    ordered = sort_rows(rows, column, order)
+    return {
+        "total": len(rows),
+        "page": number,
+        "page_size": size,
+        "pages": -(-len(rows) // size),
+        "sort": column,
+        "order": order,
+        "rows": ordered[(number - 1) * size : number * size],
+    }
+
+
+def table_csv(rows: Sequence[dict[str, Any]], table: str) -> str:
+    """CSV export of a table's rows: header = the table's columns; null is an empty cell."""
+    columns = AGENT_COLUMNS if table == "agents" else SKILL_COLUMNS
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow(["" if r[c] is None else r[c] for c in columns])
+    return out.getvalue()

@@ -1,0 +1,432 @@
+"""The metric registry: every metric the seeds name, with its unit and definition.
+
+One :class:`Metric` per seed metric. ``computed_by`` says where the oracle
+answers it (the Oracle method and the JSON path in its response); ``None``
+marks a metric that is specified here but not computed yet, so the catalog
+is honest about coverage. docs/metrics.md embeds :func:`catalog_markdown`
+verbatim (a test keeps them identical).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+__all__ = ["FAMILIES", "METRICS", "Metric", "catalog_json", "catalog_markdown", "metric"]
+
+#: family name -> seed file number it comes from
+FAMILIES: dict[str, str] = {
+    "agent_performance": "000",
+    "report": "001",
+    "supervision": "002",
+    "dashboard": "003",
+    "agent_segments": "004",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One metric: ``name`` is the project's id, ``label`` the seed's own wording.
+
+    ``unit`` is one of count, ms, percent, ratio, score, minutes, hours,
+    minor_units, timestamp_ms, distribution. ``empty`` is the value when the
+    metric has no sample; ``rounding`` how the value is rounded.
+    """
+
+    name: str
+    seed: str
+    family: str
+    label: str
+    unit: str
+    definition: str
+    empty: str
+    rounding: str
+    computed_by: str | None
+
+
+_COUNT = ("0", "none (integer)")
+_MS_TRUNC = ("null", "truncated toward zero to integer ms")
+_PCT = ("null", "none (IEEE double)")
+
+
+def _m(
+    name: str,
+    label: str,
+    unit: str,
+    definition: str,
+    empty_rounding: tuple[str, str],
+    computed_by: str | None,
+) -> tuple[str, str, str, str, str, str, str | None]:
+    return (name, label, unit, definition, empty_rounding[0], empty_rounding[1], computed_by)
+
+
+_SEG = "Oracle.agent_segments -> metricsTotal / metricsPerAgent"
+_SEG_TRUNC = ("-1 (0 in an empty metricsTotal)", "truncated toward zero to integer ms")
+_D = "Oracle.dashboard -> "
+
+# The table is kept one metric per call, hand-aligned: the formatter would spread each
+# call over eight lines and make the catalog unreadable.
+# fmt: off
+_TABLE: dict[str, list[tuple[str, str, str, str, str, str, str | None]]] = {
+    "agent_segments": [
+        _m("totalAgentConversationSegments", "totalAgentConversationSegments", "count",
+           "segments starting in [now - timeframe, now), open ones included (section 2)",
+           _COUNT, _SEG),
+        _m("avgAgentMessagesinAgentSegment", "avgAgentMessagesinAgentSegment", "ratio",
+           "sum |M(s)| / segments (section 2.2)",
+           ("0 in an empty metricsTotal", "none (IEEE double)"), _SEG),
+        _m("avgAgentSegmentDuration", "avgAgentSegmentDuration", "ms",
+           "mean end - start over ended segments", _SEG_TRUNC, _SEG),
+        _m("interactiveAgentSegments", "interactiveAgentSegments", "count",
+           "ended segments with M(s) non-empty and a consumer message after first(s)",
+           _COUNT, _SEG),
+        _m("agentSegmentsAbandonedByConsumers", "agentSegmentsAbandonedByConsumers", "count",
+           "ended segments with M(s) empty closed by the consumer", _COUNT, _SEG),
+        _m("agentSegmentsWithNonResponsiveConsumers",
+           "agentSegmentsWithNonResponsiveConsumers", "count",
+           "ended segments with M(s) non-empty and no consumer message after first(s)",
+           _COUNT, _SEG),
+        _m("agentSegmentsWithNonResponsiveAgents", "agentSegmentsWithNonResponsiveAgents",
+           "count", "ended segments with M(s) empty not closed by the consumer", _COUNT, _SEG),
+        _m("avgTimetoFirstAgentMessageFromAgentAssignment",
+           "avgTimetoFirstAgentMessageFromAgentAssignment", "ms",
+           "mean a1 - start over NEW and TRANSFER segments with a1", _SEG_TRUNC, _SEG),
+        _m("avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer",
+           "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer", "ms",
+           "same over TRANSFER segments", _SEG_TRUNC, _SEG),
+        _m("avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation",
+           "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation", "ms",
+           "same over NEW segments", _SEG_TRUNC, _SEG),
+        _m("avgTimeToResponseFromAgentAssignment", "avgTimeToResponseFromAgentAssignment",
+           "ms", "mean response time over all responses of the segments (section 1.4)",
+           _SEG_TRUNC, _SEG),
+    ],
+    "dashboard": [
+        _m("dashboard.open", "OPEN", "count",
+           "conversations open at now (opened/resumed/reopened, not yet closed, abandoned "
+           "or merged); = unassigned + assigned", _COUNT, _D + "current.open"),
+        _m("dashboard.unassigned", "UNASSIGNED", "count",
+           "open conversations with no open agent segment at now", _COUNT,
+           _D + "current.unassigned"),
+        _m("dashboard.assigned", "ASSIGNED", "count",
+           "open conversations with an open agent segment at now", _COUNT,
+           _D + "current.assigned"),
+        _m("dashboard.active", "ACTIVE", "count",
+           "assigned conversations that are active at now (section 3.2)", _COUNT,
+           _D + "current.active"),
+        _m("dashboard.load", "LOAD", "percent",
+           "100 * sum of assigned conversations' weights / sum of max_slots of logged-in "
+           "agents (section 3.3)", _PCT, _D + "current.load"),
+        _m("dashboard.load_online", "LOAD - online", "percent",
+           "LOAD restricted to agents whose status is online (conversations and slots)",
+           _PCT, _D + "current.load_online"),
+        _m("dashboard.load_other", "LOAD - other", "percent",
+           "LOAD restricted to logged-in agents not online (away, back_soon)", _PCT,
+           _D + "current.load_other"),
+        _m("dashboard.response_time", "RESPONSE TIME", "ms",
+           "mean human-agent response time (section 3.4) over the sample conversations",
+           _MS_TRUNC, _D + "current.response_time"),
+        _m("dashboard.response_time_consumer", "RESPONSE TIME - Consumer", "ms",
+           "mean consumer response time to human-agent messages (section 3.4)", _MS_TRUNC,
+           _D + "current.response_time_consumer"),
+        _m("dashboard.ttfr_all_assign", "TTFR FROM ALL ASSIGN", "ms",
+           "mean first human-agent message - assignment over human NEW/TRANSFER segments",
+           _MS_TRUNC, _D + "current.ttfr_all_assign"),
+        _m("dashboard.ttfr", "TIME TO FIRST RESPONSE (TTFR)", "ms",
+           "mean first human-agent message - first consumer message, per conversation",
+           _MS_TRUNC, _D + "current.ttfr"),
+        _m("dashboard.ttfr_consumer", "TIME TO FIRST RESPONSE (TTFR) - Consumer", "ms",
+           "mean first consumer message after the first human-agent message - that message",
+           _MS_TRUNC, _D + "current.ttfr_consumer"),
+        _m("dashboard.ttfr_first_assign", "TTFR FROM FIRST ASSIGN", "ms",
+           "mean first human-agent message - first human assignment, per conversation",
+           _MS_TRUNC, _D + "current.ttfr_first_assign"),
+        _m("dashboard.wait_time", "WAIT TIME", "ms",
+           "TTFR - TTFR FROM FIRST ASSIGN (difference of the two averages; may be negative)",
+           ("null if either is null", "difference of the truncated averages"),
+           _D + "current.wait_time"),
+        _m("dashboard.time_to_first_assign", "TIME TO FIRST ASSIGN", "ms",
+           "mean first human assignment - conversation opened, per conversation", _MS_TRUNC,
+           _D + "current.time_to_first_assign"),
+        _m("dashboard.mcs", "MCS", "score",
+           "mean of each conversation's latest visible mcs.scored value", _PCT,
+           _D + "current.mcs.average"),
+        _m("dashboard.mcs_positive", "MCS - Positive", "count",
+           "conversations whose latest mcs.scored has mcs_alerted = 1", _COUNT,
+           _D + "current.mcs.positive"),
+        _m("dashboard.mcs_negative", "MCS - Negative", "count",
+           "conversations whose latest mcs.scored has mcs_alerted = -1", _COUNT,
+           _D + "current.mcs.negative"),
+        _m("dashboard.chat_in_queue", "IN QUEUE", "count",
+           "chat conversations in a queue stay at now (section 3.6)", _COUNT,
+           _D + "chat.in_queue"),
+        _m("dashboard.chat_entered", "ENTERED QUEUE", "count",
+           "chat queue stays starting in the window", _COUNT, _D + "chat.entered"),
+        _m("dashboard.chat_abandoned", "ABANDONED", "count",
+           "chat queue stays ending abandoned in the window", _COUNT, _D + "chat.abandoned"),
+        _m("dashboard.chat_abandon_rate", "ABANDON RATE", "percent",
+           "100 * abandoned / entered (option abandon_rate=handled: abandoned / "
+           "(abandoned + connected))", _PCT, _D + "chat.abandon_rate"),
+        _m("dashboard.chat_avg_time_to_abandon", "AVG. TIME TO ABANDON", "ms",
+           "mean stay duration of the abandoned stays", _MS_TRUNC,
+           _D + "chat.avg_time_to_abandon"),
+        _m("dashboard.chat_connected", "CONNECTED", "count",
+           "chat queue stays ending connected (accepted) in the window", _COUNT,
+           _D + "chat.connected"),
+        _m("dashboard.chat_service_level", "SERVICE LEVEL", "percent",
+           "100 * connected stays with wait <= sl_threshold_ms / connected stays", _PCT,
+           _D + "chat.service_level"),
+        _m("dashboard.chat_occupancy", "OCCUPANCY", "percent",
+           "100 * agent time online with >= 1 chat segment / agent time online, in the "
+           "window, human agents", _PCT, _D + "chat.occupancy"),
+        _m("dashboard.chat_avg_time_to_answer", "AVG. TIME TO ANSWER", "ms",
+           "mean wait of the connected stays", _MS_TRUNC, _D + "chat.avg_time_to_answer"),
+        _m("dashboard.chat_aht", "AHT", "ms",
+           "mean end - start of interactive chat segments ending in the window", _MS_TRUNC,
+           _D + "chat.aht"),
+        _m("dashboard.closed_by", "Closed conversation graph", "count",
+           "close events in the window by closed_by (consumer, agent, system)", _COUNT,
+           _D + "closed.closed_by"),
+        _m("dashboard.closed_csat", "CSAT", "percent",
+           "100 * answers 4 or 5 / answers, latest survey of each closed conversation "
+           "(section 3.5), with the number answered", _PCT, _D + "closed.csat"),
+        _m("dashboard.closed_resolution_time", "Average resolution time", "ms",
+           "mean close ts - opened ts over the closes in the window", _MS_TRUNC,
+           _D + "closed.avg_resolution_time"),
+        _m("dashboard.closed_response_time", "Response time", "ms",
+           "RESPONSE TIME over the conversations closed in the window", _MS_TRUNC,
+           _D + "closed.response_time"),
+        _m("dashboard.closed_assign_to_response", "Assign to response time", "ms",
+           "TTFR FROM ALL ASSIGN over the conversations closed in the window", _MS_TRUNC,
+           _D + "closed.ttfr_all_assign"),
+        _m("dashboard.closed_first_response", "First response time", "ms",
+           "TTFR over the conversations closed in the window", _MS_TRUNC,
+           _D + "closed.ttfr"),
+        _m("dashboard.closed_first_assignment", "First assignment time", "ms",
+           "TIME TO FIRST ASSIGN over the conversations closed in the window", _MS_TRUNC,
+           _D + "closed.time_to_first_assign"),
+        _m("dashboard.closed_wait_time", "Wait time", "ms",
+           "WAIT TIME over the conversations closed in the window",
+           ("null if either is null", "difference of the truncated averages"),
+           _D + "closed.wait_time"),
+        _m("dashboard.closed_mcs", "MCS (closed)", "score",
+           "MCS average and positive/negative counts over the conversations closed in the "
+           "window", _PCT, _D + "closed.mcs"),
+        _m("dashboard.agent_status_time", "Status time", "ms",
+           "now - ts of the agent's last status change (login or agent.status)", _COUNT,
+           _D + "agents.rows[].status_time_ms"),
+        _m("dashboard.agent_open", "Open (agent)", "count",
+           "open segments of the agent at now", _COUNT, _D + "agents.rows[].open"),
+        _m("dashboard.agent_active", "Active (agent)", "count",
+           "open segments of the agent whose conversation is active", _COUNT,
+           _D + "agents.rows[].active"),
+        _m("dashboard.agent_load", "Load (agent)", "percent",
+           "100 * sum of the agent's conversation weights / its max_slots", _PCT,
+           _D + "agents.rows[].load"),
+        _m("dashboard.agent_closed", "Closed (agent)", "count",
+           "closes in the window of conversations whose last segment was the agent's",
+           _COUNT, _D + "agents.rows[].closed"),
+        _m("dashboard.agent_avg_resolution_time", "Average resolution time (agent)", "ms",
+           "mean resolution time of the agent's closes in the window", _MS_TRUNC,
+           _D + "agents.rows[].avg_resolution_time"),
+        _m("dashboard.agent_csat", "CSAT (agent)", "percent",
+           "CSAT of the agent's closes in the window", _PCT, _D + "agents.rows[].csat"),
+        _m("dashboard.skill_open", "Open (skill)", "count",
+           "open conversations whose current skill is the skill", _COUNT,
+           _D + "skills.rows[].open"),
+        _m("dashboard.skill_unassigned", "Unassigned (skill)", "count",
+           "unassigned open conversations of the skill", _COUNT,
+           _D + "skills.rows[].unassigned"),
+        _m("dashboard.skill_assigned", "Assigned (skill)", "count",
+           "assigned open conversations of the skill", _COUNT, _D + "skills.rows[].assigned"),
+        _m("dashboard.skill_load", "Load (skill)", "percent",
+           "mean agent load over logged-in agents having the skill", _PCT,
+           _D + "skills.rows[].load"),
+        _m("dashboard.skill_online_agents", "Online agents", "count",
+           "logged-in agents with the skill whose status is online", _COUNT,
+           _D + "skills.rows[].online"),
+        _m("dashboard.skill_away_agents", "Away", "count",
+           "logged-in agents with the skill whose status is away", _COUNT,
+           _D + "skills.rows[].away"),
+        _m("dashboard.skill_back_soon_agents", "Back soon agents", "count",
+           "logged-in agents with the skill whose status is back_soon", _COUNT,
+           _D + "skills.rows[].back_soon"),
+        _m("dashboard.skill_max_slots", "Max slots", "count",
+           "sum of max_slots of the logged-in agents having the skill", _COUNT,
+           _D + "skills.rows[].max_slots"),
+        _m("dashboard.skill_closed", "Closed (skill)", "count",
+           "closes in [now - 12 h, now) of conversations whose current skill is the skill",
+           _COUNT, _D + "skills.rows[].closed"),
+        _m("dashboard.skill_avg_resolution_time", "Average resolution time (skill)", "ms",
+           "mean resolution time of the skill's closes in the skill window", _MS_TRUNC,
+           _D + "skills.rows[].avg_resolution_time"),
+        _m("dashboard.skill_csat", "CSAT (skill)", "percent",
+           "CSAT of the skill's closes in the skill window", _PCT, _D + "skills.rows[].csat"),
+    ],
+    "agent_performance": [
+        _m("agent_performance.open", "Open conversations", "count",
+           "conversations with an open segment of the agent at now, not snoozed", _COUNT, None),
+        _m("agent_performance.snoozed", "Snoozed Conversations", "count",
+           "conversations with an open segment of the agent at now, snoozed", _COUNT, None),
+        _m("agent_performance.marked_done", "Marked Done", "count",
+           "distinct conversations closed by the agent in the range", _COUNT, None),
+        _m("agent_performance.aht", "Average Handle Time", "ms",
+           "sum of the agent's view durations / distinct conversations viewed", _MS_TRUNC,
+           None),
+        _m("agent_performance.first_routed_response_time", "First Routed Response Time",
+           "ms", "mean first agent message - accept per segment, by channel", _MS_TRUNC, None),
+        _m("agent_performance.avg_response_time", "Average Response Time", "ms",
+           "mean reply - first inbound message of the run, by channel", _MS_TRUNC, None),
+        _m("agent_performance.messages_sent", "Messages Sent", "count",
+           "agent messages per time bucket of the range", _COUNT, None),
+        _m("agent_performance.fcr", "First Contact Resolution", "percent",
+           "inbound conversations created in the range, with a message, closed by the agent, "
+           "closed now, never snoozed/reopened/resumed/merged / inbound conversations "
+           "assigned to the agent created in the range", _PCT, None),
+        _m("agent_performance.avg_first_resolution", "Average First Resolution", "ms",
+           "mean first agent close - first consumer message", _MS_TRUNC, None),
+        _m("agent_performance.breached", "Breached Conversations", "count",
+           "distinct conversations of the agent that breached a target of their SLA policy",
+           _COUNT, None),
+        _m("agent_performance.sla_achieved", "SLA Achieved", "percent",
+           "100 * conversations meeting every target of their policy / conversations with a "
+           "policy", _PCT, None),
+        _m("agent_performance.satisfaction", "Satisfaction Score", "percent",
+           "100 * mean csat / 5 over surveys of the agent's conversations", _PCT, None),
+    ],
+    "report": [
+        _m("report.new_users", "New Users", "count",
+           "consumers whose first conversation in the whole log opens in the period",
+           _COUNT, None),
+        _m("report.active_users", "Active Users", "count",
+           "distinct consumers with a consumer message in the period", _COUNT, None),
+        _m("report.total_messages", "Total Messages", "count",
+           "message.sent events in the period", _COUNT, None),
+        _m("report.peak_rpm", "Peak Volume (RPM)", "count",
+           "max messages in one calendar minute of the period", _COUNT, None),
+        _m("report.peak_time", "Peak Time", "timestamp_ms",
+           "start of the earliest minute with the peak volume", ("null", "minute start"), None),
+        _m("report.incoming_messages", "Incoming Messages", "count",
+           "consumer messages per local day", _COUNT, None),
+        _m("report.conversations", "Conversations", "count",
+           "conversations opened in the period", _COUNT, None),
+        _m("report.avg_messages_per_conversation", "Average Messages per Conversation",
+           "ratio", "messages of the period's conversations / conversations", _PCT, None),
+        _m("report.max_messages_per_minute", "Max Messages per Minute", "count",
+           "per local day, the max messages in one minute", _COUNT, None),
+        _m("report.intents", "Most Frequent Intents", "distribution",
+           "intent.detected counts by intent, descending", _COUNT, None),
+        _m("report.languages", "Language Distribution", "distribution",
+           "conversations opened in the period by language", _COUNT, None),
+        _m("report.start_flows", "Conversation Start Flows", "distribution",
+           "conversations opened in the period by bot_flow", _COUNT, None),
+        _m("report.cc_total_conversations", "Total Conversations", "count",
+           "assignments (offers and takeover accepts) in the period, transfers included",
+           _COUNT, None),
+        _m("report.cc_missed", "Missed Conversations", "count",
+           "queue stays and offers never accepted", _COUNT, None),
+        _m("report.cc_total_messages", "Total Messages (contact center)", "count",
+           "messages inside agent segments in the period", _COUNT, None),
+        _m("report.cc_unique_users", "Unique Users", "count",
+           "distinct consumers with an agent segment in the period", _COUNT, None),
+        _m("report.cc_handled_vs_missed", "Handled vs. Missed", "count",
+           "handled assignments and missed ones", _COUNT, None),
+        _m("report.cc_closing_reasons", "Closing Reasons", "distribution",
+           "closes in the period by reason", _COUNT, None),
+        _m("report.cc_avg_conversation_time", "Average Conversation Time", "ms",
+           "mean ended segment duration", _MS_TRUNC, None),
+        _m("report.cc_avg_wait_time", "Average Wait Time", "ms",
+           "mean first agent reply - queue entry", _MS_TRUNC, None),
+        _m("report.agent_conversations", "Conversations per Agent", "count",
+           "segments per agent", _COUNT, None),
+        _m("report.agent_conversations_daily", "Evolution of Number of Conversations",
+           "count", "segments per agent per local day", _COUNT, None),
+        _m("report.agent_minutes", "Total Conversation Minutes", "minutes",
+           "sum of segment durations per agent / 60000", _PCT, None),
+        _m("report.agent_minutes_daily", "Conversation Minutes Evolution", "minutes",
+           "the same per local day", _PCT, None),
+        _m("report.agent_connection_hours", "Total Connection Hours", "hours",
+           "logged-in time per agent / 3600000", _PCT, None),
+        _m("report.agent_connection_hours_daily", "Connection Hours Evolution", "hours",
+           "the same per local day", _PCT, None),
+    ],
+    "supervision": [
+        _m("supervision.agents_by_status", "Online agents", "count",
+           "agents logged in to the site by status (available, busy, unavailable)", _COUNT,
+           None),
+        _m("supervision.satisfaction", "Satisfaction", "percent",
+           "100 * answers 4-5 / answers today, with good/average/poor band", _PCT, None),
+        _m("supervision.satisfaction_criteria", "Satisfaction by criterion", "percent",
+           "the same for welcome, response time, quality", _PCT, None),
+        _m("supervision.objectives", "Goals to be achieved", "ratio",
+           "actual / target of each roster objective today", _PCT, None),
+        _m("supervision.visitors", "Visitors connected to chat or call", "count",
+           "chat and call conversations with an open segment on the site", _COUNT, None),
+        _m("supervision.visitors_signalled", "Visitors shown in red", "count",
+           "those whose handling duration or wait exceeds the roster signals", _COUNT, None),
+        _m("supervision.available_slots", "Available slots", "count",
+           "sum over connected agents and bots of max(0, max_slots - ongoing)", _COUNT, None),
+        _m("supervision.presence", "Presence", "ms",
+           "time logged in to the site since local midnight", _COUNT, None),
+        _m("supervision.contacts", "Contacts", "count",
+           "segments of the agent on the site started today", _COUNT, None),
+        _m("supervision.aht", "AHT", "ms", "mean duration of the agent's ended contacts",
+           _MS_TRUNC, None),
+        _m("supervision.contacts_per_hour", "Contacts/H", "ratio",
+           "contacts / presence hours", _PCT, None),
+        _m("supervision.turnover", "T/O", "minor_units",
+           "sum of sale amounts of the agent's conversations today", _COUNT, None),
+        _m("supervision.conversion_rate", "Conv. Rate", "percent",
+           "100 * contacts with a sale / contacts", _PCT, None),
+        _m("supervision.transactions", "Transactions", "count",
+           "sale.recorded events attributed to the agent today", _COUNT, None),
+        _m("supervision.agent_satisfaction", "Satisfaction (agent)", "percent",
+           "satisfaction of the agent's surveys today", _PCT, None),
+        _m("supervision.in_progress", "In progress", "count",
+           "open segments of the agent on the supervised site", _COUNT, None),
+        _m("supervision.status_all_sites", "Status", "count",
+           "open segments of the agent on all its sites", _COUNT, None),
+    ],
+}
+# fmt: on
+
+#: Every registered metric, by family then seed order.
+METRICS: tuple[Metric, ...] = tuple(
+    Metric(name, FAMILIES[family], family, label, unit, definition, empty, rounding, where)
+    for family, rows in _TABLE.items()
+    for name, label, unit, definition, empty, rounding, where in rows
+)
+
+
+def metric(name: str) -> Metric:
+    """The registered metric called ``name``; KeyError if there is none."""
+    for m in METRICS:
+        if m.name == name:
+            return m
+    raise KeyError(name)
+
+
+def catalog_json() -> str:
+    """The registry as a JSON array of objects (field order of :class:`Metric`)."""
+    return json.dumps([asdict(m) for m in METRICS], indent=2)
+
+
+def catalog_markdown() -> str:
+    """The registry as one Markdown table per family (embedded in docs/metrics.md)."""
+    lines: list[str] = []
+    for family, seed in FAMILIES.items():
+        lines += [
+            f"### {family} (seed {seed})",
+            "",
+            "| metric | seed label | unit | definition | empty | rounding | computed by |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for m in METRICS:
+            if m.family == family:
+                where = m.computed_by or "not computed yet"
+                lines.append(
+                    f"| `{m.name}` | {m.label} | {m.unit} | {m.definition} | {m.empty} "
+                    f"| {m.rounding} | {where} |"
+                )
+        lines.append("")
+    return "\n".join(lines)
