@@ -75,6 +75,7 @@ class ResponseSamples:
     conv: I64
     ts: I64
     value: I64
+    agent: I64  # the responding human agent (-1 for consumer responses)
 
     def select(self, conv_mask: B, now: int) -> I64:
         """Values of the responses visible at ``now`` in conversations with conv_mask set."""
@@ -162,7 +163,7 @@ class Conversations:
         srows = srows[np.argsort(conv[srows], kind="stable")]
         s_conv = conv[srows].astype(np.int64)
         s_agent = human_msg[srows]
-        agent_resp, consumer_resp = _responses(s_conv, s_agent, ts[srows])
+        agent_resp, consumer_resp = _responses(s_conv, s_agent, ts[srows], cols.agent[srows])
         # First consumer message after the conversation's first human message.
         c_pos = np.flatnonzero(~s_agent)
         key_n = len(cols) + 1
@@ -214,7 +215,9 @@ def _first_row(conv: npt.NDArray[np.int32], mask: B, n: int) -> I64:
     return out
 
 
-def _responses(s_conv: I64, s_agent: B, s_ts: I64) -> tuple[ResponseSamples, ResponseSamples]:
+def _responses(
+    s_conv: I64, s_agent: B, s_ts: I64, s_who: I64
+) -> tuple[ResponseSamples, ResponseSamples]:
     """Agent and consumer responses of a grouped conversation stream.
 
     A message of one side that directly follows a message of the other side
@@ -233,8 +236,18 @@ def _responses(s_conv: I64, s_agent: B, s_ts: I64) -> tuple[ResponseSamples, Res
     value = s_ts[resp] - s_ts[run_from[resp - 1]]
     agent = s_agent[resp]
     return (
-        ResponseSamples(conv=s_conv[resp[agent]], ts=s_ts[resp[agent]], value=value[agent]),
-        ResponseSamples(conv=s_conv[resp[~agent]], ts=s_ts[resp[~agent]], value=value[~agent]),
+        ResponseSamples(
+            conv=s_conv[resp[agent]],
+            ts=s_ts[resp[agent]],
+            value=value[agent],
+            agent=s_who[resp[agent]],
+        ),
+        ResponseSamples(
+            conv=s_conv[resp[~agent]],
+            ts=s_ts[resp[~agent]],
+            value=value[~agent],
+            agent=np.full(int((~agent).sum()), -1, dtype=np.int64),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from ccbench import ParameterError
 from ccbench.eventlog import EventLog
 
+from ._agent_performance import AgentPerformance
 from ._agent_segments import AgentDirectory, agent_segments_response
 from ._columns import EventColumns
 from ._dashboard import Dashboard
@@ -47,6 +48,7 @@ class Oracle:
         )
         self._source_codes = {s: i for i, s in enumerate(self.columns.sources)}
         self._dashboard: Dashboard | None = None
+        self._performance: AgentPerformance | None = None
 
     @property
     def dashboard_index(self) -> Dashboard:
@@ -59,6 +61,18 @@ class Oracle:
         """Real-time messaging dashboard (seed 003) snapshot; keyword parameters of
         :meth:`DashboardParams.create` (``now_ms`` required). docs/metrics.md section 3."""
         return self.dashboard_index.snapshot(DashboardParams.create(**params))
+
+    def agent_performance(
+        self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int = 3_600_000
+    ) -> dict[str, Any]:
+        """Agent performance dashboard (seed 000) of one agent over ``[start_ms, now_ms)``;
+        ``bucket_ms`` sizes the messages-sent chart. docs/metrics.md section 4."""
+        if self._performance is None:
+            channel = np.asarray(self.log.table.column("channel").to_numpy(zero_copy_only=False))
+            self._performance = AgentPerformance(self.dashboard_index, channel)
+        return self._performance.report(
+            agent_id=agent_id, now_ms=now_ms, start_ms=start_ms, bucket_ms=bucket_ms
+        )
 
     def dashboard_table(self, table: str, **params: Any) -> list[dict[str, Any]]:
         """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export)."""

@@ -63,6 +63,7 @@ def _m(
 _SEG = "Oracle.agent_segments -> metricsTotal / metricsPerAgent"
 _SEG_TRUNC = ("-1 (0 in an empty metricsTotal)", "truncated toward zero to integer ms")
 _D = "Oracle.dashboard -> "
+_AP = "Oracle.agent_performance -> "
 
 # The table is kept one metric per call, hand-aligned: the formatter would spread each
 # call over eight lines and make the catalog unreadable.
@@ -265,34 +266,44 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str, str, str | None]]] = {
     ],
     "agent_performance": [
         _m("agent_performance.open", "Open conversations", "count",
-           "conversations with an open segment of the agent at now, not snoozed", _COUNT, None),
+           "the agent's segments open at now whose conversation is not snoozed", _COUNT,
+           _AP + "open"),
         _m("agent_performance.snoozed", "Snoozed Conversations", "count",
-           "conversations with an open segment of the agent at now, snoozed", _COUNT, None),
+           "the agent's segments open at now whose conversation is snoozed", _COUNT,
+           _AP + "snoozed"),
         _m("agent_performance.marked_done", "Marked Done", "count",
-           "distinct conversations closed by the agent in the range", _COUNT, None),
+           "distinct conversations closed by the agent (closed_by agent) in the range",
+           _COUNT, _AP + "marked_done"),
         _m("agent_performance.aht", "Average Handle Time", "ms",
-           "sum of the agent's view durations / distinct conversations viewed", _MS_TRUNC,
-           None),
+           "sum of the agent's view sessions started in the range (end or now - start) / "
+           "distinct conversations viewed", _MS_TRUNC, _AP + "average_handle_time"),
         _m("agent_performance.first_routed_response_time", "First Routed Response Time",
-           "ms", "mean first agent message - accept per segment, by channel", _MS_TRUNC, None),
+           "ms", "mean a1 - accept over the agent's NEW/TRANSFER segments started in the "
+           "range, per channel", _MS_TRUNC,
+           _AP + "response_times.<channel>.first_routed_response_time"),
         _m("agent_performance.avg_response_time", "Average Response Time", "ms",
-           "mean reply - first inbound message of the run, by channel", _MS_TRUNC, None),
+           "mean of the agent's responses (section 3.4) sent in the range, per channel",
+           _MS_TRUNC, _AP + "response_times.<channel>.average_response_time"),
         _m("agent_performance.messages_sent", "Messages Sent", "count",
-           "agent messages per time bucket of the range", _COUNT, None),
+           "the agent's messages per bucket [start + k * bucket_ms, ...) of the range",
+           _COUNT, _AP + "messages_sent[].count"),
         _m("agent_performance.fcr", "First Contact Resolution", "percent",
-           "inbound conversations created in the range, with a message, closed by the agent, "
-           "closed now, never snoozed/reopened/resumed/merged / inbound conversations "
-           "assigned to the agent created in the range", _PCT, None),
+           "conversations opened in the range, assigned to the agent, with a message, closed "
+           "by the agent, closed now, never snoozed/reopened/resumed/merged / conversations "
+           "opened in the range assigned to the agent", _PCT,
+           _AP + "first_contact_resolution"),
         _m("agent_performance.avg_first_resolution", "Average First Resolution", "ms",
-           "mean first agent close - first consumer message", _MS_TRUNC, None),
+           "mean first close by the agent - first consumer message, closes in the range",
+           _MS_TRUNC, _AP + "average_first_resolution"),
         _m("agent_performance.breached", "Breached Conversations", "count",
-           "distinct conversations of the agent that breached a target of their SLA policy",
-           _COUNT, None),
+           "the agent's conversations opened in the range that missed a target of their "
+           "SLA policy (section 4)", _COUNT, _AP + "breached_conversations"),
         _m("agent_performance.sla_achieved", "SLA Achieved", "percent",
-           "100 * conversations meeting every target of their policy / conversations with a "
-           "policy", _PCT, None),
+           "100 * conversations that met every target / conversations with a policy",
+           _PCT, _AP + "sla_achieved"),
         _m("agent_performance.satisfaction", "Satisfaction Score", "percent",
-           "100 * mean csat / 5 over surveys of the agent's conversations", _PCT, None),
+           "100 * mean csat / 5 over surveys in the range whose conversation's last "
+           "assignment before the survey is the agent's", _PCT, _AP + "satisfaction.score"),
     ],
     "report": [
         _m("report.new_users", "New Users", "count",

@@ -65,6 +65,18 @@ def register(sub: Any) -> None:
     a.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
     a.set_defaults(func=run)
     _register_dashboard(families)
+    ap: argparse.ArgumentParser = families.add_parser(
+        "agent-performance",
+        help="agent performance dashboard (seed 000) as JSON",
+        description="One agent's performance over [start, now) (docs/metrics.md section 4).",
+    )
+    ap.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
+    ap.add_argument("--agent-id", type=int, required=True)
+    ap.add_argument("--now", type=int, required=True, metavar="MS", help="epoch ms UTC")
+    ap.add_argument("--start", type=int, required=True, metavar="MS", help="range start, ms")
+    ap.add_argument("--bucket-ms", type=int, default=3_600_000, help="messages-sent bucket")
+    ap.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
+    ap.set_defaults(func=run_agent_performance)
     c: argparse.ArgumentParser = families.add_parser(
         "catalog",
         help="every registered metric (seeds 000-004)",
@@ -147,6 +159,15 @@ def run_dashboard(args: argparse.Namespace) -> int:
         return 0
     snapshot = oracle.dashboard(now_ms=args.now, thresholds=dict(args.threshold), **params)
     print(json.dumps(snapshot, indent=None if args.compact else 2))
+    return 0
+
+
+def run_agent_performance(args: argparse.Namespace) -> int:
+    oracle = Oracle(read_log(args.log))
+    report = oracle.agent_performance(
+        agent_id=args.agent_id, now_ms=args.now, start_ms=args.start, bucket_ms=args.bucket_ms
+    )
+    print(json.dumps(report, indent=None if args.compact else 2))
     return 0
 
 

@@ -1,0 +1,271 @@
+"""Agent performance dashboard (seed 000) for one agent over ``[start, now)``.
+
+docs/metrics.md section 4 is the specification. Built on the dashboard's
+building blocks (segments, conversation index, closes, response samples);
+everything here is masks over their arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ccbench import ParameterError
+from ccbench.eventlog import EventKind
+
+from ._arith import mean_ms, percent
+from ._columns import KIND_CODES
+from ._conversations import NONE, ByConversation
+from ._dashboard import Dashboard
+from ._segments import Feature
+
+__all__ = ["AgentPerformance"]
+
+I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+K = KIND_CODES
+_CLOSED_BY_AGENT = 1  # CLOSED_BY index
+_AGENT_SIDE = (1, 2, 4)  # SENDER_ROLES agent, bot, manager
+
+
+def _check(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise ParameterError(name, f"expected an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+class AgentPerformance:
+    """Seed 000 metrics; :meth:`report` answers one agent and range."""
+
+    def __init__(self, dash: Dashboard, channel: npt.NDArray[np.object_]) -> None:
+        self.d = dash
+        c = dash.cols
+        opened = np.flatnonzero(c.kind == K[EventKind.CONVERSATION_OPENED])
+        self.channel = np.full(dash.conv.n, "", dtype=object)
+        self.channel[c.conv[opened]] = channel[opened]
+        self.snooze = ByConversation.build(
+            c,
+            np.isin(
+                c.kind,
+                [
+                    K[EventKind.CONVERSATION_SNOOZED],
+                    K[EventKind.CONVERSATION_UNSNOOZED],
+                    K[EventKind.ASSIGNMENT_ACCEPTED],
+                ],
+            ),
+        )
+        self.accepts = ByConversation.build(c, c.kind == K[EventKind.ASSIGNMENT_ACCEPTED])
+        # Conversations ever snoozed, reopened, resumed or merged, with the first such row.
+        self.disqualified_row = np.full(dash.conv.n, NONE, dtype=np.int64)
+        bad = np.flatnonzero(
+            np.isin(
+                c.kind,
+                [
+                    K[EventKind.CONVERSATION_SNOOZED],
+                    K[EventKind.CONVERSATION_REOPENED],
+                    K[EventKind.CONVERSATION_RESUMED],
+                    K[EventKind.CONVERSATION_MERGED],
+                ],
+            )
+        )
+        self.disqualified_row[c.conv[bad[::-1]]] = bad[::-1]
+        msg = np.flatnonzero((c.kind == K[EventKind.MESSAGE_SENT]) & (c.conv >= 0))
+        self.first_message_row = np.full(dash.conv.n, NONE, dtype=np.int64)
+        self.first_message_row[c.conv[msg[::-1]]] = msg[::-1]
+        v = np.flatnonzero(np.isin(c.kind, [K[EventKind.VIEW_STARTED], K[EventKind.VIEW_ENDED]]))
+        self.view_rows = v[np.lexsort((v, c.conv[v], c.agent[v]))]
+
+    def report(
+        self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int = 3_600_000
+    ) -> dict[str, Any]:
+        """The seed 000 dashboard of ``agent_id`` over ``[start_ms, now_ms)``."""
+        now = _check("now_ms", now_ms, 0)
+        start = _check("start_ms", start_ms, 0)
+        if start >= now:
+            raise ParameterError("start_ms", f"expected a start before now ({now}), got {start}")
+        bucket = _check("bucket_ms", bucket_ms, 60_000)
+        if -(-(now - start) // bucket) > 10_000:
+            raise ParameterError("bucket_ms", f"{bucket} ms makes more than 10000 buckets")
+        if self.d.roster.agent(agent_id) is None:
+            raise ParameterError(
+                "agent_id", f"expected an agent id of the roster, got {agent_id!r}"
+            )
+        d, c, s = self.d, self.d.cols, self.d.segs
+        a = agent_id
+        limit = int(np.searchsorted(c.ts, now, side="left"))
+
+        # Open / snoozed: the agent's segments open at now; snoozed when the last
+        # snooze/unsnooze/accept event of the conversation is a snooze.
+        mine_open = np.flatnonzero((s.agent == a) & (s.start_ts < now) & (s.end_ts >= now))
+        convs = s.conv[mine_open].astype(np.int64)
+        i = self.snooze.last_before(convs, limit)
+        snoozed = (i >= 0) & (
+            c.kind[self.snooze.rows[np.maximum(i, 0)]] == K[EventKind.CONVERSATION_SNOOZED]
+        )
+
+        cl = d.closes
+        by_me = (cl.closed_by == _CLOSED_BY_AGENT) & (c.agent[cl.row] == a) & (cl.ts < now)
+        done_in_range = by_me & (cl.ts >= start)
+
+        return {
+            "agent_id": a,
+            "now": now,
+            "range": {"start": start, "end": now},
+            "open": int(np.count_nonzero(~snoozed)),
+            "snoozed": int(np.count_nonzero(snoozed)),
+            "marked_done": int(np.unique(cl.conv[done_in_range]).shape[0]),
+            "average_handle_time": self._aht(a, start, now),
+            "response_times": self._response_times(a, start, now),
+            "messages_sent": self._messages(a, start, now, bucket),
+            **self._resolution(a, start, now, limit, by_me),
+            **self._sla(a, start, now, limit),
+            "satisfaction": self._satisfaction(a, start, now),
+        }
+
+    def _aht(self, a: int, start: int, now: int) -> int | None:
+        """Viewing time of sessions started in the range / distinct conversations viewed."""
+        c, rows = self.d.cols, self.view_rows
+        rows = rows[(c.agent[rows] == a) & (c.ts[rows] < now)]
+        started = np.flatnonzero(c.kind[rows] == K[EventKind.VIEW_STARTED])
+        nxt = started + 1
+        ended = nxt < rows.shape[0]
+        ended[ended] = (c.kind[rows[nxt[ended]]] == K[EventKind.VIEW_ENDED]) & (
+            c.conv[rows[nxt[ended]]] == c.conv[rows[started[ended]]]
+        )
+        s_ts = c.ts[rows[started]]
+        e_ts = np.where(ended, c.ts[rows[np.where(ended, nxt, 0)]], now)  # still viewing: now
+        keep = s_ts >= start
+        n_conv = np.unique(c.conv[rows[started[keep]]]).shape[0]
+        return mean_ms(int((e_ts - s_ts)[keep].sum()), n_conv)
+
+    def _response_times(self, a: int, start: int, now: int) -> dict[str, dict[str, Any]]:
+        """First routed response time and average response time per channel."""
+        s, d = self.d.segs, self.d
+        segs = np.flatnonzero((s.agent == a) & (s.start_ts >= start) & (s.start_ts < now))
+        f = s.features_at(segs, now)
+        seg_channel = self.channel[s.conv[segs]]
+        r = d.conv.agent_responses
+        keep = (r.agent == a) & (r.ts >= start) & (r.ts < now)
+        r_channel = self.channel[r.conv[keep]]
+        values = r.value[keep]
+        out = {}
+        for ch in sorted(set(seg_channel.tolist()) | set(r_channel.tolist())):
+            fs = f[seg_channel == ch]
+            rv = values[r_channel == ch]
+            out[ch] = {
+                "first_routed_response_time": mean_ms(
+                    int(fs[:, Feature.FIRST_SUM].sum()), int(fs[:, Feature.FIRST_N].sum())
+                ),
+                "average_response_time": mean_ms(int(rv.sum()), rv.shape[0]),
+                "responses": int(rv.shape[0]),
+            }
+        return out
+
+    def _messages(self, a: int, start: int, now: int, bucket: int) -> list[dict[str, int]]:
+        c = self.d.cols
+        m = (
+            (c.kind == K[EventKind.MESSAGE_SENT])
+            & (c.agent == a)
+            & np.isin(c.role, _AGENT_SIDE)
+            & (c.ts >= start)
+            & (c.ts < now)
+        )
+        n = -(-(now - start) // bucket)
+        counts = np.bincount((c.ts[m] - start) // bucket, minlength=n)
+        return [{"start": start + k * bucket, "count": int(counts[k])} for k in range(n)]
+
+    def _resolution(self, a: int, start: int, now: int, limit: int, by_me: B) -> dict[str, Any]:
+        """First contact resolution and average first resolution (section 4)."""
+        d, s, cl = self.d, self.d.segs, self.d.closes
+        created = (d.conv.opened_ts >= start) & (d.conv.opened_ts < now)
+        assigned = np.zeros(d.conv.n, dtype=bool)
+        assigned[s.conv[(s.agent == a) & (s.start_ts < now)]] = True
+        denominator = created & assigned
+        closed_by_me = np.zeros(d.conv.n, dtype=bool)
+        closed_by_me[cl.conv[by_me]] = True
+        ended = ~d.conv.open_at(now) & np.isin(np.arange(d.conv.n), cl.conv[cl.ts < now])
+        numerator = (
+            denominator
+            & (self.first_message_row < limit)
+            & closed_by_me
+            & ended
+            & ~(self.disqualified_row < limit)
+        )
+        # Average first resolution: first close by the agent - first consumer message.
+        first_done = np.full(d.conv.n, np.iinfo(np.int64).max, dtype=np.int64)
+        order = np.flatnonzero(by_me)[::-1]
+        first_done[cl.conv[order]] = cl.ts[order]
+        fc = d.conv.first_consumer_msg
+        fc_ts = np.where(fc < limit, d.cols.ts[np.minimum(fc, len(d.cols) - 1)], -1)
+        sample = (first_done >= start) & (first_done < now) & (fc_ts >= 0)
+        return {
+            "first_contact_resolution": percent(int(numerator.sum()), int(denominator.sum())),
+            "fcr_resolved": int(numerator.sum()),
+            "fcr_conversations": int(denominator.sum()),
+            "average_first_resolution": mean_ms(
+                int((first_done - fc_ts)[sample].sum()), int(sample.sum())
+            ),
+        }
+
+    def _sla(self, a: int, start: int, now: int, limit: int) -> dict[str, Any]:
+        """Breached conversations and SLA achieved against the roster policies."""
+        d, s = self.d, self.d.segs
+        ts = np.append(d.cols.ts, np.iinfo(np.int64).max)
+        convs = np.unique(s.conv[(s.agent == a) & (s.start_ts < now)]).astype(np.int64)
+        convs = convs[(d.conv.opened_ts[convs] >= start) & (d.conv.opened_ts[convs] < now)]
+        opened = d.conv.opened_ts[convs]
+        fh = d.conv.first_human_msg[convs]
+        first_reply = np.where(fh < limit, ts[np.minimum(fh, len(d.cols))], -1)
+        cl = d.closes
+        first_close = np.full(d.conv.n, -1, dtype=np.int64)
+        visible = np.flatnonzero(cl.ts < now)[::-1]
+        first_close[cl.conv[visible]] = cl.ts[visible]
+        closed_at = first_close[convs]
+        r = d.conv.agent_responses
+        # Next responses: every human response except the conversation's first reply.
+        fh_all = d.conv.first_human_msg[r.conv]
+        seen = (r.ts < now) & (r.ts != ts[np.minimum(fh_all, len(d.cols))])
+        worst_next = np.zeros(d.conv.n, dtype=np.int64)
+        np.maximum.at(worst_next, r.conv[seen], r.value[seen])
+        breached = np.zeros(convs.shape[0], dtype=bool)
+        achieved = np.zeros(convs.shape[0], dtype=bool)
+        has_policy = np.zeros(convs.shape[0], dtype=bool)
+        for p in d.roster.sla_policies:
+            sel = ~has_policy & np.isin(self.channel[convs], list(p.channels))
+            has_policy |= sel
+            met = sel.copy()
+            for target, done_at in (
+                (p.first_response_ms, first_reply),
+                (p.resolution_ms, closed_at),
+            ):
+                if target is None:
+                    continue
+                late = np.where(done_at >= 0, done_at - opened, now - opened) > target
+                breached |= sel & late
+                met &= (done_at >= 0) & ~late
+            if p.next_response_ms is not None:
+                late = worst_next[convs] > p.next_response_ms
+                breached |= sel & late
+                met &= ~late
+            achieved |= met
+        return {
+            "breached_conversations": int(breached.sum()),
+            "sla_achieved": percent(int(achieved.sum()), int(has_policy.sum())),
+            "sla_conversations": int(has_policy.sum()),
+        }
+
+    def _satisfaction(self, a: int, start: int, now: int) -> dict[str, Any]:
+        """100 * mean csat / 5 over surveys in the range attributed to the agent."""
+        d, c = self.d, self.d.cols
+        rows = np.flatnonzero(
+            (c.kind == K[EventKind.SURVEY_ANSWERED]) & (c.ts >= start) & (c.ts < now)
+        )
+        i = self.accepts.last_before(c.conv[rows].astype(np.int64), rows)
+        who = np.where(i >= 0, c.agent[self.accepts.rows[np.maximum(i, 0)]], -1)
+        mine = d.csat[rows[who == a]]
+        return {
+            "score": None if mine.shape[0] == 0 else 100.0 * float(mine.mean()) / 5,
+            "surveys": int(mine.shape[0]),
+        }
