@@ -30,7 +30,7 @@ def test_defaults() -> None:
 
 
 def test_values() -> None:
-    """Lists are parsed, de-duplicated and sorted; 'all' means no filter; sources upper-cased."""
+    """Lists are parsed, de-duplicated and sorted; 'all' means no filter; values trimmed."""
     q = _parse(
         timeframe="1440",
         interval="5",
@@ -38,7 +38,7 @@ def test_values() -> None:
         groupIds="all",
         skillIds="all",
         userType="bot",
-        source="Facebook",
+        source="FACEBOOK",
         metrics="avgTimeToResponseFromAgentAssignment",
     )
     assert q.agent_ids == (12, 13)
@@ -49,7 +49,10 @@ def test_values() -> None:
     assert (q.user_type, q.source, q.interval_min) == ("bot", "FACEBOOK", 5)
     # totalAgentConversationSegments is always returned, first.
     assert q.metrics == ("totalAgentConversationSegments", "avgTimeToResponseFromAgentAssignment")
-    assert _parse(timeframe="60", skillIds="444,333").skill_ids == (333, 444)
+    assert _parse(timeframe="60", skillIds=" 444, 333 ").skill_ids == (333, 444)
+    # leading zeros are allowed; 'all' inside a metrics list means every metric
+    assert parse_segment_query([("timeframe", "060"), ("v", "01")]).timeframe_min == 60
+    assert _parse(timeframe="60", metrics="all,avgAgentSegmentDuration").metrics == METRICS
 
 
 BAD = [
@@ -72,7 +75,8 @@ BAD = [
     ({"timeframe": "60", "v": "1", "groupIds": "99999999999999999999"}, "groupIds"),
     ({"timeframe": "60", "v": "1", "userType": "robot"}, "userType"),
     ({"timeframe": "60", "v": "1", "source": "we b"}, "source"),
-    ({"timeframe": "60", "v": "1", "metrics": "all,avgAgentSegmentDuration"}, "metrics"),
+    ({"timeframe": "60", "v": "1", "source": "web"}, "source"),  # compared exactly
+    ({"timeframe": "60", "v": "0"}, "v"),
     ({"timeframe": "60", "v": "1", "metrics": "avgagentsegmentduration"}, "metrics"),
     ({"timeframe": "60", "v": "1", "colour": "red"}, "colour"),
 ]
@@ -84,6 +88,16 @@ def test_bad_values_name_the_parameter(params: dict[str, str], parameter: str) -
     with pytest.raises(ParameterError) as info:
         parse_segment_query(params.items())
     assert info.value.parameter == parameter
+
+
+def test_first_invalid_parameter_in_documented_order() -> None:
+    """With several bad parameters, the first in docs/metrics.md 2.4 order is named."""
+    with pytest.raises(ParameterError) as info:
+        parse_segment_query([("metrics", "x"), ("userType", "x"), ("v", "2"), ("timeframe", "0")])
+    assert info.value.parameter == "timeframe"
+    with pytest.raises(ParameterError) as info:
+        parse_segment_query([("metrics", "x"), ("agentIds", "x"), ("timeframe", "5"), ("v", "1")])
+    assert info.value.parameter == "agentIds"
 
 
 def test_repeated_parameter() -> None:

@@ -121,7 +121,7 @@ def test_clock_header_only_with_test_clock(example_path: Path) -> None:
     with backend(test_clock=True) as on, backend(test_clock=False) as off:
         for client in (on, off):
             load(client, roster, records)
-        # The example log is in 2026-11: at the fixed now it has 15 segments; at
+        # The example log is in 2026-11: at the fixed now it has 18 segments; at
         # the real (earlier) wall-clock now the window holds none.
         fixed = segments(on, now=NOW, timeframe=180).json()
         ignored = segments(off, now=NOW, timeframe=180).json()
@@ -131,7 +131,7 @@ def test_clock_header_only_with_test_clock(example_path: Path) -> None:
             params={"timeframe": "60", "v": "1"},
             headers={**auth(), "X-Clock-Now": "yesterday"},
         )
-    assert fixed["metricsTotal"]["totalAgentConversationSegments"] == 15
+    assert fixed["metricsTotal"]["totalAgentConversationSegments"] == 18
     assert ignored["metricsTotal"]["totalAgentConversationSegments"] == 0
     assert no_header.status_code == 200  # wall-clock now
     assert bad_clock.status_code == 400
