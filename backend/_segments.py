@@ -56,7 +56,8 @@ partial AS (
     SELECT m.segment_id, count(*) AS n, count(m.latency) AS rn,
            coalesce(sum(m.latency), 0) AS rs
     FROM segment_messages m
-    WHERE m.account = $account AND m.ts < $now
+    -- a segment's messages follow its start, so m.ts >= lo prunes by zone maps
+    WHERE m.account = $account AND m.ts < $now AND m.ts >= $lo
       AND m.segment_id IN (SELECT segment_id FROM s WHERE last_ts >= $now)
     GROUP BY m.segment_id
 ),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -202,3 +205,36 @@ def synthetic_log(
             )
     events.sort(key=lambda e: e["ts"])  # stable: a conversation's same-ts events keep order
     return roster, [{"event_id": f"e{i}", "seq": i, **e} for i, e in enumerate(events)]
+
+
+def serve_process(db: Path, port: int) -> subprocess.Popen[bytes]:
+    """``ccbench serve`` as a real child process on 127.0.0.1; returns once it is ready."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from ccbench.cli import main; sys.exit(main())",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--token",
+            f"{ACCOUNT}:{TOKEN}",
+            "--test-clock",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"serve exited with status {proc.returncode}")
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("serve did not become ready")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -17,51 +15,18 @@ import httpx
 import orjson
 from _backend_support import (
     ACCOUNT,
-    TOKEN,
     auth,
     backend,
     load,
     ndjson,
     segments,
+    serve_process,
     synthetic_log,
 )
 
 from backend._testing import _free_port
 
 NDJSON = {**auth(), "Content-Type": "application/x-ndjson"}
-
-
-def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
-    """``ccbench serve`` as a real child process on 127.0.0.1; returns once it is ready."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from ccbench.cli import main; sys.exit(main())",
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            str(port),
-            "--token",
-            f"{ACCOUNT}:{TOKEN}",
-            "--test-clock",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError(f"serve exited with status {proc.returncode}")
-        time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("serve did not become ready")
 
 
 def test_sigkill_mid_ingest_then_resend(tmp_path: Path) -> None:
@@ -71,7 +36,7 @@ def test_sigkill_mid_ingest_then_resend(tmp_path: Path) -> None:
     batches = [records[i : i + 250] for i in range(0, len(records), 250)]
     db = tmp_path / "backend.duckdb"
     port = _free_port()
-    proc = _start(db, port)
+    proc = serve_process(db, port)
     url = f"http://127.0.0.1:{port}"
     acked: set[int] = set()
     with httpx.Client(base_url=url, timeout=30) as client:
@@ -101,7 +66,7 @@ def test_sigkill_mid_ingest_then_resend(tmp_path: Path) -> None:
     assert proc.returncode == -signal.SIGKILL
     assert 0 < len(acked) < len(batches)
 
-    proc = _start(db, port)
+    proc = serve_process(db, port)
     try:
         with httpx.Client(base_url=url, timeout=60) as client:
             last_acked = sorted(acked)[-3:]
