@@ -85,7 +85,18 @@ EXPECTED: dict[str, list[str]] = {
         "StartKind",
         "parse_agent_segments_query",
     ],
-    "backend": [],
+    "backend": [
+        "METRICS",
+        "IngestResult",
+        "SegmentQuery",
+        "ServerConfig",
+        "Store",
+        "agent_segment_metrics",
+        "create_app",
+        "openapi_document",
+        "parse_segment_query",
+        "serve",
+    ],
     "loadtest": [],
 }
 
