@@ -149,10 +149,12 @@ def build_workforce(scenario: Scenario, rng: np.random.Generator) -> Workforce:
         {
             "account": scenario.scenario.account,
             "timezone": scenario.scenario.timezone,
-            "sites": [{"id": s.id, "name": s.name} for s in scenario.sites],
-            "groups": [{"id": g.id, "name": g.name} for g in scenario.groups],
+            # The roster wants non-empty names: an unnamed item is named after its id.
+            "sites": [{"id": s.id, "name": s.name or s.id} for s in scenario.sites],
+            "groups": [{"id": g.id, "name": g.name or f"group-{g.id}"} for g in scenario.groups],
             "skills": [
-                {"id": s.id, "name": s.name, "intensity": s.intensity} for s in scenario.skills
+                {"id": s.id, "name": s.name or f"skill-{s.id}", "intensity": s.intensity}
+                for s in scenario.skills
             ],
             "agents": roster_agents,
             "bots": [{"agent_id": b.agent_id, "flows": list(b.flows)} for b in scenario.bots],

@@ -206,7 +206,8 @@ def _emit(
             if kind != _K["conversation.closed"]
             else np.where(by_agent[rows], who[rows], -1)
         )
-        parts.append((rows, kind, times[rows], agent, skill[rows], step))
+        skills = np.full(len(rows), -1) if kind == _K["conversation.closed"] else skill[rows]
+        parts.append((rows, kind, times[rows], agent, skills, step))
     rows = np.nonzero(abandon < horizon)[0]
     parts.append(
         (
