@@ -7,11 +7,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import small_scenarios
 
 from ccbench.eventlog import validate
 from sim import Scenario, SimResult, simulate
-
-from strategies import small_scenarios
 
 _ENDED = {
     "conversation.closed": "closed",
