@@ -48,7 +48,8 @@ def fast_path_blocker(scenario: Scenario, workforce: Workforce) -> str | None:
                 a.max_slots == 1
                 and not a.breaks
                 and a.role != "manager"
-                and len(a.periods) == 1 and a.periods[0][0] == 0.0
+                and len(a.periods) == 1
+                and a.periods[0][0] == 0.0
                 and a.periods[0][1] >= s.horizon_s
                 for a in workforce.agents
             ),

@@ -220,9 +220,6 @@ class ModeSpec:
     auto_close_s: float = key(
         600.0, unit="s", check="pos", doc="inactivity after which the system closes"
     )
-    queue_message_prob: float = key(
-        0.0, check="prob", doc="chance the consumer writes again while waiting in queue"
-    )
 
 
 @dataclass(frozen=True, kw_only=True)

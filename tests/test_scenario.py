@@ -134,3 +134,40 @@ def test_bad_toml_and_missing_file(tmp_path: Path) -> None:
         load_scenario(bad)
     with pytest.raises(InputError, match="no such file"):
         load_scenario(tmp_path / "absent.toml")
+
+
+def _documented_keys() -> list[str]:
+    """Every key a scenario can hold, as docs/scenarios.md spells it."""
+    import dataclasses
+    import typing
+
+    from sim._scenario import DistSpec, ModesSpec
+    from sim._spec import section_fields
+
+    keys: list[str] = [f"<dist>.{f.name}" for f in dataclasses.fields(DistSpec)]
+
+    def walk(cls: type, prefix: str) -> None:
+        for f, tp in section_fields(cls):
+            item = typing.get_args(tp)[0] if typing.get_origin(tp) is list else tp
+            name = f"{prefix}{f.name}"
+            if cls is ModesSpec:
+                name = f"{prefix}<channel>"
+            if item is DistSpec or not dataclasses.is_dataclass(item):
+                keys.append(name)
+            elif cls is not ModesSpec or f.name == "messaging":
+                walk(item, name + ("[]." if item is not tp else "."))
+
+    walk(Scenario, "")
+    return keys
+
+
+def test_docs_cover_every_key() -> None:
+    """docs/scenarios.md has a table row for every scenario key (and no stale rows)."""
+    import re
+
+    text = (ROOT / "docs" / "scenarios.md").read_text()
+    keys_section = text[text.index("## Keys") :]
+    rows = set(re.findall(r"^\| `([^`]+)` \|", keys_section, flags=re.MULTILINE))
+    keys = set(_documented_keys())
+    assert keys - rows == set()
+    assert rows - keys == set()
