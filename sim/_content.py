@@ -23,7 +23,10 @@ from ._record import KIND, Chunk
 from ._scenario import Scenario
 from ._segments import END, ROLE, STYLE
 
-__all__ = ["draw_content"]
+__all__ = ["Closes", "draw_content"]
+
+# Final closes: (conversation index, close time s, agent id of the last human or -1).
+Closes = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 _K = KIND
 CALL = CHANNELS.index("call")
@@ -97,7 +100,7 @@ def draw_content(
     scenario: Scenario,
     plan: Plan,
     segments: dict[str, np.ndarray],
-    closes: list[tuple[int, float, int]],
+    closes: Closes,
     workforce: Workforce,
     *,
     start_ms: int,
@@ -120,7 +123,13 @@ def draw_content(
     )
     intents = [x.name for x in scenario.intents]
     cols = {k: v.tolist() for k, v in segments.items()}
-    for j in range(len(cols["conv"])):
+    # Only segments where something can happen: calls handled by humans have no
+    # messages, so unless views are on they need no work at all.
+    seg_conv = np.asarray(segments["conv"], dtype=np.int64)
+    busy = (plan.channel[seg_conv] != CALL) | (np.asarray(segments["role"]) == r_bot)
+    if beh.view > 0:
+        busy[:] = True
+    for j in np.nonzero(busy)[0].tolist():
         conv, agent, role = cols["conv"][j], cols["agent"][j], cols["role"][j]
         channel = int(plan.channel[conv])
         start, end = cols["start"][j], cols["end"][j]
@@ -218,7 +227,7 @@ def draw_content(
 
 def _outcomes(
     scenario: Scenario,
-    closes: list[tuple[int, float, int]],
+    closes: Closes,
     out: _Out,
     rng: np.random.Generator,
     *,
@@ -227,14 +236,17 @@ def _outcomes(
 ) -> None:
     """Surveys (overall and criteria), MCS and sales after each final close."""
     o = scenario.outcomes
-    n = len(closes)
+    n = len(closes[0])
     u = rng.random((n, 4))
     delay = rng.uniform(30.0, 600.0, n)
     csat = rng.choice(5, size=(n, 4), p=CSAT_P) + 1
     mcs = np.clip(rng.normal(62.0, 22.0, n), 0, 100).astype(int)
     amount = np.maximum(1, rng.exponential(o.sale_mean_minor, n)).astype(np.int64)
     currency = scenario.scenario.currency
-    for k, (conv, t, last) in enumerate(closes):
+    hit = (u[:, 0] < o.survey) | (u[:, 2] < o.mcs) | (u[:, 3] < o.sale)
+    conv_, t_, last_ = (x.tolist() for x in closes)
+    for k in np.nonzero(hit)[0].tolist():
+        conv, t, last = conv_[k], t_[k], last_[k]
         close_ms = start_ms + int(t * 1000.0)
         after = close_ms + int(delay[k] * 1000.0)
         if u[k, 0] < o.survey and after < horizon_ms:

@@ -22,6 +22,7 @@ from ccbench.eventlog import CHANNELS
 
 from ._agents import Workforce
 from ._arrivals import Plan
+from ._content import Closes
 from ._record import KIND, Chunk, Recorder
 from ._scenario import Scenario
 from ._segments import END, Facts
@@ -91,7 +92,7 @@ def run_fast(
     recorder: Recorder,
     *,
     behaviour: np.random.Generator,
-) -> tuple[dict[str, np.ndarray], Facts, list[tuple[int, float, int]]]:
+) -> tuple[dict[str, np.ndarray], Facts, Closes]:
     """Simulate with the FCFS recursion; returns (segments, queue facts, final closes)."""
     horizon = scenario.horizon_s
     delay = scenario.routing.accept_delay.mean_s
@@ -159,14 +160,9 @@ def run_fast(
     facts.agent[served] = who[served]
     gone = abandon < horizon
     facts.abandon[gone] = abandon[gone]
-    closes = [
-        (int(c), float(d), int(a))
-        for c, d, a, e in zip(
-            rows.tolist(), done[rows].tolist(), who[rows].tolist(), ended.tolist(), strict=True
-        )
-        if e
-    ]
-    closes.sort(key=lambda x: x[1])
+    done_rows = rows[ended]
+    by_time = np.argsort(done[done_rows], kind="stable")
+    closes = (done_rows[by_time], done[done_rows][by_time], who[done_rows][by_time])
     return segments, facts, closes
 
 

@@ -129,21 +129,17 @@ class Recorder:
         columns["event_id"] = pc.binary_join_element_wise("e", seq_str, "")
         columns["ts"] = pa.array(core["ts"][order])
         columns["seq"] = pa.array(seq)
-        columns["kind"] = pa.array(np.asarray(KINDS, dtype=object)[kind], type=pa.string())
-        columns["account"] = pa.array(np.full(n, account, dtype=object), type=pa.string())
-        has_conv = conv >= 0
-        ids = np.empty(n, dtype=object)
-        ids[has_conv] = conversations.ids[conv[has_conv]]
-        columns["conversation_id"] = pa.array(ids, type=pa.string())
+        columns["kind"] = pa.array(KINDS, type=pa.string()).take(pa.array(kind))
+        columns["account"] = pa.array([account], type=pa.string()).take(
+            pa.array(np.zeros(n, dtype=np.int64))
+        )
+        # Strings are built by take(): a small array of distinct values plus one index
+        # per row (-1 = null) is much faster than an object array of a million rows.
+        columns["conversation_id"] = _take([pa.array(conversations.ids, type=pa.string())], conv)
         for name in ("agent", "skill"):
             values = core[name][order]
             columns[f"{name}_id"] = pa.array(values, mask=values < 0, type=pa.int64())
-        opened = kind == KIND[EventKind.CONVERSATION_OPENED.value]
-        per_conv: dict[str, np.ndarray] = {}
-        for name in ("site", "channel", "source", "consumer_id", "language", "bot_flow"):
-            values = np.empty(n, dtype=object)
-            values[opened] = getattr(conversations, name)[conv[opened]]
-            per_conv[name] = values
+        opened = np.nonzero(kind == KIND[EventKind.CONVERSATION_OPENED.value])[0]
         inverse = np.empty(n, dtype=np.int64)
         inverse[order] = np.arange(n, dtype=np.int64)
         for name, spec in FIELDS.items():
@@ -162,9 +158,24 @@ class Recorder:
                     values[pos] = vals.astype(np.int64)
                     mask[pos] = False
                 columns[name] = pa.array(values, mask=mask, type=spec.arrow)
-            else:
-                values = per_conv.get(name, np.empty(n, dtype=object))
-                for rows, vals in pieces:
-                    values[inverse[rows]] = vals
-                columns[name] = pa.array(values, type=pa.string())
+                continue
+            index = np.full(n, -1, dtype=np.int64)
+            sources: list[pa.Array] = []
+            base = 0
+            if hasattr(conversations, name):
+                per_conv = getattr(conversations, name)
+                sources.append(pa.array(per_conv, type=pa.string()))
+                index[opened] = conv[opened]
+                base = len(per_conv)
+            for rows, vals in pieces:
+                sources.append(pa.array(vals, type=pa.string()))
+                index[inverse[rows]] = base + np.arange(len(rows))
+                base += len(rows)
+            columns[name] = _take(sources, index) if sources else pa.nulls(n, pa.string())
         return pa.Table.from_arrays([columns[f.name] for f in SCHEMA], schema=SCHEMA)
+
+
+def _take(sources: list[pa.Array], index: np.ndarray) -> pa.Array:
+    """Row i = concat(sources)[index[i]], null where index[i] < 0."""
+    values = pa.concat_arrays(sources) if len(sources) > 1 else sources[0]
+    return values.take(pa.array(index, mask=index < 0))

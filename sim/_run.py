@@ -195,7 +195,12 @@ def simulate(
             behaviour=rngs["behaviour"],
         )
         sim.run(progress=progress)
-        facts, closes = sim.facts, sim.closes
+        facts = sim.facts
+        closes = (
+            np.asarray([c[0] for c in sim.closes], dtype=np.int64),
+            np.asarray([c[1] for c in sim.closes], dtype=float),
+            np.asarray([c[2] for c in sim.closes], dtype=np.int64),
+        )
         facts.arrival[:] = plan.t
         segments = sim.segments.arrays()
     if progress is not None:
