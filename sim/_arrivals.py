@@ -17,7 +17,8 @@ import numpy as np
 from ccbench.eventlog import CHANNELS
 
 from ._dists import sample
-from ._scenario import Scenario, StreamSpec
+from ._scenario import Scenario
+from ._sections import StreamSpec
 
 __all__ = ["Plan", "plan_arrivals"]
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._scenario import DistSpec
+from ._sections import DistSpec
 
 __all__ = ["sample"]
 

@@ -38,8 +38,6 @@ from ._segments import REASON, Facts, Segments
 __all__ = ["Engine", "Wait"]
 
 _K = KIND
-CALL = CHANNELS.index("call")
-MESSAGING = CHANNELS.index("messaging")
 
 
 @dataclass(slots=True, eq=False)

@@ -65,10 +65,6 @@ class Recorder:
         self.extra: dict[str, tuple[list[int], list[Any]]] = {}
         self.chunks: list[Chunk] = []
 
-    def ms(self, t: float) -> int:
-        """Milliseconds since the epoch for ``t`` seconds into the run (floor)."""
-        return self.start_ms + int(t * 1000.0)
-
     def emit(
         self, t: float, kind: int, conv: int = -1, agent: int = -1, skill: int = -1, **extra: Any
     ) -> None:
