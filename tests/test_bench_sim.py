@@ -98,7 +98,7 @@ def _ciw(seed: int) -> list[tuple[float, float, float]]:
 
 
 @pytest.mark.bench
-def test_bench_mmc_vs_simpy_and_ciw(benchmark: Any) -> None:
+def test_bench_mmc_vs_simpy_and_ciw(benchmark: Any, capsys: pytest.CaptureFixture[str]) -> None:
     """Customers per wall-second: ccbench (full event log + queue facts) vs SimPy vs Ciw."""
     scenario = _mmc_scenario()
     holder: dict[str, Any] = {}
@@ -122,7 +122,8 @@ def test_bench_mmc_vs_simpy_and_ciw(benchmark: Any) -> None:
         lines.append(
             f"  {name:12s} {rate:12,.0f} customers/s   ccbench x{rates['ccbench'] / rate:.2f}"
         )
-    print("\n" + "\n".join(lines))
+    with capsys.disabled():  # make bench shows the comparison without -s
+        print("\n" + "\n".join(lines))
     benchmark.extra_info.update({k: round(v) for k, v in rates.items()})
 
 
@@ -137,7 +138,7 @@ print(json.dumps({"wall_s": time.perf_counter() - began, "events": len(result.lo
 
 
 @pytest.mark.bench
-def test_bench_retail_day(benchmark: Any) -> None:
+def test_bench_retail_day(benchmark: Any, capsys: pytest.CaptureFixture[str]) -> None:
     """retail_day in a fresh process: wall time, events per second and peak RSS."""
     holder: dict[str, Any] = {}
 
@@ -150,9 +151,10 @@ def test_bench_retail_day(benchmark: Any) -> None:
     benchmark.pedantic(run, rounds=1, iterations=1)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # Linux: KiB
     rate = holder["events"] / holder["wall_s"]
-    print(
-        f"\nretail_day: {holder['conversations']} conversations, {holder['events']} events "
-        f"in {holder['wall_s']:.1f} s ({rate:,.0f} events/s), peak RSS {peak_mb:,.0f} MB "
-        "(largest child process of this test run)"
-    )
+    with capsys.disabled():
+        print(
+            f"\nretail_day: {holder['conversations']} conversations, {holder['events']} events "
+            f"in {holder['wall_s']:.1f} s ({rate:,.0f} events/s), peak RSS {peak_mb:,.0f} MB "
+            "(largest child process of this test run)"
+        )
     benchmark.extra_info.update({"events_per_s": round(rate), "peak_rss_mb": round(peak_mb)})
