@@ -59,7 +59,7 @@ EXPECTED: dict[str, list[str]] = {
         "write_log",
     ],
     "ccbench.cli": ["main"],
-    "sim": [],
+    "sim": ["Scenario", "SimResult", "load_scenario", "manifest_path", "simulate", "write_result"],
     "oracle": [
         "AGENT_COLUMNS",
         "AGENT_SEGMENT_METRICS",
