@@ -182,3 +182,15 @@ def test_write_is_atomic(tmp_path: Path, example_path: Path) -> None:
     finally:
         io_module._write_parquet = original  # type: ignore[assignment]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_log_has_default_permissions(example_path: Path, tmp_path: Path) -> None:
+    """An atomically written log gets the umask's permissions, not mkstemp's 0600."""
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = write_log(read_log(example_path), tmp_path / "x.parquet")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644

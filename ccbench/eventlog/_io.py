@@ -69,6 +69,10 @@ def write_log(log: EventLog, path: str | os.PathLike[str]) -> Path:
             _write_parquet(log, Path(tmp))
         else:
             _write_ndjson(log, Path(tmp))
+        # mkstemp creates 0600 files; give the log the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
