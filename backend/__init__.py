@@ -1,3 +1,26 @@
-"""ccbench backend package (see README.md, Architecture)."""
+"""The reference metrics backend: an ASGI service on DuckDB (docs/backend.md).
 
-__all__: list[str] = []
+It ingests event-log batches over HTTP and answers vendor-compatible metric
+queries with SQL. It uses the event-log contract (ccbench.eventlog) and never
+the oracle: two independent implementations that agree are the evidence.
+"""
+
+from ._app import ServerConfig, create_app
+from ._openapi import openapi_document
+from ._params import METRICS, SegmentQuery, parse_segment_query
+from ._segments import agent_segment_metrics
+from ._store import IngestResult, Store
+from ._testing import serve
+
+__all__ = [
+    "METRICS",
+    "IngestResult",
+    "SegmentQuery",
+    "ServerConfig",
+    "Store",
+    "agent_segment_metrics",
+    "create_app",
+    "openapi_document",
+    "parse_segment_query",
+    "serve",
+]

@@ -61,7 +61,10 @@ EXPECTED: dict[str, list[str]] = {
     "ccbench.cli": ["main"],
     "sim": [],
     "oracle": [],
-    "backend": [],
+    "backend": [
+        "METRICS", "IngestResult", "SegmentQuery", "ServerConfig", "Store",
+        "agent_segment_metrics", "create_app", "openapi_document", "parse_segment_query", "serve",
+    ],
     "loadtest": [],
 }
 

@@ -1,0 +1,319 @@
+"""The OpenAPI 3.0 document of the backend (served at /openapi.json, copied to docs/).
+
+Written by hand from the routes in _app.py; tests/test_backend_openapi.py checks
+that docs/openapi.json is exactly this document, and the fuzz test checks the
+server against it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._params import MAX_TIMEFRAME_MIN, METRICS, MIN_INTERVAL_MIN
+
+__all__ = ["openapi_document"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+_AUTH_ERRORS = {
+    "401": _error_response("No bearer token, or an unknown one"),
+    "403": _error_response("The token belongs to another account"),
+    "429": _error_response("More concurrent requests than the server's limit"),
+}
+_ACCOUNT = {
+    "name": "account",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1},
+}
+
+
+def _query(
+    name: str, description: str, schema: dict[str, Any], required: bool = False
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+_IDS = {"type": "string", "pattern": r"^(all|[0-9]{1,18}(,[0-9]{1,18})*)$"}
+
+
+def _schemas() -> dict[str, Any]:
+    metric_props: dict[str, Any] = {}
+    for name in METRICS:
+        if name == "avgAgentMessagesinAgentSegment":
+            metric_props[name] = {"type": "number", "minimum": 0}
+        elif name.startswith("avg"):
+            metric_props[name] = {"type": "integer", "minimum": -1}
+        else:
+            metric_props[name] = {"type": "integer", "minimum": 0}
+    metrics = {
+        "type": "object",
+        "properties": metric_props,
+        "required": ["totalAgentConversationSegments"],
+        "additionalProperties": False,
+    }
+    per_agent = {"type": "object", "additionalProperties": _ref("Metrics")}
+    data = {
+        "type": "object",
+        "properties": {
+            "metricsPerSkill": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"metricsPerAgent": per_agent},
+                    "required": ["metricsPerAgent"],
+                    "additionalProperties": False,
+                },
+            },
+            "agentsMetrics": {
+                "type": "object",
+                "properties": {"metricsPerAgent": per_agent},
+                "required": ["metricsPerAgent"],
+                "additionalProperties": False,
+            },
+            "metricsTotal": _ref("Metrics"),
+        },
+        "required": ["agentsMetrics", "metricsTotal"],
+        "additionalProperties": False,
+    }
+    intervals = {
+        "type": "object",
+        "properties": {
+            "metricsByIntervals": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "timestamp": {"type": "integer"},
+                        "metricsData": _ref("MetricsData"),
+                    },
+                    "required": ["timestamp", "metricsData"],
+                    "additionalProperties": False,
+                },
+            },
+            "timeframeSummary": _ref("MetricsData"),
+        },
+        "required": ["metricsByIntervals", "timeframeSummary"],
+        "additionalProperties": False,
+    }
+    error = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["message"],
+                "properties": {
+                    "message": {"type": "string"},
+                    "parameter": {"type": "string"},
+                    "line": {"type": "integer", "nullable": True},
+                    "field": {"type": "string", "nullable": True},
+                },
+            }
+        },
+    }
+    return {
+        "Metrics": metrics,
+        "MetricsData": data,
+        "MetricsByIntervals": intervals,
+        "Error": error,
+        "IngestResult": {
+            "type": "object",
+            "required": ["accepted", "duplicates"],
+            "properties": {
+                "accepted": {"type": "integer", "minimum": 0},
+                "duplicates": {"type": "integer", "minimum": 0},
+            },
+            "additionalProperties": False,
+        },
+        "Status": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"type": "string"}},
+        },
+        "Roster": {
+            "type": "object",
+            "required": ["account"],
+            "description": "The roster JSON document of the event-log contract "
+            "(ccbench.eventlog.Roster, docs/eventlog.md)",
+            "properties": {"account": {"type": "string"}},
+        },
+    }
+
+
+def _segments_operation() -> dict[str, Any]:
+    return {
+        "summary": "Agent-segment metrics of messaging conversations (LivePerson-compatible)",
+        "description": "Window [now - timeframe, now); segments attributed by start time. "
+        "See docs/backend.md for every metric's definition.",
+        "parameters": [
+            _ACCOUNT,
+            _query(
+                "timeframe",
+                "Minutes back from now.",
+                {"type": "integer", "minimum": 1, "maximum": MAX_TIMEFRAME_MIN},
+                True,
+            ),
+            _query("v", "API version; only 1.", {"type": "integer", "enum": [1]}, True),
+            _query("agentIds", "Comma-separated agent ids, or all.", _IDS),
+            _query("skillIds", "Group by these skills (or all) in metricsPerSkill.", _IDS),
+            _query("groupIds", "Only agents of these groups (roster), or all.", _IDS),
+            _query(
+                "interval",
+                "Interval minutes: >= 5, divides timeframe.",
+                {"type": "integer", "minimum": MIN_INTERVAL_MIN, "maximum": MAX_TIMEFRAME_MIN},
+            ),
+            _query(
+                "userType", "Agent user type.", {"type": "string", "enum": ["human", "bot", "all"]}
+            ),
+            _query(
+                "source",
+                "Conversation source (APP, WEB, SMS...), or all.",
+                {"type": "string", "pattern": "^(all|[A-Za-z][A-Za-z0-9_]{0,63})$"},
+            ),
+            _query(
+                "metrics",
+                "Comma-separated metric names, or all.",
+                {
+                    "type": "string",
+                    "pattern": "^(all|(" + "|".join(METRICS) + ")(,(" + "|".join(METRICS) + "))*)$",
+                },
+            ),
+            {
+                "name": "X-Clock-Now",
+                "in": "header",
+                "required": False,
+                "description": "Epoch ms to use as now; honoured only with --test-clock.",
+                "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "Metrics; with interval, per interval plus a summary",
+                "content": {
+                    "application/json": {
+                        "schema": {"oneOf": [_ref("MetricsData"), _ref("MetricsByIntervals")]}
+                    }
+                },
+            },
+            "400": _error_response("A parameter is invalid; error.parameter names it"),
+            **_AUTH_ERRORS,
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The backend's OpenAPI 3.0.3 document as a JSON-ready dict."""
+    ok_status = {"content": {"application/json": {"schema": _ref("Status")}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "ccbench reference metrics backend",
+            "version": "1",
+            "description": "Ingests ccbench event logs and answers vendor-compatible "
+            "metric queries from DuckDB (docs/backend.md).",
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/healthz": {
+                "get": {
+                    "summary": "Liveness",
+                    "security": [],
+                    "responses": {
+                        "200": {"description": "The process serves requests", **ok_status}
+                    },
+                }
+            },
+            "/readyz": {
+                "get": {
+                    "summary": "Readiness",
+                    "security": [],
+                    "responses": {
+                        "200": {"description": "The database answers", **ok_status},
+                        "503": {"description": "The database is not open", **ok_status},
+                    },
+                }
+            },
+            "/api/v1/accounts/{account}/roster": {
+                "put": {
+                    "summary": "Store (replace) the account's roster",
+                    "parameters": [_ACCOUNT],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("Roster")}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Stored",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "object", "required": ["account", "agents"]}
+                                }
+                            },
+                        },
+                        "400": _error_response("Not a valid roster, or another account's"),
+                        "413": _error_response("Body over the size limit"),
+                        **_AUTH_ERRORS,
+                    },
+                },
+                "get": {
+                    "summary": "The stored roster",
+                    "parameters": [_ACCOUNT],
+                    "responses": {
+                        "200": {
+                            "description": "The roster document",
+                            "content": {"application/json": {"schema": _ref("Roster")}},
+                        },
+                        "404": _error_response("No roster stored"),
+                        **_AUTH_ERRORS,
+                    },
+                },
+            },
+            "/api/v1/accounts/{account}/events": {
+                "post": {
+                    "summary": "Ingest a batch of events (idempotent on event_id)",
+                    "description": "The whole batch is validated first; any bad event rejects "
+                    "it whole (400 with line, field, message). 200 only after "
+                    "the batch is committed.",
+                    "parameters": [_ACCOUNT],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/x-ndjson": {"schema": {"type": "string"}},
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"type": "object"}}
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Committed",
+                            "content": {"application/json": {"schema": _ref("IngestResult")}},
+                        },
+                        "400": _error_response("A bad event; error.line and error.field say where"),
+                        "413": _error_response("Body over the size limit"),
+                        "415": _error_response("Unsupported Content-Type"),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/operations/api/account/{account}/msgagentsegments": {"get": _segments_operation()},
+        },
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,179 @@
+"""The agent-segment projection: segments and their counted messages, derived in SQL.
+
+Events are the source of truth (table ``events``). Two projection tables are
+derived from them, per conversation, entirely in DuckDB SQL:
+
+``segments``
+    One row per ``assignment.accepted`` (an agent segment): agent, skill,
+    how it started (the accept's reason), when it started and ended
+    (``end_ts`` NULL while open), how it ended, and now-independent
+    aggregates of its counted messages.
+``segment_messages``
+    One row per counted message of a segment (sent by the assigned agent,
+    any role but consumer/system), with its response latency when the
+    message is a response sample. Queries use it only for segments whose
+    messages may lie at or after the query's "now".
+
+The projection is maintained incrementally: each ingest transaction deletes
+and recomputes the rows of exactly the conversations its batch touched, so
+events of one conversation may arrive in any batch order (docs/backend.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["PROJECTION_DDL", "refresh_conversations"]
+
+PROJECTION_DDL = """
+CREATE TABLE IF NOT EXISTS segments (
+    account VARCHAR NOT NULL,
+    segment_id VARCHAR NOT NULL,          -- event_id of the accept that started it
+    conversation_id VARCHAR NOT NULL,
+    agent_id BIGINT NOT NULL,
+    skill_id BIGINT NOT NULL,
+    source VARCHAR,                       -- of the conversation (NULL until opened arrives)
+    channel VARCHAR,
+    start_ts BIGINT NOT NULL,             -- ms, the accept's ts
+    start_kind VARCHAR NOT NULL,          -- new | transfer | back_to_queue | takeover | resume
+    end_ts BIGINT,                        -- ms, NULL while open
+    end_kind VARCHAR,                     -- transfer | back_to_queue | takeover | close_<closed_by>
+    msg_count BIGINT NOT NULL,            -- counted messages, whole segment
+    first_ts BIGINT,                      -- first counted message, NULL if none
+    last_ts BIGINT,                       -- last counted message, NULL if none
+    consumer_after_first BOOLEAN NOT NULL,
+    resp_n BIGINT NOT NULL,               -- response samples, whole segment
+    resp_sum BIGINT NOT NULL              -- ms
+);
+CREATE TABLE IF NOT EXISTS segment_messages (
+    account VARCHAR NOT NULL,
+    conversation_id VARCHAR NOT NULL,
+    segment_id VARCHAR NOT NULL,
+    ts BIGINT NOT NULL,
+    latency BIGINT                        -- ms; NULL when the message is not a response sample
+);
+"""
+
+# Why each step: a message belongs to the segment of the latest accept before
+# it, unless a segment-ending event lies between that accept and the message
+# (positions in the conversation's (ts, seq) order decide). Response samples:
+# messages are numbered by how many counted messages precede them in the
+# segment (m_before); the consumer messages with the same m_before form the
+# unanswered run a counted message answers.
+_STEP_SQL = """
+CREATE OR REPLACE TEMP TABLE _tracked AS
+WITH ev AS (
+    SELECT e.conversation_id, e.event_id, e.ts, e.seq, e.kind, e.agent_id, e.skill_id,
+           e.reason, e.closed_by, e.sender_role, e.source, e.channel
+    FROM events e SEMI JOIN touched t ON e.conversation_id = t.conversation_id
+    WHERE e.account = $account
+),
+marked AS (
+    SELECT *,
+        row_number() OVER (PARTITION BY conversation_id ORDER BY ts, seq) AS pos,
+        kind IN ('conversation.transferred', 'conversation.back_to_queue',
+                 'conversation.taken_over', 'conversation.closed') AS is_end
+    FROM ev
+)
+SELECT *,
+    last_value(CASE WHEN kind = 'assignment.accepted' THEN event_id END IGNORE NULLS)
+        OVER upto AS cur_acc,
+    max(CASE WHEN kind = 'assignment.accepted' THEN pos END) OVER upto AS acc_pos,
+    coalesce(max(CASE WHEN is_end THEN pos END) OVER before, 0) AS end_pos
+FROM marked
+WINDOW upto AS (PARTITION BY conversation_id ORDER BY ts, seq
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+       before AS (PARTITION BY conversation_id ORDER BY ts, seq
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING);
+
+CREATE OR REPLACE TEMP TABLE _starts AS
+SELECT conversation_id, event_id AS segment_id, agent_id, skill_id, ts AS start_ts,
+       reason AS start_kind
+FROM _tracked WHERE kind = 'assignment.accepted';
+
+CREATE OR REPLACE TEMP TABLE _counted AS
+WITH inside AS (
+    SELECT t.cur_acc AS segment_id, t.ts, t.seq,
+           (t.sender_role NOT IN ('consumer', 'system') AND t.agent_id = s.agent_id) AS is_m,
+           t.sender_role = 'consumer' AS is_c
+    FROM _tracked t JOIN _starts s ON s.segment_id = t.cur_acc
+    WHERE t.kind = 'message.sent' AND t.acc_pos > t.end_pos
+),
+numbered AS (
+    SELECT *, coalesce(sum(is_m::INTEGER) OVER (PARTITION BY segment_id ORDER BY ts, seq
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS m_before
+    FROM inside WHERE is_m OR is_c
+),
+runs AS (
+    SELECT segment_id, m_before, min(ts) AS run_start
+    FROM numbered WHERE is_c GROUP BY segment_id, m_before
+)
+SELECT n.segment_id, s.conversation_id, n.ts, n.is_m, n.m_before,
+    CASE
+        WHEN NOT n.is_m THEN NULL
+        WHEN n.m_before = 0 AND s.start_kind IN ('takeover', 'resume') THEN NULL
+        WHEN n.m_before = 0 THEN n.ts - coalesce(r.run_start, s.start_ts)
+        ELSE n.ts - r.run_start
+    END AS latency
+FROM numbered n
+JOIN _starts s ON s.segment_id = n.segment_id
+LEFT JOIN runs r ON r.segment_id = n.segment_id AND r.m_before = n.m_before;
+
+INSERT INTO segments
+WITH conv AS (
+    SELECT conversation_id, arg_min(source, pos) AS source, arg_min(channel, pos) AS channel
+    FROM _tracked WHERE kind = 'conversation.opened' GROUP BY conversation_id
+),
+ends AS (
+    SELECT cur_acc AS segment_id, min(ts) AS end_ts,
+           arg_min(CASE kind
+                WHEN 'conversation.transferred' THEN 'transfer'
+                WHEN 'conversation.back_to_queue' THEN 'back_to_queue'
+                WHEN 'conversation.taken_over' THEN 'takeover'
+                ELSE 'close_' || closed_by END, pos) AS end_kind
+    FROM _tracked WHERE is_end AND acc_pos > end_pos GROUP BY cur_acc
+),
+agg AS (
+    SELECT segment_id, count(*) AS msg_count, min(ts) AS first_ts, max(ts) AS last_ts,
+           count(latency) AS resp_n, coalesce(sum(latency), 0) AS resp_sum
+    FROM _counted WHERE is_m GROUP BY segment_id
+),
+answered AS (
+    SELECT DISTINCT segment_id FROM _counted WHERE NOT is_m AND m_before > 0
+)
+SELECT $account, s.segment_id, s.conversation_id, s.agent_id, s.skill_id, c.source, c.channel,
+       s.start_ts, s.start_kind, e.end_ts, e.end_kind,
+       coalesce(a.msg_count, 0), a.first_ts, a.last_ts,
+       (w.segment_id IS NOT NULL), coalesce(a.resp_n, 0), coalesce(a.resp_sum, 0)
+FROM _starts s
+LEFT JOIN conv c ON c.conversation_id = s.conversation_id
+LEFT JOIN ends e ON e.segment_id = s.segment_id
+LEFT JOIN agg a ON a.segment_id = s.segment_id
+LEFT JOIN answered w ON w.segment_id = s.segment_id;
+
+INSERT INTO segment_messages
+SELECT $account, conversation_id, segment_id, ts, latency FROM _counted WHERE is_m;
+
+DROP TABLE _tracked;
+DROP TABLE _starts;
+DROP TABLE _counted;
+"""
+
+
+def refresh_conversations(cur: Any, *, account: str) -> None:
+    """Recompute the projection rows of the conversations in the ``touched`` relation.
+
+    ``cur`` is a DuckDB cursor inside the caller's transaction; ``touched``
+    must be a relation with a ``conversation_id`` column visible to it.
+    """
+    params = {"account": account}
+    for table in ("segments", "segment_messages"):
+        cur.execute(
+            f"DELETE FROM {table} WHERE account = $account AND conversation_id IN "
+            "(SELECT conversation_id FROM touched)",
+            params,
+        )
+    for statement in _STEP_SQL.split(";\n"):
+        if statement.strip():
+            sql = statement.strip()
+            cur.execute(sql, params if "$account" in sql else None)

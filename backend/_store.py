@@ -1,0 +1,173 @@
+"""DuckDB storage: events, rosters and the segment projection, with durable ingestion.
+
+One :class:`Store` owns one DuckDB database (a file, or ``:memory:``). Every
+ingest is one transaction: insert the batch's new events (idempotent on
+``(account, event_id)``), then recompute the projection of the conversations
+the batch touched. The caller gets its answer only after COMMIT returns; DuckDB
+writes the transaction to its write-ahead log at commit, so a process killed
+afterwards (even by SIGKILL) finds it again on restart, when DuckDB replays
+the log. Ingests are serialised by a lock (DuckDB has one writer at a time
+anyway); queries run concurrently on their own cursors and read committed
+snapshots.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from ccbench.eventlog import SCHEMA, Roster
+
+from ._projection import PROJECTION_DDL, refresh_conversations
+
+__all__ = ["IngestResult", "Store"]
+
+_SQL_TYPES = {
+    pa.int8(): "TINYINT",
+    pa.int16(): "SMALLINT",
+    pa.int64(): "BIGINT",
+    pa.string(): "VARCHAR",
+}
+
+
+def _events_ddl() -> str:
+    columns = ",\n    ".join(
+        f"{f.name} {_SQL_TYPES[f.type]}{'' if f.nullable else ' NOT NULL'}" for f in SCHEMA
+    )
+    return (
+        f"CREATE TABLE IF NOT EXISTS events (\n    {columns},\n"
+        "    PRIMARY KEY (account, event_id)\n);"
+    )
+
+
+_ROSTER_DDL = """
+CREATE TABLE IF NOT EXISTS rosters (account VARCHAR PRIMARY KEY, doc VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS roster_agents (
+    account VARCHAR NOT NULL, agent_id BIGINT NOT NULL, group_id BIGINT NOT NULL,
+    user_type VARCHAR NOT NULL, PRIMARY KEY (account, agent_id)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """Outcome of one committed batch: events stored now, and events already stored."""
+
+    accepted: int
+    duplicates: int
+
+
+class Store:
+    """A DuckDB database holding events, rosters and the segment projection.
+
+    ``path`` is a file path or ``":memory:"``. Not usable after :meth:`close`.
+    """
+
+    def __init__(self, *, path: str) -> None:
+        self.path = path
+        self._conn = duckdb.connect(path)
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._closed = False
+        for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
+            self._conn.execute(ddl)
+
+    def close(self) -> None:
+        """Checkpoint (fold the WAL into the file) and close."""
+        with self._write_lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self.path != ":memory:":
+                self._conn.execute("CHECKPOINT")
+            self._conn.close()
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for read-only queries on the calling thread (reused per thread)."""
+        if self._closed:
+            raise RuntimeError("store is closed")
+        cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._conn.cursor()
+            self._local.cursor = cur
+        yield cur
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query (readiness)."""
+        if self._closed:
+            return False
+        with self.reader() as cur:
+            return cur.execute("SELECT 1").fetchone() == (1,)
+
+    # -- rosters ---------------------------------------------------------------
+    def put_roster(self, *, roster: Roster) -> None:
+        """Store (replace) the roster of ``roster.account`` in one transaction."""
+        doc = orjson.dumps(roster.to_dict()).decode()
+        agents = [(roster.account, a.id, a.group_id, a.user_type) for a in roster.agents]
+        with self._write_lock, self._transaction() as cur:
+            cur.execute("DELETE FROM rosters WHERE account = ?", [roster.account])
+            cur.execute("INSERT INTO rosters VALUES (?, ?)", [roster.account, doc])
+            cur.execute("DELETE FROM roster_agents WHERE account = ?", [roster.account])
+            if agents:
+                cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
+
+    def get_roster(self, *, account: str) -> dict[str, Any] | None:
+        """The stored roster document of ``account``, or None."""
+        with self.reader() as cur:
+            row = cur.execute("SELECT doc FROM rosters WHERE account = ?", [account]).fetchone()
+        return None if row is None else dict(orjson.loads(row[0]))
+
+    # -- events ----------------------------------------------------------------
+    def ingest(self, *, account: str, table: pa.Table) -> IngestResult:
+        """Insert a checked batch (contract schema, one account) durably and idempotently.
+
+        Events whose ``(account, event_id)`` is already stored are skipped, so a
+        retried batch never counts twice. Returns after COMMIT.
+        """
+        if table.num_rows == 0:
+            return IngestResult(accepted=0, duplicates=0)
+        with self._write_lock, self._transaction() as cur:
+            cur.register("batch", table)
+            try:
+                row = cur.execute("INSERT OR IGNORE INTO events SELECT * FROM batch").fetchone()
+                accepted = int(row[0]) if row else 0
+                if accepted:
+                    cur.execute(
+                        "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT "
+                        "conversation_id FROM batch WHERE conversation_id IS NOT NULL"
+                    )
+                    refresh_conversations(cur, account=account)
+                    cur.execute("DROP TABLE touched")
+            finally:
+                cur.unregister("batch")
+        return IngestResult(accepted=accepted, duplicates=table.num_rows - accepted)
+
+    def event_count(self, *, account: str) -> int:
+        """Number of stored events of ``account``."""
+        with self.reader() as cur:
+            row = cur.execute("SELECT count(*) FROM events WHERE account = ?", [account]).fetchone()
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._closed:
+            raise RuntimeError("store is closed")
+        cur = self._conn.cursor()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+        finally:
+            cur.close()

@@ -1,0 +1,106 @@
+"""The event log as plain numpy columns: the input every oracle building block reads.
+
+Strings become small integer codes once, at build time, so that everything
+downstream (segments, and later response runs and status intervals) is
+vectorised numpy over integer arrays. Rows stay in log order, (ts, seq).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ccbench.eventlog import ASSIGN_REASONS, CLOSED_BY, SENDER_ROLES, EventKind, EventLog
+
+__all__ = ["KIND_CODES", "NO_ID", "EventColumns"]
+
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+I8 = npt.NDArray[np.int8]
+
+#: Code of each event kind in :attr:`EventColumns.kind` (the EventKind declaration order).
+KIND_CODES: dict[EventKind, int] = {k: i for i, k in enumerate(EventKind)}
+#: Value of an integer id column (agent, skill) where the event has no such field.
+NO_ID = -1
+
+
+def _codes(column: pa.Array, values: tuple[str, ...]) -> I8:
+    """Position of each value in ``values``; -1 for null (and for anything else)."""
+    idx = pc.index_in(column, value_set=pa.array(values, type=pa.string()))
+    return np.asarray(idx.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int8)
+
+
+def _ints(column: pa.Array) -> I64:
+    return np.asarray(column.fill_null(NO_ID).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class EventColumns:
+    """Columns of a log in log order; one entry per event.
+
+    ``kind`` codes follow :data:`KIND_CODES`; ``reason`` indexes
+    :data:`ccbench.eventlog.ASSIGN_REASONS` (assignment events only, else -1),
+    ``closed_by`` indexes CLOSED_BY, ``role`` indexes SENDER_ROLES. ``conv`` is
+    a dense conversation code (-1 for agent events) into ``conversation_ids``;
+    ``source`` is per conversation code (index into ``sources``, -1 unknown).
+    Times are epoch milliseconds, UTC.
+    """
+
+    ts: I64
+    seq: I64
+    kind: I8
+    conv: I32
+    agent: I64
+    skill: I64
+    reason: I8
+    closed_by: I8
+    role: I8
+    conversation_ids: tuple[str, ...]
+    conv_source: I32
+    sources: tuple[str, ...]
+
+    @classmethod
+    def from_log(cls, log: EventLog) -> EventColumns:
+        """Extract and encode the columns (vectorised; no per-event Python)."""
+        t = log.table.combine_chunks()
+
+        def col(name: str) -> pa.Array:
+            c = t.column(name)
+            return c.chunk(0) if c.num_chunks == 1 else c.combine_chunks()
+
+        kind = _codes(col("kind"), tuple(k.value for k in EventKind))
+        reason = np.where(
+            (kind == KIND_CODES[EventKind.ASSIGNMENT_ACCEPTED])
+            | (kind == KIND_CODES[EventKind.ASSIGNMENT_OFFERED]),
+            _codes(col("reason"), ASSIGN_REASONS), -1).astype(np.int8)
+        encoded = pc.dictionary_encode(col("conversation_id"))
+        conv = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False),
+                          dtype=np.int32)
+        conversation_ids = tuple(encoded.dictionary.to_pylist())
+        # Source is a property of the conversation, carried by its opened event.
+        opened = np.flatnonzero(kind == KIND_CODES[EventKind.CONVERSATION_OPENED])
+        src = pc.dictionary_encode(pc.take(col("source"), pa.array(opened)))
+        conv_source = np.full(len(conversation_ids), -1, dtype=np.int32)
+        conv_source[conv[opened]] = np.asarray(
+            src.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
+        return cls(
+            ts=np.asarray(col("ts").to_numpy(), dtype=np.int64),
+            seq=np.asarray(col("seq").to_numpy(), dtype=np.int64),
+            kind=kind,
+            conv=conv,
+            agent=_ints(col("agent_id")),
+            skill=_ints(col("skill_id")),
+            reason=reason,
+            closed_by=_codes(col("closed_by"), CLOSED_BY),
+            role=_codes(col("sender_role"), SENDER_ROLES),
+            conversation_ids=conversation_ids,
+            conv_source=conv_source,
+            sources=tuple(src.dictionary.to_pylist()),
+        )
+
+    def __len__(self) -> int:
+        return int(self.ts.shape[0])
