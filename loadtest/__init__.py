@@ -30,6 +30,7 @@ from ._queries import METRIC_NAMES, PlannedQuery, QueryMix
 from ._recording import Record, Recorder
 from ._report import print_summary, write_reports
 from ._run import RunResult, run_loadtest
+from ._targets import Faults, faulty_proxy_app, oracle_target_app, serve_app
 from ._verify import ERROR_CLASSES, Mismatch, Verification, diff_json, verify_records
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Endpoint",
     "Expected",
     "ExpectedProvider",
+    "Faults",
     "LatencyBook",
     "LoadTestConfig",
     "Mismatch",
@@ -65,10 +67,13 @@ __all__ = [
     "diff_json",
     "evaluate",
     "exit_code",
+    "faulty_proxy_app",
     "load_config",
     "load_mapping",
+    "oracle_target_app",
     "print_summary",
     "run_loadtest",
+    "serve_app",
     "summarize_run",
     "verify_records",
     "write_reports",

@@ -196,9 +196,11 @@ def _check_body(
         if wrong:
             wrong_metrics[metric] -= 1
         v._count(metric, wrong)
+    for metric, left in wrong_metrics.items():
+        # structural differences (a missing or extra agent/skill entry) are not leaves
+        for _ in range(left):
+            v._count(metric, True)
     for path, metric, e, a in diffs:
-        if e == _MISSING:
-            v._count(metric, True)  # extra key: not among the expected leaves
         v._mismatch(record, path, metric, e, a)
     if wrong_paths:
         v.wrong_responses += 1
