@@ -1,3 +1,80 @@
-"""ccbench loadtest package (see README.md, Architecture)."""
+"""The ccbench load harness: measure the accuracy and latency of any metrics backend.
 
-__all__: list[str] = []
+Point it at a backend with a target mapping (:func:`load_mapping`; the
+reference backend's is the default), replay an event log into it, query it
+under a closed or open workload with Locust, then verify every recorded
+answer against the oracle and judge latency, errors, accuracy, freshness and
+rate against thresholds (docs/loadtest.md). :func:`run_loadtest` is the
+library entry point; :mod:`loadtest.locustfile` holds the Locust users and
+shape (importing it loads Locust and gevent, this package does not).
+"""
+
+from ._config import LoadTestConfig, Thresholds, load_config
+from ._expected import Expected, ExpectedProvider, OracleProvider
+from ._harness import PLAN_ENV, Plan
+from ._latency import PERCENTILES, LatencyBook, Percentiles
+from ._mapping import REFERENCE_MAPPING, Endpoint, TargetMapping, load_mapping
+from ._outcome import (
+    EXIT_ERRORS,
+    EXIT_FRESHNESS,
+    EXIT_HARNESS,
+    EXIT_LATENCY,
+    EXIT_MISMATCH,
+    EXIT_RATE,
+    Breach,
+    evaluate,
+    exit_code,
+    summarize_run,
+)
+from ._queries import METRIC_NAMES, PlannedQuery, QueryMix
+from ._recording import Record, Recorder
+from ._report import print_summary, write_reports
+from ._run import RunResult, run_loadtest
+from ._targets import Faults, faulty_proxy_app, oracle_target_app, serve_app
+from ._verify import ERROR_CLASSES, Mismatch, Verification, diff_json, verify_records
+
+__all__ = [
+    "ERROR_CLASSES",
+    "EXIT_ERRORS",
+    "EXIT_FRESHNESS",
+    "EXIT_HARNESS",
+    "EXIT_LATENCY",
+    "EXIT_MISMATCH",
+    "EXIT_RATE",
+    "METRIC_NAMES",
+    "PERCENTILES",
+    "PLAN_ENV",
+    "REFERENCE_MAPPING",
+    "Breach",
+    "Endpoint",
+    "Expected",
+    "ExpectedProvider",
+    "Faults",
+    "LatencyBook",
+    "LoadTestConfig",
+    "Mismatch",
+    "OracleProvider",
+    "Percentiles",
+    "Plan",
+    "PlannedQuery",
+    "QueryMix",
+    "Record",
+    "Recorder",
+    "RunResult",
+    "TargetMapping",
+    "Thresholds",
+    "Verification",
+    "diff_json",
+    "evaluate",
+    "exit_code",
+    "faulty_proxy_app",
+    "load_config",
+    "load_mapping",
+    "oracle_target_app",
+    "print_summary",
+    "run_loadtest",
+    "serve_app",
+    "summarize_run",
+    "verify_records",
+    "write_reports",
+]

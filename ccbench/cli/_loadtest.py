@@ -1,0 +1,72 @@
+"""``ccbench loadtest``: replay a log into a backend, query it under load, verify, judge.
+
+Exit codes are the load harness's bit flags (docs/loadtest.md): 0 pass,
+1 harness failure, 4 latency, 8 errors, 16 mismatches, 32 freshness,
+64 rate; combinations add up. 2 is bad usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "loadtest",
+        help="measure a metrics backend's accuracy and latency under load",
+        description="Ingest an event log into a backend, query it with Locust (closed or open "
+        "workload), verify every answer against the oracle and apply the thresholds of the "
+        "config's [loadtest] table. Writes summary.json, junit.xml and report.html.",
+    )
+    p.add_argument("--log", required=True, help="event log (.parquet or .ndjson)")
+    p.add_argument("--target", help="base URL (overrides the mapping's)")
+    p.add_argument("--mapping", help="target mapping TOML (default: the reference backend's)")
+    p.add_argument("--config", help="TOML file with a [loadtest] table (settings, thresholds)")
+    p.add_argument("--out", default="loadtest-out", help="output directory (default %(default)s)")
+    p.add_argument("--processes", type=int, default=1, help="Locust processes (default 1)")
+    p.add_argument("--mode", choices=("deterministic", "live"), help="override loadtest.mode")
+    p.add_argument("--workload", choices=("closed", "open"), help="override loadtest.workload")
+    p.add_argument("--arrival", choices=("constant", "poisson"), help="override loadtest.arrival")
+    p.add_argument("--rate", type=float, help="open model: requests/s in total")
+    p.add_argument("--users", type=int, help="closed model users / open model streams")
+    p.add_argument("--duration", type=float, dest="duration_s", help="query phase seconds")
+    p.add_argument("--seed", type=int, help="query mix seed")
+    p.add_argument(
+        "--no-ingest", action="store_true", help="the backend already holds the log: only query"
+    )
+    p.add_argument("--json", action="store_true", help="print the JSON summary instead of tables")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import orjson
+
+    from loadtest import load_config, print_summary, run_loadtest
+
+    config = load_config(
+        args.config,
+        mode=args.mode,
+        workload=args.workload,
+        arrival=args.arrival,
+        rate=args.rate,
+        users=args.users,
+        duration_s=args.duration_s,
+        seed=args.seed,
+    )
+    result = run_loadtest(
+        log=args.log,
+        out_dir=args.out,
+        target=args.target,
+        mapping=args.mapping,
+        config=config,
+        processes=args.processes,
+        ingest=not args.no_ingest,
+    )
+    if args.json:
+        sys.stdout.write(orjson.dumps(result.summary, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print_summary(result.summary)
+        print(f"reports: {', '.join(str(p) for p in result.outputs.values())}", file=sys.stderr)
+    return result.exit_code

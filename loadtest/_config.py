@@ -1,0 +1,151 @@
+"""Load-test settings and thresholds, from the ``[loadtest]`` table of a scenario TOML.
+
+Every field has a default so an empty table is valid. See docs/loadtest.md
+for the file format; :meth:`LoadTestConfig.from_dict` names the key, value
+and expectation of anything invalid.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ccbench import InputError
+from ccbench._errors import describe
+
+__all__ = ["LoadTestConfig", "Thresholds", "load_config"]
+
+_MODES = ("deterministic", "live")
+_WORKLOADS = ("closed", "open")
+_ARRIVALS = ("constant", "poisson")
+_PERCENTILE_KEYS = ("p50", "p90", "p99", "p99.9", "max")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Pass/fail limits; None disables a check.
+
+    ``latency_ms``: endpoint -> {p50|p90|p99|p99.9|max: ms}, measured from the
+    intended start. ``max_error_rate``: transport errors / requests sent.
+    ``max_mismatches``: wrong values allowed. ``max_freshness_ms``: live-mode
+    lag allowed (largest observed). ``min_rate_ratio``: achieved / target
+    query rate in the open model. ``max_schedule_lag_ms``: p99 of the
+    generator's own send delay; beyond it the generator could not keep the rate.
+    """
+
+    latency_ms: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    max_error_rate: float | None = 0.0
+    max_mismatches: int | None = 0
+    max_freshness_ms: float | None = None
+    min_rate_ratio: float | None = 0.95
+    max_schedule_lag_ms: float | None = 100.0
+
+
+@dataclass(frozen=True)
+class LoadTestConfig:
+    """How to drive one run (all times in seconds unless the name says ms).
+
+    ``mode``: deterministic (requests carry the clock header) or live.
+    ``workload``: closed (``users`` looping with ``think_time_s``) or open
+    (``rate`` requests/s in total, ``arrival`` constant or poisson, spread
+    over ``users`` independent streams). ``duration_s``: query phase length.
+    ``ingest_batch``: events per ingest request; ``ingest_speed``: simulated
+    seconds per wall second, None for as fast as possible. ``invalid_share``:
+    probability of an invalid request. ``staleness_ms``: live-mode allowance.
+    ``tolerances``: metric -> absolute tolerance (exact when absent).
+    ``max_in_flight``: open-model requests in flight per process before the
+    generator counts itself saturated and skips sends (reported, never hidden).
+    """
+
+    mode: str = "deterministic"
+    workload: str = "open"
+    users: int = 4
+    rate: float = 50.0
+    arrival: str = "constant"
+    duration_s: float = 10.0
+    think_time_s: float = 0.0
+    seed: int = 1
+    invalid_share: float = 0.02
+    ingest_batch: int = 500
+    ingest_speed: float | None = None
+    staleness_ms: int = 0
+    max_in_flight: int = 1000
+    tolerances: Mapping[str, float] = field(default_factory=dict)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def __post_init__(self) -> None:
+        checks: list[tuple[str, bool, str]] = [
+            ("mode", self.mode in _MODES, f"one of {', '.join(_MODES)}"),
+            ("workload", self.workload in _WORKLOADS, f"one of {', '.join(_WORKLOADS)}"),
+            ("arrival", self.arrival in _ARRIVALS, f"one of {', '.join(_ARRIVALS)}"),
+            ("users", self.users >= 1, "an integer >= 1"),
+            ("rate", self.rate > 0, "requests/s > 0"),
+            ("duration_s", self.duration_s > 0, "seconds > 0"),
+            ("think_time_s", self.think_time_s >= 0, "seconds >= 0"),
+            ("invalid_share", 0 <= self.invalid_share <= 1, "a probability in [0, 1]"),
+            ("ingest_batch", self.ingest_batch >= 1, "events >= 1"),
+            (
+                "ingest_speed",
+                self.ingest_speed is None or self.ingest_speed > 0,
+                "a speed factor > 0 (or omit it for as fast as possible)",
+            ),
+            ("staleness_ms", self.staleness_ms >= 0, "ms >= 0"),
+            ("max_in_flight", self.max_in_flight >= 1, "an integer >= 1"),
+        ]
+        for name, ok, expected in checks:
+            if not ok:
+                raise InputError(
+                    f"loadtest.{name}: expected {expected}, got {describe(getattr(self, name))}"
+                )
+        for endpoint, limits in self.thresholds.latency_ms.items():
+            for key in limits:
+                if key not in _PERCENTILE_KEYS:
+                    raise InputError(
+                        f"loadtest.thresholds.latency_ms.{endpoint}: unknown percentile "
+                        f"{key!r}; expected one of {', '.join(_PERCENTILE_KEYS)}"
+                    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (inverse of :meth:`from_dict`)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> LoadTestConfig:
+        """Validate a ``[loadtest]`` table; unknown keys are errors."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(doc) - known)
+        if unknown:
+            raise InputError(
+                f"loadtest: unknown key {unknown[0]!r}; expected {', '.join(sorted(known))}"
+            )
+        values = dict(doc)
+        if values.get("ingest_speed") == "max":
+            values["ingest_speed"] = None
+        raw = values.pop("thresholds", {}) or {}
+        tknown = {f.name for f in fields(Thresholds)}
+        tunknown = sorted(set(raw) - tknown)
+        if tunknown:
+            raise InputError(
+                f"loadtest.thresholds: unknown key {tunknown[0]!r}; expected "
+                f"{', '.join(sorted(tknown))}"
+            )
+        try:
+            return cls(**values, thresholds=Thresholds(**raw))
+        except TypeError as exc:
+            raise InputError(f"loadtest: {exc}") from exc
+
+
+def load_config(path: str | Path | None = None, **overrides: Any) -> LoadTestConfig:
+    """The ``[loadtest]`` table of a TOML file (or defaults), with keyword overrides."""
+    doc: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"loadtest config {path}: cannot read: {exc}") from exc
+        doc = dict(data.get("loadtest", {}))
+    doc.update({k: v for k, v in overrides.items() if v is not None})
+    return LoadTestConfig.from_dict(doc)

@@ -1,0 +1,94 @@
+"""Expected answers: the extension point verification asks, with the oracle as default.
+
+A provider implements :class:`ExpectedProvider`: ``expected(endpoint, query,
+now_ms=...) -> Expected`` (status 200 and the JSON body, or status 400 and the
+parameter the request must be rejected for) and ``change_instants(endpoint,
+query, lo_ms=..., hi_ms=...)``: the instants in ``[lo_ms, hi_ms]`` where the
+answer may change, which live-mode verification checks one by one.
+:class:`OracleProvider` answers msgagentsegments from :class:`oracle.Oracle`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from ccbench import ParameterError
+from ccbench.eventlog import EventLog
+
+__all__ = ["Expected", "ExpectedProvider", "OracleProvider"]
+
+_MINUTE_MS = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """What a correct backend answers: ``status`` plus ``body`` (200) or ``parameter`` (400)."""
+
+    status: int
+    body: Any = None
+    parameter: str | None = None
+
+
+class ExpectedProvider(Protocol):
+    """Computes the correct answer of a request (see the module docstring)."""
+
+    def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
+        """The answer to ``query`` on ``endpoint`` at instant ``now_ms`` (epoch ms)."""
+        ...
+
+    def change_instants(
+        self, endpoint: str, query: Mapping[str, str], *, lo_ms: int, hi_ms: int
+    ) -> list[int]:
+        """Sorted instants in ``[lo_ms, hi_ms]`` at which the answer may change, ``lo_ms`` first."""
+        ...
+
+
+class OracleProvider:
+    """Expected msgagentsegments answers from the oracle built once from ``log``.
+
+    The answer at ``now`` counts events with ``ts < now`` in the window
+    ``[now - timeframe, now)``, so it can change only at ``ts + 1`` (an event
+    becomes visible) and ``ts + timeframe + 1`` (it leaves the window).
+    ``time_shift_ms`` is added to every instant the provider is asked about
+    in reverse: use it when the log was sent with timestamps shifted by that
+    amount (live mode moves the log to the present).
+    """
+
+    def __init__(self, log: EventLog, *, time_shift_ms: int = 0) -> None:
+        # imported here so that the harness can be used (and unit-tested) with
+        # another provider without building the oracle
+        from oracle import Oracle
+
+        self.oracle = Oracle(log)
+        self.shift = time_shift_ms
+        self.ts = np.unique(log.table.column("ts").to_numpy())
+
+    def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
+        """200 and the oracle's body, or 400 naming the invalid parameter."""
+        if endpoint != "msgagentsegments":
+            raise ParameterError("endpoint", f"no expected answers for {endpoint!r}")
+        try:
+            body = self.oracle.agent_segments_query(dict(query), now_ms=now_ms - self.shift)
+        except ParameterError as exc:
+            return Expected(status=400, parameter=exc.parameter)
+        return Expected(status=200, body=body)
+
+    def change_instants(
+        self, endpoint: str, query: Mapping[str, str], *, lo_ms: int, hi_ms: int
+    ) -> list[int]:
+        """``lo_ms`` and every ``ts + 1`` / ``ts + timeframe + 1`` inside ``(lo_ms, hi_ms]``."""
+        try:
+            timeframe_ms = int(query.get("timeframe", "0")) * _MINUTE_MS
+        except ValueError:
+            timeframe_ms = 0
+        lo, hi = lo_ms - self.shift, hi_ms - self.shift
+        found = [lo_ms]
+        for offset in {1, timeframe_ms + 1}:
+            a = np.searchsorted(self.ts, lo - offset, side="right")
+            b = np.searchsorted(self.ts, hi - offset, side="right")
+            found.extend(int(t) + offset + self.shift for t in self.ts[a:b])
+        return sorted(set(found))

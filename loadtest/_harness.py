@@ -1,0 +1,161 @@
+"""Per-process harness state: the plan, the query mix, the recorder and the latency book.
+
+One :class:`Harness` lives on each Locust process (attached to its
+``Environment``; no module-level state). The plan is a JSON document written
+by :func:`loadtest.run_loadtest` (or by hand for a plain ``locust`` run) and
+named by the ``CCBENCH_LOADTEST_PLAN`` environment variable; every worker
+reads the same files (the event log), so on several machines they must be
+reachable at the same paths.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ccbench.eventlog import EventLog, read_log
+
+from ._config import LoadTestConfig
+from ._latency import LatencyBook
+from ._mapping import TargetMapping
+from ._queries import QueryMix
+from ._recording import Record, Recorder
+
+__all__ = ["PLAN_ENV", "Harness", "Plan"]
+
+#: Environment variable naming the plan file read by the Locust processes.
+PLAN_ENV = "CCBENCH_LOADTEST_PLAN"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a Locust process needs: target, settings, log, phases, output file.
+
+    ``time_shift_ms`` is added to every event timestamp sent (live mode moves
+    the log to the present). ``output`` is where the master (or the single
+    local process) writes the merged recordings and histograms.
+    """
+
+    mapping: TargetMapping
+    config: LoadTestConfig
+    log_path: str
+    output: str
+    ingest: bool = True
+    query: bool = True
+    time_shift_ms: int = 0
+
+    def to_json(self) -> bytes:
+        """The plan file's content."""
+        return orjson.dumps(
+            {
+                "mapping": self.mapping.to_dict(),
+                "config": self.config.to_dict(),
+                "log_path": self.log_path,
+                "output": self.output,
+                "ingest": self.ingest,
+                "query": self.query,
+                "time_shift_ms": self.time_shift_ms,
+            },
+            option=orjson.OPT_INDENT_2,
+        )
+
+    @classmethod
+    def read(cls, path: str | Path) -> Plan:
+        """Inverse of :meth:`to_json`."""
+        doc = orjson.loads(Path(path).read_bytes())
+        return cls(
+            mapping=TargetMapping.from_dict(doc["mapping"]),
+            config=LoadTestConfig.from_dict(doc["config"]),
+            log_path=doc["log_path"],
+            output=doc["output"],
+            ingest=doc["ingest"],
+            query=doc["query"],
+            time_shift_ms=doc["time_shift_ms"],
+        )
+
+
+@dataclass
+class Harness:
+    """State of one Locust process; users reach it through ``environment.ccbench``."""
+
+    plan: Plan
+    log: EventLog
+    process_index: int = 0
+    recorder: Recorder = field(default_factory=Recorder)
+    latency: LatencyBook = field(default_factory=LatencyBook)
+    stopping: bool = False
+    ingest_done: bool = False
+    in_flight: int = 0
+    scheduled: int = 0
+    skipped: int = 0
+    query_started_ns: int = 0
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    _streams: Iterator[int] = field(default_factory=itertools.count)
+
+    @classmethod
+    def from_plan(cls, plan: Plan) -> Harness:
+        """Read the plan's log once for this process."""
+        return cls(plan=plan, log=read_log(plan.log_path))
+
+    @property
+    def account(self) -> str:
+        """The roster's account: fills ``{account}`` in endpoint paths."""
+        return self.log.roster.account
+
+    def query_mix(self, *, process: int = 0) -> QueryMix:
+        """A fresh mix for one user/stream, seeded by (plan seed, process index, stream)."""
+        stream = next(self._streams)
+        cfg = self.plan.config
+        self.process_index = process
+        seed = cfg.seed * 1_000_003 + process * 10_007 + stream
+        mix = QueryMix.from_log(
+            self.log,
+            seed=seed,
+            invalid_share=cfg.invalid_share,
+            deterministic=cfg.mode == "deterministic",
+            intervals=cfg.mode == "deterministic",
+        )
+        return mix
+
+    def keep(self, record: Record) -> None:
+        """Record a finished request (off the timed path: after the response was timed)."""
+        self.recorder.add(record)
+        self.latency.record(
+            endpoint=record.endpoint, latency_ns=record.latency_ns, lag_ns=record.schedule_lag_ns
+        )
+
+    def ingest_batches(self) -> Iterator[tuple[int, bytes, int]]:
+        """(first event ts in ms after the shift, NDJSON body, event count) per batch."""
+        size = self.plan.config.ingest_batch
+        shift = self.plan.time_shift_ms
+        batch: list[bytes] = []
+        first = 0
+        for record in self.log.records():
+            record["ts"] = int(record["ts"]) + shift
+            if not batch:
+                first = record["ts"]
+            batch.append(orjson.dumps(record))
+            if len(batch) == size:
+                yield first, b"\n".join(batch) + b"\n", len(batch)
+                batch = []
+        if batch:
+            yield first, b"\n".join(batch) + b"\n", len(batch)
+
+    def report(self) -> dict[str, Any]:
+        """This process's results for the master: records, histograms, generator counters."""
+        return {
+            "process": self.process_index,
+            "records": self.recorder.encode().decode("utf-8"),
+            "latency": self.latency.encode(),
+            "scheduled": self.scheduled,
+            "skipped": self.skipped,
+            "acks": self.acks,
+            "query_started_ns": self.query_started_ns,
+            "finished_ns": time.time_ns(),
+        }

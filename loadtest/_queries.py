@@ -1,0 +1,178 @@
+"""The seeded query mix: random valid msgagentsegments requests and a share of invalid ones.
+
+Valid requests combine the seed 004 parameters (timeframe, interval, agentIds,
+skillIds, groupIds, userType, source, metrics) with values drawn from the
+roster and the log. In deterministic mode each request also carries a query
+instant (``clock_ms``) drawn uniformly from ``[first event, last event + 1 h]``
+so windows cover busy and quiet periods. Invalid requests break exactly one
+rule; the parameter they should be rejected for is recorded with them, but
+verification asks the expected-answer provider, not this module.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ccbench.eventlog import EventLog
+
+__all__ = ["METRIC_NAMES", "PlannedQuery", "QueryMix"]
+
+#: The seed 004 metric names the mix may ask for (response key order).
+METRIC_NAMES: tuple[str, ...] = (
+    "totalAgentConversationSegments",
+    "avgAgentMessagesinAgentSegment",
+    "avgAgentSegmentDuration",
+    "interactiveAgentSegments",
+    "agentSegmentsAbandonedByConsumers",
+    "agentSegmentsWithNonResponsiveConsumers",
+    "agentSegmentsWithNonResponsiveAgents",
+    "avgTimetoFirstAgentMessageFromAgentAssignment",
+    "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer",
+    "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation",
+    "avgTimeToResponseFromAgentAssignment",
+)
+_TIMEFRAMES = (5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440)
+_HOUR_MS = 3_600_000
+
+# (broken parameter, query-string values): each breaks exactly one rule of seed 004.
+_INVALID: tuple[tuple[str, dict[str, str | None]], ...] = (
+    ("timeframe", {"timeframe": None}),
+    ("timeframe", {"timeframe": "0"}),
+    ("timeframe", {"timeframe": "1441"}),
+    ("timeframe", {"timeframe": "abc"}),
+    ("v", {"v": "2"}),
+    ("v", {"v": None}),
+    ("interval", {"timeframe": "60", "interval": "31"}),
+    ("interval", {"timeframe": "60", "interval": "3"}),
+    ("interval", {"timeframe": "60", "interval": "120"}),
+    ("agentIds", {"agentIds": "12,x"}),
+    ("skillIds", {"skillIds": ",,"}),
+    ("groupIds", {"groupIds": "-1"}),
+    ("userType", {"userType": "robot"}),
+    ("metrics", {"metrics": "avgNothing"}),
+    ("source", {"source": "not a source"}),
+    ("color", {"color": "blue"}),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedQuery:
+    """One request of the mix: endpoint, query-string values, query instant, intent.
+
+    ``clock_ms`` is the ``X-Clock-Now`` to send (None in live mode);
+    ``invalid_parameter`` names the parameter an invalid request breaks.
+    """
+
+    endpoint: str
+    params: dict[str, str]
+    clock_ms: int | None
+    invalid_parameter: str | None = None
+
+
+@dataclass
+class QueryMix:
+    """Draws :class:`PlannedQuery` values from one seeded RNG (no global state).
+
+    ``first_ms``/``last_ms``: the log's time range (epoch ms). ``invalid_share``:
+    probability in [0, 1] of an invalid request. ``deterministic``: draw a
+    query instant per request. ``intervals``: may add ``interval`` (off in
+    live mode, where interval timestamps follow the backend's own clock).
+    """
+
+    agent_ids: Sequence[int]
+    skill_ids: Sequence[int]
+    group_ids: Sequence[int]
+    sources: Sequence[str]
+    first_ms: int
+    last_ms: int
+    seed: int
+    invalid_share: float = 0.02
+    deterministic: bool = True
+    intervals: bool = True
+    endpoint: str = "msgagentsegments"
+    _rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.invalid_share <= 1.0:
+            raise ValueError(
+                f"invalid_share: expected a probability in [0, 1], got {self.invalid_share}"
+            )
+        self._rng = random.Random(self.seed)
+
+    @classmethod
+    def from_log(
+        cls,
+        log: EventLog,
+        *,
+        seed: int,
+        invalid_share: float = 0.02,
+        deterministic: bool = True,
+        intervals: bool = True,
+    ) -> QueryMix:
+        """A mix drawing ids from ``log.roster`` and sources and instants from the log."""
+        roster = log.roster
+        span = log.time_range() or (0, 0)
+        sources = sorted({s for s in log.table.column("source").to_pylist() if s})
+        return cls(
+            agent_ids=sorted(a.id for a in roster.agents),
+            skill_ids=sorted(s.id for s in roster.skills),
+            group_ids=sorted(g.id for g in roster.groups),
+            sources=sources,
+            first_ms=span[0],
+            last_ms=span[1],
+            seed=seed,
+            invalid_share=invalid_share,
+            deterministic=deterministic,
+            intervals=intervals,
+        )
+
+    def _ids(self, pool: Sequence[int]) -> str:
+        rng = self._rng
+        if not pool or rng.random() < 0.25:
+            return "all"
+        k = rng.randint(1, min(4, len(pool)))
+        return ",".join(str(i) for i in sorted(rng.sample(list(pool), k)))
+
+    def _valid(self) -> dict[str, str]:
+        rng = self._rng
+        timeframe = rng.choice(_TIMEFRAMES)
+        params = {"timeframe": str(timeframe), "v": "1"}
+        if self.intervals and rng.random() < 0.25:
+            divisors = [d for d in range(5, timeframe + 1) if timeframe % d == 0]
+            if divisors:
+                params["interval"] = str(rng.choice(divisors))
+        if rng.random() < 0.6:
+            params["agentIds"] = self._ids(self.agent_ids)
+        if rng.random() < 0.4:
+            params["skillIds"] = self._ids(self.skill_ids)
+        if rng.random() < 0.3:
+            params["groupIds"] = self._ids(self.group_ids)
+        if rng.random() < 0.3:
+            params["userType"] = rng.choice(("human", "bot", "all"))
+        if rng.random() < 0.3:
+            params["source"] = rng.choice([*self.sources, "all", "SMS"])
+        if rng.random() < 0.4:
+            k = rng.randint(1, 4)
+            params["metrics"] = ",".join(rng.sample(METRIC_NAMES, k))
+        return params
+
+    def _clock(self) -> int | None:
+        if not self.deterministic:
+            return None
+        return self._rng.randint(self.first_ms, self.last_ms + _HOUR_MS)
+
+    def next(self) -> PlannedQuery:
+        """The next request of the mix."""
+        rng = self._rng
+        if rng.random() < self.invalid_share:
+            parameter, changes = rng.choice(_INVALID)
+            params = {"timeframe": "60", "v": "1"}
+            for name, value in changes.items():
+                if value is None:
+                    params.pop(name, None)
+                else:
+                    params[name] = value
+            return PlannedQuery(self.endpoint, params, self._clock(), parameter)
+        return PlannedQuery(self.endpoint, self._valid(), self._clock())

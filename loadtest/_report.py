@@ -1,0 +1,248 @@
+"""Reports of a run: JSON summary, JUnit XML, self-contained HTML, and the terminal table.
+
+The HTML embeds its charts as base64 PNG (matplotlib, Agg backend): latency
+over time (per-second p50/p99 from the intended start), per-endpoint
+percentiles, plus the accuracy table by metric and the mismatch examples.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ._latency import LatencyBook
+from ._recording import Record
+
+__all__ = ["print_summary", "write_reports"]
+
+_CLASSES = ("latency", "errors", "mismatches", "freshness", "rate", "harness")
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _charts(records: Sequence[Record], summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: charts only go into the HTML file
+    from matplotlib.figure import Figure
+
+    charts: list[tuple[str, str]] = []
+    queries = [r for r in records if r.kind == "query"]
+    if queries:
+        start = min(r.intended_ns for r in queries)
+        fig = Figure(figsize=(8, 3.2))
+        ax = fig.add_subplot()
+        for endpoint in sorted({r.endpoint for r in queries}):
+            sel = [r for r in queries if r.endpoint == endpoint]
+            sec = np.array([(r.intended_ns - start) // 1_000_000_000 for r in sel])
+            lat = np.array([r.latency_ns / 1e6 for r in sel])
+            xs = np.unique(sec)
+            for q, style in ((50, "-"), (99, "--")):
+                ys = [np.percentile(lat[sec == x], q) for x in xs]
+                ax.plot(xs, ys, style, label=f"{endpoint} p{q}")
+        ax.set_xlabel("seconds since the first query (intended start)")
+        ax.set_ylabel("latency (ms)")
+        ax.set_yscale("log")
+        ax.legend(fontsize=7)
+        charts.append(("Latency over time", _png(fig)))
+    lat = summary["latency_ms"]
+    if lat:
+        fig = Figure(figsize=(8, 3.2))
+        ax = fig.add_subplot()
+        keys = ("p50", "p90", "p99", "p99.9", "max")
+        names = sorted(lat)
+        width = 0.8 / len(keys)
+        for i, key in enumerate(keys):
+            ax.bar(
+                np.arange(len(names)) + i * width, [lat[n][key] for n in names], width, label=key
+            )
+        ax.set_xticks(np.arange(len(names)) + 0.4 - width / 2, names)
+        ax.set_ylabel("latency (ms)")
+        ax.set_yscale("log")
+        ax.legend(fontsize=7)
+        charts.append(("Latency percentiles per endpoint", _png(fig)))
+    return charts
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _html(summary: Mapping[str, Any], records: Sequence[Record]) -> str:
+    verdict = "PASS" if summary["exit_code"] == 0 else f"FAIL (exit {summary['exit_code']})"
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>ccbench load test</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
+        "margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+        "th{background:#eee}.fail{color:#b00}.pass{color:#070}</style></head><body>",
+        f"<h1>ccbench load test: <span class='{'pass' if summary['exit_code'] == 0 else 'fail'}'>"
+        f"{verdict}</span></h1>",
+        f"<p>target {html.escape(str(summary.get('target')))}, mode {summary['mode']}, "
+        f"workload {summary['workload']}, {summary['processes']} process(es), "
+        f"{summary['requests']['queries']} queries in {summary['query_seconds']} s "
+        f"({summary['rate']['achieved']}/s, target {summary['rate']['target']}).</p>",
+    ]
+    if summary.get("breaches"):
+        parts.append(
+            "<h2>Failed thresholds</h2><ul>"
+            + "".join(
+                f"<li class='fail'>[{html.escape(b['class'])}] {html.escape(b['message'])}</li>"
+                for b in summary["breaches"]
+            )
+            + "</ul>"
+        )
+    lat = summary["latency_ms"]
+    parts.append(
+        "<h2>Latency (ms, from intended start)</h2>"
+        + _table(
+            ("endpoint", "count", "p50", "p90", "p99", "p99.9", "max"),
+            [
+                (n, v["count"], *(f"{v[k]:.3f}" for k in ("p50", "p90", "p99", "p99.9", "max")))
+                for n, v in sorted(lat.items())
+            ],
+        )
+    )
+    for title, png in _charts(records, summary):
+        parts.append(f"<h2>{title}</h2><img alt='{title}' src='data:image/png;base64,{png}'>")
+    acc = summary["accuracy"]
+    parts.append(
+        f"<h2>Accuracy</h2><p>{acc['verified']} of {acc['responses']} responses verified, "
+        f"{acc['wrong_responses']} wrong, {acc['mismatches']} wrong values.</p>"
+        + _table(
+            ("metric", "values checked", "wrong"),
+            [(m, r["checked"], r["wrong"]) for m, r in acc["by_metric"].items()],
+        )
+    )
+    if acc["examples"]:
+        parts.append(
+            "<h2>Mismatches (first examples)</h2>"
+            + _table(
+                ("endpoint", "query", "clock_ms", "path", "expected", "actual"),
+                [
+                    (
+                        m["endpoint"],
+                        orjson.dumps(m["query"]).decode(),
+                        m["clock_ms"],
+                        m["path"],
+                        m["expected"],
+                        m["actual"],
+                    )
+                    for m in acc["examples"][:50]
+                ],
+            )
+        )
+    errors = summary["errors"]["by_class"]
+    parts.append(
+        "<h2>Errors</h2>"
+        + (_table(("class", "count"), sorted(errors.items())) if errors else "<p>none</p>")
+    )
+    if summary.get("freshness_ms"):
+        f = summary["freshness_ms"]
+        parts.append(
+            f"<h2>Freshness</h2><p>lag max {f['max']} ms, p99 {f['p99']:.0f} ms, "
+            f"mean {f['mean']:.0f} ms over {f['count']} live answers.</p>"
+        )
+    parts.append("<h2>Ingest</h2>" + _table(("key", "value"), sorted(summary["ingest"].items())))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _junit(summary: Mapping[str, Any]) -> bytes:
+    breaches = summary.get("breaches", [])
+    suite = ET.Element(
+        "testsuite",
+        name="ccbench.loadtest",
+        tests=str(len(_CLASSES)),
+        failures=str(len({b["class"] for b in breaches})),
+    )
+    for kind in _CLASSES:
+        case = ET.SubElement(suite, "testcase", classname="ccbench.loadtest", name=kind)
+        mine = [b["message"] for b in breaches if b["class"] == kind]
+        if mine:
+            failure = ET.SubElement(case, "failure", message=mine[0], type=kind)
+            failure.text = "\n".join(mine)
+    data: bytes = ET.tostring(suite, encoding="utf-8", xml_declaration=True)
+    return data
+
+
+def write_reports(
+    summary: Mapping[str, Any], *, records: Sequence[Record], latency: LatencyBook, out_dir: Path
+) -> dict[str, Path]:
+    """Write summary.json, junit.xml and report.html into ``out_dir``; returns their paths."""
+    paths = {
+        "summary": out_dir / "summary.json",
+        "junit": out_dir / "junit.xml",
+        "html": out_dir / "report.html",
+    }
+    paths["summary"].write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
+    paths["junit"].write_bytes(_junit(summary))
+    paths["html"].write_text(_html(summary, records), encoding="utf-8")
+    return paths
+
+
+def _family(metric: str) -> str:
+    if metric.startswith(("avgTimeto", "avgTimeTo")):
+        return "response times"
+    if metric.startswith("avg"):
+        return "averages"
+    if metric in ("status", "error.parameter"):
+        return "validation"
+    if metric in ("timestamp",):
+        return "intervals"
+    return "counts"
+
+
+def print_summary(summary: Mapping[str, Any], *, console: Console | None = None) -> None:
+    """Print the verdict, accuracy by metric family and latency per endpoint (rich tables)."""
+    console = console or Console()
+    families: dict[str, list[int]] = {}
+    for metric, row in summary["accuracy"]["by_metric"].items():
+        counts = families.setdefault(_family(metric), [0, 0])
+        counts[0] += row["checked"]
+        counts[1] += row["wrong"]
+    acc = Table(title="Accuracy by metric family")
+    for col in ("family", "values checked", "wrong"):
+        acc.add_column(col, justify="right" if col != "family" else "left")
+    for fam, (checked, wrong) in sorted(families.items()):
+        acc.add_row(fam, str(checked), f"[red]{wrong}" if wrong else "0")
+    console.print(acc)
+    lat = Table(title="Latency per endpoint (ms, from intended start)")
+    for col in ("endpoint", "count", "p50", "p90", "p99", "p99.9", "max"):
+        lat.add_column(col, justify="right" if col != "endpoint" else "left")
+    for name, v in sorted(summary["latency_ms"].items()):
+        lat.add_row(
+            name, str(v["count"]), *(f"{v[k]:.2f}" for k in ("p50", "p90", "p99", "p99.9", "max"))
+        )
+    console.print(lat)
+    rate = summary["rate"]
+    console.print(
+        f"queries: {summary['requests']['queries']} in {summary['query_seconds']} s "
+        f"= {rate['achieved']}/s (target {rate['target']}); errors: "
+        f"{summary['errors']['count']} ({summary['errors']['rate']:.2%})"
+    )
+    if summary.get("freshness_ms"):
+        console.print(f"freshness lag: max {summary['freshness_ms']['max']} ms")
+    for b in summary.get("breaches", []):
+        line = f"[{b['class']}] {b['message']}"
+        console.print(f"[red]FAIL[/] {escape(line)}")
+    code = summary.get("exit_code", 0)
+    console.print("[green]PASS" if code == 0 else f"[red]exit code {code}")

@@ -1,0 +1,238 @@
+"""``run_loadtest``: the library entry point behind ``ccbench loadtest`` and the demo.
+
+It writes a plan, runs Locust in a child process (``--processes N`` when N > 1)
+with the users and shape of :mod:`loadtest.locustfile`, reads the merged
+recordings, verifies them against the expected-answer provider (the oracle
+by default), applies the thresholds and writes the reports. Locust (and so
+gevent's monkey patching) never loads into the caller's process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ccbench import InputError
+from ccbench.eventlog import EventLog, read_log, write_log
+
+from ._config import LoadTestConfig
+from ._expected import ExpectedProvider, OracleProvider
+from ._harness import PLAN_ENV, Plan
+from ._latency import LatencyBook
+from ._mapping import TargetMapping, load_mapping
+from ._outcome import Breach, evaluate, exit_code, summarize_run
+from ._recording import Record, Recorder
+from ._report import write_reports
+from ._verify import Verification, verify_records
+
+__all__ = ["RunResult", "run_loadtest"]
+
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+_LIVE_LEAD_MS = 1000
+
+
+@dataclass
+class RunResult:
+    """Outcome of one run: exit code, summary (JSON-ready), breaches and the raw material."""
+
+    exit_code: int
+    summary: dict[str, Any]
+    breaches: list[Breach]
+    verification: Verification
+    latency: LatencyBook
+    records: list[Record] = field(repr=False)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def _time_shift(log: EventLog, config: LoadTestConfig, now_ms: int) -> int:
+    """Live mode moves the log to the present; deterministic mode keeps its timestamps."""
+    span = log.time_range()
+    if config.mode != "live" or span is None:
+        return 0
+    if config.ingest_speed is not None:
+        # replayed while querying: the first event lands just after the run starts
+        return now_ms + _LIVE_LEAD_MS - span[0]
+    # replayed first as fast as possible: the log ends just before the queries start
+    return now_ms - _LIVE_LEAD_MS - span[1]
+
+
+def _run_locust(
+    plan_path: Path, *, processes: int, out_dir: Path, timeout_s: float, host: str
+) -> int:
+    cmd = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--host",
+        host,
+        "--exit-code-on-error",
+        "0",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "1",
+    ]
+    if processes > 1:
+        cmd += ["--processes", str(processes)]
+    env = {**os.environ, PLAN_ENV: str(plan_path)}
+    with open(out_dir / "locust.log", "wb") as log:
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            return proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return -1
+        finally:
+            if proc.poll() is None:
+                # the whole group: the master and its forked workers
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+
+def run_loadtest(
+    *,
+    log: str | Path | EventLog,
+    out_dir: str | Path,
+    target: str | None = None,
+    mapping: TargetMapping | str | Path | None = None,
+    config: LoadTestConfig | None = None,
+    provider: ExpectedProvider | None = None,
+    processes: int = 1,
+    ingest: bool = True,
+    timeout_s: float | None = None,
+    write: bool = True,
+) -> RunResult:
+    """Ingest ``log`` into the target, query it under load, verify and judge.
+
+    ``target`` overrides the mapping's base URL; ``mapping`` is a
+    :class:`TargetMapping` or a TOML path (default: the reference backend's).
+    ``provider`` computes expected answers (default: the oracle on ``log``,
+    shifted like the log in live mode). ``processes``: Locust processes.
+    ``ingest=False`` queries a backend that already holds the log (then
+    live mode needs ``config.ingest_speed`` unset and the log already shifted).
+    ``timeout_s`` bounds the Locust run (default: duration + 10 min).
+    Writes ``summary.json``, ``junit.xml`` and ``report.html`` into ``out_dir``
+    when ``write``. Never raises for a broken backend: that is the result.
+    """
+    cfg = config or LoadTestConfig()
+    if processes < 1:
+        raise InputError(f"processes: expected an integer >= 1, got {processes}")
+    if isinstance(mapping, TargetMapping):
+        target_mapping = mapping.with_base_url(target) if target else mapping
+    else:
+        target_mapping = load_mapping(mapping, base_url=target)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if isinstance(log, EventLog):
+        event_log = log
+        log_path = write_log(log, out / "log.parquet")
+    else:
+        log_path = Path(log)
+        event_log = read_log(log_path)
+    shift = _time_shift(event_log, cfg, time.time_ns() // 1_000_000)
+    results = out / "locust-results.json"
+    results.unlink(missing_ok=True)
+    plan = Plan(
+        mapping=target_mapping,
+        config=cfg,
+        log_path=str(log_path.resolve()),
+        output=str(results),
+        ingest=ingest,
+        query=True,
+        time_shift_ms=shift,
+    )
+    plan_path = out / "plan.json"
+    plan_path.write_bytes(plan.to_json())
+    limit = timeout_s if timeout_s is not None else cfg.duration_s + 600
+    _run_locust(
+        plan_path, processes=processes, out_dir=out, timeout_s=limit, host=target_mapping.base_url
+    )
+    merged = _read_results(results)
+    verification = verify_records(
+        [r for r in merged["records"] if r.kind == "query"],
+        provider=provider or OracleProvider(event_log, time_shift_ms=shift),
+        live=cfg.mode == "live",
+        staleness_ms=cfg.staleness_ms,
+        tolerances=cfg.tolerances,
+    )
+    summary = summarize_run(
+        config=cfg,
+        records=merged["records"],
+        latency=merged["latency"],
+        verification=verification,
+        acks=merged["acks"],
+        scheduled=merged["scheduled"],
+        skipped=merged["skipped"],
+        processes=processes,
+    )
+    summary["target"] = target_mapping.base_url
+    summary["time_shift_ms"] = shift
+    summary["processes_reported"] = merged["reported"]
+    breaches = evaluate(summary, cfg)
+    if merged["reported"] < merged["expected"]:
+        breaches.append(
+            Breach(
+                "harness",
+                f"only {merged['reported']} of "
+                f"{merged['expected']} Locust processes reported; "
+                f"see {out / 'locust.log'}",
+            )
+        )
+    summary["breaches"] = [{"class": b.kind, "message": b.message} for b in breaches]
+    summary["exit_code"] = exit_code(breaches)
+    result = RunResult(
+        exit_code=summary["exit_code"],
+        summary=summary,
+        breaches=breaches,
+        verification=verification,
+        latency=merged["latency"],
+        records=merged["records"],
+    )
+    if write:
+        result.outputs = write_reports(
+            result.summary, records=merged["records"], latency=merged["latency"], out_dir=out
+        )
+    return result
+
+
+def _read_results(path: Path) -> dict[str, Any]:
+    """Merge the per-process reports of the results file (empty when Locust failed)."""
+    merged: dict[str, Any] = {
+        "records": [],
+        "latency": LatencyBook(),
+        "acks": [],
+        "scheduled": 0,
+        "skipped": 0,
+        "reported": 0,
+        "expected": 1,
+    }
+    if not path.exists():
+        return merged
+    doc: Mapping[str, Any] = orjson.loads(path.read_bytes())
+    merged["expected"] = int(doc.get("expected_processes", 1))
+    for report in doc["reports"]:
+        merged["records"].extend(Recorder.decode(report["records"]))
+        merged["latency"].merge_encoded(report["latency"])
+        merged["acks"].extend(report["acks"])
+        merged["scheduled"] += int(report["scheduled"])
+        merged["skipped"] += int(report["skipped"])
+        merged["reported"] += 1
+    return merged

@@ -1,0 +1,374 @@
+"""Locust users and the phase shape (imports Locust, hence gevent: load it only in Locust).
+
+* :class:`IngestUser` (one per run) PUTs the roster, then replays the log in
+  batches, paced by ``ingest_speed`` simulated seconds per wall second (or as
+  fast as possible), recording each acknowledgement.
+* :class:`QueryUser`: the closed model, each user sends one query, waits for
+  it, thinks ``think_time_s``, repeats.
+* :class:`OpenQueryUser`: the open model, each user is one arrival stream of
+  ``rate / users`` requests/s (constant or Poisson). Every request is spawned
+  in its own greenlet at its INTENDED time, so a stalled response never delays
+  later sends, and latency counts from the intended time (no coordinated
+  omission). Sends later than planned are measured (schedule lag); a process
+  with ``max_in_flight`` requests open skips sends and counts them.
+* :class:`PhaseShape`: ingest, then queries for ``duration_s``, then flush:
+  each worker stops sending, drains in-flight requests and sends its records
+  and histograms to the master (``runner.send_message``), which merges them
+  and writes the plan's output file before the run ends.
+
+Use them from a locustfile with ``from loadtest.locustfile import *`` and
+``CCBENCH_LOADTEST_PLAN`` set (docs/loadtest.md).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import gevent
+import orjson
+from locust import LoadTestShape, constant, task
+from locust.contrib.fasthttp import FastHttpUser
+from locust.env import Environment
+from locust.runners import MasterRunner, WorkerRunner
+
+from ._harness import PLAN_ENV, Harness, Plan
+from ._queries import PlannedQuery
+from ._recording import Record
+
+__all__ = ["IngestUser", "OpenQueryUser", "PhaseShape", "QueryUser", "install"]
+
+_FLUSH = "ccbench_flush"
+_REPORT = "ccbench_report"
+_INGESTED = "ccbench_ingested"
+_DRAIN_POLL_S = 0.02
+
+
+def _harness(env: Environment) -> Harness:
+    harness: Harness = env.ccbench  # type: ignore[attr-defined]
+    return harness
+
+
+def _process_index(env: Environment) -> int:
+    # the master assigns worker indexes after the handshake, before any user starts
+    runner = env.runner
+    return int(runner.worker_index) + 1 if isinstance(runner, WorkerRunner) else 0
+
+
+def _classify(exc: BaseException | None) -> str | None:
+    if exc is None:
+        return None
+    text = f"{type(exc).__name__}: {exc}"
+    lowered = text.lower()
+    return "timeout: " + text if "timeout" in lowered or "timed out" in lowered else text
+
+
+class _Client(FastHttpUser):
+    """Shared request path: send, time, record; never raises on a broken backend."""
+
+    abstract = True
+    host = "http://127.0.0.1"
+
+    def _send(
+        self,
+        *,
+        endpoint: str,
+        kind: str,
+        path: str,
+        query: dict[str, str],
+        clock_ms: int | None,
+        intended_ns: int,
+        body: bytes | None = None,
+    ) -> Record:
+        h = _harness(self.environment)
+        spec = h.plan.mapping.endpoint(endpoint)
+        headers = dict(h.plan.mapping.headers)
+        if spec.content_type:
+            headers["Content-Type"] = spec.content_type
+        if clock_ms is not None and h.plan.mapping.clock_header:
+            headers[h.plan.mapping.clock_header] = str(clock_ms)
+        url = path + ("?" + urlencode(query) if query else "")
+        sent = time.time_ns()
+        status, text, error = 0, "", None
+        try:
+            # geventhttpclient sends bytes bodies as they are (Locust's hint says str)
+            response = self.client.request(
+                spec.method,
+                url,
+                data=body,  # type: ignore[arg-type]
+                headers=headers,
+                name=endpoint,
+            )
+            status = int(response.status_code or 0)
+            raw = response.content or b""
+            text = raw.decode("utf-8", errors="replace")
+            error = _classify(getattr(response, "error", None)) if status == 0 else None
+        except Exception as exc:  # a broken backend must never crash the harness
+            error = _classify(exc)
+        received = time.time_ns()
+        record = Record(
+            endpoint,
+            kind,
+            query,
+            clock_ms,
+            intended_ns,
+            sent,
+            received,
+            status,
+            error if status == 0 else None,
+            text,
+        )
+        h.keep(record)
+        return record
+
+    def _query(self, planned: PlannedQuery, intended_ns: int) -> None:
+        h = _harness(self.environment)
+        h.in_flight += 1
+        try:
+            path = h.plan.mapping.endpoint(planned.endpoint).url_path(account=h.account)
+            self._send(
+                endpoint=planned.endpoint,
+                kind="query",
+                path=path,
+                query=planned.params,
+                clock_ms=planned.clock_ms,
+                intended_ns=intended_ns,
+            )
+        finally:
+            h.in_flight -= 1
+
+
+class IngestUser(_Client):
+    """Uploads the roster and replays the event log once (see the module docstring)."""
+
+    fixed_count = 1
+    wait_time = constant(1)
+
+    @task
+    def ingest(self) -> None:
+        h = _harness(self.environment)
+        if h.ingest_done:
+            gevent.sleep(1.0)  # idle: the shape keeps this user so user counts stay exact
+            return
+        mapping, account = h.plan.mapping, h.account
+        roster = mapping.endpoints.get("roster")
+        if roster is not None:
+            rec = self._send(
+                endpoint="roster",
+                kind="roster",
+                path=roster.url_path(account=account),
+                query={},
+                clock_ms=None,
+                intended_ns=time.time_ns(),
+                body=orjson.dumps(h.log.roster.to_dict()),
+            )
+            h.acks.append(
+                {"endpoint": "roster", "status": rec.status, "events": 0, "body": rec.body[:500]}
+            )
+        path = mapping.endpoint("ingest").url_path(account=account)
+        speed = h.plan.config.ingest_speed
+        start_ns = time.time_ns()
+        origin_ms: int | None = None
+        for number, (first_ms, body, count) in enumerate(h.ingest_batches()):
+            origin_ms = first_ms if origin_ms is None else origin_ms
+            intended = start_ns
+            if speed is not None:
+                intended = start_ns + int((first_ms - origin_ms) * 1_000_000 / speed)
+                delay = (intended - time.time_ns()) / 1e9
+                if delay > 0:
+                    gevent.sleep(delay)
+            else:
+                intended = time.time_ns()
+            rec = self._send(
+                endpoint="ingest",
+                kind="ingest",
+                path=path,
+                query={"batch": str(number)},
+                clock_ms=None,
+                intended_ns=intended,
+                body=body,
+            )
+            h.acks.append(
+                {
+                    "endpoint": "ingest",
+                    "status": rec.status,
+                    "events": count,
+                    "body": rec.body[:500],
+                }
+            )
+        h.ingest_done = True
+        runner = self.environment.runner
+        if isinstance(runner, WorkerRunner):
+            runner.send_message(_INGESTED, {"batches": len(h.acks)})
+
+
+class QueryUser(_Client):
+    """Closed model: one query at a time per user, ``think_time_s`` between them."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.mix = _harness(self.environment).query_mix(process=_process_index(self.environment))
+        self.think_s = _harness(self.environment).plan.config.think_time_s
+
+    @task
+    def query(self) -> None:
+        h = _harness(self.environment)
+        if h.stopping:
+            gevent.sleep(0.1)
+            return
+        h.scheduled += 1
+        self._query(self.mix.next(), time.time_ns())
+        if self.think_s:
+            gevent.sleep(self.think_s)
+
+
+class OpenQueryUser(_Client):
+    """Open model: one arrival stream per user (see the module docstring)."""
+
+    wait_time = constant(0)
+    concurrency = 100
+
+    def on_start(self) -> None:
+        h = _harness(self.environment)
+        self.mix = h.query_mix(process=_process_index(self.environment))
+        self.rng = random.Random(self.mix.seed ^ 0x5EED)
+
+    @task
+    def stream(self) -> None:
+        h = _harness(self.environment)
+        cfg = h.plan.config
+        per_user = cfg.rate / max(1, cfg.users)
+        poisson = cfg.arrival == "poisson"
+        # start at a random phase so that constant streams do not send in lockstep
+        next_ns = time.time_ns() + int(self.rng.random() * 1e9 / per_user)
+        while not h.stopping:
+            now = time.time_ns()
+            if next_ns > now:
+                gevent.sleep((next_ns - now) / 1e9)
+                continue
+            h.scheduled += 1
+            if h.in_flight >= cfg.max_in_flight:
+                h.skipped += 1  # saturated: reported as a generator failure
+            else:
+                h.in_flight += 1  # counted now so the cap holds before the greenlet runs
+                gevent.spawn(self._fire, self.mix.next(), next_ns)
+            gap = self.rng.expovariate(per_user) if poisson else 1.0 / per_user
+            next_ns += int(gap * 1e9)
+        gevent.sleep(0.1)
+
+    def _fire(self, planned: PlannedQuery, intended_ns: int) -> None:
+        h = _harness(self.environment)
+        h.in_flight -= 1  # _query counts it again for its own duration
+        self._query(planned, intended_ns)
+
+
+class PhaseShape(LoadTestShape):
+    """Ingest, query for ``duration_s``, then flush and merge (see the module docstring)."""
+
+    phase = "start"
+    query_until = 0.0
+
+    def tick(self) -> tuple[int, float, list[type[Any]]] | None:
+        runner = self.runner
+        assert runner is not None  # Locust sets it before the first tick
+        h = _harness(runner.environment)
+        plan, cfg = h.plan, h.plan.config
+        if self.phase == "start":
+            self.phase = "ingest" if plan.ingest else "query"
+        query_class = OpenQueryUser if cfg.workload == "open" else QueryUser
+        concurrent = plan.ingest and cfg.mode == "live" and cfg.ingest_speed is not None
+        if self.phase == "ingest":
+            if concurrent:
+                # live replay: queries run while the log arrives in real time
+                self.phase = "query"
+            elif not h.ingest_done:
+                return 1, 1.0, [IngestUser]
+            else:
+                self.phase = "query" if plan.query else "flush"
+        if self.phase == "query":
+            if not self.query_until:
+                self.query_until = time.monotonic() + cfg.duration_s
+                h.query_started_ns = time.time_ns()
+            if time.monotonic() < self.query_until and plan.query:
+                # the ingest user stays (idle once done): dropping it from the class list
+                # would make Locust count it among the query users
+                classes: list[type[Any]] = [query_class]
+                count = cfg.users
+                if plan.ingest:
+                    classes, count = [IngestUser, query_class], cfg.users + 1
+                return count, float(max(count, 100)), classes
+            self.phase = "flush"
+        _flush(runner)
+        return None
+
+
+def _flush(runner: Any) -> None:
+    """Stop sends, gather every process's report, merge and write the output file."""
+    env = runner.environment
+    h = _harness(env)
+    reports: list[dict[str, Any]] = env.ccbench_reports
+    if isinstance(runner, MasterRunner):
+        expected = len(runner.clients)
+        runner.send_message(_FLUSH, None)
+        deadline = time.monotonic() + h.plan.mapping.network_timeout_s + 30
+        while len(reports) < expected and time.monotonic() < deadline:
+            gevent.sleep(_DRAIN_POLL_S)
+    else:
+        _drain(h)
+        reports.append(h.report())
+    doc = {
+        "reports": reports,
+        "query_started_ns": h.query_started_ns,
+        "expected_processes": len(runner.clients) if isinstance(runner, MasterRunner) else 1,
+    }
+    tmp = h.plan.output + ".tmp"
+    with open(tmp, "wb") as out:
+        out.write(orjson.dumps(doc))
+    os.replace(tmp, h.plan.output)
+
+
+def _drain(h: Harness) -> None:
+    h.stopping = True
+    deadline = time.monotonic() + h.plan.mapping.network_timeout_s + 5
+    while h.in_flight > 0 and time.monotonic() < deadline:
+        gevent.sleep(_DRAIN_POLL_S)
+
+
+def install(env: Environment, plan_path: str | None = None) -> None:
+    """Attach a :class:`Harness` to ``env`` and register the flush/report messages."""
+    path = plan_path or os.environ.get(PLAN_ENV)
+    if not path:
+        raise RuntimeError(f"set {PLAN_ENV} to the plan file written by loadtest.run_loadtest")
+    runner = env.runner
+    harness = Harness.from_plan(Plan.read(path))
+    env.ccbench = harness  # type: ignore[attr-defined]
+    env.ccbench_reports = []  # type: ignore[attr-defined]
+    # Locust's own request stats are kept; the timeouts below come from the mapping
+    for cls in (IngestUser, QueryUser, OpenQueryUser):
+        cls.network_timeout = harness.plan.mapping.network_timeout_s
+        cls.connection_timeout = harness.plan.mapping.connect_timeout_s
+        cls.host = harness.plan.mapping.base_url
+    OpenQueryUser.concurrency = max(
+        10, harness.plan.config.max_in_flight // max(1, harness.plan.config.users) + 1
+    )
+    if isinstance(runner, WorkerRunner):
+
+        def on_flush(environment: Environment, msg: Any, **_: Any) -> None:
+            _drain(harness)
+            runner.send_message(_REPORT, harness.report())
+
+        runner.register_message(_FLUSH, on_flush, concurrent=True)
+    elif isinstance(runner, MasterRunner):
+
+        def on_report(environment: Environment, msg: Any, **_: Any) -> None:
+            env.ccbench_reports.append(msg.data)  # type: ignore[attr-defined]
+
+        def on_ingested(environment: Environment, msg: Any, **_: Any) -> None:
+            harness.ingest_done = True
+
+        runner.register_message(_REPORT, on_report)
+        runner.register_message(_INGESTED, on_ingested)

@@ -1,0 +1,300 @@
+"""Verifying recorded responses against expected answers, after the run.
+
+Deterministic mode: each request carried its query instant, so there is one
+expected answer. Live mode: the backend used its own clock, so an answer is
+accepted when it equals the expected answer at some instant of
+``[sent - staleness, received]``; the provider lists the finitely many
+instants where the answer can change and each is tried, freshest first. The
+observed freshness lag is how far before the send the matching state ended.
+
+Numbers compare within a per-metric absolute tolerance (0, exact, by
+default; a metric is the last object key of a JSON path). Every difference is
+a :class:`Mismatch` naming endpoint, query, JSON path, expected and actual.
+Transport problems are counted, never raised: ``timeout``, ``connection``,
+``http_5xx``, ``http_4xx`` (other than the 400 expected for invalid requests)
+and ``invalid_json``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from ._expected import Expected, ExpectedProvider
+from ._recording import Record
+
+__all__ = ["ERROR_CLASSES", "Mismatch", "Verification", "diff_json", "verify_records"]
+
+#: Transport/protocol error classes counted by verification.
+ERROR_CLASSES = ("timeout", "connection", "http_5xx", "http_4xx", "invalid_json")
+_MAX_LIVE_CANDIDATES = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """One wrong value: where (endpoint, query, instant, JSON path) and what."""
+
+    endpoint: str
+    query: Mapping[str, str]
+    clock_ms: int | None
+    path: str
+    metric: str
+    expected: Any
+    actual: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "endpoint": self.endpoint,
+            "query": dict(self.query),
+            "clock_ms": self.clock_ms,
+            "path": self.path,
+            "metric": self.metric,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
+
+
+_MISSING = "<missing>"
+
+
+def _metric_of(path: list[str | int]) -> str:
+    # the nearest key that is a name, not an agent/skill id: a missing or extra
+    # agent entry is reported under its container (e.g. metricsPerAgent)
+    for part in reversed(path):
+        if isinstance(part, str) and not part.isdigit():
+            return part
+    return "$"
+
+
+def _render(path: list[str | int]) -> str:
+    out = "$"
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def diff_json(
+    expected: Any, actual: Any, *, tolerances: Mapping[str, float] | None = None
+) -> list[tuple[str, str, Any, Any]]:
+    """Differences as (JSON path, metric, expected, actual); empty when equal.
+
+    Numbers (not booleans) are equal when ``|expected - actual| <= tolerance``
+    of their metric (default 0). Missing and extra keys are differences.
+    """
+    tol = tolerances or {}
+    out: list[tuple[str, str, Any, Any]] = []
+
+    def walk(e: Any, a: Any, path: list[str | int]) -> None:
+        if isinstance(e, dict) and isinstance(a, dict):
+            for key in e:
+                walk(e[key], a.get(key, _MISSING), [*path, key])
+            for key in a:
+                if key not in e:
+                    out.append((_render([*path, key]), _metric_of([*path, key]), _MISSING, a[key]))
+            return
+        if isinstance(e, list) and isinstance(a, list):
+            for i in range(max(len(e), len(a))):
+                walk(e[i] if i < len(e) else _MISSING, a[i] if i < len(a) else _MISSING, [*path, i])
+            return
+        if _is_number(e) and _is_number(a):
+            if abs(e - a) <= tol.get(_metric_of(path), 0.0):
+                return
+        elif e == a and type(e) is type(a):
+            return
+        out.append((_render(path), _metric_of(path), e, a))
+
+    walk(expected, actual, [])
+    return out
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+@dataclass
+class Verification:
+    """Outcome of verifying a run's query records.
+
+    ``by_metric`` maps a metric to [values checked, values wrong];
+    ``mismatches`` holds up to ``detail_limit`` examples while
+    ``mismatch_count`` counts every wrong value; ``wrong_responses`` counts
+    responses with at least one. ``freshness_ms`` lists live-mode lags.
+    """
+
+    responses: int = 0
+    verified: int = 0
+    wrong_responses: int = 0
+    mismatch_count: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+    by_metric: dict[str, list[int]] = field(default_factory=dict)
+    errors: Counter[str] = field(default_factory=Counter)
+    freshness_ms: list[int] = field(default_factory=list)
+    detail_limit: int = 200
+
+    def _count(self, metric: str, wrong: bool) -> None:
+        row = self.by_metric.setdefault(metric, [0, 0])
+        row[0] += 1
+        row[1] += int(wrong)
+
+    def _mismatch(self, record: Record, path: str, metric: str, exp: Any, act: Any) -> None:
+        self.mismatch_count += 1
+        if len(self.mismatches) < self.detail_limit:
+            self.mismatches.append(
+                Mismatch(
+                    record.endpoint, dict(record.query), record.clock_ms, path, metric, exp, act
+                )
+            )
+
+    def mismatched_metrics(self) -> list[str]:
+        """Metrics with at least one wrong value, sorted."""
+        return sorted(m for m, (_, wrong) in self.by_metric.items() if wrong)
+
+
+def _leaves(body: Any, path: list[str | int], out: list[str]) -> None:
+    if isinstance(body, dict):
+        for k, v in body.items():
+            _leaves(v, [*path, k], out)
+    elif isinstance(body, list):
+        for i, v in enumerate(body):
+            _leaves(v, [*path, i], out)
+    else:
+        out.append(_metric_of(path))
+
+
+def _transport_error(record: Record) -> str | None:
+    if record.status == 0:
+        return "timeout" if (record.error or "").startswith("timeout") else "connection"
+    if record.status >= 500:
+        return "http_5xx"
+    return None
+
+
+def _check_body(
+    v: Verification, record: Record, exp: Expected, body: Any, tolerances: Mapping[str, float]
+) -> None:
+    if exp.status == 400:
+        got = body.get("error", {}).get("parameter") if isinstance(body, dict) else None
+        wrong = got != exp.parameter
+        v._count("error.parameter", wrong)
+        if wrong:
+            v.wrong_responses += 1
+            v._mismatch(record, "$.error.parameter", "error.parameter", exp.parameter, got)
+        return
+    diffs = diff_json(exp.body, body, tolerances=tolerances)
+    wrong_paths = {d[0] for d in diffs}
+    metrics: list[str] = []
+    _leaves(exp.body, [], metrics)
+    wrong_metrics = Counter(d[1] for d in diffs)
+    for metric in metrics:
+        # a metric appears many times per response; count each value once
+        wrong = wrong_metrics[metric] > 0
+        if wrong:
+            wrong_metrics[metric] -= 1
+        v._count(metric, wrong)
+    for metric, left in wrong_metrics.items():
+        # structural differences (a missing or extra agent/skill entry) are not leaves
+        for _ in range(left):
+            v._count(metric, True)
+    for path, metric, e, a in diffs:
+        v._mismatch(record, path, metric, e, a)
+    if wrong_paths:
+        v.wrong_responses += 1
+
+
+def _status_ok(v: Verification, record: Record, exp: Expected) -> bool:
+    if record.status == exp.status:
+        return True
+    if record.status in (400, 200) or exp.status == 400:
+        # the backend rejected a valid request or accepted an invalid one
+        v._count("status", True)
+        v._mismatch(record, "$status", "status", exp.status, record.status)
+        v.wrong_responses += 1
+    else:
+        v.errors["http_4xx"] += 1
+    return False
+
+
+def _decode(v: Verification, record: Record) -> tuple[bool, Any]:
+    try:
+        return True, orjson.loads(record.body)
+    except orjson.JSONDecodeError:
+        v.errors["invalid_json"] += 1
+        return False, None
+
+
+def _verify_live(
+    v: Verification,
+    record: Record,
+    provider: ExpectedProvider,
+    body: Any,
+    staleness_ms: int,
+    tolerances: Mapping[str, float],
+) -> None:
+    sent_ms, received_ms = record.sent_ns // 1_000_000, record.received_ns // 1_000_000
+    instants = provider.change_instants(
+        record.endpoint, record.query, lo_ms=sent_ms - staleness_ms, hi_ms=received_ms
+    )
+    instants = instants[-_MAX_LIVE_CANDIDATES:]
+    fallback: tuple[Expected, int] | None = None
+    for i in range(len(instants) - 1, -1, -1):
+        exp = provider.expected(record.endpoint, record.query, now_ms=instants[i])
+        if exp.status != 200:
+            break
+        if not diff_json(exp.body, body, tolerances=tolerances):
+            # the state seen holds on [instants[i], instants[i + 1]): lag past its end
+            end = instants[i + 1] - 1 if i + 1 < len(instants) else received_ms
+            v.freshness_ms.append(max(0, sent_ms - end))
+            _check_body(v, record, exp, body, tolerances)
+            return
+        if fallback is None:
+            fallback = (exp, instants[i])
+    exp = (
+        fallback[0]
+        if fallback
+        else provider.expected(record.endpoint, record.query, now_ms=received_ms)
+    )
+    _check_body(v, record, exp, body, tolerances)
+
+
+def verify_records(
+    records: Iterable[Record],
+    *,
+    provider: ExpectedProvider,
+    live: bool = False,
+    staleness_ms: int = 0,
+    tolerances: Mapping[str, float] | None = None,
+    detail_limit: int = 200,
+) -> Verification:
+    """Check every ``kind == "query"`` record (see the module docstring).
+
+    ``staleness_ms``: live-mode allowance before the send. ``tolerances``:
+    metric name -> absolute tolerance. ``detail_limit`` caps kept examples.
+    """
+    tol = dict(tolerances or {})
+    v = Verification(detail_limit=detail_limit)
+    for record in records:
+        if record.kind != "query":
+            continue
+        v.responses += 1
+        error = _transport_error(record)
+        if error:
+            v.errors[error] += 1
+            continue
+        when = record.clock_ms if record.clock_ms is not None else record.received_ns // 10**6
+        exp = provider.expected(record.endpoint, record.query, now_ms=when)
+        if not _status_ok(v, record, exp):
+            continue
+        ok, body = _decode(v, record)
+        if not ok:
+            continue
+        v.verified += 1
+        if live and exp.status == 200 and record.clock_ms is None:
+            _verify_live(v, record, provider, body, staleness_ms, tol)
+        else:
+            _check_body(v, record, exp, body, tol)
+    return v

@@ -1,0 +1,89 @@
+"""The harness against the real reference backend (`ccbench serve` subprocess, 127.0.0.1)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from loadtest import EXIT_MISMATCH, LoadTestConfig, RunResult, run_loadtest
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.ndjson"
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
+    """One deterministic open-model run of 4 s at 60/s against a fresh `ccbench serve`."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ccbench",
+            "serve",
+            "--db",
+            ":memory:",
+            "--port",
+            str(port),
+            "--token",
+            "acme:ccbench-token",
+            "--test-clock",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("ccbench serve did not start")
+            time.sleep(0.1)
+        cfg = LoadTestConfig(duration_s=4, rate=60, users=3, invalid_share=0.1)
+        yield run_loadtest(
+            log=EXAMPLE, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_reference_backend_ingests_validates_and_answers(reference_run: RunResult) -> None:
+    """Every event acknowledged, no transport error, every invalid request rejected for the
+    oracle's parameter; only the accuracy bit may be set."""
+    s = reference_run.summary
+    assert s["ingest"]["accepted"] == s["ingest"]["events_sent"] > 0
+    assert s["errors"]["count"] == 0, s["errors"]
+    assert s["accuracy"]["by_metric"]["error.parameter"]["wrong"] == 0
+    assert reference_run.exit_code & ~EXIT_MISMATCH == 0, s["breaches"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="backend and oracle branches still disagree on "
+    "several msgagentsegments metrics (see the loadtest report to the lead); "
+    "remove this marker once they agree",
+)
+def test_reference_backend_has_zero_mismatches(reference_run: RunResult) -> None:
+    """Every answer of the reference backend equals the oracle's."""
+    assert reference_run.summary["accuracy"]["mismatches"] == 0, (
+        reference_run.verification.mismatched_metrics()
+    )
