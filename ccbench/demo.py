@@ -1,30 +1,44 @@
 """`make demo`: the main job, end to end.
 
-Until the simulator, oracle, backend and load harness land, the demo validates and
-summarises the checked-in example log (examples/example.ndjson), round-trips it through
-Parquet, and prints what it found.
+1. Validate the checked-in example log and round-trip it through Parquet (the contract).
+2. Simulate the smoke scenario into a ground-truth log and validate it.
+3. Start the reference backend (`ccbench serve`) on 127.0.0.1 with a test clock.
+4. Ingest the log, query it at a fixed rate for about 30 s with Locust, verify every answer
+   against the oracle, print the summary and write report.html (and summary.json,
+   junit.xml) into the output folder.
+
+Every server it starts is stopped at the end, also on Ctrl-C or failure.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 from rich.console import Console
 from rich.table import Table
 
 from .eventlog import read_log, summarize, validate, write_log
 
-__all__ = ["main"]
+__all__ = ["check_contract", "main"]
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.ndjson"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "example.ndjson"
+TOKEN = "ccbench-token"  # the reference target mapping's default (CCBENCH_TOKEN)
 
 
-def main(*, log_path: Path = EXAMPLE, console: Console | None = None) -> int:
+def check_contract(*, log_path: Path = EXAMPLE, console: Console | None = None) -> int:
     """Validate and summarise ``log_path``; return 0 when valid and the round trip is lossless."""
     console = console or Console()
-    console.rule("[bold]ccbench demo: the event-log contract")
     log = read_log(log_path, sort=False)
     violations = validate(log)
     if violations:
@@ -32,35 +46,129 @@ def main(*, log_path: Path = EXAMPLE, console: Console | None = None) -> int:
             console.print(f"[red]{v}")
         console.print(f"[red]{log_path}: {len(violations)} violation(s)")
         return 1
-    console.print(f"[green]{log_path.name}: valid[/] ({len(log)} events)")
     with tempfile.TemporaryDirectory() as tmp:
         parquet = write_log(log, Path(tmp) / "example.parquet")
         back = read_log(parquet, sort=False)
         lossless = back.table.equals(log.table) and back.roster == log.roster
-    console.print(f"Parquet round trip: {'[green]lossless' if lossless else '[red]LOSSY'}")
-
     s = summarize(log)
-    overview = Table(title="Log overview", show_header=False)
+    console.print(
+        f"[green]{log_path.name}: valid[/] ({s.events} events, {s.conversations} "
+        f"conversations, {len(s.kinds)} event kinds); Parquet round trip "
+        f"{'[green]lossless' if lossless else '[red]LOSSY'}"
+    )
+    return 0 if lossless else 1
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _reference_backend(*, db: Path, account: str, timeout_s: float = 60.0) -> Iterator[str]:
+    """Run `ccbench serve` as a child process on 127.0.0.1; yield its URL; always stop it."""
+    port = _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "ccbench",
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        str(port),
+        "--token",
+        f"{account}:{TOKEN}",
+        "--test-clock",
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                raise RuntimeError(f"ccbench serve exited with {proc.returncode}: {err}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"ccbench serve not ready on {url} after {timeout_s} s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def main(
+    *,
+    out_dir: Path = ROOT / "out" / "demo",
+    seed: int = 1,
+    duration_s: float = 30.0,
+    rate: float = 40.0,
+    console: Console | None = None,
+) -> int:
+    """Run the whole loop; returns the load harness's exit code (0 = accurate and fast)."""
+    from loadtest import LoadTestConfig, print_summary, run_loadtest
+    from sim import load_scenario, simulate
+
+    console = console or Console()
+    console.rule("[bold]ccbench demo")
+    if check_contract(console=console) != 0:
+        return 1
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    result = simulate(scenario=load_scenario(ROOT / "scenarios" / "smoke.toml"), seed=seed)
+    log_path = write_log(result.log, out_dir / "smoke.parquet")
+    violations = validate(result.log)
+    s = summarize(result.log)
+    table = Table(title=f"Simulated smoke scenario (seed {seed})", show_header=False)
     for label, value in (
         ("events", s.events),
-        ("from", s.first_event),
-        ("to", s.last_event),
         ("conversations", s.conversations),
         ("consumers", s.consumers),
-        ("agents in roster", s.agents_in_roster),
         ("channels", s.channels),
-        ("sources", s.sources),
         ("closed by", s.closed_by),
+        ("violations", len(violations)),
+        ("log", log_path),
     ):
-        overview.add_row(label, str(value))
-    console.print(overview)
-    kinds = Table(title="Events by kind")
-    kinds.add_column("kind")
-    kinds.add_column("count", justify="right")
-    for kind, count in s.kinds.items():
-        kinds.add_row(kind, str(count))
-    console.print(kinds)
-    return 0 if lossless else 1
+        table.add_row(label, str(value))
+    console.print(table)
+    if violations:
+        console.print(f"[red]the simulated log has {len(violations)} violation(s)")
+        return 1
+    db = out_dir / "backend.duckdb"
+    for stale in (db, db.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    with _reference_backend(db=db, account=result.log.roster.account) as url:
+        console.print(
+            f"reference backend on {url}; load for {duration_s:.0f} s at "
+            f"{rate:.0f} req/s, then verification against the oracle"
+        )
+        run = run_loadtest(
+            log=result.log,
+            out_dir=out_dir,
+            target=url,
+            config=LoadTestConfig(duration_s=duration_s, rate=rate, seed=seed),
+        )
+    print_summary(run.summary, console=console)
+    for name, path in sorted(run.outputs.items()):
+        console.print(f"{name}: {path}")
+    console.print(f"demo finished in {time.monotonic() - started:.0f} s, exit code {run.exit_code}")
+    return run.exit_code
 
 
 if __name__ == "__main__":

@@ -1,29 +1,37 @@
-"""`make demo` (ccbench/demo.py) on the example log."""
+"""`make demo` (ccbench/demo.py): the contract check and the whole loop."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from ccbench.demo import main
+from ccbench.demo import check_contract, main
 
 
-def test_demo_validates_and_summarises(example_path: Path) -> None:
-    """The demo accepts the example, reports a lossless round trip and prints the summary."""
+def test_contract_check_accepts_the_example(example_path: Path) -> None:
+    """The example validates and round-trips losslessly."""
     buffer = io.StringIO()
-    assert main(log_path=example_path, console=Console(file=buffer, width=120)) == 0
-    text = buffer.getvalue()
-    assert "valid" in text and "lossless" in text
-    assert "conversation.opened" in text
+    assert check_contract(log_path=example_path, console=Console(file=buffer, width=160)) == 0
+    assert "valid" in buffer.getvalue() and "lossless" in buffer.getvalue()
 
 
-def test_demo_fails_on_an_invalid_log(tmp_path: Path, example_path: Path) -> None:
-    """An invalid log makes the demo print the violations and return 1."""
+def test_contract_check_fails_on_an_invalid_log(tmp_path: Path, example_path: Path) -> None:
+    """An invalid log makes the check print the violations and return 1."""
     lines = example_path.read_text().splitlines()
     bad = tmp_path / "bad.ndjson"
     bad.write_text("\n".join([lines[0], *lines[2:]]) + "\n")  # drops the first login
     buffer = io.StringIO()
-    assert main(log_path=bad, console=Console(file=buffer, width=200)) == 1
+    assert check_contract(log_path=bad, console=Console(file=buffer, width=200)) == 1
     assert "violation" in buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_demo_loop_is_accurate(tmp_path: Path) -> None:
+    """Simulate, serve, load and verify for a few seconds: exit 0 and a report.html."""
+    buffer = io.StringIO()
+    code = main(out_dir=tmp_path, duration_s=5, rate=20, console=Console(file=buffer, width=200))
+    assert code == 0, buffer.getvalue()
+    assert (tmp_path / "report.html").is_file()
