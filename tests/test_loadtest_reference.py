@@ -76,12 +76,6 @@ def test_reference_backend_ingests_validates_and_answers(reference_run: RunResul
     assert reference_run.exit_code & ~EXIT_MISMATCH == 0, s["breaches"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backend and oracle branches still disagree on "
-    "several msgagentsegments metrics (see the loadtest report to the lead); "
-    "remove this marker once they agree",
-)
 def test_reference_backend_has_zero_mismatches(reference_run: RunResult) -> None:
     """Every answer of the reference backend equals the oracle's."""
     assert reference_run.summary["accuracy"]["mismatches"] == 0, (
