@@ -116,8 +116,14 @@ def test_generator_rate_vs_plain_locust(trivial: str, tmp_path: Path) -> None:
     )
     s = r.summary
     verified_rate = s["accuracy"]["verified"] / s["query_seconds"]
+    # 20 streams sharing 200 senders: enough for the trivial server's sub-ms answers
     open_cfg = LoadTestConfig(
-        workload="open", users=users, rate=5000, duration_s=SECONDS, invalid_share=0.0
+        workload="open",
+        users=users,
+        rate=5000,
+        duration_s=SECONDS,
+        invalid_share=0.0,
+        max_in_flight=200,
     )
     o = run_loadtest(
         log=EXAMPLE,
