@@ -76,17 +76,21 @@ class EventColumns:
         reason = np.where(
             (kind == KIND_CODES[EventKind.ASSIGNMENT_ACCEPTED])
             | (kind == KIND_CODES[EventKind.ASSIGNMENT_OFFERED]),
-            _codes(col("reason"), ASSIGN_REASONS), -1).astype(np.int8)
+            _codes(col("reason"), ASSIGN_REASONS),
+            -1,
+        ).astype(np.int8)
         encoded = pc.dictionary_encode(col("conversation_id"))
-        conv = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False),
-                          dtype=np.int32)
+        conv = np.asarray(
+            encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32
+        )
         conversation_ids = tuple(encoded.dictionary.to_pylist())
         # Source is a property of the conversation, carried by its opened event.
         opened = np.flatnonzero(kind == KIND_CODES[EventKind.CONVERSATION_OPENED])
         src = pc.dictionary_encode(pc.take(col("source"), pa.array(opened)))
         conv_source = np.full(len(conversation_ids), -1, dtype=np.int32)
         conv_source[conv[opened]] = np.asarray(
-            src.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
+            src.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32
+        )
         return cls(
             ts=np.asarray(col("ts").to_numpy(), dtype=np.int64),
             seq=np.asarray(col("seq").to_numpy(), dtype=np.int64),

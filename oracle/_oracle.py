@@ -31,22 +31,34 @@ class Oracle:
         self.log = log
         self.columns = EventColumns.from_log(log)
         self.segments = Segments.build(self.columns)
-        size = max((a.id for a in log.roster.agents), default=-1) + 1
+        size = max((a.id for a in log.roster.agents), default=0) + 1
         group = np.full(size, -1, dtype=np.int64)
         is_bot = np.zeros(size, dtype=bool)
         for a in log.roster.agents:
             group[a.id] = a.group_id
             is_bot[a.id] = a.user_type == "bot"
-        self.directory = AgentDirectory(group=group, is_bot=is_bot)
+        self.directory = AgentDirectory(
+            group=group,
+            is_bot=is_bot,
+            agent_ids=np.array(sorted(a.id for a in log.roster.agents), dtype=np.int64),
+            skill_ids=np.array(sorted({0} | {s.id for s in log.roster.skills}), dtype=np.int64),
+        )
         self._source_codes = {s: i for i, s in enumerate(self.columns.sources)}
 
-    def agent_segments(self, *, now_ms: int, timeframe: int, v: int = 1,
-                       interval: int | None = None,
-                       agent_ids: Iterable[int] | str | None = None,
-                       skill_ids: Iterable[int] | str | None = None,
-                       group_ids: Iterable[int] | str | None = None,
-                       user_type: str | None = None, source: str | None = None,
-                       metrics: Iterable[str] | str | None = None) -> dict[str, Any]:
+    def agent_segments(
+        self,
+        *,
+        now_ms: int,
+        timeframe: int,
+        v: int = 1,
+        interval: int | None = None,
+        agent_ids: Iterable[int] | str | None = None,
+        skill_ids: Iterable[int] | str | None = None,
+        group_ids: Iterable[int] | str | None = None,
+        user_type: str | None = None,
+        source: str | None = None,
+        metrics: Iterable[str] | str | None = None,
+    ) -> dict[str, Any]:
         """msgagentsegments (seed 004) at ``now_ms`` over ``[now - timeframe min, now)``.
 
         Parameters mirror the vendor's (docs/metrics.md, "Parameters"); id
@@ -54,21 +66,29 @@ class Oracle:
         invalid parameter. Returns the response as a JSON-ready dict.
         """
         params = AgentSegmentsParams.create(
-            timeframe=timeframe, v=v, interval=interval, agent_ids=agent_ids,
-            skill_ids=skill_ids, group_ids=group_ids, user_type=user_type, source=source,
-            metrics=metrics)
+            timeframe=timeframe,
+            v=v,
+            interval=interval,
+            agent_ids=agent_ids,
+            skill_ids=skill_ids,
+            group_ids=group_ids,
+            user_type=user_type,
+            source=source,
+            metrics=metrics,
+        )
         return self.answer_agent_segments(params, now_ms=now_ms)
 
-    def agent_segments_query(self, query: Mapping[str, str | Sequence[str]], *,
-                             now_ms: int) -> dict[str, Any]:
+    def agent_segments_query(
+        self, query: Mapping[str, str | Sequence[str]], *, now_ms: int
+    ) -> dict[str, Any]:
         """Same as :meth:`agent_segments` from raw URL query strings (vendor names)."""
         return self.answer_agent_segments(parse_agent_segments_query(query), now_ms=now_ms)
 
-    def answer_agent_segments(self, params: AgentSegmentsParams, *,
-                              now_ms: int) -> dict[str, Any]:
+    def answer_agent_segments(self, params: AgentSegmentsParams, *, now_ms: int) -> dict[str, Any]:
         """The response for already validated ``params`` at ``now_ms``."""
         if isinstance(now_ms, bool) or not isinstance(now_ms, int | np.integer) or now_ms < 0:
             raise ParameterError("now_ms", f"expected epoch milliseconds >= 0, got {now_ms!r}")
         source = None if params.source is None else self._source_codes.get(params.source, -2)
-        return agent_segments_response(self.segments, self.directory, source, params,
-                                       now_ms=int(now_ms))
+        return agent_segments_response(
+            self.segments, self.directory, source, params, now_ms=int(now_ms)
+        )

@@ -41,7 +41,14 @@ AGENT_SEGMENT_METRICS: tuple[str, ...] = (
 )
 #: Query-string parameters in validation order (the first invalid one is reported).
 QUERY_PARAMETERS: tuple[str, ...] = (
-    "timeframe", "v", "interval", "agentIds", "skillIds", "groupIds", "userType", "source",
+    "timeframe",
+    "v",
+    "interval",
+    "agentIds",
+    "skillIds",
+    "groupIds",
+    "userType",
+    "source",
     "metrics",
 )
 MAX_TIMEFRAME = 1440
@@ -78,12 +85,19 @@ class AgentSegmentsParams:
     metrics: tuple[str, ...] = AGENT_SEGMENT_METRICS
 
     @classmethod
-    def create(cls, *, timeframe: int, v: int = 1, interval: int | None = None,
-               agent_ids: Iterable[int] | str | None = None,
-               skill_ids: Iterable[int] | str | None = None,
-               group_ids: Iterable[int] | str | None = None,
-               user_type: str | None = None, source: str | None = None,
-               metrics: Iterable[str] | str | None = None) -> AgentSegmentsParams:
+    def create(
+        cls,
+        *,
+        timeframe: int,
+        v: int = 1,
+        interval: int | None = None,
+        agent_ids: Iterable[int] | str | None = None,
+        skill_ids: Iterable[int] | str | None = None,
+        group_ids: Iterable[int] | str | None = None,
+        user_type: str | None = None,
+        source: str | None = None,
+        metrics: Iterable[str] | str | None = None,
+    ) -> AgentSegmentsParams:
         """Validate typed values. Id lists take ints or ``"all"``; metrics names or ``"all"``."""
         timeframe = _check_timeframe(_int("timeframe", timeframe))
         _check_v(_int("v", v))
@@ -101,22 +115,35 @@ class AgentSegmentsParams:
         if user_type is None:
             user_type = "all"
         if user_type not in USER_TYPES:
-            raise ParameterError("userType", "expected one of human, bot, all, got "
-                                 f"{describe(user_type)}")
-        if source is not None and source != "all":
-            if not isinstance(source, str) or not _SOURCE.match(source):
-                raise ParameterError("source", "expected all or a source name such as APP "
-                                     f"(upper case, digits, _), got {describe(source)}")
-        return cls(timeframe=timeframe, v=1, interval=interval, agent_ids=agents,
-                   skill_ids=skills, group_ids=groups, user_type=user_type,
-                   source=None if source in (None, "all") else source,
-                   metrics=_metrics(metrics))
+            raise ParameterError(
+                "userType", f"expected one of human, bot, all, got {describe(user_type)}"
+            )
+        if source not in (None, "all") and (
+            not isinstance(source, str) or not _SOURCE.match(source)
+        ):
+            raise ParameterError(
+                "source",
+                "expected all or a source name such as APP "
+                f"(upper case, digits, _), got {describe(source)}",
+            )
+        return cls(
+            timeframe=timeframe,
+            v=1,
+            interval=interval,
+            agent_ids=agents,
+            skill_ids=skills,
+            group_ids=groups,
+            user_type=user_type,
+            source=None if source in (None, "all") else source,
+            metrics=_metrics(metrics),
+        )
 
 
 def _check_timeframe(timeframe: int) -> int:
     if not 1 <= timeframe <= MAX_TIMEFRAME:
-        raise ParameterError("timeframe", f"expected minutes in 1..{MAX_TIMEFRAME}, "
-                             f"got {timeframe}")
+        raise ParameterError(
+            "timeframe", f"expected minutes in 1..{MAX_TIMEFRAME}, got {timeframe}"
+        )
     return timeframe
 
 
@@ -128,8 +155,11 @@ def _check_v(v: int) -> int:
 
 def _check_interval(interval: int, timeframe: int) -> int:
     if interval < MIN_INTERVAL or interval > timeframe or timeframe % interval:
-        raise ParameterError("interval", f"expected minutes >= {MIN_INTERVAL}, <= timeframe "
-                             f"({timeframe}) and dividing it, got {interval}")
+        raise ParameterError(
+            "interval",
+            f"expected minutes >= {MIN_INTERVAL}, <= timeframe "
+            f"({timeframe}) and dividing it, got {interval}",
+        )
     return interval
 
 
@@ -149,8 +179,7 @@ def _ids(name: str, value: Iterable[int] | str | None) -> IdFilter:
         raise ParameterError(name, "expected all or at least one id, got an empty list")
     for item in ids:
         if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= _MAX_ID:
-            raise ParameterError(name, f"expected ids that are integers >= 0, got "
-                                 f"{describe(item)}")
+            raise ParameterError(name, f"expected ids that are integers >= 0, got {describe(item)}")
     return frozenset(ids)
 
 
@@ -166,8 +195,11 @@ def _metrics(value: Iterable[str] | str | None) -> tuple[str, ...]:
         return AGENT_SEGMENT_METRICS
     unknown = sorted(n for n in names if n not in AGENT_SEGMENT_METRICS)
     if unknown:
-        raise ParameterError("metrics", f"unknown metric {unknown[0]!r}; expected all or "
-                             f"names from {', '.join(AGENT_SEGMENT_METRICS)}")
+        raise ParameterError(
+            "metrics",
+            f"unknown metric {unknown[0]!r}; expected all or "
+            f"names from {', '.join(AGENT_SEGMENT_METRICS)}",
+        )
     names.add(AGENT_SEGMENT_METRICS[0])
     return tuple(m for m in AGENT_SEGMENT_METRICS if m in names)
 
@@ -179,8 +211,7 @@ def _one(query: Mapping[str, str | Sequence[str]], name: str) -> str | None:
     if not isinstance(value, str):
         values = list(value)
         if len(values) != 1:
-            raise ParameterError(name, f"expected the parameter once, got it {len(values)} "
-                                 "times")
+            raise ParameterError(name, f"expected the parameter once, got it {len(values)} times")
         value = values[0]
     if not isinstance(value, str):
         raise ParameterError(name, f"expected a string, got {describe(value)}")
@@ -196,8 +227,9 @@ def _number(name: str, text: str) -> int:
 def _list(name: str, text: str) -> list[str]:
     items = [item.strip() for item in text.split(",")]
     if any(not item for item in items):
-        raise ParameterError(name, f"expected a comma-separated list without empty items, "
-                             f"got {text!r}")
+        raise ParameterError(
+            name, f"expected a comma-separated list without empty items, got {text!r}"
+        )
     return items
 
 
@@ -218,8 +250,9 @@ def parse_agent_segments_query(query: Mapping[str, str | Sequence[str]]) -> Agen
     """
     unknown = sorted(k for k in query if k not in QUERY_PARAMETERS)
     if unknown:
-        raise ParameterError(unknown[0], "unknown parameter; expected only "
-                             + ", ".join(QUERY_PARAMETERS))
+        raise ParameterError(
+            unknown[0], "unknown parameter; expected only " + ", ".join(QUERY_PARAMETERS)
+        )
     raw = {name: _one(query, name) for name in QUERY_PARAMETERS}
     numbers: dict[str, int] = {}
     for name in ("timeframe", "v"):
@@ -232,14 +265,20 @@ def parse_agent_segments_query(query: Mapping[str, str | Sequence[str]]) -> Agen
         else:
             _check_v(numbers[name])
     timeframe, v = numbers["timeframe"], numbers["v"]
-    interval = None if raw["interval"] is None else _check_interval(
-        _number("interval", raw["interval"]), timeframe)
+    interval = (
+        None
+        if raw["interval"] is None
+        else _check_interval(_number("interval", raw["interval"]), timeframe)
+    )
     metrics = raw["metrics"]
     return AgentSegmentsParams.create(
-        timeframe=timeframe, v=v, interval=interval,
+        timeframe=timeframe,
+        v=v,
+        interval=interval,
         agent_ids=_id_list("agentIds", raw["agentIds"]),
         skill_ids=_id_list("skillIds", raw["skillIds"]),
         group_ids=_id_list("groupIds", raw["groupIds"]),
-        user_type=raw["userType"], source=raw["source"],
+        user_type=raw["userType"],
+        source=raw["source"],
         metrics=None if metrics is None or metrics == "all" else _list("metrics", metrics),
     )

@@ -64,19 +64,24 @@ START_KINDS = tuple(k.name.lower() for k in StartKind)
 END_KINDS = tuple(k.name.lower() for k in EndKind)
 
 # assignment reason (ASSIGN_REASONS order: new, transfer, back_to_queue, takeover, resume)
-_REASON_TO_START = np.array([StartKind.NEW, StartKind.TRANSFER, StartKind.TRANSFER,
-                             StartKind.TAKEOVER, StartKind.RESUME], dtype=np.int8)
+_REASON_TO_START = np.array(
+    [StartKind.NEW, StartKind.TRANSFER, StartKind.TRANSFER, StartKind.TAKEOVER, StartKind.RESUME],
+    dtype=np.int8,
+)
 _ROLE_CONSUMER = 0  # SENDER_ROLES index
 _AGENT_ROLES = (1, 2, 4)  # agent, bot, manager: roles the assigned agent may send with
 _ACCEPT = KIND_CODES[EventKind.ASSIGNMENT_ACCEPTED]
 _MESSAGE = KIND_CODES[EventKind.MESSAGE_SENT]
 _CLOSED = KIND_CODES[EventKind.CONVERSATION_CLOSED]
-_ENDS = {KIND_CODES[EventKind.CONVERSATION_TRANSFERRED]: EndKind.TRANSFER,
-         KIND_CODES[EventKind.CONVERSATION_BACK_TO_QUEUE]: EndKind.BACK_TO_QUEUE,
-         KIND_CODES[EventKind.CONVERSATION_TAKEN_OVER]: EndKind.TAKEOVER}
+_ENDS = {
+    KIND_CODES[EventKind.CONVERSATION_TRANSFERRED]: EndKind.TRANSFER,
+    KIND_CODES[EventKind.CONVERSATION_BACK_TO_QUEUE]: EndKind.BACK_TO_QUEUE,
+    KIND_CODES[EventKind.CONVERSATION_TAKEN_OVER]: EndKind.TAKEOVER,
+}
 # CLOSED_BY order: consumer, agent, system
-_CLOSE_KIND = np.array([EndKind.CLOSE_CONSUMER, EndKind.CLOSE_AGENT, EndKind.CLOSE_SYSTEM],
-                       dtype=np.int8)
+_CLOSE_KIND = np.array(
+    [EndKind.CLOSE_CONSUMER, EndKind.CLOSE_AGENT, EndKind.CLOSE_SYSTEM], dtype=np.int8
+)
 
 
 class Feature(IntEnum):
@@ -142,7 +147,8 @@ class Segments:
         end_codes = [*_ENDS, _CLOSED]
         relevant = np.flatnonzero(
             (cols.conv >= 0)
-            & ((cols.kind == _ACCEPT) | (cols.kind == _MESSAGE) | np.isin(cols.kind, end_codes)))
+            & ((cols.kind == _ACCEPT) | (cols.kind == _MESSAGE) | np.isin(cols.kind, end_codes))
+        )
         # Group by conversation, log order inside: rows are already in log order, so a
         # stable sort on the conversation code alone is enough.
         rows = relevant[np.argsort(cols.conv[relevant], kind="stable")]
@@ -174,11 +180,16 @@ class Segments:
         msg = np.flatnonzero(kind == _MESSAGE)
         owner = np.searchsorted(acc, msg, side="right") - 1
         safe = np.maximum(owner, 0)
-        inside = (owner >= 0) & (conv[acc[safe]] == conv[msg]) & (msg < end_pos[safe])
+        if acc.shape[0]:
+            inside = (owner >= 0) & (conv[acc[safe]] == conv[msg]) & (msg < end_pos[safe])
+            owner_agent = seg_agent[safe]
+        else:  # no assignment at all: no message belongs to a segment
+            inside = np.zeros(msg.shape[0], dtype=bool)
+            owner_agent = np.full(msg.shape[0], -2, dtype=np.int64)
         mrows = rows[msg]
         role = cols.role[mrows]
         is_consumer = role == _ROLE_CONSUMER
-        is_agent = np.isin(role, _AGENT_ROLES) & (cols.agent[mrows] == seg_agent[safe])
+        is_agent = np.isin(role, _AGENT_ROLES) & (cols.agent[mrows] == owner_agent)
         keep = inside & (is_consumer | is_agent)
 
         # Order segments by start (ts, seq) for window queries; renumber the stream.
@@ -198,17 +209,32 @@ class Segments:
         end_ts = np.where(has_end, cols.ts[end_rows], OPEN_END)[order]
         end_kind = end_kind[order]
         features = segment_features(
-            start_ts=start_ts, start_kind=start_kind, end_ts=end_ts, end_kind=end_kind,
-            stream_seg=stream_seg, stream_ts=stream_ts, stream_agent=stream_agent, now=None)
+            start_ts=start_ts,
+            start_kind=start_kind,
+            end_ts=end_ts,
+            end_kind=end_kind,
+            stream_seg=stream_seg,
+            stream_ts=stream_ts,
+            stream_agent=stream_agent,
+            now=None,
+        )
         return cls(
             conv=cols.conv[acc_rows][order],
-            source=cols.conv_source[cols.conv[acc_rows][order]], agent=seg_agent[order],
-            skill=cols.skill[acc_rows][order], start_ts=start_ts,
-            start_seq=cols.seq[acc_rows][order], start_kind=start_kind,
-            end_ts=end_ts, end_kind=end_kind, features=features,
+            source=cols.conv_source[cols.conv[acc_rows][order]],
+            agent=seg_agent[order],
+            skill=cols.skill[acc_rows][order],
+            start_ts=start_ts,
+            start_seq=cols.seq[acc_rows][order],
+            start_kind=start_kind,
+            end_ts=end_ts,
+            end_kind=end_kind,
+            features=features,
             stream_lo=np.searchsorted(stream_seg, ids, side="left").astype(np.int64),
             stream_hi=np.searchsorted(stream_seg, ids, side="right").astype(np.int64),
-            stream_seg=stream_seg, stream_ts=stream_ts, stream_agent=stream_agent)
+            stream_seg=stream_seg,
+            stream_ts=stream_ts,
+            stream_agent=stream_agent,
+        )
 
     def features_at(self, index: I64, now: int) -> I64:
         """Feature rows of the segments ``index`` as seen at ``now`` (events with ts < now).
@@ -229,16 +255,29 @@ class Segments:
         starts = np.repeat(lo - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
         srows = starts + np.arange(local.shape[0])
         out[cut] = segment_features(
-            start_ts=self.start_ts[segs], start_kind=self.start_kind[segs],
-            end_ts=self.end_ts[segs], end_kind=self.end_kind[segs],
-            stream_seg=local, stream_ts=self.stream_ts[srows],
-            stream_agent=self.stream_agent[srows], now=now)
+            start_ts=self.start_ts[segs],
+            start_kind=self.start_kind[segs],
+            end_ts=self.end_ts[segs],
+            end_kind=self.end_kind[segs],
+            stream_seg=local,
+            stream_ts=self.stream_ts[srows],
+            stream_agent=self.stream_agent[srows],
+            now=now,
+        )
         return out
 
 
-def segment_features(*, start_ts: I64, start_kind: I8, end_ts: I64, end_kind: I8,
-                     stream_seg: I64, stream_ts: I64, stream_agent: B,
-                     now: int | None) -> I64:
+def segment_features(
+    *,
+    start_ts: I64,
+    start_kind: I8,
+    end_ts: I64,
+    end_kind: I8,
+    stream_seg: I64,
+    stream_ts: I64,
+    stream_agent: B,
+    now: int | None,
+) -> I64:
     """Feature matrix (segments x :class:`Feature`) from the segments' message streams.
 
     ``stream_seg`` must be sorted (segment-major, log order inside). With
@@ -250,7 +289,10 @@ def segment_features(*, start_ts: I64, start_kind: I8, end_ts: I64, end_kind: I8
     if now is not None:
         visible = stream_ts < now
         stream_seg, stream_ts, stream_agent = (
-            stream_seg[visible], stream_ts[visible], stream_agent[visible])
+            stream_seg[visible],
+            stream_ts[visible],
+            stream_agent[visible],
+        )
         end_kind = np.where(end_ts < now, end_kind, EndKind.OPEN).astype(np.int8)
     f = np.zeros((n, N_FEATURES), dtype=np.int64)
     f[:, Feature.SEGMENTS] = 1
@@ -320,6 +362,7 @@ def segment_features(*, start_ts: I64, start_kind: I8, end_ts: I64, end_kind: I8
     resp_seg = np.concatenate((a1_seg[firsts], stream_seg[resp_pos]))
     resp_all = np.concatenate((a1_time[firsts], resp_time))
     f[:, Feature.RESPONSE_SUM] = np.bincount(resp_seg, weights=resp_all, minlength=n).astype(
-        np.int64)
+        np.int64
+    )
     f[:, Feature.RESPONSE_N] = np.bincount(resp_seg, minlength=n)
     return f

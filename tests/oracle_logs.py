@@ -31,8 +31,19 @@ BOT_SKILL = 9
 SOURCES = ("APP", "WEB", "SMS")
 
 # Per-event tuple layout used by the generator.
-_COLS = ("ts", "kind", "conversation_id", "agent_id", "skill_id", "reason", "closed_by",
-         "sender_role", "from_agent_id", "to_skill_id", "to_agent_id")
+_COLS = (
+    "ts",
+    "kind",
+    "conversation_id",
+    "agent_id",
+    "skill_id",
+    "reason",
+    "closed_by",
+    "sender_role",
+    "from_agent_id",
+    "to_skill_id",
+    "to_agent_id",
+)
 
 
 def make_roster(*, humans: int = 6, bots: int = 1, managers: int = 1) -> Roster:
@@ -40,22 +51,51 @@ def make_roster(*, humans: int = 6, bots: int = 1, managers: int = 1) -> Roster:
     agents: list[dict[str, Any]] = []
     for i in range(1, humans + 1):
         skills = [s for s in HUMAN_SKILLS if (i + s) % 3 != 0] or [1]
-        agents.append({"id": i, "user_type": "human", "role": "support",
-                       "group_id": 1 + i % 2, "skills": skills, "sites": [SITE],
-                       "max_slots": 100_000})
+        agents.append(
+            {
+                "id": i,
+                "user_type": "human",
+                "role": "support",
+                "group_id": 1 + i % 2,
+                "skills": skills,
+                "sites": [SITE],
+                "max_slots": 100_000,
+            }
+        )
     for i in range(bots):
-        agents.append({"id": 100 + i, "user_type": "bot", "role": "support", "group_id": 1,
-                       "skills": [BOT_SKILL], "sites": [SITE], "max_slots": 100_000})
+        agents.append(
+            {
+                "id": 100 + i,
+                "user_type": "bot",
+                "role": "support",
+                "group_id": 1,
+                "skills": [BOT_SKILL],
+                "sites": [SITE],
+                "max_slots": 100_000,
+            }
+        )
     for i in range(managers):
-        agents.append({"id": 200 + i, "user_type": "human", "role": "manager", "group_id": 3,
-                       "skills": list(HUMAN_SKILLS), "sites": [SITE], "max_slots": 100_000})
-    return Roster.from_dict({
-        "account": ACCOUNT, "sites": [{"id": SITE}],
-        "groups": [{"id": 1}, {"id": 2}, {"id": 3}],
-        "skills": [{"id": s} for s in (*HUMAN_SKILLS, BOT_SKILL)],
-        "agents": agents,
-        "bots": [{"agent_id": 100 + i, "flows": ["welcome"]} for i in range(bots)],
-    })
+        agents.append(
+            {
+                "id": 200 + i,
+                "user_type": "human",
+                "role": "manager",
+                "group_id": 3,
+                "skills": list(HUMAN_SKILLS),
+                "sites": [SITE],
+                "max_slots": 100_000,
+            }
+        )
+    return Roster.from_dict(
+        {
+            "account": ACCOUNT,
+            "sites": [{"id": SITE}],
+            "groups": [{"id": 1}, {"id": 2}, {"id": 3}],
+            "skills": [{"id": s} for s in (*HUMAN_SKILLS, BOT_SKILL)],
+            "agents": agents,
+            "bots": [{"agent_id": 100 + i, "flows": ["welcome"]} for i in range(bots)],
+        }
+    )
 
 
 class _Gen:
@@ -64,17 +104,30 @@ class _Gen:
         self.humans = [a for a in roster.agents if a.user_type == "human" and a.role != "manager"]
         self.bots = [a for a in roster.agents if a.user_type == "bot"]
         self.managers = [a for a in roster.agents if a.role == "manager"]
-        self.by_skill = {s: [a.id for a in roster.agents if s in a.skills and a.role != "manager"]
-                         for s in (*HUMAN_SKILLS, BOT_SKILL)}
+        self.by_skill = {
+            s: [a.id for a in roster.agents if s in a.skills and a.role != "manager"]
+            for s in (*HUMAN_SKILLS, BOT_SKILL)
+        }
         self.user_type = {a.id: a.user_type for a in roster.agents}
         self.events: list[tuple[Any, ...]] = []
 
-    def add(self, ts: int, kind: str, cid: str, agent: int | None = None,
-            skill: int | None = None, reason: str | None = None, closed_by: str | None = None,
-            role: str | None = None, from_agent: int | None = None,
-            to_skill: int | None = None, to_agent: int | None = None) -> None:
-        self.events.append((ts, kind, cid, agent, skill, reason, closed_by, role, from_agent,
-                            to_skill, to_agent))
+    def add(
+        self,
+        ts: int,
+        kind: str,
+        cid: str,
+        agent: int | None = None,
+        skill: int | None = None,
+        reason: str | None = None,
+        closed_by: str | None = None,
+        role: str | None = None,
+        from_agent: int | None = None,
+        to_skill: int | None = None,
+        to_agent: int | None = None,
+    ) -> None:
+        self.events.append(
+            (ts, kind, cid, agent, skill, reason, closed_by, role, from_agent, to_skill, to_agent)
+        )
 
     def step(self, t: int) -> int:
         # 30% of steps keep the same millisecond: equal timestamps everywhere.
@@ -90,8 +143,11 @@ class _Gen:
             if r < 0.4:
                 self.add(t, "message.sent", cid, role="consumer")
             elif r < 0.8:
-                role = "bot" if bot else (
-                    rng.choice(("manager", "agent")) if assigned_by_takeover else "agent")
+                role = (
+                    "bot"
+                    if bot
+                    else (rng.choice(("manager", "agent")) if assigned_by_takeover else "agent")
+                )
                 self.add(t, "message.sent", cid, agent=agent, role=role)
             elif r < 0.87:
                 self.add(t, "message.sent", cid, role="system")
@@ -151,8 +207,7 @@ class _Gen:
                     route, reason = ("queue", target), "transfer"
                 else:
                     target_agent = rng.choice(self.humans).id
-                    self.add(t, "conversation.transferred", cid, agent=agent,
-                             to_agent=target_agent)
+                    self.add(t, "conversation.transferred", cid, agent=agent, to_agent=target_agent)
                     route, reason = ("agent", target_agent), "transfer"
             elif r < 0.4:
                 self.add(t, "conversation.back_to_queue", cid, agent=agent)
@@ -171,12 +226,17 @@ class _Gen:
                 route, reason = ("agent", manager), "takeover"
             else:
                 by = rng.choice(("consumer", "agent", "system"))
-                self.add(t, "conversation.closed", cid, closed_by=by, reason="done",
-                         agent=agent if by == "agent" else None)
+                self.add(
+                    t,
+                    "conversation.closed",
+                    cid,
+                    closed_by=by,
+                    reason="done",
+                    agent=agent if by == "agent" else None,
+                )
                 if rng.random() < 0.3:
                     t = self.step(t)
-                    self.add(t, rng.choice(("conversation.resumed", "conversation.reopened")),
-                             cid)
+                    self.add(t, rng.choice(("conversation.resumed", "conversation.reopened")), cid)
                     if rng.random() < 0.5:
                         t = self.step(t)
                         self.add(t, "message.sent", cid, role="consumer")
@@ -185,8 +245,14 @@ class _Gen:
                     route = None
 
 
-def random_table(*, seed: int, conversations: int, span_ms: int = 3_600_000,
-                 t0: int = 1_700_000_000_000, roster: Roster | None = None) -> pa.Table:
+def random_table(
+    *,
+    seed: int,
+    conversations: int,
+    span_ms: int = 3_600_000,
+    t0: int = 1_700_000_000_000,
+    roster: Roster | None = None,
+) -> pa.Table:
     """A valid log table of ``conversations`` random conversations starting in [t0, t0+span)."""
     roster = roster or make_roster()
     rng = random.Random(seed)
@@ -230,16 +296,20 @@ def random_table(*, seed: int, conversations: int, span_ms: int = 3_600_000,
     for name in ("reason", "closed_by", "sender_role"):
         arrays[name] = obj(name)
     fields = [SCHEMA.field(k) for k in arrays]
-    return pa.Table.from_arrays([pa.array(v, type=f.type) for v, f in zip(
-        arrays.values(), fields, strict=True)], schema=pa.schema(fields))
+    return pa.Table.from_arrays(
+        [pa.array(v, type=f.type) for v, f in zip(arrays.values(), fields, strict=True)],
+        schema=pa.schema(fields),
+    )
 
 
-def random_log(*, seed: int, conversations: int, span_ms: int = 3_600_000,
-               t0: int = 1_700_000_000_000) -> EventLog:
+def random_log(
+    *, seed: int, conversations: int, span_ms: int = 3_600_000, t0: int = 1_700_000_000_000
+) -> EventLog:
     """:func:`random_table` wrapped as an EventLog with its roster."""
     roster = make_roster()
-    table = random_table(seed=seed, conversations=conversations, span_ms=span_ms, t0=t0,
-                         roster=roster)
+    table = random_table(
+        seed=seed, conversations=conversations, span_ms=span_ms, t0=t0, roster=roster
+    )
     return EventLog.from_table(table, roster=roster)
 
 
@@ -251,18 +321,32 @@ def reference_features(records: Iterable[dict[str, Any]], now: int) -> list[dict
     """
     segs: list[dict[str, Any]] = []
     current: dict[str, dict[str, Any]] = {}  # conversation -> its open segment
-    start_kind = {"new": "new", "transfer": "transfer", "back_to_queue": "transfer",
-                  "takeover": "takeover", "resume": "resume"}
-    ends = {"conversation.transferred": "transfer", "conversation.back_to_queue":
-            "back_to_queue", "conversation.taken_over": "takeover"}
+    start_kind = {
+        "new": "new",
+        "transfer": "transfer",
+        "back_to_queue": "transfer",
+        "takeover": "takeover",
+        "resume": "resume",
+    }
+    ends = {
+        "conversation.transferred": "transfer",
+        "conversation.back_to_queue": "back_to_queue",
+        "conversation.taken_over": "takeover",
+    }
     for e in records:
         if e["ts"] >= now:
             break
         cid, kind = e.get("conversation_id"), e["kind"]
         if kind == "assignment.accepted":
-            seg = {"agent": e["agent_id"], "skill": e["skill_id"], "start": e["ts"],
-                   "start_kind": start_kind[e["reason"]], "end_kind": "open", "end": None,
-                   "stream": []}
+            seg = {
+                "agent": e["agent_id"],
+                "skill": e["skill_id"],
+                "start": e["ts"],
+                "start_kind": start_kind[e["reason"]],
+                "end_kind": "open",
+                "end": None,
+                "stream": [],
+            }
             segs.append(seg)
             current[cid] = seg
         elif cid in current and (kind in ends or kind == "conversation.closed"):
@@ -284,18 +368,16 @@ def _reference_one(seg: dict[str, Any]) -> dict[str, Any]:
     agent_idx = [i for i, (who, _) in enumerate(stream) if who == "A"]
     counted = agent_idx[1:] if skips else agent_idx
     ended = seg["end_kind"] != "open"
-    out: dict[str, Any] = {k: seg[k] for k in ("agent", "skill", "start", "start_kind",
-                                                "end_kind")}
+    out: dict[str, Any] = {k: seg[k] for k in ("agent", "skill", "start", "start_kind", "end_kind")}
     out["messages"] = len(counted)
     out["duration"] = seg["end"] - seg["start"] if ended else None
-    replied = bool(counted) and any(who == "C" for who, _ in stream[counted[0] + 1:])
+    replied = bool(counted) and any(who == "C" for who, _ in stream[counted[0] + 1 :])
     outcome = None
     if ended:
         if counted:
             outcome = "interactive" if replied else "nonresponsive_consumer"
         else:
-            outcome = ("abandoned" if seg["end_kind"] == "close_consumer"
-                       else "nonresponsive_agent")
+            outcome = "abandoned" if seg["end_kind"] == "close_consumer" else "nonresponsive_agent"
     out["outcome"] = outcome
     first = None
     if agent_idx and not skips:

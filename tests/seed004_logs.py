@@ -40,17 +40,45 @@ ROSTER: dict[str, Any] = {
     "account": "acme",
     "sites": [{"id": "paris", "name": "Paris"}],
     "groups": [{"id": 1, "name": "Support"}, {"id": 2, "name": "Sales"}],
-    "skills": [{"id": 333, "name": "billing"}, {"id": 444, "name": "sales"},
-               {"id": 900, "name": "bot-front"}],
+    "skills": [
+        {"id": 333, "name": "billing"},
+        {"id": 444, "name": "sales"},
+        {"id": 900, "name": "bot-front"},
+    ],
     "agents": [
-        {"id": 12, "name": "Alice", "group_id": 1, "skills": [333, 444], "sites": ["paris"],
-         "max_slots": 5},
-        {"id": 13, "name": "Bruno", "group_id": 1, "skills": [444], "sites": ["paris"],
-         "max_slots": 5},
-        {"id": 14, "name": "Chloe", "group_id": 2, "skills": [333, 444], "sites": ["paris"],
-         "max_slots": 5},
-        {"id": 90, "name": "Botty", "user_type": "bot", "group_id": 1, "skills": [900],
-         "sites": ["paris"], "max_slots": 50},
+        {
+            "id": 12,
+            "name": "Alice",
+            "group_id": 1,
+            "skills": [333, 444],
+            "sites": ["paris"],
+            "max_slots": 5,
+        },
+        {
+            "id": 13,
+            "name": "Bruno",
+            "group_id": 1,
+            "skills": [444],
+            "sites": ["paris"],
+            "max_slots": 5,
+        },
+        {
+            "id": 14,
+            "name": "Chloe",
+            "group_id": 2,
+            "skills": [333, 444],
+            "sites": ["paris"],
+            "max_slots": 5,
+        },
+        {
+            "id": 90,
+            "name": "Botty",
+            "user_type": "bot",
+            "group_id": 1,
+            "skills": [900],
+            "sites": ["paris"],
+            "max_slots": 50,
+        },
     ],
     "bots": [{"agent_id": 90, "flows": ["welcome"]}],
 }
@@ -65,24 +93,62 @@ class _Builder:
 
     def login(self, ts: int) -> None:
         for agent in (12, 13, 14, 90):
-            self.ev(ts, "agent.login", f"agent {agent} must be logged in (online) to accept",
-                    agent_id=agent, site="paris")
+            self.ev(
+                ts,
+                "agent.login",
+                f"agent {agent} must be logged in (online) to accept",
+                agent_id=agent,
+                site="paris",
+            )
 
     def open(self, ts: int, cid: str, skill: int, why: str) -> None:
-        self.ev(ts, "conversation.opened", why, conversation_id=cid, site="paris",
-                channel="messaging", source="APP", consumer_id="u-" + cid)
-        self.ev(ts + 100, "message.sent", "the consumer's opening message (before any segment: "
-                "belongs to none)", conversation_id=cid, sender_role="consumer")
-        self.ev(ts + 200, "conversation.queued", f"routing to skill {skill}",
-                conversation_id=cid, skill_id=skill)
+        self.ev(
+            ts,
+            "conversation.opened",
+            why,
+            conversation_id=cid,
+            site="paris",
+            channel="messaging",
+            source="APP",
+            consumer_id="u-" + cid,
+        )
+        self.ev(
+            ts + 100,
+            "message.sent",
+            "the consumer's opening message (before any segment: belongs to none)",
+            conversation_id=cid,
+            sender_role="consumer",
+        )
+        self.ev(
+            ts + 200,
+            "conversation.queued",
+            f"routing to skill {skill}",
+            conversation_id=cid,
+            skill_id=skill,
+        )
 
-    def assign(self, ts: int, cid: str, agent: int, skill: int, reason: str, why: str,
-               offer: bool = True) -> None:
+    def assign(
+        self, ts: int, cid: str, agent: int, skill: int, reason: str, why: str, offer: bool = True
+    ) -> None:
         if offer:
-            self.ev(ts - 100, "assignment.offered", "routing offers before the accept",
-                    conversation_id=cid, agent_id=agent, skill_id=skill, reason=reason)
-        self.ev(ts, "assignment.accepted", why, conversation_id=cid, agent_id=agent,
-                skill_id=skill, reason=reason)
+            self.ev(
+                ts - 100,
+                "assignment.offered",
+                "routing offers before the accept",
+                conversation_id=cid,
+                agent_id=agent,
+                skill_id=skill,
+                reason=reason,
+            )
+        self.ev(
+            ts,
+            "assignment.accepted",
+            why,
+            conversation_id=cid,
+            agent_id=agent,
+            skill_id=skill,
+            reason=reason,
+        )
 
     def msg(self, ts: int, cid: str, role: str, why: str, agent: int | None = None) -> None:
         fields: dict[str, Any] = {"conversation_id": cid, "sender_role": role}
@@ -100,8 +166,12 @@ class _Builder:
         ordered = sorted(self.events, key=lambda e: e[0])  # stable: ties keep build order
         out = []
         for seq, (ts, fields, why) in enumerate(ordered, start=1):
-            out.append(({"event_id": f"e{seq:03d}", "ts": ts, "seq": seq, **fields,
-                         "account": "acme"}, why))
+            out.append(
+                (
+                    {"event_id": f"e{seq:03d}", "ts": ts, "seq": seq, **fields, "account": "acme"},
+                    why,
+                )
+            )
         return out
 
 
@@ -111,31 +181,75 @@ def _transfer_in(b: _Builder, s: int, cid: str, how: str) -> None:
         b.open(s - 20 * SEC, cid, 900, "a bot conversation handed off to a human")
         b.assign(s - 19 * SEC, cid, 90, 900, "new", "bot 90 takes it (not a requested agent)")
         b.msg(s - 18 * SEC, cid, "bot", "the bot answers (bot 90's segment)", 90)
-        b.ev(s - 15 * SEC, "conversation.transferred", "bot handoff = transfer to skill 333",
-             conversation_id=cid, agent_id=90, to_skill_id=333)
-        b.ev(s - 14 * SEC, "conversation.queued", "waits in skill 333", conversation_id=cid,
-             skill_id=333)
+        b.ev(
+            s - 15 * SEC,
+            "conversation.transferred",
+            "bot handoff = transfer to skill 333",
+            conversation_id=cid,
+            agent_id=90,
+            to_skill_id=333,
+        )
+        b.ev(
+            s - 14 * SEC,
+            "conversation.queued",
+            "waits in skill 333",
+            conversation_id=cid,
+            skill_id=333,
+        )
         b.assign(s, cid, 12, 333, "transfer", "agent 12's segment starts: kind transfer")
         return
     b.open(s - 20 * SEC, cid, 333, "a conversation agent 14 handles first")
     b.assign(s - 19 * SEC, cid, 14, 333, "new", "agent 14 (not requested) takes it")
     b.msg(s - 18 * SEC, cid, "agent", "agent 14 answers in its own segment", 14)
     if how == "back_to_queue":
-        b.ev(s - 15 * SEC, "conversation.back_to_queue", "14 returns it to the queue",
-             conversation_id=cid, agent_id=14)
-        b.ev(s - 14 * SEC, "conversation.queued", "queued again to 333", conversation_id=cid,
-             skill_id=333)
-        b.assign(s, cid, 12, 333, "back_to_queue",
-                 "agent 12's segment starts: back_to_queue counts as a transfer start")
+        b.ev(
+            s - 15 * SEC,
+            "conversation.back_to_queue",
+            "14 returns it to the queue",
+            conversation_id=cid,
+            agent_id=14,
+        )
+        b.ev(
+            s - 14 * SEC,
+            "conversation.queued",
+            "queued again to 333",
+            conversation_id=cid,
+            skill_id=333,
+        )
+        b.assign(
+            s,
+            cid,
+            12,
+            333,
+            "back_to_queue",
+            "agent 12's segment starts: back_to_queue counts as a transfer start",
+        )
     elif how == "agent":
-        b.ev(s - 15 * SEC, "conversation.transferred", "14 transfers to agent 12 directly",
-             conversation_id=cid, agent_id=14, to_agent_id=12)
+        b.ev(
+            s - 15 * SEC,
+            "conversation.transferred",
+            "14 transfers to agent 12 directly",
+            conversation_id=cid,
+            agent_id=14,
+            to_agent_id=12,
+        )
         b.assign(s, cid, 12, 333, "transfer", "agent 12's segment starts: kind transfer")
     else:
-        b.ev(s - 15 * SEC, "conversation.transferred", "14 transfers to skill 333",
-             conversation_id=cid, agent_id=14, to_skill_id=333)
-        b.ev(s - 14 * SEC, "conversation.queued", "waits in skill 333", conversation_id=cid,
-             skill_id=333)
+        b.ev(
+            s - 15 * SEC,
+            "conversation.transferred",
+            "14 transfers to skill 333",
+            conversation_id=cid,
+            agent_id=14,
+            to_skill_id=333,
+        )
+        b.ev(
+            s - 14 * SEC,
+            "conversation.queued",
+            "waits in skill 333",
+            conversation_id=cid,
+            skill_id=333,
+        )
         b.assign(s, cid, 12, 333, "transfer", "agent 12's segment starts: kind transfer")
 
 
@@ -175,8 +289,7 @@ def timeframe_log() -> _Builder:
     b.msg(s + 1000, "c22", "system", "controller bot message: excluded")
     b.msg(s + 1500, "c22", "agent", "12's first message: first response 1500 ms", 12)
     b.msg(s + 3000, "c22", "consumer", "consumer replies: interactive")
-    b.msg(s + 4000, "c22", "participant", "agent 14 as a non-assigned participant: excluded",
-          14)
+    b.msg(s + 4000, "c22", "participant", "agent 14 as a non-assigned participant: excluded", 14)
     b.close(s + 12 * SEC, "c22", "agent", "agent 12 closes: duration 12000 ms", 12)
     # c23: back to queue then 12; 2 messages, responses 2000 and 5000, 13 s.
     s = base + 10 * MIN
@@ -192,8 +305,14 @@ def timeframe_log() -> _Builder:
     _transfer_in(b, s, "c24", "agent")
     b.msg(s + 2000, "c24", "agent", "12's first message: first response 2000 ms", 12)
     b.msg(s + 5000, "c24", "consumer", "consumer replies: interactive")
-    b.ev(s + 14 * SEC, "conversation.transferred", "12 transfers to 14: duration 14000 ms",
-         conversation_id="c24", agent_id=12, to_agent_id=14)
+    b.ev(
+        s + 14 * SEC,
+        "conversation.transferred",
+        "12 transfers to 14: duration 14000 ms",
+        conversation_id="c24",
+        agent_id=12,
+        to_agent_id=14,
+    )
     b.assign(s + 15 * SEC, "c24", 14, 333, "transfer", "agent 14's segment (not requested)")
     b.close(s + 20 * SEC, "c24", "agent", "14 closes its own segment", 14)
     # c25: transfer via skill; 1 message, 16 s.
@@ -267,25 +386,40 @@ def _write(name: str, builder: _Builder, title: str) -> None:
     lines = [json.dumps({"ccbench_eventlog": 1, "roster": ROSTER})]
     lines += [json.dumps(r) for r, _ in records]
     (DATA / f"{name}.ndjson").write_text("\n".join(lines) + "\n")
-    md = [f"# {name}.ndjson", "", title, "",
-          "Generated by tests/seed004_logs.py (the arithmetic is in its docstring); one row "
-          "per event, in log order.", "", "| event | ts | kind | conversation | agent | why |",
-          "|---|---|---|---|---|---|"]
+    md = [
+        f"# {name}.ndjson",
+        "",
+        title,
+        "",
+        "Generated by tests/seed004_logs.py (the arithmetic is in its docstring); one row "
+        "per event, in log order.",
+        "",
+        "| event | ts | kind | conversation | agent | why |",
+        "|---|---|---|---|---|---|",
+    ]
     for r, why in records:
-        md.append(f"| {r['event_id']} | {r['ts']} | {r['kind']} | {r.get('conversation_id', '')}"
-                  f" | {r.get('agent_id', '')} | {why} |")
+        md.append(
+            f"| {r['event_id']} | {r['ts']} | {r['kind']} | {r.get('conversation_id', '')}"
+            f" | {r.get('agent_id', '')} | {why} |"
+        )
     (DATA / f"{name}.md").write_text("\n".join(md) + "\n")
 
 
 def write_all() -> None:
     """Rewrite tests/data/seed004_*.ndjson and .md from the builders."""
     DATA.mkdir(exist_ok=True)
-    _write("seed004_timeframe", timeframe_log(),
-           f"Seed 004's first example (agentIds=12,13, timeframe=180) and its skill-grouped "
-           f"variant (skillIds=333,444), answered at now = {NOW_1}.")
-    _write("seed004_interval", interval_log(),
-           f"Seed 004's interval example (agentIds=12,13, skillIds=333,444, interval=5, "
-           f"timeframe=60), answered at now = {NOW_2}.")
+    _write(
+        "seed004_timeframe",
+        timeframe_log(),
+        f"Seed 004's first example (agentIds=12,13, timeframe=180) and its skill-grouped "
+        f"variant (skillIds=333,444), answered at now = {NOW_1}.",
+    )
+    _write(
+        "seed004_interval",
+        interval_log(),
+        f"Seed 004's interval example (agentIds=12,13, skillIds=333,444, interval=5, "
+        f"timeframe=60), answered at now = {NOW_2}.",
+    )
 
 
 if __name__ == "__main__":

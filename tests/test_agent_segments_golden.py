@@ -12,9 +12,11 @@ from ccbench.eventlog import read_log
 from oracle import Oracle
 
 EXPECTED: dict[str, Any] = json.loads((golden.DATA / "seed004_expected.json").read_text())
-INTERVAL_METRICS = ("avgTimeToResponseFromAgentAssignment,"
-                    "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer,"
-                    "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation")
+INTERVAL_METRICS = (
+    "avgTimeToResponseFromAgentAssignment,"
+    "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer,"
+    "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation"
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,8 @@ def test_data_files_match_their_builder(name: str) -> None:
 def test_first_example(timeframe_oracle: Oracle) -> None:
     """agentIds=12,13, timeframe=180 gives the seed's first response, key order included."""
     got = timeframe_oracle.agent_segments_query(
-        {"timeframe": "180", "agentIds": "12,13", "v": "1"}, now_ms=golden.NOW_1)
+        {"timeframe": "180", "agentIds": "12,13", "v": "1"}, now_ms=golden.NOW_1
+    )
     assert json.dumps(got) == json.dumps(EXPECTED["timeframe"])
 
 
@@ -47,7 +50,8 @@ def test_skill_grouped_example(timeframe_oracle: Oracle) -> None:
     """Adding skillIds=333,444 gives the seed's skill-grouped response exactly."""
     got = timeframe_oracle.agent_segments_query(
         {"timeframe": "180", "agentIds": "12,13", "skillIds": "333,444", "v": "1"},
-        now_ms=golden.NOW_1)
+        now_ms=golden.NOW_1,
+    )
     assert json.dumps(got) == json.dumps(EXPECTED["timeframe_skills"])
 
 
@@ -78,38 +82,58 @@ def test_interval_example(interval_oracle: Oracle) -> None:
     (metric-catalog.md section 1); metricsPerSkill is checked in the next test.
     """
     got = interval_oracle.agent_segments_query(
-        {"timeframe": "60", "interval": "5", "agentIds": "12,13", "skillIds": "333,444",
-         "metrics": INTERVAL_METRICS, "v": "1"}, now_ms=golden.NOW_2)
+        {
+            "timeframe": "60",
+            "interval": "5",
+            "agentIds": "12,13",
+            "skillIds": "333,444",
+            "metrics": INTERVAL_METRICS,
+            "v": "1",
+        },
+        now_ms=golden.NOW_2,
+    )
     want = EXPECTED["interval"]
     assert list(got) == ["metricsByIntervals", "timeframeSummary"]
     intervals = got["metricsByIntervals"]
     # 60 / 5 = 12 intervals, oldest first, 300000 ms apart from now - 60 min.
-    assert [i["timestamp"] for i in intervals] == [
-        1556798050118 + k * 300_000 for k in range(12)]
+    assert [i["timestamp"] for i in intervals] == [1556798050118 + k * 300_000 for k in range(12)]
     for k in (0, 1):
         assert intervals[k]["timestamp"] == want["metricsByIntervals"][k]["timestamp"]
         assert json.dumps(_shown(intervals[k]["metricsData"])) == json.dumps(
-            _shown(want["metricsByIntervals"][k]["metricsData"]))
+            _shown(want["metricsByIntervals"][k]["metricsData"])
+        )
     for empty in intervals[2:]:
         assert empty["metricsData"] == {
-            "metricsPerSkill": {}, "agentsMetrics": {"metricsPerAgent": {}},
-            "metricsTotal": dict.fromkeys(want["timeframeSummary"]["metricsTotal"], 0)}
+            "metricsPerSkill": {},
+            "agentsMetrics": {"metricsPerAgent": {}},
+            "metricsTotal": dict.fromkeys(want["timeframeSummary"]["metricsTotal"], 0),
+        }
     assert json.dumps(_shown(got["timeframeSummary"])) == json.dumps(
-        _shown(want["timeframeSummary"]))
+        _shown(want["timeframeSummary"])
+    )
 
 
 def test_interval_skills(interval_oracle: Oracle) -> None:
     """Per skill, each segment counts once under its own skill (12 on 333, 13 on 444)."""
     got = interval_oracle.agent_segments_query(
-        {"timeframe": "60", "interval": "5", "agentIds": "12,13", "skillIds": "333,444",
-         "metrics": INTERVAL_METRICS, "v": "1"}, now_ms=golden.NOW_2)
+        {
+            "timeframe": "60",
+            "interval": "5",
+            "agentIds": "12,13",
+            "skillIds": "333,444",
+            "metrics": INTERVAL_METRICS,
+            "v": "1",
+        },
+        now_ms=golden.NOW_2,
+    )
     want = EXPECTED["interval"]
-    for part, expected in ((got["metricsByIntervals"][0]["metricsData"],
-                            want["metricsByIntervals"][0]["metricsData"]),
-                           (got["metricsByIntervals"][1]["metricsData"],
-                            want["metricsByIntervals"][1]["metricsData"]),
-                           (got["timeframeSummary"], want["timeframeSummary"])):
+    for part, expected in (
+        (got["metricsByIntervals"][0]["metricsData"], want["metricsByIntervals"][0]["metricsData"]),
+        (got["metricsByIntervals"][1]["metricsData"], want["metricsByIntervals"][1]["metricsData"]),
+        (got["timeframeSummary"], want["timeframeSummary"]),
+    ):
         agents = expected["agentsMetrics"]["metricsPerAgent"]
         assert part["metricsPerSkill"] == {
             "333": {"metricsPerAgent": {"12": agents["12"]}},
-            "444": {"metricsPerAgent": {"13": agents["13"]}}}
+            "444": {"metricsPerAgent": {"13": agents["13"]}},
+        }
