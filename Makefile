@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow bench lint clean
+.PHONY: demo test test-slow bench fuzz lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test-slow: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m bench --benchmark-only --benchmark-columns=median,ops,rounds
+
+# schemathesis against the backend's served OpenAPI document (bounded budget)
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow tests/test_backend_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -205,9 +205,9 @@ def create_app(config: ServerConfig) -> Starlette:
         body = await _body(request, config.max_body_bytes)
 
         def work() -> dict[str, int]:
-            table = parse_batch(body, ndjson=media != "application/json", account=account)
+            table, repeats = parse_batch(body, ndjson=media != "application/json", account=account)
             result = store().ingest(account=account, table=table)
-            return {"accepted": result.accepted, "duplicates": result.duplicates}
+            return {"accepted": result.accepted, "duplicates": result.duplicates + repeats}
 
         return _json(await run_in_threadpool(work))
 

@@ -53,8 +53,8 @@ def _records(body: bytes, *, ndjson: bool) -> tuple[list[Any], list[int]]:
     return records, lines
 
 
-def parse_batch(body: bytes, *, ndjson: bool, account: str) -> pa.Table:
-    """The batch as a contract-schema table, duplicates within it removed.
+def parse_batch(body: bytes, *, ndjson: bool, account: str) -> tuple[pa.Table, int]:
+    """The batch as a contract-schema table with repeats removed, and the number removed.
 
     Raises EventSchemaError (``line``, ``field``) for the first bad event.
     """
@@ -94,4 +94,6 @@ def parse_batch(body: bytes, *, ndjson: bool, account: str) -> pa.Table:
                 line=lines[i],
                 field="event_id",
             )
-    return table if len(keep) == table.num_rows else table.take(keep)
+    if len(keep) == table.num_rows:
+        return table, 0
+    return table.take(keep), table.num_rows - len(keep)

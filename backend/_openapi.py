@@ -182,7 +182,7 @@ def _segments_operation() -> dict[str, Any]:
             _query(
                 "source",
                 "Conversation source (APP, WEB, SMS...), or all.",
-                {"type": "string", "pattern": "^(all|[A-Za-z][A-Za-z0-9_]{0,63})$"},
+                {"type": "string", "pattern": "^(all|[A-Z][A-Z0-9_]*)$"},
             ),
             _query(
                 "metrics",

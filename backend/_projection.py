@@ -38,9 +38,9 @@ CREATE TABLE IF NOT EXISTS segments (
     start_kind VARCHAR NOT NULL,          -- new | transfer | back_to_queue | takeover | resume
     end_ts BIGINT,                        -- ms, NULL while open
     end_kind VARCHAR,                     -- transfer | back_to_queue | takeover | close_<closed_by>
-    msg_count BIGINT NOT NULL,            -- counted messages, whole segment
-    first_ts BIGINT,                      -- first counted message, NULL if none
-    last_ts BIGINT,                       -- last counted message, NULL if none
+    msg_count BIGINT NOT NULL,            -- counted messages M(s), whole segment
+    first_ts BIGINT,                      -- first(s), NULL if M(s) is empty
+    last_ts BIGINT,                       -- last message of M(s), NULL if empty
     consumer_after_first BOOLEAN NOT NULL,
     resp_n BIGINT NOT NULL,               -- response samples, whole segment
     resp_sum BIGINT NOT NULL              -- ms
@@ -54,12 +54,15 @@ CREATE TABLE IF NOT EXISTS segment_messages (
 );
 """
 
-# Why each step: a message belongs to the segment of the latest accept before
-# it, unless a segment-ending event lies between that accept and the message
-# (positions in the conversation's (ts, seq) order decide). Response samples:
-# messages are numbered by how many counted messages precede them in the
-# segment (m_before); the consumer messages with the same m_before form the
-# unanswered run a counted message answers.
+# Why each step (docs/metrics.md sections 1.1-1.4): a message belongs to the
+# segment of the latest accept before it, unless a segment-ending event lies
+# between that accept and the message (positions in the conversation's
+# (ts, seq) order decide). The stream keeps consumer messages and the
+# assigned agent's messages R = (a1, a2, ...); each message is numbered by how
+# many agent messages precede it (m_before), so the consumer messages with
+# m_before = j - 1 are the unanswered run that a_j answers. a1 is measured
+# from the assignment; after a takeover or resume it is omitted (not counted,
+# not a response) but still ends the run it answers.
 _STEP_SQL = """
 CREATE OR REPLACE TEMP TABLE _tracked AS
 WITH ev AS (
@@ -94,7 +97,7 @@ FROM _tracked WHERE kind = 'assignment.accepted';
 CREATE OR REPLACE TEMP TABLE _counted AS
 WITH inside AS (
     SELECT t.cur_acc AS segment_id, t.ts, t.seq,
-           (t.sender_role NOT IN ('consumer', 'system') AND t.agent_id = s.agent_id) AS is_m,
+           (t.sender_role IN ('agent', 'bot', 'manager') AND t.agent_id = s.agent_id) AS is_m,
            t.sender_role = 'consumer' AS is_c
     FROM _tracked t JOIN _starts s ON s.segment_id = t.cur_acc
     WHERE t.kind = 'message.sent' AND t.acc_pos > t.end_pos
@@ -109,10 +112,14 @@ runs AS (
     FROM numbered WHERE is_c GROUP BY segment_id, m_before
 )
 SELECT n.segment_id, s.conversation_id, n.ts, n.is_m, n.m_before,
+    -- counted: the first agent message after a takeover or resume is omitted
+    n.is_m AND NOT (n.m_before = 0 AND s.start_kind IN ('takeover', 'resume')) AS counted,
+    -- the last agent message not omitted: the one whose reply ends an outcome
+    CASE WHEN s.start_kind IN ('takeover', 'resume') THEN 1 ELSE 0 END AS first_counted,
     CASE
         WHEN NOT n.is_m THEN NULL
         WHEN n.m_before = 0 AND s.start_kind IN ('takeover', 'resume') THEN NULL
-        WHEN n.m_before = 0 THEN n.ts - coalesce(r.run_start, s.start_ts)
+        WHEN n.m_before = 0 THEN n.ts - s.start_ts
         ELSE n.ts - r.run_start
     END AS latency
 FROM numbered n
@@ -136,10 +143,11 @@ ends AS (
 agg AS (
     SELECT segment_id, count(*) AS msg_count, min(ts) AS first_ts, max(ts) AS last_ts,
            count(latency) AS resp_n, coalesce(sum(latency), 0) AS resp_sum
-    FROM _counted WHERE is_m GROUP BY segment_id
+    FROM _counted WHERE counted GROUP BY segment_id
 ),
 answered AS (
-    SELECT DISTINCT segment_id FROM _counted WHERE NOT is_m AND m_before > 0
+    -- a consumer message after first(s): after the first counted agent message
+    SELECT DISTINCT segment_id FROM _counted WHERE NOT is_m AND m_before > first_counted
 )
 SELECT $account, s.segment_id, s.conversation_id, s.agent_id, s.skill_id, c.source, c.channel,
        s.start_ts, s.start_kind, e.end_ts, e.end_kind,
@@ -152,7 +160,7 @@ LEFT JOIN agg a ON a.segment_id = s.segment_id
 LEFT JOIN answered w ON w.segment_id = s.segment_id;
 
 INSERT INTO segment_messages
-SELECT $account, conversation_id, segment_id, ts, latency FROM _counted WHERE is_m;
+SELECT $account, conversation_id, segment_id, ts, latency FROM _counted WHERE counted;
 
 DROP TABLE _tracked;
 DROP TABLE _starts;

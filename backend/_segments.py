@@ -21,8 +21,6 @@ from ._store import Store
 __all__ = ["agent_segment_metrics"]
 
 _MS_PER_MIN = 60_000
-# msgagentsegments covers messaging conversations only (seed 004, first sentence).
-_CHANNEL = "messaging"
 
 # Each sum per (interval, skill, agent), in this order (see _SUMS_SQL).
 _FIELDS = (
@@ -51,14 +49,15 @@ WITH s AS (
         CASE WHEN s.first_ts < $now THEN s.first_ts - s.start_ts END AS first_lat
     FROM segments s {join}
     WHERE s.account = $account AND s.start_ts >= $lo AND s.start_ts < $now
-      AND s.channel = $channel {where}
+      {where}
 ),
 partial AS (
     -- segments with counted messages at or after now: count only those before now
     SELECT m.segment_id, count(*) AS n, count(m.latency) AS rn,
            coalesce(sum(m.latency), 0) AS rs
     FROM segment_messages m
-    WHERE m.account = $account AND m.ts < $now
+    -- a segment's messages follow its start, so m.ts >= lo prunes by zone maps
+    WHERE m.account = $account AND m.ts < $now AND m.ts >= $lo
       AND m.segment_id IN (SELECT segment_id FROM s WHERE last_ts >= $now)
     GROUP BY m.segment_id
 ),
@@ -108,6 +107,11 @@ def _avg(total: int, n: int) -> int:
     return total // n if n else -1
 
 
+def _double(value: float) -> float | int:
+    # An integral double is written as a JSON integer (1, as in seed 004).
+    return int(value) if value.is_integer() else value
+
+
 def _metrics(sums: _Sums, wanted: tuple[str, ...]) -> dict[str, Any]:
     v = dict(zip(_FIELDS, sums.values, strict=True))
     if v["seg"] == 0:
@@ -115,7 +119,7 @@ def _metrics(sums: _Sums, wanted: tuple[str, ...]) -> dict[str, Any]:
         return dict.fromkeys(wanted, 0)
     values: dict[str, Any] = {
         "totalAgentConversationSegments": v["seg"],
-        "avgAgentMessagesinAgentSegment": v["msgs"] / v["seg"],
+        "avgAgentMessagesinAgentSegment": _double(v["msgs"] / v["seg"]),
         "avgAgentSegmentDuration": _avg(v["dur"], v["ended"]),
         "interactiveAgentSegments": v["interactive"],
         "agentSegmentsAbandonedByConsumers": v["abandoned"],
@@ -139,7 +143,7 @@ def _section(rows: list[tuple[int, int, list[int]]], query: SegmentQuery) -> dic
     for skill, agent, sums in rows:
         per_agent.setdefault(agent, _Sums()).add(sums)
         total.add(sums)
-        if query.by_skill and (query.skill_ids is None or skill in query.skill_ids):
+        if query.by_skill:
             per_skill.setdefault(skill, {}).setdefault(agent, _Sums()).add(sums)
     out: dict[str, Any] = {}
     if query.by_skill:
@@ -176,12 +180,15 @@ def agent_segment_metrics(
         "lo": lo,
         "now": now_ms,
         "step": step_ms,
-        "channel": _CHANNEL,
     }
     where, join = [], ""
     if query.agent_ids is not None:
         where.append("list_contains($agents, s.agent_id)")
         params["agents"] = list(query.agent_ids)
+    if query.skill_ids is not None:
+        # a skill list also restricts agentsMetrics and metricsTotal (docs/metrics.md 2.1)
+        where.append("list_contains($skills, s.skill_id)")
+        params["skills"] = list(query.skill_ids)
     if query.source is not None:
         where.append("s.source = $source")
         params["source"] = query.source

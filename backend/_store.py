@@ -75,6 +75,7 @@ class Store:
         self._conn = duckdb.connect(path)
         self._write_lock = threading.Lock()
         self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []  # closed with the store
         self._closed = False
         for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
             self._conn.execute(ddl)
@@ -87,6 +88,8 @@ class Store:
             self._closed = True
             if self.path != ":memory:":
                 self._conn.execute("CHECKPOINT")
+            for cur in self._cursors:
+                cur.close()
             self._conn.close()
 
     @contextmanager
@@ -96,7 +99,9 @@ class Store:
             raise RuntimeError("store is closed")
         cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if cur is None:
-            cur = self._conn.cursor()
+            with self._write_lock:
+                cur = self._conn.cursor()
+                self._cursors.append(cur)
             self._local.cursor = cur
         yield cur
 

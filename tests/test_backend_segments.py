@@ -300,8 +300,11 @@ def test_filters_on_seed_log() -> None:
         assert agents(groupIds="1") == {"12": 5, "13": 3, "90": 5}
         assert agents(groupIds="2") == {}
         assert agents(source="APP") == {"12": 5, "90": 5}  # the transferred ones
-        assert agents(source="web") == {"13": 3}  # sources compare upper-cased
+        assert agents(source="WEB") == {"13": 3}
         assert agents(agentIds="13,99") == {"13": 3}
+        # a skill list restricts agentsMetrics and metricsTotal too (docs/metrics.md 2.1)
+        assert agents(skillIds="444") == {"13": 3}
+        assert agents(skillIds="all") == {"12": 5, "13": 3, "90": 5}
         empty = segments(client, now=NOW, timeframe=180, agentIds="99").json()
         assert empty["metricsTotal"]["avgAgentSegmentDuration"] == 0
         assert empty["agentsMetrics"] == {"metricsPerAgent": {}}
@@ -316,35 +319,39 @@ def _example(example_path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def test_example_log_agents_by_hand(example_path: Path) -> None:
-    """examples/example.ndjson: agents 12, 13 and the total, worked out event by event."""
+    """examples/example.ndjson: every agent and the total, worked out event by event."""
     roster, records = _example(example_path)
     with backend() as client:
         load(client, roster, records)
         body = segments(client, now=EX_T + 7_200_000, timeframe=180).json()
     per_agent = body["agentsMetrics"]["metricsPerAgent"]
-    # Messaging only: c08 (call) and c12 (chat) add no segments; agent 14 has none.
-    assert sorted(per_agent) == ["12", "13", "20", "90"]
-    # Agent 12: c01, c04 (new), c04 (back from 13, transfer), c05 (new, taken over),
-    # c06 (resume), c10 (new, no agent message), c11 (back_to_queue).
-    # messages 2+1+1+1+2+0+1 = 8 -> 8/7; durations 96+21+47+26+96+96+88 = 470 s.
-    # c05: the consumer's reply comes after the takeover -> non-responsive consumer;
-    # c10: closed by the consumer with no agent message -> abandoned.
+    # Segments of every channel (docs/metrics.md 1.1); times below in s from EX_T.
+    assert sorted(per_agent) == ["12", "13", "14", "20", "90"]
+    # Agent 12: c01, c04 (new), c04 (back from 13: transfer), c05 (new, taken
+    # over), c06 (resume), c08 (a call, no messages), c10 (new, no agent
+    # message), c11 (back_to_queue).
+    # messages 2+1+1+1+1+0+0+1 = 7 (c06: the first reply after the resume,
+    # +3710, is omitted) -> 7/8; durations 96+21+47+26+96+300+96+88 = 770 s.
+    # Outcomes: c01, c04, c04', c11 interactive; c05 (the consumer writes after
+    # the takeover) and c06 (no consumer message after +3730) non-responsive
+    # consumer; c08 closed by the agent without a message: non-responsive agent;
+    # c10 closed by the consumer without one: abandoned.
     # first: c01 16, c04 6, c04' 7, c05 16, c11 8 s (resume excluded) = 53/5;
     # after transfer (c04', c11) 15/2; new (c01, c04, c05) 38/3.
-    # responses: c01 10+10, c04 5 (from the consumer at +1 s), c04' 7, c05 10,
-    # c06 10 (first skipped: resume), c11 8 = 60 s over 7.
+    # responses: a1 from the assignment (c01 16, c04 6, c04' 7, c05 16, c11 8),
+    # c01 +350 answers +340 (10), c06 +3730 answers +3720 (10) = 73 s over 7.
     assert per_agent["12"] == {
-        "totalAgentConversationSegments": 7,
-        "avgAgentMessagesinAgentSegment": 8 / 7,
-        "avgAgentSegmentDuration": 67142,
-        "interactiveAgentSegments": 5,
+        "totalAgentConversationSegments": 8,
+        "avgAgentMessagesinAgentSegment": 7 / 8,
+        "avgAgentSegmentDuration": 96250,
+        "interactiveAgentSegments": 4,
         "agentSegmentsAbandonedByConsumers": 1,
-        "agentSegmentsWithNonResponsiveConsumers": 1,
-        "agentSegmentsWithNonResponsiveAgents": 0,
+        "agentSegmentsWithNonResponsiveConsumers": 2,
+        "agentSegmentsWithNonResponsiveAgents": 1,
         "avgTimetoFirstAgentMessageFromAgentAssignment": 10600,
         "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer": 7500,
         "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": 12666,
-        "avgTimeToResponseFromAgentAssignment": 8571,
+        "avgTimeToResponseFromAgentAssignment": 10428,
     }
     # Agent 13: c02 (transfer from the bot), c04 (transfer), c06 (new, auto-closed),
     # c09 (new, snoozed), c11 (new, back to queue without a message).
@@ -352,8 +359,8 @@ def test_example_log_agents_by_hand(example_path: Path) -> None:
     # c02 interactive; c04, c06, c09 no consumer message after the first reply;
     # c11 no agent message, ended by back_to_queue -> non-responsive agent.
     # first 8, 12, 16, 6 s -> 42/4; transfer 20/2; new 22/2.
-    # responses 8 and 5 (c02), 12 (c04), 15 (c06, from the consumer at +1 s),
-    # 6 (c09, the consumer wrote before the accept) = 46/5.
+    # responses: a1 8, 12, 16, 6 plus c02 +950 answering +945 (5) = 47/5;
+    # c09's +5410 follows no consumer message: not a response.
     assert per_agent["13"] == {
         "totalAgentConversationSegments": 5,
         "avgAgentMessagesinAgentSegment": 1.2,
@@ -365,25 +372,50 @@ def test_example_log_agents_by_hand(example_path: Path) -> None:
         "avgTimetoFirstAgentMessageFromAgentAssignment": 10500,
         "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer": 10000,
         "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": 11000,
-        "avgTimeToResponseFromAgentAssignment": 9200,
+        "avgTimeToResponseFromAgentAssignment": 9400,
     }
-    # Manager 20 (c05 takeover): 2 messages, 69 s, interactive, first not counted
-    # (takeover), one response of 10 s. Bot 90 (c02, c03): 2+2 messages, 14+36 s,
-    # both interactive, first 1 s each (new), responses 1, 2, 1, 2 s.
-    # Total: 15 segments, 20 messages, 470+1208+69+50 = 1797 s; first 97 s / 11;
-    # transfer 35/4; new 62/7; responses 60+46+10+6 = 122 s / 17.
-    assert body["metricsTotal"] == {
-        "totalAgentConversationSegments": 15,
-        "avgAgentMessagesinAgentSegment": 20 / 15,
-        "avgAgentSegmentDuration": 119800,
-        "interactiveAgentSegments": 9,
-        "agentSegmentsAbandonedByConsumers": 1,
-        "agentSegmentsWithNonResponsiveConsumers": 4,
+    # Agent 14 (c12, chat): new segment +6622..+6700, replies +6625 (first, 3 s)
+    # and +6640 (answers +6630: 10 s), interactive; resume segment +6804..+6900
+    # whose only reply (+6810) is omitted: M empty, closed by the agent ->
+    # non-responsive agent. 2 messages / 2 = 1; durations (78 + 96) / 2.
+    assert per_agent["14"] == {
+        "totalAgentConversationSegments": 2,
+        "avgAgentMessagesinAgentSegment": 1,
+        "avgAgentSegmentDuration": 87000,
+        "interactiveAgentSegments": 1,
+        "agentSegmentsAbandonedByConsumers": 0,
+        "agentSegmentsWithNonResponsiveConsumers": 0,
         "agentSegmentsWithNonResponsiveAgents": 1,
-        "avgTimetoFirstAgentMessageFromAgentAssignment": 8818,
+        "avgTimetoFirstAgentMessageFromAgentAssignment": 3000,
+        "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer": -1,
+        "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": 3000,
+        "avgTimeToResponseFromAgentAssignment": 6500,
+    }
+    # Manager 20 (c05 takeover, +2731..+2800): replies +2740 (omitted) and +2760
+    # (answers +2750: 10 s); no consumer message after +2760 -> non-responsive
+    # consumer; 1 message, 69 s, no first-response sample.
+    assert per_agent["20"]["avgAgentMessagesinAgentSegment"] == 1
+    assert per_agent["20"]["agentSegmentsWithNonResponsiveConsumers"] == 1
+    assert per_agent["20"]["avgTimeToResponseFromAgentAssignment"] == 10000
+    assert per_agent["20"]["avgTimetoFirstAgentMessageFromAgentAssignment"] == -1
+    # Bot 90 (c02, c03): 2+2 messages, 14+36 s, both interactive, first 1 s
+    # each (new), responses 1, 2, 1, 2 s.
+    # Total: 8+5+2+1+2 = 18 segments; 7+6+2+1+4 = 20 messages;
+    # 770+1208+174+69+50 = 2271 s; outcomes 8 / 1 / 6 / 3 (sum 18, all ended);
+    # first 53+42+3+2 = 100 s / 12; transfer 35/4; new 38+22+3+2 = 65/8;
+    # responses 73+47+13+10+6 = 149 s / 19.
+    assert body["metricsTotal"] == {
+        "totalAgentConversationSegments": 18,
+        "avgAgentMessagesinAgentSegment": 20 / 18,
+        "avgAgentSegmentDuration": 126166,
+        "interactiveAgentSegments": 8,
+        "agentSegmentsAbandonedByConsumers": 1,
+        "agentSegmentsWithNonResponsiveConsumers": 6,
+        "agentSegmentsWithNonResponsiveAgents": 3,
+        "avgTimetoFirstAgentMessageFromAgentAssignment": 8333,
         "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer": 8750,
-        "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": 8857,
-        "avgTimeToResponseFromAgentAssignment": 7176,
+        "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": 8125,
+        "avgTimeToResponseFromAgentAssignment": 7842,
     }
 
 
