@@ -1,3 +1,13 @@
-"""ccbench sim package (see README.md, Architecture)."""
+"""The ccbench simulator: scenario files in, ground-truth event logs out.
 
-__all__: list[str] = []
+:func:`load_scenario` reads and validates a TOML scenario (docs/scenarios.md);
+:func:`simulate` runs it with a seed and returns a :class:`SimResult` (the
+event log plus per-conversation queue facts and agent segments);
+:func:`write_result` writes the log and its manifest. :mod:`sim.erlang` holds
+the queueing formulas the simulator is validated against.
+"""
+
+from ._run import SimResult, manifest_path, simulate, write_result
+from ._scenario import Scenario, load_scenario
+
+__all__ = ["Scenario", "SimResult", "load_scenario", "manifest_path", "simulate", "write_result"]

@@ -1,12 +1,16 @@
-"""Hypothesis strategies shared by the tests."""
+"""Hypothesis strategies shared by the tests: event records and small random scenarios."""
 
 from __future__ import annotations
 
+import copy
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
 from ccbench.eventlog import ASSIGN_REASONS, FIELDS, KINDS, FieldSpec
+from sim import Scenario
 
 _ALPHABET = st.characters(
     min_codepoint=33, max_codepoint=0x2FFF, blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")
@@ -48,3 +52,65 @@ def event_batches(max_size: int = 30) -> st.SearchStrategy[list[dict[str, Any]]]
     return st.lists(
         event_records(), max_size=max_size, unique_by=(lambda r: r["event_id"], lambda r: r["seq"])
     )
+
+
+ROOT = Path(__file__).resolve().parent.parent
+_BASE = tomllib.loads((ROOT / "scenarios" / "smoke.toml").read_text())
+_PROBS = (
+    "transfer_skill",
+    "transfer_agent",
+    "back_to_queue",
+    "takeover",
+    "leave_early",
+    "unresponsive",
+    "idle_close",
+)
+_EXTRAS = (
+    "transfer_back",
+    "resume",
+    "reopen",
+    "merge",
+    "snooze",
+    "view",
+    "manager_message",
+    "participant_message",
+    "system_message",
+    "agent_close_share",
+)
+
+
+@st.composite
+def small_scenarios(draw: st.DrawFn) -> Scenario:
+    """The smoke scenario with random staff sizes, slots, rates, horizon and behaviours."""
+    doc: dict[str, Any] = copy.deepcopy(_BASE)
+    doc["scenario"]["hours"] = draw(st.floats(0.3, 1.5))
+    for pool in doc["pools"]:
+        pool["count"] = draw(st.integers(1, 4))
+        pool["max_slots"] = draw(st.integers(1, 3))
+        pool["breaks_per_shift"] = draw(st.floats(0.0, 3.0))
+    for stream in doc["streams"]:
+        stream["rate_per_hour"] = draw(st.floats(0.0, 80.0))
+    doc["bots"][0]["containment"] = draw(st.floats(0.0, 1.0))
+    doc["bots"][0]["max_slots"] = draw(st.integers(1, 50))
+    doc["routing"]["decline_prob"] = draw(st.floats(0.0, 0.5))
+    doc["routing"]["accept_delay"] = draw(
+        st.sampled_from(
+            [{"kind": "constant", "mean_s": 0.0}, {"kind": "exponential", "mean_s": 5.0}]
+        )
+    )
+    doc["modes"]["chat"]["patience"] = draw(
+        st.sampled_from(
+            [
+                {"kind": "none"},
+                {"kind": "exponential", "mean_s": 60.0},
+                {"kind": "lognormal", "mean_s": 90.0, "sd_s": 60.0},
+                {"kind": "empirical", "values_s": [5.0, 50.0, 500.0]},
+            ]
+        )
+    )
+    shares = draw(st.lists(st.floats(0.0, 0.14), min_size=len(_PROBS), max_size=len(_PROBS)))
+    for name, p in zip(_PROBS, shares, strict=True):
+        doc["behaviour"][name] = p
+    for name in _EXTRAS:
+        doc["behaviour"][name] = draw(st.floats(0.0, 1.0))
+    return Scenario.from_dict(doc)

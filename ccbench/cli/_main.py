@@ -18,7 +18,7 @@ __all__ = ["main"]
 
 # Each module defines register(subparsers) -> None and sets a ``func`` default
 # returning the exit code.
-_COMMANDS = ("validate", "convert", "oracle", "serve", "loadtest")
+_COMMANDS = ("validate", "convert", "oracle", "serve", "simulate", "loadtest")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,3 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ccbench {args.command}: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

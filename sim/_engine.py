@@ -1,0 +1,338 @@
+"""The discrete-event core (SimPy): queues, routing, agent capacity, shifts.
+
+Only what interacts through shared capacity runs as discrete events: arrivals,
+queue waits and abandonment, offers and accepts, agent segments (how long a
+slot is held and how it ends), transfers, takeovers, resumes, logins, breaks
+and logouts. Everything inside a segment (messages, views, snoozes) and after
+a close (surveys, MCS, sales) is drawn in bulk afterwards (:mod:`._content`).
+
+Routing: one FCFS queue per (skill, site); an arriving conversation goes to
+the least-loaded eligible agent with a free slot (load / max_slots, then the
+agent free the longest, then the lowest id); an agent with a free slot takes
+the oldest waiting conversation across its (skill, site) queues. Eligible
+means logged in to the conversation's site, status online, not winding down
+for a break or logout, load below max_slots (pending offers count).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+
+from ccbench.eventlog import CHANNELS
+
+from ._agents import AgentState, Workforce
+from ._arrivals import Plan
+from ._dists import sample
+from ._lifecycle import conversation
+from ._record import KIND, Recorder
+from ._scenario import Scenario
+from ._segments import REASON, Facts, Segments
+
+__all__ = ["Engine", "Wait"]
+
+_K = KIND
+
+
+@dataclass(slots=True, eq=False)
+class Wait:
+    """One stay of a conversation in a (skill, site) queue."""
+
+    conv: int
+    skill: int
+    site: int
+    t_enter: float
+    order: int
+    reason: int
+    done: simpy.Event
+    decided: bool = False
+    abandoned: bool = False
+    offered_to: AgentState | None = None
+    declined_by: set[int] = field(default_factory=set)
+    direct: bool = False  # an offer to a named agent (transfer to agent), not from a queue
+
+    def __lt__(self, other: Wait) -> bool:
+        return (self.t_enter, self.order) < (other.t_enter, other.order)
+
+
+class Engine:
+    """One run of the general simulator over a plan of arrivals and a workforce."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        workforce: Workforce,
+        recorder: Recorder,
+        *,
+        conv_ids: np.ndarray,
+        routing: np.random.Generator,
+        behaviour: np.random.Generator,
+    ) -> None:
+        self.s = scenario
+        self.plan = plan
+        self.wf = workforce
+        self.rec = recorder
+        self.r_route = routing
+        self.r_beh = behaviour
+        self.env = simpy.Environment()
+        self.horizon = scenario.horizon_s
+        self.queues: dict[tuple[int, int], list[Wait]] = {}
+        self.by_key: dict[tuple[int, int], list[AgentState]] = {}
+        for a in workforce.agents:
+            for k in a.skills:
+                for site in a.sites:
+                    self.by_key.setdefault((k, site), []).append(a)
+        self.agent_keys = {
+            a.idx: [(k, s) for k in a.skills for s in a.sites] for a in workforce.agents
+        }
+        self.human_skills = sorted({k for a in workforce.agents if not a.is_bot for k in a.skills})
+        self.bot_agent = {
+            j: next(a for a in workforce.agents if a.is_bot and a.id == b.agent_id)
+            for j, b in enumerate(scenario.bots)
+        }
+        self.order = 0
+        self.conv_ids = conv_ids
+        self.closes: list[tuple[int, float, int]] = []  # (conversation, close s, last human)
+        self.skills_at_site: dict[int, list[int]] = {}
+        for a in workforce.agents:
+            if not a.is_bot:
+                for site in a.sites:
+                    known = self.skills_at_site.setdefault(site, [])
+                    known.extend(k for k in a.skills if k not in known)
+        self.segments = Segments()
+        self.facts = Facts.empty(len(plan))
+        self.prev_conv = self._previous_conversations()
+        self.accept = scenario.routing.accept_delay
+        self.modes = [getattr(scenario.modes, c) for c in CHANNELS]
+
+    def _previous_conversations(self) -> np.ndarray:
+        """For each conversation, the consumer's previous conversation (-1 if none)."""
+        last: dict[int, int] = {}
+        prev = np.full(len(self.plan), -1, dtype=np.int64)
+        for i, c in enumerate(self.plan.consumer.tolist()):
+            prev[i] = last.get(c, -1)
+            last[c] = i
+        return prev
+
+    # -- run ------------------------------------------------------------------
+    def run(self, *, progress: Callable[[float], None] | None = None) -> None:
+        """Run to the horizon; ``progress`` gets the simulated fraction 100 times."""
+        for a in self.wf.agents:
+            self.env.process(self._shifts(a))
+        self.env.process(self._arrivals())
+        if progress is not None:
+            self.env.process(self._ticks(progress))
+        # Segments still open at the horizon keep end_kind "open" and end NaN.
+        self.env.run(until=self.horizon)
+
+    def _ticks(self, progress: Callable[[float], None]) -> Generator[simpy.Event, Any, None]:
+        step = self.horizon / 100
+        while True:
+            yield self.env.timeout(step)
+            progress(min(self.env.now / self.horizon, 1.0))
+
+    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        for i, t in enumerate(self.plan.t.tolist()):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            env.process(conversation(self, i))
+
+    # -- agents ---------------------------------------------------------------
+    def available(self, a: AgentState) -> bool:
+        return a.logged and a.status == "online" and not a.draining and a.load < a.max_slots
+
+    def _wind_down(self, a: AgentState) -> Generator[simpy.Event, Any, None]:
+        """Stop new offers and wait until the agent's pending offers are answered."""
+        a.draining = True
+        while a.pending:
+            a.wake = self.env.event()
+            yield a.wake
+
+    def _shifts(self, a: AgentState) -> Generator[simpy.Event, Any, None]:
+        env, rec = self.env, self.rec
+        breaks = list(a.breaks)
+        for start, end in a.periods:
+            if start > env.now:
+                yield env.timeout(start - env.now)
+            for site in a.sites:
+                rec.emit(env.now, _K["agent.login"], agent=a.id, site=self.s.sites[site].id)
+            a.logged, a.status, a.free_since = True, "online", env.now
+            self._serve(a)
+            while breaks and breaks[0][0] < end:
+                at, length, status = breaks.pop(0)
+                if at > env.now:
+                    yield env.timeout(at - env.now)
+                yield from self._wind_down(a)
+                a.status = status
+                rec.emit(env.now, _K["agent.status"], agent=a.id, status=status)
+                back = min(env.now + length, end)
+                if back > env.now:
+                    yield env.timeout(back - env.now)
+                a.status, a.draining = "online", False
+                rec.emit(env.now, _K["agent.status"], agent=a.id, status="online")
+                self._serve(a)
+            if math.isinf(end):
+                return
+            if end > env.now:
+                yield env.timeout(end - env.now)
+            yield from self._wind_down(a)
+            if a.holding and a.grace_s > 0:
+                a.wake = env.event()
+                yield a.wake | env.timeout(a.grace_s)
+            yield from self._wind_down(a)
+            for proc in list(a.holding.values()):
+                proc.interrupt("logout")
+            # Interrupts are urgent events: they run (and emit back_to_queue) before this.
+            yield env.timeout(0)
+            for site in a.sites:
+                rec.emit(env.now, _K["agent.logout"], agent=a.id, site=self.s.sites[site].id)
+            a.logged, a.status, a.draining = False, "offline", False
+
+    def release(self, a: AgentState, conv: int) -> None:
+        a.holding.pop(conv, None)
+        a.load -= 1
+        a.free_since = self.env.now
+        if a.draining and not a.holding and a.wake is not None and not a.wake.triggered:
+            a.wake.succeed()
+        self._serve(a)
+
+    # -- routing --------------------------------------------------------------
+    def _live_head(self, heap: list[Wait]) -> Wait | None:
+        while heap and (heap[0].decided or heap[0].abandoned or heap[0].offered_to):
+            heapq.heappop(heap)
+        return heap[0] if heap else None
+
+    def _serve(self, a: AgentState) -> None:
+        """Give a free agent the oldest waiting conversation of its queues, while it can."""
+        while self.available(a):
+            best: Wait | None = None
+            for key in self.agent_keys[a.idx]:
+                heap = self.queues.get(key)
+                if heap:
+                    head = self._live_head(heap)
+                    if head is not None and (best is None or head < best):
+                        best = head
+            if best is None:
+                return
+            heapq.heappop(self.queues[(best.skill, best.site)])
+            self.offer(best, a)
+
+    def pick(self, skill: int, site: int, exclude: set[int]) -> AgentState | None:
+        """The least-loaded available agent for (skill, site) whose id is not excluded."""
+        best: AgentState | None = None
+        best_key: tuple[float, float, int] | None = None
+        for a in self.by_key.get((skill, site), ()):
+            if self.available(a) and a.id not in exclude:
+                key = (a.load / a.max_slots, a.free_since, a.id)
+                if best_key is None or key < best_key:
+                    best, best_key = a, key
+        return best
+
+    def _dispatch(self, w: Wait) -> None:
+        heap = self.queues.setdefault((w.skill, w.site), [])
+        # A live waiting entry means no eligible agent is free: it would have taken it.
+        agent = (
+            None if self._live_head(heap) is not None else self.pick(w.skill, w.site, w.declined_by)
+        )
+        if agent is None:
+            heapq.heappush(heap, w)
+        else:
+            self.offer(w, agent)
+
+    def offer(self, w: Wait, a: AgentState) -> None:
+        a.load += 1
+        a.pending += 1
+        w.offered_to = a
+        self.rec.emit(
+            self.env.now, _K["assignment.offered"], w.conv, a.id, w.skill, reason=REASON[w.reason]
+        )
+        delay = 0.0 if a.is_bot else self._accept_delay()
+        if delay <= 0:
+            self._answer(w, a)
+        else:
+            self.env.timeout(delay).callbacks.append(lambda _: self._answer(w, a))
+
+    def _accept_delay(self) -> float:
+        d = self.accept
+        return d.mean_s if d.kind == "constant" else float(sample(d, self.r_route, 1)[0])
+
+    def _answer(self, w: Wait, a: AgentState) -> None:
+        a.pending -= 1
+        if a.draining and not a.pending and a.wake is not None and not a.wake.triggered:
+            a.wake.succeed()
+        if w.abandoned:
+            a.load -= 1
+            self._serve(a)
+            return
+        now = self.env.now
+        w.offered_to = None
+        decline = self.s.routing.decline_prob
+        if not a.is_bot and decline > 0 and self.r_route.random() < decline:
+            self.rec.emit(now, _K["assignment.declined"], w.conv, a.id, w.skill)
+            a.load -= 1
+            w.declined_by.add(a.id)
+            if w.direct:
+                w.done.succeed(None)  # the conversation then queues to the skill
+            else:
+                self._dispatch(w)
+            self._serve(a)
+            return
+        self.rec.emit(
+            now, _K["assignment.accepted"], w.conv, a.id, w.skill, reason=REASON[w.reason]
+        )
+        w.decided = True
+        if not a.is_bot:
+            self.facts.answered(w.conv, now, a.id)
+        w.done.succeed(a)
+
+    def offer_direct(self, conv: int, a: AgentState, skill: int) -> Wait:
+        """Offer ``conv`` to a named agent (transfer to agent); the Wait's done event
+        yields the agent, or None if the offer is declined."""
+        self.order += 1
+        w = Wait(
+            conv,
+            skill,
+            int(self.plan.site[conv]),
+            self.env.now,
+            self.order,
+            1,
+            self.env.event(),
+            direct=True,
+        )
+        self.offer(w, a)
+        return w
+
+    def manager(self, site: int) -> AgentState | None:
+        """A random manager logged in to ``site``, or None."""
+        present = [m for m in self.wf.managers if m.logged and site in m.sites]
+        return present[int(self.r_beh.integers(len(present)))] if present else None
+
+    def _abandon(self, w: Wait) -> None:
+        if w.decided or w.abandoned:
+            return
+        w.abandoned = True
+        self.rec.emit(self.env.now, _K["conversation.abandoned"], w.conv)
+        self.facts.abandon[w.conv] = self.env.now
+        w.done.succeed(None)
+
+    def queue(
+        self, conv: int, skill: int, reason: int, patience: float
+    ) -> Generator[simpy.Event, Any, AgentState | None]:
+        """Queue ``conv`` to ``skill``; returns the accepting agent, or None if abandoned."""
+        env = self.env
+        self.rec.emit(env.now, _K["conversation.queued"], conv, skill=skill)
+        self.order += 1
+        w = Wait(conv, skill, int(self.plan.site[conv]), env.now, self.order, reason, env.event())
+        self._dispatch(w)
+        if not w.decided and patience < math.inf:
+            env.timeout(patience).callbacks.append(lambda _: self._abandon(w))
+        agent: AgentState | None = yield w.done
+        return agent

@@ -1,0 +1,155 @@
+"""What the event loop learns besides events: agent segments and queue facts.
+
+Segments (who held which conversation, from when to when, how it ended and
+how its messages should look) feed the bulk content generator; queue facts
+(arrival, first human queue entry, answer or abandon) are the raw material of
+capacity-planning metrics (service level, ASA, abandon rate) without parsing
+the log. Both become pyarrow tables in the run's result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+__all__ = ["END", "REASON", "ROLE", "STYLE", "Facts", "Segments"]
+
+REASON = ("new", "transfer", "back_to_queue", "takeover", "resume")
+END = (
+    "open",
+    "closed_consumer",
+    "closed_agent",
+    "closed_system",
+    "transfer_skill",
+    "transfer_agent",
+    "back_to_queue",
+    "takeover",
+)
+ROLE = ("agent", "bot", "manager")
+# How messages inside a segment look: an ordinary exchange; the consumer leaves
+# before any agent message; the consumer stops answering after the agent's first
+# message (param = that message's delay, s); the exchange stops and the
+# conversation idles (param = length of the active part, s).
+STYLE = ("exchange", "silent_agent", "unresponsive_consumer", "idle")
+
+
+@dataclass
+class Segments:
+    """Agent segments as parallel lists; times in seconds from the horizon start."""
+
+    conv: list[int] = field(default_factory=list)
+    agent: list[int] = field(default_factory=list)
+    skill: list[int] = field(default_factory=list)
+    reason: list[int] = field(default_factory=list)
+    role: list[int] = field(default_factory=list)
+    start: list[float] = field(default_factory=list)
+    end: list[float] = field(default_factory=list)
+    end_kind: list[int] = field(default_factory=list)
+    style: list[int] = field(default_factory=list)
+    param: list[float] = field(default_factory=list)
+
+    def begin(self, conv: int, agent: int, skill: int, reason: int, role: int, start: float) -> int:
+        """Record a segment's start; returns its index for :meth:`finish`."""
+        self.conv.append(conv)
+        self.agent.append(agent)
+        self.skill.append(skill)
+        self.reason.append(reason)
+        self.role.append(role)
+        self.start.append(start)
+        self.end.append(np.nan)
+        self.end_kind.append(0)
+        self.style.append(0)
+        self.param.append(0.0)
+        return len(self.conv) - 1
+
+    def finish(
+        self, index: int, end: float, end_kind: str, style: int = 0, param: float = 0.0
+    ) -> None:
+        self.end[index] = end
+        self.end_kind[index] = END.index(end_kind)
+        self.style[index] = style
+        self.param[index] = param
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            name: np.asarray(getattr(self, name))
+            for name in (
+                "conv",
+                "agent",
+                "skill",
+                "reason",
+                "role",
+                "start",
+                "end",
+                "end_kind",
+                "style",
+                "param",
+            )
+        }
+
+    def __len__(self) -> int:
+        return len(self.conv)
+
+
+@dataclass
+class Facts:
+    """Per-conversation queue facts (s from the horizon start; NaN = did not happen)."""
+
+    arrival: np.ndarray
+    skill: np.ndarray  # skill of the first human queue (-1 if never queued to a human)
+    queued: np.ndarray
+    answered_at: np.ndarray
+    abandon: np.ndarray
+    agent: np.ndarray  # agent id of the first human answer (-1)
+
+    @classmethod
+    def empty(cls, n: int) -> Facts:
+        nan = np.full(n, np.nan)
+        return cls(
+            np.zeros(n),
+            np.full(n, -1, dtype=np.int64),
+            nan.copy(),
+            nan.copy(),
+            nan.copy(),
+            np.full(n, -1, dtype=np.int64),
+        )
+
+    def enter(self, conv: int, skill: int, t: float) -> None:
+        """The first entry into a human queue (later entries are ignored)."""
+        if self.skill[conv] < 0:
+            self.skill[conv] = skill
+            self.queued[conv] = t
+
+    def answered(self, conv: int, t: float, agent: int) -> None:
+        if (
+            self.skill[conv] >= 0
+            and np.isnan(self.answered_at[conv])
+            and np.isnan(self.abandon[conv])
+        ):
+            self.answered_at[conv] = t
+            self.agent[conv] = agent
+
+    def table(self, *, ids: np.ndarray, channel: np.ndarray, start_ms: int) -> pa.Table:
+        """The queue facts as a table with ms timestamps (null = did not happen)."""
+
+        def ms(x: np.ndarray) -> pa.Array:
+            bad = np.isnan(x)
+            return pa.array(
+                np.where(bad, 0, start_ms + np.floor(np.nan_to_num(x) * 1000.0)).astype(np.int64),
+                mask=bad,
+            )
+
+        return pa.table(
+            {
+                "conversation_id": pa.array(ids, type=pa.string()),
+                "channel": pa.array(channel, type=pa.string()),
+                "skill_id": pa.array(self.skill, mask=self.skill < 0),
+                "arrival_ms": ms(self.arrival),
+                "queued_ms": ms(self.queued),
+                "answered_ms": ms(self.answered_at),
+                "abandoned_ms": ms(self.abandon),
+                "agent_id": pa.array(self.agent, mask=self.agent < 0),
+            }
+        )
