@@ -62,9 +62,7 @@ def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResul
                 raise RuntimeError("ccbench serve did not start")
             time.sleep(0.1)
         cfg = LoadTestConfig(duration_s=4, rate=60, users=3, invalid_share=0.1)
-        yield run_loadtest(
-            log=log, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg
-        )
+        yield run_loadtest(log=log, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg)
     finally:
         server.terminate()
         server.wait(timeout=30)
