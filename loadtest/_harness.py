@@ -93,7 +93,6 @@ class Harness:
     ingest_done: bool = False
     in_flight: int = 0
     scheduled: int = 0
-    skipped: int = 0
     query_started_ns: int = 0
     acks: list[dict[str, Any]] = field(default_factory=list)
     _streams: Iterator[int] = field(default_factory=itertools.count)
@@ -154,7 +153,6 @@ class Harness:
             "records": self.recorder.encode().decode("utf-8"),
             "latency": self.latency.encode(),
             "scheduled": self.scheduled,
-            "skipped": self.skipped,
             "acks": self.acks,
             "query_started_ns": self.query_started_ns,
             "finished_ns": time.time_ns(),

@@ -10,7 +10,7 @@ with the backend's wall clock in live mode.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -79,7 +79,24 @@ class Recorder:
 
     def encode(self) -> bytes:
         """Compact JSON (rows of field values) for a Locust message or a file."""
-        return orjson.dumps([astuple(r) for r in self.records])
+        # explicit tuples: dataclasses.astuple deep-copies every field (10x slower)
+        return orjson.dumps(
+            [
+                (
+                    r.endpoint,
+                    r.kind,
+                    r.query,
+                    r.clock_ms,
+                    r.intended_ns,
+                    r.sent_ns,
+                    r.received_ns,
+                    r.status,
+                    r.error,
+                    r.body,
+                )
+                for r in self.records
+            ]
+        )
 
     @staticmethod
     def decode(data: bytes | str) -> list[Record]:

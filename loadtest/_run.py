@@ -180,7 +180,6 @@ def run_loadtest(
         verification=verification,
         acks=merged["acks"],
         scheduled=merged["scheduled"],
-        skipped=merged["skipped"],
         processes=processes,
     )
     summary["target"] = target_mapping.base_url
@@ -220,7 +219,6 @@ def _read_results(path: Path) -> dict[str, Any]:
         "latency": LatencyBook(),
         "acks": [],
         "scheduled": 0,
-        "skipped": 0,
         "reported": 0,
         "expected": 1,
     }
@@ -233,6 +231,5 @@ def _read_results(path: Path) -> dict[str, Any]:
         merged["latency"].merge_encoded(report["latency"])
         merged["acks"].extend(report["acks"])
         merged["scheduled"] += int(report["scheduled"])
-        merged["skipped"] += int(report["skipped"])
         merged["reported"] += 1
     return merged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -73,14 +74,23 @@ def _summary(
     wrong: bool = False,
     lag_ms: int | None = None,
     rate_factor: float = 1.0,
-    skipped: int = 0,
+    send_lag_ms: int = 0,
     config: LoadTestConfig,
 ) -> dict[str, Any]:
     # 100 queries intended 10 ms apart (100/s), each answered after latency_ms
     gap = int(10 * MS / rate_factor)
     records = [
         Record(
-            "q", "query", {}, 1, i * gap, i * gap, i * gap + int(latency_ms * MS), 200, None, "{}"
+            "q",
+            "query",
+            {},
+            1,
+            i * gap,
+            i * gap + send_lag_ms * MS,
+            i * gap + send_lag_ms * MS + int(latency_ms * MS),
+            200,
+            None,
+            "{}",
         )
         for i in range(100)
     ]
@@ -98,8 +108,7 @@ def _summary(
         latency=LatencyBook.from_records(records),
         verification=v,
         acks=[],
-        scheduled=100 + skipped,
-        skipped=skipped,
+        scheduled=100,
         processes=1,
     )
 
@@ -127,7 +136,12 @@ def test_each_failure_class_sets_its_own_bit() -> None:
     for bit, summary in cases.items():
         breaches = evaluate(summary, cfg)
         assert exit_code(breaches) == bit, [b.message for b in breaches]
-    assert exit_code(evaluate(_summary(skipped=3, config=cfg), cfg)) == EXIT_RATE
+    # every send 150 ms behind schedule (default limit 100 ms): the generator fell behind;
+    # latency from the intended start (150 + 10 ms) stays under its 200 ms limit here
+    cfg_lag = dataclasses.replace(
+        cfg, thresholds=dataclasses.replace(cfg.thresholds, latency_ms={"q": {"p99": 200}})
+    )
+    assert exit_code(evaluate(_summary(send_lag_ms=150, config=cfg_lag), cfg_lag)) == EXIT_RATE
     bits = list(cases)
     codes = {sum(c) for n in range(len(bits) + 1) for c in itertools.combinations(bits, n)}
     assert len(codes) == 2 ** len(bits) and max(codes) < 126

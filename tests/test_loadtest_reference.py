@@ -14,7 +14,7 @@ import pytest
 
 from loadtest import EXIT_MISMATCH, LoadTestConfig, RunResult, run_loadtest
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.ndjson"
+ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
@@ -26,7 +26,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
-    """One deterministic open-model run of 4 s at 60/s against a fresh `ccbench serve`."""
+    """One deterministic open-model run of 4 s at 60/s against a fresh `ccbench serve`, on the
+    simulator's smoke scenario (about 6,700 events over 2 simulated hours)."""
+    from sim import load_scenario, simulate
+
+    log = simulate(scenario=load_scenario(ROOT / "scenarios" / "smoke.toml"), seed=3).log
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -39,7 +43,7 @@ def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResul
             "--port",
             str(port),
             "--token",
-            "acme:ccbench-token",
+            f"{log.roster.account}:ccbench-token",
             "--test-clock",
         ],
         stdout=subprocess.DEVNULL,
@@ -58,9 +62,7 @@ def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResul
                 raise RuntimeError("ccbench serve did not start")
             time.sleep(0.1)
         cfg = LoadTestConfig(duration_s=4, rate=60, users=3, invalid_share=0.1)
-        yield run_loadtest(
-            log=EXAMPLE, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg
-        )
+        yield run_loadtest(log=log, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg)
     finally:
         server.terminate()
         server.wait(timeout=30)
