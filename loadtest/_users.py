@@ -165,6 +165,16 @@ class IngestUser(_Client):
         if h.ingest_done:
             gevent.sleep(1.0)  # idle: the shape keeps this user so user counts stay exact
             return
+        try:
+            self._replay(h)
+        finally:
+            # also after an unexpected error: the shape must never wait for ingest forever
+            h.ingest_done = True
+            runner = self.environment.runner
+            if isinstance(runner, WorkerRunner):
+                runner.send_message(_INGESTED, {"batches": len(h.acks)})
+
+    def _replay(self, h: Harness) -> None:
         mapping, account = h.plan.mapping, h.account
         roster = mapping.endpoints.get("roster")
         if roster is not None:
@@ -213,10 +223,6 @@ class IngestUser(_Client):
                     "body": rec.body[:500],
                 }
             )
-        h.ingest_done = True
-        runner = self.environment.runner
-        if isinstance(runner, WorkerRunner):
-            runner.send_message(_INGESTED, {"batches": len(h.acks)})
 
 
 class QueryUser(_Client):
