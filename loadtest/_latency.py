@@ -115,8 +115,10 @@ class LatencyBook:
     def percentiles(self, endpoint: str, *, which: str = "response") -> Percentiles:
         """Summary of ``endpoint`` in ms (``which``: response or lag)."""
         hist = (self.response if which == "response" else self.lag)[endpoint]
-        ms = [hist.get_value_at_percentile(p) / 1000.0 for p in PERCENTILES]
         top = self.max_us[endpoint] / 1000.0 if which == "response" else hist.get_max_value() / 1e3
+        # HdrHistogram answers a bucket's upper edge (up to 0.1 % high): no sample exceeds
+        # the exact maximum, so neither may a percentile
+        ms = [min(hist.get_value_at_percentile(p) / 1000.0, top) for p in PERCENTILES]
         return Percentiles(
             count=int(hist.get_total_count()),
             p50=ms[0],

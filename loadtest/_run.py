@@ -139,6 +139,7 @@ def run_loadtest(
         target_mapping = mapping.with_base_url(target) if target else mapping
     else:
         target_mapping = load_mapping(mapping, base_url=target)
+    _check_mapping(target_mapping, cfg, ingest=ingest)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if isinstance(log, EventLog):
@@ -210,6 +211,18 @@ def run_loadtest(
             result.summary, records=merged["records"], latency=merged["latency"], out_dir=out
         )
     return result
+
+
+def _check_mapping(mapping: TargetMapping, cfg: LoadTestConfig, *, ingest: bool) -> None:
+    """Refuse a run that could not mean anything, before starting Locust."""
+    needed = ["msgagentsegments"] + (["ingest"] if ingest else [])
+    for name in needed:
+        mapping.endpoint(name)  # InputError naming the mapped endpoints
+    if cfg.mode == "deterministic" and not mapping.clock_header:
+        raise InputError(
+            "deterministic mode needs the mapping's clock_header (the backend must accept the "
+            'query instant); set it or use mode = "live"'
+        )
 
 
 def _read_results(path: Path) -> dict[str, Any]:

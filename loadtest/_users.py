@@ -6,11 +6,12 @@
 * :class:`QueryUser`: the closed model, each user sends one query, waits for
   it, thinks ``think_time_s``, repeats.
 * :class:`OpenQueryUser`: the open model, each user is one arrival stream of
-  ``rate / users`` requests/s (constant or Poisson). Every request is spawned
-  in its own greenlet at its INTENDED time, so a stalled response never delays
-  later sends, and latency counts from the intended time (no coordinated
-  omission). Sends later than planned are measured (schedule lag); a process
-  with ``max_in_flight`` requests open sends late, and the lag is measured.
+  ``rate / users`` requests/s (constant or Poisson), served by a pool of
+  sender greenlets (``max_in_flight / users``): a sender takes the next
+  arrival, sleeps until its INTENDED time and sends, so a stalled response
+  holds one sender and later requests still leave on time. Latency counts
+  from the intended time (no coordinated omission); when every sender is
+  busy, arrivals leave late and the schedule lag is measured, never hidden.
 * :class:`PhaseShape`: ingest, then queries for ``duration_s``, then flush:
   each worker stops sending, drains in-flight requests and sends its records
   and histograms to the master (``runner.send_message``), which merges them
@@ -165,6 +166,16 @@ class IngestUser(_Client):
         if h.ingest_done:
             gevent.sleep(1.0)  # idle: the shape keeps this user so user counts stay exact
             return
+        try:
+            self._replay(h)
+        finally:
+            # also after an unexpected error: the shape must never wait for ingest forever
+            h.ingest_done = True
+            runner = self.environment.runner
+            if isinstance(runner, WorkerRunner):
+                runner.send_message(_INGESTED, {"batches": len(h.acks)})
+
+    def _replay(self, h: Harness) -> None:
         mapping, account = h.plan.mapping, h.account
         roster = mapping.endpoints.get("roster")
         if roster is not None:
@@ -213,10 +224,6 @@ class IngestUser(_Client):
                     "body": rec.body[:500],
                 }
             )
-        h.ingest_done = True
-        runner = self.environment.runner
-        if isinstance(runner, WorkerRunner):
-            runner.send_message(_INGESTED, {"batches": len(h.acks)})
 
 
 class QueryUser(_Client):

@@ -61,3 +61,14 @@ def test_recorder_round_trip_keeps_bodies_and_errors() -> None:
     rec.add(Record("q", "query", {"agentIds": "1,2"}, 5, 1, 2, 3, 200, None, '{"é": 1}'))
     rec.add(Record("q", "query", {}, None, 1, 2, 3, 0, "timeout: ConnectionTimeout", ""))
     assert Recorder.decode(rec.encode()) == rec.records
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=10**9), min_size=1, max_size=100))
+def test_percentiles_are_ordered_and_capped_by_the_exact_max(ns: list[int]) -> None:
+    """p50 <= p90 <= p99 <= p99.9 <= max, and max is the largest sample exactly (in ms)."""
+    book = LatencyBook()
+    for v in ns:
+        book.record(endpoint="q", latency_ns=v * 1000, lag_ns=0)
+    p = book.percentiles("q")
+    assert p.p50 <= p.p90 <= p.p99 <= p.p999 <= p.max == max(ns) / 1000.0

@@ -83,3 +83,29 @@ def test_dict_round_trip() -> None:
     """to_dict/from_dict (the plan file form) preserves the mapping."""
     m = load_mapping(env={})
     assert TargetMapping.from_dict(m.to_dict()) == m
+
+
+def test_run_refuses_a_mapping_it_cannot_use(tmp_path: Path) -> None:
+    """No ingest endpoint (when ingesting) or no clock header in deterministic mode is an
+    InputError before any traffic."""
+    from loadtest import LoadTestConfig, run_loadtest
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "example.ndjson"
+    no_ingest = _write(
+        tmp_path, 'base_url = "http://127.0.0.1:9"\n[endpoints.msgagentsegments]\npath = "/q"\n'
+    )
+    with pytest.raises(InputError, match="'ingest' is not mapped"):
+        run_loadtest(log=example, out_dir=tmp_path / "a", mapping=no_ingest)
+    no_clock = tmp_path / "noclock.toml"
+    no_clock.write_text(
+        'base_url = "http://127.0.0.1:9"\nclock_header = ""\n'
+        '[endpoints.msgagentsegments]\npath = "/q"\n'
+    )
+    with pytest.raises(InputError, match="clock_header"):
+        run_loadtest(
+            log=example,
+            out_dir=tmp_path / "b",
+            mapping=no_clock,
+            ingest=False,
+            config=LoadTestConfig(),
+        )
