@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .eventlog import read_log, summarize, validate, write_log
+from .serving import free_port
 
 __all__ = ["check_contract", "main"]
 
@@ -59,16 +59,10 @@ def check_contract(*, log_path: Path = EXAMPLE, console: Console | None = None) 
     return 0 if lossless else 1
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _reference_backend(*, db: Path, account: str, timeout_s: float = 60.0) -> Iterator[str]:
     """Run `ccbench serve` as a child process on 127.0.0.1; yield its URL; always stop it."""
-    port = _free_port()
+    port = free_port()
     cmd = [
         sys.executable,
         "-m",

@@ -16,23 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ccbench.eventlog import EventLog
+from oracle import AGENT_SEGMENT_METRICS
 
 __all__ = ["METRIC_NAMES", "PlannedQuery", "QueryMix"]
 
-#: The seed 004 metric names the mix may ask for (response key order).
-METRIC_NAMES: tuple[str, ...] = (
-    "totalAgentConversationSegments",
-    "avgAgentMessagesinAgentSegment",
-    "avgAgentSegmentDuration",
-    "interactiveAgentSegments",
-    "agentSegmentsAbandonedByConsumers",
-    "agentSegmentsWithNonResponsiveConsumers",
-    "agentSegmentsWithNonResponsiveAgents",
-    "avgTimetoFirstAgentMessageFromAgentAssignment",
-    "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer",
-    "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation",
-    "avgTimeToResponseFromAgentAssignment",
-)
+#: The seed 004 metric names the mix may ask for (response key order): the oracle's.
+METRIC_NAMES: tuple[str, ...] = tuple(AGENT_SEGMENT_METRICS)
 _TIMEFRAMES = (5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440)
 _HOUR_MS = 3_600_000
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -25,7 +23,6 @@ from typing import Any
 
 import httpx
 import orjson
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -33,6 +30,7 @@ from starlette.routing import Route
 
 from ccbench import ParameterError
 from ccbench.eventlog import EventLog, Roster
+from ccbench.serving import serve_asgi
 
 __all__ = ["Faults", "faulty_proxy_app", "oracle_target_app", "serve_app"]
 
@@ -181,30 +179,8 @@ def faulty_proxy_app(upstream: str, faults: Faults) -> Starlette:
     )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve_app(app: Any, *, startup_timeout_s: float = 30.0) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 (free port) in a thread; yields the base URL; stops on exit."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto")
-    )
-    thread = threading.Thread(target=server.run, name=f"target-{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + startup_timeout_s
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            thread.join(timeout=5)
-            raise RuntimeError(f"target did not start on 127.0.0.1:{port}")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serve_asgi(app, name="target", startup_timeout_s=startup_timeout_s) as url:
+        yield url

@@ -21,7 +21,7 @@ import httpx
 import numpy as np
 import pytest
 
-from backend._testing import _free_port
+from ccbench.serving import free_port
 from tests._backend_support import ACCOUNT, auth, ndjson, serve_process, synthetic_log
 
 RATE_PER_S = 100
@@ -58,7 +58,7 @@ def _run(tmp_path: Path) -> None:
     # the load generator's threads do not share its interpreter.
     roster, records = synthetic_log(conversations=115_000)
     bodies = [ndjson(records[i : i + BATCH]) for i in range(0, len(records), BATCH)]
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = serve_process(tmp_path / "bench.duckdb", port)
     headers = {**auth(), "Content-Type": "application/x-ndjson"}

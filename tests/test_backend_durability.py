@@ -14,7 +14,7 @@ import duckdb
 import httpx
 import orjson
 
-from backend._testing import _free_port
+from ccbench.serving import free_port
 from tests._backend_support import (
     ACCOUNT,
     auth,
@@ -35,7 +35,7 @@ def test_sigkill_mid_ingest_then_resend(tmp_path: Path) -> None:
     roster, records = synthetic_log(conversations=1500)
     batches = [records[i : i + 250] for i in range(0, len(records), 250)]
     db = tmp_path / "backend.duckdb"
-    port = _free_port()
+    port = free_port()
     proc = serve_process(db, port)
     url = f"http://127.0.0.1:{port}"
     acked: set[int] = set()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,16 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ccbench.serving import free_port
 from loadtest import EXIT_MISMATCH, LoadTestConfig, RunResult, run_loadtest
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +25,7 @@ def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResul
     from sim import load_scenario, simulate
 
     log = simulate(scenario=load_scenario(ROOT / "scenarios" / "smoke.toml"), seed=3).log
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,

@@ -1,0 +1,59 @@
+"""Serving an ASGI app on 127.0.0.1 for tests, the demo and load runs.
+
+Shared by the reference backend (``backend.serve``) and the load harness's test targets
+(``loadtest.serve_app``), which must not import each other.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
+
+__all__ = ["free_port", "serve_asgi"]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_asgi(
+    app: Any,
+    *,
+    name: str = "asgi",
+    lifespan: Literal["auto", "on", "off"] = "auto",
+    startup_timeout_s: float = 30.0,
+) -> Iterator[str]:
+    """Run ``app`` on a real uvicorn server on 127.0.0.1 (free port) in a background thread.
+
+    Waits until it accepts requests, yields ``http://127.0.0.1:PORT`` and stops the server
+    when the block exits. Raises RuntimeError naming the port if it does not start within
+    ``startup_timeout_s`` seconds.
+    """
+    import uvicorn  # only the callers that serve pay for importing it
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+    )
+    thread = threading.Thread(target=server.run, name=f"{name}-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout_s
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            thread.join(timeout=5)
+            raise RuntimeError(f"{name} did not start on 127.0.0.1:{port}")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
