@@ -415,3 +415,22 @@ def test_cli_supervision(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["oracle", "supervision", str(path), "--now", str(NOW), "--site", "p",
                  "--csv"]) == 0  # fmt: skip
     assert capsys.readouterr().out.splitlines()[1].startswith("1,Ann,busy,3600000,3,90000,")
+
+
+def test_registry_points_at_page_keys(page: dict[str, Any]) -> None:
+    """Every seed 002 registry entry is computed and names a path present in the page."""
+    from oracle import METRICS
+
+    entries = [m for m in METRICS if m.family == "supervision"]
+    assert len(entries) == 17
+    for m in entries:
+        assert (m.computed_by or "").startswith("Oracle.supervision -> "), m.name
+        node: Any = page
+        for key in (m.computed_by or "").split(" -> ")[1].split("."):
+            if key.endswith("[]"):
+                node = node[key[:-2]][0]
+            elif key == "<criterion>":
+                node = node["welcome"]
+            else:
+                assert key in node, m.name
+                node = node[key]
