@@ -54,7 +54,8 @@ class Supervision:
         # Site and channel are properties of the conversation, carried by its opened event.
         self.sites = tuple(sorted({x.id for x in roster.sites}))
         self.conv_site = np.full(n_conv, -1, dtype=np.int64)
-        self.conv_site[c.conv[opened]] = np.searchsorted(self.sites, site[opened].astype(str))
+        code = {x: i for i, x in enumerate(self.sites)}
+        self.conv_site[c.conv[opened]] = [code.get(str(x), -1) for x in site[opened]]
         self.conv_channel = np.full(n_conv, -1, dtype=np.int64)
         self.conv_channel[c.conv[opened]] = [CHANNELS.index(ch) for ch in channel[opened]]
         self.seg_site = self.conv_site[s.conv]
@@ -108,8 +109,9 @@ class Supervision:
         humans = [a for a in connected if a.user_type == "human"]
         states = {a.id: state(a.id) for a in connected}
         visitors = self._visitors(p, here, site)
-        per_agent = self._per_agent(p, midnight, site)
-        satisfaction = self._satisfaction(p, midnight, site)
+        surveys = self._survey_rows(p, midnight, site)
+        per_agent = self._per_agent(p, midnight, site, surveys)
+        satisfaction = self._satisfaction(p, surveys)
         flagged = {v["agent_id"] for v in visitors["rows"] if v["signals"]}
         rows = []
         for a in sorted(humans, key=lambda x: x.id):
@@ -172,7 +174,7 @@ class Supervision:
         return np.flatnonzero(ok)
 
     def _per_agent(
-        self, p: SupervisionParams, midnight: int, site: int
+        self, p: SupervisionParams, midnight: int, site: int, sat: dict[str, Any]
     ) -> dict[int, dict[str, Any]]:
         """Today's contacts, AHT, sales and satisfaction of every roster agent on the site."""
         now, s, c, n = p.now_ms, self.d.segs, self.d.cols, self.size
@@ -203,7 +205,6 @@ class Supervision:
         converted[self.seg_key_order[i[ok]]] = True
         won = np.bincount(agent[converted[segs]], minlength=n)
 
-        sat = self._survey_rows(p, midnight, site)
         out: dict[int, dict[str, Any]] = {}
         for a in self.roster.agents:
             k = a.id
@@ -243,8 +244,8 @@ class Supervision:
             return percent(int(np.count_nonzero(answers >= 4)), answers.shape[0])
         return None if answers.shape[0] == 0 else 100.0 * float(answers.mean()) / 5
 
-    def _satisfaction(self, p: SupervisionParams, midnight: int, site: int) -> dict[str, Any]:
-        sat = self._survey_rows(p, midnight, site)
+    def _satisfaction(self, p: SupervisionParams, sat: dict[str, Any]) -> dict[str, Any]:
+        """The satisfaction graphic: overall and per criterion, with bands."""
 
         def entry(answers: I64) -> dict[str, Any]:
             score = self._score(p, answers)
