@@ -434,3 +434,21 @@ def test_registry_points_at_page_keys(page: dict[str, Any]) -> None:
             else:
                 assert key in node, m.name
                 node = node[key]
+
+
+def test_cli_objectives_and_errors(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """--objectives replaces the roster's; a bad site or bad JSON exits non-zero naming it."""
+    import json
+
+    path = tmp_path / "log.ndjson"
+    write_log(EventLog.from_records(_events(), roster=ROSTER), path)
+    base = ["oracle", "supervision", str(path), "--now", str(NOW)]
+    objectives = '[{"id": "t", "metric": "transactions", "target": 2}]'
+    assert main([*base, "--site", "p", "--objectives", objectives, "--compact"]) == 0
+    # Team transactions on p today: Ann 1 + Bob 1 = 2 of 2.
+    (o,) = json.loads(capsys.readouterr().out)["objectives"]
+    assert (o["actual"], o["achieved"]) == (2, True)
+    assert main([*base, "--site", "nowhere"]) != 0
+    assert "site_id" in capsys.readouterr().err
+    assert main([*base, "--site", "p", "--objectives", "{oops"]) != 0
+    assert "objectives" in capsys.readouterr().err

@@ -24,6 +24,7 @@ from oracle import (
     table_csv,
 )
 
+from .._errors import ParameterError
 from ..eventlog import read_log
 
 # option dest -> vendor query parameter
@@ -209,11 +210,19 @@ def _register_supervision(families: Any) -> None:
 
 
 def run_supervision(args: argparse.Namespace) -> int:
+    objectives = None
+    if args.objectives is not None:
+        try:
+            objectives = json.loads(args.objectives)
+        except json.JSONDecodeError as exc:
+            raise ParameterError("objectives", f"expected a JSON list, got {exc}") from exc
+        if not isinstance(objectives, list):
+            raise ParameterError("objectives", f"expected a JSON list, got {args.objectives!r}")
     oracle = Oracle(read_log(args.log))
     page = oracle.supervision(
         now_ms=args.now,
         site_id=args.site,
-        objectives=None if args.objectives is None else json.loads(args.objectives),
+        objectives=objectives,
         max_handling_ms=args.max_handling_ms,
         max_response_ms=args.max_response_ms,
         channels=args.channels,
