@@ -16,6 +16,8 @@ from ._columns import EventColumns
 from ._dashboard import Dashboard
 from ._dashboard_params import DashboardParams
 from ._params import AgentSegmentsParams, parse_agent_segments_query
+from ._report import report
+from ._report_index import ReportIndex
 from ._segments import Segments
 
 __all__ = ["Oracle"]
@@ -49,6 +51,7 @@ class Oracle:
         self._source_codes = {s: i for i, s in enumerate(self.columns.sources)}
         self._dashboard: Dashboard | None = None
         self._performance: AgentPerformance | None = None
+        self._report: ReportIndex | None = None
 
     @property
     def dashboard_index(self) -> Dashboard:
@@ -73,6 +76,21 @@ class Oracle:
         return self._performance.report(
             agent_id=agent_id, now_ms=now_ms, start_ms=start_ms, bucket_ms=bucket_ms
         )
+
+    @property
+    def report_index(self) -> ReportIndex:
+        """The seed 001 report's period-independent arrays, built on first use."""
+        if self._report is None:
+            self._report = ReportIndex(log=self.log, columns=self.columns, segments=self.segments)
+        return self._report
+
+    def report(
+        self, *, start_ms: int, end_ms: int, top_intents: int | None = None
+    ) -> dict[str, Any]:
+        """Automated performance report (seed 001) over ``[start_ms, end_ms)``, as seen at
+        ``end_ms``; daily series per local day of the roster time zone. ``top_intents``
+        keeps the N most frequent intents (all by default). docs/metrics.md section 5."""
+        return report(self.report_index, start_ms=start_ms, end_ms=end_ms, top_intents=top_intents)
 
     def dashboard_table(self, table: str, **params: Any) -> list[dict[str, Any]]:
         """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export)."""

@@ -84,6 +84,8 @@ EXPECTED: dict[str, list[str]] = {
         "Segments",
         "StartKind",
         "parse_agent_segments_query",
+        "REPORT_TABLES",
+        "report_csv",
     ],
     "backend": [
         "METRICS",
