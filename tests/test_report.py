@@ -459,3 +459,20 @@ def test_counts_add_up_over_a_split(cut: int) -> None:
             for r in part["agents"]:
                 halves[r["agent_id"]] = halves.get(r["agent_id"], 0.0) + r[key]
         assert halves == pytest.approx(total), key
+
+
+def test_registry_points_at_report_keys(rep: dict[str, Any]) -> None:
+    """Every seed 001 registry entry is computed and names a path present in the report."""
+    from oracle import METRICS
+
+    for m in METRICS:
+        if m.family != "report":
+            continue
+        assert m.computed_by is not None and m.computed_by.startswith("Oracle.report -> ")
+        node: Any = rep
+        for part in m.computed_by.split(" -> ")[1].split("."):
+            if part.endswith("[]"):
+                node = node[part[:-2]][0]  # the first row stands for every row
+            else:
+                assert part in node, m.name
+                node = node[part]
