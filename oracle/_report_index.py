@@ -203,7 +203,8 @@ class ReportIndex:
         stops = np.flatnonzero(~waiting)
         j = np.searchsorted(stops, starts, side="right")
         has_end = j < stops.shape[0]
-        end_pos = np.where(has_end, stops[np.minimum(j, max(stops.shape[0] - 1, 0))], 0)
+        end_pos = np.zeros(starts.shape[0], dtype=np.int64)
+        end_pos[has_end] = stops[j[has_end]]
         has_end &= conv[end_pos] == conv[starts]
         # The last waiting row of the episode says whom it waited for (its skill).
         last_wait = np.where(has_end, end_pos - 1, 0)

@@ -476,3 +476,63 @@ def test_registry_points_at_report_keys(rep: dict[str, Any]) -> None:
             else:
                 assert part in node, m.name
                 node = node[part]
+
+
+def test_only_waiting_and_empty_logs() -> None:
+    """A log whose one conversation only waits: 1 assignment, missed (waiting); an empty log."""
+    ev = [
+        {"ts": T0, "kind": "conversation.opened", "conversation_id": "W", "site": "s",
+         "channel": "chat", "source": "WEB", "consumer_id": "u"},
+        {"ts": T0, "kind": "conversation.queued", "conversation_id": "W", "skill_id": 1},
+    ]  # fmt: skip
+    for i, e in enumerate(ev):
+        e.update(event_id=f"w{i}", seq=i, account="a")
+    rep = Oracle(EventLog.from_records(ev, roster=ROSTER)).report(start_ms=T0, end_ms=END)
+    cc = rep["contact_center"]
+    assert (cc["total_conversations"], cc["missed_by_outcome"]["waiting"]) == (1, 1)
+    assert rep["activity"]["new_users"] == 1
+    empty = Oracle(EventLog.from_records([], roster=ROSTER)).report(start_ms=T0, end_ms=END)
+    assert empty["activity"]["total_messages"] == 0 and empty["agents"] == []
+
+
+def _reference_assignments(log: EventLog, start: int, end: int) -> tuple[int, int]:
+    """(total, handled) assignments by a literal walk over the events (section 5.4)."""
+    human = {a.id for a in log.roster.agents if a.user_type == "human"}
+    bot_skills = {s for a in log.roster.agents for s in a.skills} - {
+        s for a in log.roster.agents if a.user_type == "human" for s in a.skills
+    }
+    found: list[tuple[int, bool]] = []  # (start ts, handled as seen at end)
+    waiting: dict[str, tuple[int, int]] = {}  # conversation -> (wait start, last skill)
+    for e in log.table.to_pylist():
+        cid, kind = e["conversation_id"], e["kind"]
+        if e["ts"] >= end:
+            break
+        if kind in ("conversation.queued", "assignment.offered", "assignment.declined"):
+            began = waiting[cid][0] if cid in waiting else e["ts"]
+            waiting[cid] = (began, e["skill_id"])
+        elif kind == "assignment.accepted":
+            if e["reason"] == "takeover" and e["agent_id"] in human:
+                found.append((e["ts"], True))
+            elif cid in waiting and e["agent_id"] in human:
+                found.append((waiting[cid][0], True))
+            waiting.pop(cid, None)
+        elif kind in ("conversation.closed", "conversation.abandoned") and cid in waiting:
+            began, skill = waiting.pop(cid)
+            if skill not in bot_skills:
+                found.append((began, False))
+    found += [(b, False) for b, skill in waiting.values() if skill not in bot_skills]
+    mine = [h for b, h in found if start <= b < end]
+    return len(mine), sum(mine)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_assignments_match_a_literal_walk(seed: int) -> None:
+    """Total and handled assignments equal a per-event walk on random logs, any cut."""
+    from tests.oracle_logs import random_log
+
+    log = random_log(seed=seed, conversations=300)
+    oracle = Oracle(log)
+    t0 = 1_700_000_000_000
+    for start, end in ((t0, t0 + 3_600_000), (t0 + 600_000, t0 + 1_800_000)):
+        cc = oracle.report(start_ms=start, end_ms=end)["contact_center"]
+        assert (cc["total_conversations"], cc["handled"]) == _reference_assignments(log, start, end)
