@@ -93,7 +93,7 @@ def _clipped(lo: I64, hi: I64, bounds: I64) -> npt.NDArray[np.int64]:
 def report(
     index: ReportIndex, *, start_ms: int, end_ms: int, top_intents: int | None = None
 ) -> dict[str, Any]:
-    """The seed 001 report over ``[start_ms, end_ms)`` (docs/metrics.md 5.x)."""
+    """The seed 001 report over ``[start_ms, end_ms)`` as a JSON-ready dict (docs/metrics.md 5)."""
     start = _ms("start_ms", start_ms)
     end = _ms("end_ms", end_ms)
     if end <= start:
