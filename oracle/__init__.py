@@ -2,7 +2,8 @@
 
 Build an :class:`Oracle` once from a valid :class:`ccbench.eventlog.EventLog`,
 then query it; :meth:`Oracle.agent_segments` answers seed 004's
-msgagentsegments in the vendor's exact response shape. Building blocks
+msgagentsegments in the vendor's exact response shape, :meth:`Oracle.report`
+seed 001's automated performance report. Building blocks
 (:class:`EventColumns`, :class:`Segments`) are public for the other metric
 families. The oracle reads only the log: it never imports sim, backend or
 loadtest.
@@ -19,6 +20,7 @@ from ._params import (
     parse_agent_segments_query,
 )
 from ._registry import FAMILIES, METRICS, Metric, catalog_json, catalog_markdown, metric
+from ._report import REPORT_TABLES, report_csv
 from ._segments import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
 from ._supervision import supervision_csv
 from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams
@@ -31,6 +33,7 @@ __all__ = [
     "FAMILIES",
     "METRICS",
     "QUERY_PARAMETERS",
+    "REPORT_TABLES",
     "SKILL_COLUMNS",
     "START_KINDS",
     "SUPERVISION_AGENT_COLUMNS",
@@ -48,6 +51,7 @@ __all__ = [
     "catalog_markdown",
     "metric",
     "parse_agent_segments_query",
+    "report_csv",
     "supervision_csv",
     "table_csv",
 ]

@@ -16,6 +16,8 @@ from ._columns import EventColumns
 from ._dashboard import Dashboard
 from ._dashboard_params import DashboardParams
 from ._params import AgentSegmentsParams, parse_agent_segments_query
+from ._report import report
+from ._report_index import ReportIndex
 from ._segments import Segments
 from ._supervision import Supervision
 from ._supervision_params import SupervisionParams
@@ -52,6 +54,7 @@ class Oracle:
         self._dashboard: Dashboard | None = None
         self._performance: AgentPerformance | None = None
         self._supervision: Supervision | None = None
+        self._report: ReportIndex | None = None
 
     @property
     def dashboard_index(self) -> Dashboard:
@@ -85,6 +88,21 @@ class Oracle:
         if self._supervision is None:
             self._supervision = Supervision(log=self.log, dash=self.dashboard_index)
         return self._supervision.snapshot(request)
+
+    @property
+    def report_index(self) -> ReportIndex:
+        """The seed 001 report's period-independent arrays, built on first use."""
+        if self._report is None:
+            self._report = ReportIndex(log=self.log, columns=self.columns, segments=self.segments)
+        return self._report
+
+    def report(
+        self, *, start_ms: int, end_ms: int, top_intents: int | None = None
+    ) -> dict[str, Any]:
+        """Automated performance report (seed 001) over ``[start_ms, end_ms)``, as seen at
+        ``end_ms``; daily series per local day of the roster time zone. ``top_intents``
+        keeps the N most frequent intents (all by default). docs/metrics.md section 5."""
+        return report(self.report_index, start_ms=start_ms, end_ms=end_ms, top_intents=top_intents)
 
     def dashboard_table(self, table: str, **params: Any) -> list[dict[str, Any]]:
         """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export)."""

@@ -87,6 +87,8 @@ EXPECTED: dict[str, list[str]] = {
         "SUPERVISION_AGENT_COLUMNS",
         "SupervisionParams",
         "supervision_csv",
+        "REPORT_TABLES",
+        "report_csv",
     ],
     "backend": [
         "METRICS",

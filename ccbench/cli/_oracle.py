@@ -1,7 +1,8 @@
 """``ccbench oracle FAMILY ...``: exact metrics as JSON (docs/metrics.md).
 
 ``agent-segments`` (seed 004), ``dashboard`` (seed 003, JSON or CSV of its
-tables), ``supervision`` (seed 002, JSON or CSV of its agent table) and
+tables), ``supervision`` (seed 002, JSON or CSV of its agent table),
+``report`` (seed 001, JSON or CSV of its daily series and agent tables) and
 ``catalog`` (the metric registry as Markdown or JSON).
 
 The options are the vendor's query parameters; their strings go through the
@@ -12,14 +13,18 @@ CLI validates exactly like the reference backend.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import zoneinfo
 from typing import Any
 
 from oracle import (
+    REPORT_TABLES,
     Oracle,
     catalog_json,
     catalog_markdown,
     parse_agent_segments_query,
+    report_csv,
     supervision_csv,
     table_csv,
 )
@@ -87,6 +92,7 @@ def register(sub: Any) -> None:
     ap.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
     ap.set_defaults(func=run_agent_performance)
     _register_supervision(families)
+    _register_report(families)
     c: argparse.ArgumentParser = families.add_parser(
         "catalog",
         help="every registered metric (seeds 000-004)",
@@ -235,6 +241,50 @@ def run_supervision(args: argparse.Namespace) -> int:
         print(supervision_csv(page["agents"]), end="")
     else:
         print(json.dumps(page, indent=None if args.compact else 2))
+    return 0
+
+
+def _register_report(families: Any) -> None:
+    r: argparse.ArgumentParser = families.add_parser(
+        "report",
+        help="automated performance report (seed 001) as JSON or CSV",
+        description="Activity, chatbot, contact center and agent performance over "
+        "[start, end), seen at end; daily series per local day of the roster time zone "
+        "(docs/metrics.md section 5). START and END are epoch ms or local dates "
+        "YYYY-MM-DD (that day's midnight in the roster time zone; END is exclusive).",
+    )
+    r.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
+    r.add_argument("--start", required=True, help="period start: epoch ms or YYYY-MM-DD")
+    r.add_argument("--end", required=True, help="period end (exclusive): epoch ms or YYYY-MM-DD")
+    r.add_argument("--top-intents", type=int, help="keep the N most frequent intents")
+    r.add_argument("--csv", choices=REPORT_TABLES, help="print that table as CSV instead")
+    r.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
+    r.set_defaults(func=run_report)
+
+
+def _instant(name: str, text: str, timezone: str) -> int:
+    """Epoch ms from ``text``: an integer, or a local date's midnight in ``timezone``."""
+    if text.isdigit():
+        return int(text)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(
+            name, f"expected epoch milliseconds or a date YYYY-MM-DD, got {text!r}"
+        ) from None
+    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
+    return int(midnight.timestamp()) * 1000
+
+
+def run_report(args: argparse.Namespace) -> int:
+    log = read_log(args.log)
+    tz = log.roster.timezone
+    start, end = _instant("start", args.start, tz), _instant("end", args.end, tz)
+    data = Oracle(log).report(start_ms=start, end_ms=end, top_intents=args.top_intents)
+    if args.csv:
+        print(report_csv(data, args.csv), end="")
+        return 0
+    print(json.dumps(data, indent=None if args.compact else 2))
     return 0
 
 
