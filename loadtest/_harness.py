@@ -88,13 +88,14 @@ class Harness:
     log: EventLog
     process_index: int = 0
     recorder: Recorder = field(default_factory=Recorder)
-    latency: LatencyBook = field(default_factory=LatencyBook)
     stopping: bool = False
     ingest_done: bool = False
     in_flight: int = 0
     scheduled: int = 0
     query_started_ns: int = 0
     acks: list[dict[str, Any]] = field(default_factory=list)
+    #: per endpoint (method, headers, path): built once by the users' request path
+    templates: dict[str, tuple[str, dict[str, str], str]] = field(default_factory=dict)
     _streams: Iterator[int] = field(default_factory=itertools.count)
 
     @classmethod
@@ -124,11 +125,12 @@ class Harness:
         return mix
 
     def keep(self, record: Record) -> None:
-        """Record a finished request (off the timed path: after the response was timed)."""
+        """Record a finished request (off the timed path: after the response was timed).
+
+        Only appended here: the latency histograms are built from the records
+        when the process reports, so the sending loop pays for one append.
+        """
         self.recorder.add(record)
-        self.latency.record(
-            endpoint=record.endpoint, latency_ns=record.latency_ns, lag_ns=record.schedule_lag_ns
-        )
 
     def ingest_batches(self) -> Iterator[tuple[int, bytes, int]]:
         """(first event ts in ms after the shift, NDJSON body, event count) per batch."""
@@ -152,7 +154,7 @@ class Harness:
         return {
             "process": self.process_index,
             "records": self.recorder.encode().decode("utf-8"),
-            "latency": self.latency.encode(),
+            "latency": LatencyBook.from_records(self.recorder).encode(),
             "scheduled": self.scheduled,
             "acks": self.acks,
             "query_started_ns": self.query_started_ns,

@@ -81,6 +81,24 @@ def _classify(exc: BaseException | None) -> str | None:
     return "timeout: " + text if "timeout" in lowered or "timed out" in lowered else text
 
 
+def _request_template(h: Harness, endpoint: str) -> tuple[str, dict[str, str]]:
+    """(method, headers) of ``endpoint``, built once per process: the sending loop only
+    reads them (a request that adds a header copies the dict first)."""
+    cached = h.templates.get(endpoint)
+    if cached is None:
+        spec = h.plan.mapping.endpoint(endpoint)
+        headers = dict(h.plan.mapping.headers)
+        if spec.content_type:
+            headers["Content-Type"] = spec.content_type
+        cached = h.templates[endpoint] = (spec.method, headers, spec.url_path(account=h.account))
+    return cached[0], cached[1]
+
+
+def _query_path(h: Harness, endpoint: str) -> str:
+    _request_template(h, endpoint)
+    return h.templates[endpoint][2]
+
+
 class _Client(FastHttpUser):
     """Shared request path: send, time, record; never raises on a broken backend."""
 
@@ -99,19 +117,17 @@ class _Client(FastHttpUser):
         body: bytes | None = None,
     ) -> Record:
         h = _harness(self.environment)
-        spec = h.plan.mapping.endpoint(endpoint)
-        headers = dict(h.plan.mapping.headers)
-        if spec.content_type:
-            headers["Content-Type"] = spec.content_type
-        if clock_ms is not None and h.plan.mapping.clock_header:
-            headers[h.plan.mapping.clock_header] = str(clock_ms)
+        method, headers = _request_template(h, endpoint)
+        clock_header = h.plan.mapping.clock_header
+        if clock_ms is not None and clock_header:
+            headers = {**headers, clock_header: str(clock_ms)}
         url = path + ("?" + _query_string(query) if query else "")
         sent = time.time_ns()
         status, text, error = 0, "", None
         try:
             # geventhttpclient sends bytes bodies as they are (Locust's hint says str)
             response = self.client.request(
-                spec.method,
+                method,
                 url,
                 data=body,  # type: ignore[arg-type]
                 headers=headers,
@@ -143,7 +159,7 @@ class _Client(FastHttpUser):
         h = _harness(self.environment)
         h.in_flight += 1
         try:
-            path = h.plan.mapping.endpoint(planned.endpoint).url_path(account=h.account)
+            path = _query_path(h, planned.endpoint)
             self._send(
                 endpoint=planned.endpoint,
                 kind="query",

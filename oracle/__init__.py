@@ -20,6 +20,8 @@ from ._params import (
 )
 from ._registry import FAMILIES, METRICS, Metric, catalog_json, catalog_markdown, metric
 from ._segments import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
+from ._supervision import supervision_csv
+from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams
 
 __all__ = [
     "AGENT_COLUMNS",
@@ -31,6 +33,7 @@ __all__ = [
     "QUERY_PARAMETERS",
     "SKILL_COLUMNS",
     "START_KINDS",
+    "SUPERVISION_AGENT_COLUMNS",
     "AgentSegmentsParams",
     "DashboardParams",
     "EndKind",
@@ -40,9 +43,11 @@ __all__ = [
     "Oracle",
     "Segments",
     "StartKind",
+    "SupervisionParams",
     "catalog_json",
     "catalog_markdown",
     "metric",
     "parse_agent_segments_query",
+    "supervision_csv",
     "table_csv",
 ]

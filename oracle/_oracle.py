@@ -17,6 +17,8 @@ from ._dashboard import Dashboard
 from ._dashboard_params import DashboardParams
 from ._params import AgentSegmentsParams, parse_agent_segments_query
 from ._segments import Segments
+from ._supervision import Supervision
+from ._supervision_params import SupervisionParams
 
 __all__ = ["Oracle"]
 
@@ -49,6 +51,7 @@ class Oracle:
         self._source_codes = {s: i for i, s in enumerate(self.columns.sources)}
         self._dashboard: Dashboard | None = None
         self._performance: AgentPerformance | None = None
+        self._supervision: Supervision | None = None
 
     @property
     def dashboard_index(self) -> Dashboard:
@@ -73,6 +76,15 @@ class Oracle:
         return self._performance.report(
             agent_id=agent_id, now_ms=now_ms, start_ms=start_ms, bucket_ms=bucket_ms
         )
+
+    def supervision(self, *, now_ms: int, site_id: str, **params: Any) -> dict[str, Any]:
+        """Supervision page (seed 002) of ``site_id`` at ``now_ms``; further keyword
+        parameters of :meth:`SupervisionParams.create`. docs/metrics.md section 6."""
+        request = SupervisionParams.create(self.log.roster, now_ms=now_ms, site_id=site_id,
+                                           **params)  # fmt: skip
+        if self._supervision is None:
+            self._supervision = Supervision(log=self.log, dash=self.dashboard_index)
+        return self._supervision.snapshot(request)
 
     def dashboard_table(self, table: str, **params: Any) -> list[dict[str, Any]]:
         """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export)."""

@@ -64,6 +64,7 @@ _SEG = "Oracle.agent_segments -> metricsTotal / metricsPerAgent"
 _SEG_TRUNC = ("-1 (0 in an empty metricsTotal)", "truncated toward zero to integer ms")
 _D = "Oracle.dashboard -> "
 _AP = "Oracle.agent_performance -> "
+_S = "Oracle.supervision -> "
 
 # The table is kept one metric per call, hand-aligned: the formatter would spread each
 # call over eight lines and make the catalog unreadable.
@@ -363,40 +364,56 @@ _TABLE: dict[str, list[tuple[str, str, str, str, str, str, str | None]]] = {
     ],
     "supervision": [
         _m("supervision.agents_by_status", "Online agents", "count",
-           "agents logged in to the site by status (available, busy, unavailable)", _COUNT,
-           None),
+           "human agents logged in to the site at now by state: available (online, a free "
+           "slot), busy (online, slots full), unavailable (away, back_soon)", _COUNT,
+           _S + "agents_by_status"),
         _m("supervision.satisfaction", "Satisfaction", "percent",
-           "100 * answers 4-5 / answers today, with good/average/poor band", _PCT, None),
+           "100 * answers 4-5 / answers over the latest survey of each site conversation, "
+           "answered today; band good/average/poor", _PCT, _S + "satisfaction.score"),
         _m("supervision.satisfaction_criteria", "Satisfaction by criterion", "percent",
-           "the same for welcome, response time, quality", _PCT, None),
-        _m("supervision.objectives", "Goals to be achieved", "ratio",
-           "actual / target of each roster objective today", _PCT, None),
+           "the same for welcome, response time, quality, over the surveys rating each",
+           _PCT, _S + "satisfaction.criteria.<criterion>.score"),
+        _m("supervision.objectives", "Goals to be achieved", "percent",
+           "100 * actual / target of each objective (default: roster objectives); actual = "
+           "the agent's value today, or the human team's", _PCT,
+           _S + "objectives[].progress"),
         _m("supervision.visitors", "Visitors connected to chat or call", "count",
-           "chat and call conversations with an open segment on the site", _COUNT, None),
+           "site conversations in the visitor channels (default chat, call) with a segment "
+           "open at now", _COUNT, _S + "visitors.total"),
         _m("supervision.visitors_signalled", "Visitors shown in red", "count",
-           "those whose handling duration or wait exceeds the roster signals", _COUNT, None),
+           "those whose handling (now - segment start) or wait exceeds its maximum",
+           _COUNT, _S + "visitors.signalled"),
         _m("supervision.available_slots", "Available slots", "count",
-           "sum over connected agents and bots of max(0, max_slots - ongoing)", _COUNT, None),
+           "sum over online agents and bots logged in to the site of max(0, max_slots - "
+           "open segments on all sites)", _COUNT, _S + "available_slots.total"),
         _m("supervision.presence", "Presence", "ms",
-           "time logged in to the site since local midnight", _COUNT, None),
+           "time logged in to the site in [local midnight, now)", _COUNT,
+           _S + "agents[].presence_ms"),
         _m("supervision.contacts", "Contacts", "count",
-           "segments of the agent on the site started today", _COUNT, None),
-        _m("supervision.aht", "AHT", "ms", "mean duration of the agent's ended contacts",
-           _MS_TRUNC, None),
+           "segments of the agent on the site started today", _COUNT,
+           _S + "agents[].contacts"),
+        _m("supervision.aht", "AHT", "ms", "mean end - start of the agent's contacts ended "
+           "before now", _MS_TRUNC, _S + "agents[].aht"),
         _m("supervision.contacts_per_hour", "Contacts/H", "ratio",
-           "contacts / presence hours", _PCT, None),
+           "contacts / presence hours", _PCT, _S + "agents[].contacts_per_hour"),
         _m("supervision.turnover", "T/O", "minor_units",
-           "sum of sale amounts of the agent's conversations today", _COUNT, None),
+           "sum of amount_minor of the agent's sale.recorded today on the site", _COUNT,
+           _S + "agents[].turnover_minor"),
         _m("supervision.conversion_rate", "Conv. Rate", "percent",
-           "100 * contacts with a sale / contacts", _PCT, None),
+           "100 * contacts followed by a sale of the agent in the conversation / contacts",
+           _PCT, _S + "agents[].conversion_rate"),
         _m("supervision.transactions", "Transactions", "count",
-           "sale.recorded events attributed to the agent today", _COUNT, None),
+           "sale.recorded events of the agent today on the site", _COUNT,
+           _S + "agents[].transactions"),
         _m("supervision.agent_satisfaction", "Satisfaction (agent)", "percent",
-           "satisfaction of the agent's surveys today", _PCT, None),
+           "satisfaction of today's site surveys whose conversation's last accept before "
+           "the survey is the agent's", _PCT, _S + "agents[].satisfaction"),
         _m("supervision.in_progress", "In progress", "count",
-           "open segments of the agent on the supervised site", _COUNT, None),
+           "segments of the agent open at now in conversations of the site", _COUNT,
+           _S + "agents[].in_progress"),
         _m("supervision.status_all_sites", "Status", "count",
-           "open segments of the agent on all its sites", _COUNT, None),
+           "segments of the agent open at now on all sites", _COUNT,
+           _S + "agents[].ongoing_all_sites"),
     ],
 }
 # fmt: on

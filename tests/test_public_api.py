@@ -84,6 +84,9 @@ EXPECTED: dict[str, list[str]] = {
         "Segments",
         "StartKind",
         "parse_agent_segments_query",
+        "SUPERVISION_AGENT_COLUMNS",
+        "SupervisionParams",
+        "supervision_csv",
     ],
     "backend": [
         "METRICS",

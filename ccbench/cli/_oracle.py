@@ -1,7 +1,8 @@
 """``ccbench oracle FAMILY ...``: exact metrics as JSON (docs/metrics.md).
 
 ``agent-segments`` (seed 004), ``dashboard`` (seed 003, JSON or CSV of its
-tables) and ``catalog`` (the metric registry as Markdown or JSON).
+tables), ``supervision`` (seed 002, JSON or CSV of its agent table) and
+``catalog`` (the metric registry as Markdown or JSON).
 
 The options are the vendor's query parameters; their strings go through the
 same parser as HTTP requests (oracle.parse_agent_segments_query), so the
@@ -14,8 +15,16 @@ import argparse
 import json
 from typing import Any
 
-from oracle import Oracle, catalog_json, catalog_markdown, parse_agent_segments_query, table_csv
+from oracle import (
+    Oracle,
+    catalog_json,
+    catalog_markdown,
+    parse_agent_segments_query,
+    supervision_csv,
+    table_csv,
+)
 
+from .._errors import ParameterError
 from ..eventlog import read_log
 
 # option dest -> vendor query parameter
@@ -77,6 +86,7 @@ def register(sub: Any) -> None:
     ap.add_argument("--bucket-ms", type=int, default=3_600_000, help="messages-sent bucket")
     ap.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
     ap.set_defaults(func=run_agent_performance)
+    _register_supervision(families)
     c: argparse.ArgumentParser = families.add_parser(
         "catalog",
         help="every registered metric (seeds 000-004)",
@@ -168,6 +178,63 @@ def run_agent_performance(args: argparse.Namespace) -> int:
         agent_id=args.agent_id, now_ms=args.now, start_ms=args.start, bucket_ms=args.bucket_ms
     )
     print(json.dumps(report, indent=None if args.compact else 2))
+    return 0
+
+
+def _register_supervision(families: Any) -> None:
+    s: argparse.ArgumentParser = families.add_parser(
+        "supervision",
+        help="supervision page (seed 002) of one site as JSON or CSV",
+        description="Supervision of --site at --now: agents by status, satisfaction, "
+        "objectives, visitors and signals, slots, per-agent table (docs/metrics.md section 6).",
+    )
+    s.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
+    s.add_argument("--now", type=int, required=True, metavar="MS", help="epoch ms UTC")
+    s.add_argument("--site", required=True, metavar="SITE", help="site id of the roster")
+    s.add_argument("--max-handling-ms", type=int, help="handling signal (roster signals)")
+    s.add_argument("--max-response-ms", type=int, help="response signal (roster signals)")
+    s.add_argument(
+        "--channels",
+        type=lambda text: text.split(","),
+        default=["chat", "call"],
+        help="visitor channels, comma-separated (default chat,call)",
+    )
+    s.add_argument("--good-pct", type=float, default=80.0, help="satisfaction good from")
+    s.add_argument("--poor-pct", type=float, default=60.0, help="satisfaction poor below")
+    s.add_argument("--satisfaction", choices=("top2", "mean"), default="top2")
+    s.add_argument("--conversion-rate", choices=("contacts", "transactions"), default="contacts")
+    s.add_argument("--objectives", metavar="JSON", help="JSON list replacing roster objectives")
+    s.add_argument("--csv", action="store_true", help="print the per-agent table as CSV")
+    s.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
+    s.set_defaults(func=run_supervision)
+
+
+def run_supervision(args: argparse.Namespace) -> int:
+    objectives = None
+    if args.objectives is not None:
+        try:
+            objectives = json.loads(args.objectives)
+        except json.JSONDecodeError as exc:
+            raise ParameterError("objectives", f"expected a JSON list, got {exc}") from exc
+        if not isinstance(objectives, list):
+            raise ParameterError("objectives", f"expected a JSON list, got {args.objectives!r}")
+    oracle = Oracle(read_log(args.log))
+    page = oracle.supervision(
+        now_ms=args.now,
+        site_id=args.site,
+        objectives=objectives,
+        max_handling_ms=args.max_handling_ms,
+        max_response_ms=args.max_response_ms,
+        channels=args.channels,
+        satisfaction_good_pct=args.good_pct,
+        satisfaction_poor_pct=args.poor_pct,
+        satisfaction=args.satisfaction,
+        conversion_rate=args.conversion_rate,
+    )
+    if args.csv:
+        print(supervision_csv(page["agents"]), end="")
+    else:
+        print(json.dumps(page, indent=None if args.compact else 2))
     return 0
 
 
