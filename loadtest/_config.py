@@ -54,7 +54,10 @@ class LoadTestConfig:
     over ``users`` independent streams). ``duration_s``: query phase length.
     ``ingest_batch``: events per ingest request; ``ingest_speed``: simulated
     seconds per wall second, None for as fast as possible. ``invalid_share``:
-    probability of an invalid request. ``staleness_ms``: live-mode allowance.
+    probability of an invalid request. ``dashboard_share``: probability that
+    a query goes to the dashboard endpoint instead of msgagentsegments (0
+    disables dashboard queries; the mapping must map ``dashboard`` otherwise).
+    ``staleness_ms``: live-mode allowance.
     ``tolerances``: metric -> absolute tolerance (exact when absent).
     ``max_in_flight``: open-model requests in flight per process before the
     generator counts itself saturated and skips sends (reported, never hidden).
@@ -69,6 +72,7 @@ class LoadTestConfig:
     think_time_s: float = 0.0
     seed: int = 1
     invalid_share: float = 0.02
+    dashboard_share: float = 0.2
     ingest_batch: int = 500
     ingest_speed: float | None = None
     staleness_ms: int = 0
@@ -86,6 +90,7 @@ class LoadTestConfig:
             ("duration_s", self.duration_s > 0, "seconds > 0"),
             ("think_time_s", self.think_time_s >= 0, "seconds >= 0"),
             ("invalid_share", 0 <= self.invalid_share <= 1, "a probability in [0, 1]"),
+            ("dashboard_share", 0 <= self.dashboard_share <= 1, "a probability in [0, 1]"),
             ("ingest_batch", self.ingest_batch >= 1, "events >= 1"),
             (
                 "ingest_speed",

@@ -5,7 +5,8 @@ now_ms=...) -> Expected`` (status 200 and the JSON body, or status 400 and the
 parameter the request must be rejected for) and ``change_instants(endpoint,
 query, lo_ms=..., hi_ms=...)``: the instants in ``[lo_ms, hi_ms]`` where the
 answer may change, which live-mode verification checks one by one.
-:class:`OracleProvider` answers msgagentsegments from :class:`oracle.Oracle`.
+:class:`OracleProvider` answers msgagentsegments and the dashboard from
+:class:`oracle.Oracle`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import numpy as np
 from ccbench import ParameterError
 from ccbench.eventlog import EventLog
 
+from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
+from ._recording import QueryValue
+
 __all__ = ["Expected", "ExpectedProvider", "OracleProvider"]
 
 _MINUTE_MS = 60_000
@@ -26,33 +30,41 @@ _MINUTE_MS = 60_000
 
 @dataclass(frozen=True, slots=True)
 class Expected:
-    """What a correct backend answers: ``status`` plus ``body`` (200) or ``parameter`` (400)."""
+    """What a correct backend answers: ``status`` plus ``body`` (200) or ``parameter`` (400).
+
+    ``also_accepted``: other parameter names a 400 may give for the same
+    rule (where the contract leaves the name open).
+    """
 
     status: int
     body: Any = None
     parameter: str | None = None
+    also_accepted: tuple[str, ...] = ()
 
 
 class ExpectedProvider(Protocol):
     """Computes the correct answer of a request (see the module docstring)."""
 
-    def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
+    def expected(self, endpoint: str, query: Mapping[str, QueryValue], *, now_ms: int) -> Expected:
         """The answer to ``query`` on ``endpoint`` at instant ``now_ms`` (epoch ms)."""
         ...
 
     def change_instants(
-        self, endpoint: str, query: Mapping[str, str], *, lo_ms: int, hi_ms: int
+        self, endpoint: str, query: Mapping[str, QueryValue], *, lo_ms: int, hi_ms: int
     ) -> list[int]:
         """Sorted instants in ``[lo_ms, hi_ms]`` at which the answer may change, ``lo_ms`` first."""
         ...
 
 
 class OracleProvider:
-    """Expected msgagentsegments answers from the oracle built once from ``log``.
+    """Expected msgagentsegments and dashboard answers from the oracle built once from ``log``.
 
-    The answer at ``now`` counts events with ``ts < now`` in the window
-    ``[now - timeframe, now)``, so it can change only at ``ts + 1`` (an event
-    becomes visible) and ``ts + timeframe + 1`` (it leaves the window).
+    The msgagentsegments answer at ``now`` counts events with ``ts < now`` in
+    the window ``[now - timeframe, now)``, so it can change only at ``ts + 1``
+    (an event becomes visible) and ``ts + timeframe + 1`` (it leaves the
+    window). The dashboard's changes every millisecond (it states ``now``
+    and durations up to now), so only the window's ends are listed; live
+    verification checks a dashboard answer at the instant it states.
     ``time_shift_ms`` is added to every instant the provider is asked about
     in reverse: use it when the log was sent with timestamps shifted by that
     amount (live mode moves the log to the present).
@@ -67,22 +79,34 @@ class OracleProvider:
         self.shift = time_shift_ms
         self.ts = np.unique(log.table.column("ts").to_numpy())
 
-    def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
+    def expected(self, endpoint: str, query: Mapping[str, QueryValue], *, now_ms: int) -> Expected:
         """200 and the oracle's body, or 400 naming the invalid parameter."""
-        if endpoint != "msgagentsegments":
+        if endpoint not in (DASHBOARD_ENDPOINT, "msgagentsegments"):
             raise ParameterError("endpoint", f"no expected answers for {endpoint!r}")
+        now = now_ms - self.shift
         try:
-            body = self.oracle.agent_segments_query(dict(query), now_ms=now_ms - self.shift)
+            if endpoint == DASHBOARD_ENDPOINT:
+                body = dashboard_answer(self.oracle, query, now_ms=now)
+                if self.shift:
+                    body = _shift_dashboard(body, self.shift)
+            else:
+                body = self.oracle.agent_segments_query(dict(query), now_ms=now)
         except ParameterError as exc:
-            return Expected(status=400, parameter=exc.parameter)
+            # the oracle names its keyword; a backend may name the query parameter instead
+            also = ("thresholds",) if exc.parameter == "threshold" else ()
+            return Expected(status=400, parameter=exc.parameter, also_accepted=also)
         return Expected(status=200, body=body)
 
     def change_instants(
-        self, endpoint: str, query: Mapping[str, str], *, lo_ms: int, hi_ms: int
+        self, endpoint: str, query: Mapping[str, QueryValue], *, lo_ms: int, hi_ms: int
     ) -> list[int]:
-        """``lo_ms`` and every ``ts + 1`` / ``ts + timeframe + 1`` inside ``(lo_ms, hi_ms]``."""
+        """``lo_ms`` and every ``ts + 1`` / ``ts + timeframe + 1`` inside ``(lo_ms, hi_ms]``
+        (dashboard: ``lo_ms`` and ``hi_ms``)."""
+        if endpoint == DASHBOARD_ENDPOINT:
+            return sorted({lo_ms, hi_ms})
+        timeframe = query.get("timeframe", "0")
         try:
-            timeframe_ms = int(query.get("timeframe", "0")) * _MINUTE_MS
+            timeframe_ms = int(timeframe if isinstance(timeframe, str) else "0") * _MINUTE_MS
         except ValueError:
             timeframe_ms = 0
         lo, hi = lo_ms - self.shift, hi_ms - self.shift
@@ -92,3 +116,17 @@ class OracleProvider:
             b = np.searchsorted(self.ts, hi - offset, side="right")
             found.extend(int(t) + offset + self.shift for t in self.ts[a:b])
         return sorted(set(found))
+
+
+def _shift_dashboard(body: dict[str, Any], shift_ms: int) -> dict[str, Any]:
+    """A dashboard answer computed on the unshifted log, with its instants moved by ``shift_ms``.
+
+    Only ``now`` and the window are instants; every other value is a count,
+    a percentage or a duration, which the shift does not change.
+    """
+    window = body["window"]
+    return {
+        **body,
+        "now": body["now"] + shift_ms,
+        "window": {"start": window["start"] + shift_ms, "end": window["end"] + shift_ms},
+    }

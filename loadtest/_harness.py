@@ -120,6 +120,7 @@ class Harness:
             invalid_share=cfg.invalid_share,
             deterministic=cfg.mode == "deterministic",
             intervals=cfg.mode == "deterministic",
+            dashboard_share=cfg.dashboard_share,
         )
         return mix
 

@@ -1,4 +1,4 @@
-"""The seeded query mix: random valid msgagentsegments requests and a share of invalid ones.
+"""The seeded query mix: random valid msgagentsegments and dashboard requests, some invalid.
 
 Valid requests combine the seed 004 parameters (timeframe, interval, agentIds,
 skillIds, groupIds, userType, source, metrics) with values drawn from the
@@ -6,17 +6,26 @@ roster and the log. In deterministic mode each request also carries a query
 instant (``clock_ms``) drawn uniformly from ``[first event, last event + 1 h]``
 so windows cover busy and quiet periods. Invalid requests break exactly one
 rule; the parameter they should be rejected for is recorded with them, but
-verification asks the expected-answer provider, not this module.
+verification asks the expected-answer provider, not this module. A share
+``dashboard_share`` of the requests goes to the dashboard endpoint instead
+(draws in :mod:`loadtest._dashboard_queries`); 0 sends msgagentsegments only.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ccbench.eventlog import EventLog
 from oracle import AGENT_SEGMENT_METRICS
+
+from ._dashboard_queries import (
+    DASHBOARD_ENDPOINT,
+    draw_dashboard_query,
+    draw_invalid_dashboard_query,
+)
+from ._recording import QueryValue
 
 __all__ = ["METRIC_NAMES", "PlannedQuery", "QueryMix"]
 
@@ -55,7 +64,7 @@ class PlannedQuery:
     """
 
     endpoint: str
-    params: dict[str, str]
+    params: Mapping[str, QueryValue]
     clock_ms: int | None
     invalid_parameter: str | None = None
 
@@ -68,6 +77,8 @@ class QueryMix:
     probability in [0, 1] of an invalid request. ``deterministic``: draw a
     query instant per request. ``intervals``: may add ``interval`` (off in
     live mode, where interval timestamps follow the backend's own clock).
+    ``dashboard_share``: probability in [0, 1] that a request goes to the
+    dashboard; ``timezone``: the roster's, for the dashboard's "today from".
     """
 
     agent_ids: Sequence[int]
@@ -81,13 +92,15 @@ class QueryMix:
     deterministic: bool = True
     intervals: bool = True
     endpoint: str = "msgagentsegments"
+    dashboard_share: float = 0.0
+    timezone: str = "UTC"
     _rng: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.invalid_share <= 1.0:
-            raise ValueError(
-                f"invalid_share: expected a probability in [0, 1], got {self.invalid_share}"
-            )
+        for name in ("invalid_share", "dashboard_share"):
+            share = getattr(self, name)
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"{name}: expected a probability in [0, 1], got {share}")
         self._rng = random.Random(self.seed)
 
     @classmethod
@@ -99,6 +112,7 @@ class QueryMix:
         invalid_share: float = 0.02,
         deterministic: bool = True,
         intervals: bool = True,
+        dashboard_share: float = 0.0,
     ) -> QueryMix:
         """A mix drawing ids from ``log.roster`` and sources and instants from the log."""
         roster = log.roster
@@ -115,6 +129,8 @@ class QueryMix:
             invalid_share=invalid_share,
             deterministic=deterministic,
             intervals=intervals,
+            dashboard_share=dashboard_share,
+            timezone=roster.timezone,
         )
 
     def _ids(self, pool: Sequence[int]) -> str:
@@ -124,10 +140,10 @@ class QueryMix:
         k = rng.randint(1, min(4, len(pool)))
         return ",".join(str(i) for i in sorted(rng.sample(list(pool), k)))
 
-    def _valid(self) -> dict[str, str]:
+    def _valid(self) -> dict[str, QueryValue]:
         rng = self._rng
         timeframe = rng.choice(_TIMEFRAMES)
-        params = {"timeframe": str(timeframe), "v": "1"}
+        params: dict[str, QueryValue] = {"timeframe": str(timeframe), "v": "1"}
         if self.intervals and rng.random() < 0.25:
             divisors = [d for d in range(5, timeframe + 1) if timeframe % d == 0]
             if divisors:
@@ -155,9 +171,12 @@ class QueryMix:
     def next(self) -> PlannedQuery:
         """The next request of the mix."""
         rng = self._rng
+        # no draw at share 0: msgagentsegments-only mixes keep their seeded sequences
+        if self.dashboard_share and rng.random() < self.dashboard_share:
+            return self._dashboard()
         if rng.random() < self.invalid_share:
             parameter, changes = rng.choice(_INVALID)
-            params = {"timeframe": "60", "v": "1"}
+            params: dict[str, QueryValue] = {"timeframe": "60", "v": "1"}
             for name, value in changes.items():
                 if value is None:
                     params.pop(name, None)
@@ -165,3 +184,20 @@ class QueryMix:
                     params[name] = value
             return PlannedQuery(self.endpoint, params, self._clock(), parameter)
         return PlannedQuery(self.endpoint, self._valid(), self._clock())
+
+    def _dashboard(self) -> PlannedQuery:
+        rng = self._rng
+        clock = self._clock()
+        if rng.random() < self.invalid_share:
+            parameter, query = draw_invalid_dashboard_query(
+                rng, clock_ms=clock, timezone=self.timezone
+            )
+            return PlannedQuery(DASHBOARD_ENDPOINT, query, clock, parameter)
+        query = draw_dashboard_query(
+            rng,
+            skill_ids=self.skill_ids,
+            group_ids=self.group_ids,
+            clock_ms=clock,
+            timezone=self.timezone,
+        )
+        return PlannedQuery(DASHBOARD_ENDPOINT, query, clock)

@@ -15,7 +15,10 @@ from typing import Any
 
 import orjson
 
-__all__ = ["Record", "Recorder"]
+__all__ = ["QueryValue", "Record", "Recorder"]
+
+#: A query-string value: one string, or the values of a repeated parameter in order.
+QueryValue = str | list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,7 @@ class Record:
 
     endpoint: str
     kind: str
-    query: Mapping[str, str]
+    query: Mapping[str, QueryValue]
     clock_ms: int | None
     intended_ns: int
     sent_ns: int

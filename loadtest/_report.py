@@ -200,6 +200,8 @@ def write_reports(
 
 
 def _family(metric: str) -> str:
+    if metric.startswith("dashboard"):
+        return "dashboard"
     if metric.startswith(("avgTimeto", "avgTimeTo")):
         return "response times"
     if metric.startswith("avg"):

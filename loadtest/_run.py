@@ -223,6 +223,13 @@ def _check_mapping(mapping: TargetMapping, cfg: LoadTestConfig, *, ingest: bool)
             "deterministic mode needs the mapping's clock_header (the backend must accept the "
             'query instant); set it or use mode = "live"'
         )
+    if cfg.dashboard_share > 0 and "dashboard" not in mapping.endpoints:
+        known = ", ".join(sorted(mapping.endpoints)) or "none"
+        raise InputError(
+            f"target mapping: endpoint 'dashboard' is not mapped (mapped: {known}) but "
+            f"loadtest.dashboard_share is {cfg.dashboard_share}; map [endpoints.dashboard] "
+            "or set dashboard_share = 0"
+        )
 
 
 def _read_results(path: Path) -> dict[str, Any]:

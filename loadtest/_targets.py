@@ -1,13 +1,16 @@
 """Known-good and deliberately faulty targets for proving the harness, served on 127.0.0.1.
 
-* :func:`oracle_target_app`: a target that answers msgagentsegments from the
-  oracle itself (roster and ingest are acknowledged), so the harness must
-  report zero mismatches against it: any mismatch is the harness's fault.
+* :func:`oracle_target_app`: a target that answers msgagentsegments and the
+  dashboard from the oracle itself (roster and ingest are acknowledged), so
+  the harness must report zero mismatches against it: any mismatch is the
+  harness's fault.
 * :func:`faulty_proxy_app`: a proxy in front of any target that injects the
   faults of a :class:`Faults`: round the double message average to one
-  decimal, drop one agent from every per-agent map, delay a seeded share of
-  requests. A proxy cannot turn truncated long averages into rounded ones
-  (the fraction is already gone), hence the message-average fault.
+  decimal, drop one agent from every per-agent map, round the dashboard's
+  ``chat.abandon_rate``, drop one agent's row from the dashboard's agents
+  table, delay a seeded share of requests. A proxy cannot turn truncated long
+  averages into rounded ones (the fraction is already gone), hence the
+  message-average fault.
 * :func:`serve_app`: run an ASGI app with uvicorn in a thread on a free port.
 """
 
@@ -32,6 +35,8 @@ from ccbench import ParameterError
 from ccbench.eventlog import EventLog, Roster
 from ccbench.serving import serve_asgi
 
+from ._dashboard_queries import dashboard_answer, multi_query
+
 __all__ = ["Faults", "faulty_proxy_app", "oracle_target_app", "serve_app"]
 
 _MESSAGE_AVERAGE = "avgAgentMessagesinAgentSegment"
@@ -45,9 +50,13 @@ def oracle_target_app(*, token: str = "ccbench-token") -> Starlette:
     """A correct target: the reference backend's paths, answers computed by the oracle.
 
     It keeps the roster PUT and every event POSTed (NDJSON) and answers
-    msgagentsegments with an oracle rebuilt from the events received so far
-    (event ids seen before are ignored). Honours ``X-Clock-Now`` (else the
-    wall clock); requires ``Authorization: Bearer <token>``.
+    msgagentsegments and the dashboard with an oracle rebuilt from the events
+    received so far (event ids seen before are ignored). Honours
+    ``X-Clock-Now`` (else the wall clock); requires ``Authorization: Bearer
+    <token>``. Its dashboard decodes queries with the harness's own
+    :func:`loadtest._dashboard_queries.parse_dashboard_query`, so it proves
+    the plumbing, not the URL encoding (tests/test_loadtest_dashboard.py
+    checks that against hand-worked queries).
     """
     from oracle import Oracle
 
@@ -75,25 +84,33 @@ def oracle_target_app(*, token: str = "ccbench-token") -> Starlette:
         state["oracle"] = Oracle(log)
         return _json({"accepted": len(seen) - before, "duplicates": 0})
 
-    async def segments(request: Request) -> Response:
+    def answer(request: Request, compute: Any) -> Response:
         if not authorised(request):
             return _json({"error": {"message": "unauthorised"}}, 401)
         clock = request.headers.get("x-clock-now")
         now = int(clock) if clock and clock.isdigit() else time.time_ns() // 1_000_000
-        query = dict(request.query_params.multi_items())
         oracle = state["oracle"]
         if oracle is None:
             return _json({"error": {"message": "no events yet"}}, 503)
         try:
-            return _json(oracle.agent_segments_query(query, now_ms=now))
+            return _json(compute(oracle, now))
         except ParameterError as exc:
             return _json({"error": {"message": str(exc), "parameter": exc.parameter}}, 400)
+
+    async def segments(request: Request) -> Response:
+        query = dict(request.query_params.multi_items())
+        return answer(request, lambda o, now: o.agent_segments_query(query, now_ms=now))
+
+    async def dashboard(request: Request) -> Response:
+        query = multi_query(request.query_params.multi_items())
+        return answer(request, lambda o, now: dashboard_answer(o, query, now_ms=now))
 
     return Starlette(
         routes=[
             Route("/api/v1/accounts/{account}/roster", roster, methods=["PUT"]),
             Route("/api/v1/accounts/{account}/events", events, methods=["POST"]),
             Route("/operations/api/account/{account}/msgagentsegments", segments, methods=["GET"]),
+            Route("/api/v1/accounts/{account}/dashboard", dashboard, methods=["GET"]),
         ]
     )
 
@@ -104,15 +121,33 @@ class Faults:
 
     ``round_message_average``: avgAgentMessagesinAgentSegment rounded to one
     decimal. ``drop_agent``: this agent id removed from every metricsPerAgent.
-    ``delay_share``/``delay_ms``: that share of requests (seeded by ``seed``)
-    delayed by ``delay_ms`` ms before forwarding.
+    ``round_abandon_rate``: the dashboard's ``chat.abandon_rate`` rounded to
+    one decimal. ``drop_agent_row``: this agent's row removed from the
+    dashboard's ``agents.rows``. ``delay_share``/``delay_ms``: that share of
+    requests (seeded by ``seed``) delayed by ``delay_ms`` ms before forwarding.
     """
 
     round_message_average: bool = False
     drop_agent: int | None = None
+    round_abandon_rate: bool = False
+    drop_agent_row: int | None = None
     delay_share: float = 0.0
     delay_ms: float = 300.0
     seed: int = 7
+
+
+def _mutate_dashboard(body: Any, faults: Faults) -> Any:
+    if not isinstance(body, dict):
+        return body
+    chat, agents = body.get("chat"), body.get("agents")
+    if faults.round_abandon_rate and isinstance(chat, dict):
+        rate = chat.get("abandon_rate")
+        if isinstance(rate, float):
+            body = {**body, "chat": {**chat, "abandon_rate": round(rate, 1)}}
+    if faults.drop_agent_row is not None and isinstance(agents, dict):
+        rows = [r for r in agents.get("rows", []) if r.get("agent_id") != faults.drop_agent_row]
+        body = {**body, "agents": {**agents, "rows": rows}}
+    return body
 
 
 def _mutate(node: Any, faults: Faults) -> Any:
@@ -168,7 +203,9 @@ def faulty_proxy_app(upstream: str, faults: Faults) -> Starlette:
         )
         content = reply.content
         if reply.status_code == 200 and request.method == "GET":
-            content = orjson.dumps(_mutate(orjson.loads(content), faults))
+            content = orjson.dumps(
+                _mutate_dashboard(_mutate(orjson.loads(content), faults), faults)
+            )
         return Response(
             content, status_code=reply.status_code, media_type=reply.headers.get("content-type")
         )

@@ -27,6 +27,7 @@ import os
 import random
 import re
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,7 +40,7 @@ from locust.runners import MasterRunner, WorkerRunner
 
 from ._harness import PLAN_ENV, Harness, Plan
 from ._queries import PlannedQuery
-from ._recording import Record
+from ._recording import QueryValue, Record
 
 __all__ = ["IngestUser", "OpenQueryUser", "PhaseShape", "QueryUser", "install"]
 
@@ -63,12 +64,13 @@ def _process_index(env: Environment) -> int:
 _PLAIN = re.compile(r"^[A-Za-z0-9_,.\-]*$")
 
 
-def _query_string(query: dict[str, str]) -> str:
+def _query_string(query: Mapping[str, QueryValue]) -> str:
     # the mix's values are almost always plain (ids, names, commas): skip percent-encoding
-    # them, which costs more than the rest of the request bookkeeping
-    if all(_PLAIN.match(k) and _PLAIN.match(v) for k, v in query.items()):
+    # them, which costs more than the rest of the request bookkeeping; a list is a
+    # repeated parameter (the dashboard's threshold=...)
+    if all(_PLAIN.match(k) and isinstance(v, str) and _PLAIN.match(v) for k, v in query.items()):
         return "&".join(f"{k}={v}" for k, v in query.items())
-    return urlencode(query)
+    return urlencode(query, doseq=True)
 
 
 def _classify(exc: BaseException | None) -> str | None:
@@ -109,7 +111,7 @@ class _Client(FastHttpUser):
         endpoint: str,
         kind: str,
         path: str,
-        query: dict[str, str],
+        query: Mapping[str, QueryValue],
         clock_ms: int | None,
         intended_ns: int,
         body: bytes | None = None,

@@ -8,8 +8,15 @@ instants where the answer can change and each is tried, freshest first. The
 observed freshness lag is how far before the send the matching state ended.
 
 Numbers compare within a per-metric absolute tolerance (0, exact, by
-default; a metric is the last object key of a JSON path). Every difference is
-a :class:`Mismatch` naming endpoint, query, JSON path, expected and actual.
+default). A msgagentsegments metric is the last object key of a JSON path
+(``avgAgentSegmentDuration``); a dashboard metric is ``dashboard.`` plus its
+path with list indexes dropped (``dashboard.agents.rows[].csat``), and the
+dashboard's table rows are matched by their id (``agent_id``/``skill_id``):
+a missing, extra or misplaced row is one difference on the ``rows`` list
+(expected and actual ids), and rows are then compared id by id. An answer
+stating its own instant (a top-level integer ``now``, as the dashboard's
+does) is checked in live mode at that instant. Every difference is a
+:class:`Mismatch` naming endpoint, query, JSON path, expected and actual.
 Transport problems are counted, never raised: ``timeout``, ``connection``,
 ``http_5xx``, ``http_4xx`` (other than the 400 expected for invalid requests)
 and ``invalid_json``.
@@ -18,16 +25,24 @@ and ``invalid_json``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from ._dashboard_queries import DASHBOARD_ENDPOINT
 from ._expected import Expected, ExpectedProvider
-from ._recording import Record
+from ._recording import QueryValue, Record
 
-__all__ = ["ERROR_CLASSES", "Mismatch", "Verification", "diff_json", "verify_records"]
+__all__ = [
+    "ERROR_CLASSES",
+    "Mismatch",
+    "Verification",
+    "diff_json",
+    "metric_namer",
+    "verify_records",
+]
 
 #: Transport/protocol error classes counted by verification.
 ERROR_CLASSES = ("timeout", "connection", "http_5xx", "http_4xx", "invalid_json")
@@ -39,7 +54,7 @@ class Mismatch:
     """One wrong value: where (endpoint, query, instant, JSON path) and what."""
 
     endpoint: str
-    query: Mapping[str, str]
+    query: Mapping[str, QueryValue]
     clock_ms: int | None
     path: str
     metric: str
@@ -71,6 +86,29 @@ def _metric_of(path: list[str | int]) -> str:
     return "$"
 
 
+def _dashboard_metric(path: list[str | int]) -> str:
+    # the whole path names a dashboard value (current.load and agents.rows[].load differ);
+    # list indexes go so that every row's value counts under one metric
+    out = "dashboard"
+    for part in path:
+        out += "[]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+_ROW_IDS = ("agent_id", "skill_id")
+
+
+def _row_id_key(e: list[Any], a: list[Any]) -> str | None:
+    """The id key when both lists are table rows keyed by it (dashboard tables)."""
+    rows = [*e, *a]
+    if not rows or not all(isinstance(r, dict) and r for r in rows):
+        return None
+    key = next(iter(rows[0]))
+    if key in _ROW_IDS and all(key in r for r in rows):
+        return str(key)
+    return None
+
+
 def _render(path: list[str | int]) -> str:
     out = "$"
     for part in path:
@@ -78,15 +116,28 @@ def _render(path: list[str | int]) -> str:
     return out
 
 
+def metric_namer(endpoint: str | None) -> Callable[[list[str | int]], str]:
+    """How ``endpoint``'s JSON paths name metrics (see the module docstring)."""
+    return _dashboard_metric if endpoint == DASHBOARD_ENDPOINT else _metric_of
+
+
 def diff_json(
-    expected: Any, actual: Any, *, tolerances: Mapping[str, float] | None = None
+    expected: Any,
+    actual: Any,
+    *,
+    tolerances: Mapping[str, float] | None = None,
+    endpoint: str | None = None,
 ) -> list[tuple[str, str, Any, Any]]:
     """Differences as (JSON path, metric, expected, actual); empty when equal.
 
     Numbers (not booleans) are equal when ``|expected - actual| <= tolerance``
     of their metric (default 0). Missing and extra keys are differences.
+    ``endpoint`` picks the metric naming (and, for the dashboard, rows
+    matched by id).
     """
     tol = tolerances or {}
+    metric = metric_namer(endpoint)
+    keyed = endpoint == DASHBOARD_ENDPOINT
     out: list[tuple[str, str, Any, Any]] = []
 
     def walk(e: Any, a: Any, path: list[str | int]) -> None:
@@ -95,18 +146,32 @@ def diff_json(
                 walk(e[key], a.get(key, _MISSING), [*path, key])
             for key in a:
                 if key not in e:
-                    out.append((_render([*path, key]), _metric_of([*path, key]), _MISSING, a[key]))
+                    out.append((_render([*path, key]), metric([*path, key]), _MISSING, a[key]))
             return
         if isinstance(e, list) and isinstance(a, list):
-            for i in range(max(len(e), len(a))):
-                walk(e[i] if i < len(e) else _MISSING, a[i] if i < len(a) else _MISSING, [*path, i])
+            key = _row_id_key(e, a) if keyed else None
+            if key is None:
+                for i in range(max(len(e), len(a))):
+                    walk(
+                        e[i] if i < len(e) else _MISSING,
+                        a[i] if i < len(a) else _MISSING,
+                        [*path, i],
+                    )
+                return
+            e_ids, a_ids = [r[key] for r in e], [r[key] for r in a]
+            if e_ids != a_ids:
+                out.append((_render(path), metric(path), e_ids, a_ids))
+            by_id = {r[key]: r for r in a}
+            for i, row in enumerate(e):
+                if row[key] in by_id:
+                    walk(row, by_id[row[key]], [*path, i])
             return
         if _is_number(e) and _is_number(a):
-            if abs(e - a) <= tol.get(_metric_of(path), 0.0):
+            if abs(e - a) <= tol.get(metric(path), 0.0):
                 return
         elif e == a and type(e) is type(a):
             return
-        out.append((_render(path), _metric_of(path), e, a))
+        out.append((_render(path), metric(path), e, a))
 
     walk(expected, actual, [])
     return out
@@ -155,15 +220,17 @@ class Verification:
         return sorted(m for m, (_, wrong) in self.by_metric.items() if wrong)
 
 
-def _leaves(body: Any, path: list[str | int], out: list[str]) -> None:
+def _leaves(
+    body: Any, path: list[str | int], out: list[str], metric: Callable[[list[str | int]], str]
+) -> None:
     if isinstance(body, dict):
         for k, v in body.items():
-            _leaves(v, [*path, k], out)
+            _leaves(v, [*path, k], out, metric)
     elif isinstance(body, list):
         for i, v in enumerate(body):
-            _leaves(v, [*path, i], out)
+            _leaves(v, [*path, i], out, metric)
     else:
-        out.append(_metric_of(path))
+        out.append(metric(path))
 
 
 def _transport_error(record: Record) -> str | None:
@@ -178,17 +245,18 @@ def _check_body(
     v: Verification, record: Record, exp: Expected, body: Any, tolerances: Mapping[str, float]
 ) -> None:
     if exp.status == 400:
-        got = body.get("error", {}).get("parameter") if isinstance(body, dict) else None
-        wrong = got != exp.parameter
+        error = body.get("error") if isinstance(body, dict) else None
+        got = error.get("parameter") if isinstance(error, dict) else None
+        wrong = got != exp.parameter and got not in exp.also_accepted
         v._count("error.parameter", wrong)
         if wrong:
             v.wrong_responses += 1
             v._mismatch(record, "$.error.parameter", "error.parameter", exp.parameter, got)
         return
-    diffs = diff_json(exp.body, body, tolerances=tolerances)
+    diffs = diff_json(exp.body, body, tolerances=tolerances, endpoint=record.endpoint)
     wrong_paths = {d[0] for d in diffs}
     metrics: list[str] = []
-    _leaves(exp.body, [], metrics)
+    _leaves(exp.body, [], metrics, metric_namer(record.endpoint))
     wrong_metrics = Counter(d[1] for d in diffs)
     for metric in metrics:
         # a metric appears many times per response; count each value once
@@ -236,6 +304,16 @@ def _verify_live(
     tolerances: Mapping[str, float],
 ) -> None:
     sent_ms, received_ms = record.sent_ns // 1_000_000, record.received_ns // 1_000_000
+    stated = body.get("now") if isinstance(body, dict) else None
+    if isinstance(stated, int) and not isinstance(stated, bool):
+        # the answer names its instant: check it there when the request could have seen it,
+        # else at the nearest instant it could (the `now` difference is then reported)
+        at = min(max(stated, sent_ms - staleness_ms), received_ms)
+        exp = provider.expected(record.endpoint, record.query, now_ms=at)
+        if at == stated:
+            v.freshness_ms.append(max(0, sent_ms - stated))
+        _check_body(v, record, exp, body, tolerances)
+        return
     instants = provider.change_instants(
         record.endpoint, record.query, lo_ms=sent_ms - staleness_ms, hi_ms=received_ms
     )
@@ -245,7 +323,7 @@ def _verify_live(
         exp = provider.expected(record.endpoint, record.query, now_ms=instants[i])
         if exp.status != 200:
             break
-        if not diff_json(exp.body, body, tolerances=tolerances):
+        if not diff_json(exp.body, body, tolerances=tolerances, endpoint=record.endpoint):
             # the state seen holds on [instants[i], instants[i + 1]): lag past its end
             end = instants[i + 1] - 1 if i + 1 < len(instants) else received_ms
             v.freshness_ms.append(max(0, sent_ms - end))

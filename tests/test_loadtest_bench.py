@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from loadtest import Expected, LoadTestConfig, Thresholds, run_loadtest
+from loadtest import Expected, LoadTestConfig, QueryValue, Thresholds, run_loadtest
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples" / "example.ndjson"
@@ -29,11 +29,11 @@ class FixedProvider:
 
     body = orjson.loads(b'{"metricsTotal":{"totalAgentConversationSegments":0}}')
 
-    def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
+    def expected(self, endpoint: str, query: Mapping[str, QueryValue], *, now_ms: int) -> Expected:
         return Expected(status=200, body=self.body)
 
     def change_instants(
-        self, endpoint: str, query: Mapping[str, str], *, lo_ms: int, hi_ms: int
+        self, endpoint: str, query: Mapping[str, QueryValue], *, lo_ms: int, hi_ms: int
     ) -> list[int]:
         return [lo_ms]
 
@@ -103,6 +103,7 @@ def test_generator_rate_vs_plain_locust(trivial: str, tmp_path: Path) -> None:
         users=users,
         duration_s=SECONDS,
         invalid_share=0.0,
+        dashboard_share=0.0,  # the trivial server answers msgagentsegments only
         thresholds=Thresholds(min_rate_ratio=None, max_schedule_lag_ms=None),
     )
     r = run_loadtest(
@@ -123,6 +124,7 @@ def test_generator_rate_vs_plain_locust(trivial: str, tmp_path: Path) -> None:
         rate=5000,
         duration_s=SECONDS,
         invalid_share=0.0,
+        dashboard_share=0.0,  # the trivial server answers msgagentsegments only
         max_in_flight=200,
     )
     o = run_loadtest(

@@ -39,6 +39,8 @@ def test_cli_run_writes_reports_and_returns_the_exit_code(
                 "30",
                 "--users",
                 "2",
+                "--dashboard-share",
+                "0.5",
                 "--out",
                 str(tmp_path / "out"),
                 "--json",
@@ -48,6 +50,7 @@ def test_cli_run_writes_reports_and_returns_the_exit_code(
     assert code == 4 == summary["exit_code"]
     assert summary["rate"]["target"] == 30.0  # the command line beat the file's 10
     assert summary["accuracy"]["mismatches"] == 0
+    assert summary["latency_ms"]["dashboard"]["count"] > 0  # --dashboard-share 0.5 applied
     assert {p.name for p in (tmp_path / "out").iterdir()} >= {
         "summary.json",
         "junit.xml",

@@ -75,8 +75,8 @@ def test_invalid_mappings_name_the_key(tmp_path: Path, text: str, message: str) 
 
 def test_unknown_endpoint_lists_the_mapped_ones() -> None:
     """Asking for an unmapped endpoint says which ones exist."""
-    with pytest.raises(InputError, match="ingest, msgagentsegments, roster"):
-        load_mapping(env={}).endpoint("dashboard")
+    with pytest.raises(InputError, match="dashboard, ingest, msgagentsegments, roster"):
+        load_mapping(env={}).endpoint("agent_performance")
 
 
 def test_dict_round_trip() -> None:

@@ -34,6 +34,11 @@ def register(sub: Any) -> None:
     p.add_argument("--duration", type=float, dest="duration_s", help="query phase seconds")
     p.add_argument("--seed", type=int, help="query mix seed")
     p.add_argument(
+        "--dashboard-share",
+        type=float,
+        help="share of queries to the dashboard endpoint (0 = msgagentsegments only)",
+    )
+    p.add_argument(
         "--no-ingest", action="store_true", help="the backend already holds the log: only query"
     )
     p.add_argument("--json", action="store_true", help="print the JSON summary instead of tables")
@@ -54,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         users=args.users,
         duration_s=args.duration_s,
         seed=args.seed,
+        dashboard_share=args.dashboard_share,
     )
     result = run_loadtest(
         log=args.log,
