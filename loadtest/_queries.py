@@ -95,6 +95,10 @@ class QueryMix:
     dashboard_share: float = 0.0
     timezone: str = "UTC"
     _rng: random.Random = field(init=False, repr=False)
+    # drawn from on every request: built once (the sending loop pays for each draw)
+    _divisors: dict[int, tuple[int, ...]] = field(init=False, repr=False)
+    _pools: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] = field(init=False, repr=False)
+    _source_choices: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("invalid_share", "dashboard_share"):
@@ -102,6 +106,9 @@ class QueryMix:
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"{name}: expected a probability in [0, 1], got {share}")
         self._rng = random.Random(self.seed)
+        self._divisors = {t: tuple(d for d in range(5, t + 1) if t % d == 0) for t in _TIMEFRAMES}
+        self._pools = (tuple(self.agent_ids), tuple(self.skill_ids), tuple(self.group_ids))
+        self._source_choices = (*self.sources, "all", "SMS")
 
     @classmethod
     def from_log(
@@ -133,31 +140,32 @@ class QueryMix:
             timezone=roster.timezone,
         )
 
-    def _ids(self, pool: Sequence[int]) -> str:
+    def _ids(self, pool: tuple[int, ...]) -> str:
         rng = self._rng
         if not pool or rng.random() < 0.25:
             return "all"
         k = rng.randint(1, min(4, len(pool)))
-        return ",".join(str(i) for i in sorted(rng.sample(list(pool), k)))
+        return ",".join(map(str, sorted(rng.sample(pool, k))))
 
     def _valid(self) -> dict[str, QueryValue]:
         rng = self._rng
         timeframe = rng.choice(_TIMEFRAMES)
         params: dict[str, QueryValue] = {"timeframe": str(timeframe), "v": "1"}
         if self.intervals and rng.random() < 0.25:
-            divisors = [d for d in range(5, timeframe + 1) if timeframe % d == 0]
+            divisors = self._divisors[timeframe]
             if divisors:
                 params["interval"] = str(rng.choice(divisors))
+        agents, skills, groups = self._pools
         if rng.random() < 0.6:
-            params["agentIds"] = self._ids(self.agent_ids)
+            params["agentIds"] = self._ids(agents)
         if rng.random() < 0.4:
-            params["skillIds"] = self._ids(self.skill_ids)
+            params["skillIds"] = self._ids(skills)
         if rng.random() < 0.3:
-            params["groupIds"] = self._ids(self.group_ids)
+            params["groupIds"] = self._ids(groups)
         if rng.random() < 0.3:
             params["userType"] = rng.choice(("human", "bot", "all"))
         if rng.random() < 0.3:
-            params["source"] = rng.choice([*self.sources, "all", "SMS"])
+            params["source"] = rng.choice(self._source_choices)
         if rng.random() < 0.4:
             k = rng.randint(1, 4)
             params["metrics"] = ",".join(rng.sample(METRIC_NAMES, k))
