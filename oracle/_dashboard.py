@@ -8,6 +8,7 @@ masks and binary searches over precomputed arrays.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -302,7 +303,8 @@ class Dashboard:
                 and (want is None or (state["presence"][a].status == "online") == want)
             ]  # fmt: skip
             slots = sum(self.slots[a] for a in chosen)
-            out[key] = percent(float(weight[np.isin(agent, chosen)].sum()), slots)
+            # fsum: the correctly rounded sum, independent of the order of the weights
+            out[key] = percent(math.fsum(weight[np.isin(agent, chosen)].tolist()), slots)
         return out
 
     def response_family(self, conv_mask: B, now: int) -> dict[str, int | None]:
