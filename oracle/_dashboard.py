@@ -240,7 +240,9 @@ class Dashboard:
         timeout = params.inactivity_timeout_ms or self.roster.load.inactivity_timeout_ms
         a_ids = s.conv[seg_open].astype(np.int64)
         m = self.conv.last_message.last_before(a_ids, pos_now)
-        m_row = self.conv.last_message.rows[np.maximum(m, 0)]
+        msg_rows = self.conv.last_message.rows
+        # A log without any non-system message has nothing to index (all m are -1).
+        m_row = msg_rows[np.maximum(m, 0)] if msg_rows.shape[0] else np.zeros_like(m)
         seg_active = (m >= 0) & ((c.role[m_row] == _ROLE_CONSUMER) | (now - c.ts[m_row] < timeout))
         active = np.zeros(self.conv.n, dtype=bool)
         active[a_ids[seg_active]] = True
