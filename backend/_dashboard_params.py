@@ -213,7 +213,13 @@ def closed_window(query: DashboardQuery, *, now_ms: int, timezone: str) -> tuple
     if query.from_hour is None:
         return now_ms - (query.last_hours or 24) * HOUR_MS, now_ms
     zone = zoneinfo.ZoneInfo(timezone)
-    today = dt.datetime.fromtimestamp(now_ms // 1000, zone).date()
+    try:
+        today = dt.datetime.fromtimestamp(now_ms // 1000, zone).date()
+    except (OverflowError, ValueError, OSError) as exc:
+        # Only a test clock can set such a now; from_hour needs a calendar date.
+        raise ParameterError(
+            "X-Clock-Now", f"now ({now_ms} ms) is outside the calendar range (year 1-9999)"
+        ) from exc
     local = dt.datetime.combine(today, dt.time(query.from_hour), tzinfo=zone)
     start = int(local.timestamp()) * 1000
     if start > now_ms:

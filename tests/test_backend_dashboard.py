@@ -141,3 +141,9 @@ def test_parse_error_is_parameter_error() -> None:
     with pytest.raises(ParameterError) as err:
         parse_dashboard_query([("agent_page_size", "0")])
     assert err.value.parameter == "agent_page_size"
+
+
+def test_now_beyond_the_calendar_with_from_hour_gives_400(client: httpx.Client) -> None:
+    """A test-clock now past year 9999 cannot have a local date: 400, not a crash."""
+    r = _get(client, [("from_hour", "1")], now=999_999_999_999_999)  # year ~33658
+    assert r.status_code == 400 and r.json()["error"]["parameter"] == "X-Clock-Now"
