@@ -173,17 +173,17 @@ def chat(
         s.end - s.start for s in segs
         if s.end is not None and start <= s.end < now and s.interactive
     ]  # fmt: skip
+    busy_by_agent: dict[int, list[tuple[int, int]]] = {}
+    for s in segs:
+        end = now if s.end is None else min(s.end, now)
+        busy_by_agent.setdefault(s.agent, []).append((max(s.start, start), end))
     online_total = busy_total = 0
     for agent in ctx.kept_agents:
         intervals = online.get(agent, [])
         if not ctx.is_human(agent) or not intervals:
             continue
         online_total += sum(hi - lo for lo, hi in intervals)
-        busy = [
-            (max(s.start, start), now if s.end is None else min(s.end, now))
-            for s in segs if s.agent == agent
-        ]  # fmt: skip
-        busy_total += _measure_overlap(intervals, busy)
+        busy_total += _measure_overlap(intervals, busy_by_agent.get(agent, []))
     whole = len(abandoned) + len(connected) if q.abandon_rate == "handled" else entered
     return {
         "in_queue": in_queue,

@@ -33,6 +33,9 @@ def agent_rows(
 ) -> list[dict[str, Any]]:
     """One row per kept agent logged in at now; closes are the window's (``weights``: per
     agent, (weight, active) of its kept assigned conversations)."""
+    by_agent: dict[int | None, list[Close]] = {}
+    for x in window_closes:
+        by_agent.setdefault(x.agent, []).append(x)
     rows = []
     for a in ctx.kept_agents:
         presence = ctx.presence[a]
@@ -50,7 +53,7 @@ def agent_rows(
                 "open": len(mine),
                 "active": sum(1 for _, active in mine if active),
                 "load": _agent_load(ctx, a, weights),
-                **_close_columns(ctx, [x for x in window_closes if x.agent == a]),
+                **_close_columns(ctx, by_agent.get(a, [])),
             }
         )
     return rows
@@ -63,11 +66,17 @@ def skill_rows(
     skill_closes: Sequence[Close],
 ) -> list[dict[str, Any]]:
     """One row per roster skill kept by the skill filter; closes of the last 12 hours."""
+    closes_of: dict[int | None, list[Close]] = {}
+    for x in skill_closes:
+        closes_of.setdefault(x.skill, []).append(x)
+    open_of: dict[int | None, list[ConvFacts]] = {}
+    for c in kept_open:
+        open_of.setdefault(c.cur_skill, []).append(c)
     rows = []
     for skill in sorted(ctx.roster.skills, key=lambda k: k.id):
         if not ctx.skill_kept(skill.id):
             continue
-        mine = [c for c in kept_open if c.cur_skill == skill.id]
+        mine = open_of.get(skill.id, [])
         agents = [
             a for a in ctx.kept_agents
             if ctx.presence[a].status is not None
@@ -88,7 +97,7 @@ def skill_rows(
                 "away": statuses.count("away"),
                 "back_soon": statuses.count("back_soon"),
                 "max_slots": sum(ctx.max_slots(a) for a in agents),
-                **_close_columns(ctx, [x for x in skill_closes if x.skill == skill.id]),
+                **_close_columns(ctx, closes_of.get(skill.id, [])),
             }
         )
     return rows

@@ -29,7 +29,7 @@ from tests.test_dashboard import ROSTER as HAND_ROSTER
 from tests.test_dashboard import _events as hand_events
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = 210  # on the smoke log; plus HAND_QUERIES on the hand-built log
+VALID_QUERIES = 200  # valid requests on the smoke log; plus HAND_QUERIES on the hand log
 HAND_QUERIES = 40
 DASHBOARD = "/api/v1/accounts/{account}/dashboard"
 
@@ -156,14 +156,16 @@ def _compare(
 
 
 def test_backend_dashboard_equals_oracle(logs: dict[str, EventLog], client: httpx.Client) -> None:
-    """>= 200 random valid requests on the smoke log: the backend's JSON equals the oracle's."""
+    """200 random valid requests on the smoke log: the backend's JSON equals the oracle's."""
     log = logs["smoke"]
     oracle = Oracle(log)
     first, last = log.time_range()  # type: ignore[misc]
     rng = random.Random(20260306)
     mismatches: list[str] = []
-    valid = 0
-    for _ in range(QUERIES):
+    valid = tried = 0
+    # Requests the oracle rejects (from_hour after now) are checked as 400s but not counted.
+    while valid < VALID_QUERIES and tried < 2 * VALID_QUERIES:
+        tried += 1
         ok, problem = _compare(
             client, oracle, "token-smoke", rng, rng.randint(first, last + 7_200_000)
         )
@@ -171,7 +173,7 @@ def test_backend_dashboard_equals_oracle(logs: dict[str, EventLog], client: http
         if problem:
             mismatches.append(problem)
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:3]}"
-    assert valid >= 200
+    assert valid >= VALID_QUERIES
 
 
 def test_backend_dashboard_equals_oracle_on_hand_log(
