@@ -6,6 +6,8 @@ the oracle: two independent implementations that agree are the evidence.
 """
 
 from ._app import ServerConfig, create_app
+from ._dashboard import dashboard_snapshot
+from ._dashboard_params import DashboardQuery, parse_dashboard_query
 from ._openapi import openapi_document
 from ._params import METRICS, SegmentQuery, parse_segment_query
 from ._segments import agent_segment_metrics
@@ -14,13 +16,16 @@ from ._testing import serve
 
 __all__ = [
     "METRICS",
+    "DashboardQuery",
     "IngestResult",
     "SegmentQuery",
     "ServerConfig",
     "Store",
     "agent_segment_metrics",
     "create_app",
+    "dashboard_snapshot",
     "openapi_document",
+    "parse_dashboard_query",
     "parse_segment_query",
     "serve",
 ]

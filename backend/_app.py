@@ -31,6 +31,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ccbench import EventSchemaError, ParameterError, RosterError
 from ccbench.eventlog import Roster
 
+from ._dashboard import dashboard_snapshot
+from ._dashboard_params import parse_dashboard_query
 from ._ingest import NDJSON_TYPES, parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
@@ -220,6 +222,21 @@ def create_app(config: ServerConfig) -> Starlette:
         )
         return _json(result)
 
+    async def dashboard(request: Request) -> Response:
+        account = _check_account(request)
+        query = parse_dashboard_query(request.query_params.multi_items())
+        now = now_ms(request)
+
+        def work() -> dict[str, Any]:
+            doc = store().get_roster(account=account)
+            if doc is None:
+                raise HTTPException(404, f"no roster stored for account {account!r}")
+            return dashboard_snapshot(
+                store(), account=account, query=query, now_ms=now, roster=Roster.from_dict(doc)
+            )
+
+        return _json(await run_in_threadpool(work))
+
     async def on_parameter(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ParameterError)
         return _error(400, str(exc), parameter=exc.parameter)
@@ -259,6 +276,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route(
             "/operations/api/account/{account}/msgagentsegments", msgagentsegments, methods=["GET"]
         ),
+        Route("/api/v1/accounts/{account}/dashboard", dashboard, methods=["GET"]),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         ParameterError: on_parameter,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._openapi_dashboard import dashboard_operation, dashboard_schemas
 from ._params import MAX_TIMEFRAME_MIN, METRICS, MIN_INTERVAL_MIN
 
 __all__ = ["openapi_document"]
@@ -311,9 +312,12 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             "/operations/api/account/{account}/msgagentsegments": {"get": _segments_operation()},
+            "/api/v1/accounts/{account}/dashboard": {
+                "get": dashboard_operation(_ACCOUNT, _AUTH_ERRORS, _error_response)
+            },
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **dashboard_schemas()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -8,6 +8,7 @@ masks and binary searches over precomputed arrays.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -239,7 +240,9 @@ class Dashboard:
         timeout = params.inactivity_timeout_ms or self.roster.load.inactivity_timeout_ms
         a_ids = s.conv[seg_open].astype(np.int64)
         m = self.conv.last_message.last_before(a_ids, pos_now)
-        m_row = self.conv.last_message.rows[np.maximum(m, 0)]
+        msg_rows = self.conv.last_message.rows
+        # A log without any non-system message has nothing to index (all m are -1).
+        m_row = msg_rows[np.maximum(m, 0)] if msg_rows.shape[0] else np.zeros_like(m)
         seg_active = (m >= 0) & ((c.role[m_row] == _ROLE_CONSUMER) | (now - c.ts[m_row] < timeout))
         active = np.zeros(self.conv.n, dtype=bool)
         active[a_ids[seg_active]] = True
@@ -302,7 +305,8 @@ class Dashboard:
                 and (want is None or (state["presence"][a].status == "online") == want)
             ]  # fmt: skip
             slots = sum(self.slots[a] for a in chosen)
-            out[key] = percent(float(weight[np.isin(agent, chosen)].sum()), slots)
+            # fsum: the correctly rounded sum, independent of the order of the weights
+            out[key] = percent(math.fsum(weight[np.isin(agent, chosen)].tolist()), slots)
         return out
 
     def response_family(self, conv_mask: B, now: int) -> dict[str, int | None]:

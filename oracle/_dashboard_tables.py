@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,8 @@ def _agent_loads(dash: Dashboard, state: dict[str, Any], params: DashboardParams
     out = {}
     for a in state["agent_ids"]:
         mine = agent == a
-        out[a] = (int(mine.sum()), int((mine & act).sum()), float(weight[mine].sum()))
+        # fsum: the correctly rounded sum, independent of the order of the weights
+        out[a] = (int(mine.sum()), int((mine & act).sum()), math.fsum(weight[mine].tolist()))
     return out
 
 
@@ -100,7 +102,7 @@ def skills_rows(
                 "open": int(in_skill.sum()),
                 "unassigned": int((in_skill & ~state["assigned"]).sum()),
                 "assigned": int((in_skill & state["assigned"]).sum()),
-                "load": sum(known) / len(known) if known else None,
+                "load": math.fsum(known) / len(known) if known else None,
                 "online": statuses.count("online"),
                 "away": statuses.count("away"),
                 "back_soon": statuses.count("back_soon"),

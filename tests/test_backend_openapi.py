@@ -26,4 +26,5 @@ def test_document_covers_every_route() -> None:
         "/api/v1/accounts/{account}/roster": ["get", "put"],
         "/api/v1/accounts/{account}/events": ["post"],
         "/operations/api/account/{account}/msgagentsegments": ["get"],
+        "/api/v1/accounts/{account}/dashboard": ["get"],
     }

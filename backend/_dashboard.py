@@ -1,0 +1,279 @@
+"""The real-time messaging dashboard (seed 003): one snapshot at ``now``.
+
+SQL (backend/_dashboard_sql.py) returns per-conversation facts, closes, chat
+queue stays, chat segments and presence events; this module applies the
+skill and group filters and aggregates them into the sections of
+docs/metrics.md section 3.8. Arithmetic conventions (docs/metrics.md 3.3-3.7):
+means of ms are sums over counts truncated toward zero; percentages are
+``(100.0 * part) / whole`` as unrounded doubles, null when ``whole`` is 0;
+sums of float weights and loads are correctly rounded (``math.fsum``), so
+they do not depend on the order rows arrive in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ccbench.eventlog import Roster
+
+from ._dashboard_core import Context, close_stats, is_active, mean_ms, percent, presence_at
+from ._dashboard_params import DashboardQuery, closed_window
+from ._dashboard_sql import (
+    ChatSegment,
+    Close,
+    ConvFacts,
+    QueueStay,
+    agent_events,
+    chat_segments,
+    closes,
+    conversation_facts,
+    queue_stays,
+)
+from ._dashboard_tables import agent_rows, paged, skill_rows
+from ._store import Store
+
+__all__ = ["dashboard_snapshot", "kept_closes", "weights"]
+
+HOUR_MS = 3_600_000
+SKILLS_WINDOW_MS = 12 * HOUR_MS  # seed 003: the skills table's closes and CSAT cover 12 h
+
+
+def _kept_agents(roster: Roster, query: DashboardQuery) -> list[int]:
+    skills = None if query.skill_ids is None else set(query.skill_ids)
+    return sorted(
+        a.id
+        for a in roster.agents
+        if (query.group_ids is None or a.group_id in query.group_ids)
+        and (skills is None or skills & set(a.skills))
+    )
+
+
+def _kept_open(ctx: Context) -> list[ConvFacts]:
+    """Open conversations kept by the filters (current skill; assigned agent's group)."""
+    return [
+        c for c in ctx.convs.values()
+        if c.is_open and ctx.skill_kept(c.cur_skill)
+        and (ctx.query.group_ids is None or ctx.agent_kept(c.seg_agent))
+    ]  # fmt: skip
+
+
+def weights(ctx: Context, kept_open: Iterable[ConvFacts]) -> dict[int, list[tuple[float, bool]]]:
+    """Per agent, (weight, active) of each kept assigned conversation (section 3.3)."""
+    load = ctx.roster.load
+    intensity = {s.id: s.intensity for s in ctx.roster.skills}
+    out: dict[int, list[tuple[float, bool]]] = {}
+    for c in kept_open:
+        if c.seg_agent is None:
+            continue
+        active = is_active(ctx, c)
+        if ctx.query.load == "active":
+            w = 1.0 if active else 0.0
+        else:
+            base = load.active_weight if active else load.inactive_weight
+            w = base * intensity.get(c.seg_skill if c.seg_skill is not None else -1, 1.0)
+        out.setdefault(c.seg_agent, []).append((w, active))
+    return out
+
+
+def _loads(ctx: Context, by_agent: dict[int, list[tuple[float, bool]]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, want in (("load", None), ("load_online", True), ("load_other", False)):
+        chosen = [
+            a for a in ctx.kept_agents
+            if ctx.presence[a].status is not None
+            and (want is None or (ctx.presence[a].status == "online") == want)
+        ]  # fmt: skip
+        slots = sum(ctx.max_slots(a) for a in chosen)
+        total = math.fsum(w for a in chosen for w, _ in by_agent.get(a, ()))
+        out[key] = percent(total, slots)
+    return out
+
+
+def response_family(ctx: Context, convs: Sequence[ConvFacts]) -> dict[str, Any]:
+    """Response-time KPIs over ``convs`` (section 3.4)."""
+
+    def avg(values: Iterable[int | None]) -> int | None:
+        present = [v for v in values if v is not None]
+        return mean_ms(sum(present), len(present))
+
+    ttfr = avg(c.ttfr for c in convs)
+    first_assign = avg(c.ttfr_first_assign for c in convs)
+    return {
+        "response_time": mean_ms(
+            sum(c.agent_resp_sum for c in convs), sum(c.agent_resp_n for c in convs)
+        ),
+        "response_time_consumer": mean_ms(
+            sum(c.consumer_resp_sum for c in convs), sum(c.consumer_resp_n for c in convs)
+        ),
+        "ttfr_all_assign": mean_ms(sum(c.first_sum for c in convs), sum(c.first_n for c in convs)),
+        "ttfr": ttfr,
+        "ttfr_consumer": avg(c.ttfr_consumer for c in convs),
+        "ttfr_first_assign": first_assign,
+        "wait_time": None if ttfr is None or first_assign is None else ttfr - first_assign,
+        "time_to_first_assign": avg(c.time_to_first_assign for c in convs),
+    }
+
+
+def mcs(convs: Iterable[ConvFacts]) -> dict[str, Any]:
+    """Latest MCS per conversation: mean score (double), count, positive/negative flags."""
+    scored = [c for c in convs if c.mcs is not None]
+    return {
+        "average": sum(c.mcs for c in scored) / len(scored) if scored else None,  # type: ignore[misc]
+        "scored": len(scored),
+        "positive": sum(1 for c in scored if c.mcs_alerted == 1),
+        "negative": sum(1 for c in scored if c.mcs_alerted == -1),
+    }
+
+
+def kept_closes(ctx: Context, start: int) -> list[Close]:
+    """Closes in ``[start, now)`` kept by the filters (skill at the close, agent's group)."""
+    return [
+        x for x in ctx.closes
+        if start <= x.ts < ctx.now and ctx.skill_kept(x.skill)
+        and (ctx.query.group_ids is None or ctx.agent_kept(x.agent))
+    ]  # fmt: skip
+
+
+def _measure_overlap(online: list[tuple[int, int]], busy: list[tuple[int, int]]) -> int:
+    """Length of (union of online) intersected with (union of busy); online is disjoint."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(busy):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    total = 0
+    for a, b in online:
+        for lo, hi in merged:
+            total += max(0, min(b, hi) - max(a, lo))
+    return total
+
+
+def chat(
+    ctx: Context, stays: list[QueueStay], segments: list[ChatSegment], online: dict[int, Any]
+) -> dict[str, Any]:
+    """Chat-mode KPIs over ``[start, now)`` (section 3.6)."""
+    q, now, start = ctx.query, ctx.now, ctx.start
+    kept = [
+        s for s in stays
+        if ctx.skill_kept(s.skill) and (q.group_ids is None or ctx.agent_kept(s.agent))
+    ]  # fmt: skip
+    in_queue = sum(1 for s in kept if s.start < now and (s.end is None or s.end >= now))
+    entered = sum(1 for s in kept if start <= s.start < now)
+    ended = [s for s in kept if s.end is not None and start <= s.end < now]
+    abandoned = [s.end - s.start for s in ended if s.outcome == "abandoned"]  # type: ignore[operator]
+    connected = [s.end - s.start for s in ended if s.outcome == "connected"]  # type: ignore[operator]
+    segs = [
+        s for s in segments
+        if ctx.skill_kept(s.skill) and (q.group_ids is None or ctx.agent_kept(s.agent))
+    ]  # fmt: skip
+    handled = [
+        s.end - s.start for s in segs
+        if s.end is not None and start <= s.end < now and s.interactive
+    ]  # fmt: skip
+    busy_by_agent: dict[int, list[tuple[int, int]]] = {}
+    for s in segs:
+        end = now if s.end is None else min(s.end, now)
+        busy_by_agent.setdefault(s.agent, []).append((max(s.start, start), end))
+    online_total = busy_total = 0
+    for agent in ctx.kept_agents:
+        intervals = online.get(agent, [])
+        if not ctx.is_human(agent) or not intervals:
+            continue
+        online_total += sum(hi - lo for lo, hi in intervals)
+        busy_total += _measure_overlap(intervals, busy_by_agent.get(agent, []))
+    whole = len(abandoned) + len(connected) if q.abandon_rate == "handled" else entered
+    return {
+        "in_queue": in_queue,
+        "entered": entered,
+        "abandoned": len(abandoned),
+        "abandon_rate": percent(len(abandoned), whole),
+        "avg_time_to_abandon": mean_ms(sum(abandoned), len(abandoned)),
+        "connected": len(connected),
+        "service_level": percent(
+            sum(1 for w in connected if w <= q.sl_threshold_ms), len(connected)
+        ),
+        "occupancy": percent(busy_total, online_total),
+        "avg_time_to_answer": mean_ms(sum(connected), len(connected)),
+        "aht": mean_ms(sum(handled), len(handled)),
+    }
+
+
+def alerts(out: dict[str, Any], thresholds: Sequence[tuple[str, float]]) -> list[dict[str, Any]]:
+    """KPIs whose value has reached its threshold (``value >= threshold``), in KPI order."""
+    found = []
+    for kpi, limit in thresholds:
+        section, key = kpi.split(".")
+        value = out[section][key]
+        if value is not None and value >= limit:
+            found.append({"kpi": kpi, "value": value, "threshold": limit})
+    return found
+
+
+def dashboard_snapshot(
+    store: Store, *, account: str, query: DashboardQuery, now_ms: int, roster: Roster
+) -> dict[str, Any]:
+    """The dashboard of ``account`` at ``now_ms`` (docs/metrics.md section 3.8 shape)."""
+    now = now_ms
+    start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
+    lo = min(start, now - SKILLS_WINDOW_MS)
+    with store.reader() as cur:
+        convs = conversation_facts(cur, account=account, now=now, lo=lo)
+        close_rows = closes(cur, account=account, now=now, lo=lo)
+        stays = queue_stays(cur, account=account, now=now, start=start)
+        segments = chat_segments(cur, account=account, now=now, start=start)
+        presence_events = agent_events(cur, account=account, now=now)
+    presence, online = presence_at(presence_events, roster=roster, now=now, start=start)
+    ctx = Context(
+        query=query,
+        roster=roster,
+        now=now,
+        start=start,
+        convs={c.cid: c for c in convs},
+        closes=close_rows,
+        presence=presence,
+        kept_agents=_kept_agents(roster, query),
+    )
+    kept_open = _kept_open(ctx)
+    sample = kept_open
+    if query.opened_within_ms is not None:
+        sample = [c for c in kept_open if c.opened_ts >= now - query.opened_within_ms]
+    by_agent = weights(ctx, kept_open)
+    assigned = [c for c in kept_open if c.seg_agent is not None]
+    current = {
+        "open": len(kept_open),
+        "unassigned": len(kept_open) - len(assigned),
+        "assigned": len(assigned),
+        "active": sum(1 for c in assigned if is_active(ctx, c)),
+        **_loads(ctx, by_agent),
+        **response_family(ctx, sample),
+        "mcs": mcs(sample),
+    }
+    window_closes = kept_closes(ctx, start)
+    closed_convs = [ctx.convs[cid] for cid in sorted({x.cid for x in window_closes})]
+    closed = {
+        **close_stats(ctx, window_closes),
+        **response_family(ctx, closed_convs),
+        "mcs": mcs(closed_convs),
+    }
+    agents = agent_rows(ctx, by_agent, window_closes)
+    skills = skill_rows(ctx, by_agent, kept_open, kept_closes(ctx, now - SKILLS_WINDOW_MS))
+    out: dict[str, Any] = {
+        "now": now,
+        "window": {"start": start, "end": now},
+        "filters": {
+            "skill_ids": None if query.skill_ids is None else list(query.skill_ids),
+            "group_ids": None if query.group_ids is None else list(query.group_ids),
+        },
+        "current": current,
+        "chat": chat(ctx, stays, segments, online),
+        "closed": closed,
+        "agents": paged(agents, "agent_id", query.agent_sort, query.agent_order,
+                        query.agent_page, query.agent_page_size),
+        "skills": paged(skills, "skill_id", query.skill_sort, query.skill_order,
+                        query.skill_page, query.skill_page_size),
+    }  # fmt: skip
+    out["alerts"] = alerts(out, query.thresholds)
+    return out

@@ -1,0 +1,233 @@
+"""OpenAPI pieces of the dashboard endpoint (operation and response schemas).
+
+Kept apart from backend/_openapi.py so each endpoint's document lives next to
+its concept; _openapi.py adds the path and the schemas to the document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._dashboard_params import AGENT_TABLE_COLUMNS, KPIS, SKILL_TABLE_COLUMNS
+
+__all__ = ["dashboard_operation", "dashboard_schemas"]
+
+_INT = {"type": "integer"}
+_NULL_INT = {"type": "integer", "nullable": True}
+_NULL_NUM = {"type": "number", "nullable": True}
+_RESPONSE_FAMILY = (
+    "response_time", "response_time_consumer", "ttfr_all_assign", "ttfr", "ttfr_consumer",
+    "ttfr_first_assign", "wait_time", "time_to_first_assign",
+)  # fmt: skip
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": list(props),
+        "properties": props,
+        "additionalProperties": False,
+    }
+
+
+def _table(row: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    return _object(
+        {
+            "total": _INT,
+            "page": _INT,
+            "page_size": _INT,
+            "pages": _INT,
+            "sort": {"type": "string", "enum": list(columns)},
+            "order": {"type": "string", "enum": ["asc", "desc"]},
+            "rows": {"type": "array", "items": _ref(row)},
+        }
+    )
+
+
+def dashboard_schemas() -> dict[str, Any]:
+    """Component schemas of the dashboard snapshot (docs/metrics.md section 3.8)."""
+    family = dict.fromkeys(_RESPONSE_FAMILY, _NULL_INT)
+    closed_stats = {
+        "closed": _INT,
+        "closed_by": _object({"consumer": _INT, "agent": _INT, "system": _INT}),
+        "csat": _NULL_NUM,
+        "csat_answered": _INT,
+        "avg_resolution_time": _NULL_INT,
+    }
+    table_close = {k: closed_stats[k] for k in ("closed", "avg_resolution_time", "csat")}
+    return {
+        "DashboardMcs": _object(
+            {"average": _NULL_NUM, "scored": _INT, "positive": _INT, "negative": _INT}
+        ),
+        "DashboardAgentRow": _object(
+            {
+                "agent_id": _INT,
+                "name": {"type": "string"},
+                "status": {"type": "string", "enum": ["online", "away", "back_soon"]},
+                "status_time_ms": _INT,
+                "open": _INT,
+                "active": _INT,
+                "load": _NULL_NUM,
+                **table_close,
+                "csat_answered": _INT,
+            }
+        ),
+        "DashboardSkillRow": _object(
+            {
+                "skill_id": _INT,
+                "name": {"type": "string"},
+                **dict.fromkeys(("open", "unassigned", "assigned"), _INT),
+                "load": _NULL_NUM,
+                **dict.fromkeys(("online", "away", "back_soon", "max_slots"), _INT),
+                **table_close,
+                "csat_answered": _INT,
+            }
+        ),
+        "Dashboard": _object(
+            {
+                "now": _INT,
+                "window": _object({"start": _INT, "end": _INT}),
+                "filters": _object(
+                    {
+                        "skill_ids": {"type": "array", "items": _INT, "nullable": True},
+                        "group_ids": {"type": "array", "items": _INT, "nullable": True},
+                    }
+                ),
+                "current": _object(
+                    {
+                        **dict.fromkeys(("open", "unassigned", "assigned", "active"), _INT),
+                        **dict.fromkeys(("load", "load_online", "load_other"), _NULL_NUM),
+                        **family,
+                        "mcs": _ref("DashboardMcs"),
+                    }
+                ),
+                "chat": _object(
+                    {
+                        **dict.fromkeys(("in_queue", "entered", "abandoned"), _INT),
+                        "abandon_rate": _NULL_NUM,
+                        "avg_time_to_abandon": _NULL_INT,
+                        "connected": _INT,
+                        "service_level": _NULL_NUM,
+                        "occupancy": _NULL_NUM,
+                        "avg_time_to_answer": _NULL_INT,
+                        "aht": _NULL_INT,
+                    }
+                ),
+                "closed": _object({**closed_stats, **family, "mcs": _ref("DashboardMcs")}),
+                "agents": _table("DashboardAgentRow", AGENT_TABLE_COLUMNS),
+                "skills": _table("DashboardSkillRow", SKILL_TABLE_COLUMNS),
+                "alerts": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "kpi": {"type": "string", "enum": list(KPIS)},
+                            "value": {"type": "number"},
+                            "threshold": {"type": "number"},
+                        }
+                    ),
+                },
+            }
+        ),
+    }
+
+
+def _q(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema}  # fmt: skip
+
+
+def _int(low: int, high: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "integer", "minimum": low}
+    if high is not None:
+        out["maximum"] = high
+    return out
+
+
+def dashboard_operation(
+    account: dict[str, Any], errors: dict[str, Any], error: Any
+) -> dict[str, Any]:
+    """The GET operation; ``account`` the path parameter, ``errors`` the 401/403/429
+    responses, ``error(description)`` an error response."""
+    ids = {"type": "string", "pattern": r"^[0-9]{1,18}(,[0-9]{1,18})*$"}
+    kpi = "|".join(k.replace(".", r"\.") for k in KPIS)
+    return {
+        "summary": "Real-time messaging dashboard (seed 003) at now",
+        "description": "One snapshot: current KPIs, chat-mode KPIs, closed conversations of "
+        "the window, agents and skills tables (paged), alerts. Definitions: docs/metrics.md "
+        "section 3; encoding: docs/backend.md.",
+        "parameters": [
+            account,
+            _q("from_hour", "Closed window: today from this hour (roster time zone).", _int(0, 23)),
+            _q("last_hours", "Closed window: the last N hours (default 24).", _int(1, 24)),
+            _q("skill_ids", "Comma-separated skill ids to keep.", ids),
+            _q("group_ids", "Comma-separated group ids to keep.", ids),
+            _q(
+                "opened_within_ms",
+                "Current response times: only conversations opened in [now - x, now).",
+                _int(1),
+            ),
+            _q("sl_threshold_ms", "Chat service-level threshold (inclusive).", _int(0)),
+            _q("inactivity_timeout_ms", "Activity rule (default: the roster's).", _int(1)),
+            _q(
+                "abandon_rate",
+                "Denominator of the abandon rate.",
+                {"type": "string", "enum": ["entered", "handled"]},
+            ),
+            _q(
+                "load",
+                "Load as conversation weights or active conversations.",
+                {"type": "string", "enum": ["weighted", "active"]},
+            ),
+            _q(
+                "agent_sort",
+                "Agents-table sort column.",
+                {"type": "string", "enum": list(AGENT_TABLE_COLUMNS)},
+            ),
+            _q("agent_order", "Agents-table order.", {"type": "string", "enum": ["asc", "desc"]}),
+            _q("agent_page", "Agents-table page (1-based).", _int(1)),
+            _q("agent_page_size", "Agents-table rows per page.", _int(1, 30)),
+            _q(
+                "skill_sort",
+                "Skills-table sort column.",
+                {"type": "string", "enum": list(SKILL_TABLE_COLUMNS)},
+            ),
+            _q("skill_order", "Skills-table order.", {"type": "string", "enum": ["asc", "desc"]}),
+            _q("skill_page", "Skills-table page (1-based).", _int(1)),
+            _q("skill_page_size", "Skills-table rows per page.", _int(1, 100)),
+            {
+                **_q(
+                    "threshold",
+                    "Repeatable <kpi>:<number>; alerts when value >= number.",
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string",
+                            "pattern": f"^({kpi}):-?[0-9]{{1,9}}(\\.[0-9]{{1,6}})?$",
+                        },
+                    },
+                ),
+                "style": "form",
+                "explode": True,
+            },
+            {
+                "name": "X-Clock-Now",
+                "in": "header",
+                "required": False,
+                "description": "Epoch ms to use as now; honoured only with --test-clock.",
+                "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "The snapshot",
+                "content": {"application/json": {"schema": _ref("Dashboard")}},
+            },
+            "400": error("A parameter is invalid; error.parameter names it"),
+            "404": error("No roster stored for the account"),
+            **errors,
+        },
+    }
