@@ -55,10 +55,8 @@ def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResul
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("ccbench serve did not start")
             time.sleep(0.1)
-        # DASHBOARD SWITCH: 0 until the reference backend serves GET .../dashboard (contract:
-        # docs/loadtest.md, "Dashboard queries"); then drop dashboard_share to use the
-        # default 0.2 so the zero-mismatch proof covers the dashboard too
-        cfg = LoadTestConfig(duration_s=4, rate=60, users=3, invalid_share=0.1, dashboard_share=0.0)
+        # the default mix: msgagentsegments and 20 % dashboard requests, 10 % invalid ones
+        cfg = LoadTestConfig(duration_s=6, rate=20, users=3, invalid_share=0.1)
         yield run_loadtest(log=log, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg)
     finally:
         server.terminate()
