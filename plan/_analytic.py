@@ -49,7 +49,7 @@ def erlang_model(document: Mapping[str, Any], *, horizon_s: float) -> str | None
         or any(
             p.get("max_slots", 1) != 1
             or p.get("shift_starts_h", [0.0]) != [0.0]
-            or p.get("shift_hours", 24.0) * 3600.0 < horizon_s
+            or min(p.get("shift_hours", 24.0), 24.0) * 3600.0 < min(horizon_s, 86400.0)
             or p.get("breaks_per_shift", 0.0) != 0
             for p in pools
         )

@@ -34,12 +34,15 @@ class SerialExecutor(Executor):
 
 
 @contextmanager
-def make_executor(*, jobs: int | None = None, cluster: Any = None) -> Iterator[Executor]:
+def make_executor(
+    *, jobs: int | None = None, cluster: Any = None, connect_timeout_s: float = 10.0
+) -> Iterator[Executor]:
     """Yield an executor and shut it down afterwards.
 
     ``cluster``: the address of a Dask scheduler (``tcp://host:8786``) or a
     ``distributed.Client``/``LocalCluster``; ``jobs``: local worker processes
-    (None = the CPU count, 1 = in the calling process). ``jobs`` is ignored with a cluster.
+    (None = the CPU count, 1 = in the calling process). ``jobs`` is ignored with a cluster;
+    ``connect_timeout_s`` bounds the wait for the scheduler (s).
     """
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ParameterError("jobs", f"expected an integer >= 1, got {jobs!r}")
@@ -52,7 +55,11 @@ def make_executor(*, jobs: int | None = None, cluster: Any = None) -> Iterator[E
             ) from exc
         own = not isinstance(cluster, Client)
         try:
-            client: Any = Client(cluster) if own else cluster  # type: ignore[no-untyped-call]
+            client: Any = (
+                Client(cluster, timeout=f"{connect_timeout_s}s")  # type: ignore[no-untyped-call]
+                if own
+                else cluster
+            )
         except (OSError, TimeoutError, ValueError) as exc:
             raise ParameterError(
                 "cluster", f"cannot connect to Dask scheduler {cluster!r}: {exc}"

@@ -74,10 +74,11 @@ def auto_warmup_s(scenario: Scenario) -> float:
     the horizon without breaks) start empty: the first and last min(2 h, horizon / 10)
     are left out. Anything with a daily shape is a terminating run measured whole (0).
     """
+    # A shift of 24 h starting at 0 every day merges with the next day's: always logged in.
     flat = not scenario.surges and all(not s.profile for s in scenario.streams)
     always_on = all(
         p.shift_starts_h == [0.0]
-        and p.shift_hours * 3600.0 >= scenario.horizon_s
+        and min(p.shift_hours, 24.0) * 3600.0 >= min(scenario.horizon_s, 86400.0)
         and p.breaks_per_shift == 0
         for p in scenario.pools
     )
