@@ -60,3 +60,21 @@ def test_plan_bad_input_exits_2(
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("ccbench plan: error: ") and needle in err
+
+
+def test_docs_cover_every_option_and_metric() -> None:
+    """docs/plan.md has a row for each `ccbench plan` option and each metric."""
+    import argparse
+
+    from ccbench.cli._main import build_parser
+    from plan import METRICS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "plan.md").read_text()
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for action in sub.choices["plan"]._actions:
+        for flag in action.option_strings:
+            if flag not in ("-h", "--help"):
+                assert f"`{flag}" in doc, flag
+    for metric in METRICS:
+        assert f"| `{metric}` |" in doc, metric
