@@ -10,7 +10,7 @@ from plan._outputs import replications_csv, summary_csv
 from sim import load_scenario
 
 
-def _sweep(executor: object) -> tuple[str, str]:
+def _sweep(executor: object, progress: list[tuple[int, int]] | None = None) -> tuple[str, str]:
     # erlang_c over 6 h: 2 staffing levels x 2 replications, a few hundred conversations each.
     result = run_sweep(
         scenario=load_scenario("erlang_c"),
@@ -19,24 +19,26 @@ def _sweep(executor: object) -> tuple[str, str]:
         executor=executor,  # type: ignore[arg-type]
         seed=5,
         days=0.25,
+        progress=None if progress is None else lambda done, total: progress.append((done, total)),
     )
     return summary_csv(result), replications_csv(result)
 
 
 def test_dask_local_pool_and_serial_give_identical_tables() -> None:
-    """Tables are byte-identical whichever executor runs the replications."""
+    """Tables are byte-identical whichever executor runs the replications (Dask by address)."""
     distributed = pytest.importorskip("distributed")
     with make_executor(jobs=1) as serial:
         assert isinstance(serial, SerialExecutor)
-        expected = _sweep(serial)
+        calls: list[tuple[int, int]] = []
+        expected = _sweep(serial, calls)
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]  # 2 points x 2 replications
     with make_executor(jobs=2) as pool:
         assert _sweep(pool) == expected
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
         ) as cluster,
-        distributed.Client(cluster) as client,
-        make_executor(cluster=client) as dask,
+        make_executor(cluster=cluster.scheduler_address) as dask,
     ):
         assert _sweep(dask) == expected
     summary = expected[0].splitlines()
