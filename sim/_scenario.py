@@ -46,6 +46,7 @@ from ._sections import (
     SkillSpec,
     StreamSpec,
     SurgeSpec,
+    TargetsSpec,
 )
 from ._spec import key, parse_section, section_to_dict
 
@@ -73,6 +74,7 @@ class Scenario:
     routing: RoutingSpec = key(RoutingSpec(), doc="offers")
     behaviour: BehaviourSpec = key(BehaviourSpec(), doc="segment endings and extras")
     outcomes: OutcomeSpec = key(OutcomeSpec(), doc="surveys, MCS, sales")
+    targets: TargetsSpec = key(TargetsSpec(), doc="capacity-planning targets (ccbench plan)")
 
     @classmethod
     def from_dict(cls, data: Any) -> Scenario:
@@ -247,6 +249,12 @@ def _cross_check(s: Scenario) -> None:
             ".behaviour",
             "segment-ending probabilities (transfer_skill ... idle_close) summing to at most 1",
             round(ends, 6),
+        )
+    if not 0 < s.targets.confidence < 1:
+        raise _bad(
+            ".targets.confidence",
+            "a confidence level strictly between 0 and 1",
+            s.targets.confidence,
         )
     try:
         Roster.from_dict({"account": s.scenario.account, "timezone": s.scenario.timezone})

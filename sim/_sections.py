@@ -32,6 +32,7 @@ __all__ = [
     "SkillSpec",
     "StreamSpec",
     "SurgeSpec",
+    "TargetsSpec",
 ]
 
 # Exclusive ways a human segment can end early; their probabilities sum to <= 1.
@@ -276,4 +277,26 @@ class OutcomeSpec:
     sale: float = key(0.0, check="prob", doc="closed conversations with a sale")
     sale_mean_minor: float = key(
         5000.0, unit="minor units", check="pos", doc="mean sale amount (exponential)"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetsSpec:
+    """Capacity-planning targets (``ccbench plan``); the simulator itself ignores them."""
+
+    service_level: float = key(
+        0.8, check="prob", doc="share of queued conversations to answer within threshold_s"
+    )
+    threshold_s: float = key(20.0, unit="s", check="pos", doc="service level threshold")
+    confidence: float = key(
+        0.95, check="prob", doc="confidence the targets must be met with, in (0, 1)"
+    )
+    max_abandon_rate: float = key(
+        1.0, check="prob", doc="largest acceptable abandon rate (1 = no target)"
+    )
+    max_asa_s: float | None = key(
+        None,
+        unit="s",
+        check="pos",
+        doc="largest acceptable average speed of answer (none = no target)",
     )

@@ -16,6 +16,7 @@ FORBIDDEN = {
     "oracle": {"sim", "backend", "loadtest"},
     "backend": {"oracle", "sim", "loadtest"},
     "loadtest": {"sim", "backend"},
+    "plan": {"oracle", "backend", "loadtest"},
 }
 
 
