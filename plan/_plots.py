@@ -15,6 +15,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ._analytic import analytic_metrics, erlang_model
 from ._metrics import OVERALL
@@ -100,6 +101,9 @@ def plot_metric(result: SweepResult, metric: str) -> Figure:
     elif metric == "asa_s" and t.max_asa_s is not None:
         ax.axhline(t.max_asa_s, linestyle=":", color="red", label="max")
     ax.set_xlabel(x_key)
+    if all(isinstance(p[x_key], int) for p in result.points):
+        # staffing and other counts: no ticks at 10.5 agents
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     label = LABELS[metric]
     if metric == "service_level":
         label = f"service level (fraction answered within {t.threshold_s:g} s)"
