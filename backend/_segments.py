@@ -1,13 +1,13 @@
-"""``msgagentsegments``: agent-segment metrics computed in SQL over the projection.
+"""``msgagentsegments``: agent-segment metrics from the prefix-sum rollup of the projection.
 
 Window: the half-open range [now - timeframe, now) in ms; a segment belongs to
 the window (and to an interval of it) by its start time. Everything is judged
 from events with ts < now: a segment is ended only if its end event is before
-now, and only messages before now count. SQL sums and counts per
-(interval, skill, agent); Python adds them up per response section and
-derives the averages (truncated toward zero), so totals come from raw sums
-and counts, never from rounded per-agent values. docs/backend.md lists the
-definitions.
+now, and only messages before now count. The rollup (backend/_rollup.py) gives
+exact sums and counts per (interval, skill, agent); Python adds them up per
+response section and derives the averages (truncated toward zero), so totals
+come from raw sums and counts, never from rounded per-agent values.
+docs/backend.md lists the definitions.
 """
 
 from __future__ import annotations
@@ -16,86 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._params import SegmentQuery
+from ._rollup import FIELDS, Filters, build_rollup
 from ._store import Store
 
 __all__ = ["agent_segment_metrics"]
 
 _MS_PER_MIN = 60_000
 
-# Each sum per (interval, skill, agent), in this order (see _SUMS_SQL).
-_FIELDS = (
-    "seg",
-    "msgs",
-    "ended",
-    "dur",
-    "interactive",
-    "abandoned",
-    "nr_consumers",
-    "nr_agents",
-    "f_n",
-    "f_sum",
-    "ft_n",
-    "ft_sum",
-    "fn_n",
-    "fn_sum",
-    "r_n",
-    "r_sum",
-)
-
-_SUMS_SQL = """
-WITH s AS (
-    SELECT s.*, (s.start_ts - $lo) // $step AS iv,
-        s.end_ts IS NOT NULL AND s.end_ts < $now AS ended,
-        CASE WHEN s.first_ts < $now THEN s.first_ts - s.start_ts END AS first_lat
-    FROM segments s {join}
-    WHERE s.account = $account AND s.start_ts >= $lo AND s.start_ts < $now
-      {where}
-),
-partial AS (
-    -- segments with counted messages at or after now: count only those before now
-    SELECT m.segment_id, count(*) AS n, count(m.latency) AS rn,
-           coalesce(sum(m.latency), 0) AS rs
-    FROM segment_messages m
-    -- a segment's messages follow its start, so m.ts >= lo prunes by zone maps
-    WHERE m.account = $account AND m.ts < $now AND m.ts >= $lo
-      AND m.segment_id IN (SELECT segment_id FROM s WHERE last_ts >= $now)
-    GROUP BY m.segment_id
-),
-x AS (
-    SELECT s.*,
-        CASE WHEN s.last_ts < $now OR s.last_ts IS NULL THEN s.msg_count
-             ELSE coalesce(p.n, 0) END AS msgs,
-        CASE WHEN s.last_ts < $now OR s.last_ts IS NULL THEN s.resp_n
-             ELSE coalesce(p.rn, 0) END AS r_n,
-        CASE WHEN s.last_ts < $now OR s.last_ts IS NULL THEN s.resp_sum
-             ELSE coalesce(p.rs, 0) END AS r_sum
-    FROM s LEFT JOIN partial p ON p.segment_id = s.segment_id
-)
-SELECT iv, skill_id, agent_id,
-    count(*),
-    sum(msgs),
-    count_if(ended),
-    coalesce(sum(CASE WHEN ended THEN end_ts - start_ts END), 0),
-    count_if(ended AND msg_count > 0 AND consumer_after_first),
-    count_if(ended AND msg_count = 0 AND end_kind = 'close_consumer'),
-    count_if(ended AND msg_count > 0 AND NOT consumer_after_first),
-    count_if(ended AND msg_count = 0 AND end_kind <> 'close_consumer'),
-    count_if(first_lat IS NOT NULL AND start_kind IN ('new', 'transfer', 'back_to_queue')),
-    coalesce(sum(CASE WHEN start_kind IN ('new', 'transfer', 'back_to_queue')
-                      THEN first_lat END), 0),
-    count_if(first_lat IS NOT NULL AND start_kind IN ('transfer', 'back_to_queue')),
-    coalesce(sum(CASE WHEN start_kind IN ('transfer', 'back_to_queue') THEN first_lat END), 0),
-    count_if(first_lat IS NOT NULL AND start_kind = 'new'),
-    coalesce(sum(CASE WHEN start_kind = 'new' THEN first_lat END), 0),
-    sum(r_n),
-    sum(r_sum)
-FROM x GROUP BY iv, skill_id, agent_id
-"""
-
 
 @dataclass(slots=True)
 class _Sums:
-    values: list[int] = field(default_factory=lambda: [0] * len(_FIELDS))
+    values: list[int] = field(default_factory=lambda: [0] * len(FIELDS))
 
     def add(self, other: list[int]) -> None:
         for i, v in enumerate(other):
@@ -113,7 +44,7 @@ def _double(value: float) -> float | int:
 
 
 def _metrics(sums: _Sums, wanted: tuple[str, ...]) -> dict[str, Any]:
-    v = dict(zip(_FIELDS, sums.values, strict=True))
+    v = dict(zip(FIELDS, sums.values, strict=True))
     if v["seg"] == 0:
         # No data: every requested metric is 0 (seed 004, metricsTotal).
         return dict.fromkeys(wanted, 0)
@@ -175,38 +106,22 @@ def agent_segment_metrics(
     window_ms = query.timeframe_min * _MS_PER_MIN
     step_ms = (query.interval_min or query.timeframe_min) * _MS_PER_MIN
     lo = now_ms - window_ms
-    params: dict[str, Any] = {
-        "account": account,
-        "lo": lo,
-        "now": now_ms,
-        "step": step_ms,
-    }
-    where, join = [], ""
-    if query.agent_ids is not None:
-        where.append("list_contains($agents, s.agent_id)")
-        params["agents"] = list(query.agent_ids)
-    if query.skill_ids is not None:
-        # a skill list also restricts agentsMetrics and metricsTotal (docs/metrics.md 2.1)
-        where.append("list_contains($skills, s.skill_id)")
-        params["skills"] = list(query.skill_ids)
-    if query.source is not None:
-        where.append("s.source = $source")
-        params["source"] = query.source
-    if query.group_ids is not None or query.user_type is not None:
-        join = "JOIN roster_agents r ON r.account = s.account AND r.agent_id = s.agent_id"
-        if query.group_ids is not None:
-            where.append("list_contains($groups, r.group_id)")
-            params["groups"] = list(query.group_ids)
-        if query.user_type is not None:
-            where.append("r.user_type = $user_type")
-            params["user_type"] = query.user_type
-    sql = _SUMS_SQL.format(join=join, where="".join(f" AND {w}" for w in where))
-    with store.reader() as cur:
-        result = cur.execute(sql, params).fetchall()
-    n_intervals = window_ms // step_ms
-    by_interval: list[list[tuple[int, int, list[int]]]] = [[] for _ in range(n_intervals)]
-    for iv, skill, agent, *sums in result:
-        by_interval[int(iv)].append((int(skill), int(agent), [int(x) for x in sums]))
+    rollup = store.derived(
+        account=account, name="segment_rollup", build=lambda cur: build_rollup(cur, account=account)
+    )
+    by_interval = rollup.sums(
+        lo=lo,
+        now=now_ms,
+        step=step_ms,
+        n=window_ms // step_ms,
+        filters=Filters(
+            agents=query.agent_ids,
+            skills=query.skill_ids,
+            source=query.source,
+            groups=query.group_ids,
+            user_type=query.user_type,
+        ),
+    )
     if query.interval_min is None:
         return _section(by_interval[0], query)
     everything = [row for rows in by_interval for row in rows]

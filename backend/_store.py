@@ -14,10 +14,10 @@ snapshots.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import orjson
@@ -28,6 +28,8 @@ from ccbench.eventlog import SCHEMA, Roster
 from ._projection import PROJECTION_DDL, refresh_conversations
 
 __all__ = ["IngestResult", "Store"]
+
+T = TypeVar("T")
 
 _SQL_TYPES = {
     pa.int8(): "TINYINT",
@@ -77,6 +79,11 @@ class Store:
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []  # closed with the store
         self._closed = False
+        # Per account, a counter bumped after every committed write (ingest, roster):
+        # derived in-memory data (the segment rollup) is valid for one version.
+        self._versions: dict[str, int] = {}
+        self._derived: dict[tuple[str, str], tuple[int, Any]] = {}
+        self._derive_lock = threading.Lock()
         for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
             self._conn.execute(ddl)
 
@@ -117,12 +124,14 @@ class Store:
         """Store (replace) the roster of ``roster.account`` in one transaction."""
         doc = orjson.dumps(roster.to_dict()).decode()
         agents = [(roster.account, a.id, a.group_id, a.user_type) for a in roster.agents]
-        with self._write_lock, self._transaction() as cur:
-            cur.execute("DELETE FROM rosters WHERE account = ?", [roster.account])
-            cur.execute("INSERT INTO rosters VALUES (?, ?)", [roster.account, doc])
-            cur.execute("DELETE FROM roster_agents WHERE account = ?", [roster.account])
-            if agents:
-                cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
+        with self._write_lock:
+            with self._transaction() as cur:
+                cur.execute("DELETE FROM rosters WHERE account = ?", [roster.account])
+                cur.execute("INSERT INTO rosters VALUES (?, ?)", [roster.account, doc])
+                cur.execute("DELETE FROM roster_agents WHERE account = ?", [roster.account])
+                if agents:
+                    cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
+            self._bump(roster.account)
 
     def get_roster(self, *, account: str) -> dict[str, Any] | None:
         """The stored roster document of ``account``, or None."""
@@ -139,20 +148,23 @@ class Store:
         """
         if table.num_rows == 0:
             return IngestResult(accepted=0, duplicates=0)
-        with self._write_lock, self._transaction() as cur:
-            cur.register("batch", table)
-            try:
-                row = cur.execute("INSERT OR IGNORE INTO events SELECT * FROM batch").fetchone()
-                accepted = int(row[0]) if row else 0
-                if accepted:
-                    cur.execute(
-                        "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT "
-                        "conversation_id FROM batch WHERE conversation_id IS NOT NULL"
-                    )
-                    refresh_conversations(cur, account=account)
-                    cur.execute("DROP TABLE touched")
-            finally:
-                cur.unregister("batch")
+        with self._write_lock:
+            with self._transaction() as cur:
+                cur.register("batch", table)
+                try:
+                    row = cur.execute("INSERT OR IGNORE INTO events SELECT * FROM batch").fetchone()
+                    accepted = int(row[0]) if row else 0
+                    if accepted:
+                        cur.execute(
+                            "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT "
+                            "conversation_id FROM batch WHERE conversation_id IS NOT NULL"
+                        )
+                        refresh_conversations(cur, account=account)
+                        cur.execute("DROP TABLE touched")
+                finally:
+                    cur.unregister("batch")
+            if accepted:
+                self._bump(account)
         return IngestResult(accepted=accepted, duplicates=table.num_rows - accepted)
 
     def event_count(self, *, account: str) -> int:
@@ -160,6 +172,43 @@ class Store:
         with self.reader() as cur:
             row = cur.execute("SELECT count(*) FROM events WHERE account = ?", [account]).fetchone()
         return int(row[0]) if row else 0
+
+    # -- derived data ------------------------------------------------------------
+    def version(self, *, account: str) -> int:
+        """How many committed writes changed ``account`` since this store opened."""
+        return self._versions.get(account, 0)
+
+    def derived(self, *, account: str, name: str, build: Callable[[Any], T]) -> T:
+        """``build(cursor)`` of the current committed data of ``account``, cached per version.
+
+        ``build`` runs inside one read transaction (one consistent snapshot)
+        and must not write. Its result is reused until the next committed
+        write of the account (ingest or roster); one thread builds while the
+        others wait for it. The version is read before the data, so a result
+        is never older than the version it is filed under.
+        """
+        key = (account, name)
+        hit = self._derived.get(key)
+        if hit is not None and hit[0] == self.version(account=account):
+            return hit[1]  # type: ignore[no-any-return]
+        with self._derive_lock:
+            version = self.version(account=account)
+            hit = self._derived.get(key)
+            if hit is not None and hit[0] == version:
+                return hit[1]  # type: ignore[no-any-return]
+            with self.reader() as cur:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    value = build(cur)
+                finally:
+                    cur.execute("COMMIT")
+            self._derived[key] = (version, value)
+            return value
+
+    def _bump(self, account: str) -> None:
+        # Called after COMMIT (under the write lock): readers that see the new
+        # version also see the committed data.
+        self._versions[account] = self._versions.get(account, 0) + 1
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
