@@ -1,42 +1,48 @@
 """Prefix-sum rollup of the segment projection: msgagentsegments sums without a scan.
 
-A :class:`SegmentRollup` is an immutable in-memory image of one account's
-``segments`` and ``segment_messages`` rows (one committed snapshot), laid out
-so that a query sums any half-open start-time range of any
-(agent, skill, source) key in O(log n):
+The rollup is an in-memory image of one account's ``segments`` and
+``segment_messages`` rows in two tiers, both read from DuckDB snapshots:
 
-* segments are sorted by (key, start_ts); for each one the rollup keeps its
-  **settled contribution** ``V`` (the 16 sums of ``_FIELDS`` it adds to its
-  group once every fact of it is visible) and a running total ``cum`` of
-  ``V`` in that order, so the sum over the segments of key ``k`` with
-  ``start_ts`` in ``[a, b)`` is ``cum[j] - cum[i]`` where ``i``, ``j`` are
-  found by binary search; window edges and interval boundaries fall at any
-  millisecond, with no bucket granularity;
-* a segment is **settled** at ``now`` when ``now >= settle_ts``: for an
-  ended segment ``settle_ts = end_ts + 1`` (its end event is visible, and so
-  is every message before it); for an open one, one past its last counted
-  message (or its start). Only the segments of the window with
-  ``settle_ts > now`` (ending or writing at or after ``now``; none in
-  real-time use, many under a test clock) are corrected: their ``V`` is
-  replaced by the contribution at ``now`` (open: no duration, no outcome;
-  only messages and responses before ``now``, counted from the per-segment
-  message arrays, also binary-searched).
+**Base** (rebuilt rarely): segments sorted by (key, start_ts) with key =
+(agent, skill, source). For each segment it keeps its **settled
+contribution** ``V`` (the sums of ``FIELDS`` it adds to its group once every
+fact of it is visible) and a running total ``cum`` of ``V`` in that order, so
+the sum over the segments of key ``k`` with ``start_ts`` in ``[a, b)`` is
+``cum[j] - cum[i]``, ``i`` and ``j`` found by binary search. Window edges and
+interval boundaries fall at any millisecond: no bucket granularity.
+
+A segment is **settled** at ``now`` when ``now >= settle_ts``: for an ended
+segment ``settle_ts = end_ts + 1`` (its end event is visible, and so is every
+message before it); for an open one, one past its last counted message (or
+its start). The window's segments with ``settle_ts > now`` (ending or writing
+at or after ``now``: none in real-time use, many under a test clock) are
+corrected one by one: ``V`` is replaced by the contribution at ``now`` (no
+duration or outcome unless the end is visible, only messages and responses
+before ``now``, counted from per-segment message arrays, also
+binary-searched).
+
+**Delta** (rebuilt after every write): the current segments of the
+conversations that writes recomputed since the base was read (table
+``projection_changes``), handled one by one like the unsettled ones; their
+stale base rows are subtracted out. When the delta grows past a fraction of
+the base, or a new roster arrives, the base is rebuilt.
 
 Every sum is an exact integer, so the answer equals a scan of the projection
-(docs/backend.md). The rollup is rebuilt from DuckDB in one read transaction
-after an ingest or roster change (:meth:`backend.Store.derived`), never at
-ingest time.
+(docs/backend.md).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["FIELDS", "SegmentRollup", "build_rollup"]
+__all__ = ["FIELDS", "Filters", "RollupCache", "RollupView"]
 
 # The sums per segment group, in this order (backend/_segments.py derives the metrics).
 FIELDS = (
@@ -59,27 +65,33 @@ FIELDS = (
 )
 _F = {name: i for i, name in enumerate(FIELDS)}
 # Fields that count only for ended segments, and those that need first(s) visible.
-_ENDED_ONLY = [_F[n] for n in ("ended", "dur", "interactive", "abandoned", "nr_consumers")] + [
-    _F["nr_agents"]
+_ENDED_ONLY = [
+    _F[n] for n in ("ended", "dur", "interactive", "abandoned", "nr_consumers", "nr_agents")
 ]
 _FIRST_ONLY = [_F[n] for n in ("f_n", "f_sum", "ft_n", "ft_sum", "fn_n", "fn_sum")]
 _MAX = np.iinfo(np.int64).max
 _MIN = np.iinfo(np.int64).min
+# The base is rebuilt when the delta holds more conversations than this share of it.
+_DELTA_SHARE = 8
+_DELTA_MIN = 2_000
 
 Array = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
 
-_KEY = "agent_id, skill_id, source NULLS FIRST"
+_ORDER = "agent_id, skill_id, source NULLS FIRST, start_ts, segment_id"
+_CHANGED = (
+    "SELECT conversation_id FROM projection_changes WHERE account = $account AND version > $since"
+)
 
-# Settled contribution V of each segment (the projection's facts, docs/metrics.md 2.2).
+# Facts and settled contribution V of each segment (docs/metrics.md 2.2).
 _SEGMENTS_SQL = f"""
-SELECT dense_rank() OVER (ORDER BY {_KEY}) - 1 AS key,
-    start_ts,
+SELECT conversation_id, agent_id, skill_id, source, start_ts,
     coalesce(end_ts, {_MAX}) AS end_ts,
     coalesce(first_ts, {_MAX}) AS first_ts,
     coalesce(last_ts, {_MIN}) AS last_ts,
     CASE WHEN end_ts IS NOT NULL THEN end_ts + 1
          ELSE greatest(start_ts, coalesce(last_ts, start_ts)) + 1 END AS settle_ts,
-    1 AS seg,
+    1::BIGINT AS seg,
     msg_count AS msgs,
     (end_ts IS NOT NULL)::BIGINT AS ended,
     coalesce(end_ts - start_ts, 0) AS dur,
@@ -97,20 +109,15 @@ SELECT dense_rank() OVER (ORDER BY {_KEY}) - 1 AS key,
     CASE WHEN start_kind = 'new' THEN coalesce(first_ts - start_ts, 0) ELSE 0 END AS fn_sum,
     resp_n AS r_n,
     resp_sum AS r_sum
-FROM segments WHERE account = $account
-ORDER BY {_KEY}, start_ts, segment_id
-"""
-
-_KEYS_SQL = f"""
-SELECT DISTINCT agent_id, skill_id, source FROM segments WHERE account = $account
-ORDER BY {_KEY}
+FROM segments WHERE account = $account {{where}}
+ORDER BY {_ORDER}
 """
 
 # Counted messages by segment position (the order of _SEGMENTS_SQL), then ts.
 _MESSAGES_SQL = f"""
 WITH pos AS (
-    SELECT segment_id, row_number() OVER (ORDER BY {_KEY}, start_ts, segment_id) - 1 AS pos
-    FROM segments WHERE account = $account
+    SELECT segment_id, row_number() OVER (ORDER BY {_ORDER}) - 1 AS pos
+    FROM segments WHERE account = $account {{where}}
 )
 SELECT p.pos, m.ts, (m.latency IS NOT NULL)::BIGINT AS has_lat, coalesce(m.latency, 0) AS lat
 FROM segment_messages m JOIN pos p ON p.segment_id = m.segment_id
@@ -119,6 +126,45 @@ ORDER BY p.pos, m.ts
 """
 
 _ROSTER_SQL = "SELECT agent_id, group_id, user_type FROM roster_agents WHERE account = $account"
+_VERSION_SQL = "SELECT coalesce(max(version), 0) FROM projection_changes WHERE account = $account"
+_PENDING_SQL = (
+    "SELECT count(*) FILTER (WHERE conversation_id IS NULL), count(DISTINCT conversation_id) "
+    "FROM projection_changes WHERE account = $account AND version > $since"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The query's segment filters (None: no filter); see docs/metrics.md 2.1."""
+
+    agents: tuple[int, ...] | None = None
+    skills: tuple[int, ...] | None = None
+    source: str | None = None
+    groups: tuple[int, ...] | None = None
+    user_type: str | None = None
+
+    def match(
+        self,
+        agent: Array,
+        skill: Array,
+        source: npt.NDArray[np.object_],
+        group: Array,
+        user_type: npt.NDArray[np.object_],
+    ) -> Mask:
+        """Which rows (segments or keys) the filters keep."""
+        mask = np.ones(len(agent), dtype=bool)
+        if self.agents is not None:
+            mask &= np.isin(agent, np.asarray(self.agents, dtype=np.int64))
+        if self.skills is not None:
+            mask &= np.isin(skill, np.asarray(self.skills, dtype=np.int64))
+        if self.source is not None:
+            mask &= source == self.source
+        if self.groups is not None:
+            # agents missing from the roster (group -1) match no group list
+            mask &= np.isin(group, np.asarray(self.groups, dtype=np.int64)) & (group >= 0)
+        if self.user_type is not None:
+            mask &= user_type == self.user_type
+        return mask
 
 
 def _composite(major: Array, ts: Array, t0: int, span: int) -> Array:
@@ -149,151 +195,286 @@ class _Sorted:
 
 
 @dataclass(frozen=True, slots=True)
-class Filters:
-    """The query's segment filters (None: no filter); see docs/metrics.md 2.1."""
+class _Segments:
+    """Segments in the order of _SEGMENTS_SQL, with their roster facts and messages."""
 
-    agents: tuple[int, ...] | None = None
-    skills: tuple[int, ...] | None = None
-    source: str | None = None
-    groups: tuple[int, ...] | None = None
-    user_type: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentRollup:
-    """One snapshot of an account's segments as prefix sums; see the module docstring."""
-
-    key_agent: Array  # per key (agent, skill, source), sorted by that triple
-    key_skill: Array
-    key_source: npt.NDArray[np.object_]
-    key_group: Array  # roster group of the agent; -1 when the agent has no roster entry
-    key_user_type: npt.NDArray[np.object_]  # None when the agent has no roster entry
-    seg_key: Array  # per segment, sorted by (key, start_ts)
-    seg_start: Array
-    seg_end: Array  # int64 max while open
-    seg_first: Array  # int64 max when M(s) is empty
-    seg_last: Array  # int64 min when M(s) is empty
-    by_key: _Sorted
-    values: Array  # (segments, len(FIELDS)) settled contributions V
-    cum: Array  # (segments + 1, len(FIELDS)) running totals of values
-    by_start: Array  # segment positions sorted by start_ts
-    start_sorted: Array  # seg_start[by_start]
-    settle_sorted: Array  # settle_ts[by_start]
+    conv: pa.ChunkedArray
+    agent: Array
+    skill: Array
+    source: npt.NDArray[np.object_]
+    group: Array  # roster group of the agent; -1 when the agent has no roster entry
+    user_type: npt.NDArray[np.object_]  # None when the agent has no roster entry
+    start: Array
+    end: Array  # int64 max while open
+    first: Array  # int64 max when M(s) is empty
+    last: Array  # int64 min when M(s) is empty
+    settle: Array
+    values: Array  # (segments, len(FIELDS)): settled contributions V
     msg_index: _Sorted  # counted messages by (segment position, ts)
     msg_cum: Array  # (messages + 1, 2): running (response count, response sum)
 
-    def sums(
-        self, *, lo: int, now: int, step: int, n: int, filters: Filters
-    ) -> list[list[tuple[int, int, list[int]]]]:
-        """Per interval (``n`` of ``step`` ms from ``lo``; ``lo + n*step == now``):
-        (skill, agent, sums) rows of the groups with segments, as judged at ``now``."""
-        empty: list[list[tuple[int, int, list[int]]]] = [[] for _ in range(n)]
-        sel = np.flatnonzero(self._key_mask(filters))
-        if len(sel) == 0:
-            return empty
-        bounds = lo + step * np.arange(n + 1, dtype=np.int64)
-        pos = self.by_key.search(sel[:, None], bounds[None, :])  # (keys, n + 1)
-        sums = self.cum[pos[:, 1:]] - self.cum[pos[:, :-1]]  # (keys, n, fields)
-        self._correct_unsettled(sums, sel, lo=lo, now=now, step=step)
-        # keys are sorted by (agent, skill, source): one group per run of (agent, skill)
-        agent, skill = self.key_agent[sel], self.key_skill[sel]
-        starts = np.flatnonzero(np.r_[True, (agent[1:] != agent[:-1]) | (skill[1:] != skill[:-1])])
-        grouped = np.add.reduceat(sums, starts, axis=0)  # (groups, n, fields)
-        out = empty
-        groups, ivs = np.nonzero(grouped[:, :, 0])
-        rows = grouped[groups, ivs].tolist()
-        for g, iv, row in zip(groups.tolist(), ivs.tolist(), rows, strict=True):
-            out[iv].append((int(skill[starts[g]]), int(agent[starts[g]]), row))
-        return out
+    @classmethod
+    def read(
+        cls, cur: Any, *, account: str, roster: dict[int, tuple[int, str]], since: int | None
+    ) -> _Segments:
+        """All segments of ``account``, or (``since``) those of conversations changed after it."""
+        params: dict[str, Any] = {"account": account}
+        where = ""
+        if since is not None:
+            where = f"AND conversation_id IN ({_CHANGED})"
+            params["since"] = since
+        seg = cur.sql(_SEGMENTS_SQL.format(where=where), params=params).to_arrow_table()
+        msgs = cur.sql(_MESSAGES_SQL.format(where=where), params=params).to_arrow_table()
 
-    def _key_mask(self, f: Filters) -> npt.NDArray[np.bool_]:
-        mask = np.ones(len(self.key_agent), dtype=bool)
-        if f.agents is not None:
-            mask &= np.isin(self.key_agent, np.asarray(f.agents, dtype=np.int64))
-        if f.skills is not None:
-            mask &= np.isin(self.key_skill, np.asarray(f.skills, dtype=np.int64))
-        if f.source is not None:
-            mask &= self.key_source == f.source
-        if f.groups is not None:
-            # agents missing from the roster (group -1) match no group list
-            mask &= np.isin(self.key_group, np.asarray(f.groups, dtype=np.int64)) & (
-                self.key_group >= 0
-            )
-        if f.user_type is not None:
-            mask &= self.key_user_type == f.user_type
-        return mask
+        def col(table: pa.Table, name: str) -> Array:
+            return np.asarray(table.column(name).to_numpy(), dtype=np.int64)
 
-    def _correct_unsettled(self, sums: Array, sel: Array, *, lo: int, now: int, step: int) -> None:
-        """Replace V by the contribution at ``now`` for the window's unsettled segments."""
-        a, b = np.searchsorted(self.start_sorted, [lo, now], side="left")
-        window = self.by_start[a:b]
-        segs = window[self.settle_sorted[a:b] > now]
-        if len(segs) == 0:
-            return
-        local = np.full(len(self.key_agent), -1, dtype=np.int64)
-        local[sel] = np.arange(len(sel))
-        segs = segs[local[self.seg_key[segs]] >= 0]
-        if len(segs) == 0:
-            return
-        before = self.values[segs]
-        after = before.copy()
-        ended = self.seg_end[segs] < now
-        after[:, _ENDED_ONLY] *= ended[:, None]
-        first_seen = self.seg_first[segs] < now
-        after[:, _FIRST_ONLY] *= first_seen[:, None]
-        # messages at or after now: count those before now from the message arrays
-        late = self.seg_last[segs] >= now
+        agent = col(seg, "agent_id")
+        facts = [roster.get(a, (-1, None)) for a in agent.tolist()]
+        values = np.stack([col(seg, n) for n in FIELDS], axis=1).reshape(-1, len(FIELDS))
+        resp = np.stack([col(msgs, "has_lat"), col(msgs, "lat")], axis=1).reshape(-1, 2)
+        msg_cum = np.zeros((len(resp) + 1, 2), dtype=np.int64)
+        np.cumsum(resp, axis=0, out=msg_cum[1:])
+        return cls(
+            conv=seg.column("conversation_id"),
+            agent=agent,
+            skill=col(seg, "skill_id"),
+            source=np.asarray(seg.column("source").to_pylist(), dtype=object),
+            group=np.array([g for g, _ in facts], dtype=np.int64),
+            user_type=np.array([u for _, u in facts], dtype=object),
+            start=col(seg, "start_ts"),
+            end=col(seg, "end_ts"),
+            first=col(seg, "first_ts"),
+            last=col(seg, "last_ts"),
+            settle=col(seg, "settle_ts"),
+            values=values,
+            msg_index=_Sorted.of(col(msgs, "pos"), col(msgs, "ts")),
+            msg_cum=msg_cum,
+        )
+
+    def at_now(self, idx: Array, now: int) -> Array:
+        """Contributions of segments ``idx`` judged at ``now`` (events with ts < now)."""
+        out = self.values[idx].copy()
+        out[:, _ENDED_ONLY] *= (self.end[idx] < now)[:, None]
+        out[:, _FIRST_ONLY] *= (self.first[idx] < now)[:, None]
+        # counted messages at or after now: count those before now from the message arrays
+        late = self.last[idx] >= now
         if late.any():
-            p = segs[late]
+            p = idx[late]
             begin = self.msg_index.search(p, np.full(len(p), _MIN, dtype=np.int64))
             stop = self.msg_index.search(p, np.full(len(p), now, dtype=np.int64))
             resp = self.msg_cum[stop] - self.msg_cum[begin]
-            after[late, _F["msgs"]] = stop - begin
-            after[late, _F["r_n"]] = resp[:, 0]
-            after[late, _F["r_sum"]] = resp[:, 1]
-        iv = (self.seg_start[segs] - lo) // step
-        np.add.at(sums, (local[self.seg_key[segs]], iv), after - before)
+            out[late, _F["msgs"]] = stop - begin
+            out[late, _F["r_n"]] = resp[:, 0]
+            out[late, _F["r_sum"]] = resp[:, 1]
+        return out
 
 
-def _column(data: dict[str, Any], name: str) -> Array:
-    return np.asarray(data[name], dtype=np.int64)
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """All segments of a snapshot as prefix sums per (agent, skill, source) key."""
+
+    version: int  # projection_changes version of the snapshot
+    roster: dict[int, tuple[int, str]]  # agent -> (group, user type)
+    segs: _Segments
+    key_first: Array  # position of each key's first segment (keys in segment order)
+    seg_key: Array
+    by_key: _Sorted
+    cum: Array  # (segments + 1, len(FIELDS)): running totals of V
+    by_start: Array  # segment positions sorted by start_ts
+    start_sorted: Array
+    settle_sorted: Array
+
+    @classmethod
+    def read(cls, cur: Any, *, account: str, version: int) -> _Base:
+        params = {"account": account}
+        roster = {
+            int(a): (int(g), str(u)) for a, g, u in cur.execute(_ROSTER_SQL, params).fetchall()
+        }
+        segs = _Segments.read(cur, account=account, roster=roster, since=None)
+        # sorted by (agent, skill, source): a key starts wherever one of them changes
+        n = len(segs.agent)
+        change = np.ones(n, dtype=bool)
+        if n > 1:
+            change[1:] = (
+                (segs.agent[1:] != segs.agent[:-1])
+                | (segs.skill[1:] != segs.skill[:-1])
+                | (segs.source[1:] != segs.source[:-1])
+            )
+        seg_key = np.cumsum(change, dtype=np.int64) - 1
+        cum = np.zeros((n + 1, len(FIELDS)), dtype=np.int64)
+        np.cumsum(segs.values, axis=0, out=cum[1:])
+        by_start = np.argsort(segs.start, kind="stable").astype(np.int64)
+        return cls(
+            version=version,
+            roster=roster,
+            segs=segs,
+            key_first=np.flatnonzero(change).astype(np.int64),
+            seg_key=seg_key,
+            by_key=_Sorted.of(seg_key, segs.start),
+            cum=cum,
+            by_start=by_start,
+            start_sorted=segs.start[by_start],
+            settle_sorted=segs.settle[by_start],
+        )
 
 
-def build_rollup(cur: Any, *, account: str) -> SegmentRollup:
-    """The rollup of ``account`` read through ``cur`` (call inside one read transaction)."""
-    params = {"account": account}
-    seg = cur.execute(_SEGMENTS_SQL, params).fetchnumpy()
-    keys = cur.execute(_KEYS_SQL, params).fetchall()
-    msgs = cur.execute(_MESSAGES_SQL, params).fetchnumpy()
-    roster = {int(a): (int(g), str(u)) for a, g, u in cur.execute(_ROSTER_SQL, params).fetchall()}
-    key_agent = np.array([k[0] for k in keys], dtype=np.int64)
-    # (group, user type) per key's agent; (-1, None) when the agent is not in the roster
-    facts = [roster.get(int(a), (-1, None)) for a in key_agent]
-    values = np.stack([_column(seg, name) for name in FIELDS], axis=1).reshape(-1, len(FIELDS))
-    cum = np.zeros((len(values) + 1, len(FIELDS)), dtype=np.int64)
-    np.cumsum(values, axis=0, out=cum[1:])
-    seg_key, seg_start = _column(seg, "key"), _column(seg, "start_ts")
-    by_start = np.argsort(seg_start, kind="stable").astype(np.int64)
-    msg_resp = np.stack([_column(msgs, "has_lat"), _column(msgs, "lat")], axis=1).reshape(-1, 2)
-    msg_cum = np.zeros((len(msg_resp) + 1, 2), dtype=np.int64)
-    np.cumsum(msg_resp, axis=0, out=msg_cum[1:])
-    return SegmentRollup(
-        key_agent=key_agent,
-        key_skill=np.array([k[1] for k in keys], dtype=np.int64),
-        key_source=np.array([k[2] for k in keys], dtype=object),
-        key_group=np.array([g for g, _ in facts], dtype=np.int64),
-        key_user_type=np.array([u for _, u in facts], dtype=object),
-        seg_key=seg_key,
-        seg_start=seg_start,
-        seg_end=_column(seg, "end_ts"),
-        seg_first=_column(seg, "first_ts"),
-        seg_last=_column(seg, "last_ts"),
-        by_key=_Sorted.of(seg_key, seg_start),
-        values=values,
-        cum=cum,
-        by_start=by_start,
-        start_sorted=seg_start[by_start],
-        settle_sorted=_column(seg, "settle_ts")[by_start],
-        msg_index=_Sorted.of(_column(msgs, "pos"), _column(msgs, "ts")),
-        msg_cum=msg_cum,
-    )
+@dataclass(frozen=True, slots=True)
+class _Delta:
+    """The current segments of the conversations changed since the base's snapshot."""
+
+    version: int
+    segs: _Segments
+    stale: Mask | None  # base segments whose conversation changed (None: none)
+
+    @classmethod
+    def read(cls, cur: Any, *, account: str, base: _Base, version: int) -> _Delta:
+        segs = _Segments.read(cur, account=account, roster=base.roster, since=base.version)
+        changed = cur.sql(
+            _CHANGED, params={"account": account, "since": base.version}
+        ).to_arrow_table()
+        stale = None
+        if changed.num_rows:
+            hit = pc.is_in(base.segs.conv, value_set=changed.column(0).combine_chunks())
+            stale = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+        return cls(version=version, segs=segs, stale=stale)
+
+
+Rows = list[list[tuple[int, int, list[int]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class RollupView:
+    """One consistent state of an account's segments (base + delta)."""
+
+    base: _Base
+    delta: _Delta
+
+    def sums(self, *, lo: int, now: int, step: int, n: int, filters: Filters) -> Rows:
+        """Per interval (``n`` of ``step`` ms from ``lo``; ``lo + n*step == now``):
+        (skill, agent, sums) rows of the groups with segments, as judged at ``now``."""
+        b, segs = self.base, self.base.segs
+        first = b.key_first
+        keep = filters.match(
+            segs.agent[first],
+            segs.skill[first],
+            segs.source[first],
+            segs.group[first],
+            segs.user_type[first],
+        )
+        sel = np.flatnonzero(keep)
+        local = np.full(len(first), -1, dtype=np.int64)
+        local[sel] = np.arange(len(sel))
+        bounds = lo + step * np.arange(n + 1, dtype=np.int64)
+        pos = b.by_key.search(sel[:, None], bounds[None, :])  # (keys, n + 1)
+        sums = b.cum[pos[:, 1:]] - b.cum[pos[:, :-1]]  # (keys, n, fields)
+        # the window's base segments whose V is not their contribution at now
+        i, j = np.searchsorted(b.start_sorted, [lo, now], side="left")
+        window = b.by_start[i:j]
+        fix = b.settle_sorted[i:j] > now
+        if self.delta.stale is not None:
+            fix |= self.delta.stale[window]
+        idx = window[fix]
+        idx = idx[local[b.seg_key[idx]] >= 0]
+        if len(idx):
+            adjust = -segs.values[idx]
+            live = (
+                ~self.delta.stale[idx] if self.delta.stale is not None else np.ones(len(idx), bool)
+            )
+            adjust[live] += segs.at_now(idx[live], now)
+            np.add.at(sums, (local[b.seg_key[idx]], (segs.start[idx] - lo) // step), adjust)
+        # keys are sorted by (agent, skill, source): one group per run of (agent, skill)
+        agent, skill = segs.agent[first[sel]], segs.skill[first[sel]]
+        change = np.ones(len(sel), dtype=bool)
+        change[1:] = (agent[1:] != agent[:-1]) | (skill[1:] != skill[:-1])
+        runs = np.flatnonzero(change)
+        groups = {(int(agent[r]), int(skill[r])): g for g, r in enumerate(runs.tolist())}
+        grouped = (
+            np.add.reduceat(sums, runs, axis=0)
+            if len(runs)
+            else np.zeros((0, n, len(FIELDS)), dtype=np.int64)
+        )
+        grouped = self._add_delta(grouped, groups, lo=lo, now=now, step=step, filters=filters)
+        out: Rows = [[] for _ in range(n)]
+        names = list(groups)
+        g_idx, iv_idx = np.nonzero(grouped[:, :, 0])
+        for g, iv, row in zip(
+            g_idx.tolist(), iv_idx.tolist(), grouped[g_idx, iv_idx].tolist(), strict=True
+        ):
+            agent_id, skill_id = names[g]
+            out[iv].append((skill_id, agent_id, row))
+        return out
+
+    def _add_delta(
+        self,
+        grouped: Array,
+        groups: dict[tuple[int, int], int],
+        *,
+        lo: int,
+        now: int,
+        step: int,
+        filters: Filters,
+    ) -> Array:
+        d = self.delta.segs
+        if not len(d.start):
+            return grouped
+        keep = (d.start >= lo) & (d.start < now)
+        keep &= filters.match(d.agent, d.skill, d.source, d.group, d.user_type)
+        idx = np.flatnonzero(keep)
+        if not len(idx):
+            return grouped
+        gi = np.empty(len(idx), dtype=np.int64)
+        for k, (a, s) in enumerate(zip(d.agent[idx].tolist(), d.skill[idx].tolist(), strict=True)):
+            gi[k] = groups.setdefault((a, s), len(groups))
+        if len(groups) > len(grouped):
+            more = np.zeros((len(groups) - len(grouped), *grouped.shape[1:]), dtype=np.int64)
+            grouped = np.concatenate([grouped, more])
+        np.add.at(grouped, (gi, (d.start[idx] - lo) // step), d.at_now(idx, now))
+        return grouped
+
+
+class RollupCache:
+    """The current :class:`RollupView` of each account of one store, refreshed on demand.
+
+    ``view`` checks the store's in-memory write counter first (no database
+    access while nothing changed); after a write it reads, in one snapshot,
+    either just the delta or, when the delta grew large or the roster
+    changed, a new base. One thread refreshes while the others wait.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._views: dict[str, tuple[int, RollupView]] = {}
+
+    def view(self, store: Any, *, account: str) -> RollupView:
+        """The view of ``account`` including every write committed before this call."""
+        hit = self._views.get(account)
+        if hit is not None and hit[0] == store.version(account=account):
+            return hit[1]
+        with self._lock:
+            counter = store.version(account=account)  # read before the data
+            hit = self._views.get(account)
+            if hit is not None and hit[0] == counter:
+                return hit[1]
+            with store.snapshot() as cur:
+                view = self._refresh(cur, account, None if hit is None else hit[1])
+            self._views[account] = (counter, view)
+            return view
+
+    @staticmethod
+    def _refresh(cur: Any, account: str, old: RollupView | None) -> RollupView:
+        params: dict[str, Any] = {"account": account}
+        version = int(cur.execute(_VERSION_SQL, params).fetchall()[0][0])
+        if old is not None and old.delta.version == version:
+            return old
+        if old is not None:
+            params["since"] = old.base.version
+            resets, conversations = cur.execute(_PENDING_SQL, params).fetchall()[0]
+            limit = max(_DELTA_MIN, len(old.base.segs.start) // _DELTA_SHARE)
+            if not resets and conversations <= limit:
+                delta = _Delta.read(cur, account=account, base=old.base, version=version)
+                return RollupView(base=old.base, delta=delta)
+        base = _Base.read(cur, account=account, version=version)
+        return RollupView(
+            base=base, delta=_Delta.read(cur, account=account, base=base, version=version)
+        )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._params import SegmentQuery
-from ._rollup import FIELDS, Filters, build_rollup
+from ._rollup import FIELDS, Filters, RollupCache
 from ._store import Store
 
 __all__ = ["agent_segment_metrics"]
@@ -106,9 +106,7 @@ def agent_segment_metrics(
     window_ms = query.timeframe_min * _MS_PER_MIN
     step_ms = (query.interval_min or query.timeframe_min) * _MS_PER_MIN
     lo = now_ms - window_ms
-    rollup = store.derived(
-        account=account, name="segment_rollup", build=lambda cur: build_rollup(cur, account=account)
-    )
+    rollup = store.cached(name="segment_rollup", factory=RollupCache).view(store, account=account)
     by_interval = rollup.sums(
         lo=lo,
         now=now_ms,

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from ccbench.eventlog import SCHEMA, Roster
 
-from ._projection import PROJECTION_DDL, refresh_conversations
+from ._projection import PROJECTION_DDL, record_change, refresh_conversations
 
 __all__ = ["IngestResult", "Store"]
 
@@ -80,9 +80,9 @@ class Store:
         self._cursors: list[duckdb.DuckDBPyConnection] = []  # closed with the store
         self._closed = False
         # Per account, a counter bumped after every committed write (ingest, roster):
-        # derived in-memory data (the segment rollup) is valid for one version.
+        # in-memory derived data (the segment rollup) checks it before each use.
         self._versions: dict[str, int] = {}
-        self._derived: dict[tuple[str, str], tuple[int, Any]] = {}
+        self._caches: dict[str, Any] = {}
         self._derive_lock = threading.Lock()
         for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
             self._conn.execute(ddl)
@@ -131,6 +131,8 @@ class Store:
                 cur.execute("DELETE FROM roster_agents WHERE account = ?", [roster.account])
                 if agents:
                     cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
+                # groups and user types feed the segment filters: derived data is stale
+                record_change(cur, account=roster.account, touched=False)
             self._bump(roster.account)
 
     def get_roster(self, *, account: str) -> dict[str, Any] | None:
@@ -178,32 +180,22 @@ class Store:
         """How many committed writes changed ``account`` since this store opened."""
         return self._versions.get(account, 0)
 
-    def derived(self, *, account: str, name: str, build: Callable[[Any], T]) -> T:
-        """``build(cursor)`` of the current committed data of ``account``, cached per version.
-
-        ``build`` runs inside one read transaction (one consistent snapshot)
-        and must not write. Its result is reused until the next committed
-        write of the account (ingest or roster); one thread builds while the
-        others wait for it. The version is read before the data, so a result
-        is never older than the version it is filed under.
-        """
-        key = (account, name)
-        hit = self._derived.get(key)
-        if hit is not None and hit[0] == self.version(account=account):
-            return hit[1]  # type: ignore[no-any-return]
+    def cached(self, *, name: str, factory: Callable[[], T]) -> T:
+        """The store's one object called ``name`` (derived data kept in memory), made once."""
         with self._derive_lock:
-            version = self.version(account=account)
-            hit = self._derived.get(key)
-            if hit is not None and hit[0] == version:
-                return hit[1]  # type: ignore[no-any-return]
-            with self.reader() as cur:
-                cur.execute("BEGIN TRANSACTION")
-                try:
-                    value = build(cur)
-                finally:
-                    cur.execute("COMMIT")
-            self._derived[key] = (version, value)
-            return value
+            if name not in self._caches:
+                self._caches[name] = factory()
+            return self._caches[name]  # type: ignore[no-any-return]
+
+    @contextmanager
+    def snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read cursor inside one transaction: all its queries see one committed state."""
+        with self.reader() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            finally:
+                cur.execute("COMMIT")
 
     def _bump(self, account: str) -> None:
         # Called after COMMIT (under the write lock): readers that see the new

@@ -262,3 +262,32 @@ def test_out_of_order_batches_refresh_and_match_the_oracle() -> None:
                 assert _ask(store, now, account=account, **query) == expected, (now, query)
     finally:
         store.close()
+
+
+def test_small_ingest_refreshes_the_delta_not_the_base() -> None:
+    """After a small batch the next view keeps its base and answers from base + delta."""
+    from backend._rollup import RollupCache
+
+    log = random_log(seed=4, conversations=40, span_ms=3_600_000)
+    account = log.roster.account
+    _, last = log.time_range()  # type: ignore[misc]
+    table = log.table
+    # everything but the last 30 events first, then those 30 (a delta of a few conversations)
+    head, tail = table.slice(0, table.num_rows - 30), table.slice(table.num_rows - 30)
+    store = Store(path=":memory:")
+    try:
+        store.put_roster(roster=log.roster)
+        store.ingest(account=account, table=head)
+        cache = store.cached(name="segment_rollup", factory=RollupCache)
+        before = cache.view(store, account=account)
+        store.ingest(account=account, table=tail)
+        after = cache.view(store, account=account)
+        assert after.base is before.base
+        assert after.delta.stale is not None and after.delta.stale.any()
+        oracle = Oracle(log)
+        for now in (last - 60_000, last, last + 1):
+            query = {"timeframe": "60", "interval": "10"}
+            expected = oracle.agent_segments_query({"v": "1", **query}, now_ms=now)
+            assert _ask(store, now, account=account, **query) == expected
+    finally:
+        store.close()
