@@ -42,7 +42,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["FIELDS", "Filters", "RollupCache", "RollupView"]
+__all__ = ["FIELDS", "Filters", "Groups", "RollupCache", "RollupView"]
 
 # The sums per segment group, in this order (backend/_segments.py derives the metrics).
 FIELDS = (
@@ -340,7 +340,17 @@ class _Delta:
         return cls(version=version, segs=segs, stale=stale)
 
 
-Rows = list[list[tuple[int, int, list[int]]]]
+@dataclass(frozen=True, slots=True)
+class Groups:
+    """Sums per (agent, skill) group and interval: ``sums[g, interval, field]``.
+
+    A group appears when one of its keys passed the filters; its count of
+    segments (field ``seg``) may still be 0 in some or all intervals.
+    """
+
+    agent: Array
+    skill: Array
+    sums: Array
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,9 +360,9 @@ class RollupView:
     base: _Base
     delta: _Delta
 
-    def sums(self, *, lo: int, now: int, step: int, n: int, filters: Filters) -> Rows:
-        """Per interval (``n`` of ``step`` ms from ``lo``; ``lo + n*step == now``):
-        (skill, agent, sums) rows of the groups with segments, as judged at ``now``."""
+    def sums(self, *, lo: int, now: int, step: int, n: int, filters: Filters) -> Groups:
+        """Sums per (agent, skill) and interval (``n`` of ``step`` ms from ``lo``;
+        ``lo + n*step == now``) of the filtered segments, as judged at ``now``."""
         b, segs = self.base, self.base.segs
         first = b.key_first
         keep = filters.match(
@@ -395,15 +405,8 @@ class RollupView:
             else np.zeros((0, n, len(FIELDS)), dtype=np.int64)
         )
         grouped = self._add_delta(grouped, groups, lo=lo, now=now, step=step, filters=filters)
-        out: Rows = [[] for _ in range(n)]
-        names = list(groups)
-        g_idx, iv_idx = np.nonzero(grouped[:, :, 0])
-        for g, iv, row in zip(
-            g_idx.tolist(), iv_idx.tolist(), grouped[g_idx, iv_idx].tolist(), strict=True
-        ):
-            agent_id, skill_id = names[g]
-            out[iv].append((skill_id, agent_id, row))
-        return out
+        names = np.array(list(groups), dtype=np.int64).reshape(-1, 2)
+        return Groups(agent=names[:, 0], skill=names[:, 1], sums=grouped)
 
     def _add_delta(
         self,
