@@ -398,42 +398,43 @@ class RollupView:
         change = np.ones(len(sel), dtype=bool)
         change[1:] = (agent[1:] != agent[:-1]) | (skill[1:] != skill[:-1])
         runs = np.flatnonzero(change)
-        groups = {(int(agent[r]), int(skill[r])): g for g, r in enumerate(runs.tolist())}
         grouped = (
             np.add.reduceat(sums, runs, axis=0)
             if len(runs)
             else np.zeros((0, n, len(FIELDS)), dtype=np.int64)
         )
-        grouped = self._add_delta(grouped, groups, lo=lo, now=now, step=step, filters=filters)
-        names = np.array(list(groups), dtype=np.int64).reshape(-1, 2)
-        return Groups(agent=names[:, 0], skill=names[:, 1], sums=grouped)
+        base = Groups(agent=agent[runs], skill=skill[runs], sums=grouped)
+        return self._add_delta(base, lo=lo, now=now, step=step, filters=filters)
 
     def _add_delta(
-        self,
-        grouped: Array,
-        groups: dict[tuple[int, int], int],
-        *,
-        lo: int,
-        now: int,
-        step: int,
-        filters: Filters,
-    ) -> Array:
+        self, groups: Groups, *, lo: int, now: int, step: int, filters: Filters
+    ) -> Groups:
         d = self.delta.segs
         if not len(d.start):
-            return grouped
+            return groups
         keep = (d.start >= lo) & (d.start < now)
         keep &= filters.match(d.agent, d.skill, d.source, d.group, d.user_type)
         idx = np.flatnonzero(keep)
         if not len(idx):
-            return grouped
-        gi = np.empty(len(idx), dtype=np.int64)
-        for k, (a, s) in enumerate(zip(d.agent[idx].tolist(), d.skill[idx].tolist(), strict=True)):
-            gi[k] = groups.setdefault((a, s), len(groups))
-        if len(groups) > len(grouped):
-            more = np.zeros((len(groups) - len(grouped), *grouped.shape[1:]), dtype=np.int64)
-            grouped = np.concatenate([grouped, more])
-        np.add.at(grouped, (gi, (d.start[idx] - lo) // step), d.at_now(idx, now))
-        return grouped
+            return groups
+        index = {
+            pair: g
+            for g, pair in enumerate(zip(groups.agent.tolist(), groups.skill.tolist(), strict=True))
+        }
+        gi = np.array(
+            [
+                index.setdefault(pair, len(index))
+                for pair in zip(d.agent[idx].tolist(), d.skill[idx].tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+        sums = groups.sums
+        if len(index) > len(sums):
+            more = np.zeros((len(index) - len(sums), *sums.shape[1:]), dtype=np.int64)
+            sums = np.concatenate([sums, more])
+        np.add.at(sums, (gi, (d.start[idx] - lo) // step), d.at_now(idx, now))
+        names = np.array(list(index), dtype=np.int64).reshape(-1, 2)
+        return Groups(agent=names[:, 0], skill=names[:, 1], sums=sums)
 
 
 class RollupCache:
