@@ -14,6 +14,7 @@ assertions.
 
 from __future__ import annotations
 
+import gc
 import random
 import threading
 import time
@@ -173,6 +174,10 @@ def _drive(url: str, name: str, w: _Workload, clients: list[httpx.Client]) -> No
         client().get("/healthz")
         barrier.wait()
 
+    # The generator's heap (the simulated log, the NDJSON batches) is frozen so that a
+    # full garbage collection in this process cannot pause every sender at once.
+    gc.collect()
+    gc.freeze()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         barrier = threading.Barrier(WORKERS)
         for f in [pool.submit(warm, barrier) for _ in range(WORKERS)]:
@@ -184,6 +189,7 @@ def _drive(url: str, name: str, w: _Workload, clients: list[httpx.Client]) -> No
             if delay > 0:
                 time.sleep(delay)
             pool.submit(one, intended, query)
+    gc.unfreeze()
     ms = np.array(latencies) * 1000
     print(
         f"\n{name} ingest: {w.events} events in {ingest_s:.1f} s = "
