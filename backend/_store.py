@@ -8,7 +8,9 @@ writes the transaction to its write-ahead log at commit, so a process killed
 afterwards (even by SIGKILL) finds it again on restart, when DuckDB replays
 the log. Ingests are serialised by a lock (DuckDB has one writer at a time
 anyway); queries run concurrently on their own cursors and read committed
-snapshots.
+snapshots. In-memory data derived from the database (the segment rollup,
+backend/_rollup.py) lives in :meth:`Store.cached` objects and checks
+:meth:`Store.version`, a per-account counter bumped after every COMMIT.
 """
 
 from __future__ import annotations
