@@ -1,13 +1,18 @@
 """The agent-segment projection: segments and their counted messages, derived in SQL.
 
 Events are the source of truth (table ``events``). Two projection tables are
-derived from them, per conversation, entirely in DuckDB SQL:
+derived from them, per conversation, entirely in DuckDB SQL, and a third logs
+what changed:
 
 ``segments``
     One row per ``assignment.accepted`` (an agent segment): agent, skill,
     how it started (the accept's reason), when it started and ended
     (``end_ts`` NULL while open), how it ended, and now-independent
     aggregates of its counted messages.
+``projection_changes``
+    Which conversations each write transaction recomputed, numbered by a
+    per-account version: the in-memory rollup (backend/_rollup.py) reads it
+    to refresh only what changed since it was built.
 ``segment_messages``
     One row per counted message of a segment (sent by the assigned agent,
     any role but consumer/system), with its response latency when the
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["PROJECTION_DDL", "refresh_conversations"]
+__all__ = ["PROJECTION_DDL", "record_change", "refresh_conversations"]
 
 PROJECTION_DDL = """
 CREATE TABLE IF NOT EXISTS segments (
@@ -51,6 +56,11 @@ CREATE TABLE IF NOT EXISTS segment_messages (
     segment_id VARCHAR NOT NULL,
     ts BIGINT NOT NULL,
     latency BIGINT                        -- ms; NULL when the message is not a response sample
+);
+CREATE TABLE IF NOT EXISTS projection_changes (
+    account VARCHAR NOT NULL,
+    version BIGINT NOT NULL,              -- 1, 2, ... per account, one per changing transaction
+    conversation_id VARCHAR               -- NULL: everything may have changed (a new roster)
 );
 """
 
@@ -185,3 +195,18 @@ def refresh_conversations(cur: Any, *, account: str) -> None:
         if statement.strip():
             sql = statement.strip()
             cur.execute(sql, params if "$account" in sql else None)
+    record_change(cur, account=account, touched=True)
+
+
+def record_change(cur: Any, *, account: str, touched: bool) -> None:
+    """Log a new projection version of ``account`` in the caller's transaction.
+
+    With ``touched`` the version lists the conversations of the ``touched``
+    relation; without, it is one NULL row meaning "anything may have changed".
+    """
+    source = "SELECT conversation_id FROM touched" if touched else "SELECT NULL"
+    cur.execute(
+        "INSERT INTO projection_changes SELECT $account, (SELECT coalesce(max(version), 0) + 1 "
+        f"FROM projection_changes WHERE account = $account), * FROM ({source})",
+        {"account": account},
+    )

@@ -1,110 +1,31 @@
-"""``msgagentsegments``: agent-segment metrics computed in SQL over the projection.
+"""``msgagentsegments``: agent-segment metrics from the prefix-sum rollup of the projection.
 
 Window: the half-open range [now - timeframe, now) in ms; a segment belongs to
 the window (and to an interval of it) by its start time. Everything is judged
 from events with ts < now: a segment is ended only if its end event is before
-now, and only messages before now count. SQL sums and counts per
-(interval, skill, agent); Python adds them up per response section and
-derives the averages (truncated toward zero), so totals come from raw sums
-and counts, never from rounded per-agent values. docs/backend.md lists the
-definitions.
+now, and only messages before now count. The rollup (backend/_rollup.py) gives
+exact sums and counts per (interval, skill, agent); Python adds them up per
+response section and derives the averages (truncated toward zero), so totals
+come from raw sums and counts, never from rounded per-agent values.
+docs/backend.md lists the definitions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from ._params import SegmentQuery
+from ._rollup import FIELDS, Filters, RollupCache
 from ._store import Store
 
 __all__ = ["agent_segment_metrics"]
 
 _MS_PER_MIN = 60_000
 
-# Each sum per (interval, skill, agent), in this order (see _SUMS_SQL).
-_FIELDS = (
-    "seg",
-    "msgs",
-    "ended",
-    "dur",
-    "interactive",
-    "abandoned",
-    "nr_consumers",
-    "nr_agents",
-    "f_n",
-    "f_sum",
-    "ft_n",
-    "ft_sum",
-    "fn_n",
-    "fn_sum",
-    "r_n",
-    "r_sum",
-)
-
-_SUMS_SQL = """
-WITH s AS (
-    SELECT s.*, (s.start_ts - $lo) // $step AS iv,
-        s.end_ts IS NOT NULL AND s.end_ts < $now AS ended,
-        CASE WHEN s.first_ts < $now THEN s.first_ts - s.start_ts END AS first_lat
-    FROM segments s {join}
-    WHERE s.account = $account AND s.start_ts >= $lo AND s.start_ts < $now
-      {where}
-),
-partial AS (
-    -- segments with counted messages at or after now: count only those before now
-    SELECT m.segment_id, count(*) AS n, count(m.latency) AS rn,
-           coalesce(sum(m.latency), 0) AS rs
-    FROM segment_messages m
-    -- a segment's messages follow its start, so m.ts >= lo prunes by zone maps
-    WHERE m.account = $account AND m.ts < $now AND m.ts >= $lo
-      AND m.segment_id IN (SELECT segment_id FROM s WHERE last_ts >= $now)
-    GROUP BY m.segment_id
-),
-x AS (
-    SELECT s.*,
-        CASE WHEN s.last_ts < $now OR s.last_ts IS NULL THEN s.msg_count
-             ELSE coalesce(p.n, 0) END AS msgs,
-        CASE WHEN s.last_ts < $now OR s.last_ts IS NULL THEN s.resp_n
-             ELSE coalesce(p.rn, 0) END AS r_n,
-        CASE WHEN s.last_ts < $now OR s.last_ts IS NULL THEN s.resp_sum
-             ELSE coalesce(p.rs, 0) END AS r_sum
-    FROM s LEFT JOIN partial p ON p.segment_id = s.segment_id
-)
-SELECT iv, skill_id, agent_id,
-    count(*),
-    sum(msgs),
-    count_if(ended),
-    coalesce(sum(CASE WHEN ended THEN end_ts - start_ts END), 0),
-    count_if(ended AND msg_count > 0 AND consumer_after_first),
-    count_if(ended AND msg_count = 0 AND end_kind = 'close_consumer'),
-    count_if(ended AND msg_count > 0 AND NOT consumer_after_first),
-    count_if(ended AND msg_count = 0 AND end_kind <> 'close_consumer'),
-    count_if(first_lat IS NOT NULL AND start_kind IN ('new', 'transfer', 'back_to_queue')),
-    coalesce(sum(CASE WHEN start_kind IN ('new', 'transfer', 'back_to_queue')
-                      THEN first_lat END), 0),
-    count_if(first_lat IS NOT NULL AND start_kind IN ('transfer', 'back_to_queue')),
-    coalesce(sum(CASE WHEN start_kind IN ('transfer', 'back_to_queue') THEN first_lat END), 0),
-    count_if(first_lat IS NOT NULL AND start_kind = 'new'),
-    coalesce(sum(CASE WHEN start_kind = 'new' THEN first_lat END), 0),
-    sum(r_n),
-    sum(r_sum)
-FROM x GROUP BY iv, skill_id, agent_id
-"""
-
-
-@dataclass(slots=True)
-class _Sums:
-    values: list[int] = field(default_factory=lambda: [0] * len(_FIELDS))
-
-    def add(self, other: list[int]) -> None:
-        for i, v in enumerate(other):
-            self.values[i] += v
-
-
-def _avg(total: int, n: int) -> int:
-    # Sums of non-negative ms: integer division truncates toward zero.
-    return total // n if n else -1
+Array = npt.NDArray[np.int64]
 
 
 def _double(value: float) -> float | int:
@@ -112,55 +33,69 @@ def _double(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def _metrics(sums: _Sums, wanted: tuple[str, ...]) -> dict[str, Any]:
-    v = dict(zip(_FIELDS, sums.values, strict=True))
-    if v["seg"] == 0:
-        # No data: every requested metric is 0 (seed 004, metricsTotal).
-        return dict.fromkeys(wanted, 0)
-    values: dict[str, Any] = {
-        "totalAgentConversationSegments": v["seg"],
-        "avgAgentMessagesinAgentSegment": _double(v["msgs"] / v["seg"]),
-        "avgAgentSegmentDuration": _avg(v["dur"], v["ended"]),
-        "interactiveAgentSegments": v["interactive"],
-        "agentSegmentsAbandonedByConsumers": v["abandoned"],
-        "agentSegmentsWithNonResponsiveConsumers": v["nr_consumers"],
-        "agentSegmentsWithNonResponsiveAgents": v["nr_agents"],
-        "avgTimetoFirstAgentMessageFromAgentAssignment": _avg(v["f_sum"], v["f_n"]),
-        "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer": _avg(v["ft_sum"], v["ft_n"]),
-        "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": _avg(
-            v["fn_sum"], v["fn_n"]
+def _metric_objects(v: Array, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The metrics object of each row of sums ``v`` (rows with at least one segment)."""
+    f = {name: v[:, i] for i, name in enumerate(FIELDS)}
+
+    def avg(total: str, n: str) -> list[int]:
+        # Sums of non-negative ms: floor division truncates toward zero; -1 without samples.
+        return np.where(f[n] > 0, f[total] // np.maximum(f[n], 1), -1).tolist()  # type: ignore[no-any-return]
+
+    # int64 / int64 is the IEEE double quotient, as Python's int / int below 2**53
+    columns: dict[str, Any] = {
+        "totalAgentConversationSegments": lambda: f["seg"].tolist(),
+        "avgAgentMessagesinAgentSegment": lambda: [
+            _double(x) for x in (f["msgs"] / f["seg"]).tolist()
+        ],
+        "avgAgentSegmentDuration": lambda: avg("dur", "ended"),
+        "interactiveAgentSegments": lambda: f["interactive"].tolist(),
+        "agentSegmentsAbandonedByConsumers": lambda: f["abandoned"].tolist(),
+        "agentSegmentsWithNonResponsiveConsumers": lambda: f["nr_consumers"].tolist(),
+        "agentSegmentsWithNonResponsiveAgents": lambda: f["nr_agents"].tolist(),
+        "avgTimetoFirstAgentMessageFromAgentAssignment": lambda: avg("f_sum", "f_n"),
+        "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer": lambda: avg(
+            "ft_sum", "ft_n"
         ),
-        "avgTimeToResponseFromAgentAssignment": _avg(v["r_sum"], v["r_n"]),
+        "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": lambda: avg(
+            "fn_sum", "fn_n"
+        ),
+        "avgTimeToResponseFromAgentAssignment": lambda: avg("r_sum", "r_n"),
     }
-    return {m: values[m] for m in wanted}
+    picked = [(m, columns[m]()) for m in wanted]
+    return [{m: col[i] for m, col in picked} for i in range(len(v))]
 
 
-def _section(rows: list[tuple[int, int, list[int]]], query: SegmentQuery) -> dict[str, Any]:
-    """One metricsData object from (skill, agent, sums) rows of one interval or window."""
-    per_agent: dict[int, _Sums] = {}
-    per_skill: dict[int, dict[int, _Sums]] = {}
-    total = _Sums()
-    for skill, agent, sums in rows:
-        per_agent.setdefault(agent, _Sums()).add(sums)
-        total.add(sums)
-        if query.by_skill:
-            per_skill.setdefault(skill, {}).setdefault(agent, _Sums()).add(sums)
+def _section(agent: Array, skill: Array, v: Array, query: SegmentQuery) -> dict[str, Any]:
+    """One metricsData object from the sums ``v[g]`` of distinct (agent, skill) groups.
+
+    Every group value comes from raw sums and counts, never from other groups'
+    averages; groups without segments are left out.
+    """
+    keep = v[:, 0] > 0
+    agent, skill, v = agent[keep], skill[keep], v[keep]
     out: dict[str, Any] = {}
     if query.by_skill:
-        out["metricsPerSkill"] = {
-            str(skill): {
-                "metricsPerAgent": {
-                    str(a): _metrics(s, query.metrics) for a, s in sorted(agents.items())
-                }
-            }
-            for skill, agents in sorted(per_skill.items())
-        }
+        order = np.lexsort((agent, skill))  # by skill, then agent: ascending ids
+        per_skill: dict[str, dict[str, Any]] = {}
+        objects = _metric_objects(v[order], query.metrics)
+        for s, a, obj in zip(skill[order].tolist(), agent[order].tolist(), objects, strict=True):
+            per_skill.setdefault(str(s), {}).setdefault("metricsPerAgent", {})[str(a)] = obj
+        out["metricsPerSkill"] = per_skill
+    agents, inverse = np.unique(agent, return_inverse=True)
+    per_agent = np.zeros((len(agents), len(FIELDS)), dtype=np.int64)
+    np.add.at(per_agent, inverse, v)
     out["agentsMetrics"] = {
-        "metricsPerAgent": {
-            str(a): _metrics(s, query.metrics) for a, s in sorted(per_agent.items())
-        }
+        "metricsPerAgent": dict(
+            zip(map(str, agents.tolist()), _metric_objects(per_agent, query.metrics), strict=True)
+        )
     }
-    out["metricsTotal"] = _metrics(total, query.metrics)
+    total = v.sum(axis=0, keepdims=True)
+    out["metricsTotal"] = (
+        _metric_objects(total, query.metrics)[0]
+        if total[0, 0] > 0
+        # No data: every requested metric is 0 (seed 004, metricsTotal).
+        else dict.fromkeys(query.metrics, 0)
+    )
     return out
 
 
@@ -175,45 +110,30 @@ def agent_segment_metrics(
     window_ms = query.timeframe_min * _MS_PER_MIN
     step_ms = (query.interval_min or query.timeframe_min) * _MS_PER_MIN
     lo = now_ms - window_ms
-    params: dict[str, Any] = {
-        "account": account,
-        "lo": lo,
-        "now": now_ms,
-        "step": step_ms,
-    }
-    where, join = [], ""
-    if query.agent_ids is not None:
-        where.append("list_contains($agents, s.agent_id)")
-        params["agents"] = list(query.agent_ids)
-    if query.skill_ids is not None:
-        # a skill list also restricts agentsMetrics and metricsTotal (docs/metrics.md 2.1)
-        where.append("list_contains($skills, s.skill_id)")
-        params["skills"] = list(query.skill_ids)
-    if query.source is not None:
-        where.append("s.source = $source")
-        params["source"] = query.source
-    if query.group_ids is not None or query.user_type is not None:
-        join = "JOIN roster_agents r ON r.account = s.account AND r.agent_id = s.agent_id"
-        if query.group_ids is not None:
-            where.append("list_contains($groups, r.group_id)")
-            params["groups"] = list(query.group_ids)
-        if query.user_type is not None:
-            where.append("r.user_type = $user_type")
-            params["user_type"] = query.user_type
-    sql = _SUMS_SQL.format(join=join, where="".join(f" AND {w}" for w in where))
-    with store.reader() as cur:
-        result = cur.execute(sql, params).fetchall()
-    n_intervals = window_ms // step_ms
-    by_interval: list[list[tuple[int, int, list[int]]]] = [[] for _ in range(n_intervals)]
-    for iv, skill, agent, *sums in result:
-        by_interval[int(iv)].append((int(skill), int(agent), [int(x) for x in sums]))
+    rollup = store.cached(name="segment_rollup", factory=RollupCache).view(store, account=account)
+    groups = rollup.sums(
+        lo=lo,
+        now=now_ms,
+        step=step_ms,
+        n=window_ms // step_ms,
+        filters=Filters(
+            agents=query.agent_ids,
+            skills=query.skill_ids,
+            source=query.source,
+            groups=query.group_ids,
+            user_type=query.user_type,
+        ),
+    )
+    sums = groups.sums  # (groups, intervals, fields)
     if query.interval_min is None:
-        return _section(by_interval[0], query)
-    everything = [row for rows in by_interval for row in rows]
+        return _section(groups.agent, groups.skill, sums[:, 0], query)
     return {
         "metricsByIntervals": [
-            {"timestamp": lo + i * step_ms, "metricsData": _section(rows, query)}
-            for i, rows in enumerate(by_interval)
+            {
+                "timestamp": lo + i * step_ms,
+                "metricsData": _section(groups.agent, groups.skill, sums[:, i], query),
+            }
+            for i in range(sums.shape[1])
         ],
-        "timeframeSummary": _section(everything, query),
+        "timeframeSummary": _section(groups.agent, groups.skill, sums.sum(axis=1), query),
     }

@@ -8,16 +8,18 @@ writes the transaction to its write-ahead log at commit, so a process killed
 afterwards (even by SIGKILL) finds it again on restart, when DuckDB replays
 the log. Ingests are serialised by a lock (DuckDB has one writer at a time
 anyway); queries run concurrently on their own cursors and read committed
-snapshots.
+snapshots. In-memory data derived from the database (the segment rollup,
+backend/_rollup.py) lives in :meth:`Store.cached` objects and checks
+:meth:`Store.version`, a per-account counter bumped after every COMMIT.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import orjson
@@ -25,9 +27,11 @@ import pyarrow as pa
 
 from ccbench.eventlog import SCHEMA, Roster
 
-from ._projection import PROJECTION_DDL, refresh_conversations
+from ._projection import PROJECTION_DDL, record_change, refresh_conversations
 
 __all__ = ["IngestResult", "Store"]
+
+T = TypeVar("T")
 
 _SQL_TYPES = {
     pa.int8(): "TINYINT",
@@ -77,6 +81,11 @@ class Store:
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []  # closed with the store
         self._closed = False
+        # Per account, a counter bumped after every committed write (ingest, roster):
+        # in-memory derived data (the segment rollup) checks it before each use.
+        self._versions: dict[str, int] = {}
+        self._caches: dict[str, Any] = {}
+        self._derive_lock = threading.Lock()
         for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
             self._conn.execute(ddl)
 
@@ -117,12 +126,16 @@ class Store:
         """Store (replace) the roster of ``roster.account`` in one transaction."""
         doc = orjson.dumps(roster.to_dict()).decode()
         agents = [(roster.account, a.id, a.group_id, a.user_type) for a in roster.agents]
-        with self._write_lock, self._transaction() as cur:
-            cur.execute("DELETE FROM rosters WHERE account = ?", [roster.account])
-            cur.execute("INSERT INTO rosters VALUES (?, ?)", [roster.account, doc])
-            cur.execute("DELETE FROM roster_agents WHERE account = ?", [roster.account])
-            if agents:
-                cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
+        with self._write_lock:
+            with self._transaction() as cur:
+                cur.execute("DELETE FROM rosters WHERE account = ?", [roster.account])
+                cur.execute("INSERT INTO rosters VALUES (?, ?)", [roster.account, doc])
+                cur.execute("DELETE FROM roster_agents WHERE account = ?", [roster.account])
+                if agents:
+                    cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
+                # groups and user types feed the segment filters: derived data is stale
+                record_change(cur, account=roster.account, touched=False)
+            self._bump(roster.account)
 
     def get_roster(self, *, account: str) -> dict[str, Any] | None:
         """The stored roster document of ``account``, or None."""
@@ -139,20 +152,23 @@ class Store:
         """
         if table.num_rows == 0:
             return IngestResult(accepted=0, duplicates=0)
-        with self._write_lock, self._transaction() as cur:
-            cur.register("batch", table)
-            try:
-                row = cur.execute("INSERT OR IGNORE INTO events SELECT * FROM batch").fetchone()
-                accepted = int(row[0]) if row else 0
-                if accepted:
-                    cur.execute(
-                        "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT "
-                        "conversation_id FROM batch WHERE conversation_id IS NOT NULL"
-                    )
-                    refresh_conversations(cur, account=account)
-                    cur.execute("DROP TABLE touched")
-            finally:
-                cur.unregister("batch")
+        with self._write_lock:
+            with self._transaction() as cur:
+                cur.register("batch", table)
+                try:
+                    row = cur.execute("INSERT OR IGNORE INTO events SELECT * FROM batch").fetchone()
+                    accepted = int(row[0]) if row else 0
+                    if accepted:
+                        cur.execute(
+                            "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT "
+                            "conversation_id FROM batch WHERE conversation_id IS NOT NULL"
+                        )
+                        refresh_conversations(cur, account=account)
+                        cur.execute("DROP TABLE touched")
+                finally:
+                    cur.unregister("batch")
+            if accepted:
+                self._bump(account)
         return IngestResult(accepted=accepted, duplicates=table.num_rows - accepted)
 
     def event_count(self, *, account: str) -> int:
@@ -160,6 +176,33 @@ class Store:
         with self.reader() as cur:
             row = cur.execute("SELECT count(*) FROM events WHERE account = ?", [account]).fetchone()
         return int(row[0]) if row else 0
+
+    # -- derived data ------------------------------------------------------------
+    def version(self, *, account: str) -> int:
+        """How many committed writes changed ``account`` since this store opened."""
+        return self._versions.get(account, 0)
+
+    def cached(self, *, name: str, factory: Callable[[], T]) -> T:
+        """The store's one object called ``name`` (derived data kept in memory), made once."""
+        with self._derive_lock:
+            if name not in self._caches:
+                self._caches[name] = factory()
+            return self._caches[name]  # type: ignore[no-any-return]
+
+    @contextmanager
+    def snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read cursor inside one transaction: all its queries see one committed state."""
+        with self.reader() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            finally:
+                cur.execute("COMMIT")
+
+    def _bump(self, account: str) -> None:
+        # Called after COMMIT (under the write lock): readers that see the new
+        # version also see the committed data.
+        self._versions[account] = self._versions.get(account, 0) + 1
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

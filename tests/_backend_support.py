@@ -207,8 +207,11 @@ def synthetic_log(
     return roster, [{"event_id": f"e{i}", "seq": i, **e} for i, e in enumerate(events)]
 
 
-def serve_process(db: Path, port: int) -> subprocess.Popen[bytes]:
-    """``ccbench serve`` as a real child process on 127.0.0.1; returns once it is ready."""
+def serve_process(db: Path, port: int, *, account: str = ACCOUNT) -> subprocess.Popen[bytes]:
+    """``ccbench serve`` as a real child process on 127.0.0.1; returns once it is ready.
+
+    The bearer token ``TOKEN`` is bound to ``account``.
+    """
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -220,7 +223,7 @@ def serve_process(db: Path, port: int) -> subprocess.Popen[bytes]:
             "--port",
             str(port),
             "--token",
-            f"{ACCOUNT}:{TOKEN}",
+            f"{account}:{TOKEN}",
             "--test-clock",
         ],
         stdout=subprocess.DEVNULL,
