@@ -1,11 +1,14 @@
-"""The dashboard's facts at a ``now``, read from DuckDB (events, segments, roster_agents).
+"""The dashboard's facts at a ``now``, read from DuckDB projections.
 
-Each function runs one SQL query and returns plain rows; backend/_dashboard.py
-filters and aggregates them. Every query sees only events with ``ts < now``
-(docs/metrics.md section 0), except where an outcome must be known to be
-*later* than now (a queue stay still waiting, a segment still open), which
-compares a stored end time with now. Log order is ``(ts, seq)``: struct
-values ``{'t': ts, 's': seq}`` compare in that order.
+Each function runs one SQL query over the dashboard projection
+(backend/_dashboard_projection.py, kept at ingest), ``segments``, ``events``
+(presence only) and ``roster_agents``, and returns plain rows;
+backend/_dashboard.py filters and aggregates them. Every query sees only
+events with ``ts < now`` (docs/metrics.md section 0): a stored fact is used
+only when its ts is before now, and a "latest before now" fact is the
+version with ``ts < now <= end_ts``. Where an outcome must be known to be
+*later* than now (a queue stay still waiting, a segment still open), a
+stored end time is compared with now.
 """
 
 from __future__ import annotations
@@ -25,12 +28,6 @@ __all__ = [
     "conversation_facts",
     "queue_stays",
 ]
-
-_LIFE_START = "('conversation.opened', 'conversation.resumed', 'conversation.reopened')"
-_SEGMENT_ENDS = (
-    "('conversation.transferred', 'conversation.back_to_queue', "
-    "'conversation.taken_over', 'conversation.closed')"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,66 +64,33 @@ class ConvFacts:
     first_n: int
 
 
-_CONV_SQL = f"""
-WITH ev AS (
-    SELECT e.conversation_id AS cid, e.ts, e.seq, {{'t': e.ts, 's': e.seq}} AS pos, e.kind,
-           e.skill_id, e.sender_role AS role, e.csat, e.mcs, e.mcs_alerted,
-           coalesce(h.user_type = 'human', false) AS human
-    FROM events e
-    LEFT JOIN roster_agents h ON h.account = e.account AND h.agent_id = e.agent_id
-    WHERE e.account = $account AND e.conversation_id IS NOT NULL AND e.ts < $now
+_CONV_SQL = """
+WITH relevant AS (
+    SELECT conversation_id AS cid, bool_or(is_open) AS is_open FROM (
+        SELECT conversation_id, true AS is_open FROM dash_lives
+        WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
+        UNION ALL
+        SELECT conversation_id, false FROM dash_closes
+        WHERE account = $account AND ts >= $lo AND ts < $now)
+    GROUP BY conversation_id
 ),
-conv AS (
-    SELECT cid,
-        min(ts) FILTER (WHERE kind = 'conversation.opened') AS opened_ts,
-        arg_max(kind, pos) FILTER (WHERE kind IN {_LIFE_START}
-            OR kind IN ('conversation.closed', 'conversation.abandoned')) AS life_kind,
-        bool_or(kind = 'conversation.closed' AND ts >= $lo) AS closed_recently,
-        arg_max(skill_id, pos)
-            FILTER (WHERE kind IN ('conversation.queued', 'assignment.accepted')) AS cur_skill,
-        arg_max(role, pos) FILTER (WHERE kind = 'message.sent' AND role <> 'system') AS last_role,
-        max(ts) FILTER (WHERE kind = 'message.sent' AND role <> 'system') AS last_ts,
-        arg_max(csat, pos) FILTER (WHERE kind = 'survey.answered') AS csat,
-        arg_max(mcs, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs,
-        arg_max(mcs_alerted, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs_alerted,
-        min(pos) FILTER (WHERE kind = 'message.sent' AND role IN ('agent', 'manager')
-                         AND human) AS fh,
-        min(pos) FILTER (WHERE kind = 'message.sent' AND role = 'consumer') AS fc,
-        min(pos) FILTER (WHERE kind = 'assignment.accepted' AND human) AS fa
-    FROM ev GROUP BY cid
-),
-relevant AS (
-    SELECT * FROM conv WHERE life_kind IN {_LIFE_START} OR closed_recently
-),
-stream AS (
-    -- consumer and human-agent messages: the conversation's response stream
-    SELECT e.cid, e.ts, e.seq, e.pos, e.role = 'consumer' AS consumer
-    FROM ev e SEMI JOIN relevant r ON r.cid = e.cid
-    WHERE e.kind = 'message.sent'
-      AND (e.role = 'consumer' OR (e.role IN ('agent', 'manager') AND e.human))
-),
-run_heads AS (
-    -- first message of each run of one side: a response to the other side's run
-    SELECT cid, ts, seq, consumer FROM (
-        SELECT *, consumer IS DISTINCT FROM lag(consumer) OVER (
-            PARTITION BY cid ORDER BY ts, seq) AS head
-        FROM stream)
-    WHERE head
-),
-responses AS (
-    SELECT cid,
-        coalesce(sum(ts - prev_ts) FILTER (WHERE NOT consumer), 0) AS a_sum,
-        count(prev_ts) FILTER (WHERE NOT consumer) AS a_n,
-        coalesce(sum(ts - prev_ts) FILTER (WHERE consumer), 0) AS c_sum,
-        count(prev_ts) FILTER (WHERE consumer) AS c_n
-    FROM (SELECT *, lag(ts) OVER (PARTITION BY cid ORDER BY ts, seq) AS prev_ts FROM run_heads)
-    GROUP BY cid
-),
-after_human AS (
-    SELECT s.cid, min(s.pos) AS fca
-    FROM stream s JOIN relevant r ON r.cid = s.cid
-    WHERE s.consumer AND s.pos > r.fh
-    GROUP BY s.cid
+latest AS (
+    -- the one version of each fact visible at now
+    SELECT conversation_id AS cid,
+        any_value(skill_id) FILTER (WHERE fact = 'skill') AS cur_skill,
+        any_value(role) FILTER (WHERE fact = 'msg') AS last_role,
+        any_value(ts) FILTER (WHERE fact = 'msg') AS last_ts,
+        any_value(value) FILTER (WHERE fact = 'csat') AS csat,
+        any_value(value) FILTER (WHERE fact = 'mcs') AS mcs,
+        any_value(alerted) FILTER (WHERE fact = 'mcs') AS mcs_alerted,
+        any_value(a_sum) FILTER (WHERE fact = 'resp') AS a_sum,
+        any_value(a_n) FILTER (WHERE fact = 'resp') AS a_n,
+        any_value(c_sum) FILTER (WHERE fact = 'resp') AS c_sum,
+        any_value(c_n) FILTER (WHERE fact = 'resp') AS c_n
+    FROM dash_versions
+    WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
+      AND conversation_id IN (SELECT cid FROM relevant)
+    GROUP BY conversation_id
 ),
 open_seg AS (
     SELECT conversation_id AS cid, agent_id, skill_id
@@ -142,17 +106,20 @@ first_msg AS (
       AND s.first_ts < $now AND s.start_kind IN ('new', 'transfer', 'back_to_queue')
     GROUP BY 1
 )
-SELECT r.cid, coalesce(r.opened_ts, 0), r.life_kind IN {_LIFE_START}, r.cur_skill,
-    o.agent_id, o.skill_id, r.last_role, r.last_ts, r.csat, r.mcs, r.mcs_alerted,
-    coalesce(p.a_sum, 0), coalesce(p.a_n, 0), coalesce(p.c_sum, 0), coalesce(p.c_n, 0),
-    CASE WHEN r.fc < r.fh THEN r.fh.t - r.fc.t END,
-    a.fca.t - r.fh.t,
-    CASE WHEN r.fa < r.fh THEN r.fh.t - r.fa.t END,
-    r.fa.t - r.opened_ts,
+SELECT r.cid, coalesce(c.opened, 0), r.is_open, l.cur_skill,
+    o.agent_id, o.skill_id, l.last_role, l.last_ts, l.csat, l.mcs, l.mcs_alerted,
+    coalesce(l.a_sum, 0), coalesce(l.a_n, 0), coalesce(l.c_sum, 0), coalesce(l.c_n, 0),
+    CASE WHEN c.fh_ts < $now THEN c.ttfr END,
+    CASE WHEN c.fca_ts < $now THEN c.fca_ts - c.fh_ts END,
+    CASE WHEN c.fh_ts < $now THEN c.ttfr_first_assign END,
+    CASE WHEN c.fa_ts < $now THEN c.fa_ts - c.opened END,
     coalesce(f.f_sum, 0), coalesce(f.f_n, 0)
 FROM relevant r
-LEFT JOIN responses p ON p.cid = r.cid
-LEFT JOIN after_human a ON a.cid = r.cid
+LEFT JOIN (
+    SELECT *, CASE WHEN opened_ts < $now THEN opened_ts END AS opened
+    FROM dash_convs WHERE account = $account
+) c ON c.conversation_id = r.cid
+LEFT JOIN latest l ON l.cid = r.cid
 LEFT JOIN open_seg o ON o.cid = r.cid
 LEFT JOIN first_msg f ON f.cid = r.cid
 """
@@ -176,31 +143,9 @@ class Close:
     skill: int | None
 
 
-_CLOSES_SQL = f"""
-WITH closing AS (
-    SELECT DISTINCT conversation_id FROM events
-    WHERE account = $account AND kind = 'conversation.closed' AND ts >= $lo AND ts < $now
-),
-routed AS (
-    SELECT conversation_id AS cid, ts, kind, agent_id, skill_id, closed_by,
-        -- before the close: the last accept-or-segment-end, the last accepting agent and
-        -- the last routed skill
-        last_value(CASE WHEN kind <> 'conversation.queued' THEN kind END IGNORE NULLS)
-            OVER before AS last_change,
-        last_value(CASE WHEN kind = 'assignment.accepted' THEN agent_id END IGNORE NULLS)
-            OVER before AS last_agent,
-        last_value(CASE WHEN kind IN ('conversation.queued', 'assignment.accepted')
-                   THEN skill_id END IGNORE NULLS) OVER before AS last_skill
-    FROM events
-    WHERE account = $account AND conversation_id IN (SELECT conversation_id FROM closing)
-      AND (kind IN ('conversation.queued', 'assignment.accepted') OR kind IN {_SEGMENT_ENDS})
-    WINDOW before AS (PARTITION BY conversation_id ORDER BY ts, seq
-                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-)
-SELECT cid, ts, closed_by,
-    CASE WHEN last_change = 'assignment.accepted' THEN last_agent END, last_skill
-FROM routed
-WHERE kind = 'conversation.closed' AND ts >= $lo AND ts < $now
+_CLOSES_SQL = """
+SELECT conversation_id, ts, closed_by, agent_id, skill_id FROM dash_closes
+WHERE account = $account AND ts >= $lo AND ts < $now
 """
 
 
@@ -224,31 +169,8 @@ class QueueStay:
 
 
 _STAYS_SQL = """
-WITH chat AS (
-    SELECT DISTINCT conversation_id FROM events
-    WHERE account = $account AND kind = 'conversation.opened' AND channel = 'chat'
-),
-routing AS (
-    SELECT kind, ts, skill_id,
-        lead(kind) OVER w AS next_kind, lead(ts) OVER w AS next_ts,
-        lead(agent_id) OVER w AS next_agent, lead(closed_by) OVER w AS next_closed_by
-    FROM events
-    WHERE account = $account AND conversation_id IN (SELECT conversation_id FROM chat)
-      AND kind IN ('conversation.queued', 'assignment.accepted', 'conversation.abandoned',
-                   'conversation.closed')
-    WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, seq)
-)
-SELECT skill_id, ts, next_ts,
-    CASE
-        WHEN next_kind IS NULL THEN NULL
-        WHEN next_kind = 'assignment.accepted' THEN 'connected'
-        WHEN next_kind = 'conversation.abandoned'
-          OR (next_kind = 'conversation.closed' AND next_closed_by = 'consumer') THEN 'abandoned'
-        ELSE 'other'
-    END,
-    CASE WHEN next_kind = 'assignment.accepted' THEN next_agent END
-FROM routing
-WHERE kind = 'conversation.queued' AND ts < $now AND (next_ts IS NULL OR next_ts >= $start)
+SELECT skill_id, start_ts, end_ts, outcome, agent_id FROM dash_stays
+WHERE account = $account AND start_ts < $now AND (end_ts IS NULL OR end_ts >= $start)
 """
 
 

@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from ccbench.eventlog import SCHEMA, Roster
 
+from ._dashboard_projection import DASHBOARD_DDL, refresh_dashboard
 from ._projection import PROJECTION_DDL, refresh_conversations
 
 __all__ = ["IngestResult", "Store"]
@@ -77,7 +78,7 @@ class Store:
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []  # closed with the store
         self._closed = False
-        for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
+        for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL, DASHBOARD_DDL):
             self._conn.execute(ddl)
 
     def close(self) -> None:
@@ -123,6 +124,14 @@ class Store:
             cur.execute("DELETE FROM roster_agents WHERE account = ?", [roster.account])
             if agents:
                 cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
+            # the dashboard projection depends on which agents are human
+            cur.execute(
+                "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT conversation_id "
+                "FROM events WHERE account = ? AND conversation_id IS NOT NULL",
+                [roster.account],
+            )
+            refresh_dashboard(cur, account=roster.account)
+            cur.execute("DROP TABLE touched")
 
     def get_roster(self, *, account: str) -> dict[str, Any] | None:
         """The stored roster document of ``account``, or None."""
@@ -150,6 +159,7 @@ class Store:
                         "conversation_id FROM batch WHERE conversation_id IS NOT NULL"
                     )
                     refresh_conversations(cur, account=account)
+                    refresh_dashboard(cur, account=account)
                     cur.execute("DROP TABLE touched")
             finally:
                 cur.unregister("batch")

@@ -1,0 +1,258 @@
+"""The dashboard projection: now-independent per-conversation facts, kept at ingest.
+
+The seed 003 dashboard answers for a ``now`` and sees only events with
+``ts < now`` (docs/metrics.md section 0). Every fact it needs is either fixed
+once its events exist, or is "the latest X before now". So each ingest
+transaction stores, for exactly the conversations its batch touched
+(delete, then recompute from all of their stored events, so batches may
+arrive in any order), rows that a request filters with plain range
+predicates on ``ts``:
+
+``dash_convs``
+    One row per conversation: opened time, chat or not, and the
+    first-response family (docs/metrics.md 3.4) as values with the time
+    they become visible (``fh_ts``: first human agent message; ``fca_ts``:
+    first consumer message after it; ``fa_ts``: first human accept).
+``dash_lives``
+    One row per opened/resumed/reopened event with ``end_ts``, the ts of
+    the conversation's next life event (opened/resumed/reopened/closed/
+    abandoned). The conversation is open at now iff a row has
+    ``ts < now AND (end_ts IS NULL OR end_ts >= now)``.
+``dash_closes``
+    One row per ``conversation.closed``: who closed it, the agent whose
+    segment it ended (the last accept-or-segment-end before it is an
+    accept) and the skill current at the close.
+``dash_versions``
+    "Latest before now" facts as versions valid for ``[ts, end_ts)``, one
+    family per ``fact``: ``skill`` (last queued/accepted skill), ``msg``
+    (last non-system message: role), ``csat`` (latest survey), ``mcs``
+    (latest MCS score and alert) and ``resp`` (cumulative response-time sums
+    and counts at each response, section 3.4). ``end_ts`` is the ts of the
+    next version of the same family, so the version visible at now is the
+    one with ``ts < now AND (end_ts IS NULL OR end_ts >= now)``: with ties on
+    ts, an earlier version ends at the same ts and is excluded together
+    with it, exactly as ``(ts, seq)`` order and the ``ts < now`` cut demand.
+``dash_stays``
+    Chat queue stays: each chat ``conversation.queued`` with the next
+    routing event (accepted/abandoned/closed/queued) and its outcome.
+
+Human (roster ``user_type`` human) decides which messages and accepts count
+for the response-time family, so storing a roster recomputes the account's
+rows (backend/_store.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["DASHBOARD_DDL", "refresh_dashboard"]
+
+DASHBOARD_DDL = """
+CREATE TABLE IF NOT EXISTS dash_convs (
+    account VARCHAR NOT NULL,
+    conversation_id VARCHAR NOT NULL,
+    opened_ts BIGINT,                 -- ms; NULL until conversation.opened is stored
+    chat BOOLEAN NOT NULL,            -- opened with channel chat
+    fh_ts BIGINT,                     -- first human agent/manager message (ms)
+    ttfr BIGINT,                      -- fh - first consumer message, when that is before fh
+    ttfr_first_assign BIGINT,         -- fh - first human accept, when that is before fh
+    fca_ts BIGINT,                    -- first consumer message after fh (ms)
+    fa_ts BIGINT                      -- first human accept (ms)
+);
+CREATE TABLE IF NOT EXISTS dash_lives (
+    account VARCHAR NOT NULL,
+    conversation_id VARCHAR NOT NULL,
+    ts BIGINT NOT NULL,               -- ms of an opened/resumed/reopened
+    end_ts BIGINT                     -- ms of the next life event, NULL if none
+);
+CREATE TABLE IF NOT EXISTS dash_closes (
+    account VARCHAR NOT NULL,
+    conversation_id VARCHAR NOT NULL,
+    ts BIGINT NOT NULL,
+    closed_by VARCHAR,
+    agent_id BIGINT,                  -- agent whose segment the close ended, NULL if none
+    skill_id BIGINT                   -- last queued/accepted skill before the close
+);
+CREATE TABLE IF NOT EXISTS dash_versions (
+    account VARCHAR NOT NULL,
+    conversation_id VARCHAR NOT NULL,
+    fact VARCHAR NOT NULL,            -- skill | msg | csat | mcs | resp
+    ts BIGINT NOT NULL,               -- ms, the version holds for [ts, end_ts)
+    end_ts BIGINT,
+    skill_id BIGINT,                  -- skill
+    role VARCHAR,                     -- msg
+    value BIGINT,                     -- csat: csat; mcs: mcs
+    alerted BIGINT,                   -- mcs: mcs_alerted
+    a_sum BIGINT, a_n BIGINT,         -- resp: agent responses (ms, count) so far
+    c_sum BIGINT, c_n BIGINT          -- resp: consumer responses (ms, count) so far
+);
+CREATE TABLE IF NOT EXISTS dash_stays (
+    account VARCHAR NOT NULL,
+    conversation_id VARCHAR NOT NULL,
+    skill_id BIGINT,
+    start_ts BIGINT NOT NULL,         -- ms of the conversation.queued
+    end_ts BIGINT,                    -- ms of the next routing event, NULL if none
+    outcome VARCHAR,                  -- connected | abandoned | other; NULL with no end
+    agent_id BIGINT                   -- the connecting agent
+);
+"""
+
+_TABLES = ("dash_convs", "dash_lives", "dash_closes", "dash_versions", "dash_stays")
+
+_LIFE_START = "('conversation.opened', 'conversation.resumed', 'conversation.reopened')"
+_LIFE = (
+    "('conversation.opened', 'conversation.resumed', 'conversation.reopened', "
+    "'conversation.closed', 'conversation.abandoned')"
+)
+_SEGMENT_ENDS = (
+    "('conversation.transferred', 'conversation.back_to_queue', "
+    "'conversation.taken_over', 'conversation.closed')"
+)
+
+# Positions compare as structs {'t': ts, 's': seq}: the log's (ts, seq) order.
+_STEP_SQL = f"""
+CREATE OR REPLACE TEMP TABLE _dev AS
+SELECT e.conversation_id AS cid, e.ts, e.seq, {{'t': e.ts, 's': e.seq}} AS pos, e.kind,
+       e.skill_id, e.agent_id, e.sender_role AS role, e.closed_by, e.channel, e.csat,
+       e.mcs, e.mcs_alerted, coalesce(h.user_type = 'human', false) AS human
+FROM events e
+LEFT JOIN roster_agents h ON h.account = e.account AND h.agent_id = e.agent_id
+WHERE e.account = $account AND e.conversation_id IN (SELECT conversation_id FROM touched);
+
+INSERT INTO dash_convs
+WITH firsts AS (
+    SELECT cid,
+        min(ts) FILTER (WHERE kind = 'conversation.opened') AS opened_ts,
+        bool_or(kind = 'conversation.opened' AND channel = 'chat') AS chat,
+        min(pos) FILTER (WHERE kind = 'message.sent' AND role IN ('agent', 'manager')
+                         AND human) AS fh,
+        min(pos) FILTER (WHERE kind = 'message.sent' AND role = 'consumer') AS fc,
+        min(pos) FILTER (WHERE kind = 'assignment.accepted' AND human) AS fa
+    FROM _dev GROUP BY cid
+),
+after_human AS (
+    SELECT d.cid, min(d.pos) AS fca
+    FROM _dev d JOIN firsts f ON f.cid = d.cid
+    WHERE d.kind = 'message.sent' AND d.role = 'consumer' AND d.pos > f.fh
+    GROUP BY d.cid
+)
+SELECT $account, f.cid, f.opened_ts, coalesce(f.chat, false), f.fh.t,
+    CASE WHEN f.fc < f.fh THEN f.fh.t - f.fc.t END,
+    CASE WHEN f.fa < f.fh THEN f.fh.t - f.fa.t END,
+    a.fca.t, f.fa.t
+FROM firsts f LEFT JOIN after_human a ON a.cid = f.cid;
+
+INSERT INTO dash_lives
+SELECT $account, cid, ts, next_ts FROM (
+    SELECT cid, ts, kind, lead(ts) OVER (PARTITION BY cid ORDER BY ts, seq) AS next_ts
+    FROM _dev WHERE kind IN {_LIFE})
+WHERE kind IN {_LIFE_START};
+
+INSERT INTO dash_closes
+SELECT $account, cid, ts, closed_by,
+    CASE WHEN last_change = 'assignment.accepted' THEN last_agent END, last_skill
+FROM (
+    SELECT cid, ts, kind, closed_by,
+        last_value(CASE WHEN kind = 'assignment.accepted' OR kind IN {_SEGMENT_ENDS}
+                   THEN kind END IGNORE NULLS) OVER before AS last_change,
+        last_value(CASE WHEN kind = 'assignment.accepted' THEN agent_id END IGNORE NULLS)
+            OVER before AS last_agent,
+        last_value(CASE WHEN kind IN ('conversation.queued', 'assignment.accepted')
+                   THEN skill_id END IGNORE NULLS) OVER before AS last_skill
+    FROM _dev
+    WHERE kind IN ('conversation.queued', 'assignment.accepted') OR kind IN {_SEGMENT_ENDS}
+    WINDOW before AS (PARTITION BY cid ORDER BY ts, seq
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
+WHERE kind = 'conversation.closed';
+
+INSERT INTO dash_versions
+SELECT $account, cid, fact, ts,
+    lead(ts) OVER (PARTITION BY cid, fact ORDER BY ts, seq),
+    skill_id, role, value, alerted, NULL, NULL, NULL, NULL
+FROM (
+    SELECT cid, ts, seq, skill_id, role, mcs_alerted AS alerted,
+        CASE WHEN kind = 'survey.answered' THEN csat ELSE mcs END AS value,
+        CASE
+            WHEN kind IN ('conversation.queued', 'assignment.accepted') THEN 'skill'
+            WHEN kind = 'survey.answered' THEN 'csat'
+            WHEN kind = 'mcs.scored' THEN 'mcs'
+            ELSE 'msg'
+        END AS fact
+    FROM _dev
+    WHERE kind IN ('conversation.queued', 'assignment.accepted', 'survey.answered',
+                   'mcs.scored')
+       OR (kind = 'message.sent' AND role <> 'system'));
+
+-- The response stream: consumer and human agent/manager messages. A run head (first
+-- message of a run of one side) after an earlier head is a response, measured from it.
+INSERT INTO dash_versions
+WITH stream AS (
+    SELECT cid, ts, seq, role = 'consumer' AS consumer FROM _dev
+    WHERE kind = 'message.sent'
+      AND (role = 'consumer' OR (role IN ('agent', 'manager') AND human))
+),
+heads AS (
+    SELECT cid, ts, seq, consumer FROM (
+        SELECT *, consumer IS DISTINCT FROM lag(consumer) OVER (
+            PARTITION BY cid ORDER BY ts, seq) AS head
+        FROM stream)
+    WHERE head
+),
+responses AS (
+    SELECT * FROM (
+        SELECT *, ts - lag(ts) OVER (PARTITION BY cid ORDER BY ts, seq) AS latency
+        FROM heads)
+    WHERE latency IS NOT NULL
+)
+SELECT $account, cid, 'resp', ts, lead(ts) OVER w, NULL, NULL, NULL, NULL,
+    coalesce(sum(latency) FILTER (WHERE NOT consumer) OVER upto, 0),
+    count(latency) FILTER (WHERE NOT consumer) OVER upto,
+    coalesce(sum(latency) FILTER (WHERE consumer) OVER upto, 0),
+    count(latency) FILTER (WHERE consumer) OVER upto
+FROM responses
+WINDOW w AS (PARTITION BY cid ORDER BY ts, seq),
+       upto AS (PARTITION BY cid ORDER BY ts, seq
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
+
+INSERT INTO dash_stays
+SELECT $account, cid, skill_id, ts, next_ts,
+    CASE
+        WHEN next_kind IS NULL THEN NULL
+        WHEN next_kind = 'assignment.accepted' THEN 'connected'
+        WHEN next_kind = 'conversation.abandoned'
+          OR (next_kind = 'conversation.closed' AND next_closed_by = 'consumer') THEN 'abandoned'
+        ELSE 'other'
+    END,
+    CASE WHEN next_kind = 'assignment.accepted' THEN next_agent END
+FROM (
+    SELECT cid, kind, ts, skill_id,
+        lead(kind) OVER w AS next_kind, lead(ts) OVER w AS next_ts,
+        lead(agent_id) OVER w AS next_agent, lead(closed_by) OVER w AS next_closed_by
+    FROM _dev
+    WHERE cid IN (SELECT cid FROM _dev WHERE kind = 'conversation.opened' AND channel = 'chat')
+      AND kind IN ('conversation.queued', 'assignment.accepted', 'conversation.abandoned',
+                   'conversation.closed')
+    WINDOW w AS (PARTITION BY cid ORDER BY ts, seq))
+WHERE kind = 'conversation.queued';
+
+DROP TABLE _dev;
+"""
+
+
+def refresh_dashboard(cur: Any, *, account: str) -> None:
+    """Recompute the dashboard projection of the conversations in ``touched``.
+
+    ``cur`` is a DuckDB cursor inside the caller's transaction; ``touched``
+    must be a relation with a ``conversation_id`` column visible to it.
+    """
+    params = {"account": account}
+    for table in _TABLES:
+        cur.execute(
+            f"DELETE FROM {table} WHERE account = $account AND conversation_id IN "
+            "(SELECT conversation_id FROM touched)",
+            params,
+        )
+    for statement in _STEP_SQL.split(";\n"):
+        sql = statement.strip()
+        if sql:
+            cur.execute(sql, params if "$account" in sql else None)
