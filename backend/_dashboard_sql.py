@@ -17,22 +17,19 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "FACTS_CTES",
     "AgentEvent",
     "ChatSegment",
-    "Close",
     "ConvFacts",
-    "QueueStay",
     "agent_events",
     "chat_segments",
-    "closes",
-    "conversation_facts",
-    "queue_stays",
+    "open_conversations",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class ConvFacts:
-    """One conversation at now (open at now, or closed in ``[lo, now)``).
+    """One conversation at now (open at now, or for summaries closed before now).
 
     ``seg_agent``/``seg_skill``: its agent segment open at now (None when
     unassigned). ``last_role``/``last_ts``: its last non-system message.
@@ -64,16 +61,9 @@ class ConvFacts:
     first_n: int
 
 
-_CONV_SQL = """
-WITH relevant AS (
-    SELECT conversation_id AS cid, bool_or(is_open) AS is_open FROM (
-        SELECT conversation_id, true AS is_open FROM dash_lives
-        WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
-        UNION ALL
-        SELECT conversation_id, false FROM dash_closes
-        WHERE account = $account AND ts >= $lo AND ts < $now)
-    GROUP BY conversation_id
-),
+# Per-conversation facts at now for the conversations of a ``relevant(cid, is_open)``
+# CTE the caller defines first; the result is the CTE ``facts`` (ConvFacts' columns).
+FACTS_CTES = """
 latest AS (
     -- the one version of each fact visible at now
     SELECT conversation_id AS cid,
@@ -96,6 +86,7 @@ open_seg AS (
     SELECT conversation_id AS cid, agent_id, skill_id
     FROM segments
     WHERE account = $account AND start_ts < $now AND (end_ts IS NULL OR end_ts >= $now)
+      AND conversation_id IN (SELECT cid FROM relevant)
 ),
 first_msg AS (
     -- time to first agent message of human NEW/TRANSFER segments (first_ts is a1 there)
@@ -104,80 +95,46 @@ first_msg AS (
     JOIN roster_agents h ON h.account = s.account AND h.agent_id = s.agent_id
     WHERE s.account = $account AND h.user_type = 'human' AND s.start_ts < $now
       AND s.first_ts < $now AND s.start_kind IN ('new', 'transfer', 'back_to_queue')
+      AND s.conversation_id IN (SELECT cid FROM relevant)
     GROUP BY 1
+),
+facts AS (
+    SELECT r.cid, coalesce(c.opened, 0) AS opened, r.is_open, l.cur_skill,
+        o.agent_id AS seg_agent, o.skill_id AS seg_skill, l.last_role, l.last_ts, l.csat,
+        l.mcs, l.mcs_alerted,
+        coalesce(l.a_sum, 0) AS a_sum, coalesce(l.a_n, 0) AS a_n,
+        coalesce(l.c_sum, 0) AS c_sum, coalesce(l.c_n, 0) AS c_n,
+        CASE WHEN c.fh_ts < $now THEN c.ttfr END AS ttfr,
+        CASE WHEN c.fca_ts < $now THEN c.fca_ts - c.fh_ts END AS ttfr_consumer,
+        CASE WHEN c.fh_ts < $now THEN c.ttfr_first_assign END AS ttfr_first_assign,
+        CASE WHEN c.fa_ts < $now THEN c.fa_ts - c.opened END AS ttfa,
+        coalesce(f.f_sum, 0) AS f_sum, coalesce(f.f_n, 0) AS f_n
+    FROM relevant r
+    LEFT JOIN (
+        SELECT *, CASE WHEN opened_ts < $now THEN opened_ts END AS opened
+        FROM dash_convs WHERE account = $account
+    ) c ON c.conversation_id = r.cid
+    LEFT JOIN latest l ON l.cid = r.cid
+    LEFT JOIN open_seg o ON o.cid = r.cid
+    LEFT JOIN first_msg f ON f.cid = r.cid
 )
-SELECT r.cid, coalesce(c.opened, 0), r.is_open, l.cur_skill,
-    o.agent_id, o.skill_id, l.last_role, l.last_ts, l.csat, l.mcs, l.mcs_alerted,
-    coalesce(l.a_sum, 0), coalesce(l.a_n, 0), coalesce(l.c_sum, 0), coalesce(l.c_n, 0),
-    CASE WHEN c.fh_ts < $now THEN c.ttfr END,
-    CASE WHEN c.fca_ts < $now THEN c.fca_ts - c.fh_ts END,
-    CASE WHEN c.fh_ts < $now THEN c.ttfr_first_assign END,
-    CASE WHEN c.fa_ts < $now THEN c.fa_ts - c.opened END,
-    coalesce(f.f_sum, 0), coalesce(f.f_n, 0)
-FROM relevant r
-LEFT JOIN (
-    SELECT *, CASE WHEN opened_ts < $now THEN opened_ts END AS opened
-    FROM dash_convs WHERE account = $account
-) c ON c.conversation_id = r.cid
-LEFT JOIN latest l ON l.cid = r.cid
-LEFT JOIN open_seg o ON o.cid = r.cid
-LEFT JOIN first_msg f ON f.cid = r.cid
 """
 
+_OPEN_SQL = (
+    """
+WITH relevant AS (
+    SELECT DISTINCT conversation_id AS cid, true AS is_open FROM dash_lives
+    WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
+),"""
+    + FACTS_CTES
+    + "SELECT * FROM facts"
+)
 
-def conversation_facts(cur: Any, *, account: str, now: int, lo: int) -> list[ConvFacts]:
-    """Conversations open at ``now`` or with a close in ``[lo, now)``, with their facts."""
-    rows = cur.execute(_CONV_SQL, {"account": account, "now": now, "lo": lo}).fetchall()
+
+def open_conversations(cur: Any, *, account: str, now: int) -> list[ConvFacts]:
+    """Conversations open at ``now`` (last life event before now opens it), with facts."""
+    rows = cur.execute(_OPEN_SQL, {"account": account, "now": now}).fetchall()
     return [ConvFacts(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class Close:
-    """A ``conversation.closed`` in ``[lo, now)``: the agent whose segment it ended
-    (None if unassigned) and the skill current at the close (None if never routed)."""
-
-    cid: str
-    ts: int
-    closed_by: str
-    agent: int | None
-    skill: int | None
-
-
-_CLOSES_SQL = """
-SELECT conversation_id, ts, closed_by, agent_id, skill_id FROM dash_closes
-WHERE account = $account AND ts >= $lo AND ts < $now
-"""
-
-
-def closes(cur: Any, *, account: str, now: int, lo: int) -> list[Close]:
-    """Every close with ``lo <= ts < now`` and who it is attributed to."""
-    rows = cur.execute(_CLOSES_SQL, {"account": account, "now": now, "lo": lo}).fetchall()
-    return [Close(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class QueueStay:
-    """A chat ``conversation.queued`` and its outcome: ``end`` None while no routing event
-    follows; ``outcome`` connected | abandoned | other (None with no end); ``agent`` the
-    connecting agent."""
-
-    skill: int
-    start: int
-    end: int | None
-    outcome: str | None
-    agent: int | None
-
-
-_STAYS_SQL = """
-SELECT skill_id, start_ts, end_ts, outcome, agent_id FROM dash_stays
-WHERE account = $account AND start_ts < $now AND (end_ts IS NULL OR end_ts >= $start)
-"""
-
-
-def queue_stays(cur: Any, *, account: str, now: int, start: int) -> list[QueueStay]:
-    """Chat queue stays starting before ``now`` and not ended before ``start``."""
-    rows = cur.execute(_STAYS_SQL, {"account": account, "now": now, "start": start}).fetchall()
-    return [QueueStay(*row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
