@@ -157,10 +157,6 @@ def chat(
         s for s in segments
         if ctx.skill_kept(s.skill) and (q.group_ids is None or ctx.agent_kept(s.agent))
     ]  # fmt: skip
-    handled = [
-        s.end - s.start for s in segs
-        if s.end is not None and start <= s.end < now and s.interactive
-    ]  # fmt: skip
     busy_by_agent: dict[int, list[tuple[int, int]]] = {}
     for s in segs:
         end = now if s.end is None else min(s.end, now)
@@ -184,7 +180,7 @@ def chat(
         "service_level": percent(st.within_sl, st.connected),
         "occupancy": percent(busy_total, online_total),
         "avg_time_to_answer": mean_ms(st.connected_sum, st.connected),
-        "aht": mean_ms(sum(handled), len(handled)),
+        "aht": mean_ms(st.handled_sum, st.handled),
     }
 
 

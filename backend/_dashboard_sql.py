@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "FACTS_CTES",
     "AgentEvent",
     "ChatSegment",
     "ConvFacts",
     "agent_events",
     "chat_segments",
+    "facts_ctes",
     "open_conversations",
 ]
 
@@ -63,7 +63,8 @@ class ConvFacts:
 
 # Per-conversation facts at now for the conversations of a ``relevant(cid, is_open)``
 # CTE the caller defines first; the result is the CTE ``facts`` (ConvFacts' columns).
-FACTS_CTES = """
+# {facts}: the dash_versions families to read (the others come back NULL).
+_FACTS_TEMPLATE = """
 latest AS (
     -- the one version of each fact visible at now
     SELECT conversation_id AS cid,
@@ -79,7 +80,7 @@ latest AS (
         any_value(c_n) FILTER (WHERE fact = 'resp') AS c_n
     FROM dash_versions
     WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
-      AND conversation_id IN (SELECT cid FROM relevant)
+      AND fact IN {facts} AND conversation_id IN (SELECT cid FROM relevant)
     GROUP BY conversation_id
 ),
 open_seg AS (
@@ -120,13 +121,22 @@ facts AS (
 )
 """
 
+
+def facts_ctes(*, open_facts: bool) -> str:
+    """The ``latest``, ``open_seg``, ``first_msg`` and ``facts`` CTEs; without
+    ``open_facts`` the current skill and last message (needed only for open
+    conversations) are not read and come back NULL."""
+    families = ("skill", "msg", "csat", "mcs", "resp") if open_facts else ("csat", "mcs", "resp")
+    return _FACTS_TEMPLATE.format(facts="(" + ", ".join(f"'{f}'" for f in families) + ")")
+
+
 _OPEN_SQL = (
     """
 WITH relevant AS (
     SELECT DISTINCT conversation_id AS cid, true AS is_open FROM dash_lives
     WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
 ),"""
-    + FACTS_CTES
+    + facts_ctes(open_facts=True)
     + "SELECT * FROM facts"
 )
 
@@ -139,26 +149,25 @@ def open_conversations(cur: Any, *, account: str, now: int) -> list[ConvFacts]:
 
 @dataclass(frozen=True, slots=True)
 class ChatSegment:
-    """An agent segment of a chat conversation (``end`` None if it never ended);
-    ``interactive``: counted messages and a consumer message after the first one."""
+    """An agent segment of a chat conversation (``end`` None if it never ended)."""
 
     agent: int
     skill: int
     start: int
     end: int | None
-    interactive: bool
 
 
 _CHAT_SEGMENTS_SQL = """
-SELECT agent_id, skill_id, start_ts, end_ts, msg_count > 0 AND consumer_after_first
-FROM segments
-WHERE account = $account AND channel = 'chat' AND start_ts < $now
-  AND (end_ts IS NULL OR end_ts > $start)
+SELECT s.agent_id, s.skill_id, s.start_ts, s.end_ts
+FROM segments s
+JOIN roster_agents h ON h.account = s.account AND h.agent_id = s.agent_id
+WHERE s.account = $account AND s.channel = 'chat' AND s.start_ts < $now
+  AND (s.end_ts IS NULL OR s.end_ts > $start) AND h.user_type = 'human'
 """
 
 
 def chat_segments(cur: Any, *, account: str, now: int, start: int) -> list[ChatSegment]:
-    """Chat segments overlapping ``[start, now)``."""
+    """Chat segments of human agents overlapping ``[start, now)`` (occupancy)."""
     rows = cur.execute(
         _CHAT_SEGMENTS_SQL, {"account": account, "now": now, "start": start}
     ).fetchall()

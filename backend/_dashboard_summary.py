@@ -1,6 +1,7 @@
 """Aggregates of the dashboard computed in SQL: closes and chat queue stays at a ``now``.
 
-Closes (``dash_closes``) and chat queue stays (``dash_stays``) number in the
+Closes (``dash_closes``), chat queue stays (``dash_stays``) and handled chat
+segments (``segments``, for AHT) number in the
 tens of thousands on a busy day, so the filters (skill at the close or of
 the stay; group of the close's agent or of the connecting agent, -1 when
 there is none or it is not on the roster) are applied in SQL and only sums
@@ -13,7 +14,7 @@ ended), and per skill over the skills table's 12 hours (``s``, keyed by the
 skill at the close). Close counts and resolution times count closes; CSAT,
 the response-time family and MCS count each closed conversation once per
 scope and key, with its facts at now (backend/_dashboard_sql.py
-``FACTS_CTES``).
+``facts_ctes``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._dashboard_params import DashboardQuery
-from ._dashboard_sql import FACTS_CTES
+from ._dashboard_sql import facts_ctes
 
 __all__ = ["ChatSums", "CloseSums", "FamilySums", "chat_sums", "close_sums"]
 
@@ -94,7 +95,7 @@ WITH kept AS (
     + _FILTERS.format(skill="c.skill_id")
     + """),
 relevant AS (SELECT DISTINCT cid, false AS is_open FROM kept),"""
-    + FACTS_CTES
+    + facts_ctes(open_facts=False)
     + """,
 scoped AS (
     SELECT 'w' AS scope, NULL::BIGINT AS key, * FROM kept WHERE ts >= $start
@@ -175,6 +176,8 @@ class ChatSums:
     connected: int
     connected_sum: int
     within_sl: int  # connected with a wait <= the service-level threshold
+    handled: int  # chat segments ended in the window with an interaction (AHT)
+    handled_sum: int
 
 
 _STAYS_SQL = (
@@ -197,9 +200,18 @@ FROM (
     + ")"
 )
 
+_HANDLED_SQL = """
+SELECT count(*), coalesce(sum(s.end_ts - s.start_ts), 0)
+FROM segments s
+LEFT JOIN roster_agents g ON g.account = s.account AND g.agent_id = s.agent_id
+WHERE s.account = $account AND s.channel = 'chat' AND s.start_ts < $now
+  AND s.end_ts > $start AND s.end_ts >= $start AND s.end_ts < $now
+  AND s.msg_count > 0 AND s.consumer_after_first""" + _FILTERS.format(skill="s.skill_id")
+
 
 def chat_sums(cur: Any, *, account: str, query: DashboardQuery, now: int, start: int) -> ChatSums:
-    """Chat queue stays starting before ``now`` and not ended before ``start``, summed."""
+    """Chat queue stays starting before ``now`` and not ended before ``start``, and chat
+    segments handled in ``[start, now)``, kept by the filters and summed."""
     params = {
         "account": account,
         "now": now,
@@ -207,5 +219,7 @@ def chat_sums(cur: Any, *, account: str, query: DashboardQuery, now: int, start:
         "sl": query.sl_threshold_ms,
         **_filters(query),
     }
-    row = cur.execute(_STAYS_SQL, params).fetchone()
-    return ChatSums(*map(int, row))
+    stays = cur.execute(_STAYS_SQL, params).fetchone()
+    del params["sl"]
+    handled = cur.execute(_HANDLED_SQL, params).fetchone()
+    return ChatSums(*(int(x) for x in stays + handled))
