@@ -12,7 +12,10 @@ predicates on ``ts``:
     One row per conversation: opened time, chat or not, and the
     first-response family (docs/metrics.md 3.4) as values with the time
     they become visible (``fh_ts``: first human agent message; ``fca_ts``:
-    first consumer message after it; ``fa_ts``: first human accept).
+    first consumer message after it; ``fa_ts``: first human accept), and the
+    last version of every ``dash_versions`` family (``final_*``) with the ts
+    of the conversation's last event: for any now after it, those are the
+    facts at now and a request does not look at the versions at all.
 ``dash_lives``
     One row per opened/resumed/reopened event with ``end_ts``, the ts of
     the conversation's next life event (opened/resumed/reopened/closed/
@@ -45,7 +48,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["DASHBOARD_DDL", "refresh_dashboard"]
+__all__ = ["DASHBOARD_DDL", "LATEST_COLUMNS", "refresh_dashboard"]
 
 DASHBOARD_DDL = """
 CREATE TABLE IF NOT EXISTS dash_convs (
@@ -57,7 +60,12 @@ CREATE TABLE IF NOT EXISTS dash_convs (
     ttfr BIGINT,                      -- fh - first consumer message, when that is before fh
     ttfr_first_assign BIGINT,         -- fh - first human accept, when that is before fh
     fca_ts BIGINT,                    -- first consumer message after fh (ms)
-    fa_ts BIGINT                      -- first human accept (ms)
+    fa_ts BIGINT,                     -- first human accept (ms)
+    last_event_ts BIGINT NOT NULL,    -- ms of its last stored event
+    -- the last version of each dash_versions family: the facts at any now > last_event_ts
+    final_skill BIGINT, final_role VARCHAR, final_msg_ts BIGINT, final_csat BIGINT,
+    final_mcs BIGINT, final_alerted BIGINT, final_a_sum BIGINT, final_a_n BIGINT,
+    final_c_sum BIGINT, final_c_n BIGINT
 );
 CREATE TABLE IF NOT EXISTS dash_lives (
     account VARCHAR NOT NULL,
@@ -97,6 +105,20 @@ CREATE TABLE IF NOT EXISTS dash_stays (
 );
 """
 
+# The version of each family with ``ts < now <= end_ts`` (exactly one, or none), per
+# conversation of a dash_versions selection.
+LATEST_COLUMNS = """
+    any_value(skill_id) FILTER (WHERE fact = 'skill') AS cur_skill,
+    any_value(role) FILTER (WHERE fact = 'msg') AS last_role,
+    any_value(ts) FILTER (WHERE fact = 'msg') AS last_ts,
+    any_value(value) FILTER (WHERE fact = 'csat') AS csat,
+    any_value(value) FILTER (WHERE fact = 'mcs') AS mcs,
+    any_value(alerted) FILTER (WHERE fact = 'mcs') AS mcs_alerted,
+    any_value(a_sum) FILTER (WHERE fact = 'resp') AS a_sum,
+    any_value(a_n) FILTER (WHERE fact = 'resp') AS a_n,
+    any_value(c_sum) FILTER (WHERE fact = 'resp') AS c_sum,
+    any_value(c_n) FILTER (WHERE fact = 'resp') AS c_n"""
+
 _TABLES = ("dash_convs", "dash_lives", "dash_closes", "dash_versions", "dash_stays")
 
 _LIFE_START = "('conversation.opened', 'conversation.resumed', 'conversation.reopened')"
@@ -118,29 +140,6 @@ SELECT e.conversation_id AS cid, e.ts, e.seq, {{'t': e.ts, 's': e.seq}} AS pos, 
 FROM events e
 LEFT JOIN roster_agents h ON h.account = e.account AND h.agent_id = e.agent_id
 WHERE e.account = $account AND e.conversation_id IN (SELECT conversation_id FROM touched);
-
-INSERT INTO dash_convs
-WITH firsts AS (
-    SELECT cid,
-        min(ts) FILTER (WHERE kind = 'conversation.opened') AS opened_ts,
-        bool_or(kind = 'conversation.opened' AND channel = 'chat') AS chat,
-        min(pos) FILTER (WHERE kind = 'message.sent' AND role IN ('agent', 'manager')
-                         AND human) AS fh,
-        min(pos) FILTER (WHERE kind = 'message.sent' AND role = 'consumer') AS fc,
-        min(pos) FILTER (WHERE kind = 'assignment.accepted' AND human) AS fa
-    FROM _dev GROUP BY cid
-),
-after_human AS (
-    SELECT d.cid, min(d.pos) AS fca
-    FROM _dev d JOIN firsts f ON f.cid = d.cid
-    WHERE d.kind = 'message.sent' AND d.role = 'consumer' AND d.pos > f.fh
-    GROUP BY d.cid
-)
-SELECT $account, f.cid, f.opened_ts, coalesce(f.chat, false), f.fh.t,
-    CASE WHEN f.fc < f.fh THEN f.fh.t - f.fc.t END,
-    CASE WHEN f.fa < f.fh THEN f.fh.t - f.fa.t END,
-    a.fca.t, f.fa.t
-FROM firsts f LEFT JOIN after_human a ON a.cid = f.cid;
 
 INSERT INTO dash_lives
 SELECT $account, cid, ts, next_ts FROM (
@@ -234,6 +233,38 @@ FROM (
                    'conversation.closed')
     WINDOW w AS (PARTITION BY cid ORDER BY ts, seq))
 WHERE kind = 'conversation.queued';
+
+INSERT INTO dash_convs
+WITH firsts AS (
+    SELECT cid,
+        min(ts) FILTER (WHERE kind = 'conversation.opened') AS opened_ts,
+        bool_or(kind = 'conversation.opened' AND channel = 'chat') AS chat,
+        min(pos) FILTER (WHERE kind = 'message.sent' AND role IN ('agent', 'manager')
+                         AND human) AS fh,
+        min(pos) FILTER (WHERE kind = 'message.sent' AND role = 'consumer') AS fc,
+        min(pos) FILTER (WHERE kind = 'assignment.accepted' AND human) AS fa,
+        max(ts) AS last_event_ts
+    FROM _dev GROUP BY cid
+),
+final AS (
+    SELECT conversation_id AS cid, {LATEST_COLUMNS}
+    FROM dash_versions
+    WHERE account = $account AND end_ts IS NULL
+      AND conversation_id IN (SELECT conversation_id FROM touched)
+    GROUP BY conversation_id
+),
+after_human AS (
+    SELECT d.cid, min(d.pos) AS fca
+    FROM _dev d JOIN firsts f ON f.cid = d.cid
+    WHERE d.kind = 'message.sent' AND d.role = 'consumer' AND d.pos > f.fh
+    GROUP BY d.cid
+)
+SELECT $account, f.cid, f.opened_ts, coalesce(f.chat, false), f.fh.t,
+    CASE WHEN f.fc < f.fh THEN f.fh.t - f.fc.t END,
+    CASE WHEN f.fa < f.fh THEN f.fh.t - f.fa.t END,
+    a.fca.t, f.fa.t, f.last_event_ts, z.cur_skill, z.last_role, z.last_ts, z.csat, z.mcs,
+    z.mcs_alerted, z.a_sum, z.a_n, z.c_sum, z.c_n
+FROM firsts f LEFT JOIN after_human a ON a.cid = f.cid LEFT JOIN final z ON z.cid = f.cid;
 
 DROP TABLE _dev;
 """

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ._dashboard_projection import LATEST_COLUMNS
+
 __all__ = [
     "AgentEvent",
     "ChatSegment",
@@ -64,23 +66,23 @@ class ConvFacts:
 # Per-conversation facts at now for the conversations of a ``relevant(cid, is_open)``
 # CTE the caller defines first; the result is the CTE ``facts`` (ConvFacts' columns).
 # {facts}: the dash_versions families to read (the others come back NULL).
-_FACTS_TEMPLATE = """
+_FACTS_TEMPLATE = (
+    """
+conv AS (
+    SELECT r.cid, r.is_open, c.*,
+        CASE WHEN c.opened_ts < $now THEN c.opened_ts END AS opened,
+        coalesce(c.last_event_ts < $now, false) AS final
+    FROM relevant r
+    LEFT JOIN dash_convs c ON c.account = $account AND c.conversation_id = r.cid
+),
 latest AS (
-    -- the one version of each fact visible at now
-    SELECT conversation_id AS cid,
-        any_value(skill_id) FILTER (WHERE fact = 'skill') AS cur_skill,
-        any_value(role) FILTER (WHERE fact = 'msg') AS last_role,
-        any_value(ts) FILTER (WHERE fact = 'msg') AS last_ts,
-        any_value(value) FILTER (WHERE fact = 'csat') AS csat,
-        any_value(value) FILTER (WHERE fact = 'mcs') AS mcs,
-        any_value(alerted) FILTER (WHERE fact = 'mcs') AS mcs_alerted,
-        any_value(a_sum) FILTER (WHERE fact = 'resp') AS a_sum,
-        any_value(a_n) FILTER (WHERE fact = 'resp') AS a_n,
-        any_value(c_sum) FILTER (WHERE fact = 'resp') AS c_sum,
-        any_value(c_n) FILTER (WHERE fact = 'resp') AS c_n
+    -- conversations with events at or after now: the one version of each fact visible
+    SELECT conversation_id AS cid,"""
+    + LATEST_COLUMNS
+    + """
     FROM dash_versions
     WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
-      AND fact IN {facts} AND conversation_id IN (SELECT cid FROM relevant)
+      AND fact IN {facts} AND conversation_id IN (SELECT cid FROM conv WHERE NOT final)
     GROUP BY conversation_id
 ),
 open_seg AS (
@@ -100,32 +102,36 @@ first_msg AS (
     GROUP BY 1
 ),
 facts AS (
-    SELECT r.cid, coalesce(c.opened, 0) AS opened, r.is_open, l.cur_skill,
-        o.agent_id AS seg_agent, o.skill_id AS seg_skill, l.last_role, l.last_ts, l.csat,
-        l.mcs, l.mcs_alerted,
-        coalesce(l.a_sum, 0) AS a_sum, coalesce(l.a_n, 0) AS a_n,
-        coalesce(l.c_sum, 0) AS c_sum, coalesce(l.c_n, 0) AS c_n,
+    SELECT c.cid, coalesce(c.opened, 0) AS opened, c.is_open,
+        CASE WHEN c.final THEN c.final_skill ELSE l.cur_skill END AS cur_skill,
+        o.agent_id AS seg_agent, o.skill_id AS seg_skill,
+        CASE WHEN c.final THEN c.final_role ELSE l.last_role END AS last_role,
+        CASE WHEN c.final THEN c.final_msg_ts ELSE l.last_ts END AS last_ts,
+        CASE WHEN c.final THEN c.final_csat ELSE l.csat END AS csat,
+        CASE WHEN c.final THEN c.final_mcs ELSE l.mcs END AS mcs,
+        CASE WHEN c.final THEN c.final_alerted ELSE l.mcs_alerted END AS mcs_alerted,
+        coalesce(CASE WHEN c.final THEN c.final_a_sum ELSE l.a_sum END, 0) AS a_sum,
+        coalesce(CASE WHEN c.final THEN c.final_a_n ELSE l.a_n END, 0) AS a_n,
+        coalesce(CASE WHEN c.final THEN c.final_c_sum ELSE l.c_sum END, 0) AS c_sum,
+        coalesce(CASE WHEN c.final THEN c.final_c_n ELSE l.c_n END, 0) AS c_n,
         CASE WHEN c.fh_ts < $now THEN c.ttfr END AS ttfr,
         CASE WHEN c.fca_ts < $now THEN c.fca_ts - c.fh_ts END AS ttfr_consumer,
         CASE WHEN c.fh_ts < $now THEN c.ttfr_first_assign END AS ttfr_first_assign,
         CASE WHEN c.fa_ts < $now THEN c.fa_ts - c.opened END AS ttfa,
         coalesce(f.f_sum, 0) AS f_sum, coalesce(f.f_n, 0) AS f_n
-    FROM relevant r
-    LEFT JOIN (
-        SELECT *, CASE WHEN opened_ts < $now THEN opened_ts END AS opened
-        FROM dash_convs WHERE account = $account
-    ) c ON c.conversation_id = r.cid
-    LEFT JOIN latest l ON l.cid = r.cid
-    LEFT JOIN open_seg o ON o.cid = r.cid
-    LEFT JOIN first_msg f ON f.cid = r.cid
+    FROM conv c
+    LEFT JOIN latest l ON l.cid = c.cid
+    LEFT JOIN open_seg o ON o.cid = c.cid
+    LEFT JOIN first_msg f ON f.cid = c.cid
 )
 """
+)
 
 
 def facts_ctes(*, open_facts: bool) -> str:
-    """The ``latest``, ``open_seg``, ``first_msg`` and ``facts`` CTEs; without
+    """The ``conv``, ``latest``, ``open_seg``, ``first_msg`` and ``facts`` CTEs; without
     ``open_facts`` the current skill and last message (needed only for open
-    conversations) are not read and come back NULL."""
+    conversations) are not read from the versions and may come back NULL."""
     families = ("skill", "msg", "csat", "mcs", "resp") if open_facts else ("csat", "mcs", "resp")
     return _FACTS_TEMPLATE.format(facts="(" + ", ".join(f"'{f}'" for f in families) + ")")
 
