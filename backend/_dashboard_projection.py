@@ -48,7 +48,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["DASHBOARD_DDL", "LATEST_COLUMNS", "refresh_dashboard"]
+__all__ = [
+    "DASHBOARD_DDL",
+    "LATEST_COLUMNS",
+    "create_dashboard_projection",
+    "refresh_dashboard",
+    "refresh_dashboard_account",
+]
 
 DASHBOARD_DDL = """
 CREATE TABLE IF NOT EXISTS dash_convs (
@@ -287,3 +293,33 @@ def refresh_dashboard(cur: Any, *, account: str) -> None:
         sql = statement.strip()
         if sql:
             cur.execute(sql, params if "$account" in sql else None)
+
+
+def refresh_dashboard_account(cur: Any, *, account: str) -> None:
+    """Recompute the dashboard projection of every stored conversation of ``account``
+    (after a roster change: which agents are human), inside the caller's transaction."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT conversation_id "
+        "FROM events WHERE account = ? AND conversation_id IS NOT NULL",
+        [account],
+    )
+    refresh_dashboard(cur, account=account)
+    cur.execute("DROP TABLE touched")
+
+
+def create_dashboard_projection(conn: Any) -> None:
+    """Create the projection's tables; on a database written before they existed (events
+    but no ``dash_convs``), derive them for every stored conversation, in one transaction."""
+    found = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'dash_convs'"
+    ).fetchone()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(DASHBOARD_DDL)
+        if not found[0]:
+            for (account,) in conn.execute("SELECT DISTINCT account FROM events").fetchall():
+                refresh_dashboard_account(conn, account=account)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -25,7 +25,11 @@ import pyarrow as pa
 
 from ccbench.eventlog import SCHEMA, Roster
 
-from ._dashboard_projection import DASHBOARD_DDL, refresh_dashboard
+from ._dashboard_projection import (
+    create_dashboard_projection,
+    refresh_dashboard,
+    refresh_dashboard_account,
+)
 from ._projection import PROJECTION_DDL, refresh_conversations
 
 __all__ = ["IngestResult", "Store"]
@@ -78,8 +82,9 @@ class Store:
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []  # closed with the store
         self._closed = False
-        for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL, DASHBOARD_DDL):
+        for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
             self._conn.execute(ddl)
+        create_dashboard_projection(self._conn)
 
     def close(self) -> None:
         """Checkpoint (fold the WAL into the file) and close."""
@@ -125,13 +130,7 @@ class Store:
             if agents:
                 cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
             # the dashboard projection depends on which agents are human
-            cur.execute(
-                "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT conversation_id "
-                "FROM events WHERE account = ? AND conversation_id IS NOT NULL",
-                [roster.account],
-            )
-            refresh_dashboard(cur, account=roster.account)
-            cur.execute("DROP TABLE touched")
+            refresh_dashboard_account(cur, account=roster.account)
 
     def get_roster(self, *, account: str) -> dict[str, Any] | None:
         """The stored roster document of ``account``, or None."""

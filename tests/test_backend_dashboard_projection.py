@@ -110,3 +110,23 @@ def test_shuffled_batches_dashboard_equals_oracle(smoke: EventLog) -> None:
         store.close()
     assert valid == QUERIES
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:3]}"
+
+
+def test_database_without_the_projection_gets_it_on_open(smoke: EventLog, tmp_path: Path) -> None:
+    """A database written before the projection existed (tables dropped) is backfilled on open."""
+    expected = _in_order_store(smoke)
+    path = str(tmp_path / "old.duckdb")
+    old = Store(path=path)
+    old.put_roster(roster=smoke.roster)
+    old.ingest(account=smoke.roster.account, table=smoke.table)
+    with old.reader() as cur:
+        for table in TABLES:
+            cur.execute(f"DROP TABLE {table}")
+    old.close()
+    reopened = Store(path=path)
+    try:
+        for table in TABLES:
+            assert _rows(reopened, table) == _rows(expected, table), table
+    finally:
+        reopened.close()
+        expected.close()
