@@ -102,21 +102,26 @@ scoped AS (
     UNION ALL SELECT 'a', agent_id, * FROM kept WHERE ts >= $start AND agent_id IS NOT NULL
     UNION ALL SELECT 's', skill_id, * FROM kept WHERE ts >= $skills_lo AND skill_id IS NOT NULL
 ),
-per_conv AS (
-    SELECT s.scope, s.key, s.cid, count(*) AS n,
+close_level AS (
+    SELECT s.scope, s.key, count(*) AS n,
         count(*) FILTER (WHERE s.closed_by = 'consumer') AS by_c,
         count(*) FILTER (WHERE s.closed_by = 'agent') AS by_a,
         count(*) FILTER (WHERE s.closed_by = 'system') AS by_s,
-        sum(s.ts - f.opened) AS res
-    FROM scoped s JOIN facts f ON f.cid = s.cid
-    GROUP BY s.scope, s.key, s.cid
-)
-SELECT p.scope, p.key, sum(p.n), sum(p.by_c), sum(p.by_a), sum(p.by_s), sum(p.res),
-    count(f.csat), count(*) FILTER (WHERE f.csat >= 4),"""
+        sum(s.ts - coalesce(c.opened, 0)) AS res
+    FROM scoped s JOIN conv c ON c.cid = s.cid
+    GROUP BY s.scope, s.key
+),
+conv_level AS (
+    -- each closed conversation once per scope and key
+    SELECT d.scope, d.key, count(f.csat) AS csat_n, count(*) FILTER (WHERE f.csat >= 4) AS good,"""
     + FAMILY_SQL
     + """
-FROM per_conv p JOIN facts f ON f.cid = p.cid
-GROUP BY p.scope, p.key
+    FROM (SELECT DISTINCT scope, key, cid FROM scoped) d JOIN facts f ON f.cid = d.cid
+    GROUP BY d.scope, d.key
+)
+SELECT l.scope, l.key, l.n, l.by_c, l.by_a, l.by_s, l.res, v.* EXCLUDE (scope, key)
+FROM close_level l
+JOIN conv_level v ON v.scope = l.scope AND v.key IS NOT DISTINCT FROM l.key
 """
 )
 
