@@ -190,7 +190,7 @@ FROM (
 
 -- The response stream: consumer and human agent/manager messages. A run head (first
 -- message of a run of one side) after an earlier head is a response, measured from it.
-INSERT INTO dash_versions
+CREATE OR REPLACE TEMP TABLE _resp AS
 WITH stream AS (
     SELECT cid, ts, seq, role = 'consumer' AS consumer FROM _dev
     WHERE kind = 'message.sent'
@@ -209,15 +209,19 @@ responses AS (
         FROM heads)
     WHERE latency IS NOT NULL
 )
-SELECT $account, cid, 'resp', ts, lead(ts) OVER w, NULL, NULL, NULL, NULL,
-    coalesce(sum(latency) FILTER (WHERE NOT consumer) OVER upto, 0),
-    count(latency) FILTER (WHERE NOT consumer) OVER upto,
-    coalesce(sum(latency) FILTER (WHERE consumer) OVER upto, 0),
-    count(latency) FILTER (WHERE consumer) OVER upto
+SELECT cid, ts, lead(ts) OVER w AS end_ts,
+    coalesce(sum(latency) FILTER (WHERE NOT consumer) OVER upto, 0) AS a_sum,
+    count(latency) FILTER (WHERE NOT consumer) OVER upto AS a_n,
+    coalesce(sum(latency) FILTER (WHERE consumer) OVER upto, 0) AS c_sum,
+    count(latency) FILTER (WHERE consumer) OVER upto AS c_n
 FROM responses
 WINDOW w AS (PARTITION BY cid ORDER BY ts, seq),
        upto AS (PARTITION BY cid ORDER BY ts, seq
                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
+
+INSERT INTO dash_versions
+SELECT $account, cid, 'resp', ts, end_ts, NULL, NULL, NULL, NULL, a_sum, a_n, c_sum, c_n
+FROM _resp;
 
 INSERT INTO dash_stays
 SELECT $account, cid, skill_id, ts, next_ts,
@@ -249,15 +253,17 @@ WITH firsts AS (
                          AND human) AS fh,
         min(pos) FILTER (WHERE kind = 'message.sent' AND role = 'consumer') AS fc,
         min(pos) FILTER (WHERE kind = 'assignment.accepted' AND human) AS fa,
-        max(ts) AS last_event_ts
+        max(ts) AS last_event_ts,
+        -- the last version of each family (the values of its last event)
+        arg_max(skill_id, pos) FILTER (WHERE kind IN ('conversation.queued',
+                                                      'assignment.accepted')) AS cur_skill,
+        arg_max(role, pos) FILTER (WHERE kind = 'message.sent' AND role <> 'system')
+            AS last_role,
+        max(ts) FILTER (WHERE kind = 'message.sent' AND role <> 'system') AS last_ts,
+        arg_max(csat, pos) FILTER (WHERE kind = 'survey.answered') AS csat,
+        arg_max(mcs, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs,
+        arg_max(mcs_alerted, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs_alerted
     FROM _dev GROUP BY cid
-),
-final AS (
-    SELECT conversation_id AS cid, {LATEST_COLUMNS}
-    FROM dash_versions
-    WHERE account = $account AND end_ts IS NULL
-      AND conversation_id IN (SELECT conversation_id FROM touched)
-    GROUP BY conversation_id
 ),
 after_human AS (
     SELECT d.cid, min(d.pos) AS fca
@@ -268,11 +274,14 @@ after_human AS (
 SELECT $account, f.cid, f.opened_ts, coalesce(f.chat, false), f.fh.t,
     CASE WHEN f.fc < f.fh THEN f.fh.t - f.fc.t END,
     CASE WHEN f.fa < f.fh THEN f.fh.t - f.fa.t END,
-    a.fca.t, f.fa.t, f.last_event_ts, z.cur_skill, z.last_role, z.last_ts, z.csat, z.mcs,
-    z.mcs_alerted, z.a_sum, z.a_n, z.c_sum, z.c_n
-FROM firsts f LEFT JOIN after_human a ON a.cid = f.cid LEFT JOIN final z ON z.cid = f.cid;
+    a.fca.t, f.fa.t, f.last_event_ts, f.cur_skill, f.last_role, f.last_ts, f.csat, f.mcs,
+    f.mcs_alerted, r.a_sum, r.a_n, r.c_sum, r.c_n
+FROM firsts f
+LEFT JOIN after_human a ON a.cid = f.cid
+LEFT JOIN (SELECT * FROM _resp WHERE end_ts IS NULL) r ON r.cid = f.cid;
 
 DROP TABLE _dev;
+DROP TABLE _resp;
 """
 
 
