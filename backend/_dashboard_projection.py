@@ -12,10 +12,11 @@ predicates on ``ts``:
     One row per conversation: opened time, chat or not, and the
     first-response family (docs/metrics.md 3.4) as values with the time
     they become visible (``fh_ts``: first human agent message; ``fca_ts``:
-    first consumer message after it; ``fa_ts``: first human accept), and the
-    last version of every ``dash_versions`` family (``final_*``) with the ts
-    of the conversation's last event: for any now after it, those are the
-    facts at now and a request does not look at the versions at all.
+    first consumer message after it; ``fa_ts``: first human accept), and its
+    "latest" facts after its last event (``final_*``: the last version of
+    every ``dash_versions`` family, and the last non-system message) with
+    the ts of that event: for any now after it, those are the facts at now
+    and a request does not look at the versions at all.
 ``dash_lives``
     One row per opened/resumed/reopened event with ``end_ts``, the ts of
     the conversation's next life event (opened/resumed/reopened/closed/
@@ -27,10 +28,13 @@ predicates on ``ts``:
     accept) and the skill current at the close.
 ``dash_versions``
     "Latest before now" facts as versions valid for ``[ts, end_ts)``, one
-    family per ``fact``: ``skill`` (last queued/accepted skill), ``msg``
-    (last non-system message: role), ``csat`` (latest survey), ``mcs``
-    (latest MCS score and alert) and ``resp`` (cumulative response-time sums
-    and counts at each response, section 3.4). ``end_ts`` is the ts of the
+    family per ``fact``: ``skill`` (last queued/accepted skill), ``csat``
+    (latest survey), ``mcs`` (latest MCS score and alert) and ``resp``
+    (cumulative response-time sums and counts at each response, section
+    3.4). The last message before now is not versioned (one version per
+    message would cost ingest about a sixth of its rate): a request reads
+    it from ``events`` for the few open conversations with events at or
+    after now. ``end_ts`` is the ts of the
     next version of the same family, so the version visible at now is the
     one with ``ts < now AND (end_ts IS NULL OR end_ts >= now)``: with ties on
     ts, an earlier version ends at the same ts and is excluded together
@@ -90,11 +94,10 @@ CREATE TABLE IF NOT EXISTS dash_closes (
 CREATE TABLE IF NOT EXISTS dash_versions (
     account VARCHAR NOT NULL,
     conversation_id VARCHAR NOT NULL,
-    fact VARCHAR NOT NULL,            -- skill | msg | csat | mcs | resp
+    fact VARCHAR NOT NULL,            -- skill | csat | mcs | resp
     ts BIGINT NOT NULL,               -- ms, the version holds for [ts, end_ts)
     end_ts BIGINT,
     skill_id BIGINT,                  -- skill
-    role VARCHAR,                     -- msg
     value BIGINT,                     -- csat: csat; mcs: mcs
     alerted BIGINT,                   -- mcs: mcs_alerted
     a_sum BIGINT, a_n BIGINT,         -- resp: agent responses (ms, count) so far
@@ -115,8 +118,6 @@ CREATE TABLE IF NOT EXISTS dash_stays (
 # conversation of a dash_versions selection.
 LATEST_COLUMNS = """
     any_value(skill_id) FILTER (WHERE fact = 'skill') AS cur_skill,
-    any_value(role) FILTER (WHERE fact = 'msg') AS last_role,
-    any_value(ts) FILTER (WHERE fact = 'msg') AS last_ts,
     any_value(value) FILTER (WHERE fact = 'csat') AS csat,
     any_value(value) FILTER (WHERE fact = 'mcs') AS mcs,
     any_value(alerted) FILTER (WHERE fact = 'mcs') AS mcs_alerted,
@@ -173,20 +174,18 @@ WHERE kind = 'conversation.closed';
 INSERT INTO dash_versions
 SELECT $account, cid, fact, ts,
     lead(ts) OVER (PARTITION BY cid, fact ORDER BY ts, seq),
-    skill_id, role, value, alerted, NULL, NULL, NULL, NULL
+    skill_id, value, alerted, NULL, NULL, NULL, NULL
 FROM (
-    SELECT cid, ts, seq, skill_id, role, mcs_alerted AS alerted,
+    SELECT cid, ts, seq, skill_id, mcs_alerted AS alerted,
         CASE WHEN kind = 'survey.answered' THEN csat ELSE mcs END AS value,
         CASE
-            WHEN kind IN ('conversation.queued', 'assignment.accepted') THEN 'skill'
             WHEN kind = 'survey.answered' THEN 'csat'
             WHEN kind = 'mcs.scored' THEN 'mcs'
-            ELSE 'msg'
+            ELSE 'skill'
         END AS fact
     FROM _dev
     WHERE kind IN ('conversation.queued', 'assignment.accepted', 'survey.answered',
-                   'mcs.scored')
-       OR (kind = 'message.sent' AND role <> 'system'));
+                   'mcs.scored'));
 
 -- The response stream: consumer and human agent/manager messages. A run head (first
 -- message of a run of one side) after an earlier head is a response, measured from it.
@@ -220,7 +219,7 @@ WINDOW w AS (PARTITION BY cid ORDER BY ts, seq),
                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
 
 INSERT INTO dash_versions
-SELECT $account, cid, 'resp', ts, end_ts, NULL, NULL, NULL, NULL, a_sum, a_n, c_sum, c_n
+SELECT $account, cid, 'resp', ts, end_ts, NULL, NULL, NULL, a_sum, a_n, c_sum, c_n
 FROM _resp;
 
 INSERT INTO dash_stays

@@ -85,6 +85,7 @@ latest AS (
       AND fact IN {facts} AND conversation_id IN (SELECT cid FROM conv WHERE NOT final)
     GROUP BY conversation_id
 ),
+{last_msg},
 open_seg AS (
     SELECT conversation_id AS cid, agent_id, skill_id
     FROM segments
@@ -105,8 +106,8 @@ facts AS (
     SELECT c.cid, coalesce(c.opened, 0) AS opened, c.is_open,
         CASE WHEN c.final THEN c.final_skill ELSE l.cur_skill END AS cur_skill,
         o.agent_id AS seg_agent, o.skill_id AS seg_skill,
-        CASE WHEN c.final THEN c.final_role ELSE l.last_role END AS last_role,
-        CASE WHEN c.final THEN c.final_msg_ts ELSE l.last_ts END AS last_ts,
+        CASE WHEN c.final THEN c.final_role ELSE m.last_role END AS last_role,
+        CASE WHEN c.final THEN c.final_msg_ts ELSE m.last_ts END AS last_ts,
         CASE WHEN c.final THEN c.final_csat ELSE l.csat END AS csat,
         CASE WHEN c.final THEN c.final_mcs ELSE l.mcs END AS mcs,
         CASE WHEN c.final THEN c.final_alerted ELSE l.mcs_alerted END AS mcs_alerted,
@@ -121,6 +122,7 @@ facts AS (
         coalesce(f.f_sum, 0) AS f_sum, coalesce(f.f_n, 0) AS f_n
     FROM conv c
     LEFT JOIN latest l ON l.cid = c.cid
+    LEFT JOIN last_msg m ON m.cid = c.cid
     LEFT JOIN open_seg o ON o.cid = c.cid
     LEFT JOIN first_msg f ON f.cid = c.cid
 )
@@ -128,12 +130,29 @@ facts AS (
 )
 
 
+_LAST_MSG = """
+last_msg AS (
+    -- conversations with events at or after now: their last non-system message before now
+    SELECT conversation_id AS cid, arg_max(sender_role, {'t': ts, 's': seq}) AS last_role,
+        max(ts) AS last_ts
+    FROM events
+    WHERE account = $account AND kind = 'message.sent' AND sender_role <> 'system'
+      AND ts < $now AND conversation_id IN (SELECT cid FROM conv WHERE NOT final)
+    GROUP BY conversation_id
+)"""
+_NO_LAST_MSG = """
+last_msg AS (SELECT NULL::VARCHAR AS cid, NULL::VARCHAR AS last_role, NULL::BIGINT AS last_ts)"""
+
+
 def facts_ctes(*, open_facts: bool) -> str:
     """The ``conv``, ``latest``, ``open_seg``, ``first_msg`` and ``facts`` CTEs; without
     ``open_facts`` the current skill and last message (needed only for open
     conversations) are not read from the versions and may come back NULL."""
-    families = ("skill", "msg", "csat", "mcs", "resp") if open_facts else ("csat", "mcs", "resp")
-    return _FACTS_TEMPLATE.format(facts="(" + ", ".join(f"'{f}'" for f in families) + ")")
+    families = ("skill", "csat", "mcs", "resp") if open_facts else ("csat", "mcs", "resp")
+    return _FACTS_TEMPLATE.format(
+        facts="(" + ", ".join(f"'{f}'" for f in families) + ")",
+        last_msg=_LAST_MSG if open_facts else _NO_LAST_MSG,
+    )
 
 
 _OPEN_SQL = (
