@@ -58,6 +58,7 @@ __all__ = [
     "create_dashboard_projection",
     "refresh_dashboard",
     "refresh_dashboard_account",
+    "response_ctes",
 ]
 
 DASHBOARD_DDL = """
@@ -91,18 +92,6 @@ CREATE TABLE IF NOT EXISTS dash_closes (
     agent_id BIGINT,                  -- agent whose segment the close ended, NULL if none
     skill_id BIGINT                   -- last queued/accepted skill before the close
 );
-CREATE TABLE IF NOT EXISTS dash_versions (
-    account VARCHAR NOT NULL,
-    conversation_id VARCHAR NOT NULL,
-    fact VARCHAR NOT NULL,            -- skill | csat | mcs | resp
-    ts BIGINT NOT NULL,               -- ms, the version holds for [ts, end_ts)
-    end_ts BIGINT,
-    skill_id BIGINT,                  -- skill
-    value BIGINT,                     -- csat: csat; mcs: mcs
-    alerted BIGINT,                   -- mcs: mcs_alerted
-    a_sum BIGINT, a_n BIGINT,         -- resp: agent responses (ms, count) so far
-    c_sum BIGINT, c_n BIGINT          -- resp: consumer responses (ms, count) so far
-);
 CREATE TABLE IF NOT EXISTS dash_stays (
     account VARCHAR NOT NULL,
     conversation_id VARCHAR NOT NULL,
@@ -114,19 +103,50 @@ CREATE TABLE IF NOT EXISTS dash_stays (
 );
 """
 
-# The version of each family with ``ts < now <= end_ts`` (exactly one, or none), per
-# conversation of a dash_versions selection.
+# The latest facts of each conversation of an event relation with columns cid, ts,
+# pos ({'t': ts, 's': seq}), kind, skill_id, role, csat, mcs, mcs_alerted (grouped by cid).
 LATEST_COLUMNS = """
-    any_value(skill_id) FILTER (WHERE fact = 'skill') AS cur_skill,
-    any_value(value) FILTER (WHERE fact = 'csat') AS csat,
-    any_value(value) FILTER (WHERE fact = 'mcs') AS mcs,
-    any_value(alerted) FILTER (WHERE fact = 'mcs') AS mcs_alerted,
-    any_value(a_sum) FILTER (WHERE fact = 'resp') AS a_sum,
-    any_value(a_n) FILTER (WHERE fact = 'resp') AS a_n,
-    any_value(c_sum) FILTER (WHERE fact = 'resp') AS c_sum,
-    any_value(c_n) FILTER (WHERE fact = 'resp') AS c_n"""
+    arg_max(skill_id, pos) FILTER (WHERE kind IN ('conversation.queued',
+                                                  'assignment.accepted')) AS cur_skill,
+    arg_max(role, pos) FILTER (WHERE kind = 'message.sent' AND role <> 'system') AS last_role,
+    max(ts) FILTER (WHERE kind = 'message.sent' AND role <> 'system') AS last_ts,
+    arg_max(csat, pos) FILTER (WHERE kind = 'survey.answered') AS csat,
+    arg_max(mcs, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs,
+    arg_max(mcs_alerted, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs_alerted"""
 
-_TABLES = ("dash_convs", "dash_lives", "dash_closes", "dash_versions", "dash_stays")
+
+def response_ctes(src: str) -> str:
+    """CTEs ending in ``resp(cid, a_sum, a_n, c_sum, c_n)``: response-time sums (ms) and
+    counts per conversation of the event relation ``src`` (cid, ts, seq, kind, role,
+    human), section 3.4. The stream keeps consumer and human agent/manager messages; a
+    run head (first message of a run of one side) after an earlier head is a response
+    of its side, measured from that head."""
+    return f"""
+_stream AS (
+    SELECT cid, ts, seq, role = 'consumer' AS consumer FROM {src}
+    WHERE kind = 'message.sent'
+      AND (role = 'consumer' OR (role IN ('agent', 'manager') AND human))
+),
+_heads AS (
+    SELECT cid, ts, seq, consumer FROM (
+        SELECT *, consumer IS DISTINCT FROM lag(consumer) OVER (
+            PARTITION BY cid ORDER BY ts, seq) AS head
+        FROM _stream)
+    WHERE head
+),
+resp AS (
+    SELECT cid,
+        coalesce(sum(latency) FILTER (WHERE NOT consumer), 0) AS a_sum,
+        count(latency) FILTER (WHERE NOT consumer) AS a_n,
+        coalesce(sum(latency) FILTER (WHERE consumer), 0) AS c_sum,
+        count(latency) FILTER (WHERE consumer) AS c_n
+    FROM (SELECT *, ts - lag(ts) OVER (PARTITION BY cid ORDER BY ts, seq) AS latency
+          FROM _heads)
+    GROUP BY cid
+)"""
+
+
+_TABLES = ("dash_convs", "dash_lives", "dash_closes", "dash_stays")
 
 _LIFE_START = "('conversation.opened', 'conversation.resumed', 'conversation.reopened')"
 _LIFE = (
@@ -171,57 +191,6 @@ FROM (
                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
 WHERE kind = 'conversation.closed';
 
-INSERT INTO dash_versions
-SELECT $account, cid, fact, ts,
-    lead(ts) OVER (PARTITION BY cid, fact ORDER BY ts, seq),
-    skill_id, value, alerted, NULL, NULL, NULL, NULL
-FROM (
-    SELECT cid, ts, seq, skill_id, mcs_alerted AS alerted,
-        CASE WHEN kind = 'survey.answered' THEN csat ELSE mcs END AS value,
-        CASE
-            WHEN kind = 'survey.answered' THEN 'csat'
-            WHEN kind = 'mcs.scored' THEN 'mcs'
-            ELSE 'skill'
-        END AS fact
-    FROM _dev
-    WHERE kind IN ('conversation.queued', 'assignment.accepted', 'survey.answered',
-                   'mcs.scored'));
-
--- The response stream: consumer and human agent/manager messages. A run head (first
--- message of a run of one side) after an earlier head is a response, measured from it.
-CREATE OR REPLACE TEMP TABLE _resp AS
-WITH stream AS (
-    SELECT cid, ts, seq, role = 'consumer' AS consumer FROM _dev
-    WHERE kind = 'message.sent'
-      AND (role = 'consumer' OR (role IN ('agent', 'manager') AND human))
-),
-heads AS (
-    SELECT cid, ts, seq, consumer FROM (
-        SELECT *, consumer IS DISTINCT FROM lag(consumer) OVER (
-            PARTITION BY cid ORDER BY ts, seq) AS head
-        FROM stream)
-    WHERE head
-),
-responses AS (
-    SELECT * FROM (
-        SELECT *, ts - lag(ts) OVER (PARTITION BY cid ORDER BY ts, seq) AS latency
-        FROM heads)
-    WHERE latency IS NOT NULL
-)
-SELECT cid, ts, lead(ts) OVER w AS end_ts,
-    coalesce(sum(latency) FILTER (WHERE NOT consumer) OVER upto, 0) AS a_sum,
-    count(latency) FILTER (WHERE NOT consumer) OVER upto AS a_n,
-    coalesce(sum(latency) FILTER (WHERE consumer) OVER upto, 0) AS c_sum,
-    count(latency) FILTER (WHERE consumer) OVER upto AS c_n
-FROM responses
-WINDOW w AS (PARTITION BY cid ORDER BY ts, seq),
-       upto AS (PARTITION BY cid ORDER BY ts, seq
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
-
-INSERT INTO dash_versions
-SELECT $account, cid, 'resp', ts, end_ts, NULL, NULL, NULL, a_sum, a_n, c_sum, c_n
-FROM _resp;
-
 INSERT INTO dash_stays
 SELECT $account, cid, skill_id, ts, next_ts,
     CASE
@@ -253,17 +222,10 @@ WITH firsts AS (
         min(pos) FILTER (WHERE kind = 'message.sent' AND role = 'consumer') AS fc,
         min(pos) FILTER (WHERE kind = 'assignment.accepted' AND human) AS fa,
         max(ts) AS last_event_ts,
-        -- the last version of each family (the values of its last event)
-        arg_max(skill_id, pos) FILTER (WHERE kind IN ('conversation.queued',
-                                                      'assignment.accepted')) AS cur_skill,
-        arg_max(role, pos) FILTER (WHERE kind = 'message.sent' AND role <> 'system')
-            AS last_role,
-        max(ts) FILTER (WHERE kind = 'message.sent' AND role <> 'system') AS last_ts,
-        arg_max(csat, pos) FILTER (WHERE kind = 'survey.answered') AS csat,
-        arg_max(mcs, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs,
-        arg_max(mcs_alerted, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs_alerted
+        {LATEST_COLUMNS}
     FROM _dev GROUP BY cid
 ),
+{response_ctes("_dev")},
 after_human AS (
     SELECT d.cid, min(d.pos) AS fca
     FROM _dev d JOIN firsts f ON f.cid = d.cid
@@ -277,10 +239,9 @@ SELECT $account, f.cid, f.opened_ts, coalesce(f.chat, false), f.fh.t,
     f.mcs_alerted, r.a_sum, r.a_n, r.c_sum, r.c_n
 FROM firsts f
 LEFT JOIN after_human a ON a.cid = f.cid
-LEFT JOIN (SELECT * FROM _resp WHERE end_ts IS NULL) r ON r.cid = f.cid;
+LEFT JOIN resp r ON r.cid = f.cid;
 
 DROP TABLE _dev;
-DROP TABLE _resp;
 """
 
 

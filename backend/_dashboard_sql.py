@@ -16,15 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._dashboard_projection import LATEST_COLUMNS
+from ._dashboard_projection import LATEST_COLUMNS, response_ctes
 
 __all__ = [
+    "FACTS_CTES",
     "AgentEvent",
     "ChatSegment",
     "ConvFacts",
     "agent_events",
     "chat_segments",
-    "facts_ctes",
     "open_conversations",
 ]
 
@@ -65,8 +65,9 @@ class ConvFacts:
 
 # Per-conversation facts at now for the conversations of a ``relevant(cid, is_open)``
 # CTE the caller defines first; the result is the CTE ``facts`` (ConvFacts' columns).
-# {facts}: the dash_versions families to read (the others come back NULL).
-_FACTS_TEMPLATE = (
+# A conversation whose last event is before now ("final") takes its latest facts from
+# dash_convs; the others (a few hundred) have them computed from their visible events.
+FACTS_CTES = (
     """
 conv AS (
     SELECT r.cid, r.is_open, c.*,
@@ -75,17 +76,25 @@ conv AS (
     FROM relevant r
     LEFT JOIN dash_convs c ON c.account = $account AND c.conversation_id = r.cid
 ),
+ev AS (
+    SELECT e.conversation_id AS cid, e.ts, e.seq, {'t': e.ts, 's': e.seq} AS pos, e.kind,
+        e.skill_id, e.sender_role AS role, e.csat, e.mcs, e.mcs_alerted,
+        coalesce(h.user_type = 'human', false) AS human
+    FROM events e
+    LEFT JOIN roster_agents h ON h.account = e.account AND h.agent_id = e.agent_id
+    WHERE e.account = $account AND e.ts < $now
+      AND e.kind IN ('conversation.queued', 'assignment.accepted', 'message.sent',
+                     'survey.answered', 'mcs.scored')
+      AND e.conversation_id IN (SELECT cid FROM conv WHERE NOT final)
+),
 latest AS (
-    -- conversations with events at or after now: the one version of each fact visible
-    SELECT conversation_id AS cid,"""
+    SELECT cid,"""
     + LATEST_COLUMNS
     + """
-    FROM dash_versions
-    WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
-      AND fact IN {facts} AND conversation_id IN (SELECT cid FROM conv WHERE NOT final)
-    GROUP BY conversation_id
-),
-{last_msg},
+    FROM ev GROUP BY cid
+),"""
+    + response_ctes("ev")
+    + """,
 open_seg AS (
     SELECT conversation_id AS cid, agent_id, skill_id
     FROM segments
@@ -106,15 +115,15 @@ facts AS (
     SELECT c.cid, coalesce(c.opened, 0) AS opened, c.is_open,
         CASE WHEN c.final THEN c.final_skill ELSE l.cur_skill END AS cur_skill,
         o.agent_id AS seg_agent, o.skill_id AS seg_skill,
-        CASE WHEN c.final THEN c.final_role ELSE m.last_role END AS last_role,
-        CASE WHEN c.final THEN c.final_msg_ts ELSE m.last_ts END AS last_ts,
+        CASE WHEN c.final THEN c.final_role ELSE l.last_role END AS last_role,
+        CASE WHEN c.final THEN c.final_msg_ts ELSE l.last_ts END AS last_ts,
         CASE WHEN c.final THEN c.final_csat ELSE l.csat END AS csat,
         CASE WHEN c.final THEN c.final_mcs ELSE l.mcs END AS mcs,
         CASE WHEN c.final THEN c.final_alerted ELSE l.mcs_alerted END AS mcs_alerted,
-        coalesce(CASE WHEN c.final THEN c.final_a_sum ELSE l.a_sum END, 0) AS a_sum,
-        coalesce(CASE WHEN c.final THEN c.final_a_n ELSE l.a_n END, 0) AS a_n,
-        coalesce(CASE WHEN c.final THEN c.final_c_sum ELSE l.c_sum END, 0) AS c_sum,
-        coalesce(CASE WHEN c.final THEN c.final_c_n ELSE l.c_n END, 0) AS c_n,
+        coalesce(CASE WHEN c.final THEN c.final_a_sum ELSE p.a_sum END, 0) AS a_sum,
+        coalesce(CASE WHEN c.final THEN c.final_a_n ELSE p.a_n END, 0) AS a_n,
+        coalesce(CASE WHEN c.final THEN c.final_c_sum ELSE p.c_sum END, 0) AS c_sum,
+        coalesce(CASE WHEN c.final THEN c.final_c_n ELSE p.c_n END, 0) AS c_n,
         CASE WHEN c.fh_ts < $now THEN c.ttfr END AS ttfr,
         CASE WHEN c.fca_ts < $now THEN c.fca_ts - c.fh_ts END AS ttfr_consumer,
         CASE WHEN c.fh_ts < $now THEN c.ttfr_first_assign END AS ttfr_first_assign,
@@ -122,37 +131,12 @@ facts AS (
         coalesce(f.f_sum, 0) AS f_sum, coalesce(f.f_n, 0) AS f_n
     FROM conv c
     LEFT JOIN latest l ON l.cid = c.cid
-    LEFT JOIN last_msg m ON m.cid = c.cid
+    LEFT JOIN resp p ON p.cid = c.cid
     LEFT JOIN open_seg o ON o.cid = c.cid
     LEFT JOIN first_msg f ON f.cid = c.cid
 )
 """
 )
-
-
-_LAST_MSG = """
-last_msg AS (
-    -- conversations with events at or after now: their last non-system message before now
-    SELECT conversation_id AS cid, arg_max(sender_role, {'t': ts, 's': seq}) AS last_role,
-        max(ts) AS last_ts
-    FROM events
-    WHERE account = $account AND kind = 'message.sent' AND sender_role <> 'system'
-      AND ts < $now AND conversation_id IN (SELECT cid FROM conv WHERE NOT final)
-    GROUP BY conversation_id
-)"""
-_NO_LAST_MSG = """
-last_msg AS (SELECT NULL::VARCHAR AS cid, NULL::VARCHAR AS last_role, NULL::BIGINT AS last_ts)"""
-
-
-def facts_ctes(*, open_facts: bool) -> str:
-    """The ``conv``, ``latest``, ``open_seg``, ``first_msg`` and ``facts`` CTEs; without
-    ``open_facts`` the current skill and last message (needed only for open
-    conversations) are not read from the versions and may come back NULL."""
-    families = ("skill", "csat", "mcs", "resp") if open_facts else ("csat", "mcs", "resp")
-    return _FACTS_TEMPLATE.format(
-        facts="(" + ", ".join(f"'{f}'" for f in families) + ")",
-        last_msg=_LAST_MSG if open_facts else _NO_LAST_MSG,
-    )
 
 
 _OPEN_SQL = (
@@ -161,7 +145,7 @@ WITH relevant AS (
     SELECT DISTINCT conversation_id AS cid, true AS is_open FROM dash_lives
     WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
 ),"""
-    + facts_ctes(open_facts=True)
+    + FACTS_CTES
     + "SELECT * FROM facts"
 )
 

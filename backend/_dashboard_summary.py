@@ -14,7 +14,7 @@ ended), and per skill over the skills table's 12 hours (``s``, keyed by the
 skill at the close). Close counts and resolution times count closes; CSAT,
 the response-time family and MCS count each closed conversation once per
 scope and key, with its facts at now (backend/_dashboard_sql.py
-``facts_ctes``).
+``FACTS_CTES``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._dashboard_params import DashboardQuery
-from ._dashboard_sql import facts_ctes
+from ._dashboard_sql import FACTS_CTES
 
 __all__ = ["ChatSums", "CloseSums", "FamilySums", "chat_sums", "close_sums"]
 
@@ -95,7 +95,7 @@ WITH kept AS (
     + _FILTERS.format(skill="c.skill_id")
     + """),
 relevant AS (SELECT DISTINCT cid, false AS is_open FROM kept),"""
-    + facts_ctes(open_facts=False)
+    + FACTS_CTES
     + """,
 scoped AS (
     SELECT 'w' AS scope, NULL::BIGINT AS key, * FROM kept WHERE ts >= $start

@@ -28,7 +28,7 @@ from sim import load_scenario, simulate
 from tests.test_differential_dashboard import encode, random_params
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = ("dash_convs", "dash_lives", "dash_closes", "dash_versions", "dash_stays")
+TABLES = ("dash_convs", "dash_lives", "dash_closes", "dash_stays")
 QUERIES = 40
 
 
