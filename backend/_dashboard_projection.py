@@ -1,22 +1,23 @@
 """The dashboard projection: now-independent per-conversation facts, kept at ingest.
 
 The seed 003 dashboard answers for a ``now`` and sees only events with
-``ts < now`` (docs/metrics.md section 0). Every fact it needs is either fixed
-once its events exist, or is "the latest X before now". So each ingest
-transaction stores, for exactly the conversations its batch touched
-(delete, then recompute from all of their stored events, so batches may
-arrive in any order), rows that a request filters with plain range
-predicates on ``ts``:
+``ts < now`` (docs/metrics.md section 0). Each ingest transaction stores, for
+exactly the conversations its batch touched (delete, then recompute from all
+of their stored events, so batches may arrive in any order), facts that a
+request filters with plain range predicates on ``ts``:
 
 ``dash_convs``
     One row per conversation: opened time, chat or not, and the
     first-response family (docs/metrics.md 3.4) as values with the time
     they become visible (``fh_ts``: first human agent message; ``fca_ts``:
-    first consumer message after it; ``fa_ts``: first human accept), and its
-    "latest" facts after its last event (``final_*``: the last version of
-    every ``dash_versions`` family, and the last non-system message) with
-    the ts of that event: for any now after it, those are the facts at now
-    and a request does not look at the versions at all.
+    first consumer message after it; ``fa_ts``: first human accept; the
+    first such event is visible iff any is). Also the ts of its last event
+    and its "latest" facts after that event (``final_*``: current skill,
+    last non-system message, latest survey and MCS, response-time sums): at
+    any now after the last event those are the facts at now. For the few
+    conversations with events at or after now, a request computes them
+    from their visible events with the same SQL (``LATEST_COLUMNS``,
+    :func:`response_ctes`).
 ``dash_lives``
     One row per opened/resumed/reopened event with ``end_ts``, the ts of
     the conversation's next life event (opened/resumed/reopened/closed/
@@ -26,19 +27,6 @@ predicates on ``ts``:
     One row per ``conversation.closed``: who closed it, the agent whose
     segment it ended (the last accept-or-segment-end before it is an
     accept) and the skill current at the close.
-``dash_versions``
-    "Latest before now" facts as versions valid for ``[ts, end_ts)``, one
-    family per ``fact``: ``skill`` (last queued/accepted skill), ``csat``
-    (latest survey), ``mcs`` (latest MCS score and alert) and ``resp``
-    (cumulative response-time sums and counts at each response, section
-    3.4). The last message before now is not versioned (one version per
-    message would cost ingest about a sixth of its rate): a request reads
-    it from ``events`` for the few open conversations with events at or
-    after now. ``end_ts`` is the ts of the
-    next version of the same family, so the version visible at now is the
-    one with ``ts < now AND (end_ts IS NULL OR end_ts >= now)``: with ties on
-    ts, an earlier version ends at the same ts and is excluded together
-    with it, exactly as ``(ts, seq)`` order and the ``ts < now`` cut demand.
 ``dash_stays``
     Chat queue stays: each chat ``conversation.queued`` with the next
     routing event (accepted/abandoned/closed/queued) and its outcome.
@@ -73,7 +61,7 @@ CREATE TABLE IF NOT EXISTS dash_convs (
     fca_ts BIGINT,                    -- first consumer message after fh (ms)
     fa_ts BIGINT,                     -- first human accept (ms)
     last_event_ts BIGINT NOT NULL,    -- ms of its last stored event
-    -- the last version of each dash_versions family: the facts at any now > last_event_ts
+    -- the latest facts after the last event: the facts at any now > last_event_ts
     final_skill BIGINT, final_role VARCHAR, final_msg_ts BIGINT, final_csat BIGINT,
     final_mcs BIGINT, final_alerted BIGINT, final_a_sum BIGINT, final_a_n BIGINT,
     final_c_sum BIGINT, final_c_n BIGINT

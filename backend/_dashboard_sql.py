@@ -2,11 +2,12 @@
 
 Each function runs one SQL query over the dashboard projection
 (backend/_dashboard_projection.py, kept at ingest), ``segments``, ``events``
-(presence only) and ``roster_agents``, and returns plain rows;
-backend/_dashboard.py filters and aggregates them. Every query sees only
-events with ``ts < now`` (docs/metrics.md section 0): a stored fact is used
-only when its ts is before now, and a "latest before now" fact is the
-version with ``ts < now <= end_ts``. Where an outcome must be known to be
+(presence, and conversations with events at or after now) and
+``roster_agents``, and returns plain rows; backend/_dashboard.py filters and
+aggregates them. Every query sees only events with ``ts < now``
+(docs/metrics.md section 0): a stored fact is used only when its ts is
+before now, and a conversation's "latest" facts are its stored final ones
+when its last event is before now. Where an outcome must be known to be
 *later* than now (a queue stay still waiting, a segment still open), a
 stored end time is compared with now.
 """
