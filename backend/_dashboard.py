@@ -20,21 +20,12 @@ from ccbench.eventlog import Roster
 
 from ._dashboard_core import Context, close_stats, is_active, mean_ms, percent, presence_at
 from ._dashboard_params import DashboardQuery, closed_window
-from ._dashboard_sql import (
-    ChatSegment,
-    Close,
-    ConvFacts,
-    QueueStay,
-    agent_events,
-    chat_segments,
-    closes,
-    conversation_facts,
-    queue_stays,
-)
+from ._dashboard_sql import ChatSegment, ConvFacts, agent_events, chat_segments, open_conversations
+from ._dashboard_summary import ChatSums, CloseSums, FamilySums, chat_sums, close_sums
 from ._dashboard_tables import agent_rows, paged, skill_rows
 from ._store import Store
 
-__all__ = ["dashboard_snapshot", "kept_closes", "weights"]
+__all__ = ["dashboard_snapshot", "family_sums", "weights"]
 
 HOUR_MS = 3_600_000
 SKILLS_WINDOW_MS = 12 * HOUR_MS  # seed 003: the skills table's closes and CSAT cover 12 h
@@ -91,49 +82,55 @@ def _loads(ctx: Context, by_agent: dict[int, list[tuple[float, bool]]]) -> dict[
     return out
 
 
-def response_family(ctx: Context, convs: Sequence[ConvFacts]) -> dict[str, Any]:
-    """Response-time KPIs over ``convs`` (section 3.4)."""
+def family_sums(convs: Sequence[ConvFacts]) -> FamilySums:
+    """Sums and counts of the response-time family and MCS over ``convs``."""
 
-    def avg(values: Iterable[int | None]) -> int | None:
+    def total(values: Iterable[int | None]) -> tuple[int, int]:
         present = [v for v in values if v is not None]
-        return mean_ms(sum(present), len(present))
+        return sum(present), len(present)
 
-    ttfr = avg(c.ttfr for c in convs)
-    first_assign = avg(c.ttfr_first_assign for c in convs)
+    scored = [c for c in convs if c.mcs is not None]
+    return FamilySums(
+        sum(c.agent_resp_sum for c in convs),
+        sum(c.agent_resp_n for c in convs),
+        sum(c.consumer_resp_sum for c in convs),
+        sum(c.consumer_resp_n for c in convs),
+        sum(c.first_sum for c in convs),
+        sum(c.first_n for c in convs),
+        *total(c.ttfr for c in convs),
+        *total(c.ttfr_consumer for c in convs),
+        *total(c.ttfr_first_assign for c in convs),
+        *total(c.time_to_first_assign for c in convs),
+        *total(c.mcs for c in scored),
+        sum(1 for c in scored if c.mcs_alerted == 1),
+        sum(1 for c in scored if c.mcs_alerted == -1),
+    )
+
+
+def response_family(f: FamilySums) -> dict[str, Any]:
+    """Response-time KPIs from their sums (section 3.4): means truncated toward zero."""
+    ttfr = mean_ms(f.ttfr_sum, f.ttfr_n)
+    first_assign = mean_ms(f.ttfr_first_assign_sum, f.ttfr_first_assign_n)
     return {
-        "response_time": mean_ms(
-            sum(c.agent_resp_sum for c in convs), sum(c.agent_resp_n for c in convs)
-        ),
-        "response_time_consumer": mean_ms(
-            sum(c.consumer_resp_sum for c in convs), sum(c.consumer_resp_n for c in convs)
-        ),
-        "ttfr_all_assign": mean_ms(sum(c.first_sum for c in convs), sum(c.first_n for c in convs)),
+        "response_time": mean_ms(f.a_sum, f.a_n),
+        "response_time_consumer": mean_ms(f.c_sum, f.c_n),
+        "ttfr_all_assign": mean_ms(f.f_sum, f.f_n),
         "ttfr": ttfr,
-        "ttfr_consumer": avg(c.ttfr_consumer for c in convs),
+        "ttfr_consumer": mean_ms(f.ttfr_consumer_sum, f.ttfr_consumer_n),
         "ttfr_first_assign": first_assign,
         "wait_time": None if ttfr is None or first_assign is None else ttfr - first_assign,
-        "time_to_first_assign": avg(c.time_to_first_assign for c in convs),
+        "time_to_first_assign": mean_ms(f.ttfa_sum, f.ttfa_n),
     }
 
 
-def mcs(convs: Iterable[ConvFacts]) -> dict[str, Any]:
+def mcs(f: FamilySums) -> dict[str, Any]:
     """Latest MCS per conversation: mean score (double), count, positive/negative flags."""
-    scored = [c for c in convs if c.mcs is not None]
     return {
-        "average": sum(c.mcs for c in scored) / len(scored) if scored else None,  # type: ignore[misc]
-        "scored": len(scored),
-        "positive": sum(1 for c in scored if c.mcs_alerted == 1),
-        "negative": sum(1 for c in scored if c.mcs_alerted == -1),
+        "average": f.mcs_sum / f.mcs_n if f.mcs_n else None,
+        "scored": f.mcs_n,
+        "positive": f.mcs_positive,
+        "negative": f.mcs_negative,
     }
-
-
-def kept_closes(ctx: Context, start: int) -> list[Close]:
-    """Closes in ``[start, now)`` kept by the filters (skill at the close, agent's group)."""
-    return [
-        x for x in ctx.closes
-        if start <= x.ts < ctx.now and ctx.skill_kept(x.skill)
-        and (ctx.query.group_ids is None or ctx.agent_kept(x.agent))
-    ]  # fmt: skip
 
 
 def _measure_overlap(online: list[tuple[int, int]], busy: list[tuple[int, int]]) -> int:
@@ -152,26 +149,13 @@ def _measure_overlap(online: list[tuple[int, int]], busy: list[tuple[int, int]])
 
 
 def chat(
-    ctx: Context, stays: list[QueueStay], segments: list[ChatSegment], online: dict[int, Any]
+    ctx: Context, stays: ChatSums, segments: list[ChatSegment], online: dict[int, Any]
 ) -> dict[str, Any]:
-    """Chat-mode KPIs over ``[start, now)`` (section 3.6)."""
+    """Chat-mode KPIs over ``[start, now)`` (section 3.6); queue stays come summed."""
     q, now, start = ctx.query, ctx.now, ctx.start
-    kept = [
-        s for s in stays
-        if ctx.skill_kept(s.skill) and (q.group_ids is None or ctx.agent_kept(s.agent))
-    ]  # fmt: skip
-    in_queue = sum(1 for s in kept if s.start < now and (s.end is None or s.end >= now))
-    entered = sum(1 for s in kept if start <= s.start < now)
-    ended = [s for s in kept if s.end is not None and start <= s.end < now]
-    abandoned = [s.end - s.start for s in ended if s.outcome == "abandoned"]  # type: ignore[operator]
-    connected = [s.end - s.start for s in ended if s.outcome == "connected"]  # type: ignore[operator]
     segs = [
         s for s in segments
         if ctx.skill_kept(s.skill) and (q.group_ids is None or ctx.agent_kept(s.agent))
-    ]  # fmt: skip
-    handled = [
-        s.end - s.start for s in segs
-        if s.end is not None and start <= s.end < now and s.interactive
     ]  # fmt: skip
     busy_by_agent: dict[int, list[tuple[int, int]]] = {}
     for s in segs:
@@ -184,20 +168,19 @@ def chat(
             continue
         online_total += sum(hi - lo for lo, hi in intervals)
         busy_total += _measure_overlap(intervals, busy_by_agent.get(agent, []))
-    whole = len(abandoned) + len(connected) if q.abandon_rate == "handled" else entered
+    st = stays
+    whole = st.abandoned + st.connected if q.abandon_rate == "handled" else st.entered
     return {
-        "in_queue": in_queue,
-        "entered": entered,
-        "abandoned": len(abandoned),
-        "abandon_rate": percent(len(abandoned), whole),
-        "avg_time_to_abandon": mean_ms(sum(abandoned), len(abandoned)),
-        "connected": len(connected),
-        "service_level": percent(
-            sum(1 for w in connected if w <= q.sl_threshold_ms), len(connected)
-        ),
+        "in_queue": st.in_queue,
+        "entered": st.entered,
+        "abandoned": st.abandoned,
+        "abandon_rate": percent(st.abandoned, whole),
+        "avg_time_to_abandon": mean_ms(st.abandoned_sum, st.abandoned),
+        "connected": st.connected,
+        "service_level": percent(st.within_sl, st.connected),
         "occupancy": percent(busy_total, online_total),
-        "avg_time_to_answer": mean_ms(sum(connected), len(connected)),
-        "aht": mean_ms(sum(handled), len(handled)),
+        "avg_time_to_answer": mean_ms(st.connected_sum, st.connected),
+        "aht": mean_ms(st.handled_sum, st.handled),
     }
 
 
@@ -218,11 +201,13 @@ def dashboard_snapshot(
     """The dashboard of ``account`` at ``now_ms`` (docs/metrics.md section 3.8 shape)."""
     now = now_ms
     start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
-    lo = min(start, now - SKILLS_WINDOW_MS)
     with store.reader() as cur:
-        convs = conversation_facts(cur, account=account, now=now, lo=lo)
-        close_rows = closes(cur, account=account, now=now, lo=lo)
-        stays = queue_stays(cur, account=account, now=now, start=start)
+        convs = open_conversations(cur, account=account, now=now)
+        close_rows = close_sums(
+            cur, account=account, query=query, now=now, start=start,
+            skills_lo=now - SKILLS_WINDOW_MS,
+        )  # fmt: skip
+        stays = chat_sums(cur, account=account, query=query, now=now, start=start)
         segments = chat_segments(cur, account=account, now=now, start=start)
         presence_events = agent_events(cur, account=account, now=now)
     presence, online = presence_at(presence_events, roster=roster, now=now, start=start)
@@ -242,24 +227,24 @@ def dashboard_snapshot(
         sample = [c for c in kept_open if c.opened_ts >= now - query.opened_within_ms]
     by_agent = weights(ctx, kept_open)
     assigned = [c for c in kept_open if c.seg_agent is not None]
+    sample_sums = family_sums(sample)
     current = {
         "open": len(kept_open),
         "unassigned": len(kept_open) - len(assigned),
         "assigned": len(assigned),
         "active": sum(1 for c in assigned if is_active(ctx, c)),
         **_loads(ctx, by_agent),
-        **response_family(ctx, sample),
-        "mcs": mcs(sample),
+        **response_family(sample_sums),
+        "mcs": mcs(sample_sums),
     }
-    window_closes = kept_closes(ctx, start)
-    closed_convs = [ctx.convs[cid] for cid in sorted({x.cid for x in window_closes})]
+    window = close_rows.get(("w", None), CloseSums())
     closed = {
-        **close_stats(ctx, window_closes),
-        **response_family(ctx, closed_convs),
-        "mcs": mcs(closed_convs),
+        **close_stats(window),
+        **response_family(window.family),
+        "mcs": mcs(window.family),
     }
-    agents = agent_rows(ctx, by_agent, window_closes)
-    skills = skill_rows(ctx, by_agent, kept_open, kept_closes(ctx, now - SKILLS_WINDOW_MS))
+    agents = agent_rows(ctx, by_agent)
+    skills = skill_rows(ctx, by_agent, kept_open)
     out: dict[str, Any] = {
         "now": now,
         "window": {"start": start, "end": now},

@@ -14,7 +14,8 @@ from typing import Any
 from ccbench.eventlog import Roster
 
 from ._dashboard_params import DashboardQuery
-from ._dashboard_sql import AgentEvent, Close, ConvFacts
+from ._dashboard_sql import AgentEvent, ConvFacts
+from ._dashboard_summary import CloseSums
 
 __all__ = [
     "Context",
@@ -96,8 +97,8 @@ class Context:
     roster: Roster
     now: int
     start: int
-    convs: dict[str, ConvFacts]
-    closes: list[Close]
+    convs: dict[str, ConvFacts]  # open at now
+    closes: dict[tuple[str, int | None], CloseSums]  # backend/_dashboard_summary.py
     presence: dict[int, Presence]
     kept_agents: list[int]  # roster agents kept by the filters, ascending id
 
@@ -136,19 +137,13 @@ def is_active(ctx: Context, c: ConvFacts) -> bool:
     return c.last_role == "consumer" or ctx.now - c.last_ts < timeout
 
 
-def close_stats(ctx: Context, chosen: Sequence[Close]) -> dict[str, Any]:
+def close_stats(sums: CloseSums | None) -> dict[str, Any]:
     """Close counts, CSAT (latest survey of each closed conversation), resolution time."""
-    answers = [ctx.convs[cid].csat for cid in {x.cid for x in chosen}]
-    answered = [a for a in answers if a is not None]
+    x = CloseSums() if sums is None else sums
     return {
-        "closed": len(chosen),
-        "closed_by": {
-            who: sum(1 for x in chosen if x.closed_by == who)
-            for who in ("consumer", "agent", "system")
-        },
-        "csat": percent(sum(1 for a in answered if a >= 4), len(answered)),
-        "csat_answered": len(answered),
-        "avg_resolution_time": mean_ms(
-            sum(x.ts - ctx.convs[x.cid].opened_ts for x in chosen), len(chosen)
-        ),
+        "closed": x.closed,
+        "closed_by": {"consumer": x.by_consumer, "agent": x.by_agent, "system": x.by_system},
+        "csat": percent(x.csat_good, x.csat_answered),
+        "csat_answered": x.csat_answered,
+        "avg_resolution_time": mean_ms(x.resolution_sum, x.closed),
     }

@@ -1,11 +1,15 @@
-"""The dashboard's facts at a ``now``, read from DuckDB (events, segments, roster_agents).
+"""The dashboard's facts at a ``now``, read from DuckDB projections.
 
-Each function runs one SQL query and returns plain rows; backend/_dashboard.py
-filters and aggregates them. Every query sees only events with ``ts < now``
-(docs/metrics.md section 0), except where an outcome must be known to be
-*later* than now (a queue stay still waiting, a segment still open), which
-compares a stored end time with now. Log order is ``(ts, seq)``: struct
-values ``{'t': ts, 's': seq}`` compare in that order.
+Each function runs one SQL query over the dashboard projection
+(backend/_dashboard_projection.py, kept at ingest), ``segments``, ``events``
+(presence, and conversations with events at or after now) and
+``roster_agents``, and returns plain rows; backend/_dashboard.py filters and
+aggregates them. Every query sees only events with ``ts < now``
+(docs/metrics.md section 0): a stored fact is used only when its ts is
+before now, and a conversation's "latest" facts are its stored final ones
+when its last event is before now. Where an outcome must be known to be
+*later* than now (a queue stay still waiting, a segment still open), a
+stored end time is compared with now.
 """
 
 from __future__ import annotations
@@ -13,29 +17,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ._dashboard_projection import LATEST_COLUMNS, response_ctes
+
 __all__ = [
+    "FACTS_CTES",
     "AgentEvent",
     "ChatSegment",
-    "Close",
     "ConvFacts",
-    "QueueStay",
     "agent_events",
     "chat_segments",
-    "closes",
-    "conversation_facts",
-    "queue_stays",
+    "open_conversations",
 ]
-
-_LIFE_START = "('conversation.opened', 'conversation.resumed', 'conversation.reopened')"
-_SEGMENT_ENDS = (
-    "('conversation.transferred', 'conversation.back_to_queue', "
-    "'conversation.taken_over', 'conversation.closed')"
-)
 
 
 @dataclass(frozen=True, slots=True)
 class ConvFacts:
-    """One conversation at now (open at now, or closed in ``[lo, now)``).
+    """One conversation at now (open at now, or for summaries closed before now).
 
     ``seg_agent``/``seg_skill``: its agent segment open at now (None when
     unassigned). ``last_role``/``last_ts``: its last non-system message.
@@ -67,71 +64,43 @@ class ConvFacts:
     first_n: int
 
 
-_CONV_SQL = f"""
-WITH ev AS (
-    SELECT e.conversation_id AS cid, e.ts, e.seq, {{'t': e.ts, 's': e.seq}} AS pos, e.kind,
-           e.skill_id, e.sender_role AS role, e.csat, e.mcs, e.mcs_alerted,
-           coalesce(h.user_type = 'human', false) AS human
+# Per-conversation facts at now for the conversations of a ``relevant(cid, is_open)``
+# CTE the caller defines first; the result is the CTE ``facts`` (ConvFacts' columns).
+# A conversation whose last event is before now ("final") takes its latest facts from
+# dash_convs; the others (a few hundred) have them computed from their visible events.
+FACTS_CTES = (
+    """
+conv AS (
+    SELECT r.cid, r.is_open, c.*,
+        CASE WHEN c.opened_ts < $now THEN c.opened_ts END AS opened,
+        coalesce(c.last_event_ts < $now, false) AS final
+    FROM relevant r
+    LEFT JOIN dash_convs c ON c.account = $account AND c.conversation_id = r.cid
+),
+ev AS (
+    SELECT e.conversation_id AS cid, e.ts, e.seq, {'t': e.ts, 's': e.seq} AS pos, e.kind,
+        e.skill_id, e.sender_role AS role, e.csat, e.mcs, e.mcs_alerted,
+        coalesce(h.user_type = 'human', false) AS human
     FROM events e
     LEFT JOIN roster_agents h ON h.account = e.account AND h.agent_id = e.agent_id
-    WHERE e.account = $account AND e.conversation_id IS NOT NULL AND e.ts < $now
+    WHERE e.account = $account AND e.ts < $now
+      AND e.kind IN ('conversation.queued', 'assignment.accepted', 'message.sent',
+                     'survey.answered', 'mcs.scored')
+      AND e.conversation_id IN (SELECT cid FROM conv WHERE NOT final)
 ),
-conv AS (
-    SELECT cid,
-        min(ts) FILTER (WHERE kind = 'conversation.opened') AS opened_ts,
-        arg_max(kind, pos) FILTER (WHERE kind IN {_LIFE_START}
-            OR kind IN ('conversation.closed', 'conversation.abandoned')) AS life_kind,
-        bool_or(kind = 'conversation.closed' AND ts >= $lo) AS closed_recently,
-        arg_max(skill_id, pos)
-            FILTER (WHERE kind IN ('conversation.queued', 'assignment.accepted')) AS cur_skill,
-        arg_max(role, pos) FILTER (WHERE kind = 'message.sent' AND role <> 'system') AS last_role,
-        max(ts) FILTER (WHERE kind = 'message.sent' AND role <> 'system') AS last_ts,
-        arg_max(csat, pos) FILTER (WHERE kind = 'survey.answered') AS csat,
-        arg_max(mcs, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs,
-        arg_max(mcs_alerted, pos) FILTER (WHERE kind = 'mcs.scored') AS mcs_alerted,
-        min(pos) FILTER (WHERE kind = 'message.sent' AND role IN ('agent', 'manager')
-                         AND human) AS fh,
-        min(pos) FILTER (WHERE kind = 'message.sent' AND role = 'consumer') AS fc,
-        min(pos) FILTER (WHERE kind = 'assignment.accepted' AND human) AS fa
+latest AS (
+    SELECT cid,"""
+    + LATEST_COLUMNS
+    + """
     FROM ev GROUP BY cid
-),
-relevant AS (
-    SELECT * FROM conv WHERE life_kind IN {_LIFE_START} OR closed_recently
-),
-stream AS (
-    -- consumer and human-agent messages: the conversation's response stream
-    SELECT e.cid, e.ts, e.seq, e.pos, e.role = 'consumer' AS consumer
-    FROM ev e SEMI JOIN relevant r ON r.cid = e.cid
-    WHERE e.kind = 'message.sent'
-      AND (e.role = 'consumer' OR (e.role IN ('agent', 'manager') AND e.human))
-),
-run_heads AS (
-    -- first message of each run of one side: a response to the other side's run
-    SELECT cid, ts, seq, consumer FROM (
-        SELECT *, consumer IS DISTINCT FROM lag(consumer) OVER (
-            PARTITION BY cid ORDER BY ts, seq) AS head
-        FROM stream)
-    WHERE head
-),
-responses AS (
-    SELECT cid,
-        coalesce(sum(ts - prev_ts) FILTER (WHERE NOT consumer), 0) AS a_sum,
-        count(prev_ts) FILTER (WHERE NOT consumer) AS a_n,
-        coalesce(sum(ts - prev_ts) FILTER (WHERE consumer), 0) AS c_sum,
-        count(prev_ts) FILTER (WHERE consumer) AS c_n
-    FROM (SELECT *, lag(ts) OVER (PARTITION BY cid ORDER BY ts, seq) AS prev_ts FROM run_heads)
-    GROUP BY cid
-),
-after_human AS (
-    SELECT s.cid, min(s.pos) AS fca
-    FROM stream s JOIN relevant r ON r.cid = s.cid
-    WHERE s.consumer AND s.pos > r.fh
-    GROUP BY s.cid
-),
+),"""
+    + response_ctes("ev")
+    + """,
 open_seg AS (
     SELECT conversation_id AS cid, agent_id, skill_id
     FROM segments
     WHERE account = $account AND start_ts < $now AND (end_ts IS NULL OR end_ts >= $now)
+      AND conversation_id IN (SELECT cid FROM relevant)
 ),
 first_msg AS (
     -- time to first agent message of human NEW/TRANSFER segments (first_ts is a1 there)
@@ -140,146 +109,75 @@ first_msg AS (
     JOIN roster_agents h ON h.account = s.account AND h.agent_id = s.agent_id
     WHERE s.account = $account AND h.user_type = 'human' AND s.start_ts < $now
       AND s.first_ts < $now AND s.start_kind IN ('new', 'transfer', 'back_to_queue')
+      AND s.conversation_id IN (SELECT cid FROM relevant)
     GROUP BY 1
+),
+facts AS (
+    SELECT c.cid, coalesce(c.opened, 0) AS opened, c.is_open,
+        CASE WHEN c.final THEN c.final_skill ELSE l.cur_skill END AS cur_skill,
+        o.agent_id AS seg_agent, o.skill_id AS seg_skill,
+        CASE WHEN c.final THEN c.final_role ELSE l.last_role END AS last_role,
+        CASE WHEN c.final THEN c.final_msg_ts ELSE l.last_ts END AS last_ts,
+        CASE WHEN c.final THEN c.final_csat ELSE l.csat END AS csat,
+        CASE WHEN c.final THEN c.final_mcs ELSE l.mcs END AS mcs,
+        CASE WHEN c.final THEN c.final_alerted ELSE l.mcs_alerted END AS mcs_alerted,
+        coalesce(CASE WHEN c.final THEN c.final_a_sum ELSE p.a_sum END, 0) AS a_sum,
+        coalesce(CASE WHEN c.final THEN c.final_a_n ELSE p.a_n END, 0) AS a_n,
+        coalesce(CASE WHEN c.final THEN c.final_c_sum ELSE p.c_sum END, 0) AS c_sum,
+        coalesce(CASE WHEN c.final THEN c.final_c_n ELSE p.c_n END, 0) AS c_n,
+        CASE WHEN c.fh_ts < $now THEN c.ttfr END AS ttfr,
+        CASE WHEN c.fca_ts < $now THEN c.fca_ts - c.fh_ts END AS ttfr_consumer,
+        CASE WHEN c.fh_ts < $now THEN c.ttfr_first_assign END AS ttfr_first_assign,
+        CASE WHEN c.fa_ts < $now THEN c.fa_ts - c.opened END AS ttfa,
+        coalesce(f.f_sum, 0) AS f_sum, coalesce(f.f_n, 0) AS f_n
+    FROM conv c
+    LEFT JOIN latest l ON l.cid = c.cid
+    LEFT JOIN resp p ON p.cid = c.cid
+    LEFT JOIN open_seg o ON o.cid = c.cid
+    LEFT JOIN first_msg f ON f.cid = c.cid
 )
-SELECT r.cid, coalesce(r.opened_ts, 0), r.life_kind IN {_LIFE_START}, r.cur_skill,
-    o.agent_id, o.skill_id, r.last_role, r.last_ts, r.csat, r.mcs, r.mcs_alerted,
-    coalesce(p.a_sum, 0), coalesce(p.a_n, 0), coalesce(p.c_sum, 0), coalesce(p.c_n, 0),
-    CASE WHEN r.fc < r.fh THEN r.fh.t - r.fc.t END,
-    a.fca.t - r.fh.t,
-    CASE WHEN r.fa < r.fh THEN r.fh.t - r.fa.t END,
-    r.fa.t - r.opened_ts,
-    coalesce(f.f_sum, 0), coalesce(f.f_n, 0)
-FROM relevant r
-LEFT JOIN responses p ON p.cid = r.cid
-LEFT JOIN after_human a ON a.cid = r.cid
-LEFT JOIN open_seg o ON o.cid = r.cid
-LEFT JOIN first_msg f ON f.cid = r.cid
 """
+)
 
 
-def conversation_facts(cur: Any, *, account: str, now: int, lo: int) -> list[ConvFacts]:
-    """Conversations open at ``now`` or with a close in ``[lo, now)``, with their facts."""
-    rows = cur.execute(_CONV_SQL, {"account": account, "now": now, "lo": lo}).fetchall()
+_OPEN_SQL = (
+    """
+WITH relevant AS (
+    SELECT DISTINCT conversation_id AS cid, true AS is_open FROM dash_lives
+    WHERE account = $account AND ts < $now AND (end_ts IS NULL OR end_ts >= $now)
+),"""
+    + FACTS_CTES
+    + "SELECT * FROM facts"
+)
+
+
+def open_conversations(cur: Any, *, account: str, now: int) -> list[ConvFacts]:
+    """Conversations open at ``now`` (last life event before now opens it), with facts."""
+    rows = cur.execute(_OPEN_SQL, {"account": account, "now": now}).fetchall()
     return [ConvFacts(*row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
-class Close:
-    """A ``conversation.closed`` in ``[lo, now)``: the agent whose segment it ended
-    (None if unassigned) and the skill current at the close (None if never routed)."""
-
-    cid: str
-    ts: int
-    closed_by: str
-    agent: int | None
-    skill: int | None
-
-
-_CLOSES_SQL = f"""
-WITH closing AS (
-    SELECT DISTINCT conversation_id FROM events
-    WHERE account = $account AND kind = 'conversation.closed' AND ts >= $lo AND ts < $now
-),
-routed AS (
-    SELECT conversation_id AS cid, ts, kind, agent_id, skill_id, closed_by,
-        -- before the close: the last accept-or-segment-end, the last accepting agent and
-        -- the last routed skill
-        last_value(CASE WHEN kind <> 'conversation.queued' THEN kind END IGNORE NULLS)
-            OVER before AS last_change,
-        last_value(CASE WHEN kind = 'assignment.accepted' THEN agent_id END IGNORE NULLS)
-            OVER before AS last_agent,
-        last_value(CASE WHEN kind IN ('conversation.queued', 'assignment.accepted')
-                   THEN skill_id END IGNORE NULLS) OVER before AS last_skill
-    FROM events
-    WHERE account = $account AND conversation_id IN (SELECT conversation_id FROM closing)
-      AND (kind IN ('conversation.queued', 'assignment.accepted') OR kind IN {_SEGMENT_ENDS})
-    WINDOW before AS (PARTITION BY conversation_id ORDER BY ts, seq
-                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-)
-SELECT cid, ts, closed_by,
-    CASE WHEN last_change = 'assignment.accepted' THEN last_agent END, last_skill
-FROM routed
-WHERE kind = 'conversation.closed' AND ts >= $lo AND ts < $now
-"""
-
-
-def closes(cur: Any, *, account: str, now: int, lo: int) -> list[Close]:
-    """Every close with ``lo <= ts < now`` and who it is attributed to."""
-    rows = cur.execute(_CLOSES_SQL, {"account": account, "now": now, "lo": lo}).fetchall()
-    return [Close(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class QueueStay:
-    """A chat ``conversation.queued`` and its outcome: ``end`` None while no routing event
-    follows; ``outcome`` connected | abandoned | other (None with no end); ``agent`` the
-    connecting agent."""
-
-    skill: int
-    start: int
-    end: int | None
-    outcome: str | None
-    agent: int | None
-
-
-_STAYS_SQL = """
-WITH chat AS (
-    SELECT DISTINCT conversation_id FROM events
-    WHERE account = $account AND kind = 'conversation.opened' AND channel = 'chat'
-),
-routing AS (
-    SELECT kind, ts, skill_id,
-        lead(kind) OVER w AS next_kind, lead(ts) OVER w AS next_ts,
-        lead(agent_id) OVER w AS next_agent, lead(closed_by) OVER w AS next_closed_by
-    FROM events
-    WHERE account = $account AND conversation_id IN (SELECT conversation_id FROM chat)
-      AND kind IN ('conversation.queued', 'assignment.accepted', 'conversation.abandoned',
-                   'conversation.closed')
-    WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, seq)
-)
-SELECT skill_id, ts, next_ts,
-    CASE
-        WHEN next_kind IS NULL THEN NULL
-        WHEN next_kind = 'assignment.accepted' THEN 'connected'
-        WHEN next_kind = 'conversation.abandoned'
-          OR (next_kind = 'conversation.closed' AND next_closed_by = 'consumer') THEN 'abandoned'
-        ELSE 'other'
-    END,
-    CASE WHEN next_kind = 'assignment.accepted' THEN next_agent END
-FROM routing
-WHERE kind = 'conversation.queued' AND ts < $now AND (next_ts IS NULL OR next_ts >= $start)
-"""
-
-
-def queue_stays(cur: Any, *, account: str, now: int, start: int) -> list[QueueStay]:
-    """Chat queue stays starting before ``now`` and not ended before ``start``."""
-    rows = cur.execute(_STAYS_SQL, {"account": account, "now": now, "start": start}).fetchall()
-    return [QueueStay(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
 class ChatSegment:
-    """An agent segment of a chat conversation (``end`` None if it never ended);
-    ``interactive``: counted messages and a consumer message after the first one."""
+    """An agent segment of a chat conversation (``end`` None if it never ended)."""
 
     agent: int
     skill: int
     start: int
     end: int | None
-    interactive: bool
 
 
 _CHAT_SEGMENTS_SQL = """
-SELECT agent_id, skill_id, start_ts, end_ts, msg_count > 0 AND consumer_after_first
-FROM segments
-WHERE account = $account AND channel = 'chat' AND start_ts < $now
-  AND (end_ts IS NULL OR end_ts > $start)
+SELECT s.agent_id, s.skill_id, s.start_ts, s.end_ts
+FROM segments s
+JOIN roster_agents h ON h.account = s.account AND h.agent_id = s.agent_id
+WHERE s.account = $account AND s.channel = 'chat' AND s.start_ts < $now
+  AND (s.end_ts IS NULL OR s.end_ts > $start) AND h.user_type = 'human'
 """
 
 
 def chat_segments(cur: Any, *, account: str, now: int, start: int) -> list[ChatSegment]:
-    """Chat segments overlapping ``[start, now)``."""
+    """Chat segments of human agents overlapping ``[start, now)`` (occupancy)."""
     rows = cur.execute(
         _CHAT_SEGMENTS_SQL, {"account": account, "now": now, "start": start}
     ).fetchall()

@@ -12,15 +12,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._dashboard_core import Context, close_stats, percent
-from ._dashboard_sql import Close, ConvFacts
+from ._dashboard_sql import ConvFacts
 
 __all__ = ["agent_rows", "paged", "skill_rows"]
 
 _CLOSE_COLUMNS = ("closed", "avg_resolution_time", "csat", "csat_answered")
 
 
-def _close_columns(ctx: Context, chosen: Sequence[Close]) -> dict[str, Any]:
-    stats = close_stats(ctx, chosen)
+def _close_columns(ctx: Context, key: tuple[str, int]) -> dict[str, Any]:
+    stats = close_stats(ctx.closes.get(key))
     return {k: stats[k] for k in _CLOSE_COLUMNS}
 
 
@@ -28,14 +28,9 @@ def _agent_load(ctx: Context, agent: int, weights: dict[int, list[tuple[float, b
     return percent(math.fsum(w for w, _ in weights.get(agent, ())), ctx.max_slots(agent))
 
 
-def agent_rows(
-    ctx: Context, weights: dict[int, list[tuple[float, bool]]], window_closes: Sequence[Close]
-) -> list[dict[str, Any]]:
+def agent_rows(ctx: Context, weights: dict[int, list[tuple[float, bool]]]) -> list[dict[str, Any]]:
     """One row per kept agent logged in at now; closes are the window's (``weights``: per
     agent, (weight, active) of its kept assigned conversations)."""
-    by_agent: dict[int | None, list[Close]] = {}
-    for x in window_closes:
-        by_agent.setdefault(x.agent, []).append(x)
     rows = []
     for a in ctx.kept_agents:
         presence = ctx.presence[a]
@@ -53,7 +48,7 @@ def agent_rows(
                 "open": len(mine),
                 "active": sum(1 for _, active in mine if active),
                 "load": _agent_load(ctx, a, weights),
-                **_close_columns(ctx, by_agent.get(a, [])),
+                **_close_columns(ctx, ("a", a)),
             }
         )
     return rows
@@ -63,12 +58,8 @@ def skill_rows(
     ctx: Context,
     weights: dict[int, list[tuple[float, bool]]],
     kept_open: Sequence[ConvFacts],
-    skill_closes: Sequence[Close],
 ) -> list[dict[str, Any]]:
     """One row per roster skill kept by the skill filter; closes of the last 12 hours."""
-    closes_of: dict[int | None, list[Close]] = {}
-    for x in skill_closes:
-        closes_of.setdefault(x.skill, []).append(x)
     open_of: dict[int | None, list[ConvFacts]] = {}
     for c in kept_open:
         open_of.setdefault(c.cur_skill, []).append(c)
@@ -97,7 +88,7 @@ def skill_rows(
                 "away": statuses.count("away"),
                 "back_soon": statuses.count("back_soon"),
                 "max_slots": sum(ctx.max_slots(a) for a in agents),
-                **_close_columns(ctx, closes_of.get(skill.id, [])),
+                **_close_columns(ctx, ("s", skill.id)),
             }
         )
     return rows

@@ -27,6 +27,11 @@ import pyarrow as pa
 
 from ccbench.eventlog import SCHEMA, Roster
 
+from ._dashboard_projection import (
+    create_dashboard_projection,
+    refresh_dashboard,
+    refresh_dashboard_account,
+)
 from ._projection import PROJECTION_DDL, record_change, refresh_conversations
 
 __all__ = ["IngestResult", "Store"]
@@ -88,6 +93,7 @@ class Store:
         self._derive_lock = threading.Lock()
         for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
             self._conn.execute(ddl)
+        create_dashboard_projection(self._conn)
 
     def close(self) -> None:
         """Checkpoint (fold the WAL into the file) and close."""
@@ -135,6 +141,8 @@ class Store:
                     cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
                 # groups and user types feed the segment filters: derived data is stale
                 record_change(cur, account=roster.account, touched=False)
+                # the dashboard projection depends on which agents are human
+                refresh_dashboard_account(cur, account=roster.account)
             self._bump(roster.account)
 
     def get_roster(self, *, account: str) -> dict[str, Any] | None:
@@ -164,6 +172,7 @@ class Store:
                             "conversation_id FROM batch WHERE conversation_id IS NOT NULL"
                         )
                         refresh_conversations(cur, account=account)
+                        refresh_dashboard(cur, account=account)
                         cur.execute("DROP TABLE touched")
                 finally:
                     cur.unregister("batch")
