@@ -156,9 +156,8 @@ def main(
             log=result.log,
             out_dir=out_dir,
             target=url,
-            # DASHBOARD SWITCH: 0 until the reference backend serves the dashboard endpoint;
-            # then drop dashboard_share (default 0.2) to query it in the demo too
-            config=LoadTestConfig(duration_s=duration_s, rate=rate, seed=seed, dashboard_share=0.0),
+            # the default mix: msgagentsegments and 20 % dashboard requests
+            config=LoadTestConfig(duration_s=duration_s, rate=rate, seed=seed),
         )
     print_summary(run.summary, console=console)
     for name, path in sorted(run.outputs.items()):
