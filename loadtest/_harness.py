@@ -10,6 +10,7 @@ reachable at the same paths.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import time
 from collections.abc import Iterator
@@ -90,6 +91,7 @@ class Harness:
     recorder: Recorder = field(default_factory=Recorder)
     stopping: bool = False
     ingest_done: bool = False
+    heap_frozen: bool = False
     in_flight: int = 0
     scheduled: int = 0
     query_started_ns: int = 0
@@ -123,6 +125,15 @@ class Harness:
             dashboard_share=cfg.dashboard_share,
         )
         return mix
+
+    def freeze_heap(self) -> None:
+        """Move everything allocated so far out of the cyclic collector's generations (once
+        per process, when its first query user starts): the log and Locust's state live for
+        the whole run, and full collections during the timed phase would scan them again
+        and again, pausing every sender at once."""
+        if not self.heap_frozen:
+            gc.freeze()
+            self.heap_frozen = True
 
     def keep(self, record: Record) -> None:
         """Record a finished request (off the timed path: after the response was timed).

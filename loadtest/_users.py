@@ -250,8 +250,10 @@ class QueryUser(_Client):
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        self.mix = _harness(self.environment).query_mix(process=_process_index(self.environment))
-        self.think_s = _harness(self.environment).plan.config.think_time_s
+        h = _harness(self.environment)
+        h.freeze_heap()
+        self.mix = h.query_mix(process=_process_index(self.environment))
+        self.think_s = h.plan.config.think_time_s
 
     @task
     def query(self) -> None:
@@ -273,6 +275,7 @@ class OpenQueryUser(_Client):
 
     def on_start(self) -> None:
         h = _harness(self.environment)
+        h.freeze_heap()
         self.mix = h.query_mix(process=_process_index(self.environment))
         self.rng = random.Random(self.mix.seed ^ 0x5EED)
 
