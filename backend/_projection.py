@@ -12,7 +12,9 @@ what changed:
 ``projection_changes``
     Which conversations each write transaction recomputed, numbered by a
     per-account version: the in-memory rollup (backend/_rollup.py) reads it
-    to refresh only what changed since it was built.
+    to refresh only what changed since it was built. Rows no in-memory
+    reader needs any more are pruned (:func:`prune_changes`); the newest
+    version's rows always stay, so versions keep increasing.
 ``segment_messages``
     One row per counted message of a segment (sent by the assigned agent,
     any role but consumer/system), with its response latency when the
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["PROJECTION_DDL", "record_change", "refresh_conversations"]
+__all__ = ["PROJECTION_DDL", "prune_changes", "record_change", "refresh_conversations"]
 
 PROJECTION_DDL = """
 CREATE TABLE IF NOT EXISTS segments (
@@ -178,11 +180,12 @@ DROP TABLE _counted;
 """
 
 
-def refresh_conversations(cur: Any, *, account: str) -> None:
+def refresh_conversations(cur: Any, *, account: str) -> int:
     """Recompute the projection rows of the conversations in the ``touched`` relation.
 
     ``cur`` is a DuckDB cursor inside the caller's transaction; ``touched``
     must be a relation with a ``conversation_id`` column visible to it.
+    Returns the number of ``projection_changes`` rows written.
     """
     params = {"account": account}
     for table in ("segments", "segment_messages"):
@@ -195,18 +198,35 @@ def refresh_conversations(cur: Any, *, account: str) -> None:
         if statement.strip():
             sql = statement.strip()
             cur.execute(sql, params if "$account" in sql else None)
-    record_change(cur, account=account, touched=True)
+    return record_change(cur, account=account, touched=True)
 
 
-def record_change(cur: Any, *, account: str, touched: bool) -> None:
+def record_change(cur: Any, *, account: str, touched: bool) -> int:
     """Log a new projection version of ``account`` in the caller's transaction.
 
     With ``touched`` the version lists the conversations of the ``touched``
     relation; without, it is one NULL row meaning "anything may have changed".
+    Returns the number of rows written.
     """
     source = "SELECT conversation_id FROM touched" if touched else "SELECT NULL"
-    cur.execute(
+    row = cur.execute(
         "INSERT INTO projection_changes SELECT $account, (SELECT coalesce(max(version), 0) + 1 "
         f"FROM projection_changes WHERE account = $account), * FROM ({source})",
         {"account": account},
-    )
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def prune_changes(cur: Any, *, account: str, through: int | None) -> int:
+    """Delete the ``projection_changes`` rows of ``account`` with version <= ``through``.
+
+    ``through`` None means every version. The rows of the newest version are
+    always kept: the next version is numbered max(version) + 1, so numbering
+    stays monotonic. Runs in the caller's transaction; returns rows deleted.
+    """
+    row = cur.execute(
+        "DELETE FROM projection_changes WHERE account = $account AND version <= $through "
+        "AND version < (SELECT max(version) FROM projection_changes WHERE account = $account)",
+        {"account": account, "through": (2**63 - 1) if through is None else through},
+    ).fetchone()
+    return int(row[0]) if row else 0

@@ -25,7 +25,9 @@ binary-searched).
 conversations that writes recomputed since the base was read (table
 ``projection_changes``), handled one by one like the unsettled ones; their
 stale base rows are subtracted out. When the delta grows past a fraction of
-the base, or a new roster arrives, the base is rebuilt.
+the base, or a new roster arrives, the base is rebuilt. Rows of
+``projection_changes`` at or below the base's version are no longer needed:
+the cache tells the store (``Store.hold_changes``), which prunes them.
 
 Every sum is an exact integer, so the answer equals a scan of the projection
 (docs/backend.md).
@@ -71,9 +73,14 @@ _ENDED_ONLY = [
 _FIRST_ONLY = [_F[n] for n in ("f_n", "f_sum", "ft_n", "ft_sum", "fn_n", "fn_sum")]
 _MAX = np.iinfo(np.int64).max
 _MIN = np.iinfo(np.int64).min
-# The base is rebuilt when the delta holds more conversations than this share of it.
+# The base is rebuilt when the delta holds more conversations than this share of it,
+# or more change-log rows than _DELTA_ROWS times that (the log the delta reads, and
+# what the store may not prune, stay bounded even when the same conversations change
+# in every batch).
 _DELTA_SHARE = 8
 _DELTA_MIN = 2_000
+_DELTA_ROWS = 8
+_HOLDER = "segment_rollup"
 
 Array = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -126,10 +133,13 @@ ORDER BY p.pos, m.ts
 """
 
 _ROSTER_SQL = "SELECT agent_id, group_id, user_type FROM roster_agents WHERE account = $account"
-_VERSION_SQL = "SELECT coalesce(max(version), 0) FROM projection_changes WHERE account = $account"
+_VERSION_SQL = (
+    "SELECT coalesce(max(version), 0), coalesce(min(version), 0) "
+    "FROM projection_changes WHERE account = $account"
+)
 _PENDING_SQL = (
-    "SELECT count(*) FILTER (WHERE conversation_id IS NULL), count(DISTINCT conversation_id) "
-    "FROM projection_changes WHERE account = $account AND version > $since"
+    "SELECT count(*) FILTER (WHERE conversation_id IS NULL), count(DISTINCT conversation_id), "
+    "count(*) FROM projection_changes WHERE account = $account AND version > $since"
 )
 
 
@@ -444,11 +454,14 @@ class RollupCache:
     access while nothing changed); after a write it reads, in one snapshot,
     either just the delta or, when the delta grew large or the roster
     changed, a new base. One thread refreshes while the others wait.
+    ``delta_min``: the least number of changed conversations that triggers a
+    base rebuild (more when the base holds over 8 times as many segments).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, delta_min: int = _DELTA_MIN) -> None:
         self._lock = threading.Lock()
         self._views: dict[str, tuple[int, RollupView]] = {}
+        self._delta_min = delta_min
 
     def view(self, store: Any, *, account: str) -> RollupView:
         """The view of ``account`` including every write committed before this call."""
@@ -460,22 +473,29 @@ class RollupCache:
             hit = self._views.get(account)
             if hit is not None and hit[0] == counter:
                 return hit[1]
+            if hit is None:
+                # before the first snapshot: from now on the store keeps every change
+                store.hold_changes(account=account, holder=_HOLDER, through=0)
             with store.snapshot() as cur:
                 view = self._refresh(cur, account, None if hit is None else hit[1])
+            # refreshes are serialised by self._lock and bases only move forward:
+            # no later refresh reads changes at or below this base's version
+            store.hold_changes(account=account, holder=_HOLDER, through=view.base.version)
             self._views[account] = (counter, view)
             return view
 
-    @staticmethod
-    def _refresh(cur: Any, account: str, old: RollupView | None) -> RollupView:
+    def _refresh(self, cur: Any, account: str, old: RollupView | None) -> RollupView:
         params: dict[str, Any] = {"account": account}
-        version = int(cur.execute(_VERSION_SQL, params).fetchall()[0][0])
+        version, oldest = (int(v) for v in cur.execute(_VERSION_SQL, params).fetchall()[0])
         if old is not None and old.delta.version == version:
             return old
-        if old is not None:
+        # oldest > base + 1: changes the delta needs were pruned (by another holder's
+        # release): only a new base is correct then
+        if old is not None and oldest <= old.base.version + 1:
             params["since"] = old.base.version
-            resets, conversations = cur.execute(_PENDING_SQL, params).fetchall()[0]
-            limit = max(_DELTA_MIN, len(old.base.segs.start) // _DELTA_SHARE)
-            if not resets and conversations <= limit:
+            resets, conversations, rows = cur.execute(_PENDING_SQL, params).fetchall()[0]
+            limit = max(self._delta_min, len(old.base.segs.start) // _DELTA_SHARE)
+            if not resets and conversations <= limit and rows <= _DELTA_ROWS * limit:
                 delta = _Delta.read(cur, account=account, base=old.base, version=version)
                 return RollupView(base=old.base, delta=delta)
         base = _Base.read(cur, account=account, version=version)

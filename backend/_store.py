@@ -11,6 +11,11 @@ anyway); queries run concurrently on their own cursors and read committed
 snapshots. In-memory data derived from the database (the segment rollup,
 backend/_rollup.py) lives in :meth:`Store.cached` objects and checks
 :meth:`Store.version`, a per-account counter bumped after every COMMIT.
+
+The change log ``projection_changes`` is read only by such in-memory data,
+which declares what it still needs with :meth:`Store.hold_changes`; a write
+transaction prunes the rest once ``prune_rows`` rows were logged since the
+last prune, so the log stays bounded (docs/backend.md).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from ._dashboard_projection import (
     refresh_dashboard,
     refresh_dashboard_account,
 )
-from ._projection import PROJECTION_DDL, record_change, refresh_conversations
+from ._projection import PROJECTION_DDL, prune_changes, record_change, refresh_conversations
 
 __all__ = ["IngestResult", "Store"]
 
@@ -77,9 +82,11 @@ class Store:
     """A DuckDB database holding events, rosters and the segment projection.
 
     ``path`` is a file path or ``":memory:"``. Not usable after :meth:`close`.
+    ``prune_rows``: rows logged in ``projection_changes`` per account between
+    two prunes of that log.
     """
 
-    def __init__(self, *, path: str) -> None:
+    def __init__(self, *, path: str, prune_rows: int = 20_000) -> None:
         self.path = path
         self._conn = duckdb.connect(path)
         self._write_lock = threading.Lock()
@@ -90,6 +97,11 @@ class Store:
         # in-memory derived data (the segment rollup) checks it before each use.
         self._versions: dict[str, int] = {}
         self._caches: dict[str, Any] = {}
+        # Per account: change-log rows written since the last prune, and per holder
+        # (in-memory derived data) the version through which it needs no rows.
+        self._prune_rows = prune_rows
+        self._unpruned: dict[str, int] = {}
+        self._holds: dict[str, dict[str, int]] = {}
         self._derive_lock = threading.Lock()
         for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
             self._conn.execute(ddl)
@@ -140,7 +152,9 @@ class Store:
                 if agents:
                     cur.executemany("INSERT INTO roster_agents VALUES (?, ?, ?, ?)", agents)
                 # groups and user types feed the segment filters: derived data is stale
-                record_change(cur, account=roster.account, touched=False)
+                self._logged(
+                    cur, roster.account, record_change(cur, account=roster.account, touched=False)
+                )
                 # the dashboard projection depends on which agents are human
                 refresh_dashboard_account(cur, account=roster.account)
             self._bump(roster.account)
@@ -171,7 +185,7 @@ class Store:
                             "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT "
                             "conversation_id FROM batch WHERE conversation_id IS NOT NULL"
                         )
-                        refresh_conversations(cur, account=account)
+                        self._logged(cur, account, refresh_conversations(cur, account=account))
                         refresh_dashboard(cur, account=account)
                         cur.execute("DROP TABLE touched")
                 finally:
@@ -197,6 +211,30 @@ class Store:
             if name not in self._caches:
                 self._caches[name] = factory()
             return self._caches[name]  # type: ignore[no-any-return]
+
+    def hold_changes(self, *, account: str, holder: str, through: int) -> None:
+        """Declare that ``holder`` needs no ``projection_changes`` rows of ``account``
+        with version <= ``through`` (0: it needs every row from now on).
+
+        Call it with 0 *before* reading a first snapshot, then with the version
+        of that snapshot: a write prunes only rows every holder let go of, and
+        with no holder every row but the newest version's (a restarted process
+        rebuilds its derived data from the projection tables, not from the log).
+        """
+        self._holds.setdefault(account, {})[holder] = through
+
+    def _logged(self, cur: Any, account: str, rows: int) -> None:
+        # Called inside a write transaction (under the write lock): prune at most
+        # once per prune_rows logged rows, so ingest pays one small DELETE rarely.
+        # Holds are read here, under the lock; a holder registering concurrently
+        # does so before its snapshot, so this prune can only remove rows at or
+        # below the versions that snapshot already sees.
+        total = self._unpruned.get(account, 0) + rows
+        if total >= self._prune_rows:
+            holds = self._holds.get(account)
+            prune_changes(cur, account=account, through=min(holds.values()) if holds else None)
+            total = 0
+        self._unpruned[account] = total
 
     @contextmanager
     def snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
