@@ -56,7 +56,6 @@ class AgentPerformance:
                 ],
             ),
         )
-        self.accepts = ByConversation.build(c, c.kind == K[EventKind.ASSIGNMENT_ACCEPTED])
         # Conversations ever snoozed, reopened, resumed or merged, with the first such row.
         self.disqualified_row = np.full(dash.conv.n, NONE, dtype=np.int64)
         bad = np.flatnonzero(
@@ -262,8 +261,7 @@ class AgentPerformance:
         rows = np.flatnonzero(
             (c.kind == K[EventKind.SURVEY_ANSWERED]) & (c.ts >= start) & (c.ts < now)
         )
-        i = self.accepts.last_before(c.conv[rows].astype(np.int64), rows)
-        who = np.where(i >= 0, c.agent[self.accepts.rows[np.maximum(i, 0)]], -1)
+        who = d.assignees.last_accepted(rows)
         mine = d.csat[rows[who == a]]
         return {
             "score": None if mine.shape[0] == 0 else 100.0 * float(mine.mean()) / 5,

@@ -21,6 +21,7 @@ __all__ = [
     "NONE",
     "NO_ID",
     "OPEN_END",
+    "Assignees",
     "ByConversation",
     "Conversations",
     "ResponseSamples",
@@ -62,6 +63,49 @@ class ByConversation:
         ok = i >= 0
         ok[ok] = self.keys[i[ok]] // self.n_rows == conv[ok]
         return np.where(ok, i, -1)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignees:
+    """Who a conversation was assigned to at a log row, from its accepts and segment ends.
+
+    Both lookups see only events before the row (row < the queried row). -1 means
+    nobody.
+    """
+
+    accepts: ByConversation
+    ends: ByConversation  # transferred, back_to_queue, taken_over, closed
+    conv: I64
+    agent: I64
+
+    @classmethod
+    def build(cls, cols: EventColumns) -> Assignees:
+        ends = np.isin(cols.kind, [K[EventKind.CONVERSATION_TRANSFERRED],
+                                   K[EventKind.CONVERSATION_BACK_TO_QUEUE],
+                                   K[EventKind.CONVERSATION_TAKEN_OVER],
+                                   K[EventKind.CONVERSATION_CLOSED]])  # fmt: skip
+        return cls(
+            accepts=ByConversation.build(cols, cols.kind == K[EventKind.ASSIGNMENT_ACCEPTED]),
+            ends=ByConversation.build(cols, ends),
+            conv=cols.conv.astype(np.int64),
+            agent=cols.agent,
+        )
+
+    def last_accepted(self, rows: I64) -> I64:
+        """Per row: the agent of its conversation's last accept before it, even if that
+        segment has ended since (seed 000's survey attribution)."""
+        i = self.accepts.last_before(self.conv[rows], rows)
+        return np.where(i >= 0, self.agent[self.accepts.rows[np.maximum(i, 0)]], -1)
+
+    def running(self, rows: I64) -> I64:
+        """Per row: the agent of the segment running at it (the last accept came after the
+        last segment end), else -1."""
+        conv = self.conv[rows]
+        a = self.accepts.last_before(conv, rows)
+        e = self.ends.last_before(conv, rows)
+        a_row = np.where(a >= 0, self.accepts.rows[np.maximum(a, 0)], -1)
+        e_row = np.where(e >= 0, self.ends.rows[np.maximum(e, 0)], -1)
+        return np.where(a_row > e_row, self.agent[np.maximum(a_row, 0)], -1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from ccbench.eventlog import EventKind, EventLog
 from ._agent_state import AgentState
 from ._arith import mean_ms, percent
 from ._columns import KIND_CODES, EventColumns
-from ._conversations import NONE, OPEN_END, ByConversation, Conversations
+from ._conversations import NONE, OPEN_END, Assignees, ByConversation, Conversations
 from ._dashboard_params import DASHBOARD_KPIS, DashboardParams, dashboard_window
 from ._dashboard_tables import agents_rows, page, skills_rows, sort_rows
 from ._segments import Feature, Segments
@@ -102,6 +102,7 @@ class Dashboard:
         self.seg_human = np.zeros(len(segments), dtype=bool)
         ok = segments.agent < size
         self.seg_human[ok] = is_human[segments.agent[ok]]
+        self.assignees = Assignees.build(columns)
         self.closes = self._closes()
         self.stays = self._stays()
 
@@ -110,25 +111,8 @@ class Dashboard:
         c = self.cols
         rows = np.flatnonzero(c.kind == K[EventKind.CONVERSATION_CLOSED]).astype(np.int64)
         conv = c.conv[rows].astype(np.int64)
-        accepts = ByConversation.build(c, c.kind == K[EventKind.ASSIGNMENT_ACCEPTED])
-        ends = ByConversation.build(
-            c,
-            np.isin(
-                c.kind,
-                [
-                    K[EventKind.CONVERSATION_TRANSFERRED],
-                    K[EventKind.CONVERSATION_BACK_TO_QUEUE],
-                    K[EventKind.CONVERSATION_TAKEN_OVER],
-                    K[EventKind.CONVERSATION_CLOSED],
-                ],
-            ),
-        )
-        a = accepts.last_before(conv, rows)
-        e = ends.last_before(conv, rows)
-        a_row = np.where(a >= 0, accepts.rows[np.maximum(a, 0)], -1)
-        e_row = np.where(e >= 0, ends.rows[np.maximum(e, 0)], -1)
         # The close ended a segment iff an accept came after the previous segment end.
-        agent = np.where(a_row > e_row, c.agent[np.maximum(a_row, 0)], -1)
+        agent = self.assignees.running(rows)
         r = self.conv.last_routing.last_before(conv, rows)
         skill = np.where(r >= 0, c.skill[self.conv.last_routing.rows[np.maximum(r, 0)]], -1)
         return Closes(rows, c.ts[rows], conv, c.closed_by[rows], agent, skill)

@@ -23,7 +23,7 @@ from ccbench.eventlog import ASSIGN_REASONS, EventKind, EventLog
 
 from ._agent_state import AgentState
 from ._columns import KIND_CODES, EventColumns
-from ._conversations import NONE, OPEN_END, ByConversation
+from ._conversations import NONE, OPEN_END, Assignees
 from ._segments import Segments
 
 __all__ = ["Assignments", "ReportIndex"]
@@ -144,26 +144,8 @@ class ReportIndex:
         """Per log row: a message sent while a human agent segment of its conversation runs."""
         c = self.cols
         msg = np.flatnonzero((c.kind == K[EventKind.MESSAGE_SENT]) & (c.conv >= 0))
-        accepts = ByConversation.build(c, c.kind == K[EventKind.ASSIGNMENT_ACCEPTED])
-        ends = ByConversation.build(
-            c,
-            np.isin(
-                c.kind,
-                [
-                    K[EventKind.CONVERSATION_TRANSFERRED],
-                    K[EventKind.CONVERSATION_BACK_TO_QUEUE],
-                    K[EventKind.CONVERSATION_TAKEN_OVER],
-                    K[EventKind.CONVERSATION_CLOSED],
-                ],
-            ),
-        )
-        conv = c.conv[msg].astype(np.int64)
-        a = accepts.last_before(conv, msg)
-        e = ends.last_before(conv, msg)
-        a_row = np.where(a >= 0, accepts.rows[np.maximum(a, 0)], -1)
-        e_row = np.where(e >= 0, ends.rows[np.maximum(e, 0)], -1)
         # Inside a segment iff the last accept came after the last segment end.
-        agent = np.where(a_row > e_row, c.agent[np.maximum(a_row, 0)], -1)
+        agent = Assignees.build(c).running(msg)
         out = np.zeros(len(c), dtype=bool)
         out[msg] = self.is_human[agent]
         return out

@@ -76,7 +76,6 @@ class Supervision:
         self.criteria = {
             name: np.asarray(_column(log, "csat_" + name), dtype=np.int64) for name in CRITERIA
         }
-        self.accepts = ByConversation.build(c, c.kind == K[EventKind.ASSIGNMENT_ACCEPTED])
         msg = c.kind == K[EventKind.MESSAGE_SENT]
         self.consumer_msgs = ByConversation.build(c, msg & (c.role == ROLE_CONSUMER))
         self.company_msgs = ByConversation.build(
@@ -234,8 +233,7 @@ class Supervision:
         d, c, now = self.d, self.d.cols, p.now_ms
         rows = d.latest(d.conv.surveys, self.conv_site == site, now)
         rows = rows[c.ts[rows] >= midnight]
-        i = self.accepts.last_before(c.conv[rows].astype(np.int64), rows)
-        agent = np.where(i >= 0, c.agent[self.accepts.rows[np.maximum(i, 0)]], -1)
+        agent = d.assignees.last_accepted(rows)
         return {"rows": rows, "csat": d.csat[rows], "agent": agent}
 
     def _score(self, p: SupervisionParams, answers: I64) -> float | None:
