@@ -12,22 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ccbench import ParameterError
+from sim import SEGMENT_ENDINGS
 from sim.erlang import erlang_a, erlang_c
 
 __all__ = ["analytic_metrics", "erlang_model"]
 
 # Behaviours that change how long a slot is held or send a conversation round again.
-_NEUTRAL_BEHAVIOUR = (
-    "transfer_skill",
-    "transfer_agent",
-    "back_to_queue",
-    "takeover",
-    "leave_early",
-    "unresponsive",
-    "idle_close",
-    "resume",
-    "reopen",
-)
+_NEUTRAL_BEHAVIOUR = (*SEGMENT_ENDINGS, "resume", "reopen")
 
 
 def _is_exponential(dist: Mapping[str, Any]) -> bool:

@@ -8,6 +8,14 @@ the queueing formulas the simulator is validated against.
 """
 
 from ._run import SimResult, manifest_path, simulate, write_result
-from ._scenario import Scenario, load_scenario
+from ._scenario import SEGMENT_ENDINGS, Scenario, load_scenario
 
-__all__ = ["Scenario", "SimResult", "load_scenario", "manifest_path", "simulate", "write_result"]
+__all__ = [
+    "SEGMENT_ENDINGS",
+    "Scenario",
+    "SimResult",
+    "load_scenario",
+    "manifest_path",
+    "simulate",
+    "write_result",
+]

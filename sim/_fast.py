@@ -24,7 +24,7 @@ from ._agents import Workforce
 from ._arrivals import Plan
 from ._content import Closes
 from ._record import KIND, Chunk, Recorder
-from ._scenario import Scenario
+from ._scenario import SEGMENT_ENDINGS, Scenario
 from ._segments import END, Facts
 
 __all__ = ["fast_path_blocker", "run_fast"]
@@ -61,21 +61,7 @@ def fast_path_blocker(scenario: Scenario, workforce: Workforce) -> str | None:
             "random accept delays or declines",
         ),
         (
-            all(
-                getattr(b, f) == 0
-                for f in (
-                    "transfer_skill",
-                    "transfer_agent",
-                    "back_to_queue",
-                    "takeover",
-                    "leave_early",
-                    "unresponsive",
-                    "idle_close",
-                    "resume",
-                    "reopen",
-                    "merge",
-                )
-            ),
+            all(getattr(b, f) == 0 for f in (*SEGMENT_ENDINGS, "resume", "reopen", "merge")),
             "transfers, takeovers, resumes or special endings",
         ),
     ]

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ccbench.eventlog import ASSIGN_REASONS, FIELDS, KINDS, FieldSpec
-from sim import Scenario
+from sim import SEGMENT_ENDINGS, Scenario
 
 _ALPHABET = st.characters(
     min_codepoint=33, max_codepoint=0x2FFF, blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")
@@ -56,15 +56,7 @@ def event_batches(max_size: int = 30) -> st.SearchStrategy[list[dict[str, Any]]]
 
 ROOT = Path(__file__).resolve().parent.parent
 _BASE = tomllib.loads((ROOT / "scenarios" / "smoke.toml").read_text())
-_PROBS = (
-    "transfer_skill",
-    "transfer_agent",
-    "back_to_queue",
-    "takeover",
-    "leave_early",
-    "unresponsive",
-    "idle_close",
-)
+_PROBS = SEGMENT_ENDINGS
 _EXTRAS = (
     "transfer_back",
     "resume",

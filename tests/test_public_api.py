@@ -88,7 +88,15 @@ EXPECTED: dict[str, list[str]] = {
         "write_outputs",
         "write_plots",
     ],
-    "sim": ["Scenario", "SimResult", "load_scenario", "manifest_path", "simulate", "write_result"],
+    "sim": [
+        "SEGMENT_ENDINGS",
+        "Scenario",
+        "SimResult",
+        "load_scenario",
+        "manifest_path",
+        "simulate",
+        "write_result",
+    ],
     "oracle": [
         "AGENT_COLUMNS",
         "AGENT_SEGMENT_METRICS",
