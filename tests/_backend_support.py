@@ -207,10 +207,12 @@ def synthetic_log(
     return roster, [{"event_id": f"e{i}", "seq": i, **e} for i, e in enumerate(events)]
 
 
-def serve_process(db: Path, port: int, *, account: str = ACCOUNT) -> subprocess.Popen[bytes]:
+def serve_process(
+    db: Path | str, port: int, *, account: str = ACCOUNT, token: str = TOKEN
+) -> subprocess.Popen[bytes]:
     """``ccbench serve`` as a real child process on 127.0.0.1; returns once it is ready.
 
-    The bearer token ``TOKEN`` is bound to ``account``.
+    The bearer ``token`` is bound to ``account``; ``db`` may be ``":memory:"``.
     """
     proc = subprocess.Popen(
         [
@@ -223,7 +225,7 @@ def serve_process(db: Path, port: int, *, account: str = ACCOUNT) -> subprocess.
             "--port",
             str(port),
             "--token",
-            f"{account}:{TOKEN}",
+            f"{account}:{token}",
             "--test-clock",
         ],
         stdout=subprocess.DEVNULL,

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ccbench.serving import free_port
 from loadtest import EXIT_MISMATCH, LoadTestConfig, RunResult, run_loadtest
+from tests._backend_support import serve_process
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -20,41 +17,16 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
-    """One deterministic open-model run of 4 s at 60/s against a fresh `ccbench serve`, on the
+    """One deterministic open-model run of 6 s at 20/s against a fresh `ccbench serve`, on the
     simulator's smoke scenario (about 6,700 events over 2 simulated hours)."""
     from sim import load_scenario, simulate
 
     log = simulate(scenario=load_scenario(ROOT / "scenarios" / "smoke.toml"), seed=3).log
+    # the reference target mapping's default bearer token (loadtest/targets/reference.toml)
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ccbench",
-            "serve",
-            "--db",
-            ":memory:",
-            "--port",
-            str(port),
-            "--token",
-            f"{log.roster.account}:ccbench-token",
-            "--test-clock",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = serve_process(":memory:", port, account=log.roster.account, token="ccbench-token")
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("ccbench serve did not start")
-            time.sleep(0.1)
         # the default mix: msgagentsegments and 20 % dashboard requests, 10 % invalid ones
         cfg = LoadTestConfig(duration_s=6, rate=20, users=3, invalid_share=0.1)
         yield run_loadtest(log=log, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg)
