@@ -12,8 +12,6 @@ Every server it starts is stopped at the end, also on Ctrl-C or failure.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .eventlog import read_log, summarize, validate, write_log
-from .serving import free_port
+from .serving import free_port, stop_group
 
 __all__ = ["check_contract", "main"]
 
@@ -96,13 +94,7 @@ def _reference_backend(*, db: Path, account: str, timeout_s: float = 60.0) -> It
             time.sleep(0.1)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_group(proc, timeout_s=15)
         if proc.stderr is not None:
             proc.stderr.close()
 

@@ -1,4 +1,5 @@
-"""Serving an ASGI app on 127.0.0.1 for tests, the demo and load runs.
+"""Serving an ASGI app on 127.0.0.1 for tests, the demo and load runs, and stopping the
+child process groups (``ccbench serve``, Locust) the demo and the harness start.
 
 Shared by the reference backend (``backend.serve``) and the load harness's test targets
 (``loadtest.serve_app``), which must not import each other.
@@ -6,14 +7,17 @@ Shared by the reference backend (``backend.serve``) and the load harness's test 
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
-__all__ = ["free_port", "serve_asgi"]
+__all__ = ["free_port", "serve_asgi", "stop_group"]
 
 
 def free_port() -> int:
@@ -21,6 +25,19 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def stop_group(proc: subprocess.Popen[Any], *, timeout_s: float) -> None:
+    """Stop a child started with ``start_new_session=True`` and everything it forked:
+    SIGTERM to its process group, SIGKILL after ``timeout_s`` s. No-op once it exited."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 @contextmanager

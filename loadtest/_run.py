@@ -10,7 +10,6 @@ gevent's monkey patching) never loads into the caller's process.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import orjson
 
 from ccbench import InputError
 from ccbench.eventlog import EventLog, read_log, write_log
+from ccbench.serving import stop_group
 
 from ._config import LoadTestConfig
 from ._expected import ExpectedProvider, OracleProvider
@@ -97,14 +97,7 @@ def _run_locust(
         except subprocess.TimeoutExpired:
             return -1
         finally:
-            if proc.poll() is None:
-                # the whole group: the master and its forked workers
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+            stop_group(proc, timeout_s=10)  # the master and its forked workers
 
 
 def run_loadtest(
