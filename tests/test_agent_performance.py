@@ -24,6 +24,7 @@ from ccbench import ParameterError
 from ccbench.cli import main
 from ccbench.eventlog import EventLog, Roster, validate, write_log
 from oracle import Oracle
+from tests.hand_logs import HandLog
 
 T0 = 1_700_000_000_000
 NOW = T0 + 1_000_000
@@ -46,12 +47,8 @@ ROSTER = Roster.from_dict(
 
 
 def _events() -> list[dict[str, Any]]:
-    ev: list[dict[str, Any]] = []
-
-    def add(sec: int, kind: str, cid: str | None = None, **f: Any) -> None:
-        if cid is not None:
-            f["conversation_id"] = cid
-        ev.append({"ts": T0 + sec * 1000, "kind": kind, **f})
+    log = HandLog(T0)
+    add = log.add
 
     def start(sec: int, cid: str, agent: int, channel: str = "messaging", msg: bool = True) -> None:
         add(sec, "conversation.opened", cid, site="s", channel=channel, source="WEB",
@@ -86,10 +83,7 @@ def _events() -> list[dict[str, Any]]:
     start(500, "S", 2, msg=False)
     said(520, "S", 2)
     add(530, "conversation.closed", "S", closed_by="agent", reason="done", agent_id=2)
-    ev.sort(key=lambda e: e["ts"])
-    for i, e in enumerate(ev):
-        e.update(event_id=f"e{i}", seq=i, account="a")
-    return ev
+    return log.records()
 
 
 @pytest.fixture(scope="module")

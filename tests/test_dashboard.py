@@ -29,6 +29,7 @@ from ccbench import ParameterError
 from ccbench.cli import main
 from ccbench.eventlog import EventLog, Roster, validate, write_log
 from oracle import Oracle, table_csv
+from tests.hand_logs import HandLog
 
 T0 = 1_700_000_000_000
 NOW = T0 + 1_000_000
@@ -55,12 +56,8 @@ ROSTER = Roster.from_dict(
 
 
 def _events() -> list[dict[str, Any]]:
-    ev: list[dict[str, Any]] = []
-
-    def add(sec: int, kind: str, cid: str | None = None, **fields: Any) -> None:
-        if cid is not None:
-            fields["conversation_id"] = cid
-        ev.append({"ts": T0 + sec * S, "kind": kind, **fields})
+    log = HandLog(T0)
+    add = log.add
 
     def opened(sec: int, cid: str, channel: str = "messaging") -> None:
         add(sec, "conversation.opened", cid, site="s", channel=channel, source="WEB",
@@ -120,10 +117,7 @@ def _events() -> list[dict[str, Any]]:
     add(800, "conversation.queued", "G", skill_id=1)
     consumer(900, "A")
     add(910, "mcs.scored", "A", mcs=60, mcs_alerted=0)
-    ev.sort(key=lambda e: e["ts"])  # stable: same-second events keep their order above
-    for i, e in enumerate(ev):
-        e.update(event_id=f"e{i}", seq=i, account="a")
-    return ev
+    return log.records()
 
 
 @pytest.fixture(scope="module")

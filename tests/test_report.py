@@ -53,6 +53,7 @@ from ccbench.cli import main
 from ccbench.eventlog import EventLog, Roster, validate, write_log
 from oracle import Oracle, report_csv
 from oracle._report import local_days
+from tests.hand_logs import HandLog
 
 T0 = 1_767_567_600_000  # 2026-01-05T00:00+01:00
 DAY = 86_400_000
@@ -80,12 +81,8 @@ ROSTER = Roster.from_dict(
 
 
 def _events() -> list[dict[str, Any]]:
-    ev: list[dict[str, Any]] = []
-
-    def add(sec: int, kind: str, cid: str | None = None, **f: Any) -> None:
-        if cid is not None:
-            f["conversation_id"] = cid
-        ev.append({"ts": T0 + sec * 1000, "kind": kind, **f})
+    log = HandLog(T0)
+    add = log.add
 
     def opened(sec: int, cid: str, user: str, channel: str = "messaging", **f: Any) -> None:
         add(sec, "conversation.opened", cid, site="s", channel=channel, source="WEB",
@@ -189,10 +186,7 @@ def _events() -> list[dict[str, Any]]:
     said(172790, "G", "manager", 3)
     close(172900, "G", "agent", "resolved", 3)
 
-    ev.sort(key=lambda e: e["ts"])  # stable: same-ts events keep the order above
-    for i, e in enumerate(ev):
-        e.update(event_id=f"e{i}", seq=i, account="a")
-    return ev
+    return log.records()
 
 
 @pytest.fixture(scope="module")

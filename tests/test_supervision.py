@@ -38,6 +38,7 @@ from ccbench import ParameterError
 from ccbench.cli import main
 from ccbench.eventlog import EventLog, Roster, validate, write_log
 from oracle import Oracle, supervision_csv
+from tests.hand_logs import HandLog
 
 M = 1_700_002_800_000  # 2023-11-15 00:00 Europe/Paris
 NOW = M + 3_600_000
@@ -74,12 +75,8 @@ ROSTER = Roster.from_dict(
 
 
 def _events() -> list[dict[str, Any]]:
-    ev: list[dict[str, Any]] = []
-
-    def add(sec: int, kind: str, cid: str | None = None, **fields: Any) -> None:
-        if cid is not None:
-            fields["conversation_id"] = cid
-        ev.append({"ts": M + sec * S, "kind": kind, **fields})
+    log = HandLog(M)
+    add = log.add
 
     def start(sec: int, cid: str, site: str = "p", channel: str = "chat") -> None:
         add(sec, "conversation.opened", cid, site=site, channel=channel, source="WEB",
@@ -171,10 +168,7 @@ def _events() -> list[dict[str, Any]]:
     accept(3555, "G", 100)
     agent(3556, "G", 100, role="bot")
     consumer(3560, "G")
-    ev.sort(key=lambda e: e["ts"])  # stable: same-second events keep their order above
-    for i, e in enumerate(ev):
-        e.update(event_id=f"e{i}", seq=i, account="a")
-    return ev
+    return log.records()
 
 
 @pytest.fixture(scope="module")
