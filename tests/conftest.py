@@ -1,10 +1,13 @@
-"""Shared fixtures: paths to the checked-in example log and the repository root."""
+"""Shared fixtures: paths to the checked-in example log and the repository root, and the
+retail_day log the benchmarks share."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from ccbench.eventlog import EventLog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,3 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def example_path() -> Path:
     """The hand-written example log (examples/README.md tells each conversation's story)."""
     return ROOT / "examples" / "example.ndjson"
+
+
+@pytest.fixture(scope="session")
+def retail_day_log() -> EventLog:
+    """retail_day simulated once per session with seed 1 (~1.09M events): the benchmarks'
+    common one-day log."""
+    from sim import load_scenario, simulate
+
+    return simulate(scenario=load_scenario("retail_day"), seed=1).log

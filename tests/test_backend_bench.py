@@ -18,7 +18,6 @@ import gc
 import random
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ import httpx
 import numpy as np
 import pytest
 
-from ccbench.eventlog import records_from_table
+from ccbench.eventlog import EventLog, records_from_table
 from ccbench.serving import free_port
 from tests._backend_support import ACCOUNT, auth, ndjson, serve_process, synthetic_log
 
@@ -64,10 +63,7 @@ def _synthetic() -> _Workload:
     )
 
 
-def _retail_day() -> _Workload:
-    from sim import load_scenario, simulate
-
-    log = simulate(scenario=load_scenario("retail_day"), seed=1).log
+def _retail_day(log: EventLog) -> _Workload:
     table = log.table
     bodies = [
         ndjson(list(records_from_table(table.slice(i, BATCH))))
@@ -107,10 +103,15 @@ def _random_query(rng: random.Random, w: _Workload) -> dict[str, str]:
 
 @pytest.mark.bench
 @pytest.mark.parametrize("log", ["retail_day", "synthetic"])
-def test_ingest_rate_and_query_latency(tmp_path: Path, benchmark: Any, log: str) -> None:
+def test_ingest_rate_and_query_latency(
+    tmp_path: Path, benchmark: Any, log: str, request: pytest.FixtureRequest
+) -> None:
     """Ingest ~1M events (events/s) then msgagentsegments p50/p99 at 100 req/s open-loop."""
-    make: Callable[[], _Workload] = {"retail_day": _retail_day, "synthetic": _synthetic}[log]
-    benchmark.pedantic(_run, args=(tmp_path, log, make()), rounds=1, iterations=1)
+    if log == "retail_day":
+        workload = _retail_day(request.getfixturevalue("retail_day_log"))
+    else:
+        workload = _synthetic()
+    benchmark.pedantic(_run, args=(tmp_path, log, workload), rounds=1, iterations=1)
 
 
 def _run(tmp_path: Path, name: str, w: _Workload) -> None:

@@ -16,17 +16,19 @@ import httpx
 import pytest
 
 from backend import ServerConfig, Store, serve
-from sim import load_scenario, simulate
+from ccbench.eventlog import EventLog
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.bench
 
 
 def test_bench_dashboard_request_retail_day(
-    tmp_path: Path, benchmark: Any, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    benchmark: Any,
+    retail_day_log: EventLog,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Median latency of one full dashboard request on retail_day (printed)."""
-    log = simulate(scenario=load_scenario(ROOT / "scenarios" / "retail_day.toml"), seed=1).log
+    log = retail_day_log
     db = str(tmp_path / "retail.duckdb")
     store = Store(path=db)
     store.put_roster(roster=log.roster)

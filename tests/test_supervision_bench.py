@@ -16,22 +16,17 @@ import pytest
 
 from ccbench.eventlog import EventLog
 from oracle import Oracle
-from sim import load_scenario, simulate
 
 pytestmark = pytest.mark.bench
 DAY0 = 1_767_567_600_000  # 2026-01-05 00:00 Europe/Paris, retail_day's local midnight
 HOUR = 3_600_000
 
 
-@pytest.fixture(scope="module")
-def retail() -> EventLog:
-    return simulate(scenario=load_scenario("retail_day"), seed=1).log
-
-
 def test_bench_supervision_snapshot(
-    benchmark: Any, retail: EventLog, capsys: pytest.CaptureFixture[str]
+    benchmark: Any, retail_day_log: EventLog, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Supervision of paris at 18:00: every graphic and the per-agent table."""
+    retail = retail_day_log
     t = time.perf_counter()
     oracle = Oracle(retail)
     built = time.perf_counter() - t
