@@ -81,9 +81,9 @@ def _classify(exc: BaseException | None) -> str | None:
     return "timeout: " + text if "timeout" in lowered or "timed out" in lowered else text
 
 
-def _request_template(h: Harness, endpoint: str) -> tuple[str, dict[str, str]]:
-    """(method, headers) of ``endpoint``, built once per process: the sending loop only
-    reads them (a request that adds a header copies the dict first)."""
+def _request_template(h: Harness, endpoint: str) -> tuple[str, dict[str, str], str]:
+    """(method, headers, path) of ``endpoint``, built once per process: the sending loop
+    only reads them (a request that adds a header copies the dict first)."""
     cached = h.templates.get(endpoint)
     if cached is None:
         spec = h.plan.mapping.endpoint(endpoint)
@@ -91,12 +91,7 @@ def _request_template(h: Harness, endpoint: str) -> tuple[str, dict[str, str]]:
         if spec.content_type:
             headers["Content-Type"] = spec.content_type
         cached = h.templates[endpoint] = (spec.method, headers, spec.url_path(account=h.account))
-    return cached[0], cached[1]
-
-
-def _query_path(h: Harness, endpoint: str) -> str:
-    _request_template(h, endpoint)
-    return h.templates[endpoint][2]
+    return cached
 
 
 class _Client(FastHttpUser):
@@ -117,7 +112,7 @@ class _Client(FastHttpUser):
         body: bytes | None = None,
     ) -> Record:
         h = _harness(self.environment)
-        method, headers = _request_template(h, endpoint)
+        method, headers, _ = _request_template(h, endpoint)
         clock_header = h.plan.mapping.clock_header
         if clock_ms is not None and clock_header:
             headers = {**headers, clock_header: str(clock_ms)}
@@ -159,7 +154,7 @@ class _Client(FastHttpUser):
         h = _harness(self.environment)
         h.in_flight += 1
         try:
-            path = _query_path(h, planned.endpoint)
+            path = _request_template(h, planned.endpoint)[2]
             self._send(
                 endpoint=planned.endpoint,
                 kind="query",
