@@ -20,13 +20,13 @@ from ._dists import sample
 from ._scenario import Scenario
 from ._sections import StreamSpec
 
-__all__ = ["Plan", "plan_arrivals"]
+__all__ = ["Arrivals", "draw_arrivals"]
 
 DAY_S = 86_400.0
 
 
 @dataclass(frozen=True)
-class Plan:
+class Arrivals:
     """One row per conversation, sorted by arrival time ``t`` (s from the horizon start).
 
     ``bot`` and ``intent`` are -1 when absent; ``patience`` is +inf when the
@@ -73,15 +73,15 @@ def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.n
     return rng.choice(len(p), size=n, p=p / p.sum())
 
 
-def plan_arrivals(
+def draw_arrivals(
     scenario: Scenario,
     *,
     arrivals: np.random.Generator,
     attributes: np.random.Generator,
     patience: np.random.Generator,
     handle: np.random.Generator,
-) -> Plan:
-    """Draw every conversation of the horizon (see :class:`Plan`)."""
+) -> Arrivals:
+    """Draw every conversation of the horizon (see :class:`Arrivals`)."""
     horizon = scenario.horizon_s
     times, streams = [], []
     for i, spec in enumerate(scenario.streams):
@@ -144,7 +144,7 @@ def plan_arrivals(
         mode = getattr(scenario.modes, name)
         pat[rows] = sample(mode.patience, patience, len(rows))
         hdl[rows] = sample(mode.handle, handle, len(rows))
-    return Plan(
+    return Arrivals(
         t=t,
         stream=stream,
         channel=channel,

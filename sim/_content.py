@@ -18,10 +18,10 @@ import numpy as np
 from ccbench.eventlog import CHANNELS
 
 from ._agents import Workforce
-from ._arrivals import Plan
+from ._arrivals import Arrivals
+from ._facts import END_KINDS, MESSAGE_STYLES, ROLE_BOT, ROLE_MANAGER
 from ._record import KIND, Chunk
 from ._scenario import Scenario
-from ._segments import END, ROLE, STYLE
 
 __all__ = ["Closes", "draw_content"]
 
@@ -98,7 +98,7 @@ class _Out:
 
 def draw_content(
     scenario: Scenario,
-    plan: Plan,
+    plan: Arrivals,
     segments: dict[str, np.ndarray],
     closes: Closes,
     workforce: Workforce,
@@ -116,17 +116,16 @@ def draw_content(
     beh = scenario.behaviour
     modes = [getattr(scenario.modes, c) for c in CHANNELS]
     msg = _K["message.sent"]
-    r_bot, r_manager = ROLE.index("bot"), ROLE.index("manager")
-    closing = {END.index(x) for x in ("closed_consumer", "closed_agent", "closed_system")}
+    closing = {END_KINDS.index(x) for x in ("closed_consumer", "closed_agent", "closed_system")}
     s_silent, s_unresp, s_idle = (
-        STYLE.index(x) for x in ("silent_agent", "unresponsive_consumer", "idle")
+        MESSAGE_STYLES.index(x) for x in ("silent_agent", "unresponsive_consumer", "idle")
     )
     intents = [x.name for x in scenario.intents]
     cols = {k: v.tolist() for k, v in segments.items()}
     # Only segments where something can happen: calls handled by humans have no
     # messages, so unless views are on they need no work at all.
     seg_conv = np.asarray(segments["conv"], dtype=np.int64)
-    busy = (plan.channel[seg_conv] != CALL) | (np.asarray(segments["role"]) == r_bot)
+    busy = (plan.channel[seg_conv] != CALL) | (np.asarray(segments["role"]) == ROLE_BOT)
     if beh.view > 0:
         busy[:] = True
     for j in np.nonzero(busy)[0].tolist():
@@ -170,7 +169,7 @@ def draw_content(
                 t += pool.exp(reply_mean)
 
         limit = (hi - start_ms) / 1000.0
-        if role == r_bot:
+        if role == ROLE_BOT:
             exchange(start, limit, "bot", 1.5, 1.0)
             intent = int(plan.intent[conv])
             if intent >= 0 and (ms := at(start + (limit - start) * 0.5)) is not None:
@@ -183,7 +182,7 @@ def draw_content(
                     language=plan.languages[int(plan.language[conv])],
                 )
             continue
-        sender = "manager" if role == r_manager else "agent"
+        sender = "manager" if role == ROLE_MANAGER else "agent"
         if channel != CALL:
             style = cols["style"][j]
             if style == s_silent:
@@ -207,7 +206,7 @@ def draw_content(
                         continue
                     if (ms := at(start + pool.unif() * span)) is not None:
                         out.put(ms, msg, conv, pick, sender_role=who)
-        if role == r_manager:
+        if role == ROLE_MANAGER:
             continue
         span = limit - start
         if pool.unif() < beh.view:

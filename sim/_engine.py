@@ -19,55 +19,38 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import simpy
 
-from ccbench.eventlog import CHANNELS
+from ccbench.eventlog import ASSIGN_REASONS
 
 from ._agents import AgentState, Workforce
-from ._arrivals import Plan
+from ._arrivals import Arrivals
+from ._center import Close, Wait
 from ._dists import sample
+from ._facts import TRANSFER, QueueFacts, SegmentRecords
 from ._lifecycle import conversation
 from ._record import KIND, Recorder
 from ._scenario import Scenario
-from ._segments import REASON, Facts, Segments
 
-__all__ = ["Engine", "Wait"]
+__all__ = ["Engine"]
 
 _K = KIND
 
 
-@dataclass(slots=True, eq=False)
-class Wait:
-    """One stay of a conversation in a (skill, site) queue."""
-
-    conv: int
-    skill: int
-    site: int
-    t_enter: float
-    order: int
-    reason: int
-    done: simpy.Event
-    decided: bool = False
-    abandoned: bool = False
-    offered_to: AgentState | None = None
-    declined_by: set[int] = field(default_factory=set)
-    direct: bool = False  # an offer to a named agent (transfer to agent), not from a queue
-
-    def __lt__(self, other: Wait) -> bool:
-        return (self.t_enter, self.order) < (other.t_enter, other.order)
-
-
 class Engine:
-    """One run of the general simulator over a plan of arrivals and a workforce."""
+    """One run of the general simulator over drawn arrivals and a workforce.
+
+    It implements :class:`._center.ContactCenter`, what the conversation
+    processes (:mod:`._lifecycle`) use.
+    """
 
     def __init__(
         self,
         scenario: Scenario,
-        plan: Plan,
+        arrivals: Arrivals,
         workforce: Workforce,
         recorder: Recorder,
         *,
@@ -75,48 +58,42 @@ class Engine:
         routing: np.random.Generator,
         behaviour: np.random.Generator,
     ) -> None:
-        self.s = scenario
-        self.plan = plan
-        self.wf = workforce
-        self.rec = recorder
-        self.r_route = routing
-        self.r_beh = behaviour
+        self.scenario = scenario
+        self.arrivals = arrivals
+        self.workforce = workforce
+        self.recorder = recorder
+        self.routing_rng = routing
+        self.behaviour_rng = behaviour
         self.env = simpy.Environment()
         self.horizon = scenario.horizon_s
         self.queues: dict[tuple[int, int], list[Wait]] = {}
-        self.by_key: dict[tuple[int, int], list[AgentState]] = {}
+        self.agents_by_queue: dict[tuple[int, int], list[AgentState]] = {}
         for a in workforce.agents:
             for k in a.skills:
                 for site in a.sites:
-                    self.by_key.setdefault((k, site), []).append(a)
-        self.agent_keys = {
+                    self.agents_by_queue.setdefault((k, site), []).append(a)
+        self.queues_of_agent = {
             a.idx: [(k, s) for k in a.skills for s in a.sites] for a in workforce.agents
-        }
-        self.human_skills = sorted({k for a in workforce.agents if not a.is_bot for k in a.skills})
-        self.bot_agent = {
-            j: next(a for a in workforce.agents if a.is_bot and a.id == b.agent_id)
-            for j, b in enumerate(scenario.bots)
         }
         self.order = 0
         self.conv_ids = conv_ids
-        self.closes: list[tuple[int, float, int]] = []  # (conversation, close s, last human)
+        self.closes: list[Close] = []
         self.skills_at_site: dict[int, list[int]] = {}
         for a in workforce.agents:
             if not a.is_bot:
                 for site in a.sites:
                     known = self.skills_at_site.setdefault(site, [])
                     known.extend(k for k in a.skills if k not in known)
-        self.segments = Segments()
-        self.facts = Facts.empty(len(plan))
-        self.prev_conv = self._previous_conversations()
-        self.accept = scenario.routing.accept_delay
-        self.modes = [getattr(scenario.modes, c) for c in CHANNELS]
+        self.segments = SegmentRecords()
+        self.queue_facts = QueueFacts.empty(len(arrivals))
+        self.previous_conversation = self._previous_conversations()
+        self.accept_delay = scenario.routing.accept_delay
 
     def _previous_conversations(self) -> np.ndarray:
         """For each conversation, the consumer's previous conversation (-1 if none)."""
         last: dict[int, int] = {}
-        prev = np.full(len(self.plan), -1, dtype=np.int64)
-        for i, c in enumerate(self.plan.consumer.tolist()):
+        prev = np.full(len(self.arrivals), -1, dtype=np.int64)
+        for i, c in enumerate(self.arrivals.consumer.tolist()):
             prev[i] = last.get(c, -1)
             last[c] = i
         return prev
@@ -124,7 +101,7 @@ class Engine:
     # -- run ------------------------------------------------------------------
     def run(self, *, progress: Callable[[float], None] | None = None) -> None:
         """Run to the horizon; ``progress`` gets the simulated fraction 100 times."""
-        for a in self.wf.agents:
+        for a in self.workforce.agents:
             self.env.process(self._shifts(a))
         self.env.process(self._arrivals())
         if progress is not None:
@@ -140,7 +117,7 @@ class Engine:
 
     def _arrivals(self) -> Generator[simpy.Event, Any, None]:
         env = self.env
-        for i, t in enumerate(self.plan.t.tolist()):
+        for i, t in enumerate(self.arrivals.t.tolist()):
             if t > env.now:
                 yield env.timeout(t - env.now)
             env.process(conversation(self, i))
@@ -157,13 +134,13 @@ class Engine:
             yield a.wake
 
     def _shifts(self, a: AgentState) -> Generator[simpy.Event, Any, None]:
-        env, rec = self.env, self.rec
+        env, rec = self.env, self.recorder
         breaks = list(a.breaks)
         for start, end in a.periods:
             if start > env.now:
                 yield env.timeout(start - env.now)
             for site in a.sites:
-                rec.emit(env.now, _K["agent.login"], agent=a.id, site=self.s.sites[site].id)
+                rec.emit(env.now, _K["agent.login"], agent=a.id, site=self.scenario.sites[site].id)
             a.logged, a.status, a.free_since = True, "online", env.now
             self._serve(a)
             while breaks and breaks[0][0] < end:
@@ -193,7 +170,7 @@ class Engine:
             # Interrupts are urgent events: they run (and emit back_to_queue) before this.
             yield env.timeout(0)
             for site in a.sites:
-                rec.emit(env.now, _K["agent.logout"], agent=a.id, site=self.s.sites[site].id)
+                rec.emit(env.now, _K["agent.logout"], agent=a.id, site=self.scenario.sites[site].id)
             a.logged, a.status, a.draining = False, "offline", False
 
     def release(self, a: AgentState, conv: int) -> None:
@@ -214,7 +191,7 @@ class Engine:
         """Give a free agent the oldest waiting conversation of its queues, while it can."""
         while self.available(a):
             best: Wait | None = None
-            for key in self.agent_keys[a.idx]:
+            for key in self.queues_of_agent[a.idx]:
                 heap = self.queues.get(key)
                 if heap:
                     head = self._live_head(heap)
@@ -229,7 +206,7 @@ class Engine:
         """The least-loaded available agent for (skill, site) whose id is not excluded."""
         best: AgentState | None = None
         best_key: tuple[float, float, int] | None = None
-        for a in self.by_key.get((skill, site), ()):
+        for a in self.agents_by_queue.get((skill, site), ()):
             if self.available(a) and a.id not in exclude:
                 key = (a.load / a.max_slots, a.free_since, a.id)
                 if best_key is None or key < best_key:
@@ -251,8 +228,13 @@ class Engine:
         a.load += 1
         a.pending += 1
         w.offered_to = a
-        self.rec.emit(
-            self.env.now, _K["assignment.offered"], w.conv, a.id, w.skill, reason=REASON[w.reason]
+        self.recorder.emit(
+            self.env.now,
+            _K["assignment.offered"],
+            w.conv,
+            a.id,
+            w.skill,
+            reason=ASSIGN_REASONS[w.reason],
         )
         delay = 0.0 if a.is_bot else self._accept_delay()
         if delay <= 0:
@@ -261,8 +243,8 @@ class Engine:
             self.env.timeout(delay).callbacks.append(lambda _: self._answer(w, a))
 
     def _accept_delay(self) -> float:
-        d = self.accept
-        return d.mean_s if d.kind == "constant" else float(sample(d, self.r_route, 1)[0])
+        d = self.accept_delay
+        return d.mean_s if d.kind == "constant" else float(sample(d, self.routing_rng, 1)[0])
 
     def _answer(self, w: Wait, a: AgentState) -> None:
         a.pending -= 1
@@ -274,9 +256,9 @@ class Engine:
             return
         now = self.env.now
         w.offered_to = None
-        decline = self.s.routing.decline_prob
-        if not a.is_bot and decline > 0 and self.r_route.random() < decline:
-            self.rec.emit(now, _K["assignment.declined"], w.conv, a.id, w.skill)
+        decline = self.scenario.routing.decline_prob
+        if not a.is_bot and decline > 0 and self.routing_rng.random() < decline:
+            self.recorder.emit(now, _K["assignment.declined"], w.conv, a.id, w.skill)
             a.load -= 1
             w.declined_by.add(a.id)
             if w.direct:
@@ -285,12 +267,12 @@ class Engine:
                 self._dispatch(w)
             self._serve(a)
             return
-        self.rec.emit(
-            now, _K["assignment.accepted"], w.conv, a.id, w.skill, reason=REASON[w.reason]
+        self.recorder.emit(
+            now, _K["assignment.accepted"], w.conv, a.id, w.skill, reason=ASSIGN_REASONS[w.reason]
         )
         w.decided = True
         if not a.is_bot:
-            self.facts.answered(w.conv, now, a.id)
+            self.queue_facts.answered(w.conv, now, a.id)
         w.done.succeed(a)
 
     def offer_direct(self, conv: int, a: AgentState, skill: int) -> Wait:
@@ -300,27 +282,32 @@ class Engine:
         w = Wait(
             conv,
             skill,
-            int(self.plan.site[conv]),
+            int(self.arrivals.site[conv]),
             self.env.now,
             self.order,
-            1,
+            TRANSFER,
             self.env.event(),
             direct=True,
         )
         self.offer(w, a)
         return w
 
+    def transfer_targets(self, conv: int, skill: int) -> list[int]:
+        """Skills served at the conversation's site other than ``skill``."""
+        site = int(self.arrivals.site[conv])
+        return [k for k in self.skills_at_site.get(site, []) if k != skill]
+
     def manager(self, site: int) -> AgentState | None:
         """A random manager logged in to ``site``, or None."""
-        present = [m for m in self.wf.managers if m.logged and site in m.sites]
-        return present[int(self.r_beh.integers(len(present)))] if present else None
+        present = [m for m in self.workforce.managers if m.logged and site in m.sites]
+        return present[int(self.behaviour_rng.integers(len(present)))] if present else None
 
     def _abandon(self, w: Wait) -> None:
         if w.decided or w.abandoned:
             return
         w.abandoned = True
-        self.rec.emit(self.env.now, _K["conversation.abandoned"], w.conv)
-        self.facts.abandon[w.conv] = self.env.now
+        self.recorder.emit(self.env.now, _K["conversation.abandoned"], w.conv)
+        self.queue_facts.abandon[w.conv] = self.env.now
         w.done.succeed(None)
 
     def queue(
@@ -328,9 +315,11 @@ class Engine:
     ) -> Generator[simpy.Event, Any, AgentState | None]:
         """Queue ``conv`` to ``skill``; returns the accepting agent, or None if abandoned."""
         env = self.env
-        self.rec.emit(env.now, _K["conversation.queued"], conv, skill=skill)
+        self.recorder.emit(env.now, _K["conversation.queued"], conv, skill=skill)
         self.order += 1
-        w = Wait(conv, skill, int(self.plan.site[conv]), env.now, self.order, reason, env.event())
+        w = Wait(
+            conv, skill, int(self.arrivals.site[conv]), env.now, self.order, reason, env.event()
+        )
         self._dispatch(w)
         if not w.decided and patience < math.inf:
             env.timeout(patience).callbacks.append(lambda _: self._abandon(w))

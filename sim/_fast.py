@@ -21,11 +21,11 @@ import numpy as np
 from ccbench.eventlog import CHANNELS
 
 from ._agents import Workforce
-from ._arrivals import Plan
+from ._arrivals import Arrivals
 from ._content import Closes
+from ._facts import END_KINDS, NEW, ROLE_AGENT, QueueFacts
 from ._record import KIND, Chunk, Recorder
 from ._scenario import SEGMENT_ENDINGS, Scenario
-from ._segments import END, Facts
 
 __all__ = ["fast_path_blocker", "run_fast"]
 
@@ -73,12 +73,12 @@ def fast_path_blocker(scenario: Scenario, workforce: Workforce) -> str | None:
 
 def run_fast(
     scenario: Scenario,
-    plan: Plan,
+    plan: Arrivals,
     workforce: Workforce,
     recorder: Recorder,
     *,
     behaviour: np.random.Generator,
-) -> tuple[dict[str, np.ndarray], Facts, Closes]:
+) -> tuple[dict[str, np.ndarray], QueueFacts, Closes]:
     """Simulate with the FCFS recursion; returns (segments, queue facts, final closes)."""
     horizon = scenario.horizon_s
     delay = scenario.routing.accept_delay.mean_s
@@ -123,21 +123,23 @@ def run_fast(
     served = ~np.isnan(accept) & (accept < horizon)
     rows = np.nonzero(served)[0]
     ended = done[rows] < horizon
-    closed_by = np.where(by_agent, END.index("closed_agent"), END.index("closed_consumer"))
-    end_kind = np.where(ended, closed_by[rows], END.index("open"))
+    closed_by = np.where(
+        by_agent, END_KINDS.index("closed_agent"), END_KINDS.index("closed_consumer")
+    )
+    end_kind = np.where(ended, closed_by[rows], END_KINDS.index("open"))
     segments = {
         "conv": rows,
         "agent": who[rows],
         "skill": plan.skill[rows],
-        "reason": np.zeros(len(rows), dtype=np.int64),
-        "role": np.zeros(len(rows), dtype=np.int64),
+        "reason": np.full(len(rows), NEW, dtype=np.int64),
+        "role": np.full(len(rows), ROLE_AGENT, dtype=np.int64),
         "start": accept[rows],
         "end": np.where(ended, done[rows], np.nan),
         "end_kind": end_kind,
         "style": np.zeros(len(rows), dtype=np.int64),
         "param": np.zeros(len(rows)),
     }
-    facts = Facts.empty(n)
+    facts = QueueFacts.empty(n)
     facts.arrival[:] = arrival
     inside = arrival < horizon
     facts.skill[inside] = plan.skill[inside]
@@ -154,7 +156,7 @@ def run_fast(
 
 def _emit(
     scenario: Scenario,
-    plan: Plan,
+    plan: Arrivals,
     recorder: Recorder,
     arrival: np.ndarray,
     offer: np.ndarray,

@@ -22,16 +22,16 @@ import pyarrow as pa
 
 import ccbench
 from ccbench import ParameterError
-from ccbench.eventlog import CHANNELS, EventLog, write_log
+from ccbench.eventlog import ASSIGN_REASONS, CHANNELS, SENDER_ROLES, EventLog, write_log
 
 from ._agents import build_workforce
-from ._arrivals import plan_arrivals
+from ._arrivals import Arrivals, draw_arrivals
 from ._content import draw_content
 from ._engine import Engine
+from ._facts import END_KINDS
 from ._fast import fast_path_blocker, run_fast
 from ._record import ConversationColumns, Recorder
 from ._scenario import Scenario
-from ._segments import END, REASON, ROLE
 
 __all__ = ["STREAMS", "SimResult", "manifest_path", "simulate", "write_result"]
 
@@ -86,8 +86,8 @@ class SimResult:
         }
 
 
-def _columns(scenario: Scenario, plan: Any) -> ConversationColumns:
-    n = len(plan)
+def _columns(scenario: Scenario, arrivals: Arrivals) -> ConversationColumns:
+    n = len(arrivals)
     streams = scenario.streams
 
     def obj(values: list[Any]) -> np.ndarray:
@@ -96,12 +96,12 @@ def _columns(scenario: Scenario, plan: Any) -> ConversationColumns:
     flows = obj([s.bot_flow or None for s in streams])
     return ConversationColumns(
         ids=obj([f"c{i}" for i in range(n)]),
-        site=obj([s.id for s in scenario.sites])[plan.site] if n else obj([]),
-        channel=obj(list(CHANNELS))[plan.channel] if n else obj([]),
-        source=obj([s.source for s in streams])[plan.stream] if n else obj([]),
-        consumer_id=obj([f"u{c}" for c in plan.consumer.tolist()]),
-        language=obj(list(plan.languages))[plan.language] if n else obj([]),
-        bot_flow=flows[plan.stream] if n else obj([]),
+        site=obj([s.id for s in scenario.sites])[arrivals.site] if n else obj([]),
+        channel=obj(list(CHANNELS))[arrivals.channel] if n else obj([]),
+        source=obj([s.source for s in streams])[arrivals.stream] if n else obj([]),
+        consumer_id=obj([f"u{c}" for c in arrivals.consumer.tolist()]),
+        language=obj(list(arrivals.languages))[arrivals.language] if n else obj([]),
+        bot_flow=flows[arrivals.stream] if n else obj([]),
     )
 
 
@@ -115,10 +115,11 @@ def _segment_table(seg: dict[str, np.ndarray], ids: np.ndarray, start_ms: int) -
             "agent_id": pa.array(np.asarray(seg["agent"], dtype=np.int64)),
             "skill_id": pa.array(np.asarray(seg["skill"], dtype=np.int64)),
             "role": pa.array(
-                np.asarray(ROLE, dtype=object)[np.asarray(seg["role"], dtype=int)], type=pa.string()
+                np.asarray(SENDER_ROLES, dtype=object)[np.asarray(seg["role"], dtype=int)],
+                type=pa.string(),
             ),
             "reason": pa.array(
-                np.asarray(REASON, dtype=object)[np.asarray(seg["reason"], dtype=int)],
+                np.asarray(ASSIGN_REASONS, dtype=object)[np.asarray(seg["reason"], dtype=int)],
                 type=pa.string(),
             ),
             "start_ms": pa.array(
@@ -129,7 +130,7 @@ def _segment_table(seg: dict[str, np.ndarray], ids: np.ndarray, start_ms: int) -
                 mask=open_,
             ),
             "end": pa.array(
-                np.asarray(END, dtype=object)[np.asarray(seg["end_kind"], dtype=int)],
+                np.asarray(END_KINDS, dtype=object)[np.asarray(seg["end_kind"], dtype=int)],
                 type=pa.string(),
             ),
         }
@@ -166,7 +167,7 @@ def simulate(
             strict=True,
         )
     )
-    plan = plan_arrivals(
+    arrivals = draw_arrivals(
         scenario,
         arrivals=rngs["arrivals"],
         attributes=rngs["attributes"],
@@ -175,19 +176,19 @@ def simulate(
     )
     workforce = build_workforce(scenario, rngs["workforce"])
     recorder = Recorder(scenario.start_ms)
-    cols = _columns(scenario, plan)
+    cols = _columns(scenario, arrivals)
     blocker = fast_path_blocker(scenario, workforce)
     if engine == "fast" and blocker is not None:
         raise ParameterError("engine", f"the fast path cannot run this scenario ({blocker})")
     use_fast = engine == "fast" or (engine == "auto" and blocker is None)
     if use_fast:
         segments, facts, closes = run_fast(
-            scenario, plan, workforce, recorder, behaviour=rngs["behaviour"]
+            scenario, arrivals, workforce, recorder, behaviour=rngs["behaviour"]
         )
     else:
         sim = Engine(
             scenario,
-            plan,
+            arrivals,
             workforce,
             recorder,
             conv_ids=cols.ids,
@@ -195,19 +196,19 @@ def simulate(
             behaviour=rngs["behaviour"],
         )
         sim.run(progress=progress)
-        facts = sim.facts
+        facts = sim.queue_facts
         closes = (
-            np.asarray([c[0] for c in sim.closes], dtype=np.int64),
-            np.asarray([c[1] for c in sim.closes], dtype=float),
-            np.asarray([c[2] for c in sim.closes], dtype=np.int64),
+            np.asarray([c.conv for c in sim.closes], dtype=np.int64),
+            np.asarray([c.t for c in sim.closes], dtype=float),
+            np.asarray([c.last_agent for c in sim.closes], dtype=np.int64),
         )
-        facts.arrival[:] = plan.t
+        facts.arrival[:] = arrivals.t
         segments = sim.segments.arrays()
     if progress is not None:
         progress(1.0)
     for chunk in draw_content(
         scenario,
-        plan,
+        arrivals,
         segments,
         closes,
         workforce,

@@ -14,10 +14,30 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["END", "REASON", "ROLE", "STYLE", "Facts", "Segments"]
+from ccbench.eventlog import ASSIGN_REASONS, SENDER_ROLES
 
-REASON = ("new", "transfer", "back_to_queue", "takeover", "resume")
-END = (
+__all__ = [
+    "BACK_TO_QUEUE",
+    "END_KINDS",
+    "MESSAGE_STYLES",
+    "NEW",
+    "RESUME",
+    "ROLE_AGENT",
+    "ROLE_BOT",
+    "ROLE_MANAGER",
+    "TAKEOVER",
+    "TRANSFER",
+    "QueueFacts",
+    "SegmentRecords",
+]
+
+# Assignment reasons and segment roles are the contract's codes: an index into
+# ASSIGN_REASONS / SENDER_ROLES, looked up by name.
+NEW, TRANSFER, BACK_TO_QUEUE, TAKEOVER, RESUME = (
+    ASSIGN_REASONS.index(x) for x in ("new", "transfer", "back_to_queue", "takeover", "resume")
+)
+ROLE_AGENT, ROLE_BOT, ROLE_MANAGER = (SENDER_ROLES.index(x) for x in ("agent", "bot", "manager"))
+END_KINDS = (
     "open",
     "closed_consumer",
     "closed_agent",
@@ -27,17 +47,20 @@ END = (
     "back_to_queue",
     "takeover",
 )
-ROLE = ("agent", "bot", "manager")
 # How messages inside a segment look: an ordinary exchange; the consumer leaves
 # before any agent message; the consumer stops answering after the agent's first
 # message (param = that message's delay, s); the exchange stops and the
 # conversation idles (param = length of the active part, s).
-STYLE = ("exchange", "silent_agent", "unresponsive_consumer", "idle")
+MESSAGE_STYLES = ("exchange", "silent_agent", "unresponsive_consumer", "idle")
 
 
 @dataclass
-class Segments:
-    """Agent segments as parallel lists; times in seconds from the horizon start."""
+class SegmentRecords:
+    """Agent segments as parallel lists; times in seconds from the horizon start.
+
+    ``reason`` is an index into ASSIGN_REASONS, ``role`` into SENDER_ROLES (agent,
+    bot or manager), ``end_kind`` into END_KINDS, ``style`` into MESSAGE_STYLES.
+    """
 
     conv: list[int] = field(default_factory=list)
     agent: list[int] = field(default_factory=list)
@@ -68,7 +91,7 @@ class Segments:
         self, index: int, end: float, end_kind: str, style: int = 0, param: float = 0.0
     ) -> None:
         self.end[index] = end
-        self.end_kind[index] = END.index(end_kind)
+        self.end_kind[index] = END_KINDS.index(end_kind)
         self.style[index] = style
         self.param[index] = param
 
@@ -94,7 +117,7 @@ class Segments:
 
 
 @dataclass
-class Facts:
+class QueueFacts:
     """Per-conversation queue facts (s from the horizon start; NaN = did not happen)."""
 
     arrival: np.ndarray
@@ -105,7 +128,7 @@ class Facts:
     agent: np.ndarray  # agent id of the first human answer (-1)
 
     @classmethod
-    def empty(cls, n: int) -> Facts:
+    def empty(cls, n: int) -> QueueFacts:
         nan = np.full(n, np.nan)
         return cls(
             np.zeros(n),
