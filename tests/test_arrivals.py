@@ -68,8 +68,8 @@ def test_returning_consumers_share() -> None:
     doc = _one_stream(rate_per_hour=1000.0).to_dict()
     doc["consumers"] = {"returning_share": 0.4}
     arrivals = _arrivals(Scenario.from_dict(doc), seed=3)
-    first_seen = np.unique(plan.consumer, return_index=True)[1]
-    returning = 1 - len(first_seen) / len(plan)
+    first_seen = np.unique(arrivals.consumer, return_index=True)[1]
+    returning = 1 - len(first_seen) / len(arrivals)
     assert abs(returning - 0.4) < 0.02  # n ~ 24000: sd of the share ~ 0.003
     # A returning consumer always refers to one seen earlier.
-    assert np.all(plan.consumer <= np.maximum.accumulate(plan.consumer))
+    assert np.all(arrivals.consumer <= np.maximum.accumulate(arrivals.consumer))
