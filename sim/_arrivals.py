@@ -5,7 +5,8 @@ constant: base rate x profile bin x active surge multipliers. Over each
 constant piece the count is Poisson(rate x length) and the times are uniform,
 which is exactly the NHPP (no thinning needed). Everything a conversation
 needs that does not depend on the queue (channel, site, language, intent,
-skill, bot, consumer, patience, first handle time) is drawn here, vectorised.
+skill, bot, consumer, patience, first chat or call handle time) is drawn here,
+vectorised.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ class Arrivals:
     """One row per conversation, sorted by arrival time ``t`` (s from the horizon start).
 
     ``bot`` and ``intent`` are -1 when absent; ``patience`` is +inf when the
-    consumer never abandons; ``handle`` is the first human segment's length (s).
+    consumer never abandons; ``handle`` is the first human segment's length (s;
+    NaN for messaging, whose segments last as long as their turns).
     """
 
     t: np.ndarray
@@ -138,12 +140,13 @@ def draw_arrivals(
     consumer = np.where(is_new, seen - 1, pick)
 
     pat = np.full(n, np.inf)
-    hdl = np.zeros(n)
+    hdl = np.full(n, np.nan)
     for c, name in enumerate(CHANNELS):
         rows = np.nonzero(channel == c)[0]
         mode = getattr(scenario.modes, name)
         pat[rows] = sample(mode.patience, patience, len(rows))
-        hdl[rows] = sample(mode.handle, handle, len(rows))
+        if name != "messaging":  # a messaging segment's length follows from its turns
+            hdl[rows] = sample(mode.handle, handle, len(rows))
     return Arrivals(
         t=t,
         stream=stream,

@@ -17,7 +17,8 @@ import simpy
 
 from ._agents import AgentState
 from ._arrivals import Arrivals
-from ._facts import QueueFacts, SegmentRecords
+from ._dists import MessagingTimes
+from ._facts import QueueFacts, SegmentRecords, ServiceFacts
 from ._record import Recorder
 from ._scenario import Scenario
 
@@ -36,7 +37,7 @@ class Wait:
     reason: int  # index into ASSIGN_REASONS
     done: simpy.Event  # succeeds with the accepting agent, or None
     decided: bool = False
-    abandoned: bool = False
+    left: bool = False  # abandoned, or withdrawn because the conversation closed
     offered_to: AgentState | None = None
     declined_by: set[int] = field(default_factory=set)
     direct: bool = False  # an offer to a named agent (transfer to agent), not from a queue
@@ -63,7 +64,10 @@ class ContactCenter(Protocol):
     recorder: Recorder
     segments: SegmentRecords
     queue_facts: QueueFacts
+    service: ServiceFacts
+    horizon: float  # s
     behaviour_rng: np.random.Generator
+    messaging_times: MessagingTimes
     conv_ids: np.ndarray
     previous_conversation: np.ndarray  # per conversation: the consumer's previous one, or -1
     closes: list[Close]
@@ -72,6 +76,14 @@ class ContactCenter(Protocol):
         self, conv: int, skill: int, reason: int, patience: float
     ) -> Generator[simpy.Event, Any, AgentState | None]:
         """Queue ``conv`` to ``skill``; the accepting agent, or None if abandoned."""
+        ...
+
+    def enqueue(self, conv: int, skill: int, reason: int) -> Wait:
+        """Queue ``conv`` to ``skill`` without patience; the Wait's done yields the agent."""
+        ...
+
+    def withdraw(self, wait: Wait) -> None:
+        """Take a waiting conversation out of its queue silently (it closed meanwhile)."""
         ...
 
     def offer_direct(self, conv: int, agent: AgentState, skill: int) -> Wait:

@@ -3,15 +3,19 @@
 Only what interacts through shared capacity runs as discrete events: arrivals,
 queue waits and abandonment, offers and accepts, agent segments (how long a
 slot is held and how it ends), transfers, takeovers, resumes, logins, breaks
-and logouts. Everything inside a segment (messages, views, snoozes) and after
-a close (surveys, MCS, sales) is drawn in bulk afterwards (:mod:`._content`).
+and logouts, and the turns of messaging conversations (whose timing depends
+on how many conversations their agent holds). The rest of what happens inside
+a segment (chat and bot messages, views, snoozes) and after a close (surveys,
+MCS, sales) is drawn in bulk afterwards (:mod:`._content`, :mod:`._outcomes`).
 
 Routing: one FCFS queue per (skill, site); an arriving conversation goes to
 the least-loaded eligible agent with a free slot (load / max_slots, then the
 agent free the longest, then the lowest id); an agent with a free slot takes
 the oldest waiting conversation across its (skill, site) queues. Eligible
 means logged in to the conversation's site, status online, not winding down
-for a break or logout, load below max_slots (pending offers count).
+for a break or logout, load below max_slots (pending offers count). Skill
+transfers stay within the conversation's channel unless the skill lists its
+``transfer_to`` targets.
 """
 
 from __future__ import annotations
@@ -24,13 +28,13 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ccbench.eventlog import ASSIGN_REASONS
+from ccbench.eventlog import ASSIGN_REASONS, CHANNELS
 
 from ._agents import AgentState, Workforce
 from ._arrivals import Arrivals
 from ._center import Close, Wait
-from ._dists import sample
-from ._facts import TRANSFER, QueueFacts, SegmentRecords
+from ._dists import MessagingTimes, sample
+from ._facts import TRANSFER, QueueFacts, SegmentRecords, ServiceFacts
 from ._lifecycle import conversation
 from ._record import KIND, Recorder
 from ._scenario import Scenario
@@ -57,6 +61,7 @@ class Engine:
         conv_ids: np.ndarray,
         routing: np.random.Generator,
         behaviour: np.random.Generator,
+        messaging: np.random.Generator,
     ) -> None:
         self.scenario = scenario
         self.arrivals = arrivals
@@ -64,6 +69,7 @@ class Engine:
         self.recorder = recorder
         self.routing_rng = routing
         self.behaviour_rng = behaviour
+        self.messaging_times = MessagingTimes(scenario.modes.messaging, messaging)
         self.env = simpy.Environment()
         self.horizon = scenario.horizon_s
         self.queues: dict[tuple[int, int], list[Wait]] = {}
@@ -84,8 +90,11 @@ class Engine:
                 for site in a.sites:
                     known = self.skills_at_site.setdefault(site, [])
                     known.extend(k for k in a.skills if k not in known)
+        self.skill_channels = scenario.skill_channels()
+        self.transfer_to = {k.id: k.transfer_to for k in scenario.skills if k.transfer_to}
         self.segments = SegmentRecords()
         self.queue_facts = QueueFacts.empty(len(arrivals))
+        self.service = ServiceFacts.empty(len(arrivals))
         self.previous_conversation = self._previous_conversations()
         self.accept_delay = scenario.routing.accept_delay
 
@@ -183,7 +192,7 @@ class Engine:
 
     # -- routing --------------------------------------------------------------
     def _live_head(self, heap: list[Wait]) -> Wait | None:
-        while heap and (heap[0].decided or heap[0].abandoned or heap[0].offered_to):
+        while heap and (heap[0].decided or heap[0].left or heap[0].offered_to):
             heapq.heappop(heap)
         return heap[0] if heap else None
 
@@ -250,7 +259,7 @@ class Engine:
         a.pending -= 1
         if a.draining and not a.pending and a.wake is not None and not a.wake.triggered:
             a.wake.succeed()
-        if w.abandoned:
+        if w.left:
             a.load -= 1
             self._serve(a)
             return
@@ -273,6 +282,7 @@ class Engine:
         w.decided = True
         if not a.is_bot:
             self.queue_facts.answered(w.conv, now, a.id)
+            self.service.queue_wait[w.conv] += now - w.t_enter
         w.done.succeed(a)
 
     def offer_direct(self, conv: int, a: AgentState, skill: int) -> Wait:
@@ -293,9 +303,15 @@ class Engine:
         return w
 
     def transfer_targets(self, conv: int, skill: int) -> list[int]:
-        """Skills served at the conversation's site other than ``skill``."""
-        site = int(self.arrivals.site[conv])
-        return [k for k in self.skills_at_site.get(site, []) if k != skill]
+        """Skills served by humans at the conversation's site that a transfer away from
+        ``skill`` may go to: the skill's ``transfer_to`` when the scenario lists them,
+        otherwise the other skills whose streams have the conversation's channel."""
+        served = self.skills_at_site.get(int(self.arrivals.site[conv]), [])
+        listed = self.transfer_to.get(skill)
+        if listed is not None:
+            return [k for k in listed if k in served]
+        channel = CHANNELS[int(self.arrivals.channel[conv])]
+        return [k for k in served if k != skill and channel in self.skill_channels.get(k, ())]
 
     def manager(self, site: int) -> AgentState | None:
         """A random manager logged in to ``site``, or None."""
@@ -303,25 +319,39 @@ class Engine:
         return present[int(self.behaviour_rng.integers(len(present)))] if present else None
 
     def _abandon(self, w: Wait) -> None:
-        if w.decided or w.abandoned:
+        if w.decided or w.left:
             return
-        w.abandoned = True
+        w.left = True
         self.recorder.emit(self.env.now, _K["conversation.abandoned"], w.conv)
         self.queue_facts.abandon[w.conv] = self.env.now
         w.done.succeed(None)
+
+    def enqueue(self, conv: int, skill: int, reason: int) -> Wait:
+        """Queue ``conv`` to ``skill`` (offered at once when an agent is free)."""
+        self.recorder.emit(self.env.now, _K["conversation.queued"], conv, skill=skill)
+        self.order += 1
+        w = Wait(
+            conv,
+            skill,
+            int(self.arrivals.site[conv]),
+            self.env.now,
+            self.order,
+            reason,
+            self.env.event(),
+        )
+        self._dispatch(w)
+        return w
+
+    def withdraw(self, w: Wait) -> None:
+        """Take ``w`` out of its queue without an event (its conversation closed)."""
+        w.left = True
 
     def queue(
         self, conv: int, skill: int, reason: int, patience: float
     ) -> Generator[simpy.Event, Any, AgentState | None]:
         """Queue ``conv`` to ``skill``; returns the accepting agent, or None if abandoned."""
-        env = self.env
-        self.recorder.emit(env.now, _K["conversation.queued"], conv, skill=skill)
-        self.order += 1
-        w = Wait(
-            conv, skill, int(self.arrivals.site[conv]), env.now, self.order, reason, env.event()
-        )
-        self._dispatch(w)
+        w = self.enqueue(conv, skill, reason)
         if not w.decided and patience < math.inf:
-            env.timeout(patience).callbacks.append(lambda _: self._abandon(w))
+            self.env.timeout(patience).callbacks.append(lambda _: self._abandon(w))
         agent: AgentState | None = yield w.done
         return agent

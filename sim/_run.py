@@ -2,7 +2,8 @@
 
 A run owns its random streams: ``numpy.random.SeedSequence(seed).spawn`` gives
 one Generator per subsystem (arrivals, attributes, patience, handle times,
-workforce, routing, behaviour, content, outcomes), so adding draws to one
+workforce, routing, behaviour, content, outcomes, messaging turns), so adding
+draws to one
 subsystem never shifts another's, and the same scenario and seed give a
 byte-identical Parquet log.
 """
@@ -30,6 +31,7 @@ from ._content import draw_content
 from ._engine import Engine
 from ._facts import END_KINDS
 from ._fast import fast_path_blocker, run_fast
+from ._outcomes import draw_outcomes
 from ._record import ConversationColumns, Recorder
 from ._scenario import Scenario
 
@@ -45,6 +47,7 @@ STREAMS = (
     "behaviour",
     "content",
     "outcomes",
+    "messaging",
 )
 ENGINES = ("auto", "general", "fast")
 
@@ -182,7 +185,7 @@ def simulate(
         raise ParameterError("engine", f"the fast path cannot run this scenario ({blocker})")
     use_fast = engine == "fast" or (engine == "auto" and blocker is None)
     if use_fast:
-        segments, facts, closes = run_fast(
+        segments, facts, service, closes = run_fast(
             scenario, arrivals, workforce, recorder, behaviour=rngs["behaviour"]
         )
     else:
@@ -194,9 +197,10 @@ def simulate(
             conv_ids=cols.ids,
             routing=rngs["routing"],
             behaviour=rngs["behaviour"],
+            messaging=rngs["messaging"],
         )
         sim.run(progress=progress)
-        facts = sim.queue_facts
+        facts, service = sim.queue_facts, sim.service
         closes = (
             np.asarray([c.conv for c in sim.closes], dtype=np.int64),
             np.asarray([c.t for c in sim.closes], dtype=float),
@@ -206,17 +210,19 @@ def simulate(
         segments = sim.segments.arrays()
     if progress is not None:
         progress(1.0)
-    for chunk in draw_content(
-        scenario,
-        arrivals,
-        segments,
-        closes,
-        workforce,
-        start_ms=scenario.start_ms,
-        content=rngs["content"],
-        outcomes=rngs["outcomes"],
-    ):
-        recorder.add(chunk)
+    start_ms = scenario.start_ms
+    recorder.add(
+        draw_content(
+            scenario,
+            arrivals,
+            segments,
+            workforce,
+            service,
+            start_ms=start_ms,
+            content=rngs["content"],
+        )
+    )
+    recorder.add(draw_outcomes(scenario, closes, service, start_ms=start_ms, rng=rngs["outcomes"]))
     table = recorder.table(account=scenario.scenario.account, conversations=cols)
     log = EventLog.from_table(table, roster=workforce.roster)
     queue = facts.table(ids=cols.ids, channel=cols.channel, start_ms=scenario.start_ms)
