@@ -21,7 +21,7 @@ from ._dists import sample
 from ._scenario import Scenario
 from ._sections import StreamSpec
 
-__all__ = ["Arrivals", "draw_arrivals"]
+__all__ = ["Arrivals", "draw_arrivals", "expected_arrivals"]
 
 DAY_S = 86_400.0
 
@@ -68,6 +68,20 @@ def _edges(scenario: Scenario, stream: StreamSpec, horizon: float) -> tuple[np.n
     for start, length, mult in windows:
         rate = np.where((mid >= start) & (mid < start + length), rate * mult, rate)
     return left, np.column_stack([right - left, rate * stream.rate_per_hour / 3600.0])
+
+
+def expected_arrivals(scenario: Scenario, hours: int) -> dict[str, np.ndarray]:
+    """Per channel, the expected number of arrivals in each hour [h, h + 1) of the
+    horizon (profiles and surges included): the integral of the rate."""
+    horizon = scenario.horizon_s
+    edges = np.arange(hours + 1, dtype=float) * 3600.0
+    out = {name: np.zeros(hours) for name in CHANNELS}
+    for stream in scenario.streams:
+        left, pieces = _edges(scenario, stream, horizon)
+        knots = np.append(left, left[-1] + pieces[-1, 0]) if len(left) else np.zeros(1)
+        cumulative = np.concatenate([[0.0], np.cumsum(pieces[:, 0] * pieces[:, 1])])
+        out[stream.channel] += np.diff(np.interp(edges, knots, cumulative))
+    return out
 
 
 def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:
