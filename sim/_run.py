@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 import ccbench
-from ccbench import ParameterError
+from ccbench import InputError, ParameterError
 from ccbench.eventlog import ASSIGN_REASONS, CHANNELS, SENDER_ROLES, EventLog, write_log
 
 from ._agents import build_workforce
@@ -35,7 +35,14 @@ from ._outcomes import draw_outcomes
 from ._record import ConversationColumns, Recorder
 from ._scenario import Scenario
 
-__all__ = ["STREAMS", "SimResult", "manifest_path", "simulate", "write_result"]
+__all__ = [
+    "STREAMS",
+    "SimResult",
+    "manifest_path",
+    "manifest_scenario",
+    "simulate",
+    "write_result",
+]
 
 STREAMS = (
     "arrivals",
@@ -241,6 +248,26 @@ def manifest_path(log_path: str | os.PathLike[str]) -> Path:
     """Where the manifest of a log goes: ``run.parquet`` -> ``run.manifest.json``."""
     p = Path(log_path)
     return p.with_name(p.stem + ".manifest.json")
+
+
+def manifest_scenario(log_path: str | os.PathLike[str]) -> Scenario | None:
+    """The resolved scenario in the manifest next to a simulated log, or None when the
+    log has no manifest (an imported log); InputError when the manifest is unreadable."""
+    man = manifest_path(log_path)
+    if not man.exists():
+        return None
+    try:
+        document = json.loads(man.read_text(encoding="utf-8"))
+        scenario = document["scenario"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"manifest {man}: expected the JSON manifest of a simulated log with a "
+            f"'scenario' object, got an unreadable file ({exc})"
+        ) from exc
+    try:
+        return Scenario.from_dict(scenario)
+    except InputError as exc:
+        raise InputError(f"manifest {man}: {exc}") from exc
 
 
 def write_result(result: SimResult, path: str | os.PathLike[str]) -> tuple[Path, Path]:
