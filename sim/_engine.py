@@ -81,6 +81,12 @@ class Engine:
         self.queues_of_agent = {
             a.idx: [(k, s) for k in a.skills for s in a.sites] for a in workforce.agents
         }
+        # Per (skill, site): a heap of (load / max_slots, free_since, id, stamp, idx) of
+        # agents that were available when pushed; entries whose stamp is old, or whose
+        # agent is unavailable now, are dropped when they reach the top (see pick).
+        self.free_agents: dict[tuple[int, int], list[tuple[float, float, int, int, int]]] = {
+            key: [] for key in self.agents_by_queue
+        }
         self.order = 0
         self.conv_ids = conv_ids
         self.closes: list[Close] = []
@@ -135,6 +141,20 @@ class Engine:
     def available(self, a: AgentState) -> bool:
         return a.logged and a.status == "online" and not a.draining and a.load < a.max_slots
 
+    def _touch(self, a: AgentState) -> None:
+        """Record that ``a``'s load, free_since or availability changed (see pick)."""
+        a.stamp += 1
+        if not self.available(a):
+            return
+        entry = (a.load / a.max_slots, a.free_since, a.id, a.stamp, a.idx)
+        for key in self.queues_of_agent[a.idx]:
+            heap = self.free_agents[key]
+            heapq.heappush(heap, entry)
+            if len(heap) > 8 * len(self.agents_by_queue[key]) + 64:  # drop stale entries
+                agents = self.workforce.agents
+                heap[:] = [e for e in heap if e[3] == agents[e[4]].stamp]
+                heapq.heapify(heap)
+
     def _wind_down(self, a: AgentState) -> Generator[simpy.Event, Any, None]:
         """Stop new offers and wait until the agent's pending offers are answered."""
         a.draining = True
@@ -151,6 +171,7 @@ class Engine:
             for site in a.sites:
                 rec.emit(env.now, _K["agent.login"], agent=a.id, site=self.scenario.sites[site].id)
             a.logged, a.status, a.free_since = True, "online", env.now
+            self._touch(a)
             self._serve(a)
             while breaks and breaks[0][0] < end:
                 at, length, status = breaks.pop(0)
@@ -164,6 +185,7 @@ class Engine:
                     yield env.timeout(back - env.now)
                 a.status, a.draining = "online", False
                 rec.emit(env.now, _K["agent.status"], agent=a.id, status="online")
+                self._touch(a)
                 self._serve(a)
             if math.isinf(end):
                 return
@@ -186,6 +208,7 @@ class Engine:
         a.holding.pop(conv, None)
         a.load -= 1
         a.free_since = self.env.now
+        self._touch(a)
         if a.draining and not a.holding and a.wake is not None and not a.wake.triggered:
             a.wake.succeed()
         self._serve(a)
@@ -212,15 +235,27 @@ class Engine:
             self.offer(best, a)
 
     def pick(self, skill: int, site: int, exclude: set[int]) -> AgentState | None:
-        """The least-loaded available agent for (skill, site) whose id is not excluded."""
-        best: AgentState | None = None
-        best_key: tuple[float, float, int] | None = None
-        for a in self.agents_by_queue.get((skill, site), ()):
-            if self.available(a) and a.id not in exclude:
-                key = (a.load / a.max_slots, a.free_since, a.id)
-                if best_key is None or key < best_key:
-                    best, best_key = a, key
-        return best
+        """The least-loaded available agent for (skill, site) whose id is not excluded:
+        the smallest (load / max_slots, free_since, id)."""
+        heap = self.free_agents.get((skill, site))
+        if not heap:
+            return None
+        agents = self.workforce.agents
+        skipped = []
+        found: AgentState | None = None
+        while heap:
+            entry = heap[0]
+            a = agents[entry[4]]
+            if entry[3] != a.stamp or not self.available(a):
+                heapq.heappop(heap)  # stale; a fresh entry is pushed when it is available
+            elif a.id in exclude:
+                skipped.append(heapq.heappop(heap))
+            else:
+                found = a
+                break
+        for entry in skipped:
+            heapq.heappush(heap, entry)
+        return found
 
     def _dispatch(self, w: Wait) -> None:
         heap = self.queues.setdefault((w.skill, w.site), [])
@@ -236,6 +271,7 @@ class Engine:
     def offer(self, w: Wait, a: AgentState) -> None:
         a.load += 1
         a.pending += 1
+        self._touch(a)
         w.offered_to = a
         self.recorder.emit(
             self.env.now,
@@ -261,6 +297,7 @@ class Engine:
             a.wake.succeed()
         if w.left:
             a.load -= 1
+            self._touch(a)
             self._serve(a)
             return
         now = self.env.now
@@ -269,6 +306,7 @@ class Engine:
         if not a.is_bot and decline > 0 and self.routing_rng.random() < decline:
             self.recorder.emit(now, _K["assignment.declined"], w.conv, a.id, w.skill)
             a.load -= 1
+            self._touch(a)
             w.declined_by.add(a.id)
             if w.direct:
                 w.done.succeed(None)  # the conversation then queues to the skill
