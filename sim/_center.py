@@ -17,7 +17,7 @@ import simpy
 
 from ._agents import AgentState
 from ._arrivals import Arrivals
-from ._dists import MessagingTimes
+from ._dists import DrawBank, MessagingTimes
 from ._facts import QueueFacts, SegmentRecords, ServiceFacts
 from ._record import Recorder
 from ._scenario import Scenario
@@ -67,6 +67,7 @@ class ContactCenter(Protocol):
     service: ServiceFacts
     horizon: float  # s
     behaviour_rng: np.random.Generator
+    durations: DrawBank  # scalar draws of the scenario's distributions (behaviour stream)
     messaging_times: MessagingTimes
     conv_ids: np.ndarray
     previous_conversation: np.ndarray  # per conversation: the consumer's previous one, or -1

@@ -9,7 +9,7 @@ import numpy as np
 
 from ._sections import DistSpec, MessagingSpec
 
-__all__ = ["Draws", "MessagingTimes", "sample"]
+__all__ = ["DrawBank", "Draws", "MessagingTimes", "sample"]
 
 
 def sample(dist: DistSpec, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -53,6 +53,22 @@ class Draws:
             self.next = 0
         self.next += 1
         return float(self.values[self.next - 1])
+
+
+class DrawBank:
+    """Scalar draws from any of a scenario's distributions, one :class:`Draws` each,
+    all from one generator (the scenario objects live as long as the run)."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self._draws: dict[int, Draws] = {}
+
+    def __call__(self, dist: DistSpec) -> float:
+        """One draw from ``dist`` (s)."""
+        draws = self._draws.get(id(dist))
+        if draws is None:
+            draws = self._draws[id(dist)] = Draws(dist, self.rng)
+        return draws()
 
 
 class MessagingTimes:

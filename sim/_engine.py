@@ -33,7 +33,7 @@ from ccbench.eventlog import ASSIGN_REASONS, CHANNELS
 from ._agents import AgentState, Workforce
 from ._arrivals import Arrivals
 from ._center import Close, Wait
-from ._dists import MessagingTimes, sample
+from ._dists import DrawBank, MessagingTimes
 from ._facts import TRANSFER, QueueFacts, SegmentRecords, ServiceFacts
 from ._lifecycle import conversation
 from ._record import KIND, Recorder
@@ -69,6 +69,8 @@ class Engine:
         self.recorder = recorder
         self.routing_rng = routing
         self.behaviour_rng = behaviour
+        self.durations = DrawBank(behaviour)
+        self._accept_draws = DrawBank(routing)
         self.messaging_times = MessagingTimes(scenario.modes.messaging, messaging)
         self.env = simpy.Environment()
         self.horizon = scenario.horizon_s
@@ -289,7 +291,7 @@ class Engine:
 
     def _accept_delay(self) -> float:
         d = self.accept_delay
-        return d.mean_s if d.kind == "constant" else float(sample(d, self.routing_rng, 1)[0])
+        return d.mean_s if d.kind == "constant" else self._accept_draws(d)
 
     def _answer(self, w: Wait, a: AgentState) -> None:
         a.pending -= 1

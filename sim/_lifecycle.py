@@ -24,7 +24,6 @@ from ccbench.eventlog import CHANNELS, CLOSED_BY
 
 from ._agents import AgentState
 from ._center import Close, ContactCenter
-from ._dists import sample
 from ._facts import NEW, RESUME, ROLE_BOT, TAKEOVER, TRANSFER
 from ._handoffs import AutoClosed, Closed, Direct, Outcome, Requeue, TakenOver
 from ._messaging import Thread, consumer_writes, messaging_segment, wait_in_queue
@@ -154,7 +153,7 @@ def _bot(center: ContactCenter, i: int, bot: int, skill: int) -> _Proc:
     a = yield from center.queue(i, spec.skill, NEW, math.inf)
     assert a is not None  # no patience in the bot queue, so no abandonment
     seg = center.segments.begin(i, a.id, spec.skill, NEW, ROLE_BOT, env.now)
-    yield env.timeout(float(sample(spec.handle, center.behaviour_rng, 1)[0]))
+    yield env.timeout(center.durations(spec.handle))
     if center.behaviour_rng.random() < spec.containment:
         rec.emit(env.now, _K["conversation.closed"], i, closed_by="consumer", reason="bot_resolved")
         center.segments.finish(seg, env.now, "closed_consumer")

@@ -19,7 +19,6 @@ from ccbench.eventlog import CHANNELS
 
 from ._agents import AgentState
 from ._center import ContactCenter
-from ._dists import sample
 from ._facts import BACK_TO_QUEUE, MESSAGE_STYLES, ROLE_AGENT, ROLE_MANAGER, TAKEOVER
 from ._handoffs import HANDOFFS, Closed, Outcome, Requeue, draw_fate, hand_off
 from ._record import KIND
@@ -62,7 +61,7 @@ def session_segment(
         service.first_response[i] = start - float(center.arrivals.t[i])
     fate = "hand_back" if back_to is not None else draw_fate(center, channel)
     if handle is None:
-        handle = float(sample(mode.handle, rng, 1)[0])
+        handle = center.durations(mode.handle)
     style, param = 0, 0.0
     if fate == "leave_early":
         duration, style = rng.exponential(mode.first_response_s) * rng.uniform(0.1, 0.9), S_SILENT
