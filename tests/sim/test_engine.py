@@ -17,8 +17,15 @@ def _engine(pool: dict[str, Any], **sections: Any) -> Engine:
     return engine
 
 
-POOL = {"name": "a", "count": 4, "first_id": 10, "group": 1, "skills": [1],
-        "sites": ["main"], "max_slots": 2}  # fmt: skip
+POOL = {
+    "name": "a",
+    "count": 4,
+    "first_id": 10,
+    "group": 1,
+    "skills": [1],
+    "sites": ["main"],
+    "max_slots": 2,
+}
 
 
 def test_pick_orders_by_load_share_then_free_time_then_id() -> None:
@@ -27,8 +34,12 @@ def test_pick_orders_by_load_share_then_free_time_then_id() -> None:
     engine = _engine(POOL)
     a10, a11, a12, a13 = engine.workforce.agents
     # By hand: a10 load 1/2, a11 0/2 free since 50 s, a12 0/2 free since 20 s, a13 away.
-    for agent, load, free, status in ((a10, 1, 0.0, "online"), (a11, 0, 50.0, "online"),
-                                      (a12, 0, 20.0, "online"), (a13, 0, 0.0, "away")):  # fmt: skip
+    for agent, load, free, status in (
+        (a10, 1, 0.0, "online"),
+        (a11, 0, 50.0, "online"),
+        (a12, 0, 20.0, "online"),
+        (a13, 0, 0.0, "away"),
+    ):
         agent.logged, agent.status, agent.load, agent.free_since = True, status, load, free
         engine._touch(agent)
     assert engine.pick(1, 0, set()) is a12  # idle the longest among the idle ones
@@ -89,8 +100,9 @@ def test_transfer_targets_stay_in_the_conversations_channel() -> None:
     assert engine.transfer_targets(0, 1) == [2]
     engine, _ = run_engine(s, arrivals([0.0], channel="call", skill=3))
     assert engine.transfer_targets(0, 3) == []
-    listed = scenario(skills=[{"id": 1, "transfer_to": [3]}, {"id": 2}, {"id": 3}],
-                      streams=streams, pools=[pool])  # fmt: skip
+    listed = scenario(
+        skills=[{"id": 1, "transfer_to": [3]}, {"id": 2}, {"id": 3}], streams=streams, pools=[pool]
+    )
     engine, _ = run_engine(listed, arrivals([0.0], channel="chat"))
     assert engine.transfer_targets(0, 1) == [3]
 
@@ -100,11 +112,19 @@ def test_one_slot_serves_a_fifo_queue() -> None:
     accepts: they are accepted at 0, 100 and 200 s in arrival order and closed 100 s later."""
     s = scenario()
     engine, log = run_engine(s, arrivals([0.0, 1.0, 2.0], handle=100.0))
-    got = [(t, r["conversation_id"]) for t, k, r in timeline(log, s.start_ms)
-           if k in ("assignment.accepted", "conversation.closed")]  # fmt: skip
+    got = [
+        (t, r["conversation_id"])
+        for t, k, r in timeline(log, s.start_ms)
+        if k in ("assignment.accepted", "conversation.closed")
+    ]
     assert got == [
-        (0.0, "c0"), (100.0, "c0"), (100.0, "c1"), (200.0, "c1"), (200.0, "c2"), (300.0, "c2")
-    ]  # fmt: skip
+        (0.0, "c0"),
+        (100.0, "c0"),
+        (100.0, "c1"),
+        (200.0, "c1"),
+        (200.0, "c2"),
+        (300.0, "c2"),
+    ]
     assert list(engine.service.queue_wait) == [0.0, 99.0, 198.0]
 
 
@@ -114,7 +134,10 @@ def test_patience_runs_out_in_the_first_queue() -> None:
     s = scenario()
     a = arrivals([0.0, 1.0], handle=100.0, patience=50.0)
     engine, log = run_engine(s, a)
-    abandoned = [(t, r["conversation_id"]) for t, k, r in timeline(log, s.start_ms)
-                 if k == "conversation.abandoned"]  # fmt: skip
+    abandoned = [
+        (t, r["conversation_id"])
+        for t, k, r in timeline(log, s.start_ms)
+        if k == "conversation.abandoned"
+    ]
     assert abandoned == [(51.0, "c1")]
     assert engine.queue_facts.abandon[1] == 51.0

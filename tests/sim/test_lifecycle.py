@@ -10,11 +10,23 @@ from ccbench.eventlog import CLOSED_BY, validate
 from tests.sim.support import arrivals, run_engine, scenario, timeline
 
 SIM = Path(__file__).resolve().parents[2] / "sim"
-BOT = {"agent_id": 90, "group": 1, "skill": 9, "flows": ["hello"], "sites": ["main"],
-       "handle": {"kind": "constant", "mean_s": 30.0}}  # fmt: skip
+BOT = {
+    "agent_id": 90,
+    "group": 1,
+    "skill": 9,
+    "flows": ["hello"],
+    "sites": ["main"],
+    "handle": {"kind": "constant", "mean_s": 30.0},
+}
 SKILLS = [{"id": 1}, {"id": 2}, {"id": 9}]
-STREAM = {"name": "s", "channel": "chat", "site": "main", "rate_per_hour": 0.0, "skill": 1,
-          "bot_flow": "hello"}  # fmt: skip
+STREAM = {
+    "name": "s",
+    "channel": "chat",
+    "site": "main",
+    "rate_per_hour": 0.0,
+    "skill": 1,
+    "bot_flow": "hello",
+}
 
 
 def test_no_conversation_module_imports_the_engine() -> None:
@@ -38,9 +50,12 @@ def test_bot_containment_closes_without_a_human() -> None:
     kinds = [(t, k) for t, k, r in timeline(log, s.start_ms) if r.get("conversation_id")]
     kinds = [x for x in kinds if x[1] != "message.sent"]
     assert kinds == [
-        (0.0, "conversation.opened"), (0.0, "conversation.queued"),
-        (0.0, "assignment.offered"), (0.0, "assignment.accepted"), (30.0, "conversation.closed"),
-    ]  # fmt: skip
+        (0.0, "conversation.opened"),
+        (0.0, "conversation.queued"),
+        (0.0, "assignment.offered"),
+        (0.0, "assignment.accepted"),
+        (30.0, "conversation.closed"),
+    ]
     closed = next(r for _, k, r in timeline(log, s.start_ms) if k == "conversation.closed")
     assert (closed["closed_by"], closed["reason"]) == ("consumer", "bot_resolved")
     assert engine.service.closed_by[0] == CLOSED_BY.index("consumer")
@@ -52,8 +67,11 @@ def test_bot_escalation_queues_to_the_human_skill() -> None:
     agent accepts with reason transfer and closes after the 100 s handle time."""
     s = scenario(skills=SKILLS, streams=[STREAM], bots=[{**BOT, "containment": 0.0}])
     _, log = run_engine(s, arrivals([0.0], bot=0, handle=100.0))
-    got = [(t, k, r.get("reason"), r.get("agent_id")) for t, k, r in timeline(log, s.start_ms)
-           if k in ("conversation.transferred", "assignment.accepted", "conversation.closed")]  # fmt: skip
+    got = [
+        (t, k, r.get("reason"), r.get("agent_id"))
+        for t, k, r in timeline(log, s.start_ms)
+        if k in ("conversation.transferred", "assignment.accepted", "conversation.closed")
+    ]
     assert got[:3] == [
         (0.0, "assignment.accepted", "new", 90),
         (30.0, "conversation.transferred", "escalation", 90),
@@ -65,10 +83,15 @@ def test_bot_escalation_queues_to_the_human_skill() -> None:
 def test_takeover_hands_the_conversation_to_a_manager() -> None:
     """With takeover = 1 a manager takes the call over during its handle time, is
     accepted with reason takeover (no slot), and closes it; one transfer is counted."""
-    manager = {"name": "m", "count": 1, "first_id": 50, "role": "manager", "group": 1,
-               "sites": ["main"]}  # fmt: skip
-    agent = {"name": "a", "count": 1, "first_id": 1, "group": 1, "skills": [1],
-             "sites": ["main"]}  # fmt: skip
+    manager = {
+        "name": "m",
+        "count": 1,
+        "first_id": 50,
+        "role": "manager",
+        "group": 1,
+        "sites": ["main"],
+    }
+    agent = {"name": "a", "count": 1, "first_id": 1, "group": 1, "skills": [1], "sites": ["main"]}
     stream = {"name": "v", "channel": "call", "site": "main", "rate_per_hour": 0.0, "skill": 1}
     s = scenario(pools=[agent, manager], streams=[stream], behaviour={"takeover": 1.0})
     engine, log = run_engine(s, arrivals([0.0], channel="call", handle=100.0))
@@ -86,8 +109,16 @@ def test_takeover_hands_the_conversation_to_a_manager() -> None:
 def test_a_logout_sends_the_conversation_back_to_the_queue() -> None:
     """An agent whose shift ends at 30 min (no grace) holding a 10,000 s chat sends it back
     to the queue at 1,800 s (conversation.back_to_queue), then logs out."""
-    pool = {"name": "a", "count": 1, "first_id": 1, "group": 1, "skills": [1],
-            "sites": ["main"], "shift_hours": 0.5, "logout_grace_s": 0.0}  # fmt: skip
+    pool = {
+        "name": "a",
+        "count": 1,
+        "first_id": 1,
+        "group": 1,
+        "skills": [1],
+        "sites": ["main"],
+        "shift_hours": 0.5,
+        "logout_grace_s": 0.0,
+    }
     s = scenario(pools=[pool])
     engine, log = run_engine(s, arrivals([0.0], handle=10_000.0))
     tl = [(t, k) for t, k, _ in timeline(log, s.start_ms)]
@@ -116,7 +147,10 @@ def test_a_returning_consumers_conversation_is_merged_into_the_earlier_one() -> 
     s = scenario(behaviour={"merge": 1.0})
     _, log = run_engine(s, arrivals([0.0, 500.0], handle=50.0, consumers=[7, 7]))
     tl = timeline(log, s.start_ms)
-    merged = [(t, r["conversation_id"], r["into_conversation_id"]) for t, k, r in tl
-              if k == "conversation.merged"]  # fmt: skip
+    merged = [
+        (t, r["conversation_id"], r["into_conversation_id"])
+        for t, k, r in tl
+        if k == "conversation.merged"
+    ]
     assert len(merged) == 1 and merged[0][1:] == ("c1", "c0")
     assert 551.0 <= merged[0][0] <= 610.0

@@ -10,8 +10,15 @@ from ccbench.eventlog import CLOSED_BY, validate
 from tests.sim.support import arrivals, run_engine, scenario, timeline
 
 STREAM = {"name": "m", "channel": "messaging", "site": "main", "rate_per_hour": 0.0, "skill": 1}
-POOL = {"name": "a", "count": 1, "first_id": 1, "group": 1, "skills": [1], "sites": ["main"],
-        "max_slots": 2}  # fmt: skip
+POOL = {
+    "name": "a",
+    "count": 1,
+    "first_id": 1,
+    "group": 1,
+    "skills": [1],
+    "sites": ["main"],
+    "max_slots": 2,
+}
 NEVER_DONE = 1e9  # turns_mean so large that the conversation never gets resolved
 
 
@@ -22,9 +29,16 @@ def _const(seconds: float) -> dict[str, Any]:
 def _messaging(**keys: Any) -> dict[str, Any]:
     """Constant timings: first response 10 s, answer 20 s, consumer think 30 s, no silence,
     no walk-away, elasticity 0.5, auto-close after 600 s pending the consumer."""
-    mode = {"turns_mean": 1.0, "first_response": _const(10.0), "agent_reply": _const(20.0),
-            "consumer_reply": _const(30.0), "silence_share": 0.0, "walk_away": 0.0,
-            "reply_elasticity": 0.5, "auto_close_s": 600.0}  # fmt: skip
+    mode = {
+        "turns_mean": 1.0,
+        "first_response": _const(10.0),
+        "agent_reply": _const(20.0),
+        "consumer_reply": _const(30.0),
+        "silence_share": 0.0,
+        "walk_away": 0.0,
+        "reply_elasticity": 0.5,
+        "auto_close_s": 600.0,
+    }
     mode.update(keys)
     return {"messaging": mode}
 
@@ -44,8 +58,11 @@ def _run(agent_close: float, times: list[float] | None = None, pools: Any = None
 def _messages(
     tl: list[tuple[float, str, dict[str, Any]]], conv: str = "c0"
 ) -> list[tuple[float, str]]:
-    return [(t, r["sender_role"]) for t, k, r in tl
-            if k == "message.sent" and r["conversation_id"] == conv]  # fmt: skip
+    return [
+        (t, r["sender_role"])
+        for t, k, r in tl
+        if k == "message.sent" and r["conversation_id"] == conv
+    ]
 
 
 def _closes(tl: list[tuple[float, str, dict[str, Any]]]) -> list[tuple[float, str, str]]:
@@ -96,8 +113,9 @@ def test_silence_auto_closes_and_the_consumer_resumes() -> None:
     """An unresolvable conversation whose consumer is silent 2,000 s after each answer:
     auto-closed 600 s after each answer (10 s after each resume), resumed 2,000 s after
     it, until the next comeback (8,030 s) would be after the 2 h horizon."""
-    _, engine, tl = _run(agent_close=1.0, turns_mean=NEVER_DONE, silence_share=1.0,
-                         silence=_const(2000.0))  # fmt: skip
+    _, engine, tl = _run(
+        agent_close=1.0, turns_mean=NEVER_DONE, silence_share=1.0, silence=_const(2000.0)
+    )
     assert _closes(tl) == [(t, "system", "inactivity") for t in (610.0, 2620.0, 4630.0, 6640.0)]
     assert [t for t, k, _ in tl if k == "conversation.resumed"] == [2010.0, 4020.0, 6030.0]
     reasons = [r["reason"] for _, k, r in tl if k == "assignment.accepted"]
@@ -128,8 +146,9 @@ def test_the_consumer_writes_while_queued_after_a_logout() -> None:
     agent at 1,710 s, consumer due at 1,860 s): the conversation goes back to the queue and
     the consumer's message arrives there at 1,860 s; nobody is left to answer it."""
     pool = {**POOL, "shift_hours": 0.5, "logout_grace_s": 0.0}
-    _, _, tl = _run(agent_close=1.0, pools=[pool], turns_mean=NEVER_DONE,
-                    consumer_reply=_const(150.0))  # fmt: skip
+    _, _, tl = _run(
+        agent_close=1.0, pools=[pool], turns_mean=NEVER_DONE, consumer_reply=_const(150.0)
+    )
     assert (1800.0, "conversation.back_to_queue") in [(t, k) for t, k, _ in tl]
     assert _messages(tl)[-2:] == [(1710.0, "agent"), (1860.0, "consumer")]
 
@@ -139,8 +158,14 @@ def test_auto_close_in_the_queue_then_resume() -> None:
     and restarts the auto-close clock: closed by the system at 1,800 + 3,000 = 4,800 s
     while queued, then resumed at 5,010 s."""
     pool = {**POOL, "shift_hours": 0.5, "logout_grace_s": 0.0}
-    _, _, tl = _run(agent_close=1.0, pools=[pool], turns_mean=NEVER_DONE, auto_close_s=3000.0,
-                    silence_share=1.0, silence=_const(5000.0))  # fmt: skip
+    _, _, tl = _run(
+        agent_close=1.0,
+        pools=[pool],
+        turns_mean=NEVER_DONE,
+        auto_close_s=3000.0,
+        silence_share=1.0,
+        silence=_const(5000.0),
+    )
     assert _closes(tl) == [(4800.0, "system", "inactivity")]
     assert [t for t, k, _ in tl if k == "conversation.resumed"] == [5010.0]
     assert math.isclose(_messages(tl)[-1][0], 5010.0)
