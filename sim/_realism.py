@@ -12,7 +12,8 @@ Definitions, all from the log (docs/scenarios.md, "Realism report"):
   hour of that first entry;
 - *handle* = length of an ended human agent segment (:mod:`._log_view`);
 - *messaging duration* = opened to last close, for messaging conversations
-  whose last lifecycle event is a close; *auto-closed* = closed by the system
+  whose last lifecycle event is a close (or a merge after it); *still open* =
+  neither closed, merged nor abandoned at the end; *auto-closed* = closed by the system
   at least once; *consumer gap* = time from an assigned agent's message to the
   consumer's next message when no other agent or consumer message comes
   between (the consumer's answer time, across an auto-close);
@@ -293,15 +294,18 @@ def _messaging(view: LogView, opened_at: np.ndarray) -> MessagingStats:
     keys, last = last_rows(conv, lifecycle)
     final_kind = np.full(n, -1, dtype=np.int64)
     final_kind[keys] = view.kind[last]
-    final_at = np.full(n, -1, dtype=np.int64)
-    final_at[keys] = ts[last]
     closed = view.rows("conversation.closed")
+    keys, last = last_rows(conv, closed)
+    closed_at = np.full(n, -1, dtype=np.int64)
+    closed_at[keys] = ts[last]
     system = closed[view.closed_by[closed] == CLOSED_BY.index("system")]
     auto = np.bincount(conv[system], minlength=n) > 0
     resumed = np.bincount(conv[view.rows("conversation.resumed")], minlength=n) > 0
     messaging = view.channel == _MESSAGING
-    done = messaging & (final_kind == KIND["conversation.closed"])
-    duration = (final_at[done] - opened_at[done]) / 1000.0
+    ended = np.isin(final_kind, [KIND["conversation.closed"], KIND["conversation.merged"]])
+    done = messaging & ended & (closed_at >= 0)
+    over = np.isin(final_kind, [KIND["conversation.abandoned"]]) | ended
+    duration = (closed_at[done] - opened_at[done]) / 1000.0
     msgs = view.rows("message.sent")
     msgs = msgs[np.isin(view.sender[msgs], [_AGENT, _CONSUMER]) & messaging[conv[msgs]]]
     msgs = msgs[np.argsort(conv[msgs], kind="stable")]
@@ -310,7 +314,7 @@ def _messaging(view: LogView, opened_at: np.ndarray) -> MessagingStats:
     gaps = (ts[msgs[1:]][pair] - ts[msgs[:-1]][pair]) / 1000.0
     return MessagingStats(
         closed=int(done.sum()),
-        still_open=int((messaging & ~done & (final_kind >= 0)).sum()),
+        still_open=int((messaging & ~over & (final_kind >= 0)).sum()),
         duration=Distribution.of(duration),
         over_1h_share=float((duration > 3600).mean()) if len(duration) else None,
         auto_closed_share=_rate((auto & messaging).sum(), messaging.sum()),

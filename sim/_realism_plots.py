@@ -21,7 +21,7 @@ __all__ = ["FIGURES"]
 
 
 def _figure(rows: int = 1, cols: int = 1, height: float = 3.6) -> tuple[Figure, list[Axes]]:
-    fig = Figure(figsize=(9.0, height * rows), layout="constrained")
+    fig = Figure(figsize=(9.0, height * rows), layout="tight")
     FigureCanvasAgg(fig)
     axes = fig.subplots(rows, cols, squeeze=False)
     return fig, [ax for row in axes for ax in row]
