@@ -83,12 +83,11 @@ class Engine:
         self.queues_of_agent = {
             a.idx: [(k, s) for k in a.skills for s in a.sites] for a in workforce.agents
         }
-        # Per (skill, site): a heap of (load / max_slots, free_since, id, stamp, idx) of
-        # agents that were available when pushed; entries whose stamp is old, or whose
-        # agent is unavailable now, are dropped when they reach the top (see pick).
-        self.free_agents: dict[tuple[int, int], list[tuple[float, float, int, int, int]]] = {
-            key: [] for key in self.agents_by_queue
-        }
+        # Per (skill, site) that a conversation was offered in: a heap of (load / max_slots,
+        # free_since, id, stamp, idx) of agents that were available when pushed; entries
+        # whose stamp is old, or whose agent is unavailable now, are dropped when they
+        # reach the top (see pick). Heaps start at a key's first pick.
+        self.free_agents: dict[tuple[int, int], list[tuple[float, float, int, int, int]]] = {}
         self.order = 0
         self.conv_ids = conv_ids
         self.closes: list[Close] = []
@@ -150,7 +149,9 @@ class Engine:
             return
         entry = (a.load / a.max_slots, a.free_since, a.id, a.stamp, a.idx)
         for key in self.queues_of_agent[a.idx]:
-            heap = self.free_agents[key]
+            heap = self.free_agents.get(key)
+            if heap is None:
+                continue
             heapq.heappush(heap, entry)
             if len(heap) > 8 * len(self.agents_by_queue[key]) + 64:  # drop stale entries
                 agents = self.workforce.agents
@@ -240,8 +241,13 @@ class Engine:
         """The least-loaded available agent for (skill, site) whose id is not excluded:
         the smallest (load / max_slots, free_since, id)."""
         heap = self.free_agents.get((skill, site))
-        if not heap:
-            return None
+        if heap is None:
+            heap = self.free_agents[(skill, site)] = [
+                (a.load / a.max_slots, a.free_since, a.id, a.stamp, a.idx)
+                for a in self.agents_by_queue.get((skill, site), ())
+                if self.available(a)
+            ]
+            heapq.heapify(heap)
         agents = self.workforce.agents
         skipped = []
         found: AgentState | None = None

@@ -43,7 +43,7 @@ def conversation(center: ContactCenter, i: int) -> _Proc:
     channel = int(arrivals.channel[i])
     rec.emit(env.now, _K["conversation.opened"], i)
     if channel != CALL:
-        rec.emit(env.now, _K["message.sent"], i, sender_role="consumer")
+        rec.message(env.now, i, -1, "consumer")
     skill = int(arrivals.skill[i])
     reason = NEW
     bot = int(arrivals.bot[i])

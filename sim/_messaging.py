@@ -45,7 +45,6 @@ from ._record import KIND
 __all__ = ["Thread", "consumer_writes", "messaging_segment", "wait_in_queue"]
 
 _K = KIND
-_MSG = KIND["message.sent"]
 NOBODY, AGENT, CONSUMER = range(3)  # who closes once the conversation is resolved
 _Proc = Generator[simpy.Event, Any, Any]
 
@@ -72,7 +71,7 @@ class Thread:
 
 def consumer_writes(center: ContactCenter, i: int, thread: Thread) -> None:
     """The consumer sends a message now: it is the agent's turn."""
-    center.recorder.emit(center.env.now, _MSG, i, sender_role="consumer")
+    center.recorder.message(center.env.now, i, -1, "consumer")
     thread.agent_turn = True
 
 
@@ -184,7 +183,7 @@ def messaging_segment(
                     outcome = hand_off(center, i, agent, skill, seg, fate, back_to=back_to)
                     if outcome is not None:
                         return outcome
-                rec.emit(env.now, _MSG, i, agent.id, sender_role=sender)
+                rec.message(env.now, i, agent.id, sender)
                 service.replied(i, delay=delay, t=env.now, arrival=arrival)
                 service.held(i, held)
                 turn += 1

@@ -24,6 +24,7 @@ __all__ = ["KIND", "Chunk", "ChunkBuilder", "ConversationColumns", "Recorder"]
 KINDS = tuple(k.value for k in EventKind)
 KIND = {k: i for i, k in enumerate(KINDS)}
 _CORE = ("ts", "kind", "conv", "agent", "skill")
+_MESSAGE = KIND[EventKind.MESSAGE_SENT.value]
 
 
 @dataclass
@@ -119,6 +120,20 @@ class Recorder:
                 slot = self.extra[name] = ([], [])
             slot[0].append(row)
             slot[1].append(value)
+
+    def message(self, t: float, conv: int, agent: int, sender_role: str) -> None:
+        """Record a ``message.sent`` at ``t`` s (emit's fast path for the commonest event)."""
+        row = len(self.ts)
+        self.ts.append(self.start_ms + int(t * 1000.0))
+        self.kind.append(_MESSAGE)
+        self.conv.append(conv)
+        self.agent.append(agent)
+        self.skill.append(-1)
+        slot = self.extra.get("sender_role")
+        if slot is None:
+            slot = self.extra["sender_role"] = ([], [])
+        slot[0].append(row)
+        slot[1].append(sender_role)
 
     def add(self, chunk: Chunk) -> None:
         """Add bulk events (ranks relative to the chunk; they follow the loop's events)."""
