@@ -193,6 +193,7 @@ def messaging_segment(
                     share = center.scenario.behaviour.agent_close_share
                     thread.closer = AGENT if times.uniform() < share else CONSUMER
                     if thread.closer == AGENT:
+                        thread.consumer_due = math.inf  # nothing more is expected of them
                         continue
                 thread.consumer_due = env.now + times.consumer_gap()
                 continue

@@ -6,7 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
 from ccbench.eventlog import CLOSED_BY, validate
+from sim._dists import MessagingTimes
 from tests.sim.support import arrivals, run_engine, scenario, timeline
 
 STREAM = {"name": "m", "channel": "messaging", "site": "main", "rate_per_hour": 0.0, "skill": 1}
@@ -169,3 +172,24 @@ def test_auto_close_in_the_queue_then_resume() -> None:
     assert _closes(tl) == [(4800.0, "system", "inactivity")]
     assert [t for t, k, _ in tl if k == "conversation.resumed"] == [5010.0]
     assert math.isclose(_messages(tl)[-1][0], 5010.0)
+
+
+def test_a_logout_during_the_wrap_up_lets_the_next_agent_mark_it_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two questions (turns forced to 2): answers at 1,745 and 1,795 s, the consumer's at
+    1,775 s; agent 1's shift ends at 1,800 s during its wrap-up (done due at 1,815 s), so
+    the conversation waits in the queue until agent 2 logs in at 1,836 s and marks it done
+    20 s later. The consumer writes nothing more meanwhile."""
+    monkeypatch.setattr(MessagingTimes, "turns", lambda self: 2)
+    early = {**POOL, "shift_hours": 0.5, "logout_grace_s": 0.0}
+    late = {**POOL, "name": "b", "first_id": 2, "shift_starts_h": [0.51], "shift_hours": 1.0}
+    _, _, tl = _run(agent_close=1.0, times=[1735.0], pools=[early, late])
+    assert _messages(tl) == [
+        (1735.0, "consumer"),
+        (1745.0, "agent"),
+        (1775.0, "consumer"),
+        (1795.0, "agent"),
+    ]
+    closed = [(t, r["agent_id"]) for t, k, r in tl if k == "conversation.closed"]
+    assert closed == [(1856.0, 2)]
