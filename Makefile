@@ -27,7 +27,7 @@ bench: $(STAMP)
 
 # schemathesis against the backend's served OpenAPI document (bounded budget)
 fuzz: $(STAMP)
-	$(BIN)/python -m pytest -q -m slow tests/test_backend_fuzz.py
+	$(BIN)/python -m pytest -q -m slow tests/backend/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

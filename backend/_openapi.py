@@ -1,6 +1,6 @@
 """The OpenAPI 3.0 document of the backend (served at /openapi.json, copied to docs/).
 
-Written by hand from the routes in _app.py; tests/test_backend_openapi.py checks
+Written by hand from the routes in _app.py; tests/backend/test_openapi.py checks
 that docs/openapi.json is exactly this document, and the fuzz test checks the
 server against it.
 """

@@ -55,7 +55,7 @@ def oracle_target_app(*, token: str = "ccbench-token") -> Starlette:
     ``X-Clock-Now`` (else the wall clock); requires ``Authorization: Bearer
     <token>``. Its dashboard decodes queries with the harness's own
     :func:`loadtest._dashboard_queries.parse_dashboard_query`, so it proves
-    the plumbing, not the URL encoding (tests/test_loadtest_dashboard.py
+    the plumbing, not the URL encoding (tests/loadtest/test_dashboard_queries.py
     checks that against hand-worked queries).
     """
     from oracle import Oracle
