@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ccbench import InputError
-from ccbench._errors import describe
+from ccbench import describe
 
 __all__ = ["LoadTestConfig", "Thresholds", "load_config"]
 

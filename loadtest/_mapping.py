@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ccbench import InputError
-from ccbench._errors import describe
+from ccbench import describe
 
 __all__ = ["REFERENCE_MAPPING", "Endpoint", "TargetMapping", "load_mapping"]
 

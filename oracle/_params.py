@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ccbench import ParameterError
-from ccbench._errors import describe
+from ccbench import describe
 
 __all__ = [
     "AGENT_SEGMENT_METRICS",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ccbench import InputError, RosterError
-from ccbench._errors import describe
+from ccbench import describe
 from ccbench.eventlog import CHANNELS, Roster
 
 from ._sections import (

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from ccbench import InputError
-from ccbench._errors import describe
+from ccbench import describe
 
 __all__ = ["CHECKS", "key", "parse_section", "section_fields", "section_to_dict"]
 

@@ -15,6 +15,7 @@ EXPECTED: dict[str, list[str]] = {
         "ParameterError",
         "RosterError",
         "__version__",
+        "describe",
     ],
     "ccbench.eventlog": [
         "AGENT_ROLES",
