@@ -15,8 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ccbench import ParameterError
-from ccbench import describe
+from ccbench import ParameterError, describe
 
 __all__ = [
     "AGENT_SEGMENT_METRICS",

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ccbench import InputError, RosterError
-from ccbench import describe
+from ccbench import InputError, RosterError, describe
 from ccbench.eventlog import CHANNELS, Roster
 
 from ._sections import (

@@ -44,7 +44,9 @@ def trivial() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, str(SUPPORT / "loadtest_trivial_server.py"), str(port)])
+    proc = subprocess.Popen(
+        [sys.executable, str(SUPPORT / "loadtest_trivial_server.py"), str(port)]
+    )
     try:
         deadline = time.monotonic() + 10
         while True:
