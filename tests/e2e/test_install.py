@@ -70,7 +70,8 @@ def test_wheel_carries_every_scenario_and_the_example_log(installed: tuple[Path,
     env_dir, _ = installed
     code = (
         "import sim, ccbench.demo as d, pathlib;"
-        "print(sorted(p.name for p in (pathlib.Path(sim.__file__).parent / 'scenarios').glob('*')));"
+        "shipped = pathlib.Path(sim.__file__).parent / 'scenarios';"
+        "print(sorted(p.name for p in shipped.glob('*')));"
         "print(d.example_log_path().exists())"
     )
     out = _run([str(env_dir / "bin" / "python"), "-c", code], cwd=env_dir).stdout.splitlines()
