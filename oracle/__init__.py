@@ -21,7 +21,7 @@ from ._params import (
 )
 from ._registry import FAMILIES, METRICS, Metric, catalog_json, catalog_markdown, metric
 from ._report import REPORT_TABLES, report_csv
-from ._segments import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
+from ._segment_table import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
 from ._supervision import supervision_csv
 from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams
 

@@ -23,7 +23,7 @@ from ccbench import ParameterError
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
-from ._columns import KIND_CODES
+from ._columns import KIND_CODES, ROLE_CONSUMER
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
 
 __all__ = ["MAX_REPORT_DAYS", "REPORT_TABLES", "local_days", "report", "report_csv"]
@@ -36,7 +36,6 @@ MINUTE_MS = 60_000
 MAX_REPORT_DAYS = 366
 #: CSV exports of a report (``report_csv``).
 REPORT_TABLES = ("daily", "agents", "agents_daily")
-_ROLE_CONSUMER = 0  # SENDER_ROLES index
 
 
 def _ms(name: str, value: Any) -> int:
@@ -141,7 +140,7 @@ def _activity(
     n_days = bounds.shape[0] - 1
     kind, conv, ts = c.kind[lo:hi], c.conv[lo:hi], c.ts[lo:hi]
     msg = (kind == K[EventKind.MESSAGE_SENT]) & (conv >= 0)
-    incoming = msg & (c.role[lo:hi] == _ROLE_CONSUMER)
+    incoming = msg & (c.role[lo:hi] == ROLE_CONSUMER)
     opened = kind == K[EventKind.CONVERSATION_OPENED]
     # Active users: a consumer opened, resumed or wrote (calls have no messages).
     acts = opened | (kind == K[EventKind.CONVERSATION_RESUMED]) | incoming
