@@ -46,7 +46,6 @@ class _Conv:
     assigned: int | None = None
     takeover_by: int | None = None
     snoozed: bool = False
-    counts_slot: bool = False
 
 
 class EventChecker:
@@ -240,14 +239,14 @@ class EventChecker:
             None,
             None,
         )
-        conv.queued_skill, conv.snoozed, conv.counts_slot = None, False, not takeover
+        conv.queued_skill, conv.snoozed = None, False
         if not takeover:
             state.holding.add(cid)
 
     def release(self, cid: str, conv: _Conv) -> None:
         if conv.assigned is not None:
             self.agents.sessions[conv.assigned].holding.discard(cid)
-        conv.assigned, conv.snoozed, conv.counts_slot = None, False, False
+        conv.assigned, conv.snoozed = None, False
 
     def by_assigned(self, cid: str, conv: _Conv, agent: int, kind: str) -> bool:
         if conv.state is not ConversationState.ASSIGNED or conv.assigned != agent:
