@@ -2,14 +2,14 @@
 
 The layers (README, "Architecture"), lowest first:
 
-0. ``ccbench._errors``, the exception tree, and ``ccbench`` itself (its
+1. ``ccbench._errors``, the exception tree, and ``ccbench`` itself (its
    ``__init__`` only re-exports the tree and :func:`ccbench.describe`);
-1. the contracts, ``ccbench.eventlog`` (event log) and ``ccbench.api`` (query
+2. the contracts, ``ccbench.eventlog`` (event log) and ``ccbench.api`` (query
    APIs), and ``ccbench.serving`` (serving an ASGI app on 127.0.0.1, a utility
    that imports nothing of the project);
-2. ``sim``, ``oracle``, ``backend``: independent of each other;
-3. ``loadtest`` (may use the oracle) and ``plan`` (may use the simulator);
-4. the command line ``ccbench.cli`` (with ``ccbench.__main__``) and the demo
+3. ``sim``, ``oracle``, ``backend``: independent of each other;
+4. ``loadtest`` (may use the oracle) and ``plan`` (may use the simulator);
+5. the command line ``ccbench.cli`` (with ``ccbench.__main__``) and the demo
    ``ccbench.demo``.
 
 Every import statement counts: absolute and relative, at module level, inside
