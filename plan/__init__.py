@@ -11,16 +11,16 @@ write CSV/JSON and PNG files. docs/plan.md documents the command and the metrics
 from ._analytic import analytic_metrics, erlang_model
 from ._executor import SerialExecutor, make_executor
 from ._grid import SCALES, Vary, apply_point, expand_grid, parse_vary
-from ._metrics import METRICS, OVERALL, Window, replication_metrics
+from ._metrics import CAPACITY_METRICS, OVERALL, Window, replication_metrics
 from ._outputs import write_outputs
 from ._plots import Plot, plot_metric, write_plots
 from ._recommend import Recommendation, meets_targets, recommend
 from ._stats import Estimate, estimate
 from ._sweep import SweepResult, auto_warmup_s, replication_seeds, run_sweep
-from ._targets import Targets
+from ._service_targets import ServiceTargets
 
 __all__ = [
-    "METRICS",
+    "CAPACITY_METRICS",
     "OVERALL",
     "SCALES",
     "Estimate",
@@ -28,7 +28,7 @@ __all__ = [
     "Recommendation",
     "SerialExecutor",
     "SweepResult",
-    "Targets",
+    "ServiceTargets",
     "Vary",
     "Window",
     "analytic_metrics",

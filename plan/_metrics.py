@@ -34,9 +34,9 @@ import pyarrow.compute as pc
 
 from sim import Scenario, SimResult
 
-__all__ = ["METRICS", "OVERALL", "Window", "agent_time", "replication_metrics"]
+__all__ = ["CAPACITY_METRICS", "OVERALL", "Window", "agent_time", "replication_metrics"]
 
-METRICS = (
+CAPACITY_METRICS = (
     "offered",
     "service_level",
     "asa_s",

@@ -24,7 +24,7 @@ from typing import Any
 
 import ccbench
 
-from ._metrics import METRICS
+from ._metrics import CAPACITY_METRICS
 from ._recommend import Recommendation
 from ._stats import Estimate
 from ._sweep import SweepResult
@@ -57,13 +57,13 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
 def summary_csv(result: SweepResult) -> str:
     """The summary table as CSV text (see the module docstring)."""
     header = [*result.keys, "staff", "scope"]
-    for m in METRICS:
+    for m in CAPACITY_METRICS:
         header += [f"{m}_mean", f"{m}_low", f"{m}_high", f"{m}_n"]
     rows = []
     for point, staff, est in zip(result.points, result.staff, result.estimates, strict=True):
         for scope, metrics in est.items():
             row = [str(point[k]) for k in result.keys] + [str(staff), scope]
-            for m in METRICS:
+            for m in CAPACITY_METRICS:
                 e = metrics[m]
                 row += [_num(e.mean), _num(e.low), _num(e.high), str(e.n)]
             rows.append(row)
@@ -72,7 +72,7 @@ def summary_csv(result: SweepResult) -> str:
 
 def replications_csv(result: SweepResult) -> str:
     """Every replication's metrics as CSV text."""
-    header = [*result.keys, "replication", "seed", "scope", *METRICS]
+    header = [*result.keys, "replication", "seed", "scope", *CAPACITY_METRICS]
     rows = []
     for point, reps in zip(result.points, result.replications, strict=True):
         for r, (seed, metrics) in enumerate(zip(result.seeds, reps, strict=True)):
@@ -80,7 +80,7 @@ def replications_csv(result: SweepResult) -> str:
                 rows.append(
                     [str(point[k]) for k in result.keys]
                     + [str(r), str(seed), scope]
-                    + [_num(values[m]) for m in METRICS]
+                    + [_num(values[m]) for m in CAPACITY_METRICS]
                 )
     return _csv(header, rows)
 

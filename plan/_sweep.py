@@ -22,9 +22,9 @@ from ccbench import InputError, ParameterError
 from sim import Scenario, simulate
 
 from ._grid import Number, Vary, apply_point, expand_grid
-from ._metrics import METRICS, Window, replication_metrics
+from ._metrics import CAPACITY_METRICS, Window, replication_metrics
 from ._stats import Estimate, estimate
-from ._targets import Targets
+from ._service_targets import ServiceTargets
 
 __all__ = [
     "CI_LEVEL",
@@ -107,7 +107,7 @@ class SweepResult:
     seeds: list[int]
     replications: list[list[Metrics]]
     estimates: list[dict[str, dict[str, Estimate]]]
-    targets: Targets
+    targets: ServiceTargets
     root_seed: int
     days: float | None
     warmup_s: float
@@ -125,7 +125,10 @@ class SweepResult:
 
 def _summarise(reps: Sequence[Metrics], confidence: float) -> dict[str, dict[str, Estimate]]:
     return {
-        scope: {m: estimate([r[scope][m] for r in reps], confidence=confidence) for m in METRICS}
+        scope: {
+            m: estimate([r[scope][m] for r in reps], confidence=confidence)
+            for m in CAPACITY_METRICS
+        }
         for scope in reps[0]
     }
 
@@ -140,7 +143,7 @@ def run_sweep(
     days: float | None = None,
     warmup_s: float | None = None,
     cooldown_s: float | None = None,
-    targets: Targets | None = None,
+    targets: ServiceTargets | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SweepResult:
     """Run every grid point ``replications`` times on ``executor``.
@@ -156,7 +159,7 @@ def run_sweep(
         raise ParameterError("seed", f"expected an integer >= 0, got {seed!r}")
     if days is not None and not days > 0:
         raise ParameterError("days", f"expected a number of days > 0, got {days!r}")
-    targets = targets or Targets.of(scenario)
+    targets = targets or ServiceTargets.of(scenario)
     measured = scenario.with_hours(24.0 * days) if days is not None else scenario
     auto = auto_warmup_s(measured)
     warm = auto if warmup_s is None else warmup_s

@@ -76,7 +76,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 def run(args: argparse.Namespace) -> int:
     # Imported here: the planner and simulator load only when this command runs.
     from plan import (
-        Targets,
+        ServiceTargets,
         make_executor,
         parse_vary,
         recommend,
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     varies = [parse_vary(spec) for spec in args.vary]
-    targets = Targets.of(
+    targets = ServiceTargets.of(
         scenario,
         service_level=args.sl_target,
         threshold_s=args.threshold_s,
