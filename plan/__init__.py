@@ -15,9 +15,9 @@ from ._metrics import CAPACITY_METRICS, OVERALL, Window, replication_metrics
 from ._outputs import write_outputs
 from ._plots import Plot, plot_metric, write_plots
 from ._recommend import Recommendation, meets_targets, recommend
+from ._service_targets import ServiceTargets
 from ._stats import Estimate, estimate
 from ._sweep import SweepResult, auto_warmup_s, replication_seeds, run_sweep
-from ._service_targets import ServiceTargets
 
 __all__ = [
     "CAPACITY_METRICS",
@@ -27,8 +27,8 @@ __all__ = [
     "Plot",
     "Recommendation",
     "SerialExecutor",
-    "SweepResult",
     "ServiceTargets",
+    "SweepResult",
     "Vary",
     "Window",
     "analytic_metrics",

@@ -21,9 +21,9 @@ from typing import Any
 
 from ._grid import Number
 from ._metrics import OVERALL
+from ._service_targets import ServiceTargets
 from ._stats import Estimate
 from ._sweep import SweepResult
-from ._service_targets import ServiceTargets
 
 __all__ = ["Recommendation", "is_staffing_key", "meets_targets", "recommend"]
 

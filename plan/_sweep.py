@@ -23,8 +23,8 @@ from sim import Scenario, simulate
 
 from ._grid import Number, Vary, apply_point, expand_grid
 from ._metrics import CAPACITY_METRICS, Window, replication_metrics
-from ._stats import Estimate, estimate
 from ._service_targets import ServiceTargets
+from ._stats import Estimate, estimate
 
 __all__ = [
     "CI_LEVEL",
