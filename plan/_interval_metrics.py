@@ -27,12 +27,22 @@ import numpy as np
 from sim import SimResult
 
 from ._metrics import QueueOutcomes, Window, human_agent_steps, human_scopes
+from ._stats import CI_LEVEL, Estimate, estimate
 
-__all__ = ["INTERVAL_METRICS", "IntervalGrid", "interval_metrics"]
+__all__ = [
+    "INTERVAL_METRICS",
+    "IntervalEstimates",
+    "IntervalGrid",
+    "IntervalValues",
+    "interval_estimates",
+    "interval_metrics",
+]
 
 INTERVAL_METRICS = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy")
 
+# scope -> metric -> value per interval (one run) / Estimate per interval (replications)
 IntervalValues = dict[str, dict[str, np.ndarray]]
+IntervalEstimates = dict[str, dict[str, list[Estimate]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,4 +118,17 @@ def interval_metrics(
             "abandon_rate": _ratio(n_ab, n_ans + n_ab),
             "occupancy": _ratio(sum((busy[a] for a in agents), zero), on),
         }
+    return out
+
+
+def interval_estimates(reps: list[IntervalValues]) -> IntervalEstimates:
+    """Per scope, metric and interval: mean and 95% interval over the replications."""
+    out: IntervalEstimates = {}
+    for scope in reps[0]:
+        out[scope] = {}
+        for metric in INTERVAL_METRICS:
+            table = np.vstack([r[scope][metric] for r in reps])
+            out[scope][metric] = [
+                estimate(table[:, i].tolist(), confidence=CI_LEVEL) for i in range(table.shape[1])
+            ]
     return out

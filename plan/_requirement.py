@@ -32,9 +32,10 @@ from ._forecast_scenario import (
     measured_grid,
     setups_for,
 )
+from ._interval_metrics import IntervalEstimates
 from ._metrics import Window
 from ._service_targets import ServiceTargets
-from ._staffing_search import IntervalEstimates, SearchRequest, search_staffing
+from ._staffing_search import SearchRequest, search_staffing
 from ._sweep import replication_seeds
 
 __all__ = ["GroupDay", "RequirementResult", "headcount", "run_requirement"]

@@ -40,24 +40,25 @@ import numpy as np
 from ccbench import ParameterError
 from sim import Scenario, simulate
 
-from ._interval_metrics import INTERVAL_METRICS, IntervalGrid, IntervalValues, interval_metrics
+from ._interval_metrics import (
+    INTERVAL_METRICS,
+    IntervalEstimates,
+    IntervalGrid,
+    IntervalValues,
+    interval_estimates,
+    interval_metrics,
+)
 from ._metrics import Window
 from ._recommend import meets_targets
 from ._service_targets import ServiceTargets
-from ._stats import Estimate, estimate
-from ._sweep import CI_LEVEL
 
 __all__ = [
-    "IntervalEstimates",
     "IntervalTask",
     "SearchRequest",
     "SearchResult",
     "run_interval_task",
     "search_staffing",
 ]
-
-# scope -> metric -> one Estimate per interval
-IntervalEstimates = dict[str, dict[str, list[Estimate]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,18 +193,6 @@ def _passes(est: IntervalEstimates, scope: str, i: int, targets: ServiceTargets)
     return meets_targets(values, targets)[0]
 
 
-def _estimates(reps: Sequence[IntervalValues]) -> IntervalEstimates:
-    out: IntervalEstimates = {}
-    for scope in reps[0]:
-        out[scope] = {}
-        for metric in INTERVAL_METRICS:
-            table = np.vstack([r[scope][metric] for r in reps])
-            out[scope][metric] = [
-                estimate(table[:, i].tolist(), confidence=CI_LEVEL) for i in range(table.shape[1])
-            ]
-    return out
-
-
 def search_staffing(
     *,
     requests: Sequence[SearchRequest],
@@ -241,5 +230,5 @@ def search_staffing(
                 progress(done_reps, total_reps)
         for n, s in enumerate(active):
             reps = [r for r in results[n * len(seeds) : (n + 1) * len(seeds)] if r is not None]
-            s.update(_estimates(reps), targets)
+            s.update(interval_estimates(reps), targets)
     return {s.request.key: s.done for s in states if s.done is not None}

@@ -12,7 +12,11 @@ def _result(
 ) -> SweepResult:
     """A sweep whose overall service level per point has the given replication values."""
     estimates = [
-        {OVERALL: {m: estimate(v if m == "service_level" else [0.0] * len(v)) for m in CAPACITY_METRICS}}
+        {
+            OVERALL: {
+                m: estimate(v if m == "service_level" else [0.0] * len(v)) for m in CAPACITY_METRICS
+            }
+        }
         for v in sl
     ]
     return SweepResult(
@@ -28,6 +32,8 @@ def _result(
         days=None,
         warmup_s=0.0,
         cooldown_s=0.0,
+        interval_s=3600,
+        time_of_day=[{} for _ in sl],
     )
 
 
