@@ -230,7 +230,9 @@ def day_document(
     ids = [forecast.skills.index(s.name) + 1 for s in members]
     pools = []
     next_id = 1
-    for first, length, count in shifts(_rotated(np.asarray(staffing, dtype=float), shift)):
+    for first, length, count in shifts(
+        np.roll(np.asarray(staffing, dtype=np.int64), shift).tolist()
+    ):
         pools.append(
             {
                 "name": f"{group}-{first}-{length}",
