@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plan import OVERALL, SweepResult, ServiceTargets, estimate, meets_targets, recommend
+from plan import OVERALL, ServiceTargets, SweepResult, estimate, meets_targets, recommend
 from plan._metrics import CAPACITY_METRICS
 from sim import load_scenario
 
