@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,16 +21,17 @@ def test_plan_writes_tables_config_and_plots(
     code = main([*argv, "--days", "0.25", "-j", "1", "--seed", "3", "--out", str(out), "-q"])
     assert code == 0
     printed = capsys.readouterr()
-    assert "recommendation: " in printed.out and "wrote 12 files" in printed.err
+    # 5 tables + 8 metric plots + time_of_day.png
+    assert "recommendation: " in printed.out and "wrote 14 files" in printed.err
     rows = list(csv.DictReader((out / "summary.csv").read_text().splitlines()))
     assert [(r["pools.agent.count"], r["scope"]) for r in rows] == [
         ("11", "all"), ("11", "1"), ("12", "all"), ("12", "1")
     ]  # fmt: skip
     reps = list(csv.DictReader((out / "replications.csv").read_text().splitlines()))
     assert len(reps) == 2 * 2 * 2  # points x replications x scopes
-    config = json.loads((out / "config.json").read_text())
-    assert config["root_seed"] == 3 and len(config["replication_seeds"]) == 2
-    assert config["grid"] == {"pools.agent.count": [11, 12]}
+    config = tomllib.loads((out / "config.toml").read_text())
+    assert config["seed"] == 3 and len(config["replication_seeds"]) == 2
+    assert config["vary"] == [{"key": "pools.agent.count", "values": [11, 12]}]
     # 6 h horizon: auto warm-up = cool-down = 6 h / 10 = 2160 s (flat, always-on scenario).
     assert config["warmup_s"] == config["cooldown_s"] == 2160.0
     assert config["targets"]["service_level"] == 0.8  # from erlang_c.toml [targets]
