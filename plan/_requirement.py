@@ -6,7 +6,7 @@ Erlang calculator gives), then per agent group the simulated requirement
 (:mod:`._staffing_search`: slots, abandonment, pooling across the group's skills and the
 day's time variation included) with confidence intervals from the replications, and the
 scheduled headcount after shrinkage: ceil(agents / (1 - shrinkage)), computed exactly
-(shrinkage taken as the decimal it is written as, so 7 agents at 0.3 give 10, not 11).
+(shrinkage taken as the decimal it is written as, so 21 agents at 0.3 give 30, not 31).
 docs/plan.md ("Requirement per interval") documents the whole workflow.
 """
 
