@@ -78,6 +78,11 @@ class SkillSetup:
     def group_name(self) -> str:
         return self.group or self.name
 
+    @classmethod
+    def default(cls, name: str) -> SkillSetup:
+        """A skill named after a channel is served on it, any other on call; one slot."""
+        return cls(name=name, channel=name if name in CHANNELS else "call")
+
 
 def setups_for(forecast: Forecast, given: Sequence[SkillSetup]) -> tuple[SkillSetup, ...]:
     """One setup per forecast skill, in the forecast's order: the given one, or the default
@@ -96,10 +101,7 @@ def setups_for(forecast: Forecast, given: Sequence[SkillSetup]) -> tuple[SkillSe
                 f"the forecast has no rows for it; expected one of {', '.join(forecast.skills)}",
             )
         by_name[s.name] = s
-    out = tuple(
-        by_name.get(k) or SkillSetup(name=k, channel=k if k in CHANNELS else "call")
-        for k in forecast.skills
-    )
+    out = tuple(by_name.get(k) or SkillSetup.default(k) for k in forecast.skills)
     slots: dict[str, SkillSetup] = {}
     for s in out:
         first = slots.setdefault(s.group_name, s)

@@ -98,7 +98,7 @@ def _skills(args: argparse.Namespace, given: tuple[Any, ...]) -> tuple[Any, ...]
         return None
     setups = {s.name: s for s in given}
     for name in [*channels, *slots, *groups]:
-        setups.setdefault(name, SkillSetup(name=name))
+        setups.setdefault(name, SkillSetup.default(name))
     for name, setup in setups.items():
         changes: dict[str, Any] = {}
         if name in channels:
@@ -116,12 +116,16 @@ def _skills(args: argparse.Namespace, given: tuple[Any, ...]) -> tuple[Any, ...]
     return tuple(setups.values())
 
 
-def _config(args: argparse.Namespace) -> Any:
+def _config(args: argparse.Namespace) -> tuple[Any, tuple[str, ...] | None]:
+    """The run's configuration, and the skills a config file limits the forecast to."""
     from ccbench import ParameterError
     from plan import REQUIREMENT_TARGETS, RequirementConfig
 
+    known: tuple[str, ...] | None = None
     if args.config is not None:
         config = RequirementConfig.read(args.config)
+        if config.skills:  # a config that sets skills up names all the forecast may hold
+            known = tuple(s.name for s in config.skills)
         if args.forecast is not None:
             config = dataclasses.replace(config, forecast=Path(args.forecast), forecast_sha256=None)
     elif args.forecast is None:
@@ -138,7 +142,7 @@ def _config(args: argparse.Namespace) -> Any:
     }
     base = config.targets or REQUIREMENT_TARGETS
     targets = dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
-    return config.with_overrides(
+    config = config.with_overrides(
         skills=_skills(args, config.skills),
         targets=targets,
         interval_min=args.interval_min,
@@ -148,6 +152,7 @@ def _config(args: argparse.Namespace) -> Any:
         warmup_h=args.warmup_h,
         cooldown_h=args.cooldown_h,
     )
+    return config, known
 
 
 def run(args: argparse.Namespace) -> int:
@@ -160,9 +165,9 @@ def run(args: argparse.Namespace) -> int:
         write_requirement_plots,
     )
 
-    config = _config(args)
+    config, known = _config(args)
     config.check_forecast()
-    forecast = read_forecast(config.forecast, interval_s=config.interval_s, skills=None)
+    forecast = read_forecast(config.forecast, interval_s=config.interval_s, skills=known)
     out = Path(args.out) if args.out else Path("runs") / f"requirement-{config.forecast.stem}"
     began = time.perf_counter()
     with (
