@@ -69,3 +69,40 @@ def test_surge_lowers_service_level_and_raises_waits(surge_sweep: SweepResult) -
     assert spike["offered"].mean > calm["offered"].mean
     assert spike["service_level"].mean < calm["service_level"].mean
     assert spike["asa_s"].mean > calm["asa_s"].mean
+
+
+def test_staffing_sweep_shows_agents_bound_and_recommendation(tmp_path: Path) -> None:
+    """scale.staff 1.0-1.3 on erlang_c (10 agents), 5 replications of 12 h: x is agents
+    (10, 11, 12, 13), the
+    service level plot draws the lower bound the recommendation checks and a star at the
+    recommended point; time_of_day.png has the three panels."""
+    from plan import recommend
+
+    result = run_sweep(
+        scenario=load_scenario("erlang_c"),
+        varies=[parse_vary("scale.staff=1:1.3:0.1")],
+        replications=5,
+        executor=SerialExecutor(),
+        days=0.5,
+    )
+    recs = recommend(result)
+    plots = {p.metric: p for p in write_plots(result, tmp_path, recs)}
+    (ax,) = plots["service_level"].figure.axes
+    assert ax.get_xlabel() == "agents (non-manager; varied by scale.staff)"
+    assert list(ax.get_lines()[0].get_xdata()) == [10.0, 11.0, 12.0, 13.0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "lower bound at 0.95 (all skills)" in labels
+    (rec,) = recs  # 13 agents with seed 0 (12 give a lower bound of 0.73)
+    assert rec.staff == 13
+    star = next(line for line in ax.get_lines() if line.get_marker() == "*")
+    assert list(star.get_xdata()) == [13.0]
+    assert "recommended: 13 agents" in labels
+    bound = next(line for line in ax.get_lines() if line.get_linestyle() == "-.")
+    sl = [e["all"]["service_level"] for e in result.estimates]
+    assert list(bound.get_ydata()) == [e.lower_bound(0.95) for e in sl]
+    tod = plots["time_of_day"].figure
+    assert [a.get_ylabel() for a in tod.axes] == [
+        "service level (fraction within 20 s)",
+        "average speed of answer (s)",
+        "occupancy (fraction of online time)",
+    ]
