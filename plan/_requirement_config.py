@@ -111,12 +111,12 @@ class RequirementConfig:
     def read(cls, path: str | Path) -> RequirementConfig:
         """Read a config file (module docstring); ParameterError names a bad key."""
         doc = read_toml(path, what="config")
-        check_keys(doc, _KEYS, where="config ")
         if doc.get("command", "requirement") != "requirement":
             raise ParameterError(
                 "config command",
                 f"this is a {doc['command']!r} config; expected one written by ccbench requirement",
             )
+        check_keys(doc, _KEYS, where="config ")
         if "forecast" not in doc:
             raise ParameterError("config forecast", "missing; expected the forecast CSV path")
         where = "config "

@@ -111,12 +111,12 @@ class SweepConfig:
         """Read a config written by ``ccbench plan``; ParameterError names a bad key."""
         doc = read_toml(path, what="config")
         where = "config "
-        check_keys(doc, _KEYS, where=where)
         if doc.get("command") != "plan":
             raise ParameterError(
                 "config command",
                 f"got {doc.get('command')!r}; expected a config written by ccbench plan",
             )
+        check_keys(doc, _KEYS, where=where)
         if "scenario" not in doc:
             raise ParameterError("config scenario", "missing; expected the resolved scenario")
         try:
