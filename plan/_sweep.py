@@ -83,12 +83,14 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
 def auto_warmup_s(scenario: Scenario) -> float:
     """Warm-up (= cool-down) deleted by default, s.
 
-    Steady-state scenarios (flat arrivals, no surges, every agent on one shift covering
+    Steady-state scenarios (flat arrivals and times, no surges, every agent on one shift covering
     the horizon without breaks) start empty: the first and last min(2 h, horizon / 10)
     are left out. Anything with a daily shape is a terminating run measured whole (0).
     """
     # A shift of 24 h starting at 0 every day merges with the next day's: always logged in.
-    flat = not scenario.surges and all(not s.profile for s in scenario.streams)
+    flat = not scenario.surges and all(
+        not (s.profile or s.handle_profile or s.patience_profile) for s in scenario.streams
+    )
     always_on = all(
         p.shift_starts_h == [0.0]
         and min(p.shift_hours, 24.0) * 3600.0 >= min(scenario.horizon_s, 86400.0)
