@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from matplotlib.figure import Figure
+
+from ccbench.files import replace_atomically
 
 __all__ = ["csv_number", "csv_text", "save_figure", "write_text"]
 
@@ -50,28 +50,11 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return buf.getvalue()
 
 
-def _replace(path: Path, write: Callable[[Path], object]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        # mkstemp creates 0600 files; give the file the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_text(path: Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically; returns the path."""
-    return _replace(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def save_figure(path: Path, figure: Figure) -> Path:
     """Save ``figure`` as a PNG at ``path`` atomically; returns the path."""
-    return _replace(path, lambda tmp: figure.savefig(tmp, format="png"))
+    return replace_atomically(path, lambda tmp: figure.savefig(tmp, format="png"))

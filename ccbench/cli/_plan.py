@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._progress import progress_bar
+from ._planning import progress_bar, target_overrides
 
 
 def register(sub: Any) -> None:
@@ -72,16 +72,9 @@ def _config(args: argparse.Namespace) -> Any:
         raise ParameterError("scenario", "expected a SCENARIO (file or name) or --config FILE")
     else:
         config = SweepConfig(scenario=load_scenario(args.scenario))
-    overrides = {
-        "service_level": args.sl_target,
-        "threshold_s": args.threshold_s,
-        "confidence": args.confidence,
-        "max_abandon_rate": args.max_abandon,
-        "max_asa_s": args.max_asa_s,
-        "max_occupancy": args.max_occupancy,
-    }
-    base = config.targets or ServiceTargets.of(config.scenario)
-    targets = dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
+    targets = dataclasses.replace(
+        config.targets or ServiceTargets.of(config.scenario), **target_overrides(args)
+    )
     return config.with_overrides(
         varies=None if args.vary is None else tuple(parse_vary(s) for s in args.vary),
         replications=args.replications,

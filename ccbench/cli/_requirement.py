@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._progress import progress_bar
+from ._planning import progress_bar, target_overrides
 
 
 def register(sub: Any) -> None:
@@ -132,16 +132,7 @@ def _config(args: argparse.Namespace) -> tuple[Any, tuple[str, ...] | None]:
         raise ParameterError("forecast", "expected a FORECAST csv or --config FILE")
     else:
         config = RequirementConfig(forecast=Path(args.forecast))
-    overrides = {
-        "service_level": args.sl_target,
-        "threshold_s": args.threshold_s,
-        "max_asa_s": args.max_asa_s,
-        "max_abandon_rate": args.max_abandon,
-        "max_occupancy": args.max_occupancy,
-        "confidence": args.confidence,
-    }
-    base = config.targets or REQUIREMENT_TARGETS
-    targets = dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})
+    targets = dataclasses.replace(config.targets or REQUIREMENT_TARGETS, **target_overrides(args))
     config = config.with_overrides(
         skills=_skills(args, config.skills),
         targets=targets,
