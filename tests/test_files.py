@@ -11,7 +11,7 @@ from ccbench.files import replace_atomically
 
 
 def test_replaces_and_creates_folders(tmp_path: Path) -> None:
-    """The new content lands under the name, in a folder made for it, readable as open() makes it."""
+    """The content lands under the name, in a folder made for it, with open()'s permissions."""
     target = tmp_path / "a" / "b.txt"
     assert replace_atomically(target, lambda p: p.write_text("x")) == target
     umask = os.umask(0)
