@@ -56,6 +56,23 @@ def test_small_run_reports_erlang_and_simulated_per_interval() -> None:
     assert r.erlang[0][0][10].agents == 4 and r.erlang[0][0][10].model == "Erlang C"
 
 
+def test_days_are_their_own_forecasts() -> None:
+    """Monday 10 calls an hour, Tuesday 40 (09:00-11:00, hourly, AHT 180 s): each day gets
+    its own Erlang answer (0.5 and 2 Erlangs: 2 and 4 agents at 80% in 20 s) and its own
+    simulated day."""
+    rows = "".join(
+        f"2026-03-0{d} {h:02d}:00,calls,{v if 9 <= h < 11 else 0},180,\n"
+        for d, v in ((2, 10), (3, 40))
+        for h in range(24)
+    )
+    r = run_requirement(
+        forecast=parse_forecast(HEAD + rows), targets=ServiceTargets(confidence=0.5),
+        executor=SerialExecutor(), replications=2,
+    )  # fmt: skip
+    assert [(g.day, g.analytic[9:11]) for g in r.groups] == [(0, [2, 2]), (1, [4, 4])]
+    assert all(g.staffing[9] >= 1 and g.staffing[12] == 0 for g in r.groups)
+
+
 def test_bad_settings_are_refused() -> None:
     """One replication gives no interval; shrinkage must be in [0, 1)."""
     f = parse_forecast(HEAD + _flat("calls", 10, 180))
