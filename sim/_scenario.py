@@ -197,8 +197,10 @@ def _cross_check(s: Scenario) -> None:
             raise _bad(f"{path}.channel", "one of " + ", ".join(CHANNELS), st.channel)
         if st.site not in sites:
             raise _bad(f"{path}.site", "a site id from [[sites]]", st.site)
-        if st.profile and st.profile not in s.profiles:
-            raise _bad(f"{path}.profile", "a profile name from [profiles] (or empty)", st.profile)
+        for field in ("profile", "handle_profile", "patience_profile"):
+            name = getattr(st, field)
+            if name and name not in s.profiles:
+                raise _bad(f"{path}.{field}", "a profile name from [profiles] (or empty)", name)
         if st.bot_flow:
             bot = bot_flows.get(st.bot_flow)
             if bot is None:
