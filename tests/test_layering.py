@@ -2,8 +2,9 @@
 
 The layers (README, "Architecture"), lowest first:
 
-1. ``ccbench._errors``, the exception tree, and ``ccbench`` itself (its
-   ``__init__`` only re-exports the tree and :func:`ccbench.describe`);
+1. ``ccbench._errors``, the exception tree, ``ccbench`` itself (its
+   ``__init__`` only re-exports the tree and :func:`ccbench.describe`) and
+   ``ccbench.files`` (atomic file replacement, standard library only);
 2. the contracts, ``ccbench.eventlog`` (event log) and ``ccbench.api`` (query
    APIs), and ``ccbench.serving`` (serving an ASGI app on 127.0.0.1, a utility
    that imports nothing of the project);
@@ -30,10 +31,11 @@ TOP_LEVEL = ("ccbench", "sim", "oracle", "backend", "loadtest", "plan")
 
 _ERRORS = "ccbench._errors"
 _CONTRACTS = {"ccbench.eventlog", "ccbench.api"}
-_BASE = {_ERRORS, "ccbench", *_CONTRACTS}
+_BASE = {_ERRORS, "ccbench", "ccbench.files", *_CONTRACTS}
 _EVERYTHING = {
     _ERRORS,
     "ccbench",
+    "ccbench.files",
     *_CONTRACTS,
     "ccbench.serving",
     "sim",
@@ -47,7 +49,8 @@ _EVERYTHING = {
 ALLOWED: dict[str, set[str]] = {
     _ERRORS: set(),
     "ccbench": {_ERRORS},
-    "ccbench.eventlog": {_ERRORS, "ccbench"},
+    "ccbench.files": set(),
+    "ccbench.eventlog": {_ERRORS, "ccbench", "ccbench.files"},
     "ccbench.api": {_ERRORS, "ccbench"},
     "ccbench.serving": {_ERRORS, "ccbench"},
     "sim": _BASE,
