@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from .._errors import ParameterError, describe
 from ._spec import MAX_INTEGER, Parameter
 
-__all__ = ["Value", "check_value", "decode_text"]
+__all__ = ["Value", "as_integer", "check_value", "decode_text"]
 
 #: A checked value: an integer, a number, a string, ids, names, (kpi, limit) pairs, JSON items.
 Value = (
@@ -105,7 +105,8 @@ def decode_text(p: Parameter, texts: Sequence[str]) -> object:
     return text
 
 
-def _integer(value: object) -> int | None:
+def as_integer(value: object) -> int | None:
+    """``value`` as an int when it is an integer (not a bool; numpy integers too), else None."""
     if isinstance(value, bool):
         return None
     try:
@@ -115,7 +116,7 @@ def _integer(value: object) -> int | None:
 
 
 def _bounded_integer(p: Parameter, value: object) -> int:
-    number = _integer(value)
+    number = as_integer(value)
     high = MAX_INTEGER if p.high is None else p.high
     if number is None or (p.low is not None and number < p.low) or number > high:
         raise _fail(p, value)
@@ -142,7 +143,7 @@ def _ids(p: Parameter, value: object) -> tuple[int, ...] | str:
         raise _fail(p, value)
     ids = set()
     for item in value:
-        number = _integer(item)
+        number = as_integer(item)
         if number is None or not 0 <= number <= MAX_INTEGER:
             raise _fail(p, item, "a bad id")
         ids.add(number)

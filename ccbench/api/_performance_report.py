@@ -10,7 +10,7 @@ from ._spec import Family, Parameter, Rule
 
 __all__ = ["REPORT"]
 
-#: Longest report period, in days.
+#: Longest report period, in days (one year, leap day included).
 MAX_REPORT_DAYS = 366
 _DAY_MS = 86_400_000
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from .._errors import ParameterError, describe
-from ._decode import Value, check_value, decode_text
+from ._decode import Value, as_integer, check_value, decode_text
 from ._spec import Family, Rule
 
 __all__ = [
@@ -35,6 +35,7 @@ CLOCK_HEADER = "X-Clock-Now"
 CLOCK_MAX_DIGITS = 18
 _CLOCK = re.compile(f"[0-9]{{1,{CLOCK_MAX_DIGITS}}}")
 
+#: A query string: (name, value) pairs in URL order, or name -> value or list of values.
 RawQuery = Iterable[tuple[str, str]] | Mapping[str, str | Sequence[str]]
 
 
@@ -204,6 +205,14 @@ def check_clock(query: Query, *, now_ms: int) -> None:
                 other = query.numeric(rule.other or "") or 0.0
                 if -(-(now_ms - int(other)) // int(value)) > (rule.limit or 0):
                     raise ParameterError(rule.parameter, f"expected {rule.text}, got {int(value)}")
+
+
+def check_now(now_ms: object) -> int:
+    """The instant of a typed request (the oracle's ``now_ms``): an integer >= 0, epoch ms."""
+    value = as_integer(now_ms)
+    if value is None or value < 0:
+        raise ParameterError("now_ms", f"expected epoch milliseconds >= 0, got {describe(now_ms)}")
+    return value
 
 
 def parse_clock(text: str) -> int:
