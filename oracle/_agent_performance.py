@@ -80,8 +80,8 @@ class AgentPerformance:
         values = {"agent_id": agent_id, "start_ms": start_ms, "bucket_ms": bucket_ms}
         query = check_values(AGENT_PERFORMANCE, values)
         check_clock(query, now_ms=now)
-        a = query.integer("agent_id") or 0
-        start, bucket = query.integer("start_ms") or 0, query.integer("bucket_ms") or 1
+        a, start = query.integer_value("agent_id"), query.integer_value("start_ms")
+        bucket = query.integer_value("bucket_ms")
         if self.d.roster.agent(a) is None:
             raise ParameterError("agent_id", f"expected an agent id of the roster, got {a!r}")
         d, c, s = self.d, self.d.cols, self.d.segs

@@ -134,17 +134,6 @@ class DashboardParams:
     @classmethod
     def from_query(cls, query: Query, *, now_ms: int) -> DashboardParams:
         """The params of a request the contract has checked, at ``now_ms`` (epoch ms)."""
-
-        def integer(name: str) -> int:
-            value = query.integer(name)
-            assert value is not None, f"{name} has a default"
-            return value
-
-        def text(name: str) -> str:
-            value = query.text(name)
-            assert value is not None, f"{name} has a default"
-            return value
-
         return cls(
             now_ms=now_ms,
             from_hour=query.integer("from_hour"),
@@ -152,18 +141,18 @@ class DashboardParams:
             skill_ids=_ids(query, "skill_ids"),
             group_ids=_ids(query, "group_ids"),
             opened_within_ms=query.integer("opened_within_ms"),
-            sl_threshold_ms=integer("sl_threshold_ms"),
+            sl_threshold_ms=query.integer_value("sl_threshold_ms"),
             inactivity_timeout_ms=query.integer("inactivity_timeout_ms"),
-            abandon_rate=text("abandon_rate"),
-            load=text("load"),
-            agent_sort=text("agent_sort"),
-            agent_order=text("agent_order"),
-            agent_page=integer("agent_page"),
-            agent_page_size=integer("agent_page_size"),
-            skill_sort=text("skill_sort"),
-            skill_order=text("skill_order"),
-            skill_page=integer("skill_page"),
-            skill_page_size=integer("skill_page_size"),
+            abandon_rate=query.text_value("abandon_rate"),
+            load=query.text_value("load"),
+            agent_sort=query.text_value("agent_sort"),
+            agent_order=query.text_value("agent_order"),
+            agent_page=query.integer_value("agent_page"),
+            agent_page_size=query.integer_value("agent_page_size"),
+            skill_sort=query.text_value("skill_sort"),
+            skill_order=query.text_value("skill_order"),
+            skill_page=query.integer_value("skill_page"),
+            skill_page_size=query.integer_value("skill_page_size"),
             threshold=dict(query.thresholds("threshold")),
         )
 

@@ -96,9 +96,9 @@ class Oracle:
         """Same as :meth:`agent_performance` from a raw URL query (docs/metrics.md 4)."""
         q = parse_query(AGENT_PERFORMANCE, query)
         return self.agent_performance(
-            agent_id=q.integer("agent_id") or 0,
+            agent_id=q.integer_value("agent_id"),
             now_ms=now_ms,
-            start_ms=q.integer("start_ms") or 0,
+            start_ms=q.integer_value("start_ms"),
             bucket_ms=q.integer("bucket_ms"),
         )
 
@@ -139,8 +139,8 @@ class Oracle:
         """Same as :meth:`report` from a raw URL query (docs/metrics.md 5)."""
         q = parse_query(REPORT, query)
         return self.report(
-            start_ms=q.integer("start_ms") or 0,
-            end_ms=q.integer("end_ms") or 0,
+            start_ms=q.integer_value("start_ms"),
+            end_ms=q.integer_value("end_ms"),
             top_intents=q.integer("top_intents"),
         )
 

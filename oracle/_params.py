@@ -98,13 +98,13 @@ class AgentSegmentsParams:
         agents, groups = _ids(query, "agentIds"), _ids(query, "groupIds")
         source = query.text("source")
         return cls(
-            timeframe=query.integer("timeframe") or 0,
-            v=query.integer("v") or 1,
+            timeframe=query.integer_value("timeframe"),
+            v=query.integer_value("v"),
             interval=query.integer("interval"),
             agent_ids=None if isinstance(agents, str) else agents,
             skill_ids=_ids(query, "skillIds"),
             group_ids=None if isinstance(groups, str) else groups,
-            user_type=query.text("userType") or "all",
+            user_type=query.text_value("userType"),
             source=None if source == "all" else source,
             metrics=query.names("metrics") or AGENT_SEGMENT_METRICS,
         )

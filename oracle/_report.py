@@ -89,7 +89,7 @@ def report(
     """The seed 001 report over ``[start_ms, end_ms)`` as a JSON-ready dict (docs/metrics.md 5)."""
     values = {"start_ms": start_ms, "end_ms": end_ms, "top_intents": top_intents}
     query = check_values(REPORT, values)
-    start, end = query.integer("start_ms") or 0, query.integer("end_ms") or 0
+    start, end = query.integer_value("start_ms"), query.integer_value("end_ms")
     top_intents = query.integer("top_intents")
     dates, bounds = local_days(start, end, index.roster.timezone)
     c = index.cols

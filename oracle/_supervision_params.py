@@ -90,7 +90,7 @@ class SupervisionParams:
     def from_query(cls, query: Query, roster: Roster, *, now_ms: int) -> SupervisionParams:
         """The params of a request the contract has checked; then the rules about ``roster``
         (the site, the objectives' agents), in declared order."""
-        site_id = query.text("site_id") or ""
+        site_id = query.text_value("site_id")
         sites = [s.id for s in roster.sites]
         if site_id not in sites:
             raise ParameterError(
@@ -118,8 +118,8 @@ class SupervisionParams:
             channels=frozenset(query.names("channels") or ()),
             satisfaction_good_pct=query.number("satisfaction_good_pct") or 0.0,
             satisfaction_poor_pct=query.number("satisfaction_poor_pct") or 0.0,
-            satisfaction=query.text("satisfaction") or "",
-            conversion_rate=query.text("conversion_rate") or "",
+            satisfaction=query.text_value("satisfaction"),
+            conversion_rate=query.text_value("conversion_rate"),
         )
 
     def band(self, score: float | None) -> str | None:

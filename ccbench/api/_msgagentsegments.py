@@ -48,6 +48,7 @@ MSGAGENTSEGMENTS = Family(
             "integer",
             "Split the window into intervals of this many minutes.",
             low=MIN_INTERVAL_MIN,
+            high=MAX_TIMEFRAME_MIN,
             unit="minutes",
         ),
         Parameter(

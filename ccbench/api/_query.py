@@ -66,6 +66,12 @@ class Query:
         """An integer parameter."""
         return cast("int | None", self._get(name, "integer"))
 
+    def integer_value(self, name: str) -> int:
+        """An integer parameter that is required or has a default."""
+        value = self.integer(name)
+        assert value is not None, f"{name} is neither required nor has a default"
+        return value
+
     def number(self, name: str) -> float | None:
         """A decimal-number parameter."""
         return cast("float | None", self._get(name, "number"))
@@ -73,6 +79,12 @@ class Query:
     def text(self, name: str) -> str | None:
         """A choice, pattern or text parameter (``all`` stays ``"all"``)."""
         return cast("str | None", self._get(name, "choice", "pattern", "text"))
+
+    def text_value(self, name: str) -> str:
+        """A choice, pattern or text parameter that is required or has a default."""
+        value = self.text(name)
+        assert value is not None, f"{name} is neither required nor has a default"
+        return value
 
     def ids(self, name: str) -> tuple[int, ...] | Literal["all"] | None:
         """An id list: sorted ids without repeats, or ``"all"``."""
