@@ -10,8 +10,8 @@ import pytest
 
 from backend import DashboardQuery, parse_dashboard_query
 from ccbench import ParameterError
-from tests.support.backend import ACCOUNT, TOKEN, auth, backend, load
 from tests.oracle.test_dashboard import T0, _six_inactive_log
+from tests.support.backend import ACCOUNT, TOKEN, auth, backend, load
 
 DASHBOARD = f"/api/v1/accounts/{ACCOUNT}/dashboard"
 NOW = T0 + 60_000
