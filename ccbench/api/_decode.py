@@ -47,9 +47,10 @@ def _fail(p: Parameter, value: object, detail: str = "") -> ParameterError:
 
 
 def _digits(text: str) -> int | None:
-    if not _DIGITS.fullmatch(text) or len(text.lstrip("0")) > _MAX_DIGITS:
+    significant = text.lstrip("0")
+    if not _DIGITS.fullmatch(text) or len(significant) > _MAX_DIGITS:
         return None
-    return int(text)
+    return int(significant or "0")
 
 
 def _items(p: Parameter, text: str) -> list[str]:
