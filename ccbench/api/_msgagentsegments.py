@@ -23,6 +23,7 @@ AGENT_SEGMENT_METRICS: tuple[str, ...] = (
     "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation",
     "avgTimeToResponseFromAgentAssignment",
 )
+_DATA = ("metricsPerSkill", "agentsMetrics", "metricsTotal")
 MAX_TIMEFRAME_MIN = 1440
 MIN_INTERVAL_MIN = 5
 
@@ -108,10 +109,14 @@ MSGAGENTSEGMENTS = Family(
             other="timeframe",
         ),
     ),
+    # With interval the top level is metricsByIntervals and timeframeSummary, each holding
+    # the metrics data the top level holds without it; metricsPerSkill only with skillIds.
     response_keys=(
-        ("", ("metricsPerSkill", "agentsMetrics", "metricsTotal")),
-        ("intervals", ("metricsByIntervals", "timeframeSummary")),
+        ("", _DATA + ("metricsByIntervals", "timeframeSummary")),
         ("metricsByIntervals[]", ("timestamp", "metricsData")),
-        ("metrics", AGENT_SEGMENT_METRICS),
+        ("metricsByIntervals[].metricsData", _DATA),
+        ("timeframeSummary", _DATA),
+        ("metricsTotal", AGENT_SEGMENT_METRICS),
+        ("timeframeSummary.metricsTotal", AGENT_SEGMENT_METRICS),
     ),
 )
