@@ -57,6 +57,21 @@ def _int(
     return Parameter(name, "integer", summary, default=default, low=low, high=high, unit=unit)
 
 
+def _table(
+    prefix: str, title: str, columns: tuple[str, ...], *, max_size: int, size: int
+) -> tuple[Parameter, ...]:
+    """Sort column, order, page and page size of one table (seed 003: agents up to 30 rows a
+    page, 18 by default; skills up to 100, 25 by default)."""
+    return (
+        Parameter(f"{prefix}_sort", "choice", f"{title}-table sort column.",
+                  default=columns[0], choices=columns),
+        Parameter(f"{prefix}_order", "choice", f"{title}-table order.", default="asc",
+                  choices=_ORDERS),
+        _int(f"{prefix}_page", f"{title}-table page (1-based).", 1, default=1),
+        _int(f"{prefix}_page_size", f"{title}-table rows per page.", 1, max_size, default=size),
+    )  # fmt: skip
+
+
 DASHBOARD = Family(
     name="dashboard",
     seed="003",
@@ -113,26 +128,8 @@ DASHBOARD = Family(
             default="weighted",
             choices=("weighted", "active"),
         ),
-        Parameter(
-            "agent_sort",
-            "choice",
-            "Agents-table sort column.",
-            default="agent_id",
-            choices=DASHBOARD_AGENT_COLUMNS,
-        ),
-        Parameter("agent_order", "choice", "Agents-table order.", default="asc", choices=_ORDERS),
-        _int("agent_page", "Agents-table page (1-based).", 1, default=1),
-        _int("agent_page_size", "Agents-table rows per page.", 1, 30, default=18),
-        Parameter(
-            "skill_sort",
-            "choice",
-            "Skills-table sort column.",
-            default="skill_id",
-            choices=DASHBOARD_SKILL_COLUMNS,
-        ),
-        Parameter("skill_order", "choice", "Skills-table order.", default="asc", choices=_ORDERS),
-        _int("skill_page", "Skills-table page (1-based).", 1, default=1),
-        _int("skill_page_size", "Skills-table rows per page.", 1, 100, default=25),
+        *_table("agent", "Agents", DASHBOARD_AGENT_COLUMNS, max_size=30, size=18),
+        *_table("skill", "Skills", DASHBOARD_SKILL_COLUMNS, max_size=100, size=25),
         Parameter(
             "threshold",
             "threshold",

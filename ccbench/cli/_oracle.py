@@ -104,47 +104,44 @@ def register(sub: Any) -> None:
         description="Exact metrics computed from an event log (docs/metrics.md).",
     )
     families = p.add_subparsers(dest="family", metavar="FAMILY", required=True)
-    a: argparse.ArgumentParser = families.add_parser(
+    a = _family_parser(
+        families,
         "agent-segments",
-        help="msgagentsegments (seed 004) as JSON",
-        description="Agent-segment metrics over [now - timeframe, now), in the vendor's "
-        "response shape. Option values are the vendor's query-string values.",
+        MSGAGENTSEGMENTS,
+        run,
+        "msgagentsegments (seed 004) as JSON",
+        "Agent-segment metrics over [now - timeframe, now), in the vendor's response shape. "
+        "Option values are the vendor's query-string values.",
     )
-    _log_and_now(a)
-    _add_options(a, MSGAGENTSEGMENTS)
-    a.set_defaults(func=run, v="1")  # the only API version: the CLI fills it in
-    _compact(a)
-    d: argparse.ArgumentParser = families.add_parser(
+    a.set_defaults(v="1")  # the only API version: the CLI fills it in
+    d = _family_parser(
+        families,
         "dashboard",
-        help="real-time messaging dashboard (seed 003) as JSON or CSV",
-        description="Dashboard snapshot at --now: current, chat, closed, agents and skills "
-        "sections (docs/metrics.md section 3).",
+        DASHBOARD,
+        run_dashboard,
+        "real-time messaging dashboard (seed 003) as JSON or CSV",
+        "Dashboard snapshot at --now: current, chat, closed, agents and skills sections "
+        "(docs/metrics.md section 3).",
     )
-    _log_and_now(d)
-    _add_options(d, DASHBOARD)
     d.add_argument("--csv", choices=("agents", "skills"), help="print that table (all rows) as CSV")
-    _compact(d)
-    d.set_defaults(func=run_dashboard)
-    ap: argparse.ArgumentParser = families.add_parser(
+    _family_parser(
+        families,
         "agent-performance",
-        help="agent performance dashboard (seed 000) as JSON",
-        description="One agent's performance over [start, now) (docs/metrics.md section 4).",
+        AGENT_PERFORMANCE,
+        run_agent_performance,
+        "agent performance dashboard (seed 000) as JSON",
+        "One agent's performance over [start, now) (docs/metrics.md section 4).",
     )
-    _log_and_now(ap)
-    _add_options(ap, AGENT_PERFORMANCE)
-    _compact(ap)
-    ap.set_defaults(func=run_agent_performance)
-    s: argparse.ArgumentParser = families.add_parser(
+    s = _family_parser(
+        families,
         "supervision",
-        help="supervision page (seed 002) of one site as JSON or CSV",
-        description="Supervision of --site-id at --now: agents by status, satisfaction, "
-        "objectives, visitors and signals, slots, per-agent table (docs/metrics.md section 6).",
+        SUPERVISION,
+        run_supervision,
+        "supervision page (seed 002) of one site as JSON or CSV",
+        "Supervision of --site-id at --now: agents by status, satisfaction, objectives, "
+        "visitors and signals, slots, per-agent table (docs/metrics.md section 6).",
     )
-    _log_and_now(s)
-    _add_options(s, SUPERVISION)
     s.add_argument("--csv", action="store_true", help="print the per-agent table as CSV")
-    _compact(s)
-    s.set_defaults(func=run_supervision)
     r: argparse.ArgumentParser = families.add_parser(
         "report",
         help="automated performance report (seed 001) as JSON or CSV",
@@ -170,11 +167,21 @@ def register(sub: Any) -> None:
     c.set_defaults(func=run_catalog)
 
 
-def _log_and_now(parser: argparse.ArgumentParser) -> None:
+def _family_parser(
+    families: Any, command: str, family: Family, func: Any, help: str, description: str
+) -> argparse.ArgumentParser:
+    """A subcommand answering ``family`` at ``--now``: the log, then one option per parameter."""
+    parser: argparse.ArgumentParser = families.add_parser(
+        command, help=help, description=description
+    )
     parser.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
     parser.add_argument(
         "--now", type=int, required=True, metavar="MS", help="time the request is made, epoch ms"
     )
+    _add_options(parser, family)
+    _compact(parser)
+    parser.set_defaults(func=func)
+    return parser
 
 
 def _compact(parser: argparse.ArgumentParser) -> None:

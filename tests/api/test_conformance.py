@@ -19,7 +19,6 @@ from ccbench.api import (
     load_conformance,
     parse_clock,
 )
-from ccbench.eventlog import read_log
 from oracle import Oracle
 from tests.conftest import ROOT
 from tests.support.backend import ACCOUNT, auth, backend, load, read_ndjson
@@ -56,11 +55,6 @@ def test_the_file_names_the_example_log_and_an_instant() -> None:
     assert isinstance(CONFORMANCE, Conformance) and CONFORMANCE.now_ms > 0
 
 
-@pytest.fixture(scope="module")
-def oracle() -> Oracle:
-    return Oracle(read_log(ROOT / CONFORMANCE.log))
-
-
 def oracle_outcome(oracle: Oracle, case: ConformanceCase) -> tuple[int, str | None]:
     """(status, parameter) the oracle gives: the query is checked before the clock header;
     a case's clock reaches the oracle as now_ms, so an error on now_ms is the header's."""
@@ -79,9 +73,9 @@ def oracle_outcome(oracle: Oracle, case: ConformanceCase) -> tuple[int, str | No
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_oracle(oracle: Oracle, case: ConformanceCase) -> None:
+def test_oracle(example_oracle: Oracle, case: ConformanceCase) -> None:
     """The oracle's parser gives the case's status and names its parameter."""
-    assert oracle_outcome(oracle, case) == (case.status, case.parameter), case.why
+    assert oracle_outcome(example_oracle, case) == (case.status, case.parameter), case.why
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ answers and what oracle and backend build: key order, KPIs, columns, defaults.""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -15,18 +14,17 @@ from ccbench.api import (
     DASHBOARD_AGENT_COLUMNS,
     DASHBOARD_KPIS,
     DASHBOARD_SKILL_COLUMNS,
+    load_conformance,
 )
-from ccbench.eventlog import read_log
 from tests.support.api_keys import assert_key_order
 
-NOW = 1795171800000  # 11:50 Paris, during the example log
+NOW = load_conformance().now_ms  # 11:50 Paris, during the example log
 
 
 @pytest.fixture(scope="module")
-def snapshot(request: pytest.FixtureRequest) -> dict[str, object]:
-    path = Path(request.config.rootpath) / "examples" / "example.ndjson"
-    doc = oracle.Oracle(read_log(path)).dashboard(now_ms=NOW, threshold={"current.open": 0})
-    return doc
+def snapshot(example_oracle: oracle.Oracle) -> dict[str, object]:
+    """The example log's dashboard with one alert (current.open >= 0 always fires)."""
+    return example_oracle.dashboard(now_ms=NOW, threshold={"current.open": 0})
 
 
 def test_snapshot_follows_the_declared_key_order(snapshot: dict[str, object]) -> None:

@@ -3,22 +3,12 @@ the oracle's answer and the oracle's defaults."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 import oracle
-from ccbench.api import SUPERVISION, SUPERVISION_AGENT_COLUMNS
-from ccbench.eventlog import CHANNELS, read_log
+from ccbench.api import SUPERVISION, SUPERVISION_AGENT_COLUMNS, load_conformance
+from ccbench.eventlog import CHANNELS
 from tests.support.api_keys import assert_key_order
 
-NOW = 1795171800000
-
-
-@pytest.fixture(scope="module")
-def example(request: pytest.FixtureRequest) -> oracle.Oracle:
-    path = Path(request.config.rootpath) / "examples" / "example.ndjson"
-    return oracle.Oracle(read_log(path))
+NOW = load_conformance().now_ms  # 11:50 Paris, during the example log
 
 
 def test_channels_are_the_event_log_contracts() -> None:
@@ -26,17 +16,17 @@ def test_channels_are_the_event_log_contracts() -> None:
     assert SUPERVISION.parameter("channels").choices == CHANNELS
 
 
-def test_page_follows_the_declared_key_order(example: oracle.Oracle) -> None:
+def test_page_follows_the_declared_key_order(example_oracle: oracle.Oracle) -> None:
     """Top level, day and every per-agent row in declared order (also the CSV header)."""
-    page = example.supervision(now_ms=NOW, site_id="paris")
+    page = example_oracle.supervision(now_ms=NOW, site_id="paris")
     assert assert_key_order(SUPERVISION, page) == 2 + len(page["agents"]) > 2
     assert oracle.SUPERVISION_AGENT_COLUMNS is SUPERVISION_AGENT_COLUMNS
 
 
-def test_defaults_are_the_contracts_or_the_rosters(example: oracle.Oracle) -> None:
+def test_defaults_are_the_contracts_or_the_rosters(example_oracle: oracle.Oracle) -> None:
     """Absent parameters: bands 80/60, top2, contacts, chat+call (the contract), signal
     maxima and objectives from the roster."""
-    roster = example.log.roster
+    roster = example_oracle.log.roster
     p = oracle.SupervisionParams.create(roster, now_ms=NOW, site_id="paris")
     assert (p.satisfaction_good_pct, p.satisfaction_poor_pct) == (80.0, 60.0)
     assert (p.satisfaction, p.conversion_rate, p.channels) == (
