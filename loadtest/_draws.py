@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 
-from ccbench.api import MAX_INTEGER, Family, Parameter, load_conformance
+from ccbench.api import MAX_INTEGER, Conformance, Family, Parameter, load_conformance
 
 from ._recording import QueryValue, multi_query
 
@@ -41,10 +41,12 @@ def draw_integer(rng: random.Random, p: Parameter, *, high: int | None = None) -
     return min(top, low + spread)
 
 
-def invalid_pool(family: Family) -> tuple[InvalidQuery, ...]:
-    """The family's static 400 conformance cases as (parameter, query) pairs, in file order."""
+def invalid_pool(family: Family, cases: Conformance | None = None) -> tuple[InvalidQuery, ...]:
+    """The family's static 400 conformance cases as (parameter, query) pairs, in file order
+    (``cases``: the loaded case set, read from the package when None)."""
+    cases = load_conformance() if cases is None else cases
     return tuple(
         (str(case.parameter), multi_query(case.query))
-        for case in load_conformance().of(family.name)
+        for case in cases.of(family.name)
         if case.status == 400 and case.static
     )

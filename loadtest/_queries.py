@@ -20,7 +20,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ccbench.api import AGENT_SEGMENT_METRICS, DASHBOARD, MSGAGENTSEGMENTS
+from ccbench.api import AGENT_SEGMENT_METRICS, DASHBOARD, MSGAGENTSEGMENTS, load_conformance
 from ccbench.eventlog import EventLog
 
 from ._dashboard_queries import (
@@ -37,8 +37,10 @@ __all__ = ["METRIC_NAMES", "PlannedQuery", "QueryMix"]
 METRIC_NAMES: tuple[str, ...] = AGENT_SEGMENT_METRICS
 _HOUR_MS = 3_600_000
 _TIMEFRAME = MSGAGENTSEGMENTS.parameter("timeframe")
+_TIMEFRAMES = (int(_TIMEFRAME.low or 1), int(_TIMEFRAME.high or 1))  # bounds, inclusive
 _INTERVAL = MSGAGENTSEGMENTS.parameter("interval")
 _USER_TYPES = MSGAGENTSEGMENTS.parameter("userType").choices
+_METRIC_CHOICES = (*METRIC_NAMES, "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +99,9 @@ class QueryMix:
         self._divisors = {}  # filled on first use of each timeframe
         self._pools = (tuple(self.agent_ids), tuple(self.skill_ids), tuple(self.group_ids))
         self._source_choices = (*self.sources, "all", "SMS")
-        self._invalid = invalid_pool(MSGAGENTSEGMENTS)
-        self._invalid_dashboard = invalid_pool(DASHBOARD)
+        cases = load_conformance()
+        self._invalid = invalid_pool(MSGAGENTSEGMENTS, cases)
+        self._invalid_dashboard = invalid_pool(DASHBOARD, cases)
 
     @classmethod
     def from_log(
@@ -139,7 +142,7 @@ class QueryMix:
 
     def _valid(self) -> dict[str, QueryValue]:
         rng = self._rng
-        timeframe = rng.randint(int(_TIMEFRAME.low or 1), int(_TIMEFRAME.high or 1))
+        timeframe = rng.randint(_TIMEFRAMES[0], _TIMEFRAMES[1])
         params: dict[str, QueryValue] = {"timeframe": str(timeframe), "v": "1"}
         if self.intervals and rng.random() < 0.25:
             divisors = self._divisors.get(timeframe)
@@ -164,7 +167,7 @@ class QueryMix:
         if rng.random() < 0.4:
             k = rng.randint(1, 4)
             # "all" inside a list selects every metric (the contract's rule)
-            names = rng.sample((*METRIC_NAMES, "all"), k)
+            names = rng.sample(_METRIC_CHOICES, k)
             params["metrics"] = ",".join(names)
         return params
 
