@@ -32,12 +32,12 @@ from ccbench import EventSchemaError, ParameterError, RosterError
 from ccbench.api import CLOCK_HEADER, DASHBOARD, MSGAGENTSEGMENTS, parse_clock
 from ccbench.eventlog import Roster
 
+from ._agent_segments import agent_segment_metrics
 from ._dashboard import dashboard_snapshot
 from ._dashboard_params import parse_dashboard_query
 from ._ingest import NDJSON_TYPES, parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
-from ._segments import agent_segment_metrics
 from ._store import Store
 
 __all__ = ["ServerConfig", "create_app"]

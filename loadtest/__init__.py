@@ -12,7 +12,7 @@ shape (importing it loads Locust and gevent, this package does not).
 from ._config import LoadTestConfig, Thresholds, load_config
 from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
 from ._expected import Expected, ExpectedProvider, OracleProvider
-from ._harness import PLAN_ENV, Plan
+from ._harness import RUN_SPEC_ENV, RunSpec
 from ._latency import PERCENTILES, LatencyBook, Percentiles
 from ._mapping import REFERENCE_MAPPING, Endpoint, TargetMapping, load_mapping
 from ._outcome import (
@@ -31,7 +31,7 @@ from ._queries import METRIC_NAMES, PlannedQuery, QueryMix
 from ._recording import QueryValue, Record, Recorder, multi_query
 from ._report import print_summary, write_reports
 from ._run import RunResult, run_loadtest
-from ._targets import Faults, faulty_proxy_app, oracle_target_app, serve_app
+from ._target_apps import Faults, faulty_proxy_app, oracle_target_app, serve_app
 from ._verify import ERROR_CLASSES, Mismatch, Verification, diff_json, verify_records
 
 __all__ = [
@@ -45,8 +45,8 @@ __all__ = [
     "EXIT_RATE",
     "METRIC_NAMES",
     "PERCENTILES",
-    "PLAN_ENV",
     "REFERENCE_MAPPING",
+    "RUN_SPEC_ENV",
     "Breach",
     "Endpoint",
     "Expected",
@@ -57,13 +57,13 @@ __all__ = [
     "Mismatch",
     "OracleProvider",
     "Percentiles",
-    "Plan",
     "PlannedQuery",
     "QueryMix",
     "QueryValue",
     "Record",
     "Recorder",
     "RunResult",
+    "RunSpec",
     "TargetMapping",
     "Thresholds",
     "Verification",

@@ -17,18 +17,16 @@ from ccbench.api import AGENT_PERFORMANCE, check_clock, check_now, check_values
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
-from ._columns import KIND_CODES
+from ._columns import AGENT_SIDE_ROLES, CLOSED_BY_AGENT, KIND_CODES
 from ._conversations import NONE, ByConversation
 from ._dashboard import Dashboard
-from ._segments import Feature
+from ._segment_table import Feature
 
 __all__ = ["AgentPerformance"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 K = KIND_CODES
-_CLOSED_BY_AGENT = 1  # CLOSED_BY index
-_AGENT_SIDE = (1, 2, 4)  # SENDER_ROLES agent, bot, manager
 
 
 class AgentPerformance:
@@ -97,7 +95,7 @@ class AgentPerformance:
         )
 
         cl = d.closes
-        by_me = (cl.closed_by == _CLOSED_BY_AGENT) & (c.agent[cl.row] == a) & (cl.ts < now)
+        by_me = (cl.closed_by == CLOSED_BY_AGENT) & (c.agent[cl.row] == a) & (cl.ts < now)
         done_in_range = by_me & (cl.ts >= start)
 
         return {
@@ -159,7 +157,7 @@ class AgentPerformance:
         m = (
             (c.kind == K[EventKind.MESSAGE_SENT])
             & (c.agent == a)
-            & np.isin(c.role, _AGENT_SIDE)
+            & np.isin(c.role, AGENT_SIDE_ROLES)
             & (c.ts >= start)
             & (c.ts < now)
         )

@@ -26,7 +26,7 @@ from ._dashboard_params import DashboardParams
 from ._params import AgentSegmentsParams, parse_agent_segments_query
 from ._report import report
 from ._report_index import ReportIndex
-from ._segments import Segments
+from ._segment_table import Segments
 from ._supervision import Supervision
 from ._supervision_params import SupervisionParams
 

@@ -24,7 +24,7 @@ from ccbench.api import REPORT, check_values
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
-from ._columns import KIND_CODES
+from ._columns import KIND_CODES, ROLE_CONSUMER
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
 
 __all__ = ["REPORT_TABLES", "local_days", "report", "report_csv"]
@@ -35,7 +35,6 @@ DAY_MS = 86_400_000
 MINUTE_MS = 60_000
 #: CSV exports of a report (``report_csv``).
 REPORT_TABLES = ("daily", "agents", "agents_daily")
-_ROLE_CONSUMER = 0  # SENDER_ROLES index
 
 
 def local_days(start: int, end: int, timezone: str) -> tuple[list[str], I64]:
@@ -126,7 +125,7 @@ def _activity(
     n_days = bounds.shape[0] - 1
     kind, conv, ts = c.kind[lo:hi], c.conv[lo:hi], c.ts[lo:hi]
     msg = (kind == K[EventKind.MESSAGE_SENT]) & (conv >= 0)
-    incoming = msg & (c.role[lo:hi] == _ROLE_CONSUMER)
+    incoming = msg & (c.role[lo:hi] == ROLE_CONSUMER)
     opened = kind == K[EventKind.CONVERSATION_OPENED]
     # Active users: a consumer opened, resumed or wrote (calls have no messages).
     acts = opened | (kind == K[EventKind.CONVERSATION_RESUMED]) | incoming

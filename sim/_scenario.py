@@ -295,12 +295,14 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario TOML file (following ``extends``) and validate it.
 
     A bare name such as ``smoke`` is looked up as ``scenarios/<name>.toml``
-    in the current directory, then in the repository this package lives in.
+    in the current directory, then in the repository this package lives in, then
+    among the copies an installed wheel carries in ``sim/scenarios/`` (setup.py).
     """
     p = Path(path)
     if not p.exists() and p.suffix == "" and len(p.parts) == 1:
-        for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
-            candidate = root / "scenarios" / f"{p.name}.toml"
+        here = Path(__file__).resolve().parent
+        for folder in (Path.cwd() / "scenarios", here.parent / "scenarios", here / "scenarios"):
+            candidate = folder / f"{p.name}.toml"
             if candidate.exists():
                 p = candidate
                 break
