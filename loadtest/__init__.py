@@ -10,13 +10,7 @@ shape (importing it loads Locust and gevent, this package does not).
 """
 
 from ._config import LoadTestConfig, Thresholds, load_config
-from ._dashboard_queries import (
-    DASHBOARD_ENDPOINT,
-    DASHBOARD_PARAMETERS,
-    dashboard_answer,
-    multi_query,
-    parse_dashboard_query,
-)
+from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
 from ._expected import Expected, ExpectedProvider, OracleProvider
 from ._harness import RUN_SPEC_ENV, RunSpec
 from ._latency import PERCENTILES, LatencyBook, Percentiles
@@ -34,7 +28,7 @@ from ._outcome import (
     summarize_run,
 )
 from ._queries import METRIC_NAMES, PlannedQuery, QueryMix
-from ._recording import QueryValue, Record, Recorder
+from ._recording import QueryValue, Record, Recorder, multi_query
 from ._report import print_summary, write_reports
 from ._run import RunResult, run_loadtest
 from ._target_apps import Faults, faulty_proxy_app, oracle_target_app, serve_app
@@ -42,7 +36,6 @@ from ._verify import ERROR_CLASSES, Mismatch, Verification, diff_json, verify_re
 
 __all__ = [
     "DASHBOARD_ENDPOINT",
-    "DASHBOARD_PARAMETERS",
     "ERROR_CLASSES",
     "EXIT_ERRORS",
     "EXIT_FRESHNESS",
@@ -83,7 +76,6 @@ __all__ = [
     "load_mapping",
     "multi_query",
     "oracle_target_app",
-    "parse_dashboard_query",
     "print_summary",
     "run_loadtest",
     "serve_app",

@@ -115,7 +115,7 @@ class Dashboard:
             "skills": page(skill_rows, params.skill_page, params.skill_page_size,
                            params.skill_sort, params.skill_order),
         }  # fmt: skip
-        out["alerts"] = alerts(out, params.thresholds)
+        out["alerts"] = alerts(out, params.threshold)
         return out
 
     def table(self, params: DashboardParams, table: str) -> list[dict[str, Any]]:

@@ -191,3 +191,29 @@ def test_no_import_cycles() -> None:
     """The module import graph (every import statement, TYPE_CHECKING ones too) is acyclic."""
     graph = {m: sorted({t for t, _ in imports(m) if t != m}) for m in _modules()}
     assert find_cycles(graph) == []
+
+
+def test_api_contract_imports_only_the_standard_library_and_the_error_tree() -> None:
+    """ccbench/api (the API contract) imports the standard library, ccbench._errors and its
+    own modules, nothing else (third-party packages included, which the table above does
+    not graph): relative imports included."""
+    import sys
+
+    bad = []
+    for path in sorted((ROOT / "ccbench" / "api").rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level == 1:  # from .x: a module of the package itself
+                    continue
+                names = ["ccbench." + module if node.level == 2 else module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if name != "ccbench._errors" and top not in sys.stdlib_module_names:
+                    bad.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert bad == []
