@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-slow bench fuzz lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -27,7 +27,7 @@ bench: $(STAMP)
 
 # schemathesis against the backend's served OpenAPI document (bounded budget)
 fuzz: $(STAMP)
-	$(BIN)/python -m pytest -q -m slow tests/test_backend_fuzz.py
+	$(BIN)/python -m pytest -q -m slow tests/backend/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from ._errors import (
     LogFormatError,
     ParameterError,
     RosterError,
+    describe,
 )
 
 __version__ = "0.1.0"
@@ -25,4 +26,5 @@ __all__ = [
     "ParameterError",
     "RosterError",
     "__version__",
+    "describe",
 ]

@@ -13,8 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ccbench import InputError
-from ccbench._errors import describe
+from ccbench import InputError, describe
 
 __all__ = ["LoadTestConfig", "Thresholds", "load_config"]
 

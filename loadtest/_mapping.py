@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ccbench import InputError
-from ccbench._errors import describe
+from ccbench import InputError, describe
 
 __all__ = ["REFERENCE_MAPPING", "Endpoint", "TargetMapping", "load_mapping"]
 

@@ -6,7 +6,9 @@ constant piece the count is Poisson(rate x length) and the times are uniform,
 which is exactly the NHPP (no thinning needed). Everything a conversation
 needs that does not depend on the queue (channel, site, language, intent,
 skill, bot, consumer, patience, first chat or call handle time) is drawn here,
-vectorised.
+vectorised; a stream's ``handle_profile``/``patience_profile`` bins multiply its
+handle and patience times by the arrival's time of day (a forecast's
+per-interval AHT; messaging has no handle time: its segments follow its turns).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class Arrivals:
 
     ``bot`` and ``intent`` are -1 when absent; ``patience`` is +inf when the
     consumer never abandons; ``handle`` is the first human segment's length (s;
-    NaN for messaging, whose segments last as long as their turns).
+    NaN for messaging without a handle time, whose segments last as long as their turns).
     """
 
     t: np.ndarray
@@ -82,6 +84,12 @@ def expected_arrivals(scenario: Scenario, hours: int) -> dict[str, np.ndarray]:
         cumulative = np.concatenate([[0.0], np.cumsum(pieces[:, 0] * pieces[:, 1])])
         out[stream.channel] += np.diff(np.interp(edges, knots, cumulative))
     return out
+
+
+def _bin_values(bins: list[float], t: np.ndarray) -> np.ndarray:
+    """The value of the daily profile bin each time ``t`` (s from the start) falls in."""
+    width = DAY_S / len(bins)
+    return np.asarray(bins, dtype=float)[((t % DAY_S) // width).astype(np.int64)]
 
 
 def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:
@@ -159,8 +167,16 @@ def draw_arrivals(
         rows = np.nonzero(channel == c)[0]
         mode = getattr(scenario.modes, name)
         pat[rows] = sample(mode.patience, patience, len(rows))
-        if name != "messaging":  # a messaging segment's length follows from its turns
+        if mode.handle is not None:  # none: messaging segments last as long as their turns
             hdl[rows] = sample(mode.handle, handle, len(rows))
+    for i, st in enumerate(scenario.streams):
+        rows = np.nonzero(stream == i)[0]
+        if st.handle_profile:  # NaN (messaging) stays NaN
+            hdl[rows] *= _bin_values(scenario.profiles[st.handle_profile], t[rows])
+        if st.patience_profile:
+            # Only finite patience is scaled (inf x 0 would be NaN): never abandoning stays so.
+            finite = rows[np.isfinite(pat[rows])]
+            pat[finite] *= _bin_values(scenario.profiles[st.patience_profile], t[finite])
     return Arrivals(
         t=t,
         stream=stream,

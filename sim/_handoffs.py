@@ -92,6 +92,7 @@ Outcome = Requeue | Direct | TakenOver | Closed | AutoClosed
 def draw_fate(center: ContactCenter, channel: int) -> str:
     """How a new human segment will end: one of SEGMENT_ENDINGS, or "close" (ordinary)."""
     b = center.scenario.behaviour
+    in_time = center.scenario.modes.messaging.handle is None
     u = center.behaviour_rng.random()
     for name in SEGMENT_ENDINGS:
         p = getattr(b, name)
@@ -100,6 +101,8 @@ def draw_fate(center: ContactCenter, channel: int) -> str:
                 return "close"
             if channel == MESSAGING and name in _SILENCES:
                 return "close"
+            if channel == MESSAGING and name == "leave_early" and not in_time:
+                return "close"  # a messaging session (modes.messaging.handle) has no turns
             return name
         u -= p
     return "close"

@@ -52,7 +52,8 @@ def conversation(center: ContactCenter, i: int) -> _Proc:
             return
         reason = TRANSFER
     times = center.messaging_times
-    thread = Thread(times.turns()) if channel == MESSAGING else None
+    in_time = channel == MESSAGING and center.scenario.modes.messaging.handle is None
+    thread = Thread(times.turns()) if in_time else None
     patience = float(arrivals.patience[i])
     handle: float | None = float(arrivals.handle[i])
     direct: AgentState | None = None

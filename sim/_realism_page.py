@@ -14,8 +14,9 @@ import html
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
+
+from ccbench.files import replace_atomically
 
 from ._realism import RealismReport
 from ._realism_plots import FIGURES
@@ -24,15 +25,7 @@ __all__ = ["report_json", "report_page", "write_realism_report"]
 
 
 def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
 def report_json(report: RealismReport) -> str:

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ccbench import InputError, RosterError
-from ccbench._errors import describe
+from ccbench import InputError, RosterError, describe
 from ccbench.eventlog import CHANNELS, Roster
 
 from ._sections import (
@@ -226,8 +225,10 @@ def _cross_check(s: Scenario) -> None:
             raise _bad(f"{path}.channel", "one of " + ", ".join(CHANNELS), st.channel)
         if st.site not in sites:
             raise _bad(f"{path}.site", "a site id from [[sites]]", st.site)
-        if st.profile and st.profile not in s.profiles:
-            raise _bad(f"{path}.profile", "a profile name from [profiles] (or empty)", st.profile)
+        for field in ("profile", "handle_profile", "patience_profile"):
+            name = getattr(st, field)
+            if name and name not in s.profiles:
+                raise _bad(f"{path}.{field}", "a profile name from [profiles] (or empty)", name)
         if st.bot_flow:
             bot = bot_flows.get(st.bot_flow)
             if bot is None:
@@ -270,6 +271,8 @@ def _cross_check(s: Scenario) -> None:
         _check_dist(getattr(msg, name), f".modes.messaging.{name}")
     for name in ("first_response", "agent_reply"):
         _check_finite(getattr(msg, name), f".modes.messaging.{name}")
+    if msg.handle is not None:
+        _check_finite(msg.handle, ".modes.messaging.handle")
     for i, sk in enumerate(s.skills):
         for k in sk.transfer_to or []:
             if k not in skills or k == sk.id:
@@ -332,12 +335,14 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario TOML file (following ``extends``) and validate it.
 
     A bare name such as ``smoke`` is looked up as ``scenarios/<name>.toml``
-    in the current directory, then in the repository this package lives in.
+    in the current directory, then in the repository this package lives in, then
+    among the copies an installed wheel carries in ``sim/scenarios/`` (setup.py).
     """
     p = Path(path)
     if not p.exists() and p.suffix == "" and len(p.parts) == 1:
-        for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
-            candidate = root / "scenarios" / f"{p.name}.toml"
+        here = Path(__file__).resolve().parent
+        for folder in (Path.cwd() / "scenarios", here.parent / "scenarios", here / "scenarios"):
+            candidate = folder / f"{p.name}.toml"
             if candidate.exists():
                 p = candidate
                 break

@@ -175,6 +175,12 @@ class StreamSpec:
     site: str = key(doc="site conversations are opened on")
     rate_per_hour: float = key(doc="base arrival rate", unit="1/h", check="nonneg")
     profile: str = key("", doc="name of an hourly profile in [profiles]; empty = flat")
+    handle_profile: str = key(
+        "", doc="[profiles] name whose bins multiply the handle times by arrival time of day"
+    )
+    patience_profile: str = key(
+        "", doc="[profiles] name whose bins multiply the patience times by arrival time of day"
+    )
     bot_flow: str = key("", doc="bot flow conversations start at; empty = straight to a human")
     skill: int | None = key(None, check="nonneg", doc="human skill when no intents are given")
     intents: dict[str, float] = key({}, check="nonneg", doc="intent name -> weight")
@@ -238,6 +244,11 @@ class MessagingSpec:
     patience: DistSpec = key(
         DistSpec(kind="none"),
         doc="time a consumer waits in the first human queue before abandoning",
+    )
+    handle: DistSpec | None = key(
+        None,
+        doc="when given, segments are sessions holding their slot for this time, without "
+        "turns (a workforce forecast's AHT); none = the conversation lives in time",
     )
     turns_mean: float = key(
         4.0,
@@ -414,4 +425,7 @@ class TargetsSpec:
         unit="s",
         check="pos",
         doc="largest acceptable average speed of answer (none = no target)",
+    )
+    max_occupancy: float = key(
+        1.0, check="prob", doc="largest acceptable agent occupancy (1 = no cap)"
     )

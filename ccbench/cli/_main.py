@@ -27,6 +27,7 @@ _COMMANDS = (
     "serve",
     "loadtest",
     "plan",
+    "requirement",
 )
 
 

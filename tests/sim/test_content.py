@@ -13,7 +13,7 @@ from sim._agents import build_workforce
 from sim._content import draw_content
 from sim._facts import END_KINDS, NEW, ROLE_AGENT, ROLE_BOT, ServiceFacts
 from sim._record import KINDS
-from tests.sim.support import arrivals, scenario
+from tests.support.sim_engine import arrivals, scenario
 
 EVERYTHING = {
     "view": 1.0,

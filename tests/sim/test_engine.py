@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim._engine import Engine
-from tests.sim.support import arrivals, run_engine, scenario, timeline
+from tests.support.sim_engine import arrivals, run_engine, scenario, timeline
 
 
 def _engine(pool: dict[str, Any], **sections: Any) -> Engine:

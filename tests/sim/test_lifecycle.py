@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 from ccbench.eventlog import CLOSED_BY, validate
-from tests.sim.support import arrivals, run_engine, scenario, timeline
+from tests.support.sim_engine import arrivals, run_engine, scenario, timeline
 
 SIM = Path(__file__).resolve().parents[2] / "sim"
 BOT = {

@@ -10,7 +10,7 @@ import pytest
 
 from ccbench.eventlog import CLOSED_BY, validate
 from sim._dists import MessagingTimes
-from tests.sim.support import arrivals, run_engine, scenario, timeline
+from tests.support.sim_engine import arrivals, run_engine, scenario, timeline
 
 STREAM = {"name": "m", "channel": "messaging", "site": "main", "rate_per_hour": 0.0, "skill": 1}
 POOL = {

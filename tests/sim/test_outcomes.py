@@ -11,7 +11,7 @@ from ccbench.eventlog import CLOSED_BY
 from sim._facts import ServiceFacts
 from sim._outcomes import draw_outcomes, service_penalty
 from sim._record import KINDS
-from tests.sim.support import scenario
+from tests.support.sim_engine import scenario
 
 
 def _facts(n: int, **values: Any) -> ServiceFacts:

@@ -11,7 +11,7 @@ import pytest
 from ccbench.eventlog import EventLog, Roster, validate
 from sim import realism_report
 from sim._realism_capacity import hourly_integral
-from tests.hand_logs import HandLog
+from tests.support.hand_logs import HandLog
 
 T0 = 1_767_571_200_000  # 2026-01-05T00:00:00Z, a whole hour
 ROSTER = {

@@ -1,0 +1,68 @@
+"""`ccbench loadtest`: a thin layer over run_loadtest that returns its exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from ccbench.cli import main
+from loadtest import oracle_target_app, serve_app
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+def test_cli_run_writes_reports_and_returns_the_exit_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A config file's threshold and the command-line overrides both apply; --json prints the
+    summary; a p50 limit of 0.001 ms cannot hold, so the exit code is the latency bit (4)."""
+    config = tmp_path / "scenario.toml"
+    config.write_text(
+        "[loadtest]\nrate = 10.0\n[loadtest.thresholds.latency_ms.msgagentsegments]\np50 = 0.001\n"
+    )
+    with serve_app(oracle_target_app()) as url:
+        code = main(
+            [
+                "loadtest",
+                "--log",
+                str(EXAMPLE),
+                "--target",
+                url,
+                "--config",
+                str(config),
+                "--duration",
+                "2",
+                "--rate",
+                "30",
+                "--users",
+                "2",
+                "--dashboard-share",
+                "0.5",
+                "--out",
+                str(tmp_path / "out"),
+                "--json",
+            ]
+        )
+    summary = orjson.loads(capsys.readouterr().out)
+    assert code == 4 == summary["exit_code"]
+    assert summary["rate"]["target"] == 30.0  # the command line beat the file's 10
+    assert summary["accuracy"]["mismatches"] == 0
+    assert summary["latency_ms"]["dashboard"]["count"] > 0  # --dashboard-share 0.5 applied
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {
+        "summary.json",
+        "junit.xml",
+        "report.html",
+    }
+
+
+def test_cli_bad_config_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An invalid [loadtest] value exits 2 with one line naming the key."""
+    config = tmp_path / "bad.toml"
+    config.write_text('[loadtest]\nworkload = "sideways"\n')
+    assert main(["loadtest", "--log", str(EXAMPLE), "--config", str(config)]) == 2
+    assert "loadtest.workload" in capsys.readouterr().err

@@ -1,0 +1,111 @@
+"""Target mapping files: the shipped reference mapping, env expansion and validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ccbench import InputError
+from loadtest import REFERENCE_MAPPING, TargetMapping, load_mapping
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "target.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reference_mapping_names_the_backend_paths() -> None:
+    """The shipped default maps roster, ingest and msgagentsegments to the backend's routes."""
+    m = load_mapping(env={})
+    assert REFERENCE_MAPPING.exists()
+    assert m.endpoint("msgagentsegments").url_path(account="acme") == (
+        "/operations/api/account/acme/msgagentsegments"
+    )
+    assert m.endpoint("ingest").method == "POST"
+    assert m.endpoint("ingest").content_type == "application/x-ndjson"
+    assert m.endpoint("roster").method == "PUT"
+    assert m.clock_header == "X-Clock-Now"
+    # ${CCBENCH_TOKEN:-ccbench-token} falls back to its default when the variable is unset
+    assert m.headers["Authorization"] == "Bearer ccbench-token"
+
+
+def test_header_variables_expand_from_the_environment() -> None:
+    """A set variable wins over the default; base_url can be overridden."""
+    m = load_mapping(env={"CCBENCH_TOKEN": "s3cret"}, base_url="http://127.0.0.1:9/")
+    assert m.headers["Authorization"] == "Bearer s3cret"
+    assert m.base_url == "http://127.0.0.1:9"
+
+
+def test_missing_variable_without_default_names_header_and_variable(tmp_path: Path) -> None:
+    """An unset ${VAR} with no default is an InputError naming both."""
+    path = _write(
+        tmp_path,
+        'base_url = "http://127.0.0.1:1"\n[headers]\nX-Key = "${API_KEY}"\n'
+        '[endpoints.q]\npath = "/q"\n',
+    )
+    with pytest.raises(InputError, match=r"'X-Key'.*'API_KEY'"):
+        load_mapping(path, env={})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('base_url = "ftp://x"\n[endpoints.q]\npath = "/q"\n', "base_url"),
+        ('base_url = "http://127.0.0.1:1"\n', "endpoints"),
+        ('base_url = "http://127.0.0.1:1"\n[endpoints.q]\npath = "q"\n', r"endpoints\.q\.path"),
+        (
+            'base_url = "http://127.0.0.1:1"\n[endpoints.q]\npath = "/q"\nmethod = "DELETE"\n',
+            r"endpoints\.q\.method",
+        ),
+        ('base_url = "http://127.0.0.1:1"\n[endpoints.q]\npath = "/q"\nverb = "GET"\n', "verb"),
+        (
+            'base_url = "http://127.0.0.1:1"\n[timeouts]\nnetwork_s = 0\n[endpoints.q]\n'
+            'path = "/q"\n',
+            "network_s",
+        ),
+    ],
+)
+def test_invalid_mappings_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    """Each invalid file raises InputError naming the offending key."""
+    with pytest.raises(InputError, match=message):
+        load_mapping(_write(tmp_path, text), env={})
+
+
+def test_unknown_endpoint_lists_the_mapped_ones() -> None:
+    """Asking for an unmapped endpoint says which ones exist."""
+    with pytest.raises(InputError, match="dashboard, ingest, msgagentsegments, roster"):
+        load_mapping(env={}).endpoint("agent_performance")
+
+
+def test_dict_round_trip() -> None:
+    """to_dict/from_dict (the plan file form) preserves the mapping."""
+    m = load_mapping(env={})
+    assert TargetMapping.from_dict(m.to_dict()) == m
+
+
+def test_run_refuses_a_mapping_it_cannot_use(tmp_path: Path) -> None:
+    """No ingest endpoint (when ingesting) or no clock header in deterministic mode is an
+    InputError before any traffic."""
+    from loadtest import LoadTestConfig, run_loadtest
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
+    no_ingest = _write(
+        tmp_path, 'base_url = "http://127.0.0.1:9"\n[endpoints.msgagentsegments]\npath = "/q"\n'
+    )
+    with pytest.raises(InputError, match="'ingest' is not mapped"):
+        run_loadtest(log=example, out_dir=tmp_path / "a", mapping=no_ingest)
+    no_clock = tmp_path / "noclock.toml"
+    no_clock.write_text(
+        'base_url = "http://127.0.0.1:9"\nclock_header = ""\n'
+        '[endpoints.msgagentsegments]\npath = "/q"\n'
+    )
+    with pytest.raises(InputError, match="clock_header"):
+        run_loadtest(
+            log=example,
+            out_dir=tmp_path / "b",
+            mapping=no_clock,
+            ingest=False,
+            config=LoadTestConfig(),
+        )
