@@ -25,6 +25,7 @@ from ._columns import (
     ROLE_SYSTEM,
     EventColumns,
 )
+from ._take import take
 
 __all__ = [
     "NONE",
@@ -70,6 +71,10 @@ class ByConversation:
         ok[ok] = self.keys[i[ok]] // self.n_rows == conv[ok]
         return np.where(ok, i, -1)
 
+    def last_row_before(self, conv: I64, limit: I64 | int) -> I64:
+        """Like :meth:`last_before`, but the log row of the event found (-1 if none)."""
+        return take(self.rows, self.last_before(conv, limit), missing=-1)
+
 
 @dataclass(frozen=True, slots=True)
 class Assignees:
@@ -100,18 +105,16 @@ class Assignees:
     def last_accepted(self, rows: I64) -> I64:
         """Per row: the agent of its conversation's last accept before it, even if that
         segment has ended since (seed 000's survey attribution)."""
-        i = self.accepts.last_before(self.conv[rows], rows)
-        return np.where(i >= 0, self.agent[self.accepts.rows[np.maximum(i, 0)]], -1)
+        accept = self.accepts.last_row_before(self.conv[rows], rows)
+        return take(self.agent, accept, missing=-1)
 
     def running(self, rows: I64) -> I64:
         """Per row: the agent of the segment running at it (the last accept came after the
         last segment end), else -1."""
         conv = self.conv[rows]
-        a = self.accepts.last_before(conv, rows)
-        e = self.ends.last_before(conv, rows)
-        a_row = np.where(a >= 0, self.accepts.rows[np.maximum(a, 0)], -1)
-        e_row = np.where(e >= 0, self.ends.rows[np.maximum(e, 0)], -1)
-        return np.where(a_row > e_row, self.agent[np.maximum(a_row, 0)], -1)
+        a_row = self.accepts.last_row_before(conv, rows)
+        e_row = self.ends.last_row_before(conv, rows)
+        return np.where(a_row > e_row, take(self.agent, a_row, missing=-1), -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +197,7 @@ class Conversations:
         has_end = np.zeros(life.shape[0], dtype=bool)
         has_end[:-1] = ends[life[1:]] & (conv[life[1:]] == conv[life[:-1]])
         s = np.flatnonzero(is_start)
-        period_end = np.where(has_end[s], ts[np.where(has_end[s], nxt[s], 0)], OPEN_END)
+        period_end = take(ts, np.where(has_end[s], nxt[s], -1), missing=OPEN_END)
 
         agent_ok = (cols.agent >= 0) & (cols.agent < is_human.shape[0])
         human = np.zeros(len(cols), dtype=bool)
@@ -303,4 +306,4 @@ def _responses(
 
 def first_times(rows: I64, ts: I64) -> I64:
     """ts of each row, NONE where the row is NONE."""
-    return np.where(rows == NONE, NONE, ts[np.where(rows == NONE, 0, rows)])
+    return take(ts, rows, missing=NONE)

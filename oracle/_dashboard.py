@@ -26,6 +26,7 @@ from ._dashboard_params import DASHBOARD_KPIS, DashboardParams, dashboard_window
 from ._dashboard_state import DashboardState
 from ._dashboard_tables import agents_rows, page, skills_rows, sort_rows
 from ._segment_table import Feature, Segments
+from ._take import take
 
 __all__ = ["Dashboard", "alerts"]
 
@@ -138,19 +139,16 @@ class Dashboard:
         conv_agent = np.full(self.conv.n, -1, dtype=np.int64)
         conv_agent[s.conv[seg_open]] = s.agent[seg_open]
         ids = np.flatnonzero(open_conv).astype(np.int64)
-        r = self.conv.last_routing.last_before(ids, pos_now)
+        routing = self.conv.last_routing.last_row_before(ids, pos_now)
         conv_skill = np.full(self.conv.n, -1, dtype=np.int64)
-        conv_skill[ids] = np.where(
-            r >= 0, c.skill[self.conv.last_routing.rows[np.maximum(r, 0)]], -1
-        )
+        conv_skill[ids] = take(c.skill, routing, missing=-1)
         # Active: last non-system message is the consumer's, or younger than the timeout.
         timeout = params.inactivity_timeout_ms or self.roster.load.inactivity_timeout_ms
         a_ids = s.conv[seg_open].astype(np.int64)
-        m = self.conv.last_message.last_before(a_ids, pos_now)
-        msg_rows = self.conv.last_message.rows
-        # A log without any non-system message has nothing to index (all m are -1).
-        m_row = msg_rows[np.maximum(m, 0)] if msg_rows.shape[0] else np.zeros_like(m)
-        seg_active = (m >= 0) & ((c.role[m_row] == ROLE_CONSUMER) | (now - c.ts[m_row] < timeout))
+        m_row = self.conv.last_message.last_row_before(a_ids, pos_now)
+        by_consumer = take(c.role, m_row, missing=-1) == ROLE_CONSUMER
+        recent = now - take(c.ts, m_row, missing=now) < timeout  # no message: not recent
+        seg_active = (m_row >= 0) & (by_consumer | recent)
         active = np.zeros(self.conv.n, dtype=bool)
         active[a_ids[seg_active]] = True
         keep = np.ones(self.conv.n, dtype=bool)
@@ -175,8 +173,7 @@ class Dashboard:
         )
 
     def _group_of(self, agent: I64) -> I64:
-        ok = (agent >= 0) & (agent < self.group.shape[0])
-        return np.where(ok, self.group[np.where(ok, agent, 0)], -1)
+        return take(self.group, agent, missing=-1)
 
     def kept_agents(self, params: DashboardParams) -> list[int]:
         """Roster agents the skill and group filters keep, ascending id."""
@@ -219,11 +216,10 @@ class Dashboard:
     def response_family(self, conv_mask: B, now: int) -> dict[str, int | None]:
         """The response-time KPIs over the conversations in ``conv_mask`` (section 3.4)."""
         c, v = self.conv, self.cols
-        ts = np.append(v.ts, OPEN_END)  # row NONE never visible; index it safely
         limit = int(np.searchsorted(v.ts, now, side="left"))
 
         def row_ts(rows: I64) -> I64:
-            return ts[np.minimum(rows, len(v))]
+            return take(v.ts, rows, missing=OPEN_END)  # row NONE: never visible
 
         fh, fc = c.first_human_msg, c.first_consumer_msg
         fa, fca = c.first_human_accept, c.first_consumer_after_human

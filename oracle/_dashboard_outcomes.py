@@ -18,6 +18,7 @@ from ccbench.eventlog import CLOSED_BY, EventKind
 
 from ._columns import CLOSED_BY_CONSUMER, KIND_CODES, OPEN_END, EventColumns
 from ._conversations import Assignees, Conversations
+from ._take import take
 
 __all__ = ["ABANDONED", "CONNECTED", "OTHER", "CloseStats", "Closes", "QueueStays"]
 
@@ -54,9 +55,8 @@ class Closes:
         conv = cols.conv[rows].astype(np.int64)
         # The close ended a segment iff an accept came after the previous segment end.
         agent = assignees.running(rows)
-        routing = conversations.last_routing
-        r = routing.last_before(conv, rows)
-        skill = np.where(r >= 0, cols.skill[routing.rows[np.maximum(r, 0)]], -1)
+        routing = conversations.last_routing.last_row_before(conv, rows)
+        skill = take(cols.skill, routing, missing=-1)
         return cls(rows, cols.ts[rows], conv, cols.closed_by[rows], agent, skill)
 
 
@@ -94,7 +94,7 @@ class QueueStays:
         nxt = q + 1
         has = nxt < rows.shape[0]
         has[has] = c.conv[rows[nxt[has]]] == c.conv[rows[q[has]]]
-        end_row = rows[np.where(has, nxt, 0)]
+        end_row = take(rows, np.where(has, nxt, -1), missing=0)
         ek = c.kind[end_row]
         outcome = np.full(q.shape[0], OTHER, dtype=np.int8)
         outcome[has & (ek == K[EventKind.ASSIGNMENT_ACCEPTED])] = CONNECTED

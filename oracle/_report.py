@@ -26,6 +26,7 @@ from ccbench.eventlog import EventKind
 from ._arith import mean_ms, percent
 from ._columns import KIND_CODES, ROLE_CONSUMER
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
+from ._take import take
 
 __all__ = ["REPORT_TABLES", "local_days", "report", "report_csv"]
 
@@ -136,7 +137,7 @@ def _activity(
     in_period = np.zeros(len(c.conversation_ids), dtype=bool)
     in_period[conv[opened]] = True
     # Every message of a conversation opened in the period is at or after its opening.
-    depth = int(np.count_nonzero(msg & in_period[np.maximum(conv, 0)]))
+    depth = int(np.count_nonzero(msg & take(in_period, conv, missing=False)))
     n_conv = int(np.count_nonzero(opened))
 
     # Messages per calendar minute: ts is sorted, so equal minutes are runs.

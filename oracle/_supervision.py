@@ -26,6 +26,7 @@ from ._columns import KIND_CODES, ROLE_CONSUMER, ROLE_SYSTEM
 from ._conversations import ByConversation
 from ._dashboard import Dashboard
 from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams, local_midnight
+from ._take import take
 
 __all__ = ["Supervision", "supervision_csv"]
 
@@ -317,19 +318,14 @@ class Supervision:
         # The visitor waits when consumer messages follow the last company-side message
         # (agent, bot, manager, participant); the wait runs from the first of them, but
         # not from before the current agent took the conversation.
-        j = self.company_msgs.last_before(conv, limit)
-        after = np.where(j >= 0, self.company_msgs.rows[np.maximum(j, 0)], -1)
+        after = self.company_msgs.last_row_before(conv, limit)
         cm = self.consumer_msgs
+        # the conversation's first consumer message after that row, if any
         k = np.searchsorted(cm.keys, conv * cm.n_rows + after + 1, side="left")
-        if cm.rows.shape[0]:
-            kk = np.minimum(k, cm.rows.shape[0] - 1)
-            waiting = (k < cm.rows.shape[0]) & (cm.keys[kk] // cm.n_rows == conv)
-            waiting &= cm.rows[kk] < limit
-            first_ts = c.ts[cm.rows[kk]]
-        else:  # no consumer message in the whole log: nobody waits
-            waiting = np.zeros(segs.shape[0], dtype=bool)
-            first_ts = s.start_ts[segs]
-        since = np.maximum(first_ts, s.start_ts[segs])
+        first = take(cm.rows, k, missing=-1)
+        waiting = (first >= 0) & (take(cm.keys, k, missing=-1) // cm.n_rows == conv)
+        waiting &= first < limit
+        since = np.maximum(take(c.ts, first, missing=0), s.start_ts[segs])
         handling = now - s.start_ts[segs]
         rows = []
         for x in np.argsort(conv, kind="stable"):
