@@ -17,7 +17,7 @@ from ccbench.api import AGENT_PERFORMANCE, check_clock, check_now, check_values
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
-from ._columns import AGENT_SIDE_ROLES, CLOSED_BY_AGENT, KIND_CODES
+from ._columns import CLOSED_BY_AGENT, KIND_CODES
 from ._conversations import NONE, ByConversation
 from ._dashboard import Dashboard
 from ._segment_table import Feature
@@ -143,6 +143,8 @@ class AgentPerformance:
         for ch in sorted(set(seg_channel.tolist()) | set(r_channel.tolist())):
             fs = f[seg_channel == ch]
             rv = values[r_channel == ch]
+            if fs[:, Feature.FIRST_N].sum() == 0 and rv.shape[0] == 0:
+                continue  # a channel is listed when it has a sample (section 4)
             out[ch] = {
                 "first_routed_response_time": mean_ms(
                     int(fs[:, Feature.FIRST_SUM].sum()), int(fs[:, Feature.FIRST_N].sum())
@@ -154,13 +156,9 @@ class AgentPerformance:
 
     def _messages(self, a: int, start: int, now: int, bucket: int) -> list[dict[str, int]]:
         c = self.d.cols
-        m = (
-            (c.kind == K[EventKind.MESSAGE_SENT])
-            & (c.agent == a)
-            & np.isin(c.role, AGENT_SIDE_ROLES)
-            & (c.ts >= start)
-            & (c.ts < now)
-        )
+        # Every message the agent sent, as the assigned agent or as a participant (seed 000:
+        # "the number of outbound messages you sent"); only these roles carry an agent_id.
+        m = (c.kind == K[EventKind.MESSAGE_SENT]) & (c.agent == a) & (c.ts >= start) & (c.ts < now)
         n = -(-(now - start) // bucket)
         counts = np.bincount((c.ts[m] - start) // bucket, minlength=n)
         return [{"start": start + k * bucket, "count": int(counts[k])} for k in range(n)]
@@ -246,11 +244,11 @@ class AgentPerformance:
         }
 
     def _satisfaction(self, a: int, start: int, now: int) -> dict[str, Any]:
-        """100 * mean csat / 5 over surveys in the range attributed to the agent."""
+        """100 * mean csat / 5 over the surveys attributed to the agent: each conversation's
+        latest visible answer (docs/eventlog.md, survey.answered), when answered in the range."""
         d, c = self.d, self.d.cols
-        rows = np.flatnonzero(
-            (c.kind == K[EventKind.SURVEY_ANSWERED]) & (c.ts >= start) & (c.ts < now)
-        )
+        rows = d.latest(d.conv.surveys, np.ones(d.conv.n, dtype=bool), now)
+        rows = rows[c.ts[rows] >= start]
         who = d.assignees.last_accepted(rows)
         mine = d.csat[rows[who == a]]
         return {
