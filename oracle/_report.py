@@ -220,7 +220,9 @@ def _contact_center(
     waiting = ~(handled | abandoned | closed)
     day = _day_of(asg.start_ts[a:b], bounds)
     reply = asg.first_reply_ts[a:b]
-    waited = handled & ~asg.takeover[a:b] & (reply < end)
+    # A wait ends when an agent replies: a human contact-center agent (a bot's reply is the
+    # chatbot's), so bot-handled assignments have no wait sample.
+    waited = handled & ~asg.takeover[a:b] & ~asg.bot[a:b] & (reply < end)
     wait = reply[waited] - asg.start_ts[a:b][waited]
 
     sa, sb = np.searchsorted(s.start_ts, [start, end])
@@ -241,6 +243,7 @@ def _contact_center(
     return {
         "total_conversations": int(outcome.shape[0]),
         "handled": n_handled,
+        "handled_by_bot": int(np.count_nonzero(handled & asg.bot[a:b])),
         "missed": int(outcome.shape[0]) - n_handled,
         "missed_by_outcome": {
             "abandoned": int(np.count_nonzero(abandoned)),
