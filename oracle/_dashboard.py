@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ccbench.eventlog import EventLog
+from ccbench.eventlog import CHANNELS, EventLog
 
 from ._agent_state import AgentState
 from ._arith import mean_ms, percent
 from ._columns import ROLE_CONSUMER, EventColumns
 from ._conversations import NONE, OPEN_END, Assignees, ByConversation, Conversations
-from ._dashboard_outcomes import ABANDONED, CONNECTED, Closes, CloseStats, QueueStays
+from ._dashboard_outcomes import ABANDONED, CONNECTED, Closes, CloseStats, QueueWaits
 from ._dashboard_params import DASHBOARD_KPIS, DashboardParams, dashboard_window
 from ._dashboard_state import DashboardState
 from ._dashboard_tables import agents_rows, page, skills_rows, sort_rows
@@ -71,7 +71,7 @@ class Dashboard:
         self.seg_human[ok] = is_human[segments.agent[ok]]
         self.assignees = Assignees.build(columns)
         self.closes = Closes.build(columns, conversations=self.conv, assignees=self.assignees)
-        self.stays = QueueStays.build(columns)
+        self.waits = QueueWaits.build(columns)
 
     # -- query ---------------------------------------------------------------------------
     def snapshot(self, params: DashboardParams) -> dict[str, Any]:
@@ -80,36 +80,26 @@ class Dashboard:
         start, _ = dashboard_window(params, self.roster.timezone)
         state = self.state_at(params)
         closed_rows = self.close_mask(params, start, now)
-        sample = state.open & state.keep
-        if params.opened_within_ms is not None:
-            sample &= self.conv.opened_ts >= now - params.opened_within_ms
-        current: dict[str, Any] = {
-            "open": int(np.count_nonzero(state.open & state.keep)),
-            "unassigned": int(np.count_nonzero(state.open & state.keep & ~state.assigned)),
-            "assigned": int(np.count_nonzero(state.keep & state.assigned)),
-            "active": int(np.count_nonzero(state.keep & state.active)),
-            **self._load(state, params),
-            **self.response_family(sample, now),
-            "mcs": self.mcs(sample, now),
-        }
         closed_conv = np.zeros(self.conv.n, dtype=bool)
         closed_conv[self.closes.conv[closed_rows]] = True
         closed = {
-            **self.close_stats(closed_rows, now).section(),
+            **self.close_stats(closed_rows, now, params.csat).section(),
             **self.response_family(closed_conv, now),
             "mcs": self.mcs(closed_conv, now),
         }
+        messaging = params.mode == "messaging"
         agent_rows = agents_rows(self, state, params, start)
-        skill_rows = skills_rows(self, state, params)
+        skill_rows = skills_rows(self, state, params, start)
         out: dict[str, Any] = {
             "now": now,
+            "mode": params.mode,
             "window": {"start": start, "end": now},
             "filters": {
                 "skill_ids": None if params.skill_ids is None else sorted(params.skill_ids),
                 "group_ids": None if params.group_ids is None else sorted(params.group_ids),
             },
-            "current": current,
-            "chat": self.chat(state, params, start),
+            "current": self.current(state, params) if messaging else None,
+            "chat": None if messaging else self.chat(state, params, start),
             "closed": closed,
             "agents": page(agent_rows, params.agent_page, params.agent_page_size,
                            params.agent_sort, params.agent_order),
@@ -119,14 +109,31 @@ class Dashboard:
         out["alerts"] = alerts(out, params.threshold)
         return out
 
+    def current(self, state: DashboardState, params: DashboardParams) -> dict[str, Any]:
+        """The messaging mode's current section: open conversations at now (3.2-3.5)."""
+        now = params.now_ms
+        sample = state.open & state.keep
+        if params.opened_within_ms is not None:
+            sample &= self.conv.opened_ts >= now - params.opened_within_ms
+        return {
+            "open": int(np.count_nonzero(state.open & state.keep)),
+            "unassigned": int(np.count_nonzero(state.open & state.keep & ~state.assigned)),
+            "assigned": int(np.count_nonzero(state.keep & state.assigned)),
+            "active": int(np.count_nonzero(state.keep & state.active)),
+            **self._load(state, params),
+            **self.response_family(sample, now),
+            "mcs": self.mcs(sample, now),
+        }
+
     def table(self, params: DashboardParams, table: str) -> list[dict[str, Any]]:
         """All rows of the ``agents`` or ``skills`` table at now, sorted as requested."""
         state = self.state_at(params)
+        start, _ = dashboard_window(params, self.roster.timezone)
         if table == "agents":
-            start, _ = dashboard_window(params, self.roster.timezone)
             rows = agents_rows(self, state, params, start)
             return sort_rows(rows, params.agent_sort, params.agent_order)
-        return sort_rows(skills_rows(self, state, params), params.skill_sort, params.skill_order)
+        rows = skills_rows(self, state, params, start)
+        return sort_rows(rows, params.skill_sort, params.skill_order)
 
     def state_at(self, params: DashboardParams) -> DashboardState:
         """Per-conversation and per-segment state at now, with the filters applied."""
@@ -151,7 +158,7 @@ class Dashboard:
         seg_active = (m_row >= 0) & (by_consumer | recent)
         active = np.zeros(self.conv.n, dtype=bool)
         active[a_ids[seg_active]] = True
-        keep = np.ones(self.conv.n, dtype=bool)
+        keep = self.conv.channel == CHANNELS.index(params.mode)  # the mode's channel only
         if params.skill_ids is not None:
             keep &= np.isin(conv_skill, list(params.skill_ids))
         if params.group_ids is not None:
@@ -222,11 +229,12 @@ class Dashboard:
             return take(v.ts, rows, missing=OPEN_END)  # row NONE: never visible
 
         fh, fc = c.first_human_msg, c.first_consumer_msg
-        fa, fca = c.first_human_accept, c.first_consumer_after_human
+        fa, fca = c.first_human_accept, c.first_consumer_after_agent
+        fam = c.first_agent_msg
         vis_fh = conv_mask & (fh < limit)
         ttfr = vis_fh & (fc < fh)
         first_assign = vis_fh & (fa < fh)
-        consumer_first = conv_mask & (fca < limit) & (fh != NONE)
+        consumer_first = conv_mask & (fca < limit)  # after the first agent message
         assign = conv_mask & (fa < limit)
         s = self.segs
         segs = np.flatnonzero(conv_mask[s.conv] & self.seg_human & (s.start_ts < now))
@@ -245,7 +253,7 @@ class Dashboard:
             ),
             "ttfr": t_ttfr,
             "ttfr_consumer": mean_ms(
-                int((row_ts(fca) - row_ts(fh))[consumer_first].sum()), int(consumer_first.sum())
+                int((row_ts(fca) - row_ts(fam))[consumer_first].sum()), int(consumer_first.sum())
             ),
             "ttfr_first_assign": t_first,
             "wait_time": None if t_ttfr is None or t_first is None else t_ttfr - t_first,
@@ -272,31 +280,40 @@ class Dashboard:
             "negative": int(np.count_nonzero(self.mcs_alert[rows] == -1)),
         }
 
-    def csat_of(self, conv_mask: B, now: int) -> tuple[float | None, int]:
-        """Top-2-box CSAT (percent of answers 4 or 5) and number answered (section 3.5)."""
-        rows = self.latest(self.conv.surveys, conv_mask, now)
-        return percent(int(np.count_nonzero(self.csat[rows] >= 4)), rows.shape[0]), int(
-            rows.shape[0]
-        )
+    def csat_of(self, conv_mask: B, now: int, csat: str) -> tuple[float | None, int]:
+        """CSAT of the latest answer of each conversation (section 3.5), percent, and the
+        number answered: ``top2`` the share of 4-5 answers, ``mean`` 100 * mean / 5."""
+        answers = self.csat[self.latest(self.conv.surveys, conv_mask, now)]
+        n = int(answers.shape[0])
+        if csat == "mean":
+            return percent(int(answers.sum()), 5 * n), n
+        return percent(int(np.count_nonzero(answers >= 4)), n), n
 
-    def close_mask(self, params: DashboardParams, start: int, end: int) -> B:
-        """Closes in ``[start, end)`` kept by the filters: skill at the close, and the
-        group of the agent whose segment the close ended (unassigned closes drop out
-        under a group filter)."""
+    def close_mask(self, params: DashboardParams, start: int, now: int) -> B:
+        """Closed conversations of the window ``[start, now)``, as the mask of their last
+        close before now when that is in the window (a conversation closed twice counts
+        once, as closed by its last closer), of the mode's channel and kept by the filters:
+        skill at the close, and the group of the agent whose segment the close ended
+        (unassigned closes drop out under a group filter)."""
         cl = self.closes
-        mask = (cl.ts >= start) & (cl.ts < end)
+        mask = np.zeros(cl.ts.shape[0], dtype=bool)
+        seen = np.flatnonzero(cl.ts < now)[::-1]  # latest first
+        _, latest = np.unique(cl.conv[seen], return_index=True)
+        mask[seen[latest]] = True
+        mask &= cl.ts >= start
+        mask &= self.conv.channel[cl.conv] == CHANNELS.index(params.mode)
         if params.skill_ids is not None:
             mask &= np.isin(cl.skill, list(params.skill_ids))
         if params.group_ids is not None:
             mask &= np.isin(self._group_of(cl.agent), list(params.group_ids))
         return mask
 
-    def close_stats(self, rows: B, now: int) -> CloseStats:
+    def close_stats(self, rows: B, now: int, csat_option: str) -> CloseStats:
         """Closed-by counts, CSAT and resolution time of the selected closes."""
         cl = self.closes
         convs = np.zeros(self.conv.n, dtype=bool)
         convs[cl.conv[rows]] = True
-        csat, answered = self.csat_of(convs, now)
+        csat, answered = self.csat_of(convs, now, csat_option)
         resolution = cl.ts[rows] - self.conv.opened_ts[cl.conv[rows]]
         return CloseStats(
             closed=int(rows.sum()),
@@ -307,13 +324,16 @@ class Dashboard:
         )
 
     def chat(self, state: DashboardState, params: DashboardParams, start: int) -> dict[str, Any]:
-        """Chat-mode KPIs over the window ``[start, now)`` (section 3.6)."""
-        now, st, s = params.now_ms, self.stays, self.segs
+        """Chat-mode KPIs over the window ``[start, now)`` (section 3.6): visitors' queue
+        waits, each attributed to the queue it entered and, once connected before now, to
+        the connecting agent's group."""
+        now, st, s = params.now_ms, self.waits, self.segs
         keep = self.conv.channel_chat[st.conv]
         if params.skill_ids is not None:
             keep &= np.isin(st.skill, list(params.skill_ids))
         if params.group_ids is not None:
-            keep &= np.isin(self._group_of(st.agent), list(params.group_ids))
+            agent = np.where(st.end_ts < now, st.agent, -1)  # a later accept is not seen yet
+            keep &= np.isin(self._group_of(agent), list(params.group_ids))
         in_queue = keep & (st.start_ts < now) & (st.end_ts >= now)
         entered = keep & (st.start_ts >= start) & (st.start_ts < now)
         ended = keep & (st.end_ts >= start) & (st.end_ts < now)
@@ -384,6 +404,8 @@ def alerts(snapshot: dict[str, Any], thresholds: Mapping[str, float]) -> list[di
     out = []
     for kpi, limit in thresholds.items():
         section, key = kpi.split(".")
+        if snapshot[section] is None:
+            continue  # the other mode's section: nothing to alert on
         value = snapshot[section][key]
         if value is not None and value >= limit:
             out.append({"kpi": kpi, "value": value, "threshold": limit})

@@ -79,6 +79,13 @@ DASHBOARD = Family(
     path="/api/v1/accounts/{account}/dashboard",
     operation_id="getDashboard",
     parameters=(
+        Parameter(
+            "mode",
+            "choice",
+            "Dashboard type (seed 003): every section counts that channel's conversations.",
+            default="messaging",
+            choices=("messaging", "chat"),
+        ),
         _int(
             "from_hour",
             "Closed window: today from this hour (roster time zone).",
@@ -128,6 +135,13 @@ DASHBOARD = Family(
             default="weighted",
             choices=("weighted", "active"),
         ),
+        Parameter(
+            "csat",
+            "choice",
+            "CSAT as the share of answers 4-5 (top2, the vendor's score) or 100 * mean / 5.",
+            default="top2",
+            choices=("top2", "mean"),
+        ),
         *_table("agent", "Agents", DASHBOARD_AGENT_COLUMNS, max_size=30, size=18),
         *_table("skill", "Skills", DASHBOARD_SKILL_COLUMNS, max_size=100, size=25),
         Parameter(
@@ -150,7 +164,10 @@ DASHBOARD = Family(
     response_keys=(
         (
             "",
-            ("now", "window", "filters", "current", "chat", "closed", "agents", "skills", "alerts"),
+            (
+                "now", "mode", "window", "filters", "current", "chat", "closed", "agents",
+                "skills", "alerts",
+            ),  # fmt: skip
         ),
         ("window", ("start", "end")),
         ("filters", ("skill_ids", "group_ids")),
