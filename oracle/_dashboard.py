@@ -20,7 +20,7 @@ from ccbench.eventlog import CHANNELS, EventLog
 from ._agent_state import AgentState
 from ._arith import mean_ms, percent
 from ._columns import ROLE_CONSUMER, EventColumns
-from ._conversations import NONE, OPEN_END, Assignees, ByConversation, Conversations
+from ._conversations import OPEN_END, Assignees, ByConversation, Conversations
 from ._dashboard_outcomes import ABANDONED, CONNECTED, Closes, CloseStats, QueueWaits
 from ._dashboard_params import DASHBOARD_KPIS, DashboardParams, dashboard_window
 from ._dashboard_state import DashboardState

@@ -135,6 +135,7 @@ def skills_rows(
         if params.skill_ids is not None and skill.id not in params.skill_ids:
             continue
         in_skill = base & (state.conv_skill == skill.id)
+        mine = dash.closes.skill == skill.id
         agents = [
             a for a in state.agent_ids
             if state.presence[a].status is not None
@@ -155,8 +156,7 @@ def skills_rows(
                 "away": statuses.count("away"),
                 "back_soon": statuses.count("back_soon"),
                 "max_slots": sum(dash.slots[a] for a in agents),
-                **_closed_stats(dash, params, closes & (dash.closes.skill == skill.id),
-                                selected & (dash.closes.skill == skill.id)),  # fmt: skip
+                **_closed_stats(dash, params, closes & mine, selected & mine),
             }
         )
     return rows
