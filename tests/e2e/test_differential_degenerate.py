@@ -97,7 +97,8 @@ def test_backend_answers_degenerate_logs_as_the_oracle(
                 got = _get(client, name, SEGMENTS, {"v": "1", **q}, now)
                 if not _same(got, oracle.agent_segments_query({"v": "1", **q}, now_ms=now)):
                     mismatches.append((name, now, q))
-            for q in ({}, {"last_hours": "1", "skill_ids": "333", "group_ids": "1"}):
+            for q in ({}, {"mode": "chat", "last_hours": "1", "skill_ids": "333",
+                           "group_ids": "1"}):  # fmt: skip
                 got = _get(client, name, DASHBOARD, q, now)
                 if not _same(got, oracle.dashboard_query(q, now_ms=now)):
                     mismatches.append((name, now, q))

@@ -33,7 +33,7 @@ NOW = T0 + 10_000_000
 
 ROSTER = Roster.from_dict(
     {
-        "account": "a",
+        "account": "r",
         "timezone": "Europe/Paris",
         "sites": [{"id": "s"}],
         "groups": [{"id": 1}],
@@ -49,7 +49,7 @@ ROSTER = Roster.from_dict(
 
 
 def _events() -> list[dict[str, Any]]:
-    log = HandLog(T0)
+    log = HandLog(T0, account="r")
     add = log.add
 
     def opened(sec: int, cid: str, channel: str, consumer: bool = False) -> None:

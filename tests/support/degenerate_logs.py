@@ -192,6 +192,10 @@ class _Draw:
         for _ in range(rng.randrange(1, 4)):
             self.step()
             self.add("conversation.queued", conversation_id=cid, skill_id=skill)
+            if skill != _BOT_SKILL and rng.random() < 0.2:  # moved to another queue
+                self.step()
+                skill = rng.choice(_HUMAN_SKILLS)
+                self.add("conversation.queued", conversation_id=cid, skill_id=skill)
             if profile == "no_accepts" or rng.random() < 0.15:
                 self.step()
                 if rng.random() < 0.5:
