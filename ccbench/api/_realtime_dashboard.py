@@ -41,6 +41,10 @@ DASHBOARD_KPIS: tuple[str, ...] = (
     + tuple(f"chat.{k}" for k in _CHAT)
     + tuple(f"closed.{k}" for k in _CLOSED_KPIS)
 )
+_TOP = (
+    "now", "mode", "window", "filters", "current", "chat", "closed", "agents", "skills",
+    "alerts",
+)  # fmt: skip
 _TABLE_KEYS = ("total", "page", "page_size", "pages", "sort", "order", "rows")
 _ORDERS = ("asc", "desc")
 
@@ -164,10 +168,7 @@ DASHBOARD = Family(
     response_keys=(
         (
             "",
-            (
-                "now", "mode", "window", "filters", "current", "chat", "closed", "agents",
-                "skills", "alerts",
-            ),  # fmt: skip
+            _TOP,
         ),
         ("window", ("start", "end")),
         ("filters", ("skill_ids", "group_ids")),
