@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from ._spec import Family, Parameter, Rule
 
-__all__ = ["DASHBOARD", "DASHBOARD_AGENT_COLUMNS", "DASHBOARD_KPIS", "DASHBOARD_SKILL_COLUMNS"]
+__all__ = [
+    "DASHBOARD",
+    "DASHBOARD_AGENT_COLUMNS",
+    "DASHBOARD_KPIS",
+    "DASHBOARD_MODE_SECTIONS",
+    "DASHBOARD_SKILL_COLUMNS",
+]
+
+#: The KPI section each dashboard mode (seed 003: "select the dashboard type: Messaging
+#: or Chat") shows; the other mode's section is null in its snapshot.
+DASHBOARD_MODE_SECTIONS: dict[str, str] = {"messaging": "current", "chat": "chat"}
 
 #: Columns of the agents table, in output order (each is a valid ``agent_sort``).
 DASHBOARD_AGENT_COLUMNS: tuple[str, ...] = (
@@ -88,7 +98,7 @@ DASHBOARD = Family(
             "choice",
             "Dashboard type (seed 003): every section counts that channel's conversations.",
             default="messaging",
-            choices=("messaging", "chat"),
+            choices=tuple(DASHBOARD_MODE_SECTIONS),
         ),
         _int(
             "from_hour",
