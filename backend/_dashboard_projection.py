@@ -93,8 +93,7 @@ CREATE TABLE IF NOT EXISTS dash_stays (
     skill_id BIGINT,                  -- the queue the visitor entered
     start_ts BIGINT NOT NULL,         -- ms of the conversation.queued that starts the wait
     end_ts BIGINT,                    -- ms of the routing event ending it, NULL if none
-    outcome VARCHAR,                  -- connected | abandoned | other; NULL with no end
-    agent_id BIGINT                   -- the connecting agent
+    outcome VARCHAR                   -- connected | abandoned | other; NULL with no end
 );
 """
 
@@ -193,7 +192,7 @@ WHERE kind = 'conversation.closed';
 
 INSERT INTO dash_stays
 WITH routing AS (
-    SELECT cid, kind, ts, skill_id, agent_id, closed_by,
+    SELECT cid, kind, ts, skill_id, closed_by,
         row_number() OVER (PARTITION BY cid ORDER BY ts, seq) AS n
     FROM _dev
     WHERE cid IN (SELECT cid FROM _dev WHERE kind = 'conversation.opened' AND channel = 'chat')
@@ -215,8 +214,7 @@ SELECT $account, w.cid, w.skill_id, w.ts, e.ts,
         WHEN e.kind = 'conversation.abandoned'
           OR (e.kind = 'conversation.closed' AND e.closed_by = 'consumer') THEN 'abandoned'
         ELSE 'other'
-    END,
-    CASE WHEN e.kind = 'assignment.accepted' THEN e.agent_id END
+    END
 FROM waits w LEFT JOIN routing e ON e.cid = w.cid AND e.n = w.end_n
 WHERE w.kind = 'conversation.queued' AND w.prev_kind IS DISTINCT FROM 'conversation.queued';
 

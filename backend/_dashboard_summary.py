@@ -188,7 +188,7 @@ def close_sums(
 
 @dataclass(frozen=True, slots=True)
 class ChatSums:
-    """Chat visitors' queue waits kept by the filters (section 3.6): waiting at now,
+    """Chat visitors' queue waits kept by the skill filter (section 3.6): waiting at now,
     entered in the window, and those that ended in the window abandoned or connected
     (ms sums)."""
 
@@ -203,8 +203,7 @@ class ChatSums:
     handled_sum: int
 
 
-_STAYS_SQL = (
-    """
+_STAYS_SQL = """
 SELECT
     count(*) FILTER (WHERE end_ts IS NULL OR end_ts >= $now),
     count(*) FILTER (WHERE start_ts >= $start),
@@ -216,14 +215,10 @@ SELECT
 FROM (
     SELECT s.*, coalesce(s.end_ts >= $start AND s.end_ts < $now, false) AS ended
     FROM dash_stays s
-    -- the connecting agent's group, once the accept is seen (before now)
-    LEFT JOIN roster_agents g ON g.account = s.account
-        AND g.agent_id = CASE WHEN s.end_ts < $now THEN s.agent_id END
+    -- the queue KPIs are "(all Groups)": the skill filter only
     WHERE s.account = $account AND s.start_ts < $now
-      AND (s.end_ts IS NULL OR s.end_ts >= $start)"""
-    + _FILTERS.format(skill="s.skill_id")
-    + ")"
-)
+      AND (s.end_ts IS NULL OR s.end_ts >= $start)
+      AND ($skills IS NULL OR list_contains($skills, s.skill_id)))"""
 
 _HANDLED_SQL = """
 SELECT count(*), coalesce(sum(s.end_ts - s.start_ts), 0)
@@ -235,17 +230,12 @@ WHERE s.account = $account AND s.channel = 'chat' AND s.start_ts < $now
 
 
 def chat_sums(cur: Any, *, account: str, query: DashboardQuery, now: int, start: int) -> ChatSums:
-    """Chat visitors' waits starting before ``now`` and not ended before ``start``, and
-    chat segments handled in ``[start, now)``, kept by the filters and summed."""
-    params = {
-        "account": account,
-        "now": now,
-        "start": start,
-        "sl": query.sl_threshold_ms,
-        **_filters(query),
-    }
+    """Chat visitors' waits starting before ``now`` and not ended before ``start`` (kept
+    by the skill filter: the queue KPIs are "(all Groups)"), and chat segments handled in
+    ``[start, now)`` (kept by both filters), summed."""
+    params = {"account": account, "now": now, "start": start, **_filters(query)}
     del params["mode"]  # the chat section is the chat channel's
-    stays = cur.execute(_STAYS_SQL, params).fetchone()
-    del params["sl"]
-    handled = cur.execute(_HANDLED_SQL, params).fetchone()
+    groups = params.pop("groups")
+    stays = cur.execute(_STAYS_SQL, {**params, "sl": query.sl_threshold_ms}).fetchone()
+    handled = cur.execute(_HANDLED_SQL, {**params, "groups": groups}).fetchone()
     return ChatSums(*(int(x) for x in stays + handled))

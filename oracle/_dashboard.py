@@ -325,15 +325,13 @@ class Dashboard:
 
     def chat(self, state: DashboardState, params: DashboardParams, start: int) -> dict[str, Any]:
         """Chat-mode KPIs over the window ``[start, now)`` (section 3.6): visitors' queue
-        waits, each attributed to the queue it entered and, once connected before now, to
-        the connecting agent's group."""
+        waits, each attributed to the queue it entered and kept by the skill filter only
+        (the seed marks the queue KPIs "(all Groups)"); AHT and occupancy, which it does
+        not mark, are kept by both filters."""
         now, st, s = params.now_ms, self.waits, self.segs
         keep = self.conv.channel_chat[st.conv]
         if params.skill_ids is not None:
             keep &= np.isin(st.skill, list(params.skill_ids))
-        if params.group_ids is not None:
-            agent = np.where(st.end_ts < now, st.agent, -1)  # a later accept is not seen yet
-            keep &= np.isin(self._group_of(agent), list(params.group_ids))
         in_queue = keep & (st.start_ts < now) & (st.end_ts >= now)
         entered = keep & (st.start_ts >= start) & (st.start_ts < now)
         ended = keep & (st.end_ts >= start) & (st.end_ts < now)

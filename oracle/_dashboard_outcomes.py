@@ -69,8 +69,7 @@ class QueueWaits:
     the same wait. It ends at the conversation's next accept (:data:`CONNECTED`),
     ``conversation.abandoned`` or close by the consumer (:data:`ABANDONED`), or other
     close (:data:`OTHER`); ``end_ts`` is OPEN_END while still waiting. ``skill`` is the
-    queue the visitor entered (the first one), ``agent`` the accepting agent of a
-    connected wait, else -1. Times in epoch ms.
+    queue the visitor entered (the first one). Times in epoch ms.
     """
 
     conv: I64
@@ -78,7 +77,6 @@ class QueueWaits:
     start_ts: I64
     end_ts: I64
     outcome: npt.NDArray[np.int8]
-    agent: I64
 
     @classmethod
     def build(cls, cols: EventColumns) -> QueueWaits:
@@ -119,7 +117,6 @@ class QueueWaits:
             start_ts=c.ts[qrows],
             end_ts=take(c.ts, end_row, missing=OPEN_END),
             outcome=outcome,
-            agent=np.where(outcome == CONNECTED, take(c.agent, end_row, missing=-1), -1),
         )
 
 

@@ -333,21 +333,24 @@ def test_skill_filter(oracle: Oracle) -> None:
 
 
 def test_group_filter(oracle: Oracle) -> None:
-    """group_ids=[1] keeps conversations whose agent is in group 1 (unassigned drop out)."""
+    """group_ids=[1] keeps conversations whose agent is in group 1 (unassigned drop out),
+    except the chat queue KPIs, which the seed marks "(all Groups)"."""
     # Open: A (agent 1); C unassigned and D (agent 2, group 2) drop out. Closed: B was
-    # agent 2's. Agents: 1, 3, 100. Chat mode: F (agent 1) closed; only F's wait was
-    # connected (at 640, before now) to a group 1 agent: entered 1, connected 1.
+    # agent 2's. Agents: 1, 3, 100. Chat mode: F (agent 1) closed. The queue KPIs are
+    # "(all Groups)" in the seed: entered 3, connected 1, abandoned 1 as without the
+    # filter. AHT (not so marked) keeps agent 1's F: 80 s; occupancy the group's human
+    # agents 1 (1000 s online, 80 s with F) and 3 (10 s online): 100 * 80 / 1010.
     d = oracle.dashboard(now_ms=NOW, group_ids=[1])
     assert (d["current"]["open"], d["current"]["assigned"]) == (1, 1)
     assert d["closed"]["closed_by"] == {"consumer": 0, "agent": 0, "system": 0}
     assert [r["agent_id"] for r in d["agents"]["rows"]] == [1, 3, 100]
     d = oracle.dashboard(now_ms=NOW, group_ids=[1], mode="chat")
     assert d["closed"]["closed_by"] == {"consumer": 1, "agent": 0, "system": 0}
-    assert (d["chat"]["entered"], d["chat"]["connected"], d["chat"]["abandoned"]) == (1, 1, 0)
-    # Seen at 630 s F still waits: its later accept is not seen, so under a group filter
-    # no wait belongs to group 1 yet.
-    d = oracle.dashboard(now_ms=T0 + 630_000, group_ids=[1], mode="chat")
-    assert (d["chat"]["in_queue"], d["chat"]["entered"]) == (0, 0)
+    c = d["chat"]
+    assert (c["entered"], c["connected"], c["abandoned"], c["in_queue"]) == (3, 1, 1, 1)
+    assert (c["aht"], c["occupancy"]) == (80_000, pytest.approx(100 * 80 / 1010))
+    c = oracle.dashboard(now_ms=NOW, group_ids=[2], mode="chat")["chat"]
+    assert (c["entered"], c["aht"], c["occupancy"]) == (3, None, 0.0)
 
 
 def test_window_today_from_hour(oracle: Oracle) -> None:
