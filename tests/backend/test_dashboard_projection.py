@@ -130,3 +130,27 @@ def test_database_without_the_projection_gets_it_on_open(smoke: EventLog, tmp_pa
     finally:
         reopened.close()
         expected.close()
+
+
+def test_database_with_an_earlier_projection_gets_it_rebuilt_on_open(
+    smoke: EventLog, tmp_path: Path
+) -> None:
+    """A database whose projection tables have other columns (an earlier version: here
+    dash_closes without seq, dash_stays with the stays' agent_id) is rebuilt on open."""
+    expected = _in_order_store(smoke)
+    path = str(tmp_path / "earlier.duckdb")
+    old = Store(path=path)
+    old.put_roster(roster=smoke.roster)
+    old.ingest(account=smoke.roster.account, table=smoke.table)
+    with old.reader() as cur:
+        cur.execute("ALTER TABLE dash_closes DROP COLUMN seq")
+        cur.execute("ALTER TABLE dash_stays ADD COLUMN agent_id BIGINT")
+        cur.execute("DELETE FROM dash_stays")
+    old.close()
+    reopened = Store(path=path)
+    try:
+        for table in TABLES:
+            assert _rows(reopened, table) == _rows(expected, table), table
+    finally:
+        reopened.close()
+        expected.close()
