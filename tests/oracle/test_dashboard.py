@@ -27,9 +27,9 @@ import pytest
 
 from ccbench import ParameterError
 from ccbench.cli import main
-from ccbench.eventlog import EventLog, Roster, validate, write_log
+from ccbench.eventlog import EventLog, Roster, write_log
 from oracle import Oracle, table_csv
-from tests.support.hand_logs import HandLog
+from tests.support.hand_logs import HandLog, valid_oracle
 
 T0 = 1_700_000_000_000
 NOW = T0 + 1_000_000
@@ -122,9 +122,7 @@ def _events() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def oracle() -> Oracle:
-    log = EventLog.from_records(_events(), roster=ROSTER)
-    assert validate(log) == []
-    return Oracle(log)
+    return valid_oracle(_events(), ROSTER)
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from ccbench.eventlog import EventLog, Roster, validate
+from ccbench.eventlog import Roster
 from oracle import Oracle
-from tests.support.hand_logs import HandLog
+from tests.support.hand_logs import HandLog, valid_oracle
 
 T0 = 1_700_000_000_000
 NOW = T0 + 10_000_000
@@ -111,9 +111,7 @@ def _events() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def oracle() -> Oracle:
-    log = EventLog.from_records(_events(), roster=ROSTER)
-    assert validate(log) == []
-    return Oracle(log)
+    return valid_oracle(_events(), ROSTER)
 
 
 def test_a_conversation_closed_twice_is_one_closed_conversation(oracle: Oracle) -> None:

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from ccbench.eventlog import EventLog, Roster, validate
+from ccbench.eventlog import Roster
 from oracle import Oracle
-from tests.support.hand_logs import HandLog
+from tests.support.hand_logs import HandLog, valid_oracle
 
 M = 1_700_002_800_000  # 2023-11-15 00:00 Europe/Paris
 NOW = M + 3_600_000
@@ -78,9 +78,7 @@ def _events() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def oracle() -> Oracle:
-    log = EventLog.from_records(_events(), roster=ROSTER)
-    assert validate(log) == []
-    return Oracle(log)
+    return valid_oracle(_events(), ROSTER)
 
 
 def _row(page: dict[str, Any], agent: int) -> dict[str, Any]:
