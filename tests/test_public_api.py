@@ -67,6 +67,7 @@ EXPECTED: dict[str, list[str]] = {
         "DASHBOARD",
         "DASHBOARD_AGENT_COLUMNS",
         "DASHBOARD_KPIS",
+        "DASHBOARD_MODE_SECTIONS",
         "DASHBOARD_SKILL_COLUMNS",
         "FAMILIES",
         "MAX_INTEGER",
