@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 from .._errors import RosterError, describe
-from ._schema import CHANNELS
+from ._schema import CHANNELS, KINDS
 
 __all__ = [
     "AGENT_ROLES",
@@ -140,6 +140,12 @@ def _int_item(value: Any, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise RosterError(f"{path}: expected an integer >= 0, got {describe(value)}")
     return value
+
+
+def _kind_item(value: Any, path: str) -> str:
+    if value not in KINDS:
+        raise RosterError(f"{path}: expected an event kind (docs/eventlog.md), got {describe(value)}")
+    return str(value)
 
 
 def _str_item(value: Any, path: str) -> str:
@@ -365,6 +371,9 @@ class Roster:
     objectives: tuple[Objective, ...] = ()
     load: LoadWeights = field(default_factory=LoadWeights)
     signals: Signals = field(default_factory=Signals)
+    #: event kinds the log's source cannot record in full (docs/eventlog.md, "Unrecorded
+    #: kinds"): metrics that need them are unavailable, never 0
+    unrecorded_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_agents", {a.id: a for a in self.agents})
@@ -403,6 +412,7 @@ class Roster:
             objectives=tuple(r.items("objectives", Objective.parse)),
             load=LoadWeights() if load is None else LoadWeights.parse(load, "roster.load"),
             signals=Signals() if signals is None else Signals.parse(signals, "roster.signals"),
+            unrecorded_kinds=tuple(sorted(set(r.items("unrecorded_kinds", _kind_item)))),
         )
         r.done()
         roster._cross_check()
@@ -462,6 +472,11 @@ class Roster:
             p["channels"] = list(p["channels"])
         for key in ("sites", "groups", "skills", "agents", "bots", "sla_policies", "objectives"):
             data[key] = list(data[key])
+        # absent when empty, so logs of complete sources keep their roster documents unchanged
+        if self.unrecorded_kinds:
+            data["unrecorded_kinds"] = list(self.unrecorded_kinds)
+        else:
+            del data["unrecorded_kinds"]
         return data
 
     def bot_flows(self) -> frozenset[str]:

@@ -67,6 +67,7 @@ RULES: dict[str, str] = {
     "message.role": "a role that contradicts the roster or the assignment",
     "view.nested": "a view start while the same agent already views the conversation",
     "view.unmatched": "a view end without a matching start",
+    "unrecorded": "an event of a kind the roster lists in unrecorded_kinds",
 }
 
 
@@ -114,6 +115,11 @@ class _Checker:
         self.views: set[tuple[str, int]] = set()
         self.flows = log.roster.bot_flows()
         self.sites = {s.id for s in log.roster.sites}
+        # a source that records no offers or no agent states cannot be held to their rules
+        unrecorded = set(log.roster.unrecorded_kinds)
+        self.check_offers = "assignment.offered" not in unrecorded
+        self.check_agents = not unrecorded & {"agent.login", "agent.logout", "agent.status"}
+        self.unrecorded = unrecorded
         self.row = 0
         self.event_id: str | None = None
 
@@ -147,6 +153,12 @@ class _Checker:
                 self.known_agent(e[name], name)
         for name in ("skill_id", "to_skill_id"):
             self.known_skill(e[name], name)
+        if kind in self.unrecorded:
+            self.fail(
+                "unrecorded",
+                f"{kind} event, but roster.unrecorded_kinds says the source records none",
+                kind=kind,
+            )
         if kind.startswith("agent."):
             self.agent_event(kind, e)
             return
@@ -252,7 +264,7 @@ class _Checker:
                 state=conv.state.value,
             )
             return
-        elif conv.offer != (agent, skill):
+        elif self.check_offers and conv.offer != (agent, skill):
             self.fail(
                 "lifecycle.accept-without-offer",
                 f"agent {agent} accepted {cid!r} (skill {skill}) with no such pending offer",
@@ -260,6 +272,21 @@ class _Checker:
                 skill_id=skill,
                 offer=conv.offer,
             )
+        state = self.agents[agent]
+        if self.check_agents:
+            self.agent_may_take(cid, conv, agent, takeover=takeover)
+        conv.state, conv.assigned, conv.offer, conv.takeover_by = (
+            ConversationState.ASSIGNED,
+            agent,
+            None,
+            None,
+        )
+        conv.queued_skill, conv.snoozed, conv.counts_slot = None, False, not takeover
+        if not takeover:
+            state.holding.add(cid)
+
+    def agent_may_take(self, cid: str, conv: _Conv, agent: int, *, takeover: bool) -> None:
+        """The agent-state rules of an accept: logged in to the site, online, a free slot."""
         state = self.agents[agent]
         a = self.roster.agent(agent)
         if conv.site not in state.sites:
@@ -285,15 +312,6 @@ class _Checker:
                 holding=len(state.holding),
                 max_slots=a.max_slots,
             )
-        conv.state, conv.assigned, conv.offer, conv.takeover_by = (
-            ConversationState.ASSIGNED,
-            agent,
-            None,
-            None,
-        )
-        conv.queued_skill, conv.snoozed, conv.counts_slot = None, False, not takeover
-        if not takeover:
-            state.holding.add(cid)
 
     def release(self, cid: str, conv: _Conv) -> None:
         if conv.assigned is not None:
