@@ -10,12 +10,18 @@ backend uses it without importing the oracle.
 """
 
 from ._export import ExportSummary, conversation_records, export_records, page_document
+from ._import import RecordsImport, import_files, import_records
+from ._problems import Problem
 from ._vocab import UNRECORDED_KINDS
 
 __all__ = [
     "UNRECORDED_KINDS",
     "ExportSummary",
+    "Problem",
+    "RecordsImport",
     "conversation_records",
     "export_records",
+    "import_files",
+    "import_records",
     "page_document",
 ]

@@ -29,6 +29,7 @@ from ._vocab import (
     CLOSE_REASONS,
     CSAT_CRITERIA,
     TAKEOVER,
+    SUGGESTED_TIMEOUT,
     TRANSFER_AGENT,
     TRANSFER_SKILL,
     USER_TYPE_NAMES,
@@ -188,6 +189,8 @@ class RecordBuilder:
         self.assigned: int | None = None
         self.latest_agent: int | None = None
         self.waiting = True  # in a queue or unassigned: latestQueueState IN_QUEUE
+        self.implied_queue: int | None = None  # ms at which a queue entry goes unsaid
+        self.declined: int | None = None  # the agent who declined last
         self.ended = False
 
     # -- helpers ------------------------------------------------------------
@@ -221,7 +224,7 @@ class RecordBuilder:
             "startTime",
         )
         self.dialogs.append(self.dialog)
-        self.waiting, self.ended = True, False
+        self.waiting, self.ended, self.implied_queue = True, False, self.ts[row]
 
     def _close_dialog(self, row: int, close_reason: str, description: str) -> None:
         d = self.dialog
@@ -239,6 +242,7 @@ class RecordBuilder:
         t["dialogId"] = self.dialog["dialogId"]
         self.transfers.append(t)
         self.assigned, self.waiting = None, True
+        self.implied_queue = self.ts[row] if reason != TAKEOVER else None
         return t
 
     # -- events -------------------------------------------------------------
@@ -263,15 +267,31 @@ class RecordBuilder:
         self.consumers.append(consumer)
         self._open_dialog(row)
 
+    def _assignment_declined(self, row: int) -> None:
+        # no section of its own: a decline that puts the conversation back in the queue
+        # shows as the SuggestedAgentTimeout transfer its re-queue writes
+        self.declined = self.c.agent_id[row]
+
     def _conversation_queued(self, row: int) -> None:
-        skill = self.c.skill_id[row]
+        skill, ts = self.c.skill_id[row], self.ts[row]
+        if self.implied_queue == ts:  # the queue entry a dialog start or a transfer implies
+            self.implied_queue = None
+            if self.dialog.get("startTimeL") == ts and "skillId" not in self.dialog:
+                self.dialog["skillId"] = skill
+                self.dialog["skillName"] = self.d.skills.get(skill, "")
+            last = self.transfers[-1] if self.transfers else None
+            if last is not None and last["timeL"] == ts and last["reason"] == BACK2Q:
+                self._skill_fields(last, "targetSkill", skill)
+        else:  # any other queue entry follows an offer that timed out or was declined
+            requeue = self._time({"reason": SUGGESTED_TIMEOUT}, row)
+            if self.declined is not None:
+                requeue["by"] = str(self.declined)
+                requeue.update(self.d.names(self.declined, "sourceAgent"))
+            self._skill_fields(requeue, "sourceSkill", self.skill)
+            self._skill_fields(requeue, "targetSkill", skill)
+            requeue["dialogId"] = self.dialog["dialogId"]
+            self.transfers.append(requeue)
         self.skill, self.waiting = skill, True
-        if "skillId" not in self.dialog:
-            self.dialog["skillId"] = skill
-            self.dialog["skillName"] = self.d.skills.get(skill, "")
-        last = self.transfers[-1] if self.transfers else None
-        if last is not None and last["timeL"] == self.ts[row] and "targetSkillId" not in last:
-            self._skill_fields(last, "targetSkill", skill)  # where back2Q put it
 
     def _assignment_accepted(self, row: int) -> None:
         agent = self.c.agent_id[row]
@@ -292,6 +312,8 @@ class RecordBuilder:
                            c.agent_id[row])  # fmt: skip
         if to_skill is not None:
             self._skill_fields(t, "targetSkill", to_skill)
+        else:  # the importer queues only a transfer to a skill
+            self.implied_queue = None
         if to_agent is not None:
             t.update(self.d.names(to_agent, "assignedAgent"))
         if row in c.reason:

@@ -1,0 +1,176 @@
+"""Import: conversation records -> a valid event log, every oddity reported.
+
+:func:`import_records` reads each record (:func:`read_conversation`), builds the
+roster (:func:`build_roster`), settles message roles against it, numbers the events
+in log order and checks the result with the contract's validator: a conversation the
+validator still rejects is reported and left out (never silently), so the log is
+always valid. Event ids are ``<conversationId>:<kind>:<ms>:<n>`` (``n`` counts events
+of that kind at that millisecond in the conversation): a conversation re-sent with
+more events keeps the ids of its earlier ones.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ccbench._errors import InputError, RosterError
+from ccbench.eventlog import SCHEMA, EventLog, Roster, validate
+
+from ._conversation import Refused, read_conversation
+from ._facts import Facts, Ids
+from ._fields import Fields
+from ._messages import ASSIGNED, SENDER, sender_role
+from ._problems import Problem, Problems
+from ._read import Sourced, pick_versions, read_files
+from ._roster import build_roster
+
+__all__ = ["RecordsImport", "import_files", "import_records"]
+
+
+@dataclass(frozen=True)
+class RecordsImport:
+    """The imported log, every problem met, and counts: conversations imported and
+    records refused (each refusal is also a problem)."""
+
+    log: EventLog
+    problems: tuple[Problem, ...]
+    conversations: int
+    refused: int
+
+
+def import_files(
+    paths: Iterable[str | os.PathLike[str]], *, roster: Roster | None = None
+) -> RecordsImport:
+    """Import every record of the files at ``paths`` (pages, records, NDJSON lines)."""
+    problems = Problems()
+    items = list(read_files(paths, problems))
+    if not items:
+        raise InputError(
+            "no conversation record found in "
+            + ", ".join(os.fspath(p) for p in paths)
+            + (f" ({problems.items[0]})" if problems.items else "")
+        )
+    return _import(items, roster=roster, problems=problems)
+
+
+def import_records(
+    records: Iterable[Any], *, roster: Roster | None = None, source: str = "records"
+) -> RecordsImport:
+    """Import already parsed records (e.g. an HTTP body), labelled ``source#i``."""
+    items = [Sourced(f"{source}#{i}", r) for i, r in enumerate(records)]
+    return _import(items, roster=roster, problems=Problems())
+
+
+def _import(items: list[Sourced], *, roster: Roster | None, problems: Problems) -> RecordsImport:
+    fields, facts, ids = Fields(problems), Facts(), Ids()
+    site = (roster.sites[0].id if roster and roster.sites else None) or (
+        roster.account if roster else None
+    )
+    conversations: list[list[dict[str, Any]]] = []
+    refused = 0
+    for item in pick_versions(items, problems):
+        problems.source, problems.conversation_id = item.source, None
+        if isinstance(item.record, dict) and isinstance(item.record.get("info"), dict):
+            problems.conversation_id = item.record["info"].get("conversationId")
+        try:
+            if not isinstance(item.record, dict):
+                raise Refused("$", item.record, "expected a record object")
+            events = read_conversation(
+                item.record, fields=fields, facts=facts, ids=ids, site=site or "\0site"
+            )
+        except Refused as exc:
+            problems.add(exc.field, exc.value, exc.message + "; record refused")
+            refused += 1
+            continue
+        conversations.append(events)
+    built = build_roster(facts, roster, problems)
+    try:
+        built = Roster.from_dict(built.to_dict())
+    except RosterError as exc:
+        raise InputError(f"the roster the records imply is invalid: {exc}") from exc
+    if site is None:
+        site = built.sites[0].id
+        for events in conversations:
+            events[0]["site"] = site
+    log = _log(conversations, built)
+    log, dropped = _keep_valid(log, problems)
+    return RecordsImport(
+        log=log,
+        problems=tuple(problems.items),
+        conversations=len(conversations) - dropped,
+        refused=refused + dropped,
+    )
+
+
+def _settle_roles(events: list[dict[str, Any]], roster: Roster) -> None:
+    for e in events:
+        if SENDER in e:
+            agent = roster.agent(e.pop(SENDER))
+            assigned = e.pop(ASSIGNED)
+            e["sender_role"] = sender_role(
+                {ASSIGNED: assigned},
+                manager=agent is not None and agent.role == "manager",
+                bot=agent is not None and agent.user_type == "bot",
+            )
+
+
+def _log(conversations: list[list[dict[str, Any]]], roster: Roster) -> EventLog:
+    """Number the events: log order is (ts, conversation, position in it)."""
+    columns: dict[str, list[Any]] = defaultdict(list)
+    n = sum(len(events) for events in conversations)
+    ts = np.empty(n, dtype=np.int64)
+    conv = np.empty(n, dtype=np.int64)
+    pos = np.empty(n, dtype=np.int64)
+    names = [f.name for f in SCHEMA]
+    for name in names:
+        columns[name] = [None] * n
+    i = 0
+    for c, events in enumerate(conversations):
+        _settle_roles(events, roster)
+        seen: Counter[tuple[str, int]] = Counter()
+        for k, e in enumerate(events):
+            kind, t = e["kind"], e["ts"]
+            seen[kind, t] += 1
+            e["event_id"] = f"{e['conversation_id']}:{kind}:{t}:{seen[kind, t]}"
+            for key, value in e.items():
+                columns[key][i] = value
+            ts[i], conv[i], pos[i] = t, c, k
+            i += 1
+    order = np.lexsort((pos, conv, ts))
+    seq = np.empty(n, dtype=np.int64)
+    seq[order] = np.arange(n, dtype=np.int64)
+    columns["seq"] = seq.tolist()
+    columns["account"] = [roster.account] * n
+    table = pa.Table.from_arrays(
+        [pa.array(columns[name], type=SCHEMA.field(name).type) for name in names], schema=SCHEMA
+    )
+    return EventLog.from_table(table.take(pa.array(order)), roster=roster)
+
+
+def _keep_valid(log: EventLog, problems: Problems) -> tuple[EventLog, int]:
+    """Leave out (and report) every conversation the validator rejects."""
+    violations = validate(log)
+    if not violations:
+        return log, 0
+    cids = log.table.column("conversation_id").to_pylist()
+    bad: dict[str, str] = {}
+    for v in violations:
+        cid = cids[v.row] if v.row is not None else None
+        if cid is not None and cid not in bad:
+            bad[cid] = str(v)
+    problems.source = "import"
+    for cid, why in bad.items():
+        problems.conversation_id = cid
+        problems.add("$", cid, f"the events read from it break the contract ({why}); "
+                     "conversation left out")  # fmt: skip
+    keep = [c not in bad for c in cids]
+    table = log.table.filter(pa.array(keep))
+    return EventLog.from_table(table, roster=log.roster), len(bad)
+
