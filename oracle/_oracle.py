@@ -15,6 +15,7 @@ from ._agent_segments import AgentDirectory, agent_segments_response
 from ._columns import EventColumns
 from ._dashboard import Dashboard
 from ._dashboard_params import DashboardParams
+from ._needs import apply_unavailable
 from ._params import AgentSegmentsParams, parse_agent_segments_query
 from ._report import report
 from ._report_index import ReportIndex
@@ -66,7 +67,8 @@ class Oracle:
     def dashboard(self, **params: Any) -> dict[str, Any]:
         """Real-time messaging dashboard (seed 003) snapshot; keyword parameters of
         :meth:`DashboardParams.create` (``now_ms`` required). docs/metrics.md section 3."""
-        return self.dashboard_index.snapshot(DashboardParams.create(**params))
+        body = self.dashboard_index.snapshot(DashboardParams.create(**params))
+        return apply_unavailable(body, self.log.roster, family="dashboard")
 
     def agent_performance(
         self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int = 3_600_000
@@ -76,9 +78,10 @@ class Oracle:
         if self._performance is None:
             channel = np.asarray(self.log.table.column("channel").to_numpy(zero_copy_only=False))
             self._performance = AgentPerformance(self.dashboard_index, channel)
-        return self._performance.report(
+        body = self._performance.report(
             agent_id=agent_id, now_ms=now_ms, start_ms=start_ms, bucket_ms=bucket_ms
         )
+        return apply_unavailable(body, self.log.roster, family="agent_performance")
 
     def supervision(self, *, now_ms: int, site_id: str, **params: Any) -> dict[str, Any]:
         """Supervision page (seed 002) of ``site_id`` at ``now_ms``; further keyword
@@ -87,7 +90,8 @@ class Oracle:
                                            **params)  # fmt: skip
         if self._supervision is None:
             self._supervision = Supervision(log=self.log, dash=self.dashboard_index)
-        return self._supervision.snapshot(request)
+        body = self._supervision.snapshot(request)
+        return apply_unavailable(body, self.log.roster, family="supervision")
 
     @property
     def report_index(self) -> ReportIndex:
@@ -102,7 +106,8 @@ class Oracle:
         """Automated performance report (seed 001) over ``[start_ms, end_ms)``, as seen at
         ``end_ms``; daily series per local day of the roster time zone. ``top_intents``
         keeps the N most frequent intents (all by default). docs/metrics.md section 5."""
-        return report(self.report_index, start_ms=start_ms, end_ms=end_ms, top_intents=top_intents)
+        body = report(self.report_index, start_ms=start_ms, end_ms=end_ms, top_intents=top_intents)
+        return apply_unavailable(body, self.log.roster, family="report")
 
     def dashboard_table(self, table: str, **params: Any) -> list[dict[str, Any]]:
         """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export)."""
@@ -154,6 +159,7 @@ class Oracle:
         if isinstance(now_ms, bool) or not isinstance(now_ms, int | np.integer) or now_ms < 0:
             raise ParameterError("now_ms", f"expected epoch milliseconds >= 0, got {now_ms!r}")
         source = None if params.source is None else self._source_codes.get(params.source, -2)
-        return agent_segments_response(
+        body = agent_segments_response(
             self.segments, self.directory, source, params, now_ms=int(now_ms)
         )
+        return apply_unavailable(body, self.log.roster, family="agent_segments")

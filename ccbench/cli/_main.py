@@ -18,7 +18,9 @@ __all__ = ["main"]
 
 # Each module defines register(subparsers) -> None and sets a ``func`` default
 # returning the exit code.
-_COMMANDS = ("validate", "convert", "simulate", "oracle", "serve", "loadtest", "plan")
+_COMMANDS = (
+    "validate", "convert", "export", "import", "simulate", "oracle", "serve", "loadtest", "plan",
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -144,7 +144,9 @@ def _int_item(value: Any, path: str) -> int:
 
 def _kind_item(value: Any, path: str) -> str:
     if value not in KINDS:
-        raise RosterError(f"{path}: expected an event kind (docs/eventlog.md), got {describe(value)}")
+        raise RosterError(
+            f"{path}: expected an event kind (docs/eventlog.md), got {describe(value)}"
+        )
     return str(value)
 
 

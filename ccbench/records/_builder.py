@@ -13,140 +13,27 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-import pyarrow as pa
+from ccbench.eventlog import KINDS
 
-from ccbench.eventlog import KINDS, Roster
-
+from ._columns import Columns, Directory
 from ._vocab import (
     ABANDONED,
     BACK2Q,
     CHANNEL_TYPES,
     CLOSE_REASONS,
     CSAT_CRITERIA,
-    TAKEOVER,
     SUGGESTED_TIMEOUT,
+    TAKEOVER,
     TRANSFER_AGENT,
     TRANSFER_SKILL,
-    USER_TYPE_NAMES,
-    format_times,
 )
 
-__all__ = ["Columns", "Directory", "RecordBuilder"]
+__all__ = ["RecordBuilder", "message_records"]
 
 #: id of the participant that sends system (controller) messages; userType 0
 SYSTEM_PARTICIPANT = "system"
-
-
-#: the log's columns a record is built from
-COLUMNS = (
-    "event_id", "ts", "kind", "channel", "source", "consumer_id", "language", "skill_id",
-    "agent_id", "from_agent_id", "to_skill_id", "to_agent_id", "reason", "closed_by",
-    "sender_role", "csat", "csat_welcome", "csat_response_time", "csat_quality", "mcs",
-    "mcs_alerted", "intent", "amount_minor", "currency",
-)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """The log's :data:`COLUMNS`, read once for every record: ``ts``, ``kind`` and each
-    row's readable ``time`` as lists, the other columns as ``{row: value}`` over their
-    non-null rows (most of them are null in most rows)."""
-
-    ts: Sequence[int]
-    kind: Sequence[str]
-    time: Sequence[str]
-    event_id: Mapping[int, Any]
-    channel: Mapping[int, Any]
-    source: Mapping[int, Any]
-    consumer_id: Mapping[int, Any]
-    language: Mapping[int, Any]
-    skill_id: Mapping[int, Any]
-    agent_id: Mapping[int, Any]
-    from_agent_id: Mapping[int, Any]
-    to_skill_id: Mapping[int, Any]
-    to_agent_id: Mapping[int, Any]
-    reason: Mapping[int, Any]
-    closed_by: Mapping[int, Any]
-    sender_role: Mapping[int, Any]
-    csat: Mapping[int, Any]
-    csat_welcome: Mapping[int, Any]
-    csat_response_time: Mapping[int, Any]
-    csat_quality: Mapping[int, Any]
-    mcs: Mapping[int, Any]
-    mcs_alerted: Mapping[int, Any]
-    intent: Mapping[int, Any]
-    amount_minor: Mapping[int, Any]
-    currency: Mapping[int, Any]
-
-    @classmethod
-    def from_table(cls, table: pa.Table, *, keep: npt.NDArray[np.bool_] | None = None) -> Columns:
-        """Read ``table``; the sparse columns only over the rows ``keep`` marks (all by
-        default: the bulk export builds messages apart and skips their rows here)."""
-        sparse = {}
-        for name in COLUMNS:
-            if name not in ("ts", "kind"):
-                column = table.column(name)
-                valid = np.asarray(column.is_valid())
-                if keep is not None:
-                    valid &= keep
-                rows = np.flatnonzero(valid)
-                values = column.take(pa.array(rows)).to_pylist()
-                sparse[name] = dict(zip(rows.tolist(), values, strict=True))
-        ts = table.column("ts")
-        return cls(
-            ts=ts.to_pylist(),
-            kind=table.column("kind").to_pylist(),
-            time=format_times(ts.to_numpy()),
-            **sparse,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Directory:
-    """Roster facts a record repeats: names, user types, roles and groups of agents,
-    names of skills."""
-
-    agents: Mapping[int, dict[str, Any]]
-    skills: Mapping[int, str]
-
-    @classmethod
-    def from_roster(cls, roster: Roster) -> Directory:
-        groups = {g.id: g.name for g in roster.groups}
-        agents = {}
-        for a in roster.agents:
-            user_type = "2" if a.user_type == "bot" else "1"
-            agents[a.id] = {
-                "agentId": str(a.id),
-                "agentLoginName": a.name,
-                "agentNickname": a.name,
-                "agentFullName": a.name,
-                "userType": user_type,
-                "userTypeName": USER_TYPE_NAMES[user_type],
-                "role": "MANAGER" if a.role == "manager" else "AGENT",
-                "agentGroupId": a.group_id,
-                "agentGroupName": groups.get(a.group_id, ""),
-            }
-        return cls(agents=agents, skills={s.id: s.name for s in roster.skills})
-
-    def agent(self, agent_id: int) -> dict[str, Any]:
-        found = self.agents.get(agent_id)
-        if found is None:  # a valid log names roster agents only; keep the id anyway
-            return {"agentId": str(agent_id), "userType": "1", "userTypeName": "Human"}
-        return found
-
-    def names(self, agent_id: int, prefix: str) -> dict[str, Any]:
-        """``{prefix}Id`` and the three names, as transfers and interactions write them."""
-        a = self.agent(agent_id)
-        out: dict[str, Any] = {f"{prefix}Id": str(agent_id)}
-        for suffix in ("FullName", "LoginName", "Nickname"):
-            if f"agent{suffix}" in a:
-                out[f"{prefix}{suffix}"] = a[f"agent{suffix}"]
-        return out
 
 
 class RecordBuilder:
@@ -308,8 +195,9 @@ class RecordBuilder:
     def _conversation_transferred(self, row: int) -> None:
         c = self.c
         to_agent, to_skill = c.to_agent_id.get(row), c.to_skill_id.get(row)
-        t = self._transfer(row, TRANSFER_AGENT if to_agent is not None else TRANSFER_SKILL,
-                           c.agent_id[row])  # fmt: skip
+        t = self._transfer(
+            row, TRANSFER_AGENT if to_agent is not None else TRANSFER_SKILL, c.agent_id[row]
+        )
         if to_skill is not None:
             self._skill_fields(t, "targetSkill", to_skill)
         else:  # the importer queues only a transfer to a skill
@@ -350,9 +238,15 @@ class RecordBuilder:
             participant, sent_by = SYSTEM_PARTICIPANT, "Agent"
         else:
             participant, sent_by = str(c.agent_id[row]), "Agent"
-        self.messages += message_records(self.cid, [len(self.messages)], [self.life],
-                                         [participant], [sent_by], [self.times[row]],
-                                         [self.ts[row]])  # fmt: skip
+        self.messages += message_records(
+            self.cid,
+            [len(self.messages)],
+            [self.life],
+            [participant],
+            [sent_by],
+            [self.times[row]],
+            [self.ts[row]],
+        )
         self.message_rows.append(row)
 
     def add_messages(self, messages: list[dict[str, Any]], rows: list[int]) -> None:
@@ -369,16 +263,29 @@ class RecordBuilder:
         c = self.c
         dialog_id = f"{self.cid}:survey:{len(self.surveys)}"
         survey = self._time(
-            {"dialogId": dialog_id, "status": "CLOSE", "dialogType": "POST_SURVEY",
-             "dialogChannelType": self.channel_type}, row, "startTime")  # fmt: skip
+            {
+                "dialogId": dialog_id,
+                "status": "CLOSE",
+                "dialogType": "POST_SURVEY",
+                "dialogChannelType": self.channel_type,
+            },
+            row,
+            "startTime",
+        )
         self.dialogs.append(self._time(survey, row, "endTime"))
         answers = [_answer("csat", "CSAT", c.csat[row])]
         for q in CSAT_CRITERIA:
             value = getattr(c, q).get(row)
             if value is not None:
                 answers.append(_answer(q, "CUSTOM", value))
-        self.surveys.append({"surveyType": "CSAT", "surveyStatus": "FILLED",
-                             "dialogId": dialog_id, "surveyData": answers})  # fmt: skip
+        self.surveys.append(
+            {
+                "surveyType": "CSAT",
+                "surveyStatus": "FILLED",
+                "dialogId": dialog_id,
+                "surveyData": answers,
+            }
+        )
         self.info["csat"] = c.csat[row]
 
     def _mcs_scored(self, row: int) -> None:
@@ -406,10 +313,20 @@ class RecordBuilder:
         c = self.c
         minor = c.amount_minor[row]
         stamp = str(self.ts[row])
-        purchase = {"total": f"{minor // 100}.{minor % 100:02d}", "currency": c.currency[row],
-                    "serverTimeStamp": stamp, "orderId": c.event_id[row]}  # fmt: skip
-        self.sales.append({"purchase": purchase, "serverTimeStamp": stamp, "sdeType": "PURCHASE",
-                           "isAuthenticated": False})  # fmt: skip
+        purchase = {
+            "total": f"{minor // 100}.{minor % 100:02d}",
+            "currency": c.currency[row],
+            "serverTimeStamp": stamp,
+            "orderId": c.event_id[row],
+        }
+        self.sales.append(
+            {
+                "purchase": purchase,
+                "serverTimeStamp": stamp,
+                "sdeType": "PURCHASE",
+                "isAuthenticated": False,
+            }
+        )
 
     def _message_participants(self) -> None:
         """Senders who were never assigned join agentParticipants as readers, the system
@@ -419,7 +336,12 @@ class RecordBuilder:
                 continue
             pid = m["participantId"]
             if pid == SYSTEM_PARTICIPANT:
-                p = {"agentId": pid, "userType": "0", "userTypeName": "System", "role": "CONTROLLER"}
+                p = {
+                    "agentId": pid,
+                    "userType": "0",
+                    "userTypeName": "System",
+                    "role": "CONTROLLER",
+                }
             else:
                 p = dict(self.d.agent(int(pid)))
             p["time"], p["timeL"] = m["time"], m["timeL"]

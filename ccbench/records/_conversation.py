@@ -64,8 +64,11 @@ def read_conversation(
         if facts.brand is None:
             facts.brand = brand
         elif brand != facts.brand:
-            p.add("info.brandId", brand, f"differs from the first record's {facts.brand!r}; "
-                  "read into that account")  # fmt: skip
+            p.add(
+                "info.brandId",
+                brand,
+                f"differs from the first record's {facts.brand!r}; read into that account",
+            )
     participants = _participants(record, fields, facts, ids)
     main, surveys = _dialogs(record, fields, facts)
     lives = _lives(info, fields, facts, start, main)
@@ -73,10 +76,19 @@ def read_conversation(
     if channel is None:
         channel = "messaging"
         if main:
-            p.add(f"{main[0][0]}.dialogChannelType", main[0][1].get("dialogChannelType"),
-                  "expected MESSAGING, CHAT or VOICE; read as MESSAGING")  # fmt: skip
-    opened = {"kind": "conversation.opened", "ts": start, "site": site, "channel": channel,
-              "source": _source(info, fields), "consumer_id": _consumer(record, fields, cid)}  # fmt: skip
+            p.add(
+                f"{main[0][0]}.dialogChannelType",
+                main[0][1].get("dialogChannelType"),
+                "expected MESSAGING, CHAT or VOICE; read as MESSAGING",
+            )
+    opened = {
+        "kind": "conversation.opened",
+        "ts": start,
+        "site": site,
+        "channel": channel,
+        "source": _source(info, fields),
+        "consumer_id": _consumer(record, fields, cid),
+    }
     language = fields.text(info, "language", "info.language")
     if language is not None:
         if _LANGUAGE.match(language):
@@ -101,8 +113,15 @@ def read_conversation(
     accepts = [(e["ts"], e["agent_id"]) for e in merged if e["kind"] == "assignment.accepted"]
     ends = [life.end for life in lives if life.end is not None]
     end_ms = ends[-1] if ends else max((e["ts"] for e in merged), default=start)
-    merged += read_extras(record, fields, info=info, end_ms=end_ms, dialog_starts=surveys,
-                          accepts=accepts, messages=[e for e in merged if "_intents" in e])  # fmt: skip
+    merged += read_extras(
+        record,
+        fields,
+        info=info,
+        end_ms=end_ms,
+        dialog_starts=surveys,
+        accepts=accepts,
+        messages=[e for e in merged if "_intents" in e],
+    )
     for e in merged:
         e["conversation_id"] = cid
         e.pop("_intents", None)
@@ -130,8 +149,13 @@ def _participants(
         agent = ids.agent(text, f"{path}.agentId", fields.problems)
         fact = facts.agent(agent)
         fact.name = fact.name or next(
-            (n for k in ("agentFullName", "agentNickname", "agentLoginName")
-             if (n := fields.text(item, k, f"{path}.{k}")) is not None), "")  # fmt: skip
+            (
+                n
+                for k in ("agentFullName", "agentNickname", "agentLoginName")
+                if (n := fields.text(item, k, f"{path}.{k}")) is not None
+            ),
+            "",
+        )
         if user_type == "2" or type_name == "bot":
             fact.user_type = "bot"
         role = (fields.text(item, "role", f"{path}.role") or "").upper()
@@ -200,15 +224,26 @@ def _lives(
         if d_status == "OPEN":
             d_end = None
         skill = fields.integer(d, "skillId", f"{path}.skillId", string_ok=True)
-        lives.append(Life(path, d_start if d_start is not None else start, d_end,
-                          closed_by_of(fields.text(d, "closeReason", f"{path}.closeReason")),
-                          fields.text(d, "closeReasonDescription", f"{path}.closeReasonDescription"),
-                          skill))  # fmt: skip
+        lives.append(
+            Life(
+                path,
+                d_start if d_start is not None else start,
+                d_end,
+                closed_by_of(fields.text(d, "closeReason", f"{path}.closeReason")),
+                fields.text(d, "closeReasonDescription", f"{path}.closeReasonDescription"),
+                skill,
+            )
+        )
     first = lives[0]
     if first.start != start:
-        p.add(f"{first.path}.startTimeL", first.start, f"differs from info.startTimeL {start}; "
-              "info read")  # fmt: skip
-        lives[0] = Life(first.path, start, first.end, first.closed_by, first.description, first.skill)
+        p.add(
+            f"{first.path}.startTimeL",
+            first.start,
+            f"differs from info.startTimeL {start}; info read",
+        )
+        lives[0] = Life(
+            first.path, start, first.end, first.closed_by, first.description, first.skill
+        )
     last = lives[-1]
     if end is not None and last.end is None:
         lives[-1] = Life(last.path, last.start, end, reason, description, last.skill)
@@ -237,8 +272,20 @@ def _points(
             end = max(life.end, life.start)
             if end != life.end:
                 p.add(f"{life.path}.endTimeL", life.end, "ends before it starts; read as its start")
-            keyed.append(((end, i, 3, 0), ("end", end, i, life.path, Life(
-                life.path, life.start, end, life.closed_by, life.description, life.skill))))  # fmt: skip
+            keyed.append(
+                (
+                    (end, i, 3, 0),
+                    (
+                        "end",
+                        end,
+                        i,
+                        life.path,
+                        Life(
+                            life.path, life.start, end, life.closed_by, life.description, life.skill
+                        ),
+                    ),
+                )
+            )
     for n, (path, item) in enumerate(fields.section(record, "transfers")):
         ts = fields.time(item, "time", path)
         if ts is None:
@@ -247,11 +294,20 @@ def _points(
         keyed.append(((ts, life_of(ts), 1, n), ("transfer", ts, life_of(ts), path, item)))
     for n, (path, item) in enumerate(fields.section(record, "interactions")):
         ts = fields.time(item, "interactionTime", path)
-        agent = next((t for k in ("assignedAgentId", "agentId")
-                      if (t := fields.text(item, k, f"{path}.{k}")) is not None), None)  # fmt: skip
+        agent = next(
+            (
+                t
+                for k in ("assignedAgentId", "agentId")
+                if (t := fields.text(item, k, f"{path}.{k}")) is not None
+            ),
+            None,
+        )
         if ts is None or agent is None:
-            p.add(path, item.get("interactionTimeL"), "an interaction without a time or an "
-                  "agent; skipped")  # fmt: skip
+            p.add(
+                path,
+                item.get("interactionTimeL"),
+                "an interaction without a time or an agent; skipped",
+            )
             continue
         seq = fields.integer(item, "interactiveSequence", f"{path}.interactiveSequence") or n
         keyed.append(((ts, life_of(ts), 2, seq), ("interaction", ts, life_of(ts), path, agent)))

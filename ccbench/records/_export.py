@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,14 +26,16 @@ import pyarrow.compute as pc
 from ccbench._errors import InputError
 from ccbench.eventlog import EventLog
 
-from ._builder import _HANDLERS, SYSTEM_PARTICIPANT as _SYSTEM
-from ._builder import Columns, Directory, RecordBuilder, message_records
-from ._vocab import format_times
+from ._builder import _HANDLERS, RecordBuilder, message_records
+from ._builder import SYSTEM_PARTICIPANT as _SYSTEM
+from ._columns import Columns, Directory
+from ._bulk import paused_gc
 
 __all__ = ["ExportSummary", "conversation_records", "export_records", "page_document"]
 
 #: the API's largest page (``limit`` max 100)
 MAX_PAGE = 100
+
 
 @dataclass(frozen=True, slots=True)
 class ExportSummary:
@@ -75,12 +78,15 @@ def _first_conversations(table: pa.Table) -> set[str]:
 _LIFE_STARTS = ("conversation.opened", "conversation.resumed", "conversation.reopened")
 
 
-def _grouped_cumsum(flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+def _grouped_cumsum(
+    flags: npt.NDArray[np.bool_], sizes: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
     """Running count of ``flags`` restarting at each group (groups of ``sizes``)."""
     total = np.cumsum(flags, dtype=np.int64)
     ends = np.cumsum(sizes)
     before = np.concatenate(([0], total[ends[:-1] - 1])) if len(sizes) else total[:0]
-    return total - np.repeat(before, sizes)
+    out: npt.NDArray[np.int64] = total - np.repeat(before, sizes)
+    return out
 
 
 def conversation_records(
@@ -121,8 +127,13 @@ def conversation_records(
         life = _grouped_cumsum(is_life[rows], sizes) - 1
         at = np.flatnonzero(is_msg[rows])
         builders = [
-            RecordBuilder(ids[i], account=log.roster.account, columns=columns,
-                          directory=directory, first_conversation=ids[i] in firsts)  # fmt: skip
+            RecordBuilder(
+                ids[i],
+                account=log.roster.account,
+                columns=columns,
+                directory=directory,
+                first_conversation=ids[i] in firsts,
+            )
             for i in range(i0, i1)
         ]
         consumers = [columns.consumer_id.get(r, "") for r in order[bounds[i0:i1]].tolist()]
@@ -138,8 +149,15 @@ def conversation_records(
             by = ["Consumer" if rc == consumer else "Agent" for rc in mrole[lo:hi]]
             r = mrows[lo:hi]
             b.add_messages(
-                message_records(b.cid, mseq[lo:hi], mlife[lo:hi], who, by,
-                                [times[x] for x in r], [stamps[x] for x in r]),  # fmt: skip
+                message_records(
+                    b.cid,
+                    mseq[lo:hi],
+                    mlife[lo:hi],
+                    who,
+                    by,
+                    [times[x] for x in r],
+                    [stamps[x] for x in r],
+                ),
                 r,
             )
         other = ~is_msg[rows]
@@ -180,7 +198,11 @@ def export_records(
     sibling directory renamed into place at the end, so a reader never sees part of
     an export. Raises InputError for a bad page size or a non-empty directory.
     """
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE:
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 1 <= page_size <= MAX_PAGE
+    ):
         raise InputError(f"page_size: expected an integer 1..{MAX_PAGE}, got {page_size!r}")
     target = Path(out_dir)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -189,19 +211,11 @@ def export_records(
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     account = log.roster.account
     count = int(pc.sum(pc.equal(log.table.column("kind"), "conversation.opened")).as_py() or 0)
-    pages = written = 0
     try:
-        batch: list[dict[str, Any]] = []
-        for record in conversation_records(log):
-            batch.append(record)
-            if len(batch) == page_size:
-                _write_page(tmp, page_document(batch, account=account, offset=written,
-                                               limit=page_size, count=count))  # fmt: skip
-                written, pages, batch = written + len(batch), pages + 1, []
-        if batch or not pages:
-            _write_page(tmp, page_document(batch, account=account, offset=written,
-                                           limit=page_size, count=count))  # fmt: skip
-            written, pages = written + len(batch), pages + 1
+        with paused_gc():
+            written, pages = _write_pages(
+                tmp, conversation_records(log), account=account, page_size=page_size, count=count
+            )
         os.chmod(tmp, 0o755)
         if target.exists():
             target.rmdir()
@@ -210,6 +224,35 @@ def export_records(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return ExportSummary(conversations=written, events=len(log), pages=pages, out_dir=target)
+
+
+def _write_pages(
+    directory: Path,
+    records: Iterator[dict[str, Any]],
+    *,
+    account: str,
+    page_size: int,
+    count: int,
+) -> tuple[int, int]:
+    """Write the records as pages into ``directory``; returns (records, pages). An empty
+    export is one empty page, as the API answers an empty search."""
+    pages = written = 0
+    batch: list[dict[str, Any]] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == page_size:
+            _write_page(
+                directory,
+                page_document(batch, account=account, offset=written, limit=page_size, count=count),
+            )
+            written, pages, batch = written + len(batch), pages + 1, []
+    if batch or not pages:
+        _write_page(
+            directory,
+            page_document(batch, account=account, offset=written, limit=page_size, count=count),
+        )
+        written, pages = written + len(batch), pages + 1
+    return written, pages
 
 
 def _write_page(directory: Path, page: dict[str, Any]) -> None:

@@ -59,8 +59,11 @@ def read_extras(
         for name in m.pop("_intents", ()):
             intent = _INTENT_CHARS.sub("_", name.strip().lower()).strip("_")
             if not intent or not intent[0].isalpha():
-                fields.problems.add("messageRecords[].contextData", name,
-                                    "an intent name with no letter to start; skipped")  # fmt: skip
+                fields.problems.add(
+                    "messageRecords[].contextData",
+                    name,
+                    "an intent name with no letter to start; skipped",
+                )
                 continue
             event = {"kind": "intent.detected", "ts": m["ts"], "intent": intent}
             if m.get("agent_id") is not None:  # detected by the (bot) agent who wrote it
@@ -97,14 +100,20 @@ def _surveys(
                 if value is not None:
                     answers[key] = value
         if "csat" not in answers:
-            fields.problems.add(f"{path}.surveyData", survey.get("surveyData"),
-                                "no CSAT answer (questionType CSAT, 1..5); survey skipped")  # fmt: skip
+            fields.problems.add(
+                f"{path}.surveyData",
+                survey.get("surveyData"),
+                "no CSAT answer (questionType CSAT, 1..5); survey skipped",
+            )
             continue
         dialog = fields.text(survey, "dialogId", f"{path}.dialogId")
         ts = dialog_starts.get(dialog or "")
         if ts is None:
-            fields.problems.add(f"{path}.dialogId", dialog, "no POST_SURVEY dialog gives the "
-                                "survey's time; read at the conversation's end")  # fmt: skip
+            fields.problems.add(
+                f"{path}.dialogId",
+                dialog,
+                "no POST_SURVEY dialog gives the survey's time; read at the conversation's end",
+            )
             ts = end_ms
         out.append({"kind": "survey.answered", "ts": ts, **answers})
     csat = fields.integer(info, "csat", "info.csat")
@@ -114,8 +123,11 @@ def _surveys(
         fields.problems.add("info.csat", csat, f"differs from the last survey's {out[-1]['csat']}")
     if not out and csat is not None:
         if 1 <= csat <= 5:
-            fields.problems.add("info.csat", csat, "a CSAT without a survey; read as a survey "
-                                "at the conversation's end")  # fmt: skip
+            fields.problems.add(
+                "info.csat",
+                csat,
+                "a CSAT without a survey; read as a survey at the conversation's end",
+            )
             out.append({"kind": "survey.answered", "ts": end_ms, "csat": csat})
         else:
             fields.problems.add("info.csat", csat, "expected a score 1..5; ignored")
@@ -130,19 +142,28 @@ def _scores(
         ts = fields.time(score, "time", path)
         mcs = fields.integer(score, "mcs", f"{path}.mcs")
         if ts is None or mcs is None or not 0 <= mcs <= 100:
-            fields.problems.add(path, score.get("mcs"), "expected a time and an mcs 0..100; skipped")
+            fields.problems.add(
+                path, score.get("mcs"), "expected a time and an mcs 0..100; skipped"
+            )
             continue
         out.append({"kind": "mcs.scored", "ts": ts, "mcs": mcs, "mcs_alerted": alert_band(mcs)})
     out.sort(key=lambda e: e["ts"])
     mcs = fields.integer(info, "mcs", "info.mcs")
     alerted = fields.integer(info, "alertedMCS", "info.alertedMCS")
     if not out and mcs is not None and 0 <= mcs <= 100:
-        fields.problems.add("info.mcs", mcs, "an MCS without messageScores; read as a score at "
-                            "the conversation's end")  # fmt: skip
+        fields.problems.add(
+            "info.mcs",
+            mcs,
+            "an MCS without messageScores; read as a score at the conversation's end",
+        )
         out.append({"kind": "mcs.scored", "ts": end_ms, "mcs": mcs, "mcs_alerted": alert_band(mcs)})
     if out and alerted is not None and alerted != out[-1]["mcs_alerted"]:
-        fields.problems.add("info.alertedMCS", alerted, f"differs from the band {out[-1]['mcs_alerted']} "
-                            f"of the last score {out[-1]['mcs']}; the band is read")  # fmt: skip
+        fields.problems.add(
+            "info.alertedMCS",
+            alerted,
+            f"differs from the band {out[-1]['mcs_alerted']} "
+            f"of the last score {out[-1]['mcs']}; the band is read",
+        )
     return out
 
 
@@ -178,6 +199,13 @@ def _sales(
         if problem is not None:
             fields.problems.add(f"{path}.{problem[0]}", problem[1], problem[2] + "; sale skipped")
             continue
-        out.append({"kind": "sale.recorded", "ts": ts, "agent_id": agents[-1],
-                    "amount_minor": int(minor), "currency": currency})  # fmt: skip
+        out.append(
+            {
+                "kind": "sale.recorded",
+                "ts": ts,
+                "agent_id": agents[-1],
+                "amount_minor": int(minor),
+                "currency": currency,
+            }
+        )
     return out

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._problems import Problems
-from ._vocab import SECTION_ALIASES, parse_time
+from ._vocab import SECTION_ALIASES, format_time, parse_time
 
 __all__ = ["ABSENT", "Fields"]
 
@@ -30,22 +30,48 @@ class Fields:
 
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
+        self._seconds: dict[int, str] = {}
 
-    def section(self, record: Mapping[str, Any], name: str) -> list[tuple[str, Mapping[str, Any]]]:
-        """The items of list section ``name`` (or an alias) as (path, object); a section
-        given under several names is read from the first, the others reported."""
+    def same_time(self, stamp: int, text: Any) -> bool:
+        """Whether ``text`` is exactly the readable form of ``stamp`` (the common case,
+        checked without parsing: each second is formatted once)."""
+        second, milli = divmod(stamp, 1000)
+        prefix = self._seconds.get(second)
+        if prefix is None:
+            prefix = self._seconds[second] = format_time(second * 1000)[:19]
+        return bool(text == f"{prefix}.{milli:03d}+0000")
+
+    def fast_time(self, item: Mapping[str, Any], base: str, path: str) -> int | None:
+        """:meth:`time`, with the exporter's own form (an int twin and the exact
+        readable text, or the twin alone) read without parsing."""
+        stamp = item.get(base + "L")
+        if type(stamp) is int and stamp >= 0:
+            text = item.get(base)
+            if text is None or self.same_time(stamp, text):
+                return stamp
+        return self.time(item, base, path)
+
+    def entries(self, record: Mapping[str, Any], name: str) -> tuple[str, list[Any]]:
+        """(the name the section is given under, its raw list) of list section ``name``
+        (or an alias); ``[]`` when absent or not a list (reported). A section given under
+        several names is read from the first, the others reported."""
         found = [n for n in (name, *SECTION_ALIASES.get(name, ())) if n in record]
         if not found:
-            return []
+            return name, []
         for extra in found[1:]:
             self.problems.add(extra, "...", f"also given as {found[0]!r}; read {found[0]!r} only")
-        key = found[0]
-        value = record[key]
+        value = record[found[0]]
         if value is None:
-            return []
+            return found[0], []
         if not isinstance(value, list):
-            self.problems.add(key, value, "expected a list of objects; section ignored")
-            return []
+            self.problems.add(found[0], value, "expected a list of objects; section ignored")
+            return found[0], []
+        return found[0], value
+
+    def section(self, record: Mapping[str, Any], name: str) -> list[tuple[str, Mapping[str, Any]]]:
+        """The items of list section ``name`` (or an alias) as (path, object), see
+        :meth:`entries`; an item that is not an object is reported and left out."""
+        key, value = self.entries(record, name)
         out = []
         for i, item in enumerate(value):
             if isinstance(item, Mapping):

@@ -23,6 +23,7 @@ import pyarrow as pa
 from ccbench._errors import InputError, RosterError
 from ccbench.eventlog import SCHEMA, EventLog, Roster, validate
 
+from ._bulk import paused_gc
 from ._conversation import Refused, read_conversation
 from ._facts import Facts, Ids
 from ._fields import Fields
@@ -46,29 +47,44 @@ class RecordsImport:
 
 
 def import_files(
-    paths: Iterable[str | os.PathLike[str]], *, roster: Roster | None = None
+    paths: Iterable[str | os.PathLike[str]], *, roster: Roster | None = None, check: bool = True
 ) -> RecordsImport:
-    """Import every record of the files at ``paths`` (pages, records, NDJSON lines)."""
+    """Import every record of the files at ``paths`` (pages, records, NDJSON lines).
+
+    ``roster`` replaces the inferred one (records name agents and skills it lacks are
+    added, reported). ``check`` runs the contract's validator on the result and leaves
+    out (reporting) any conversation it rejects: the importer builds valid logs by
+    construction, so this is a safety net a caller short of time may skip.
+    """
+    paths = list(paths)
     problems = Problems()
-    items = list(read_files(paths, problems))
-    if not items:
-        raise InputError(
-            "no conversation record found in "
-            + ", ".join(os.fspath(p) for p in paths)
-            + (f" ({problems.items[0]})" if problems.items else "")
-        )
-    return _import(items, roster=roster, problems=problems)
+    with paused_gc():
+        items = list(read_files(paths, problems))
+        if not items:
+            raise InputError(
+                "no conversation record found in "
+                + ", ".join(os.fspath(p) for p in paths)
+                + (f" ({problems.items[0]})" if problems.items else "")
+            )
+        return _import(items, roster=roster, problems=problems, check=check)
 
 
 def import_records(
-    records: Iterable[Any], *, roster: Roster | None = None, source: str = "records"
+    records: Iterable[Any],
+    *,
+    roster: Roster | None = None,
+    source: str = "records",
+    check: bool = True,
 ) -> RecordsImport:
     """Import already parsed records (e.g. an HTTP body), labelled ``source#i``."""
     items = [Sourced(f"{source}#{i}", r) for i, r in enumerate(records)]
-    return _import(items, roster=roster, problems=Problems())
+    with paused_gc():
+        return _import(items, roster=roster, problems=Problems(), check=check)
 
 
-def _import(items: list[Sourced], *, roster: Roster | None, problems: Problems) -> RecordsImport:
+def _import(
+    items: list[Sourced], *, roster: Roster | None, problems: Problems, check: bool
+) -> RecordsImport:
     fields, facts, ids = Fields(problems), Facts(), Ids()
     site = (roster.sites[0].id if roster and roster.sites else None) or (
         roster.account if roster else None
@@ -100,7 +116,7 @@ def _import(items: list[Sourced], *, roster: Roster | None, problems: Problems) 
         for events in conversations:
             events[0]["site"] = site
     log = _log(conversations, built)
-    log, dropped = _keep_valid(log, problems)
+    log, dropped = _keep_valid(log, problems) if check else (log, 0)
     return RecordsImport(
         log=log,
         problems=tuple(problems.items),
@@ -168,9 +184,9 @@ def _keep_valid(log: EventLog, problems: Problems) -> tuple[EventLog, int]:
     problems.source = "import"
     for cid, why in bad.items():
         problems.conversation_id = cid
-        problems.add("$", cid, f"the events read from it break the contract ({why}); "
-                     "conversation left out")  # fmt: skip
+        problems.add(
+            "$", cid, f"the events read from it break the contract ({why}); conversation left out"
+        )
     keep = [c not in bad for c in cids]
     table = log.table.filter(pa.array(keep))
     return EventLog.from_table(table, roster=log.roster), len(bad)
-

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._facts import Ids
-from ._fields import Fields
+from ._fields import ABSENT, Fields
 from ._timeline import Participant
 
 __all__ = ["Message", "merge_messages", "read_messages", "sender_role"]
@@ -46,22 +46,35 @@ class Message:
 def read_messages(
     record: Mapping[str, Any], fields: Fields, participants: Mapping[str, Participant], ids: Ids
 ) -> list[Message]:
-    """The record's messages sorted by (time, seq, position); unreadable ones reported."""
+    """The record's messages sorted by (time, seq, position); unreadable ones reported.
+    A message in the exporter's own form is read without the general accessors (half
+    of a record is messages)."""
     out: list[tuple[int, int, int, Message]] = []
     p = fields.problems
-    for i, (path, item) in enumerate(fields.section(record, "messageRecords")):
-        ts = fields.time(item, "time", path)
+    key, items = fields.entries(record, "messageRecords")
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            p.add(f"{key}[{i}]", item, "expected an object; skipped")
+            continue
+        path = f"{key}[{i}]"
+        ts = fields.fast_time(item, "time", path)
         if ts is None:
             p.add(f"{path}.timeL", item.get("timeL"), "a message without a time; skipped")
             continue
-        seq = fields.integer(item, "seq", f"{path}.seq", string_ok=True)
-        by = (fields.text(item, "sentBy", f"{path}.sentBy") or "").lower()
-        who = fields.text(item, "participantId", f"{path}.participantId")
-        if by not in ("consumer", "agent"):
-            p.add(f"{path}.sentBy", item.get("sentBy"), "expected Consumer or Agent; skipped")
-            continue
+        seq = item.get("seq")
+        if type(seq) is not int:
+            seq = fields.integer(item, "seq", f"{path}.seq", string_ok=True)
+        by = item.get("sentBy")
+        if by not in ("Consumer", "Agent"):
+            by = (fields.text(item, "sentBy", f"{path}.sentBy") or "").capitalize()
+            if by not in ("Consumer", "Agent"):
+                p.add(f"{path}.sentBy", item.get("sentBy"), "expected Consumer or Agent; skipped")
+                continue
+        who = item.get("participantId")
+        if type(who) is not str or who in ABSENT:
+            who = fields.text(item, "participantId", f"{path}.participantId")
         agent, system = None, False
-        if by == "agent":
+        if by == "Agent":
             known = participants.get(who or "")
             if known is not None:
                 agent, system = known.agent, known.agent is None
@@ -69,13 +82,20 @@ def read_messages(
                 p.add(f"{path}.participantId", who, "an agent message names no sender; skipped")
                 continue
             else:
-                p.add(f"{path}.participantId", who, "no agentParticipants entry for this "
-                      "sender; read as a human agent")  # fmt: skip
+                p.add(
+                    f"{path}.participantId",
+                    who,
+                    "no agentParticipants entry for this sender; read as a human agent",
+                )
                 agent = ids.agent(who, f"{path}.participantId", p)
         elif who is not None and who in participants:
-            p.add(f"{path}.sentBy", item.get("sentBy"), f"participant {who} is an agent; "
-                  "read as the consumer, as sentBy says")  # fmt: skip
-        message = Message(ts, seq if seq is not None else i, agent, system, path, _intents(item))
+            p.add(
+                f"{path}.sentBy",
+                item.get("sentBy"),
+                f"participant {who} is an agent; read as the consumer, as sentBy says",
+            )
+        intents = _intents(item) if "contextData" in item else ()
+        message = Message(ts, seq if seq is not None else i, agent, system, path, intents)
         out.append((ts, message.seq, i, message))
     out.sort(key=lambda t: t[:3])
     return [m for *_, m in out]
@@ -128,7 +148,11 @@ def merge_messages(
         elif m.agent is None:
             event["sender_role"] = "consumer"
         else:
-            event["agent_id"], event[SENDER], event[ASSIGNED] = m.agent, m.agent, assigned == m.agent
+            event["agent_id"], event[SENDER], event[ASSIGNED] = (
+                m.agent,
+                m.agent,
+                assigned == m.agent,
+            )
         event["_intents"] = m.intents
         merged.append(event)
     merged.extend(lifecycle[i:])

@@ -59,8 +59,11 @@ def _page(doc: Mapping[str, Any], source: str, problems: Problems) -> Iterator[S
     if isinstance(meta, Mapping):
         shards = meta.get("shardsStatusResult")
         if isinstance(shards, Mapping) and shards.get("partialResult") is True:
-            problems.add("_metadata.shardsStatusResult.partialResult", True,
-                         "the API answered from part of its shards: records may be missing")  # fmt: skip
+            problems.add(
+                "_metadata.shardsStatusResult.partialResult",
+                True,
+                "the API answered from part of its shards: records may be missing",
+            )
     if not isinstance(records, list):
         problems.add("conversationHistoryRecords", records, "expected a list; page skipped")
         return
@@ -94,16 +97,20 @@ def _lines(
     for n, line in lines:
         try:
             parsed.append((n, orjson.loads(line)))
-        except orjson.JSONDecodeError as exc:
-            bad.append((n, exc))
+        except orjson.JSONDecodeError as error:
+            bad.append((n, error))
     problems.source = name
     if not parsed:  # not NDJSON either: report the whole file's error, where it is
-        problems.add("$", _excerpt(raw, whole.pos), f"not valid JSON ({whole.msg} at line "
-                     f"{whole.lineno} column {whole.colno}); file skipped")  # fmt: skip
+        problems.add(
+            "$",
+            _excerpt(raw, whole.pos),
+            f"not valid JSON ({whole.msg} at line "
+            f"{whole.lineno} column {whole.colno}); file skipped",
+        )
         return
-    for n, exc in bad:
+    for n, failure in bad:
         problems.source = f"{name}:{n}"
-        problems.add("$", None, f"not valid JSON ({exc.msg}); line skipped")
+        problems.add("$", None, f"not valid JSON ({failure.msg}); line skipped")
     for n, doc in parsed:
         yield from records_of(doc, f"{name}:{n}", problems)
 
@@ -120,9 +127,11 @@ def _rank(record: Any, order: int) -> tuple[int, int, int, int]:
     closed = 1 if str(info.get("status", "")).upper() == "CLOSE" else 0
     end = info.get("endTimeL")
     end = end if isinstance(end, int) and not isinstance(end, bool) else -1
-    size = sum(
-        len(v) for k, v in record.items() if isinstance(v, list) and k != "info"
-    ) if isinstance(record, Mapping) else 0  # fmt: skip
+    size = (
+        sum(len(v) for k, v in record.items() if isinstance(v, list) and k != "info")
+        if isinstance(record, Mapping)
+        else 0
+    )
     return closed, end, size, order
 
 
@@ -144,7 +153,10 @@ def pick_versions(items: Iterable[Sourced], problems: Problems) -> list[Sourced]
         kept_rank, kept = best[cid]
         winner = item if rank > kept_rank else kept
         problems.source, problems.conversation_id = item.source, cid
-        problems.add("info.conversationId", cid, f"the conversation also came from "
-                     f"{kept.source}; kept the version from {winner.source}")  # fmt: skip
+        problems.add(
+            "info.conversationId",
+            cid,
+            f"the conversation also came from {kept.source}; kept the version from {winner.source}",
+        )
         best[cid] = (max(rank, kept_rank), winner)
     return [best[x][1] if isinstance(x, str) else x for x in out]

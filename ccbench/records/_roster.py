@@ -47,13 +47,13 @@ def build_roster(facts: Facts, given: Roster | None, problems: Problems) -> Rost
     if given is None:
         account = facts.brand or DEFAULT_ACCOUNT
         site = account
-        groups = {gid: name for gid, name in facts.groups.items()}
+        known = dict(facts.groups)
         for fact in facts.agents.values():
-            groups.setdefault(fact.group_id, "Unassigned" if fact.group_id == UNASSIGNED else "")
+            known.setdefault(fact.group_id, "Unassigned" if fact.group_id == UNASSIGNED else "")
         return Roster(
             account=account,
             sites=(Site(site, account),),
-            groups=tuple(Group(g, n) for g, n in sorted(groups.items())),
+            groups=tuple(Group(g, n) for g, n in sorted(known.items())),
             skills=tuple(Skill(s, n) for s, n in sorted(facts.skills.items())),
             agents=tuple(_agent(a, facts, site) for a in sorted(facts.agents)),
             bots=(),

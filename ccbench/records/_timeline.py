@@ -64,9 +64,7 @@ class Participant:
 class Lifecycle:
     """Writes the lifecycle events of one record into ``events`` (see the module doc)."""
 
-    def __init__(
-        self, cid: str, *, fields: Fields, facts: Facts, ids: Ids, channel: str
-    ) -> None:
+    def __init__(self, cid: str, *, fields: Fields, facts: Facts, ids: Ids, channel: str) -> None:
         self.cid = cid
         self.f = fields
         self.p = fields.problems
@@ -112,13 +110,21 @@ class Lifecycle:
             self.reason = "new"
         else:
             if self.state == "abandoned":
-                self.p.add(life.path, life.start, "a MAIN dialog after the conversation was "
-                           "abandoned; skipped with everything in it")  # fmt: skip
+                self.p.add(
+                    life.path,
+                    life.start,
+                    "a MAIN dialog after the conversation was "
+                    "abandoned; skipped with everything in it",
+                )
                 return False
             if self.state != "closed":
-                self.p.add(life.path, life.start, "a later MAIN dialog starts while the "
-                           "conversation is not closed; the earlier one read as closed by "
-                           "the system")  # fmt: skip
+                self.p.add(
+                    life.path,
+                    life.start,
+                    "a later MAIN dialog starts while the "
+                    "conversation is not closed; the earlier one read as closed by "
+                    "the system",
+                )
                 self._settle_takeover()
                 self._close(life.start, "system", "dialog_restarted", life.path)
             self._emit(life.start, "conversation.resumed")
@@ -143,15 +149,23 @@ class Lifecycle:
                 self._accept(ts, agent, "takeover")
                 self.takeover = None
                 return
-            self.p.add(path, agent, f"expected the taking-over manager {self.takeover}; "
-                       "read as a transfer from the manager")  # fmt: skip
+            self.p.add(
+                path,
+                agent,
+                f"expected the taking-over manager {self.takeover}; "
+                "read as a transfer from the manager",
+            )
             self._settle_takeover()
         if self.state == "assigned":
             if self.assigned == agent:
                 self.p.add(path, agent, "the agent is already assigned; interaction skipped")
                 return
-            self.p.add(path, agent, f"agent {agent} starts while {self.assigned} is assigned "
-                       "and no transfer says so; read as a transfer to that agent")  # fmt: skip
+            self.p.add(
+                path,
+                agent,
+                f"agent {agent} starts while {self.assigned} is assigned "
+                "and no transfer says so; read as a transfer to that agent",
+            )
             self._emit(ts, "conversation.transferred", agent_id=self.assigned, to_agent_id=agent)
             self._leave()
             self.reason = "transfer"
@@ -172,12 +186,18 @@ class Lifecycle:
             if target is not None and reason not in (TAKEOVER.lower(),):
                 self._queue(ts, target)  # a waiting conversation moves to another queue
             else:
-                self.p.add(f"{path}.reason", reason, "a transfer of a conversation no agent "
-                           "holds, with no target skill; skipped")  # fmt: skip
+                self.p.add(
+                    f"{path}.reason",
+                    reason,
+                    "a transfer of a conversation no agent holds, with no target skill; skipped",
+                )
             return
         if source is not None and source != self.assigned:
-            self.p.add(f"{path}.sourceAgentId", source,
-                       f"expected the assigned agent {self.assigned}; read as that agent")  # fmt: skip
+            self.p.add(
+                f"{path}.sourceAgentId",
+                source,
+                f"expected the assigned agent {self.assigned}; read as that agent",
+            )
         held = self.assigned
         if reason == TAKEOVER.lower():
             manager = self._agent(item, "by", path) or self._agent(item, "assignedAgentId", path)
@@ -196,12 +216,20 @@ class Lifecycle:
             self._queue(ts, target)
             return
         if reason not in ("agent", "skill"):
-            self.p.add(f"{path}.reason", reason, "expected back2Q, Agent, Skill, TakeOver or "
-                       "SuggestedAgentTimeout; read by its targets")  # fmt: skip
+            self.p.add(
+                f"{path}.reason",
+                reason,
+                "expected back2Q, Agent, Skill, TakeOver or "
+                "SuggestedAgentTimeout; read by its targets",
+            )
         to_agent = self._agent(item, "assignedAgentId", path)
         if target is None and to_agent is None:
-            self.p.add(path, None, "a transfer with neither targetSkillId nor assignedAgentId; "
-                       "read as a transfer to the current skill")  # fmt: skip
+            self.p.add(
+                path,
+                None,
+                "a transfer with neither targetSkillId nor assignedAgentId; "
+                "read as a transfer to the current skill",
+            )
             target = self.facts.skill(self.skill)
         fields: dict[str, Any] = {"agent_id": held}
         if target is not None:
@@ -234,8 +262,11 @@ class Lifecycle:
         if by == "agent":
             closer = self.assigned if self.assigned is not None else self.latest
             if closer is None:
-                self.p.add(f"{path}.closeReason", "AGENT",
-                           "closed by an agent, but no agent ever held it; read as SYSTEM")  # fmt: skip
+                self.p.add(
+                    f"{path}.closeReason",
+                    "AGENT",
+                    "closed by an agent, but no agent ever held it; read as SYSTEM",
+                )
                 fields["closed_by"] = "system"
             else:
                 fields["agent_id"] = closer
