@@ -102,8 +102,12 @@ _BY_METRIC: dict[str, tuple[str, ...]] = {
     "supervision.agent_satisfaction": (_ACCEPTED, _SURVEY),
 }
 # fmt: on
-#: the dashboard's agents table lists the logged-in agents: every column needs logins
+#: the dashboard's agents table lists the logged-in agents: every column needs logins,
+#: and so does the table's very list of rows
 _AGENT_ROWS = "dashboard.agent_"
+_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "dashboard": {"agents.rows": _AGENTS, "agents.total": _AGENTS, "agents.pages": _AGENTS},
+}
 #: metrics of the conversation state, closes and segments need the state's kinds
 _DEFAULT = _STATE
 
@@ -128,15 +132,19 @@ def unavailable(roster: Roster, *, family: str) -> dict[str, str]:
     out: dict[str, str] = {}
     if not missing:
         return out
+    for path, kinds in _TABLES.get(family, {}).items():
+        lacking = sorted(missing.intersection(kinds))
+        if lacking:
+            out[path] = f"the table lists logged-in agents: needs {', '.join(lacking)}{_WHY}"
     for m in METRICS:
         lacking = sorted(missing.intersection(NEEDS[m.name]))
         if m.family == family and lacking and m.computed_by:
             path = m.computed_by.split("->", 1)[1].strip()
-            out[path] = (
-                f"{m.name} needs {', '.join(lacking)}, which this log's source does not "
-                "record (roster.unrecorded_kinds)"
-            )
+            out[path] = f"{m.name} needs {', '.join(lacking)}{_WHY}"
     return out
+
+
+_WHY = ", which this log's source does not record (roster.unrecorded_kinds)"
 
 
 def apply_unavailable(body: dict[str, Any], roster: Roster, *, family: str) -> dict[str, Any]:

@@ -59,6 +59,8 @@ def read_conversation(
     start = fields.time(info, "startTime", "info")
     if start is None:
         raise Refused("info.startTimeL", info.get("startTimeL"), "expected epoch ms >= 0")
+    if info.get("isPartial") is True:
+        p.add("info.isPartial", True, "the API truncated this record; imported as given")
     brand = fields.text(info, "brandId", "info.brandId")
     if brand is not None:
         if facts.brand is None:
@@ -108,7 +110,7 @@ def read_conversation(
             life_cycle.transfer(at, item, path)
         else:
             life_cycle.interaction(at, ids.agent(item, path, p), path)
-    messages = read_messages(record, fields, participants, ids)
+    messages = read_messages(record, fields, participants, ids, facts)
     merged = merge_messages(life_cycle.events, messages, fields, call=channel == "call")
     accepts = [(e["ts"], e["agent_id"]) for e in merged if e["kind"] == "assignment.accepted"]
     ends = [life.end for life in lives if life.end is not None]
@@ -210,6 +212,13 @@ def _lives(
         p.add("info.endTimeL", end, "an end on an OPEN conversation; read as open")
         end = None
     reason = closed_by_of(fields.text(info, "closeReason", "info.closeReason"))
+    if status == "OPEN" and reason is not None:
+        p.add(
+            "info.closeReason",
+            info.get("closeReason"),
+            "a close reason on an OPEN "
+            "conversation; ignored (a close needs status CLOSE and an end)",
+        )
     description = fields.text(info, "closeReasonDescription", "info.closeReasonDescription")
     latest = fields.integer(info, "latestSkillId", "info.latestSkillId", string_ok=True)
     if latest is not None:

@@ -116,21 +116,22 @@ def _surveys(
             )
             ts = end_ms
         out.append({"kind": "survey.answered", "ts": ts, **answers})
-    csat = fields.integer(info, "csat", "info.csat")
-    if csat is None:
-        csat = fields.integer(info, "csatRate", "info.csatRate")
+    key = "csat" if info.get("csat") is not None else "csatRate"
+    csat = fields.integer(info, key, f"info.{key}")
     if out and csat is not None and csat != out[-1]["csat"]:
-        fields.problems.add("info.csat", csat, f"differs from the last survey's {out[-1]['csat']}")
+        fields.problems.add(
+            f"info.{key}", csat, f"differs from the last survey's {out[-1]['csat']}"
+        )
     if not out and csat is not None:
         if 1 <= csat <= 5:
             fields.problems.add(
-                "info.csat",
+                f"info.{key}",
                 csat,
                 "a CSAT without a survey; read as a survey at the conversation's end",
             )
             out.append({"kind": "survey.answered", "ts": end_ms, "csat": csat})
         else:
-            fields.problems.add("info.csat", csat, "expected a score 1..5; ignored")
+            fields.problems.add(f"info.{key}", csat, "expected a score 1..5; ignored")
     return out
 
 

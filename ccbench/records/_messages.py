@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._facts import Ids
+from ._facts import Facts, Ids
 from ._fields import ABSENT, Fields
 from ._timeline import Participant
 
@@ -44,7 +44,11 @@ class Message:
 
 
 def read_messages(
-    record: Mapping[str, Any], fields: Fields, participants: Mapping[str, Participant], ids: Ids
+    record: Mapping[str, Any],
+    fields: Fields,
+    participants: Mapping[str, Participant],
+    ids: Ids,
+    facts: Facts,
 ) -> list[Message]:
     """The record's messages sorted by (time, seq, position); unreadable ones reported.
     A message in the exporter's own form is read without the general accessors (half
@@ -88,6 +92,7 @@ def read_messages(
                     "no agentParticipants entry for this sender; read as a human agent",
                 )
                 agent = ids.agent(who, f"{path}.participantId", p)
+                facts.agent(agent)
         elif who is not None and who in participants:
             p.add(
                 f"{path}.sentBy",

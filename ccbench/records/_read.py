@@ -93,14 +93,16 @@ def _lines(
     raw: bytes, name: str, problems: Problems, whole: orjson.JSONDecodeError
 ) -> Iterator[Sourced]:
     lines = [(n, line) for n, line in enumerate(raw.splitlines(), start=1) if line.strip()]
-    parsed, bad = [], []
+    parsed: list[tuple[int, Any]] = []
+    bad: list[tuple[int, orjson.JSONDecodeError]] = []
     for n, line in lines:
         try:
             parsed.append((n, orjson.loads(line)))
         except orjson.JSONDecodeError as error:
             bad.append((n, error))
     problems.source = name
-    if not parsed:  # not NDJSON either: report the whole file's error, where it is
+    ndjson = bool(parsed) and parsed[0][0] == lines[0][0] and isinstance(parsed[0][1], dict | list)
+    if not ndjson:  # one JSON document that is broken: report where it breaks
         problems.add(
             "$",
             _excerpt(raw, whole.pos),

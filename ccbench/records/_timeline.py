@@ -167,6 +167,7 @@ class Lifecycle:
                 "and no transfer says so; read as a transfer to that agent",
             )
             self._emit(ts, "conversation.transferred", agent_id=self.assigned, to_agent_id=agent)
+            self.facts.agent(agent)
             self._leave()
             self.reason = "transfer"
         self._accept(ts, agent, self.reason)
@@ -236,6 +237,7 @@ class Lifecycle:
             fields["to_skill_id"] = target
         if to_agent is not None:
             fields["to_agent_id"] = to_agent
+            self.facts.agent(to_agent)
         note = _action_reason(item.get("contextData"))
         if note is not None:
             fields["reason"] = note
