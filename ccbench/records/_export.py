@@ -23,13 +23,13 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ccbench._errors import InputError
 from ccbench.eventlog import EventLog
 
+from .._errors import InputError
 from ._builder import _HANDLERS, RecordBuilder, message_records
 from ._builder import SYSTEM_PARTICIPANT as _SYSTEM
-from ._columns import Columns, Directory
 from ._bulk import paused_gc
+from ._columns import Columns, Directory
 
 __all__ = ["ExportSummary", "conversation_records", "export_records", "page_document"]
 

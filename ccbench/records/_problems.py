@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ccbench._errors import describe
+from .._errors import describe
 
 __all__ = ["Problem", "Problems"]
 
