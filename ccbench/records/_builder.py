@@ -15,8 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ccbench.eventlog import KINDS
-
+from ..eventlog import KINDS
 from ._columns import Columns, Directory
 from ._vocab import (
     ABANDONED,

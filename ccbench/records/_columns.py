@@ -16,8 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from ccbench.eventlog import Roster
-
+from ..eventlog import Roster
 from ._vocab import USER_TYPE_NAMES, format_times
 
 __all__ = ["COLUMNS", "Columns", "Directory"]

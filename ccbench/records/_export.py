@@ -23,9 +23,8 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ccbench.eventlog import EventLog
-
 from .._errors import InputError
+from ..eventlog import EventLog
 from ._builder import _HANDLERS, RecordBuilder, message_records
 from ._builder import SYSTEM_PARTICIPANT as _SYSTEM
 from ._bulk import paused_gc

@@ -20,9 +20,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ccbench.eventlog import SCHEMA, EventLog, Roster, validate
-
 from .._errors import InputError, RosterError
+from ..eventlog import SCHEMA, EventLog, Roster, validate
 from ._bulk import paused_gc
 from ._conversation import Refused, read_conversation
 from ._facts import Facts, Ids

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ccbench.eventlog import Agent, Group, Roster, Site, Skill
-
+from ..eventlog import Agent, Group, Roster, Site, Skill
 from ._facts import UNASSIGNED, Facts
 from ._problems import Problems
 from ._vocab import UNRECORDED_KINDS
