@@ -59,7 +59,7 @@ def import_files(
     problems = Problems()
     with paused_gc():
         items = list(read_files(paths, problems))
-        if not items:
+        if not items and problems.items:  # nothing readable (an empty search is fine)
             raise InputError(
                 "no conversation record found in "
                 + ", ".join(os.fspath(p) for p in paths)

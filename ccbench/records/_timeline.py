@@ -8,7 +8,7 @@ writes the events they stand for:
 
 * a life starts with ``conversation.opened`` (the first) or ``conversation.resumed``
   (a later MAIN dialog: records have no reopen), then ``conversation.queued`` to the
-  dialog's skill;
+  dialog's skill when it has one (without dialogs, info.latestSkillId's);
 * an interaction is an ``assignment.accepted`` of its agent on the current skill, with
   the reason the last boundary gave (new, resume, transfer, back_to_queue, takeover);
 * a transfer ends the segment: ``Agent``/``Skill`` -> ``conversation.transferred`` (then
@@ -130,7 +130,7 @@ class Lifecycle:
             self._emit(life.start, "conversation.resumed")
             self.reason = "resume"
         self.state = "open"
-        if life.skill is not None or self.skill is not None:
+        if life.skill is not None:  # the dialog's skill: it starts in that queue
             self._queue(life.start, life.skill)
         return True
 
