@@ -168,22 +168,25 @@ class RecordBuilder:
             last = self.transfers[-1] if self.transfers else None
             if last is not None and last["timeL"] == ts and last["reason"] == BACK2Q:
                 self._skill_fields(last, "targetSkill", skill)
-        else:  # any other queue entry follows an offer that timed out or was declined
-            requeue = self._time({"reason": SUGGESTED_TIMEOUT}, row)
+        else:
+            # any other queue entry is a transfer of the waiting conversation: back to the
+            # queue when an offer was just declined, else into the skill's queue
+            reason = SUGGESTED_TIMEOUT if self.declined is not None else TRANSFER_SKILL
+            entry = self._time({"reason": reason}, row)
             if self.declined is not None:
-                requeue["by"] = str(self.declined)
-                requeue.update(self.d.names(self.declined, "sourceAgent"))
-            self._skill_fields(requeue, "sourceSkill", self.skill)
-            self._skill_fields(requeue, "targetSkill", skill)
-            requeue["dialogId"] = self.dialog["dialogId"]
-            self.transfers.append(requeue)
-        self.skill, self.waiting = skill, True
+                entry["by"] = str(self.declined)
+                entry.update(self.d.names(self.declined, "sourceAgent"))
+            self._skill_fields(entry, "sourceSkill", self.skill)
+            self._skill_fields(entry, "targetSkill", skill)
+            entry["dialogId"] = self.dialog["dialogId"]
+            self.transfers.append(entry)
+        self.skill, self.waiting, self.declined = skill, True, None
 
     def _assignment_accepted(self, row: int) -> None:
         agent = self.c.agent_id[row]
         self.skill = self.c.skill_id[row]
         self.assigned = self.latest_agent = agent
-        self.waiting = False
+        self.waiting, self.declined = False, None
         self._assigned_participant(agent, row)
         entry = self.d.names(agent, "assignedAgent")
         self._time(entry, row, "interactionTime")

@@ -110,7 +110,7 @@ def test_round_trip_of_random_small_logs(scenario: Any, tmp_path_factory: Any) -
 
 def test_import_records_of_parsed_documents() -> None:
     """Parsed records import as files do, each labelled with its position."""
-    record = {"info": {"conversationId": "c1", "startTimeL": 1_000, "source": "APP"},
+    record = {"info": {"conversationId": "c1", "startTimeL": 1_000, "source": "APP", "status": "OPEN"},
               "consumerParticipants": [{"participantId": "u1"}]}  # fmt: skip
     result = import_records([record, {"info": {}}], source="body")
     assert result.conversations == 1 and result.refused == 1
