@@ -48,7 +48,10 @@ def _same_dashboard(a: EventLog, b: EventLog, *, instants: int, seed: int) -> No
     for _ in range(instants):
         now = rng.randint(first, last + 3_600_000)
         hours = rng.choice([None, 1, 4, 24])
-        x, y = left.dashboard(now_ms=now, last_hours=hours), right.dashboard(now_ms=now, last_hours=hours)
+        x, y = (
+            left.dashboard(now_ms=now, last_hours=hours),
+            right.dashboard(now_ms=now, last_hours=hours),
+        )
         assert set(y["unavailable"]) == UNAVAILABLE_DASHBOARD
         assert value_diffs(x, y) - UNAVAILABLE_DASHBOARD - {"unavailable"} == set(), now
 

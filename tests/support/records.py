@@ -28,7 +28,7 @@ def recordable(log: EventLog) -> dict[str, list[tuple[Any, ...]]]:
     out: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for e in log.records():
         cid, kind = e.get("conversation_id"), e["kind"]
-        if cid is None or kind in UNRECORDED_KINDS and kind != "conversation.reopened":
+        if cid is None or (kind in UNRECORDED_KINDS and kind != "conversation.reopened"):
             continue
         if kind == "conversation.reopened":
             kind, e = "conversation.resumed", {"ts": e["ts"]}
