@@ -22,18 +22,33 @@ T = 1_600_000_000_000
 
 def _record() -> dict[str, Any]:
     return {
-        "info": {"conversationId": "c1", "brandId": "acme", "status": "CLOSE", "source": "WEB",
-                 "startTimeL": T, "endTimeL": T + 60_000, "closeReason": "CONSUMER",
-                 "closeReasonDescription": "CONSUMER_CLOSED", "latestSkillId": 5},
+        "info": {
+            "conversationId": "c1",
+            "brandId": "acme",
+            "status": "CLOSE",
+            "source": "WEB",
+            "startTimeL": T,
+            "endTimeL": T + 60_000,
+            "closeReason": "CONSUMER",
+            "closeReasonDescription": "CONSUMER_CLOSED",
+            "latestSkillId": 5,
+        },
         "consumerParticipants": [{"participantId": "u1", "timeL": T}],
-        "agentParticipants": [{"agentId": "7", "userType": "1", "role": "AGENT",
-                               "agentGroupId": 2, "permission": "ASSIGNED_AGENT"}],
+        "agentParticipants": [
+            {
+                "agentId": "7",
+                "userType": "1",
+                "role": "AGENT",
+                "agentGroupId": 2,
+                "permission": "ASSIGNED_AGENT",
+            }
+        ],
         "interactions": [{"assignedAgentId": "7", "interactionTimeL": T + 10_000}],
         "messageRecords": [
             {"seq": 0, "timeL": T + 1_000, "sentBy": "Consumer", "participantId": "u1"},
             {"seq": 1, "timeL": T + 20_000, "sentBy": "Agent", "participantId": "7"},
         ],
-    }  # fmt: skip
+    }
 
 
 def _import(record: Any) -> RecordsImport:
@@ -55,8 +70,14 @@ def test_the_clean_record_has_no_problem() -> None:
     otherwise), the consumer's message, the accept, the reply, the close."""
     result = _import(_record())
     assert result.problems == ()
-    assert _kinds(result) == ["conversation.opened", "conversation.queued", "message.sent",
-                              "assignment.accepted", "message.sent", "conversation.closed"]  # fmt: skip
+    assert _kinds(result) == [
+        "conversation.opened",
+        "conversation.queued",
+        "message.sent",
+        "assignment.accepted",
+        "message.sent",
+        "conversation.closed",
+    ]
     roles = [e.get("sender_role") for e in result.log.records() if e["kind"] == "message.sent"]
     assert roles == ["consumer", "agent"]
 
@@ -123,8 +144,9 @@ def test_sections_out_of_time_order_are_sorted() -> None:
 def test_message_after_the_end_is_skipped_and_reported() -> None:
     """A message after the conversation ended cannot be in the log: reported, skipped."""
     r = _record()
-    r["messageRecords"].append({"seq": 2, "timeL": T + 90_000, "sentBy": "Consumer",
-                                "participantId": "u1"})  # fmt: skip
+    r["messageRecords"].append(
+        {"seq": 2, "timeL": T + 90_000, "sentBy": "Consumer", "participantId": "u1"}
+    )
     result = _import(r)
     assert _fields(result) == ["messageRecords[2].timeL"]
     assert _kinds(result).count("message.sent") == 2
@@ -155,23 +177,33 @@ def test_survey_answers_out_of_range_are_reported() -> None:
     r = _record()
     r["conversationSurveys"] = [{"surveyData": [{"questionType": "CSAT", "answer": "6"}]}]
     result = _import(r)
-    assert _fields(result) == ["conversationSurveys[0].surveyData[0].answer",
-                               "conversationSurveys[0].surveyData"]  # fmt: skip
+    assert _fields(result) == [
+        "conversationSurveys[0].surveyData[0].answer",
+        "conversationSurveys[0].surveyData",
+    ]
 
 
 def test_purchase_with_three_decimals_is_reported() -> None:
     """A purchase total is major units with at most two decimals."""
     r = _record()
-    r["sdes"] = {"events": [{"sdeType": "PURCHASE", "serverTimeStamp": str(T + 30_000),
-                             "purchase": {"total": "1.005", "currency": "EUR"}}]}  # fmt: skip
+    r["sdes"] = {
+        "events": [
+            {
+                "sdeType": "PURCHASE",
+                "serverTimeStamp": str(T + 30_000),
+                "purchase": {"total": "1.005", "currency": "EUR"},
+            }
+        ]
+    }
     assert _fields(_import(r)) == ["sdes.events[0].purchase.total"]
 
 
 def test_unknown_transfer_reason_reads_by_its_targets() -> None:
     """An unknown reason with a target skill is a transfer to that skill, reported."""
     r = _record()
-    r["transfers"] = [{"timeL": T + 30_000, "reason": "Escalated", "targetSkillId": 6,
-                       "sourceAgentId": "7"}]  # fmt: skip
+    r["transfers"] = [
+        {"timeL": T + 30_000, "reason": "Escalated", "targetSkillId": 6, "sourceAgentId": "7"}
+    ]
     result = _import(r)
     assert _fields(result) == ["transfers[0].reason"]
     assert "conversation.transferred" in _kinds(result)
@@ -201,9 +233,20 @@ _JSON = st.recursive(
     ),
     max_leaves=8,
 )
-_PATHS = [("info",), ("info", "startTimeL"), ("info", "status"), ("info", "closeReason"),
-          ("interactions",), ("messageRecords",), ("agentParticipants",), ("transfers",),
-          ("dialogs",), ("conversationSurveys",), ("messageScores",), ("sdes",)]  # fmt: skip
+_PATHS = [
+    ("info",),
+    ("info", "startTimeL"),
+    ("info", "status"),
+    ("info", "closeReason"),
+    ("interactions",),
+    ("messageRecords",),
+    ("agentParticipants",),
+    ("transfers",),
+    ("dialogs",),
+    ("conversationSurveys",),
+    ("messageScores",),
+    ("sdes",),
+]
 
 
 @settings(max_examples=200, deadline=None)

@@ -48,7 +48,10 @@ def test_c01_consumer_close_with_sale_survey_and_score(records: dict[str, Any]) 
     assert info["startTime"] == "2026-11-20 09:05:00.000+0000"
     assert info["startTimeL"] == T0 + 300_000
     assert (info["status"], info["closeReason"], info["closeReasonDescription"]) == (
-        "CLOSE", "CONSUMER", "CONSUMER_CLOSED")  # fmt: skip
+        "CLOSE",
+        "CONSUMER",
+        "CONSUMER_CLOSED",
+    )
     assert info["endTimeL"] - info["startTimeL"] == info["duration"] == 100_000
     assert (info["csat"], info["mcs"], info["alertedMCS"]) == (5, 80, 1)
     assert (info["source"], info["latestAgentId"], info["latestSkillId"]) == ("APP", "12", 333)
@@ -60,8 +63,12 @@ def test_c01_consumer_close_with_sale_survey_and_score(records: dict[str, Any]) 
     assert (purchase["sdeType"], purchase["purchase"]["total"]) == ("PURCHASE", "49.99")
     survey = r["conversationSurveys"][0]
     answers = {q["questionId"]: q["answer"] for q in survey["surveyData"]}
-    assert answers == {"csat": "5", "csat_welcome": "5", "csat_response_time": "4",
-                       "csat_quality": "5"}  # fmt: skip
+    assert answers == {
+        "csat": "5",
+        "csat_welcome": "5",
+        "csat_response_time": "4",
+        "csat_quality": "5",
+    }
     post = [d for d in r["dialogs"] if d["dialogType"] == "POST_SURVEY"]
     assert post[0]["dialogId"] == survey["dialogId"] and post[0]["startTimeL"] == T0 + 420_000
     assert r["messageScores"][0]["mcs"] == 80
@@ -74,7 +81,8 @@ def test_c05_manager_message_and_takeover(records: dict[str, Any]) -> None:
     r = records["c05"]
     takeover = [t for t in r["transfers"] if t["reason"] == "TakeOver"]
     assert [(t["by"], t["sourceAgentId"], t["assignedAgentId"]) for t in takeover] == [
-        ("20", "12", "20")]  # fmt: skip
+        ("20", "12", "20")
+    ]
     assert [i["assignedAgentId"] for i in r["interactions"]] == ["12", "20"]
     roles = {p["agentId"]: (p["role"], p["permission"]) for p in r["agentParticipants"]}
     assert roles == {"12": ("AGENT", "ASSIGNED_AGENT"), "20": ("MANAGER", "ASSIGNED_AGENT")}
@@ -86,8 +94,10 @@ def test_c06_auto_close_then_resume_is_two_main_dialogs(records: dict[str, Any])
     first CLOSE/SYSTEM, the record CLOSE with the consumer's final close."""
     r = records["c06"]
     main = [d for d in r["dialogs"] if d["dialogType"] == "MAIN"]
-    assert [(d["dialogId"], d["closeReason"]) for d in main] == [("c06", "SYSTEM"),
-                                                                ("c06:1", "CONSUMER")]  # fmt: skip
+    assert [(d["dialogId"], d["closeReason"]) for d in main] == [
+        ("c06", "SYSTEM"),
+        ("c06:1", "CONSUMER"),
+    ]
     assert main[1]["startTimeL"] == T0 + 3_700_000
     assert [i["assignedAgentId"] for i in r["interactions"]] == ["13", "12"]
     assert {m["dialogId"] for m in r["messageRecords"]} == {"c06", "c06:1"}
@@ -116,7 +126,8 @@ def test_c11_back_to_queue(records: dict[str, Any]) -> None:
     """c11: Bruno (13) sends it back to the billing queue (back2Q, target 333) at 10:41:40."""
     back = [t for t in records["c11"]["transfers"] if t["reason"] == "back2Q"]
     assert [(t["sourceAgentId"], t["targetSkillId"], t["timeL"]) for t in back] == [
-        ("13", 333, T0 + 6_100_000)]  # fmt: skip
+        ("13", 333, T0 + 6_100_000)
+    ]
 
 
 def test_c12_reopen_is_a_second_dialog(records: dict[str, Any]) -> None:

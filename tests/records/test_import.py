@@ -20,12 +20,31 @@ from tests.support.strategies import small_scenarios
 #: dashboard values an imported log cannot have (docs/formats.md, "What records cannot
 #: carry"): the agents table lists logged-in agents, LOAD and occupancy need statuses
 UNAVAILABLE_DASHBOARD = {
-    "agents.rows", "agents.total", "agents.pages", "current.load", "current.load_online",
-    "current.load_other", "chat.occupancy", "skills.rows[].load", "skills.rows[].online",
-    "skills.rows[].away", "skills.rows[].back_soon", "skills.rows[].max_slots",
-    *(f"agents.rows[].{c}" for c in ("status_time_ms", "open", "active", "load", "closed",
-                                     "avg_resolution_time", "csat")),
-}  # fmt: skip
+    "agents.rows",
+    "agents.total",
+    "agents.pages",
+    "current.load",
+    "current.load_online",
+    "current.load_other",
+    "chat.occupancy",
+    "skills.rows[].load",
+    "skills.rows[].online",
+    "skills.rows[].away",
+    "skills.rows[].back_soon",
+    "skills.rows[].max_slots",
+    *(
+        f"agents.rows[].{c}"
+        for c in (
+            "status_time_ms",
+            "open",
+            "active",
+            "load",
+            "closed",
+            "avg_resolution_time",
+            "csat",
+        )
+    ),
+}
 
 
 def _answer(oracle: Oracle, query: dict[str, str], now: int) -> Any:
@@ -113,8 +132,10 @@ def test_round_trip_of_random_small_logs(scenario: Any, tmp_path_factory: Any) -
 
 def test_import_records_of_parsed_documents() -> None:
     """Parsed records import as files do, each labelled with its position."""
-    record = {"info": {"conversationId": "c1", "startTimeL": 1_000, "source": "APP", "status": "OPEN"},
-              "consumerParticipants": [{"participantId": "u1"}]}  # fmt: skip
+    record = {
+        "info": {"conversationId": "c1", "startTimeL": 1_000, "source": "APP", "status": "OPEN"},
+        "consumerParticipants": [{"participantId": "u1"}],
+    }
     result = import_records([record, {"info": {}}], source="body")
     assert result.conversations == 1 and result.refused == 1
     assert [p.source for p in result.problems] == ["body#1"]

@@ -19,12 +19,20 @@ T = 1_600_000_000_000
 
 def _rec(cid: str, *, status: str = "OPEN", end: int = -1, messages: int = 0) -> dict[str, Any]:
     return {
-        "info": {"conversationId": cid, "status": status, "startTimeL": T, "endTimeL": end,
-                 "source": "APP", "brandId": "acme"},
+        "info": {
+            "conversationId": cid,
+            "status": status,
+            "startTimeL": T,
+            "endTimeL": end,
+            "source": "APP",
+            "brandId": "acme",
+        },
         "consumerParticipants": [{"participantId": "u"}],
-        "messageRecords": [{"seq": i, "timeL": T + i + 1, "sentBy": "Consumer",
-                            "participantId": "u"} for i in range(messages)],
-    }  # fmt: skip
+        "messageRecords": [
+            {"seq": i, "timeL": T + i + 1, "sentBy": "Consumer", "participantId": "u"}
+            for i in range(messages)
+        ],
+    }
 
 
 def test_pages_lists_records_and_lines(tmp_path: Path) -> None:
@@ -62,8 +70,10 @@ def test_the_same_conversation_twice_keeps_the_closed_version(tmp_path: Path) ->
 
 def test_partial_api_answer_is_reported(tmp_path: Path) -> None:
     """shardsStatusResult.partialResult true: records may be missing; said so."""
-    page = {"_metadata": {"shardsStatusResult": {"partialResult": True}},
-            "conversationHistoryRecords": [_rec("a")]}  # fmt: skip
+    page = {
+        "_metadata": {"shardsStatusResult": {"partialResult": True}},
+        "conversationHistoryRecords": [_rec("a")],
+    }
     (tmp_path / "p.json").write_bytes(orjson.dumps(page))
     result = import_files([tmp_path / "p.json"])
     assert [p.field for p in result.problems] == ["_metadata.shardsStatusResult.partialResult"]
@@ -92,10 +102,15 @@ def test_vendor_example_with_straight_quotes_imports_with_its_inconsistencies(
     assert (result.conversations, result.refused) == (1, 0)
     assert validate(result.log) == []
     assert {p.field for p in result.problems} == {
-        "dialogs[0].startTimeL", "transfers[0].sourceAgentId", "messageRecords[1].time",
-        "messageRecords[3].participantId", "conversationSurveys[0].surveyData", "info.csatRate",
-        "info.alertedMCS", "info.closeReason",
-    }  # fmt: skip
+        "dialogs[0].startTimeL",
+        "transfers[0].sourceAgentId",
+        "messageRecords[1].time",
+        "messageRecords[3].participantId",
+        "conversationSurveys[0].surveyData",
+        "info.csatRate",
+        "info.alertedMCS",
+        "info.closeReason",
+    }
     kinds = [e["kind"] for e in result.log.records()]
     assert kinds.count("message.sent") == 4 and "conversation.closed" not in kinds
 
@@ -107,6 +122,9 @@ def test_older_vendor_example_imports() -> None:
     assert validate(result.log) == []
     assert result.log.roster.account == "qa26409991"
     assert {p.field for p in result.problems} == {
-        "transfers[0].sourceAgentId", "conversationSurveys[0].surveyData", "info.csatRate",
-        "info.alertedMCS", "info.closeReason",
-    }  # fmt: skip
+        "transfers[0].sourceAgentId",
+        "conversationSurveys[0].surveyData",
+        "info.csatRate",
+        "info.alertedMCS",
+        "info.closeReason",
+    }

@@ -52,8 +52,12 @@ def segment_queries(log: EventLog, *, seed: int, n: int) -> list[tuple[dict[str,
     skills = [s.id for s in log.roster.skills]
     groups = [g.id for g in log.roster.groups]
     sources = sorted(set(log.table.column("source").drop_null().to_pylist()))
-    metrics = ["avgAgentSegmentDuration", "interactiveAgentSegments",
-               "avgTimeToResponseFromAgentAssignment", "avgAgentMessagesinAgentSegment"]  # fmt: skip
+    metrics = [
+        "avgAgentSegmentDuration",
+        "interactiveAgentSegments",
+        "avgTimeToResponseFromAgentAssignment",
+        "avgAgentMessagesinAgentSegment",
+    ]
 
     def ids(pool: list[int]) -> str:
         if rng.random() < 0.3:
