@@ -54,12 +54,18 @@ def test_load_without_agent_states_is_unavailable_not_zero(example_path: Path) -
 @pytest.mark.parametrize(
     ("family", "call", "path"),
     [
-        ("supervision", lambda o: o.supervision(now_ms=T_1030, site_id="paris"),
-         "agents_by_status"),
-        ("report", lambda o: o.report(start_ms=T_1030 - 7_200_000, end_ms=T_1030),
-         "agents[].connection_hours"),
+        (
+            "supervision",
+            lambda o: o.supervision(now_ms=T_1030, site_id="paris"),
+            "agents_by_status",
+        ),
+        (
+            "report",
+            lambda o: o.report(start_ms=T_1030 - 7_200_000, end_ms=T_1030),
+            "agents[].connection_hours",
+        ),
     ],
-)  # fmt: skip
+)
 def test_every_family_reports_its_unavailable_values(
     example_path: Path, family: str, call: object, path: str
 ) -> None:
@@ -75,14 +81,18 @@ def test_paths_reach_every_row_and_key(example_path: Path) -> None:
     log = read_log(example_path)
     no_messages = replace(log.roster, unrecorded_kinds=("message.sent",))
     body = {
-        "response_times": {"chat": {"first_routed_response_time": 5, "other": 1},
-                           "messaging": {"first_routed_response_time": 6}},
+        "response_times": {
+            "chat": {"first_routed_response_time": 5, "other": 1},
+            "messaging": {"first_routed_response_time": 6},
+        },
         "messages_sent": [{"start": 0, "count": 3}, {"start": 1, "count": 4}],
         "marked_done": 2,
-    }  # fmt: skip
+    }
     out = apply_unavailable(body, no_messages, family="agent_performance")
-    assert out["response_times"] == {"chat": {"first_routed_response_time": None, "other": 1},
-                                     "messaging": {"first_routed_response_time": None}}  # fmt: skip
+    assert out["response_times"] == {
+        "chat": {"first_routed_response_time": None, "other": 1},
+        "messaging": {"first_routed_response_time": None},
+    }
     assert out["messages_sent"] == [{"start": 0, "count": None}, {"start": 1, "count": None}]
     assert out["marked_done"] == 2
     assert "messages_sent[].count" in out["unavailable"]
