@@ -10,6 +10,7 @@ backend uses it without importing the oracle.
 """
 
 from ._export import ExportSummary, conversation_records, export_records, page_document
+from ._feed import RecordFeed
 from ._import import RecordsImport, import_files, import_records
 from ._problems import Problem
 from ._vocab import UNRECORDED_KINDS
@@ -18,6 +19,7 @@ __all__ = [
     "UNRECORDED_KINDS",
     "ExportSummary",
     "Problem",
+    "RecordFeed",
     "RecordsImport",
     "conversation_records",
     "export_records",

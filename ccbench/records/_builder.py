@@ -383,7 +383,7 @@ class RecordBuilder:
         record: dict[str, Any] = {"info": info}
         for name, section in (
             ("messageRecords", self.messages),
-            ("agentParticipants", list(self.participants.values())),
+            ("agentParticipants", sorted(self.participants.values(), key=_joined)),
             ("consumerParticipants", self.consumers),
             ("transfers", self.transfers),
             ("interactions", self.interactions),
@@ -447,3 +447,8 @@ def _answer(question_id: str, question_type: str, value: int) -> dict[str, Any]:
         "answerId": str(value),
         "isValidAnswer": True,
     }
+
+
+def _joined(participant: dict[str, Any]) -> int:
+    """When a participant joined (epoch ms): agentParticipants are listed in that order."""
+    return int(participant["timeL"])
