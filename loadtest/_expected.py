@@ -12,7 +12,7 @@ answer may change, which live-mode verification checks one by one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -33,13 +33,17 @@ class Expected:
     """What a correct backend answers: ``status`` plus ``body`` (200) or ``parameter`` (400).
 
     ``also_accepted``: other parameter names a 400 may give for the same
-    rule (where the contract leaves the name open).
+    rule (where the contract leaves the name open). ``unavailable``: JSON paths
+    (``current.load``, ``agents.rows[].load``) whose values the log cannot support,
+    with the reason; verification leaves them out and reports them.
     """
 
     status: int
     body: Any = None
     parameter: str | None = None
     also_accepted: tuple[str, ...] = ()
+    #: values the log cannot support (path -> reason, oracle/_needs.py): not compared
+    unavailable: Mapping[str, str] = field(default_factory=dict)
 
 
 class ExpectedProvider(Protocol):
@@ -95,7 +99,8 @@ class OracleProvider:
             # the oracle names its keyword; a backend may name the query parameter instead
             also = ("thresholds",) if exc.parameter == "threshold" else ()
             return Expected(status=400, parameter=exc.parameter, also_accepted=also)
-        return Expected(status=200, body=body)
+        unavailable = body.pop("unavailable", None) if isinstance(body, dict) else None
+        return Expected(status=200, body=body, unavailable=unavailable or {})
 
     def change_instants(
         self, endpoint: str, query: Mapping[str, QueryValue], *, lo_ms: int, hi_ms: int

@@ -38,6 +38,7 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from ._feeds import adapted, replay_adapted, shifted
 from ._harness import PLAN_ENV, Harness, Plan
 from ._queries import PlannedQuery
 from ._recording import QueryValue, Record
@@ -207,28 +208,43 @@ class IngestUser(_Client):
         path = mapping.endpoint("ingest").url_path(account=account)
         speed = h.plan.config.ingest_speed
         start_ns = time.time_ns()
-        origin_ms: int | None = None
-        for number, (first_ms, body, count) in enumerate(h.ingest_batches()):
+        origin: list[int] = []
+        sent = [0]
+
+        def pace(first_ms: int) -> bool:
+            """Sleep until a batch starting at ``first_ms`` is due; False once the run ended."""
             if h.stopping:  # the run ended first (live replay): stop where we are
-                break
-            origin_ms = first_ms if origin_ms is None else origin_ms
-            intended = start_ns
+                return False
+            origin.append(first_ms)
             if speed is not None:
-                intended = start_ns + int((first_ms - origin_ms) * 1_000_000 / speed)
+                intended = start_ns + int((first_ms - origin[0]) * 1_000_000 / speed)
                 delay = (intended - time.time_ns()) / 1e9
                 if delay > 0:
                     gevent.sleep(delay)
-            else:
-                intended = time.time_ns()
-            rec = self._send(
-                endpoint="ingest",
-                kind="ingest",
-                path=path,
-                query={"batch": str(number)},
-                clock_ms=None,
-                intended_ns=intended,
-                body=body,
-            )
+            return True
+
+        def post(body: bytes) -> Record:
+            sent[0] += 1
+            return self._send(endpoint="ingest", kind="ingest", path=path,
+                              query={"batch": str(sent[0] - 1)}, clock_ms=None,
+                              intended_ns=time.time_ns(), body=body)  # fmt: skip
+
+        if adapted(mapping.ingest):  # records, files or a plugin (loadtest._feeds)
+            log = shifted(h.log, h.plan.time_shift_ms)
+
+            def post_page(body: bytes) -> tuple[int, str]:
+                rec = post(body)
+                return rec.status, rec.body
+
+            for ack in replay_adapted(
+                log, spec=mapping.ingest, size=h.plan.config.ingest_batch, post=post_page, pace=pace
+            ):
+                h.acks.append(ack)
+            return
+        for first_ms, body, count in h.ingest_batches():
+            if not pace(first_ms):
+                break
+            rec = post(body)
             h.acks.append(
                 {
                     "endpoint": "ingest",
