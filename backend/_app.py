@@ -36,6 +36,7 @@ from ._dashboard_params import parse_dashboard_query
 from ._ingest import NDJSON_TYPES, parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
+from ._records import records_batch
 from ._segments import agent_segment_metrics
 from ._store import Store
 
@@ -213,6 +214,36 @@ def create_app(config: ServerConfig) -> Starlette:
 
         return _json(await run_in_threadpool(work))
 
+    async def post_records(request: Request) -> Response:
+        account = _check_account(request)
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in (*NDJSON_TYPES, "application/json"):
+            raise HTTPException(
+                415,
+                f"expected Content-Type application/json or {NDJSON_TYPES[0]}, got "
+                f"{media or 'none'!r}",
+            )
+        body = await _body(request, config.max_body_bytes)
+
+        def work() -> dict[str, Any]:
+            doc = store().get_roster(account=account)
+            if doc is None:
+                raise HTTPException(404, f"no roster stored for account {account!r}")
+            batch = records_batch(
+                body, ndjson=media != "application/json", roster=Roster.from_dict(doc)
+            )
+            result = store().ingest(account=account, table=batch.table)
+            return {
+                "accepted": result.accepted,
+                "duplicates": result.duplicates,
+                "conversations": batch.conversations,
+                "refused": batch.refused,
+                "problems": batch.problem_count,
+                "examples": batch.problems,
+            }
+
+        return _json(await run_in_threadpool(work))
+
     async def msgagentsegments(request: Request) -> Response:
         account = _check_account(request)
         query = parse_segment_query(request.query_params.multi_items())
@@ -273,6 +304,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route(roster_path, put_roster, methods=["PUT"]),
         Route(roster_path, get_roster, methods=["GET"]),
         Route("/api/v1/accounts/{account}/events", post_events, methods=["POST"]),
+        Route("/api/v1/accounts/{account}/records", post_records, methods=["POST"]),
         Route(
             "/operations/api/account/{account}/msgagentsegments", msgagentsegments, methods=["GET"]
         ),

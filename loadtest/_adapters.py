@@ -99,25 +99,36 @@ class IngestSpec:
         files = _table(ingest.get("files"), f"{where}: ingest.files")
         translate = _table(translate, f"{where}: translate")
         _known(ingest, ("dialect", "python", "files"), f"{where}: ingest")
-        _known(files, ("directory", "format", "ready_file", "ready_timeout_s"),
-               f"{where}: ingest.files")  # fmt: skip
+        _known(
+            files,
+            ("directory", "format", "ready_file", "ready_timeout_s"),
+            f"{where}: ingest.files",
+        )
         _known(translate, ("python",), f"{where}: translate")
         dialect = ingest.get("dialect", "ccbench-events")
         if dialect not in DIALECTS:
-            raise InputError(f"{where}: ingest.dialect: expected one of {', '.join(DIALECTS)}, "
-                             f"got {describe(dialect)}")  # fmt: skip
+            raise InputError(
+                f"{where}: ingest.dialect: expected one of {', '.join(DIALECTS)}, "
+                f"got {describe(dialect)}"
+            )
         file_format = files.get("format", "ndjson")
         if file_format not in FILE_FORMATS:
-            raise InputError(f"{where}: ingest.files.format: expected one of "
-                             f"{', '.join(FILE_FORMATS)}, got {describe(file_format)}")  # fmt: skip
+            raise InputError(
+                f"{where}: ingest.files.format: expected one of "
+                f"{', '.join(FILE_FORMATS)}, got {describe(file_format)}"
+            )
         directory = files.get("directory")
         if dialect == "files" and (not isinstance(directory, str) or not directory):
-            raise InputError(f"{where}: ingest.files.directory: required by the files "
-                             f"dialect, got {describe(directory)}")  # fmt: skip
+            raise InputError(
+                f"{where}: ingest.files.directory: required by the files "
+                f"dialect, got {describe(directory)}"
+            )
         timeout = files.get("ready_timeout_s", 60.0)
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-            raise InputError(f"{where}: ingest.files.ready_timeout_s: expected seconds > 0, "
-                             f"got {describe(timeout)}")  # fmt: skip
+            raise InputError(
+                f"{where}: ingest.files.ready_timeout_s: expected seconds > 0, "
+                f"got {describe(timeout)}"
+            )
         spec = cls(
             dialect=dialect,
             python=_plugin_name(ingest.get("python"), f"{where}: ingest.python"),

@@ -89,9 +89,11 @@ def expected_log(log: EventLog, spec: IngestSpec) -> EventLog:
 
 
 def _wants_records(spec: IngestSpec) -> bool:
-    return spec.dialect == "liveperson-records" or (
-        spec.dialect == "files" and spec.file_format == "liveperson-records"
-    ) or spec.python is not None  # fmt: skip
+    return (
+        spec.dialect == "liveperson-records"
+        or (spec.dialect == "files" and spec.file_format == "liveperson-records")
+        or spec.python is not None
+    )
 
 
 def adapted_batches(log: EventLog, *, spec: IngestSpec, size: int) -> Iterator[Batch]:
@@ -134,8 +136,10 @@ def _write_batch(spec: IngestSpec, log: EventLog, batch: Batch, page: bytes) -> 
         _write_atomic(directory, name, lambda p: pq.write_table(table, p, compression="zstd"))
     elif spec.file_format == "ndjson":
         name = base + ".ndjson"
-        lines = b"".join(orjson.dumps({k: v for k, v in r.items() if v is not None}) + b"\n"
-                         for r in table.to_pylist())  # fmt: skip
+        lines = b"".join(
+            orjson.dumps({k: v for k, v in r.items() if v is not None}) + b"\n"
+            for r in table.to_pylist()
+        )
         _write_atomic(directory, name, lambda p: p.write_bytes(lines))
     else:
         name = base + ".json"
@@ -158,11 +162,16 @@ def _plugin_ack(
     try:
         got = plugin(request)
     except Exception as exc:  # user code: report it, never stop the run
-        return _ack(0, count, f"plugin {name} raised {type(exc).__name__}: {exc} in batch "
-                              f"{batch.number}")  # fmt: skip
+        return _ack(
+            0, count, f"plugin {name} raised {type(exc).__name__}: {exc} in batch {batch.number}"
+        )
     if not isinstance(got, IngestAck):
-        return _ack(0, count, f"plugin {name} returned {type(got).__name__}, expected "
-                              f"IngestAck, in batch {batch.number}")  # fmt: skip
+        return _ack(
+            0,
+            count,
+            f"plugin {name} returned {type(got).__name__}, expected "
+            f"IngestAck, in batch {batch.number}",
+        )
     return _ack(200, count, {"accepted": got.accepted, "duplicates": got.duplicates})
 
 
@@ -194,17 +203,24 @@ def replay_adapted(
             return
         count = batch.stop - batch.start
         sent += count
-        page = orjson.dumps(page_document(batch.records, account=log.roster.account, offset=0,
-                                          limit=max(1, len(batch.records)),
-                                          count=len(batch.records)))  # fmt: skip
+        page = orjson.dumps(
+            page_document(
+                batch.records,
+                account=log.roster.account,
+                offset=0,
+                limit=max(1, len(batch.records)),
+                count=len(batch.records),
+            )
+        )
         if plugin is not None:
             yield _plugin_ack(spec.python or "", plugin, log, batch)
         elif spec.dialect == "files":
             try:
                 name = _write_batch(spec, log, batch, page)
             except OSError as exc:
-                yield _ack(0, count, f"cannot write batch {batch.number} into "
-                                     f"{spec.directory}: {exc}")  # fmt: skip
+                yield _ack(
+                    0, count, f"cannot write batch {batch.number} into {spec.directory}: {exc}"
+                )
                 continue
             yield _ack(200, count, {"accepted": count, "duplicates": 0, "file": name})
         else:

@@ -225,9 +225,15 @@ class IngestUser(_Client):
 
         def post(body: bytes) -> Record:
             sent[0] += 1
-            return self._send(endpoint="ingest", kind="ingest", path=path,
-                              query={"batch": str(sent[0] - 1)}, clock_ms=None,
-                              intended_ns=time.time_ns(), body=body)  # fmt: skip
+            return self._send(
+                endpoint="ingest",
+                kind="ingest",
+                path=path,
+                query={"batch": str(sent[0] - 1)},
+                clock_ms=None,
+                intended_ns=time.time_ns(),
+                body=body,
+            )
 
         if adapted(mapping.ingest):  # records, files or a plugin (loadtest._feeds)
             log = shifted(h.log, h.plan.time_shift_ms)
