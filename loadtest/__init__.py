@@ -9,6 +9,15 @@ library entry point; :mod:`loadtest.locustfile` holds the Locust users and
 shape (importing it loads Locust and gevent, this package does not).
 """
 
+from ._adapters import (
+    DIALECTS,
+    FILE_FORMATS,
+    IngestAck,
+    IngestBatch,
+    IngestPlugin,
+    IngestSpec,
+    ResponseTranslator,
+)
 from ._config import LoadTestConfig, Thresholds, load_config
 from ._dashboard_queries import (
     DASHBOARD_ENDPOINT,
@@ -43,6 +52,7 @@ from ._verify import ERROR_CLASSES, Mismatch, Verification, diff_json, verify_re
 __all__ = [
     "DASHBOARD_ENDPOINT",
     "DASHBOARD_PARAMETERS",
+    "DIALECTS",
     "ERROR_CLASSES",
     "EXIT_ERRORS",
     "EXIT_FRESHNESS",
@@ -50,6 +60,7 @@ __all__ = [
     "EXIT_LATENCY",
     "EXIT_MISMATCH",
     "EXIT_RATE",
+    "FILE_FORMATS",
     "METRIC_NAMES",
     "PERCENTILES",
     "PLAN_ENV",
@@ -59,6 +70,10 @@ __all__ = [
     "Expected",
     "ExpectedProvider",
     "Faults",
+    "IngestAck",
+    "IngestBatch",
+    "IngestPlugin",
+    "IngestSpec",
     "LatencyBook",
     "LoadTestConfig",
     "Mismatch",
@@ -70,6 +85,7 @@ __all__ = [
     "QueryValue",
     "Record",
     "Recorder",
+    "ResponseTranslator",
     "RunResult",
     "TargetMapping",
     "Thresholds",

@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # package -> top-level packages it must never import
 FORBIDDEN = {
     "ccbench/eventlog": {"sim", "oracle", "backend", "loadtest", "ccbench.cli"},
+    # the records converter sits below backend and oracle: contract and errors only
+    "ccbench/records": {"sim", "oracle", "backend", "loadtest", "plan", "ccbench.cli"},
     "sim": {"oracle", "backend", "loadtest"},
     "oracle": {"sim", "backend", "loadtest"},
     "backend": {"oracle", "sim", "loadtest"},
