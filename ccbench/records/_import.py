@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from .._errors import InputError, RosterError
-from ..eventlog import SCHEMA, EventLog, Roster, validate
+from ..eventlog import KINDS, SCHEMA, EventLog, Roster, validate
 from ._bulk import paused_gc
 from ._conversation import Refused, read_conversation
 from ._facts import Facts, Ids
@@ -137,35 +137,45 @@ def _settle_roles(events: list[dict[str, Any]], roster: Roster) -> None:
 
 
 def _log(conversations: list[list[dict[str, Any]]], roster: Roster) -> EventLog:
-    """Number the events: log order is (ts, conversation, position in it)."""
-    columns: dict[str, list[Any]] = defaultdict(list)
-    n = sum(len(events) for events in conversations)
-    ts = np.empty(n, dtype=np.int64)
-    conv = np.empty(n, dtype=np.int64)
-    pos = np.empty(n, dtype=np.int64)
-    names = [f.name for f in SCHEMA]
-    for name in names:
-        columns[name] = [None] * n
-    i = 0
+    """Number the events: log order is (ts, conversation, position in it). The columns
+    are built kind by kind, each from the fields its kind takes (a million events)."""
+    flat: list[dict[str, Any]] = []
+    conv: list[int] = []
+    pos: list[int] = []
     for c, events in enumerate(conversations):
         _settle_roles(events, roster)
         seen: Counter[tuple[str, int]] = Counter()
-        for k, e in enumerate(events):
+        for e in events:
             kind, t = e["kind"], e["ts"]
             seen[kind, t] += 1
             e["event_id"] = f"{e['conversation_id']}:{kind}:{t}:{seen[kind, t]}"
-            for key, value in e.items():
-                columns[key][i] = value
-            ts[i], conv[i], pos[i] = t, c, k
-            i += 1
-    order = np.lexsort((pos, conv, ts))
+        flat += events
+        conv += [c] * len(events)
+        pos += range(len(events))
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for index, e in enumerate(flat):
+        by_kind[e["kind"]].append(index)
+    parts = []
+    for kind, indices in by_kind.items():
+        rows = [flat[i] for i in indices]
+        names = ["event_id", "ts", *KINDS[kind].required, *KINDS[kind].optional]
+        arrays = [pa.array([r.get(n) for r in rows], type=SCHEMA.field(n).type) for n in names]
+        arrays.append(pa.array(indices, type=pa.int64()))
+        parts.append(pa.Table.from_arrays(arrays, names=[*names, "_index"]))
+    n = len(flat)
+    table = (
+        pa.concat_tables(parts, promote_options="default").sort_by("_index")
+        if parts
+        else pa.table({"_index": pa.array([], pa.int64())})
+    )
+    ts = np.fromiter((e["ts"] for e in flat), dtype=np.int64, count=n)
+    order = np.lexsort((np.asarray(pos, dtype=np.int64), np.asarray(conv, dtype=np.int64), ts))
     seq = np.empty(n, dtype=np.int64)
     seq[order] = np.arange(n, dtype=np.int64)
-    columns["seq"] = seq.tolist()
-    columns["account"] = [roster.account] * n
-    table = pa.Table.from_arrays(
-        [pa.array(columns[name], type=SCHEMA.field(name).type) for name in names], schema=SCHEMA
-    )
+    table = table.drop_columns(["_index"]).append_column("seq", pa.array(seq))
+    table = table.append_column("account", pa.array([roster.account] * n, type=pa.string()))
+    for name in ("kind",):
+        table = table.append_column(name, pa.array([e["kind"] for e in flat], type=pa.string()))
     return EventLog.from_table(table.take(pa.array(order)), roster=roster)
 
 
