@@ -32,12 +32,13 @@ def register(sub: Any) -> None:
     lp.add_argument("log", help="event log (.parquet or .ndjson)")
     lp.add_argument("--out", required=True, metavar="DIR", help="missing or empty directory")
     lp.add_argument("--page-size", type=int, default=100, help="records per page, 1..100")
+    lp.add_argument("--jobs", type=int, default=1, help="processes writing shares of the pages")
     lp.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     log = read_log(args.log)
-    summary = export_records(log, args.out, page_size=args.page_size)
+    summary = export_records(log, args.out, page_size=args.page_size, jobs=args.jobs)
     print(
         f"{args.log} -> {summary.out_dir}: {summary.conversations} conversations of "
         f"{summary.events} events in {summary.pages} pages",

@@ -45,6 +45,7 @@ def register(sub: Any) -> None:
     lp.add_argument("--roster", metavar="ROSTER.json", help="roster document to use")
     lp.add_argument("--strict", action="store_true", help="any problem fails (exit 1)")
     lp.add_argument("--problems", metavar="FILE", help="write every problem as a JSON line")
+    lp.add_argument("--jobs", type=int, default=1, help="processes reading shares of the files")
     lp.add_argument(
         "--no-check",
         action="store_true",
@@ -77,7 +78,9 @@ def _write_problems(path: str, problems: tuple[Problem, ...]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = import_files(args.files, roster=_roster(args.roster), check=not args.no_check)
+    result = import_files(
+        args.files, roster=_roster(args.roster), check=not args.no_check, jobs=args.jobs
+    )
     problems = result.problems
     for p in problems[:_SHOWN]:
         print(f"problem: {p}", file=sys.stderr)

@@ -59,7 +59,7 @@ class Columns:
 
     ts: Sequence[int]
     kind: Sequence[str]
-    time: Sequence[str]
+    time: Sequence[str] | Mapping[int, str]
     event_id: Mapping[int, Any]
     channel: Mapping[int, Any]
     source: Mapping[int, Any]
@@ -84,9 +84,17 @@ class Columns:
     currency: Mapping[int, Any]
 
     @classmethod
-    def from_table(cls, table: pa.Table, *, keep: npt.NDArray[np.bool_] | None = None) -> Columns:
-        """Read ``table``; the sparse columns only over the rows ``keep`` marks (all by
-        default: the bulk export builds messages apart and skips their rows here)."""
+    def from_table(
+        cls,
+        table: pa.Table,
+        *,
+        keep: npt.NDArray[np.bool_] | None = None,
+        timed: npt.NDArray[np.bool_] | None = None,
+    ) -> Columns:
+        """Read ``table``; the sparse columns only over the rows ``keep`` marks, the
+        readable times only for the rows ``timed`` marks (all by default: the bulk export
+        builds messages apart, and a process exporting a share of the conversations reads
+        only its rows)."""
         sparse = {}
         for name in COLUMNS:
             if name not in ("ts", "kind"):
@@ -98,10 +106,16 @@ class Columns:
                 values = column.take(pa.array(rows)).to_pylist()
                 sparse[name] = dict(zip(rows.tolist(), values, strict=True))
         ts = table.column("ts")
+        stamps = ts.to_numpy()
+        if timed is None:
+            time: Sequence[str] | Mapping[int, str] = format_times(stamps)
+        else:
+            rows = np.flatnonzero(timed)
+            time = dict(zip(rows.tolist(), format_times(stamps[rows]), strict=True))
         return cls(
             ts=ts.to_pylist(),
             kind=table.column("kind").to_pylist(),
-            time=format_times(ts.to_numpy()),
+            time=time,
             **sparse,
         )
 

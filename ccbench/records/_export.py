@@ -9,10 +9,12 @@ not at all.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,7 +91,11 @@ def _grouped_cumsum(
 
 
 def conversation_records(
-    log: EventLog, *, horizon_ms: int | None = None, chunk: int = 256
+    log: EventLog,
+    *,
+    horizon_ms: int | None = None,
+    chunk: int = 256,
+    share: tuple[int, int] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Each conversation's record after all its events, in order of its first event.
 
@@ -97,15 +103,20 @@ def conversation_records(
     conversations' ``duration`` runs to it. Agent and consumer events with no
     conversation, and every kind in :data:`UNRECORDED_KINDS`, leave no trace. Messages
     (half of a log) are built ``chunk`` conversations at a time with array operations;
-    the other events go through :class:`RecordBuilder` one by one.
+    the other events go through :class:`RecordBuilder` one by one. ``share = (a, b)``
+    gives only the conversations ``a`` to ``b - 1`` (in that order).
     """
     table = log.table
     span = log.time_range()
     horizon = horizon_ms if horizon_ms is not None else (span[1] if span else 0)
     ids, order, bounds = _groups(table)
+    first, last = share if share is not None else (0, len(ids))
+    last = min(last, len(ids))
+    mine = np.zeros(table.num_rows, dtype=bool)
+    mine[order[bounds[first] : bounds[last]]] = True
     kind = table.column("kind")
     is_msg = np.asarray(pc.equal(kind, "message.sent"))
-    columns = Columns.from_table(table, keep=~is_msg)
+    columns = Columns.from_table(table, keep=~is_msg & mine, timed=mine)
     directory = Directory.from_roster(log.roster)
     firsts = _first_conversations(table)
     is_life = np.asarray(pc.is_in(kind, value_set=pa.array(_LIFE_STARTS)))
@@ -117,8 +128,8 @@ def conversation_records(
     system = role_names.index("system") if "system" in role_names else -2
     times, stamps = columns.time, columns.ts
     kinds, handlers = columns.kind, {k: h for k, h in _HANDLERS.items() if k != "message.sent"}
-    for i0 in range(0, len(ids), chunk):
-        i1 = min(i0 + chunk, len(ids))
+    for i0 in range(first, last, chunk):
+        i1 = min(i0 + chunk, last)
         rows = order[bounds[i0] : bounds[i1]]
         sizes = np.diff(bounds[i0 : i1 + 1])
         group = np.repeat(np.arange(i0, i1), sizes)
@@ -189,13 +200,15 @@ def page_document(
 
 
 def export_records(
-    log: EventLog, out_dir: str | os.PathLike[str], *, page_size: int = MAX_PAGE
+    log: EventLog, out_dir: str | os.PathLike[str], *, page_size: int = MAX_PAGE, jobs: int = 1
 ) -> ExportSummary:
     """Write ``log``'s conversations as API pages ``conversations-<offset>.json``.
 
     ``out_dir`` must be missing or empty; the pages are written into a temporary
     sibling directory renamed into place at the end, so a reader never sees part of
-    an export. Raises InputError for a bad page size or a non-empty directory.
+    an export. ``jobs`` processes write contiguous shares of the pages (the files are
+    the same whatever it is). Raises InputError for a bad page size or a non-empty
+    directory.
     """
     if (
         isinstance(page_size, bool)
@@ -208,13 +221,22 @@ def export_records(
         raise InputError(f"--out {target}: expected a missing or empty directory")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    account = log.roster.account
     count = int(pc.sum(pc.equal(log.table.column("kind"), "conversation.opened")).as_py() or 0)
+    pages_total = max(1, -(-count // page_size))
+    jobs = max(1, min(jobs, pages_total))
+    cuts = [pages_total * k // jobs * page_size for k in range(jobs + 1)]
+    shares = [(cuts[k], cuts[k + 1]) for k in range(jobs)]
     try:
-        with paused_gc():
-            written, pages = _write_pages(
-                tmp, conversation_records(log), account=account, page_size=page_size, count=count
-            )
+        if jobs == 1:
+            written, pages = _export_share(log, tmp, (0, count), page_size, count)
+        else:
+            context = multiprocessing.get_context("spawn")  # no fork of Arrow's threads
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                done = [
+                    pool.submit(_export_share, log, tmp, share, page_size, count)
+                    for share in shares
+                ]
+                written, pages = (sum(x) for x in zip(*(f.result() for f in done), strict=True))
         os.chmod(tmp, 0o755)
         if target.exists():
             target.rmdir()
@@ -225,33 +247,33 @@ def export_records(
     return ExportSummary(conversations=written, events=len(log), pages=pages, out_dir=target)
 
 
-def _write_pages(
-    directory: Path,
-    records: Iterator[dict[str, Any]],
-    *,
-    account: str,
-    page_size: int,
-    count: int,
+def _export_share(
+    log: EventLog, directory: Path, share: tuple[int, int], page_size: int, count: int
 ) -> tuple[int, int]:
-    """Write the records as pages into ``directory``; returns (records, pages). An empty
-    export is one empty page, as the API answers an empty search."""
-    pages = written = 0
+    """Write the pages of conversations ``share[0]`` to ``share[1] - 1`` (page-aligned)
+    into ``directory``; returns (records, pages). An empty export is one empty page, as
+    the API answers an empty search."""
+    account = log.roster.account
+    written, pages = share[0], 0
     batch: list[dict[str, Any]] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) == page_size:
+    with paused_gc():
+        for record in conversation_records(log, share=share):
+            batch.append(record)
+            if len(batch) == page_size:
+                _write_page(
+                    directory,
+                    page_document(
+                        batch, account=account, offset=written, limit=page_size, count=count
+                    ),
+                )
+                written, pages, batch = written + len(batch), pages + 1, []
+        if batch or (not pages and share[0] == 0):
             _write_page(
                 directory,
                 page_document(batch, account=account, offset=written, limit=page_size, count=count),
             )
-            written, pages, batch = written + len(batch), pages + 1, []
-    if batch or not pages:
-        _write_page(
-            directory,
-            page_document(batch, account=account, offset=written, limit=page_size, count=count),
-        )
-        written, pages = written + len(batch), pages + 1
-    return written, pages
+            written, pages = written + len(batch), pages + 1
+    return written - share[0], pages
 
 
 def _write_page(directory: Path, page: dict[str, Any]) -> None:

@@ -3,11 +3,12 @@
 The importer reads agents (id, names, user type, role, group) from agentParticipants,
 transfers and interactions, and skills from transfers, dialogs and info. Ids are
 strings in the records; ccbench's are integers. :class:`Ids` maps a numeric string to
-its number and any other string to a fresh id (reported once).
+its number and any other string to 10^12 plus a 40-bit hash of it (reported once).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from ._problems import Problems
@@ -16,7 +17,7 @@ __all__ = ["UNASSIGNED", "AgentFact", "Facts", "Ids"]
 
 #: skill and group id standing for the vendor's -1 "Unassigned"
 UNASSIGNED = 0
-#: first id given to a non-numeric agent id
+#: base of the ids given to non-numeric agent ids
 _FRESH_BASE = 10**12
 
 
@@ -43,6 +44,24 @@ class Facts:
     groups: dict[int, str] = field(default_factory=dict)
     brand: str | None = None
 
+    def merge(self, other: Facts) -> None:
+        """Add what another share of the records says (names and groups fill gaps; bot,
+        manager and skills accumulate; the most conversations held is the larger)."""
+        for aid, fact in other.agents.items():
+            mine = self.agent(aid)
+            mine.name = mine.name or fact.name
+            mine.user_type = "bot" if "bot" in (mine.user_type, fact.user_type) else mine.user_type
+            mine.manager = mine.manager or fact.manager
+            if mine.group_id == UNASSIGNED:
+                mine.group_id, mine.group_name = fact.group_id, fact.group_name
+            mine.skills |= fact.skills
+            mine.most_held = max(mine.most_held, fact.most_held)
+        for sid, name in other.skills.items():
+            self.skill(sid, name)
+        for gid, name in other.groups.items():
+            self.groups[gid] = self.groups.get(gid) or name
+        self.brand = self.brand or other.brand
+
     def agent(self, agent_id: int) -> AgentFact:
         fact = self.agents.get(agent_id)
         if fact is None:
@@ -68,6 +87,8 @@ class Ids:
             return int(text)
         got = self.fresh.get(text)
         if got is None:
-            got = self.fresh[text] = _FRESH_BASE + len(self.fresh)
+            # a hash, not a counter: shares converted apart give an id the same number
+            digest = hashlib.blake2b(text.encode(), digest_size=5).digest()
+            got = self.fresh[text] = _FRESH_BASE + int.from_bytes(digest, "big")
             problems.add(path, text, f"expected a decimal agent id; mapped to {got}")
         return got

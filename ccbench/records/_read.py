@@ -21,7 +21,7 @@ import orjson
 from ._conversation import conversation_id
 from ._problems import Problems
 
-__all__ = ["Sourced", "pick_versions", "read_files", "records_of"]
+__all__ = ["Sourced", "pick_versions", "rank", "read_files", "records_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +121,7 @@ def _excerpt(raw: bytes, pos: int) -> str:
     return raw[max(0, pos - 20) : pos + 20].decode("utf-8", errors="replace")
 
 
-def _rank(record: Any, order: int) -> tuple[int, int, int, int]:
+def rank(record: Any, order: int) -> tuple[int, int, int, int]:
     """Which version of a conversation to keep: closed over open, the later end, the
     more content, the later read."""
     info = record.get("info") if isinstance(record, Mapping) else None
@@ -138,7 +138,7 @@ def _rank(record: Any, order: int) -> tuple[int, int, int, int]:
 
 
 def pick_versions(items: Iterable[Sourced], problems: Problems) -> list[Sourced]:
-    """One version per conversation id (see :func:`_rank`), each duplicate reported;
+    """One version per conversation id (see :func:`rank`), each duplicate reported;
     records without an id are kept (refused later, with their source)."""
     best: dict[str, tuple[tuple[int, int, int, int], Sourced]] = {}
     out: list[Sourced | str] = []
@@ -147,18 +147,18 @@ def pick_versions(items: Iterable[Sourced], problems: Problems) -> list[Sourced]
         if cid is None:
             out.append(item)
             continue
-        rank = _rank(item.record, order)
+        version = rank(item.record, order)
         if cid not in best:
-            best[cid] = (rank, item)
+            best[cid] = (version, item)
             out.append(cid)
             continue
         kept_rank, kept = best[cid]
-        winner = item if rank > kept_rank else kept
+        winner = item if version > kept_rank else kept
         problems.source, problems.conversation_id = item.source, cid
         problems.add(
             "info.conversationId",
             cid,
             f"the conversation also came from {kept.source}; kept the version from {winner.source}",
         )
-        best[cid] = (max(rank, kept_rank), winner)
+        best[cid] = (max(version, kept_rank), winner)
     return [best[x][1] if isinstance(x, str) else x for x in out]

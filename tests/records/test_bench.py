@@ -20,28 +20,35 @@ def _report(name: str, events: int, seconds: float) -> None:
 
 
 @pytest.mark.bench
-def test_bench_export_retail_day(benchmark, retail_day_log: EventLog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Export of retail_day to API pages (events/s = log events / median)."""
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bench_export_retail_day(
+    benchmark, retail_day_log: EventLog, tmp_path: Path, jobs: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Export of retail_day to API pages by 1 and 2 processes (events/s = log events /
+    median)."""
     out = tmp_path / "pages"
 
     def run() -> None:
         shutil.rmtree(out, ignore_errors=True)
-        export_records(retail_day_log, out)
+        export_records(retail_day_log, out, jobs=jobs)
 
     benchmark.pedantic(run, rounds=3, iterations=1)
-    _report("export", len(retail_day_log), benchmark.stats.stats.median)
+    _report(f"export, {jobs} process(es)", len(retail_day_log), benchmark.stats.stats.median)
 
 
 @pytest.mark.bench
-def test_bench_import_retail_day(benchmark, retail_day_log: EventLog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bench_import_retail_day(
+    benchmark, retail_day_log: EventLog, tmp_path: Path, jobs: int
+) -> None:  # type: ignore[no-untyped-def]
     """Import of retail_day's pages (events/s equivalent = the log's events / median;
     without the final validation, a safety net timed apart by the round-trip test)."""
     export_records(retail_day_log, tmp_path / "pages")
     files = sorted((tmp_path / "pages").glob("*.json"))
     result = benchmark.pedantic(
-        lambda: import_files(files, roster=retail_day_log.roster, check=False),
+        lambda: import_files(files, roster=retail_day_log.roster, check=False, jobs=jobs),
         rounds=3,
         iterations=1,
     )
     assert result.problems == ()
-    _report("import", len(retail_day_log), benchmark.stats.stats.median)
+    _report(f"import, {jobs} process(es)", len(retail_day_log), benchmark.stats.stats.median)
