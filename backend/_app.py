@@ -130,6 +130,17 @@ def _check_account(request: Request) -> str:
     return account
 
 
+def _batch_media(request: Request) -> bool:
+    """Whether an ingest body is NDJSON (else a JSON document); 415 for any other type."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in (*NDJSON_TYPES, "application/json"):
+        raise HTTPException(
+            415,
+            f"expected Content-Type {NDJSON_TYPES[0]} or application/json, got {media or 'none'!r}",
+        )
+    return media != "application/json"
+
+
 async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -198,17 +209,11 @@ def create_app(config: ServerConfig) -> Starlette:
 
     async def post_events(request: Request) -> Response:
         account = _check_account(request)
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media not in (*NDJSON_TYPES, "application/json"):
-            raise HTTPException(
-                415,
-                f"expected Content-Type {NDJSON_TYPES[0]} or "
-                f"application/json, got {media or 'none'!r}",
-            )
+        ndjson = _batch_media(request)
         body = await _body(request, config.max_body_bytes)
 
         def work() -> dict[str, int]:
-            table, repeats = parse_batch(body, ndjson=media != "application/json", account=account)
+            table, repeats = parse_batch(body, ndjson=ndjson, account=account)
             result = store().ingest(account=account, table=table)
             return {"accepted": result.accepted, "duplicates": result.duplicates + repeats}
 
@@ -216,22 +221,14 @@ def create_app(config: ServerConfig) -> Starlette:
 
     async def post_records(request: Request) -> Response:
         account = _check_account(request)
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media not in (*NDJSON_TYPES, "application/json"):
-            raise HTTPException(
-                415,
-                f"expected Content-Type application/json or {NDJSON_TYPES[0]}, got "
-                f"{media or 'none'!r}",
-            )
+        ndjson = _batch_media(request)
         body = await _body(request, config.max_body_bytes)
 
         def work() -> dict[str, Any]:
             doc = store().get_roster(account=account)
             if doc is None:
                 raise HTTPException(404, f"no roster stored for account {account!r}")
-            batch = records_batch(
-                body, ndjson=media != "application/json", roster=Roster.from_dict(doc)
-            )
+            batch = records_batch(body, ndjson=ndjson, roster=Roster.from_dict(doc))
             result = store().ingest(account=account, table=batch.table)
             return {
                 "accepted": result.accepted,

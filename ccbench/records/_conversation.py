@@ -56,7 +56,7 @@ def read_conversation(
         raise Refused("info.conversationId", _get(record, "info"), "expected a non-empty string")
     info = record["info"]
     p = fields.problems
-    start = fields.time(info, "startTime", "info")
+    start = fields.fast_time(info, "startTime", "info")
     if start is None:
         raise Refused("info.startTimeL", info.get("startTimeL"), "expected epoch ms >= 0")
     if info.get("isPartial") is True:
@@ -183,7 +183,7 @@ def _dialogs(
         if kind == "MAIN":
             main.append((path, item))
         elif kind == "POST_SURVEY":
-            start = fields.time(item, "startTime", path)
+            start = fields.fast_time(item, "startTime", path)
             dialog = fields.text(item, "dialogId", f"{path}.dialogId")
             if start is not None and dialog is not None:
                 surveys[dialog] = start
@@ -202,7 +202,7 @@ def _lives(
 ) -> list[Life]:
     p = fields.problems
     status = (fields.text(info, "status", "info.status") or "").upper()
-    end = fields.time(info, "endTime", "info")
+    end = fields.fast_time(info, "endTime", "info")
     if status not in ("OPEN", "CLOSE"):
         p.add("info.status", info.get("status"), "expected OPEN or CLOSE; read by endTimeL")
         status = "CLOSE" if end is not None else "OPEN"
@@ -226,9 +226,11 @@ def _lives(
     if not main:
         return [Life("info", start, end, reason, description, latest)]
     lives = []
-    for path, d in sorted(main, key=lambda pd: fields.time(pd[1], "startTime", pd[0]) or start):
-        d_start = fields.time(d, "startTime", path)
-        d_end = fields.time(d, "endTime", path)
+    starts = [fields.fast_time(d, "startTime", path) for path, d in main]
+    for (path, d), d_start in sorted(
+        zip(main, starts, strict=True), key=lambda pair: start if pair[1] is None else pair[1]
+    ):
+        d_end = fields.fast_time(d, "endTime", path)
         d_status = (fields.text(d, "status", f"{path}.status") or "").upper()
         if d_status == "OPEN":
             d_end = None
@@ -296,13 +298,13 @@ def _points(
                 )
             )
     for n, (path, item) in enumerate(fields.section(record, "transfers")):
-        ts = fields.time(item, "time", path)
+        ts = fields.fast_time(item, "time", path)
         if ts is None:
             p.add(f"{path}.timeL", item.get("timeL"), "a transfer without a time; skipped")
             continue
         keyed.append(((ts, life_of(ts), 1, n), ("transfer", ts, life_of(ts), path, item)))
     for n, (path, item) in enumerate(fields.section(record, "interactions")):
-        ts = fields.time(item, "interactionTime", path)
+        ts = fields.fast_time(item, "interactionTime", path)
         agent = next(
             (
                 t

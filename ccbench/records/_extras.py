@@ -140,7 +140,7 @@ def _scores(
 ) -> list[Event]:
     out: list[Event] = []
     for path, score in fields.section(record, "messageScores"):
-        ts = fields.time(score, "time", path)
+        ts = fields.fast_time(score, "time", path)
         mcs = fields.integer(score, "mcs", f"{path}.mcs")
         if ts is None or mcs is None or not 0 <= mcs <= 100:
             fields.problems.add(
