@@ -92,12 +92,13 @@ def test_smoke_round_trip(tmp_path: Path) -> None:
 
 def test_retail_day_round_trip(retail_day_log: EventLog, tmp_path: Path) -> None:
     """retail_day (a million events): 500 random msgagentsegments answers identical and
-    the dashboard identical where records can carry it, at 8 instants."""
-    result = round_trip(retail_day_log, tmp_path)
+    the dashboard identical where records can carry it, at 4 instants. (The importer's
+    final validation is left to the smaller logs above: it would double the time.)"""
+    result = round_trip(retail_day_log, tmp_path, check=False)
     assert result.problems == ()
     assert result.conversations == len(recordable(retail_day_log))
     _same_segments(retail_day_log, result.log, queries=500, seed=5)
-    _same_dashboard(retail_day_log, result.log, instants=8, seed=6)
+    _same_dashboard(retail_day_log, result.log, instants=4, seed=6)
 
 
 def test_inferred_roster_answers_the_same(tmp_path: Path) -> None:

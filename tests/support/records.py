@@ -14,11 +14,15 @@ from ccbench.records import UNRECORDED_KINDS, RecordsImport, export_records, imp
 _NOT_CARRIED = {"event_id", "seq", "account", "site", "bot_flow", "conversation_id"}
 
 
-def round_trip(log: EventLog, tmp_path: Path, *, roster: bool = True) -> RecordsImport:
-    """Export ``log`` to records and import them back (with the log's roster, or inferred)."""
+def round_trip(
+    log: EventLog, tmp_path: Path, *, roster: bool = True, check: bool = True
+) -> RecordsImport:
+    """Export ``log`` to records and import them back (with the log's roster, or inferred;
+    ``check``: the importer's final validation)."""
     out = tmp_path / "records"
     export_records(log, out)
-    return import_files(sorted(out.glob("*.json")), roster=log.roster if roster else None)
+    files = sorted(out.glob("*.json"))
+    return import_files(files, roster=log.roster if roster else None, check=check)
 
 
 def recordable(log: EventLog) -> dict[str, list[tuple[Any, ...]]]:
