@@ -49,6 +49,6 @@ def test_bad_tables_name_key_value_and_expectation(
     ingest: Any, translate: Any, message: str
 ) -> None:
     """Each mistake is one InputError naming the key and what was expected."""
-    with pytest.raises(InputError, match="^m: ") as caught:
+    with pytest.raises(InputError, match=r"^m: ") as caught:
         IngestSpec.parse(ingest, translate, where="m")
     assert message in str(caught.value)
