@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ccbench import InputError, describe
@@ -187,15 +187,3 @@ def load_plugin(name: str, *, where: str = "plugin") -> Callable[..., Any]:
     if not callable(plugin):
         raise InputError(f"{where}: plugin {name!r}: {module_name} has no callable {attr!r}")
     return plugin  # type: ignore[no-any-return]
-
-
-@dataclass
-class PluginFailures:
-    """What plugins got wrong during a run: one line per failure (name, where, why)."""
-
-    lines: list[str] = field(default_factory=list)
-
-    def add(self, name: str, where: str, why: str) -> str:
-        line = f"plugin {name} ({where}): {why}"
-        self.lines.append(line)
-        return line

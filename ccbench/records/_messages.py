@@ -6,7 +6,7 @@ consumer's first message arrives with the conversation, before routing, and a me
 written as a segment ends belongs to that segment (docs/formats.md, "Order"). Records
 list a message's sender, not its role: the importer notes whether the sender was the
 assigned agent when it wrote, and the role is settled against the final roster
-(:func:`sender_role`).
+(``_import._settle_roles``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ._facts import Facts, Ids
 from ._fields import ABSENT, Fields
 from ._timeline import Participant
 
-__all__ = ["Message", "merge_messages", "read_messages", "sender_role"]
+__all__ = ["ASSIGNED", "SENDER", "Message", "merge_messages", "read_messages"]
 
 Event = dict[str, Any]
 _OPENING = ("conversation.opened", "conversation.resumed")
@@ -175,14 +175,3 @@ def _step(e: Event, state: str, assigned: int | None) -> tuple[str, int | None]:
     if kind in _ENDING:
         return "ended", None
     return state, assigned
-
-
-def sender_role(event: Event, *, manager: bool, bot: bool) -> str:
-    """The contract's sender_role of an agent's message (docs/eventlog.md): a roster
-    manager writes as manager; the assigned agent as agent or bot; anyone else as a
-    participant."""
-    if manager:
-        return "manager"
-    if event[ASSIGNED]:
-        return "bot" if bot else "agent"
-    return "participant"
