@@ -23,6 +23,7 @@ Use them from a locustfile with ``from loadtest.locustfile import *`` and
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import re
@@ -209,7 +210,7 @@ class IngestUser(_Client):
         speed = h.plan.config.ingest_speed
         start_ns = time.time_ns()
         origin: list[int] = []
-        sent = [0]
+        numbers = itertools.count()
 
         def pace(first_ms: int) -> bool:
             """Sleep until a batch starting at ``first_ms`` is due; False once the run ended."""
@@ -223,41 +224,29 @@ class IngestUser(_Client):
                     gevent.sleep(delay)
             return True
 
-        def post(body: bytes) -> Record:
-            sent[0] += 1
-            return self._send(
+        def post(body: bytes) -> tuple[int, str]:
+            rec = self._send(
                 endpoint="ingest",
                 kind="ingest",
                 path=path,
-                query={"batch": str(sent[0] - 1)},
+                query={"batch": str(next(numbers))},
                 clock_ms=None,
                 intended_ns=time.time_ns(),
                 body=body,
             )
+            return rec.status, rec.body
 
         if adapted(mapping.ingest):  # records, files or a plugin (loadtest._feeds)
             log = shifted(h.log, h.plan.time_shift_ms)
-
-            def post_page(body: bytes) -> tuple[int, str]:
-                rec = post(body)
-                return rec.status, rec.body
-
-            for ack in replay_adapted(
-                log, spec=mapping.ingest, size=h.plan.config.ingest_batch, post=post_page, pace=pace
-            ):
-                h.acks.append(ack)
+            size = h.plan.config.ingest_batch
+            h.acks.extend(replay_adapted(log, spec=mapping.ingest, size=size, post=post, pace=pace))
             return
         for first_ms, body, count in h.ingest_batches():
             if not pace(first_ms):
                 break
-            rec = post(body)
+            status, text = post(body)
             h.acks.append(
-                {
-                    "endpoint": "ingest",
-                    "status": rec.status,
-                    "events": count,
-                    "body": rec.body[:500],
-                }
+                {"endpoint": "ingest", "status": status, "events": count, "body": text[:500]}
             )
 
 

@@ -12,11 +12,12 @@ skipped here and nowhere else.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..eventlog import KINDS
 from ._columns import Columns, Directory
+from ._sections import message_records, survey_answer
 from ._vocab import (
     ABANDONED,
     BACK2Q,
@@ -29,7 +30,7 @@ from ._vocab import (
     TRANSFER_SKILL,
 )
 
-__all__ = ["RecordBuilder", "message_records"]
+__all__ = ["RecordBuilder"]
 
 #: id of the participant that sends system (controller) messages; userType 0
 SYSTEM_PARTICIPANT = "system"
@@ -275,11 +276,11 @@ class RecordBuilder:
             "startTime",
         )
         self.dialogs.append(self._time(survey, row, "endTime"))
-        answers = [_answer("csat", "CSAT", c.csat[row])]
+        answers = [survey_answer("csat", "CSAT", c.csat[row])]
         for q in CSAT_CRITERIA:
             value = getattr(c, q).get(row)
             if value is not None:
-                answers.append(_answer(q, "CUSTOM", value))
+                answers.append(survey_answer(q, "CUSTOM", value))
         self.surveys.append(
             {
                 "surveyType": "CSAT",
@@ -404,49 +405,6 @@ _HANDLERS: Mapping[str, Callable[[RecordBuilder, int], None]] = {
     for kind in KINDS
     if hasattr(RecordBuilder, "_" + kind.replace(".", "_"))
 }
-
-
-def message_records(
-    cid: str,
-    seqs: Sequence[int],
-    lives: Sequence[int],
-    participants: Sequence[str],
-    sent_by: Sequence[str],
-    times: Sequence[str],
-    stamps: Sequence[int],
-) -> list[dict[str, Any]]:
-    """messageRecords entries of conversation ``cid``: the ``seqs[i]``-th message, sent
-    in its ``lives[i]``-th MAIN dialog (0 = the first) by ``participants[i]`` (``sent_by``
-    Consumer or Agent) at ``stamps[i]`` (epoch ms; readable ``times[i]``). The log holds
-    no content: every message shares one empty ``messageData``."""
-    data = {"msg": {"text": ""}}
-    return [
-        {
-            "type": "TEXT_PLAIN",
-            "messageData": data,
-            "messageId": f"ms::conv:{cid}::msg:{n}",
-            "seq": n,
-            "dialogId": cid if life <= 0 else f"{cid}:{life}",
-            "participantId": who,
-            "time": time,
-            "timeL": stamp,
-            "sentBy": by,
-        }
-        for n, life, who, by, time, stamp in zip(
-            seqs, lives, participants, sent_by, times, stamps, strict=True
-        )
-    ]
-
-
-def _answer(question_id: str, question_type: str, value: int) -> dict[str, Any]:
-    return {
-        "questionId": question_id,
-        "questionType": question_type,
-        "question": question_id,
-        "answer": str(value),
-        "answerId": str(value),
-        "isValidAnswer": True,
-    }
 
 
 def _joined(participant: dict[str, Any]) -> int:

@@ -27,10 +27,11 @@ import pyarrow.compute as pc
 
 from .._errors import InputError
 from ..eventlog import EventLog
-from ._builder import _HANDLERS, RecordBuilder, message_records
+from ._builder import _HANDLERS, RecordBuilder
 from ._builder import SYSTEM_PARTICIPANT as _SYSTEM
 from ._bulk import paused_gc
 from ._columns import Columns, Directory
+from ._sections import message_records
 
 __all__ = ["ExportSummary", "conversation_records", "export_records", "page_document"]
 
