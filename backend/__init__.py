@@ -5,12 +5,12 @@ queries with SQL. It uses the event-log contract (ccbench.eventlog) and never
 the oracle: two independent implementations that agree are the evidence.
 """
 
+from ._agent_segments import agent_segment_metrics
 from ._app import ServerConfig, create_app
 from ._dashboard import dashboard_snapshot
 from ._dashboard_params import DashboardQuery, parse_dashboard_query
 from ._openapi import openapi_document
 from ._params import METRICS, SegmentQuery, parse_segment_query
-from ._segments import agent_segment_metrics
 from ._store import IngestResult, Store
 from ._testing import serve
 

@@ -1,10 +1,11 @@
 """The ASGI application: routes, bearer-token auth, concurrency and body limits, clock.
 
-Every request except ``/healthz`` and ``/readyz`` needs
-``Authorization: Bearer <token>``; each token is bound to one account. No or
-an unknown token gives 401; a token of another account gives 403 before any
-data is read. More requests in flight than ``max_concurrency`` gives 429; a
-body over ``max_body_bytes`` gives 413. Errors are JSON:
+Every request except ``/healthz``, ``/readyz`` and ``/openapi.json`` (which
+holds no account data) needs ``Authorization: Bearer <token>``; each token is
+bound to one account. No or an unknown token gives 401; a token of another
+account gives 403 before any data is read. More requests in flight than
+``max_concurrency`` gives 429; a body over ``max_body_bytes`` gives 413; a
+method a path does not serve gives 405 with an ``Allow`` header. Errors are JSON:
 ``{"error": {"message": ..., ...}}`` plus ``parameter`` (query errors) or
 ``line``/``field`` (ingest errors).
 """
@@ -12,7 +13,6 @@ body over ``max_body_bytes`` gives 413. Errors are JSON:
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -29,23 +29,22 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ccbench import EventSchemaError, ParameterError, RosterError
+from ccbench.api import CLOCK_HEADER, DASHBOARD, MSGAGENTSEGMENTS, parse_clock
 from ccbench.eventlog import Roster
 
+from ._agent_segments import agent_segment_metrics
 from ._dashboard import dashboard_snapshot
 from ._dashboard_params import parse_dashboard_query
 from ._ingest import NDJSON_TYPES, parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
 from ._records import records_batch
-from ._segments import agent_segment_metrics
 from ._store import Store
 
 __all__ = ["ServerConfig", "create_app"]
 
 _log = logging.getLogger("backend")
-_OPEN_PATHS = frozenset({"/healthz", "/readyz"})
-_CLOCK_HEADER = "x-clock-now"
-_DIGITS = re.compile(r"^[0-9]{1,18}$")
+_OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json"})
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,8 @@ class ServerConfig:
     """How to run the backend.
 
     ``db``: DuckDB file path or ``":memory:"``. ``tokens``: token -> account.
-    ``test_clock``: honour ``X-Clock-Now: <epoch ms>``. ``max_concurrency``:
-    requests in flight before 429. ``max_body_bytes``: largest request body.
+    ``test_clock``: honour ``X-Clock-Now: <epoch ms>`` (ccbench.api.CLOCK_HEADER).
+    ``max_concurrency``: requests in flight before 429. ``max_body_bytes``: largest request body.
     """
 
     db: str
@@ -76,8 +75,11 @@ def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None
     )
 
 
-def _error(status: int, message: str, **extra: Any) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def _error(
+    status: int, message: str, headers: Mapping[str, str] | None = None, **extra: Any
+) -> Response:
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return _json({"error": {"message": message, **extra}}, status, headers)
 
 
@@ -167,11 +169,9 @@ def create_app(config: ServerConfig) -> Starlette:
         return holder["store"]
 
     def now_ms(request: Request) -> int:
-        raw = request.headers.get(_CLOCK_HEADER)
+        raw = request.headers.get(CLOCK_HEADER)
         if config.test_clock and raw is not None:
-            if not _DIGITS.match(raw.strip()):
-                raise ParameterError("X-Clock-Now", f"expected epoch milliseconds, got {raw!r}")
-            return int(raw.strip())
+            return parse_clock(raw)
         return time.time_ns() // 1_000_000
 
     async def healthz(request: Request) -> Response:
@@ -206,6 +206,9 @@ def create_app(config: ServerConfig) -> Starlette:
         if doc is None:
             raise HTTPException(404, f"no roster stored for account {account!r}")
         return _json(doc)
+
+    async def roster(request: Request) -> Response:
+        return await (put_roster if request.method == "PUT" else get_roster)(request)
 
     async def post_events(request: Request) -> Response:
         account = _check_account(request)
@@ -278,7 +281,8 @@ def create_app(config: ServerConfig) -> Starlette:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return _error(exc.status_code, str(exc.detail))
+        # Starlette's 405 carries the Allow header; keep it (RFC 9110 requires it).
+        return _error(exc.status_code, str(exc.detail), exc.headers)
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         _log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -298,14 +302,12 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
-        Route(roster_path, put_roster, methods=["PUT"]),
-        Route(roster_path, get_roster, methods=["GET"]),
+        # One route per path, so that a 405's Allow lists every method of the path.
+        Route(roster_path, roster, methods=["GET", "PUT"]),
         Route("/api/v1/accounts/{account}/events", post_events, methods=["POST"]),
         Route("/api/v1/accounts/{account}/records", post_records, methods=["POST"]),
-        Route(
-            "/operations/api/account/{account}/msgagentsegments", msgagentsegments, methods=["GET"]
-        ),
-        Route("/api/v1/accounts/{account}/dashboard", dashboard, methods=["GET"]),
+        Route(str(MSGAGENTSEGMENTS.path), msgagentsegments, methods=["GET"]),
+        Route(str(DASHBOARD.path), dashboard, methods=["GET"]),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         ParameterError: on_parameter,

@@ -260,5 +260,5 @@ def dashboard_snapshot(
         "skills": paged(skills, "skill_id", query.skill_sort, query.skill_order,
                         query.skill_page, query.skill_page_size),
     }  # fmt: skip
-    out["alerts"] = alerts(out, query.thresholds)
+    out["alerts"] = alerts(out, query.threshold)
     return out

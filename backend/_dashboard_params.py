@@ -1,96 +1,26 @@
-"""Query parameters of the real-time dashboard (seed 003): parsing and validation.
+"""Query parameters of the real-time dashboard (seed 003) as the backend's query value.
 
-The HTTP encoding of docs/backend.md ("Dashboard"): integers as decimal
-strings, choices as strings, id lists comma-separated, thresholds as
-repeatable ``threshold=<section>.<kpi>:<number>``. The rules and defaults are
-docs/metrics.md section 3.1. Every problem raises :class:`ccbench.ParameterError`
-naming the parameter; the app answers 400.
+The rules, defaults and encoding are the API contract's
+(:data:`ccbench.api.DASHBOARD`, docs/metrics.md section 3.1 and docs/backend.md
+"Dashboard"): integers as decimal strings, choices as strings, id lists
+comma-separated, alert thresholds as repeatable ``threshold=<section>.<kpi>:<number>``.
+Every problem raises :class:`ccbench.ParameterError` naming the parameter;
+the app answers 400.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ccbench import ParameterError
+from ccbench.api import CLOCK_HEADER, DASHBOARD, parse_query
 
-__all__ = [
-    "AGENT_TABLE_COLUMNS",
-    "DASHBOARD_PARAMETERS",
-    "KPIS",
-    "SKILL_TABLE_COLUMNS",
-    "DashboardQuery",
-    "closed_window",
-    "parse_dashboard_query",
-]
+__all__ = ["DashboardQuery", "closed_window", "parse_dashboard_query"]
 
 HOUR_MS = 3_600_000
-_MAX_INT = 2**63 - 1
-_DIGITS = re.compile(r"^[0-9]{1,19}$")
-_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
-
-#: Agents-table columns in output order (each is a valid ``agent_sort``).
-AGENT_TABLE_COLUMNS = (
-    "agent_id", "name", "status", "status_time_ms", "open", "active", "load", "closed",
-    "avg_resolution_time", "csat", "csat_answered",
-)  # fmt: skip
-#: Skills-table columns in output order (each is a valid ``skill_sort``).
-SKILL_TABLE_COLUMNS = (
-    "skill_id", "name", "open", "unassigned", "assigned", "load", "online", "away",
-    "back_soon", "max_slots", "closed", "avg_resolution_time", "csat", "csat_answered",
-)  # fmt: skip
-_CURRENT_KPIS = (
-    "open", "unassigned", "assigned", "active", "load", "load_online", "load_other",
-    "response_time", "response_time_consumer", "ttfr_all_assign", "ttfr", "ttfr_consumer",
-    "ttfr_first_assign", "wait_time", "time_to_first_assign",
-)  # fmt: skip
-_CHAT_KPIS = (
-    "in_queue", "entered", "abandoned", "abandon_rate", "avg_time_to_abandon", "connected",
-    "service_level", "occupancy", "avg_time_to_answer", "aht",
-)  # fmt: skip
-_CLOSED_KPIS = (
-    "closed", "csat", "avg_resolution_time", "response_time", "ttfr_all_assign", "ttfr",
-    "ttfr_first_assign", "wait_time", "time_to_first_assign",
-)  # fmt: skip
-#: KPIs a threshold may name, in alert order ("section.key").
-KPIS: tuple[str, ...] = (
-    tuple(f"current.{k}" for k in _CURRENT_KPIS)
-    + tuple(f"chat.{k}" for k in _CHAT_KPIS)
-    + tuple(f"closed.{k}" for k in _CLOSED_KPIS)
-)
-
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "abandon_rate": ("entered", "handled"),
-    "load": ("weighted", "active"),
-    "agent_sort": AGENT_TABLE_COLUMNS,
-    "agent_order": ("asc", "desc"),
-    "skill_sort": SKILL_TABLE_COLUMNS,
-    "skill_order": ("asc", "desc"),
-}
-# name -> (lowest, highest or None)
-_INTEGERS: dict[str, tuple[int, int | None]] = {
-    "from_hour": (0, 23),
-    "last_hours": (1, 24),
-    "opened_within_ms": (1, None),
-    "sl_threshold_ms": (0, None),
-    "inactivity_timeout_ms": (1, None),
-    "agent_page": (1, None),
-    "agent_page_size": (1, 30),
-    "skill_page": (1, None),
-    "skill_page_size": (1, 100),
-}
-#: Every accepted query parameter name.
-DASHBOARD_PARAMETERS: tuple[str, ...] = (
-    *_INTEGERS,
-    *_CHOICES,
-    "skill_ids",
-    "group_ids",
-    "threshold",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +29,7 @@ class DashboardQuery:
 
     ``from_hour``/``last_hours``: the closed-section window (at most one; both
     None means the last 24 hours). ``skill_ids``/``group_ids`` None mean all.
-    ``inactivity_timeout_ms`` None means the roster's. ``thresholds`` are
+    ``inactivity_timeout_ms`` None means the roster's. ``threshold`` holds
     ``(kpi, limit)`` pairs in KPI order.
     """
 
@@ -120,87 +50,41 @@ class DashboardQuery:
     skill_order: str = "asc"
     skill_page: int = 1
     skill_page_size: int = 25
-    thresholds: tuple[tuple[str, float], ...] = ()
+    threshold: tuple[tuple[str, float], ...] = ()
 
 
-def _integer(name: str, raw: str) -> int:
-    low, high = _INTEGERS[name]
-    if not _DIGITS.match(raw) or int(raw) > _MAX_INT:
-        raise ParameterError(name, f"expected a whole number >= {low}, got {raw!r}")
-    value = int(raw)
-    if value < low or (high is not None and value > high):
-        bound = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise ParameterError(name, f"expected a whole number {bound}, got {value}")
-    return value
-
-
-def _ids(name: str, raw: str) -> tuple[int, ...]:
-    out = set()
-    for item in raw.split(","):
-        text = item.strip()
-        if not _DIGITS.match(text) or int(text) > _MAX_INT:
-            raise ParameterError(
-                name, f"expected comma-separated non-negative integer ids, got {raw!r} "
-                f"(bad item {item!r})"
-            )  # fmt: skip
-        out.add(int(text))
-    return tuple(sorted(out))
-
-
-def _threshold(raw: str) -> tuple[str, float]:
-    kpi, sep, number = raw.partition(":")
-    kpi, number = kpi.strip(), number.strip()
-    if not sep:
-        raise ParameterError("threshold", f"expected <kpi>:<number>, got {raw!r}")
-    if kpi not in KPIS:
-        raise ParameterError("threshold", f"unknown KPI {kpi!r}; expected one of {', '.join(KPIS)}")
-    value = float(number) if _NUMBER.match(number) else math.nan
-    # Why finite only: a NaN or infinite limit cannot be written back as JSON.
-    if not math.isfinite(value):
-        raise ParameterError("threshold", f"{kpi}: expected a finite number, got {number!r}")
-    return kpi, value
+def _ids(ids: tuple[int, ...] | str | None) -> tuple[int, ...] | None:
+    return None if ids is None or isinstance(ids, str) else ids
 
 
 def parse_dashboard_query(items: Iterable[tuple[str, str]]) -> DashboardQuery:
     """Validate the query string's (name, value) pairs (values trimmed of white space).
 
-    Unknown names, a parameter other than ``threshold`` given twice, or two
-    thresholds on one KPI are errors, as is every invalid value.
+    Unknown names, a parameter other than ``threshold`` given twice, two
+    thresholds on one KPI and every invalid value are errors, named by the
+    contract's rule (docs/metrics.md "Errors of every query API").
     """
-    raw: dict[str, str] = {}
-    limits: dict[str, float] = {}
-    for name, value in items:
-        if name not in DASHBOARD_PARAMETERS:
-            raise ParameterError(
-                name, f"unknown parameter; expected one of {', '.join(DASHBOARD_PARAMETERS)}"
-            )
-        text = value.strip()
-        if name == "threshold":
-            kpi, limit = _threshold(text)
-            if kpi in limits:
-                raise ParameterError("threshold", f"{kpi}: given more than once")
-            limits[kpi] = limit
-            continue
-        if name in raw:
-            raise ParameterError(name, "given more than once; expected at most one value")
-        raw[name] = text
-    if "from_hour" in raw and "last_hours" in raw:
-        raise ParameterError("last_hours", "give from_hour or last_hours, not both")
-    ints = {name: _integer(name, raw[name]) for name in _INTEGERS if name in raw}
-    choices: dict[str, str] = {}
-    for name, allowed in _CHOICES.items():
-        if name in raw:
-            if raw[name] not in allowed:
-                raise ParameterError(
-                    name, f"expected one of {', '.join(allowed)}, got {raw[name]!r}"
-                )
-            choices[name] = raw[name]
+    q = parse_query(DASHBOARD, items)
+
     return DashboardQuery(
-        skill_ids=_ids("skill_ids", raw["skill_ids"]) if "skill_ids" in raw else None,
-        group_ids=_ids("group_ids", raw["group_ids"]) if "group_ids" in raw else None,
-        thresholds=tuple((k, limits[k]) for k in KPIS if k in limits),
-        **ints,  # type: ignore[arg-type]
-        **choices,  # type: ignore[arg-type]
+        from_hour=q.integer("from_hour"),
+        last_hours=q.integer("last_hours"),
+        skill_ids=_ids(q.ids("skill_ids")),
+        group_ids=_ids(q.ids("group_ids")),
+        opened_within_ms=q.integer("opened_within_ms"),
+        sl_threshold_ms=q.integer_value("sl_threshold_ms"),
+        inactivity_timeout_ms=q.integer("inactivity_timeout_ms"),
+        abandon_rate=q.text_value("abandon_rate"),
+        load=q.text_value("load"),
+        agent_sort=q.text_value("agent_sort"),
+        agent_order=q.text_value("agent_order"),
+        agent_page=q.integer_value("agent_page"),
+        agent_page_size=q.integer_value("agent_page_size"),
+        skill_sort=q.text_value("skill_sort"),
+        skill_order=q.text_value("skill_order"),
+        skill_page=q.integer_value("skill_page"),
+        skill_page_size=q.integer_value("skill_page_size"),
+        threshold=q.thresholds("threshold"),
     )
 
 
@@ -218,7 +102,7 @@ def closed_window(query: DashboardQuery, *, now_ms: int, timezone: str) -> tuple
     except (OverflowError, ValueError, OSError) as exc:
         # Only a test clock can set such a now; from_hour needs a calendar date.
         raise ParameterError(
-            "X-Clock-Now", f"now ({now_ms} ms) is outside the calendar range (year 1-9999)"
+            CLOCK_HEADER, f"now ({now_ms} ms) is outside the calendar range (year 1-9999)"
         ) from exc
     local = dt.datetime.combine(today, dt.time(query.from_hour), tzinfo=zone)
     start = int(local.timestamp()) * 1000

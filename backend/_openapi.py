@@ -1,16 +1,19 @@
 """The OpenAPI 3.0 document of the backend (served at /openapi.json, copied to docs/).
 
-Written by hand from the routes in _app.py; tests/backend/test_openapi.py checks
-that docs/openapi.json is exactly this document, and the fuzz test checks the
-server against it.
+Written from the routes in _app.py; the query operations' parameters, names
+and rules come from the API contract (ccbench.api, via _openapi_params.py).
+tests/backend/test_openapi.py checks that docs/openapi.json is exactly this
+document, and the fuzz test checks the server against it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ccbench.api import AGENT_SEGMENT_METRICS, DASHBOARD, MSGAGENTSEGMENTS
+
 from ._openapi_dashboard import dashboard_operation, dashboard_schemas
-from ._params import MAX_TIMEFRAME_MIN, METRICS, MIN_INTERVAL_MIN
+from ._openapi_params import clock_parameter, error_rule, query_parameters
 
 __all__ = ["openapi_document"]
 
@@ -36,24 +39,9 @@ _ACCOUNT = {
 }
 
 
-def _query(
-    name: str, description: str, schema: dict[str, Any], required: bool = False
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": required,
-        "description": description,
-        "schema": schema,
-    }
-
-
-_IDS = {"type": "string", "pattern": r"^(all|[0-9]{1,18}(,[0-9]{1,18})*)$"}
-
-
 def _schemas() -> dict[str, Any]:
     metric_props: dict[str, Any] = {}
-    for name in METRICS:
+    for name in AGENT_SEGMENT_METRICS:
         if name == "avgAgentMessagesinAgentSegment":
             metric_props[name] = {"type": "number", "minimum": 0}
         elif name.startswith("avg"):
@@ -157,50 +145,11 @@ def _schemas() -> dict[str, Any]:
 
 def _segments_operation() -> dict[str, Any]:
     return {
+        "operationId": MSGAGENTSEGMENTS.operation_id,
         "summary": "Agent-segment metrics of messaging conversations (LivePerson-compatible)",
         "description": "Window [now - timeframe, now); segments attributed by start time. "
-        "See docs/backend.md for every metric's definition.",
-        "parameters": [
-            _ACCOUNT,
-            _query(
-                "timeframe",
-                "Minutes back from now.",
-                {"type": "integer", "minimum": 1, "maximum": MAX_TIMEFRAME_MIN},
-                True,
-            ),
-            _query("v", "API version; only 1.", {"type": "integer", "enum": [1]}, True),
-            _query("agentIds", "Comma-separated agent ids, or all.", _IDS),
-            _query("skillIds", "Group by these skills (or all) in metricsPerSkill.", _IDS),
-            _query("groupIds", "Only agents of these groups (roster), or all.", _IDS),
-            _query(
-                "interval",
-                "Interval minutes: >= 5, divides timeframe.",
-                {"type": "integer", "minimum": MIN_INTERVAL_MIN, "maximum": MAX_TIMEFRAME_MIN},
-            ),
-            _query(
-                "userType", "Agent user type.", {"type": "string", "enum": ["human", "bot", "all"]}
-            ),
-            _query(
-                "source",
-                "Conversation source (APP, WEB, SMS...), or all.",
-                {"type": "string", "pattern": "^(all|[A-Z][A-Z0-9_]*)$"},
-            ),
-            _query(
-                "metrics",
-                "Comma-separated metric names, or all.",
-                {
-                    "type": "string",
-                    "pattern": "^(all|(" + "|".join(METRICS) + ")(,(" + "|".join(METRICS) + "))*)$",
-                },
-            ),
-            {
-                "name": "X-Clock-Now",
-                "in": "header",
-                "required": False,
-                "description": "Epoch ms to use as now; honoured only with --test-clock.",
-                "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"},
-            },
-        ],
+        "See docs/backend.md for every metric's definition. " + error_rule(MSGAGENTSEGMENTS),
+        "parameters": [_ACCOUNT, *query_parameters(MSGAGENTSEGMENTS), clock_parameter()],
         "responses": {
             "200": {
                 "description": "Metrics; with interval, per interval plus a summary",
@@ -225,12 +174,14 @@ def openapi_document() -> dict[str, Any]:
             "title": "ccbench reference metrics backend",
             "version": "1",
             "description": "Ingests ccbench event logs and answers vendor-compatible "
-            "metric queries from DuckDB (docs/backend.md).",
+            "metric queries from DuckDB (docs/backend.md). A method a path does not serve "
+            "gives 405 with an Allow header.",
         },
         "security": [{"bearer": []}],
         "paths": {
             "/healthz": {
                 "get": {
+                    "operationId": "getHealthz",
                     "summary": "Liveness",
                     "security": [],
                     "responses": {
@@ -240,6 +191,7 @@ def openapi_document() -> dict[str, Any]:
             },
             "/readyz": {
                 "get": {
+                    "operationId": "getReadyz",
                     "summary": "Readiness",
                     "security": [],
                     "responses": {
@@ -248,8 +200,22 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document (no token needed: it holds no account data)",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI 3.0 document",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
             "/api/v1/accounts/{account}/roster": {
                 "put": {
+                    "operationId": "putRoster",
                     "summary": "Store (replace) the account's roster",
                     "parameters": [_ACCOUNT],
                     "requestBody": {
@@ -271,6 +237,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
                 "get": {
+                    "operationId": "getRoster",
                     "summary": "The stored roster",
                     "parameters": [_ACCOUNT],
                     "responses": {
@@ -285,6 +252,7 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/v1/accounts/{account}/events": {
                 "post": {
+                    "operationId": "postEvents",
                     "summary": "Ingest a batch of events (idempotent on event_id)",
                     "description": "The whole batch is validated first; any bad event rejects "
                     "it whole (400 with line, field, message). 200 only after "
@@ -311,8 +279,8 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
-            "/operations/api/account/{account}/msgagentsegments": {"get": _segments_operation()},
-            "/api/v1/accounts/{account}/dashboard": {
+            str(MSGAGENTSEGMENTS.path): {"get": _segments_operation()},
+            str(DASHBOARD.path): {
                 "get": dashboard_operation(_ACCOUNT, _AUTH_ERRORS, _error_response)
             },
         },

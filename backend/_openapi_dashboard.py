@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._dashboard_params import AGENT_TABLE_COLUMNS, KPIS, SKILL_TABLE_COLUMNS
+from ccbench.api import DASHBOARD, DASHBOARD_AGENT_COLUMNS, DASHBOARD_KPIS, DASHBOARD_SKILL_COLUMNS
+
+from ._openapi_params import clock_parameter, error_rule, query_parameters
 
 __all__ = ["dashboard_operation", "dashboard_schemas"]
 
@@ -118,13 +120,13 @@ def dashboard_schemas() -> dict[str, Any]:
                     }
                 ),
                 "closed": _object({**closed_stats, **family, "mcs": _ref("DashboardMcs")}),
-                "agents": _table("DashboardAgentRow", AGENT_TABLE_COLUMNS),
-                "skills": _table("DashboardSkillRow", SKILL_TABLE_COLUMNS),
+                "agents": _table("DashboardAgentRow", DASHBOARD_AGENT_COLUMNS),
+                "skills": _table("DashboardSkillRow", DASHBOARD_SKILL_COLUMNS),
                 "alerts": {
                     "type": "array",
                     "items": _object(
                         {
-                            "kpi": {"type": "string", "enum": list(KPIS)},
+                            "kpi": {"type": "string", "enum": list(DASHBOARD_KPIS)},
                             "value": {"type": "number"},
                             "threshold": {"type": "number"},
                         }
@@ -135,92 +137,18 @@ def dashboard_schemas() -> dict[str, Any]:
     }
 
 
-def _q(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}  # fmt: skip
-
-
-def _int(low: int, high: int | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": "integer", "minimum": low}
-    if high is not None:
-        out["maximum"] = high
-    return out
-
-
 def dashboard_operation(
     account: dict[str, Any], errors: dict[str, Any], error: Any
 ) -> dict[str, Any]:
     """The GET operation; ``account`` the path parameter, ``errors`` the 401/403/429
     responses, ``error(description)`` an error response."""
-    ids = {"type": "string", "pattern": r"^[0-9]{1,18}(,[0-9]{1,18})*$"}
-    kpi = "|".join(k.replace(".", r"\.") for k in KPIS)
     return {
+        "operationId": DASHBOARD.operation_id,
         "summary": "Real-time messaging dashboard (seed 003) at now",
         "description": "One snapshot: current KPIs, chat-mode KPIs, closed conversations of "
         "the window, agents and skills tables (paged), alerts. Definitions: docs/metrics.md "
-        "section 3; encoding: docs/backend.md.",
-        "parameters": [
-            account,
-            _q("from_hour", "Closed window: today from this hour (roster time zone).", _int(0, 23)),
-            _q("last_hours", "Closed window: the last N hours (default 24).", _int(1, 24)),
-            _q("skill_ids", "Comma-separated skill ids to keep.", ids),
-            _q("group_ids", "Comma-separated group ids to keep.", ids),
-            _q(
-                "opened_within_ms",
-                "Current response times: only conversations opened in [now - x, now).",
-                _int(1),
-            ),
-            _q("sl_threshold_ms", "Chat service-level threshold (inclusive).", _int(0)),
-            _q("inactivity_timeout_ms", "Activity rule (default: the roster's).", _int(1)),
-            _q(
-                "abandon_rate",
-                "Denominator of the abandon rate.",
-                {"type": "string", "enum": ["entered", "handled"]},
-            ),
-            _q(
-                "load",
-                "Load as conversation weights or active conversations.",
-                {"type": "string", "enum": ["weighted", "active"]},
-            ),
-            _q(
-                "agent_sort",
-                "Agents-table sort column.",
-                {"type": "string", "enum": list(AGENT_TABLE_COLUMNS)},
-            ),
-            _q("agent_order", "Agents-table order.", {"type": "string", "enum": ["asc", "desc"]}),
-            _q("agent_page", "Agents-table page (1-based).", _int(1)),
-            _q("agent_page_size", "Agents-table rows per page.", _int(1, 30)),
-            _q(
-                "skill_sort",
-                "Skills-table sort column.",
-                {"type": "string", "enum": list(SKILL_TABLE_COLUMNS)},
-            ),
-            _q("skill_order", "Skills-table order.", {"type": "string", "enum": ["asc", "desc"]}),
-            _q("skill_page", "Skills-table page (1-based).", _int(1)),
-            _q("skill_page_size", "Skills-table rows per page.", _int(1, 100)),
-            {
-                **_q(
-                    "threshold",
-                    "Repeatable <kpi>:<number>; alerts when value >= number.",
-                    {
-                        "type": "array",
-                        "items": {
-                            "type": "string",
-                            "pattern": f"^({kpi}):-?[0-9]{{1,9}}(\\.[0-9]{{1,6}})?$",
-                        },
-                    },
-                ),
-                "style": "form",
-                "explode": True,
-            },
-            {
-                "name": "X-Clock-Now",
-                "in": "header",
-                "required": False,
-                "description": "Epoch ms to use as now; honoured only with --test-clock.",
-                "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"},
-            },
-        ],
+        "section 3; encoding: docs/backend.md. " + error_rule(DASHBOARD),
+        "parameters": [account, *query_parameters(DASHBOARD), clock_parameter()],
         "responses": {
             "200": {
                 "description": "The snapshot",

@@ -29,14 +29,22 @@ from .serving import free_port, stop_group
 
 __all__ = ["check_contract", "main"]
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "example.ndjson"
+
+def example_log_path() -> Path:
+    """examples/example.ndjson of a source checkout, else the copy a wheel carries (setup.py)."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "examples" / "example.ndjson"
+    return checkout if checkout.exists() else here / "examples" / "example.ndjson"
+
+
 TOKEN = "ccbench-token"  # the reference target mapping's default (CCBENCH_TOKEN)
 
 
-def check_contract(*, log_path: Path = EXAMPLE, console: Console | None = None) -> int:
-    """Validate and summarise ``log_path``; return 0 when valid and the round trip is lossless."""
+def check_contract(*, log_path: Path | None = None, console: Console | None = None) -> int:
+    """Validate and summarise ``log_path`` (default: the example log); return 0 when valid and
+    the round trip is lossless."""
     console = console or Console()
+    log_path = log_path or example_log_path()
     log = read_log(log_path, sort=False)
     violations = validate(log)
     if violations:
@@ -101,7 +109,7 @@ def _reference_backend(*, db: Path, account: str, timeout_s: float = 60.0) -> It
 
 def main(
     *,
-    out_dir: Path = ROOT / "out" / "demo",
+    out_dir: Path = Path("out") / "demo",
     seed: int = 1,
     duration_s: float = 30.0,
     rate: float = 40.0,
@@ -117,7 +125,7 @@ def main(
         return 1
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    result = simulate(scenario=load_scenario(ROOT / "scenarios" / "smoke.toml"), seed=seed)
+    result = simulate(scenario=load_scenario("smoke"), seed=seed)
     log_path = write_log(result.log, out_dir / "smoke.parquet")
     violations = validate(result.log)
     s = summarize(result.log)

@@ -19,15 +19,9 @@ from ._adapters import (
     ResponseTranslator,
 )
 from ._config import LoadTestConfig, Thresholds, load_config
-from ._dashboard_queries import (
-    DASHBOARD_ENDPOINT,
-    DASHBOARD_PARAMETERS,
-    dashboard_answer,
-    multi_query,
-    parse_dashboard_query,
-)
+from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
 from ._expected import Expected, ExpectedProvider, OracleProvider
-from ._harness import PLAN_ENV, Plan
+from ._harness import RUN_SPEC_ENV, RunSpec
 from ._latency import PERCENTILES, LatencyBook, Percentiles
 from ._mapping import REFERENCE_MAPPING, Endpoint, TargetMapping, load_mapping
 from ._outcome import (
@@ -43,15 +37,14 @@ from ._outcome import (
     summarize_run,
 )
 from ._queries import METRIC_NAMES, PlannedQuery, QueryMix
-from ._recording import QueryValue, Record, Recorder
+from ._recording import QueryValue, Record, Recorder, multi_query
 from ._report import print_summary, write_reports
 from ._run import RunResult, run_loadtest
-from ._targets import Faults, faulty_proxy_app, oracle_target_app, serve_app
+from ._target_apps import Faults, faulty_proxy_app, oracle_target_app, serve_app
 from ._verify import ERROR_CLASSES, Mismatch, Verification, diff_json, verify_records
 
 __all__ = [
     "DASHBOARD_ENDPOINT",
-    "DASHBOARD_PARAMETERS",
     "DIALECTS",
     "ERROR_CLASSES",
     "EXIT_ERRORS",
@@ -63,8 +56,8 @@ __all__ = [
     "FILE_FORMATS",
     "METRIC_NAMES",
     "PERCENTILES",
-    "PLAN_ENV",
     "REFERENCE_MAPPING",
+    "RUN_SPEC_ENV",
     "Breach",
     "Endpoint",
     "Expected",
@@ -79,7 +72,6 @@ __all__ = [
     "Mismatch",
     "OracleProvider",
     "Percentiles",
-    "Plan",
     "PlannedQuery",
     "QueryMix",
     "QueryValue",
@@ -87,6 +79,7 @@ __all__ = [
     "Recorder",
     "ResponseTranslator",
     "RunResult",
+    "RunSpec",
     "TargetMapping",
     "Thresholds",
     "Verification",
@@ -99,7 +92,6 @@ __all__ = [
     "load_mapping",
     "multi_query",
     "oracle_target_app",
-    "parse_dashboard_query",
     "print_summary",
     "run_loadtest",
     "serve_app",

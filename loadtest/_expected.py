@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ccbench import ParameterError
+from ccbench.api import MSGAGENTSEGMENTS, parse_query
 from ccbench.eventlog import EventLog
 
 from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
@@ -32,16 +33,13 @@ _MINUTE_MS = 60_000
 class Expected:
     """What a correct backend answers: ``status`` plus ``body`` (200) or ``parameter`` (400).
 
-    ``also_accepted``: other parameter names a 400 may give for the same
-    rule (where the contract leaves the name open). ``unavailable``: JSON paths
-    (``current.load``, ``agents.rows[].load``) whose values the log cannot support,
-    with the reason; verification leaves them out and reports them.
+    ``unavailable``: JSON paths (``current.load``, ``agents.rows[].load``) whose values the
+    log cannot support, with the reason; verification leaves them out and reports them.
     """
 
     status: int
     body: Any = None
     parameter: str | None = None
-    also_accepted: tuple[str, ...] = ()
     #: values the log cannot support (path -> reason, oracle/_needs.py): not compared
     unavailable: Mapping[str, str] = field(default_factory=dict)
 
@@ -96,9 +94,7 @@ class OracleProvider:
             else:
                 body = self.oracle.agent_segments_query(dict(query), now_ms=now)
         except ParameterError as exc:
-            # the oracle names its keyword; a backend may name the query parameter instead
-            also = ("thresholds",) if exc.parameter == "threshold" else ()
-            return Expected(status=400, parameter=exc.parameter, also_accepted=also)
+            return Expected(status=400, parameter=exc.parameter)
         unavailable = body.pop("unavailable", None) if isinstance(body, dict) else None
         return Expected(status=200, body=body, unavailable=unavailable or {})
 
@@ -106,14 +102,14 @@ class OracleProvider:
         self, endpoint: str, query: Mapping[str, QueryValue], *, lo_ms: int, hi_ms: int
     ) -> list[int]:
         """``lo_ms`` and every ``ts + 1`` / ``ts + timeframe + 1`` inside ``(lo_ms, hi_ms]``
-        (dashboard: ``lo_ms`` and ``hi_ms``)."""
+        (dashboard: ``lo_ms`` and ``hi_ms``; an invalid request: ``lo_ms``)."""
         if endpoint == DASHBOARD_ENDPOINT:
             return sorted({lo_ms, hi_ms})
-        timeframe = query.get("timeframe", "0")
         try:
-            timeframe_ms = int(timeframe if isinstance(timeframe, str) else "0") * _MINUTE_MS
-        except ValueError:
-            timeframe_ms = 0
+            timeframe_ms = parse_query(MSGAGENTSEGMENTS, query).integer_value("timeframe")
+        except ParameterError:
+            return [lo_ms]  # an invalid request's answer is the same 400 at every instant
+        timeframe_ms *= _MINUTE_MS
         lo, hi = lo_ms - self.shift, hi_ms - self.shift
         found = [lo_ms]
         for offset in {1, timeframe_ms + 1}:

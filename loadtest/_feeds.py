@@ -13,8 +13,6 @@ batch, so the run goes on and reports it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ccbench.eventlog import EventLog
+from ccbench.files import replace_atomically
 from ccbench.records import RecordFeed, conversation_records, import_records, page_document
 
 from ._adapters import IngestAck, IngestBatch, IngestSpec, load_plugin
@@ -115,17 +114,6 @@ def _ack(status: int, count: int, body: Any) -> dict[str, Any]:
     return {"endpoint": "ingest", "status": status, "events": count, "body": text[:500]}
 
 
-def _write_atomic(directory: Path, name: str, write: Callable[[Path], object]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, directory / name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _write_batch(spec: IngestSpec, log: EventLog, batch: Batch, page: bytes) -> str:
     directory = Path(spec.directory or ".")
     directory.mkdir(parents=True, exist_ok=True)
@@ -133,17 +121,17 @@ def _write_batch(spec: IngestSpec, log: EventLog, batch: Batch, page: bytes) -> 
     base = f"batch-{batch.number:06d}"
     if spec.file_format == "parquet":
         name = base + ".parquet"
-        _write_atomic(directory, name, lambda p: pq.write_table(table, p, compression="zstd"))
+        replace_atomically(directory / name, lambda p: pq.write_table(table, p, compression="zstd"))
     elif spec.file_format == "ndjson":
         name = base + ".ndjson"
         lines = b"".join(
             orjson.dumps({k: v for k, v in r.items() if v is not None}) + b"\n"
             for r in table.to_pylist()
         )
-        _write_atomic(directory, name, lambda p: p.write_bytes(lines))
+        replace_atomically(directory / name, lambda p: p.write_bytes(lines))
     else:
         name = base + ".json"
-        _write_atomic(directory, name, lambda p: p.write_bytes(page))
+        replace_atomically(directory / name, lambda p: p.write_bytes(page))
     return name
 
 
@@ -229,6 +217,6 @@ def replay_adapted(
     if spec.dialect == "files" and plugin is None:
         directory = Path(spec.directory or ".")
         marker = orjson.dumps({"events": sent, "format": spec.file_format})
-        _write_atomic(directory, COMPLETE_MARKER, lambda p: p.write_bytes(marker))
+        replace_atomically(directory / COMPLETE_MARKER, lambda p: p.write_bytes(marker))
         if spec.ready_file:
             yield _wait_ready(spec, sent, lambda s: time.sleep(s))

@@ -1,9 +1,9 @@
-"""Per-process harness state: the plan, the query mix, the recorder and the latency book.
+"""Per-process harness state: the run spec, the query mix, the recorder and the latency book.
 
 One :class:`Harness` lives on each Locust process (attached to its
-``Environment``; no module-level state). The plan is a JSON document written
-by :func:`loadtest.run_loadtest` (or by hand for a plain ``locust`` run) and
-named by the ``CCBENCH_LOADTEST_PLAN`` environment variable; every worker
+``Environment``; no module-level state). The run spec is a JSON document
+written by :func:`loadtest.run_loadtest` (or by hand for a plain ``locust``
+run) and named by the ``CCBENCH_LOADTEST_SPEC`` environment variable; every worker
 reads the same files (the event log), so on several machines they must be
 reachable at the same paths.
 """
@@ -28,14 +28,14 @@ from ._mapping import TargetMapping
 from ._queries import QueryMix
 from ._recording import Record, Recorder
 
-__all__ = ["PLAN_ENV", "Harness", "Plan"]
+__all__ = ["RUN_SPEC_ENV", "Harness", "RunSpec"]
 
-#: Environment variable naming the plan file read by the Locust processes.
-PLAN_ENV = "CCBENCH_LOADTEST_PLAN"
+#: Environment variable naming the run spec file read by the Locust processes.
+RUN_SPEC_ENV = "CCBENCH_LOADTEST_SPEC"
 
 
 @dataclass(frozen=True)
-class Plan:
+class RunSpec:
     """Everything a Locust process needs: target, settings, log, phases, output file.
 
     ``time_shift_ms`` is added to every event timestamp sent (live mode moves
@@ -52,7 +52,7 @@ class Plan:
     time_shift_ms: int = 0
 
     def to_json(self) -> bytes:
-        """The plan file's content."""
+        """The run spec file's content."""
         return orjson.dumps(
             {
                 "mapping": self.mapping.to_dict(),
@@ -67,7 +67,7 @@ class Plan:
         )
 
     @classmethod
-    def read(cls, path: str | Path) -> Plan:
+    def read(cls, path: str | Path) -> RunSpec:
         """Inverse of :meth:`to_json`."""
         doc = orjson.loads(Path(path).read_bytes())
         return cls(
@@ -85,7 +85,7 @@ class Plan:
 class Harness:
     """State of one Locust process; users reach it through ``environment.ccbench``."""
 
-    plan: Plan
+    spec: RunSpec
     log: EventLog
     process_index: int = 0
     recorder: Recorder = field(default_factory=Recorder)
@@ -101,9 +101,9 @@ class Harness:
     _streams: Iterator[int] = field(default_factory=itertools.count)
 
     @classmethod
-    def from_plan(cls, plan: Plan) -> Harness:
-        """Read the plan's log once for this process."""
-        return cls(plan=plan, log=read_log(plan.log_path))
+    def from_spec(cls, spec: RunSpec) -> Harness:
+        """Read the spec's log once for this process."""
+        return cls(spec=spec, log=read_log(spec.log_path))
 
     @property
     def account(self) -> str:
@@ -111,9 +111,9 @@ class Harness:
         return self.log.roster.account
 
     def query_mix(self, *, process: int = 0) -> QueryMix:
-        """A fresh mix for one user/stream, seeded by (plan seed, process index, stream)."""
+        """A fresh mix for one user/stream, seeded by (config seed, process index, stream)."""
         stream = next(self._streams)
-        cfg = self.plan.config
+        cfg = self.spec.config
         self.process_index = process
         seed = cfg.seed * 1_000_003 + process * 10_007 + stream
         mix = QueryMix.from_log(
@@ -145,8 +145,8 @@ class Harness:
 
     def ingest_batches(self) -> Iterator[tuple[int, bytes, int]]:
         """(first event ts in ms after the shift, NDJSON body, event count) per batch."""
-        size = self.plan.config.ingest_batch
-        shift = self.plan.time_shift_ms
+        size = self.spec.config.ingest_batch
+        shift = self.spec.time_shift_ms
         batch: list[bytes] = []
         first = 0
         for record in self.log.records():

@@ -1,14 +1,17 @@
 """The seeded query mix: random valid msgagentsegments and dashboard requests, some invalid.
 
-Valid requests combine the seed 004 parameters (timeframe, interval, agentIds,
-skillIds, groupIds, userType, source, metrics) with values drawn from the
-roster and the log. In deterministic mode each request also carries a query
-instant (``clock_ms``) drawn uniformly from ``[first event, last event + 1 h]``
-so windows cover busy and quiet periods. Invalid requests break exactly one
-rule; the parameter they should be rejected for is recorded with them, but
-verification asks the expected-answer provider, not this module. A share
-``dashboard_share`` of the requests goes to the dashboard endpoint instead
-(draws in :mod:`loadtest._dashboard_queries`); 0 sends msgagentsegments only.
+Valid requests combine the seed 004 parameters of the API contract
+(:data:`ccbench.api.MSGAGENTSEGMENTS`: timeframe over 1..1440, interval over
+the divisors >= 5 of the timeframe, userType and metrics over their choices)
+with ids and sources drawn from the roster and the log. In deterministic mode
+each request also carries a query instant (``clock_ms``) drawn uniformly from
+``[first event, last event + 1 h]`` so windows cover busy and quiet periods.
+Invalid requests are the contract's conformance cases
+(:func:`loadtest._draws.invalid_pool`); the parameter they must be rejected
+for is recorded with them, but verification asks the expected-answer
+provider, not this module. A share ``dashboard_share`` of the requests goes
+to the dashboard endpoint instead (draws in :mod:`loadtest._dashboard_queries`);
+0 sends msgagentsegments only.
 """
 
 from __future__ import annotations
@@ -17,42 +20,27 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ccbench.api import AGENT_SEGMENT_METRICS, DASHBOARD, MSGAGENTSEGMENTS, load_conformance
 from ccbench.eventlog import EventLog
-from oracle import AGENT_SEGMENT_METRICS
 
 from ._dashboard_queries import (
     DASHBOARD_ENDPOINT,
     draw_dashboard_query,
     draw_invalid_dashboard_query,
 )
+from ._draws import InvalidQuery, invalid_pool
 from ._recording import QueryValue
 
 __all__ = ["METRIC_NAMES", "PlannedQuery", "QueryMix"]
 
-#: The seed 004 metric names the mix may ask for (response key order): the oracle's.
-METRIC_NAMES: tuple[str, ...] = tuple(AGENT_SEGMENT_METRICS)
-_TIMEFRAMES = (5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440)
+#: The seed 004 metric names the mix may ask for (response key order): the contract's.
+METRIC_NAMES: tuple[str, ...] = AGENT_SEGMENT_METRICS
 _HOUR_MS = 3_600_000
-
-# (broken parameter, query-string values): each breaks exactly one rule of seed 004.
-_INVALID: tuple[tuple[str, dict[str, str | None]], ...] = (
-    ("timeframe", {"timeframe": None}),
-    ("timeframe", {"timeframe": "0"}),
-    ("timeframe", {"timeframe": "1441"}),
-    ("timeframe", {"timeframe": "abc"}),
-    ("v", {"v": "2"}),
-    ("v", {"v": None}),
-    ("interval", {"timeframe": "60", "interval": "31"}),
-    ("interval", {"timeframe": "60", "interval": "3"}),
-    ("interval", {"timeframe": "60", "interval": "120"}),
-    ("agentIds", {"agentIds": "12,x"}),
-    ("skillIds", {"skillIds": ",,"}),
-    ("groupIds", {"groupIds": "-1"}),
-    ("userType", {"userType": "robot"}),
-    ("metrics", {"metrics": "avgNothing"}),
-    ("source", {"source": "not a source"}),
-    ("color", {"color": "blue"}),
-)
+_TIMEFRAME = MSGAGENTSEGMENTS.parameter("timeframe")
+_TIMEFRAMES = (int(_TIMEFRAME.low or 1), int(_TIMEFRAME.high or 1))  # bounds, inclusive
+_INTERVAL = MSGAGENTSEGMENTS.parameter("interval")
+_USER_TYPES = MSGAGENTSEGMENTS.parameter("userType").choices
+_METRIC_CHOICES = (*METRIC_NAMES, "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +87,8 @@ class QueryMix:
     _divisors: dict[int, tuple[int, ...]] = field(init=False, repr=False)
     _pools: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] = field(init=False, repr=False)
     _source_choices: tuple[str, ...] = field(init=False, repr=False)
+    _invalid: tuple[InvalidQuery, ...] = field(init=False, repr=False)
+    _invalid_dashboard: tuple[InvalidQuery, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("invalid_share", "dashboard_share"):
@@ -106,9 +96,12 @@ class QueryMix:
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"{name}: expected a probability in [0, 1], got {share}")
         self._rng = random.Random(self.seed)
-        self._divisors = {t: tuple(d for d in range(5, t + 1) if t % d == 0) for t in _TIMEFRAMES}
+        self._divisors = {}  # filled on first use of each timeframe
         self._pools = (tuple(self.agent_ids), tuple(self.skill_ids), tuple(self.group_ids))
         self._source_choices = (*self.sources, "all", "SMS")
+        cases = load_conformance()
+        self._invalid = invalid_pool(MSGAGENTSEGMENTS, cases)
+        self._invalid_dashboard = invalid_pool(DASHBOARD, cases)
 
     @classmethod
     def from_log(
@@ -149,10 +142,15 @@ class QueryMix:
 
     def _valid(self) -> dict[str, QueryValue]:
         rng = self._rng
-        timeframe = rng.choice(_TIMEFRAMES)
+        timeframe = rng.randint(_TIMEFRAMES[0], _TIMEFRAMES[1])
         params: dict[str, QueryValue] = {"timeframe": str(timeframe), "v": "1"}
         if self.intervals and rng.random() < 0.25:
-            divisors = self._divisors[timeframe]
+            divisors = self._divisors.get(timeframe)
+            if divisors is None:
+                # the interval rule: >= its lower bound, <= timeframe and dividing it
+                low = int(_INTERVAL.low or 1)
+                divisors = tuple(d for d in range(low, timeframe + 1) if timeframe % d == 0)
+                self._divisors[timeframe] = divisors
             if divisors:
                 params["interval"] = str(rng.choice(divisors))
         agents, skills, groups = self._pools
@@ -163,12 +161,14 @@ class QueryMix:
         if rng.random() < 0.3:
             params["groupIds"] = self._ids(groups)
         if rng.random() < 0.3:
-            params["userType"] = rng.choice(("human", "bot", "all"))
+            params["userType"] = rng.choice(_USER_TYPES)
         if rng.random() < 0.3:
             params["source"] = rng.choice(self._source_choices)
         if rng.random() < 0.4:
             k = rng.randint(1, 4)
-            params["metrics"] = ",".join(rng.sample(METRIC_NAMES, k))
+            # "all" inside a list selects every metric (the contract's rule)
+            names = rng.sample(_METRIC_CHOICES, k)
+            params["metrics"] = ",".join(names)
         return params
 
     def _clock(self) -> int | None:
@@ -183,13 +183,8 @@ class QueryMix:
         if self.dashboard_share and rng.random() < self.dashboard_share:
             return self._dashboard()
         if rng.random() < self.invalid_share:
-            parameter, changes = rng.choice(_INVALID)
-            params: dict[str, QueryValue] = {"timeframe": "60", "v": "1"}
-            for name, value in changes.items():
-                if value is None:
-                    params.pop(name, None)
-                else:
-                    params[name] = value
+            parameter, query = rng.choice(self._invalid)
+            params = {k: list(v) if isinstance(v, list) else v for k, v in query.items()}
             return PlannedQuery(self.endpoint, params, self._clock(), parameter)
         return PlannedQuery(self.endpoint, self._valid(), self._clock())
 
@@ -198,7 +193,7 @@ class QueryMix:
         clock = self._clock()
         if rng.random() < self.invalid_share:
             parameter, query = draw_invalid_dashboard_query(
-                rng, clock_ms=clock, timezone=self.timezone
+                rng, self._invalid_dashboard, clock_ms=clock, timezone=self.timezone
             )
             return PlannedQuery(DASHBOARD_ENDPOINT, query, clock, parameter)
         query = draw_dashboard_query(

@@ -15,10 +15,26 @@ from typing import Any
 
 import orjson
 
-__all__ = ["QueryValue", "Record", "Recorder"]
+__all__ = ["QueryValue", "Record", "Recorder", "multi_query"]
 
 #: A query-string value: one string, or the values of a repeated parameter in order.
 QueryValue = str | list[str]
+
+
+def multi_query(items: Iterable[tuple[str, str]]) -> dict[str, QueryValue]:
+    """Query-string pairs in order -> one value per name, a list for a repeated name.
+
+    Names keep the order of their first appearance, so the API contract names
+    the same parameter for the mapping as for the pairs.
+    """
+    out: dict[str, QueryValue] = {}
+    for name, value in items:
+        if name not in out:
+            out[name] = value
+            continue
+        previous = out[name]
+        out[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """``run_loadtest``: the library entry point behind ``ccbench loadtest`` and the demo.
 
-It writes a plan, runs Locust in a child process (``--processes N`` when N > 1)
+It writes a run spec, runs Locust in a child process (``--processes N`` when N > 1)
 with the users and shape of :mod:`loadtest.locustfile`, reads the merged
 recordings, verifies them against the expected-answer provider (the oracle
 by default), applies the thresholds and writes the reports. Locust (and so
@@ -27,7 +27,7 @@ from ccbench.serving import stop_group
 from ._config import LoadTestConfig
 from ._expected import ExpectedProvider, OracleProvider
 from ._feeds import expected_log
-from ._harness import PLAN_ENV, Plan
+from ._harness import RUN_SPEC_ENV, RunSpec
 from ._latency import LatencyBook
 from ._mapping import TargetMapping, load_mapping
 from ._outcome import Breach, evaluate, exit_code, summarize_run
@@ -67,7 +67,7 @@ def _time_shift(log: EventLog, config: LoadTestConfig, now_ms: int) -> int:
 
 
 def _run_locust(
-    plan_path: Path, *, processes: int, out_dir: Path, timeout_s: float, host: str
+    spec_path: Path, *, processes: int, out_dir: Path, timeout_s: float, host: str
 ) -> int:
     cmd = [
         sys.executable,
@@ -88,7 +88,7 @@ def _run_locust(
     ]
     if processes > 1:
         cmd += ["--processes", str(processes)]
-    env = {**os.environ, PLAN_ENV: str(plan_path)}
+    env = {**os.environ, RUN_SPEC_ENV: str(spec_path)}
     with open(out_dir / "locust.log", "wb") as log:
         proc = subprocess.Popen(
             cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -145,7 +145,7 @@ def run_loadtest(
     shift = _time_shift(event_log, cfg, time.time_ns() // 1_000_000)
     results = out / "locust-results.json"
     results.unlink(missing_ok=True)
-    plan = Plan(
+    spec = RunSpec(
         mapping=target_mapping,
         config=cfg,
         log_path=str(log_path.resolve()),
@@ -154,11 +154,11 @@ def run_loadtest(
         query=True,
         time_shift_ms=shift,
     )
-    plan_path = out / "plan.json"
-    plan_path.write_bytes(plan.to_json())
+    spec_path = out / "run_spec.json"
+    spec_path.write_bytes(spec.to_json())
     limit = timeout_s if timeout_s is not None else cfg.duration_s + 600
     _run_locust(
-        plan_path, processes=processes, out_dir=out, timeout_s=limit, host=target_mapping.base_url
+        spec_path, processes=processes, out_dir=out, timeout_s=limit, host=target_mapping.base_url
     )
     merged = _read_results(results)
     verification = verify_records(

@@ -15,10 +15,10 @@
 * :class:`PhaseShape`: ingest, then queries for ``duration_s``, then flush:
   each worker stops sending, drains in-flight requests and sends its records
   and histograms to the master (``runner.send_message``), which merges them
-  and writes the plan's output file before the run ends.
+  and writes the run spec's output file before the run ends.
 
 Use them from a locustfile with ``from loadtest.locustfile import *`` and
-``CCBENCH_LOADTEST_PLAN`` set (docs/loadtest.md).
+``CCBENCH_LOADTEST_SPEC`` set (docs/loadtest.md).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
 from ._feeds import adapted, replay_adapted, shifted
-from ._harness import PLAN_ENV, Harness, Plan
+from ._harness import RUN_SPEC_ENV, Harness, RunSpec
 from ._queries import PlannedQuery
 from ._recording import QueryValue, Record
 
@@ -88,8 +88,8 @@ def _request_template(h: Harness, endpoint: str) -> tuple[str, dict[str, str], s
     only reads them (a request that adds a header copies the dict first)."""
     cached = h.templates.get(endpoint)
     if cached is None:
-        spec = h.plan.mapping.endpoint(endpoint)
-        headers = dict(h.plan.mapping.headers)
+        spec = h.spec.mapping.endpoint(endpoint)
+        headers = dict(h.spec.mapping.headers)
         if spec.content_type:
             headers["Content-Type"] = spec.content_type
         cached = h.templates[endpoint] = (spec.method, headers, spec.url_path(account=h.account))
@@ -115,7 +115,7 @@ class _Client(FastHttpUser):
     ) -> Record:
         h = _harness(self.environment)
         method, headers, _ = _request_template(h, endpoint)
-        clock_header = h.plan.mapping.clock_header
+        clock_header = h.spec.mapping.clock_header
         if clock_ms is not None and clock_header:
             headers = {**headers, clock_header: str(clock_ms)}
         url = path + ("?" + _query_string(query) if query else "")
@@ -191,7 +191,7 @@ class IngestUser(_Client):
                 runner.send_message(_INGESTED, {"batches": len(h.acks)})
 
     def _replay(self, h: Harness) -> None:
-        mapping, account = h.plan.mapping, h.account
+        mapping, account = h.spec.mapping, h.account
         roster = mapping.endpoints.get("roster")
         if roster is not None:
             rec = self._send(
@@ -207,7 +207,7 @@ class IngestUser(_Client):
                 {"endpoint": "roster", "status": rec.status, "events": 0, "body": rec.body[:500]}
             )
         path = mapping.endpoint("ingest").url_path(account=account)
-        speed = h.plan.config.ingest_speed
+        speed = h.spec.config.ingest_speed
         start_ns = time.time_ns()
         origin: list[int] = []
         numbers = itertools.count()
@@ -237,8 +237,8 @@ class IngestUser(_Client):
             return rec.status, rec.body
 
         if adapted(mapping.ingest):  # records, files or a plugin (loadtest._feeds)
-            log = shifted(h.log, h.plan.time_shift_ms)
-            size = h.plan.config.ingest_batch
+            log = shifted(h.log, h.spec.time_shift_ms)
+            size = h.spec.config.ingest_batch
             h.acks.extend(replay_adapted(log, spec=mapping.ingest, size=size, post=post, pace=pace))
             return
         for first_ms, body, count in h.ingest_batches():
@@ -259,7 +259,7 @@ class QueryUser(_Client):
         h = _harness(self.environment)
         h.freeze_heap()
         self.mix = h.query_mix(process=_process_index(self.environment))
-        self.think_s = h.plan.config.think_time_s
+        self.think_s = h.spec.config.think_time_s
 
     @task
     def query(self) -> None:
@@ -288,7 +288,7 @@ class OpenQueryUser(_Client):
     @task
     def stream(self) -> None:
         h = _harness(self.environment)
-        cfg = h.plan.config
+        cfg = h.spec.config
         self.per_user = cfg.rate / max(1, cfg.users)
         self.poisson = cfg.arrival == "poisson"
         # start at a random phase so that constant streams do not send in lockstep
@@ -340,11 +340,11 @@ class PhaseShape(LoadTestShape):
         runner = self.runner
         assert runner is not None  # Locust sets it before the first tick
         h = _harness(runner.environment)
-        plan, cfg = h.plan, h.plan.config
+        spec, cfg = h.spec, h.spec.config
         if self.phase == "start":
-            self.phase = "ingest" if plan.ingest else "query"
+            self.phase = "ingest" if spec.ingest else "query"
         query_class = OpenQueryUser if cfg.workload == "open" else QueryUser
-        concurrent = plan.ingest and cfg.mode == "live" and cfg.ingest_speed is not None
+        concurrent = spec.ingest and cfg.mode == "live" and cfg.ingest_speed is not None
         if self.phase == "ingest":
             if concurrent:
                 # live replay: queries run while the log arrives in real time
@@ -352,17 +352,17 @@ class PhaseShape(LoadTestShape):
             elif not h.ingest_done:
                 return 1, 1.0, [IngestUser]
             else:
-                self.phase = "query" if plan.query else "flush"
+                self.phase = "query" if spec.query else "flush"
         if self.phase == "query":
             if not self.query_until:
                 self.query_until = time.monotonic() + cfg.duration_s
                 h.query_started_ns = time.time_ns()
-            if time.monotonic() < self.query_until and plan.query:
+            if time.monotonic() < self.query_until and spec.query:
                 # the ingest user stays (idle once done): dropping it from the class list
                 # would make Locust count it among the query users
                 classes: list[type[Any]] = [query_class]
                 count = cfg.users
-                if plan.ingest:
+                if spec.ingest:
                     classes, count = [IngestUser, query_class], cfg.users + 1
                 return count, float(max(count, 100)), classes
             self.phase = "flush"
@@ -378,7 +378,7 @@ def _flush(runner: Any) -> None:
     if isinstance(runner, MasterRunner):
         expected = len(runner.clients)
         runner.send_message(_FLUSH, None)
-        deadline = time.monotonic() + h.plan.mapping.network_timeout_s + 30
+        deadline = time.monotonic() + h.spec.mapping.network_timeout_s + 30
         while len(reports) < expected and time.monotonic() < deadline:
             gevent.sleep(_DRAIN_POLL_S)
     else:
@@ -389,36 +389,36 @@ def _flush(runner: Any) -> None:
         "query_started_ns": h.query_started_ns,
         "expected_processes": len(runner.clients) if isinstance(runner, MasterRunner) else 1,
     }
-    tmp = h.plan.output + ".tmp"
+    tmp = h.spec.output + ".tmp"
     with open(tmp, "wb") as out:
         out.write(orjson.dumps(doc))
-    os.replace(tmp, h.plan.output)
+    os.replace(tmp, h.spec.output)
 
 
 def _drain(h: Harness) -> None:
     h.stopping = True
-    deadline = time.monotonic() + h.plan.mapping.network_timeout_s + 5
+    deadline = time.monotonic() + h.spec.mapping.network_timeout_s + 5
     while h.in_flight > 0 and time.monotonic() < deadline:
         gevent.sleep(_DRAIN_POLL_S)
 
 
-def install(env: Environment, plan_path: str | None = None) -> None:
+def install(env: Environment, spec_path: str | None = None) -> None:
     """Attach a :class:`Harness` to ``env`` and register the flush/report messages."""
-    path = plan_path or os.environ.get(PLAN_ENV)
+    path = spec_path or os.environ.get(RUN_SPEC_ENV)
     if not path:
-        raise RuntimeError(f"set {PLAN_ENV} to the plan file written by loadtest.run_loadtest")
+        raise RuntimeError(f"set {RUN_SPEC_ENV} to the spec file written by loadtest.run_loadtest")
     runner = env.runner
-    harness = Harness.from_plan(Plan.read(path))
+    harness = Harness.from_spec(RunSpec.read(path))
     env.ccbench = harness  # type: ignore[attr-defined]
     env.ccbench_reports = []  # type: ignore[attr-defined]
     # Locust's own request stats are kept; the timeouts below come from the mapping
     for cls in (IngestUser, QueryUser, OpenQueryUser):
-        cls.network_timeout = harness.plan.mapping.network_timeout_s
-        cls.connection_timeout = harness.plan.mapping.connect_timeout_s
-        cls.host = harness.plan.mapping.base_url
+        cls.network_timeout = harness.spec.mapping.network_timeout_s
+        cls.connection_timeout = harness.spec.mapping.connect_timeout_s
+        cls.host = harness.spec.mapping.base_url
     # one connection per sender at most (opened on demand)
     OpenQueryUser.concurrency = _senders(
-        harness.plan.config.max_in_flight, harness.plan.config.users
+        harness.spec.config.max_in_flight, harness.spec.config.users
     )
     if isinstance(runner, WorkerRunner):
 

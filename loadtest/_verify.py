@@ -252,7 +252,7 @@ def _check_body(
     if exp.status == 400:
         error = body.get("error") if isinstance(body, dict) else None
         got = error.get("parameter") if isinstance(error, dict) else None
-        wrong = got != exp.parameter and got not in exp.also_accepted
+        wrong = got != exp.parameter
         v._count("error.parameter", wrong)
         if wrong:
             v.wrong_responses += 1

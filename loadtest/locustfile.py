@@ -1,4 +1,4 @@
-"""A ready locustfile: ``locust -f loadtest/locustfile.py --headless`` with CCBENCH_LOADTEST_PLAN.
+"""A ready locustfile: ``locust -f loadtest/locustfile.py --headless`` with CCBENCH_LOADTEST_SPEC.
 
 Importing it (``from loadtest.locustfile import *`` in your own locustfile)
 brings the users and the phase shape and installs the harness on every

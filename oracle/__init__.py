@@ -20,19 +20,19 @@ from ._params import (
     AgentSegmentsParams,
     parse_agent_segments_query,
 )
-from ._registry import FAMILIES, METRICS, Metric, metric
+from ._registry import CATALOG, FAMILIES, Metric, metric
 from ._report import REPORT_TABLES, report_csv
-from ._segments import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
+from ._segment_table import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
 from ._supervision import supervision_csv
 from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams
 
 __all__ = [
     "AGENT_COLUMNS",
     "AGENT_SEGMENT_METRICS",
+    "CATALOG",
     "DASHBOARD_KPIS",
     "END_KINDS",
     "FAMILIES",
-    "METRICS",
     "QUERY_PARAMETERS",
     "REPORT_TABLES",
     "SKILL_COLUMNS",

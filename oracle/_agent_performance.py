@@ -13,27 +13,20 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench import ParameterError
+from ccbench.api import AGENT_PERFORMANCE, check_clock, check_now, check_values
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
-from ._columns import KIND_CODES
+from ._columns import AGENT_SIDE_ROLES, CLOSED_BY_AGENT, KIND_CODES
 from ._conversations import NONE, ByConversation
 from ._dashboard import Dashboard
-from ._segments import Feature
+from ._segment_table import Feature
 
 __all__ = ["AgentPerformance"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 K = KIND_CODES
-_CLOSED_BY_AGENT = 1  # CLOSED_BY index
-_AGENT_SIDE = (1, 2, 4)  # SENDER_ROLES agent, bot, manager
-
-
-def _check(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ParameterError(name, f"expected an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 class AgentPerformance:
@@ -77,22 +70,19 @@ class AgentPerformance:
         self.view_rows = v[np.lexsort((v, c.conv[v], c.agent[v]))]
 
     def report(
-        self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int = 3_600_000
+        self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int | None = None
     ) -> dict[str, Any]:
-        """The seed 000 dashboard of ``agent_id`` over ``[start_ms, now_ms)``."""
-        now = _check("now_ms", now_ms, 0)
-        start = _check("start_ms", start_ms, 0)
-        if start >= now:
-            raise ParameterError("start_ms", f"expected a start before now ({now}), got {start}")
-        bucket = _check("bucket_ms", bucket_ms, 60_000)
-        if -(-(now - start) // bucket) > 10_000:
-            raise ParameterError("bucket_ms", f"{bucket} ms makes more than 10000 buckets")
-        if self.d.roster.agent(agent_id) is None:
-            raise ParameterError(
-                "agent_id", f"expected an agent id of the roster, got {agent_id!r}"
-            )
+        """The seed 000 dashboard of ``agent_id`` over ``[start_ms, now_ms)``; the
+        contract's rules (:data:`ccbench.api.AGENT_PERFORMANCE`), then the roster's."""
+        now = check_now(now_ms)
+        values = {"agent_id": agent_id, "start_ms": start_ms, "bucket_ms": bucket_ms}
+        query = check_values(AGENT_PERFORMANCE, values)
+        check_clock(query, now_ms=now)
+        a, start = query.integer_value("agent_id"), query.integer_value("start_ms")
+        bucket = query.integer_value("bucket_ms")
+        if self.d.roster.agent(a) is None:
+            raise ParameterError("agent_id", f"expected an agent id of the roster, got {a!r}")
         d, c, s = self.d, self.d.cols, self.d.segs
-        a = agent_id
         limit = int(np.searchsorted(c.ts, now, side="left"))
 
         # Open / snoozed: the agent's segments open at now; snoozed when the last
@@ -105,7 +95,7 @@ class AgentPerformance:
         )
 
         cl = d.closes
-        by_me = (cl.closed_by == _CLOSED_BY_AGENT) & (c.agent[cl.row] == a) & (cl.ts < now)
+        by_me = (cl.closed_by == CLOSED_BY_AGENT) & (c.agent[cl.row] == a) & (cl.ts < now)
         done_in_range = by_me & (cl.ts >= start)
 
         return {
@@ -167,7 +157,7 @@ class AgentPerformance:
         m = (
             (c.kind == K[EventKind.MESSAGE_SENT])
             & (c.agent == a)
-            & np.isin(c.role, _AGENT_SIDE)
+            & np.isin(c.role, AGENT_SIDE_ROLES)
             & (c.ts >= start)
             & (c.ts < now)
         )

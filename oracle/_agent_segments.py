@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._params import AgentSegmentsParams
-from ._segments import Feature, Segments
+from ._segment_table import Feature, Segments
 
 __all__ = ["AgentDirectory", "agent_segments_response"]
 

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict
 
 from ._needs import NEEDS
-from ._registry import FAMILIES, METRICS
+from ._registry import CATALOG, FAMILIES
 
 __all__ = ["catalog_json", "catalog_markdown"]
 
@@ -18,7 +18,7 @@ __all__ = ["catalog_json", "catalog_markdown"]
 def catalog_json() -> str:
     """The registry as a JSON array of objects (field order of :class:`Metric`, then
     ``needs``: the event kinds the metric is computed from)."""
-    return json.dumps([{**asdict(m), "needs": list(NEEDS[m.name])} for m in METRICS], indent=2)
+    return json.dumps([{**asdict(m), "needs": list(NEEDS[m.name])} for m in CATALOG], indent=2)
 
 
 def catalog_markdown() -> str:
@@ -33,7 +33,7 @@ def catalog_markdown() -> str:
             "| metric | seed label | unit | definition | empty | rounding | computed by | needs |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        for m in METRICS:
+        for m in CATALOG:
             if m.family == family:
                 where = m.computed_by or "not computed yet"
                 kinds = ", ".join(NEEDS[m.name])

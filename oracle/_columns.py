@@ -16,7 +16,20 @@ import pyarrow.compute as pc
 
 from ccbench.eventlog import ASSIGN_REASONS, CLOSED_BY, SENDER_ROLES, EventKind, EventLog
 
-__all__ = ["KIND_CODES", "NO_ID", "EventColumns"]
+__all__ = [
+    "AGENT_SIDE_ROLES",
+    "CLOSED_BY_AGENT",
+    "CLOSED_BY_CONSUMER",
+    "KIND_CODES",
+    "NO_ID",
+    "OPEN_END",
+    "ROLE_AGENT",
+    "ROLE_BOT",
+    "ROLE_CONSUMER",
+    "ROLE_MANAGER",
+    "ROLE_SYSTEM",
+    "EventColumns",
+]
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -26,6 +39,20 @@ I8 = npt.NDArray[np.int8]
 KIND_CODES: dict[EventKind, int] = {k: i for i, k in enumerate(EventKind)}
 #: Value of an integer id column (agent, skill) where the event has no such field.
 NO_ID = -1
+#: End time of something whose end event the log does not have (open for ever), epoch ms.
+OPEN_END = np.iinfo(np.int64).max
+#: Codes of :attr:`EventColumns.role`: positions in the contract's SENDER_ROLES, by name.
+ROLE_CONSUMER = SENDER_ROLES.index("consumer")
+ROLE_AGENT = SENDER_ROLES.index("agent")
+ROLE_BOT = SENDER_ROLES.index("bot")
+ROLE_SYSTEM = SENDER_ROLES.index("system")
+ROLE_MANAGER = SENDER_ROLES.index("manager")
+#: Roles an agent's own messages carry (agent, bot, manager); a participant's message is
+#: not the assigned agent's (docs/metrics.md, "Agent segments").
+AGENT_SIDE_ROLES = (ROLE_AGENT, ROLE_BOT, ROLE_MANAGER)
+#: Codes of :attr:`EventColumns.closed_by`: positions in the contract's CLOSED_BY, by name.
+CLOSED_BY_CONSUMER = CLOSED_BY.index("consumer")
+CLOSED_BY_AGENT = CLOSED_BY.index("agent")
 
 
 def _codes(column: pa.Array, values: tuple[str, ...]) -> I8:

@@ -15,7 +15,16 @@ import numpy.typing as npt
 
 from ccbench.eventlog import EventKind
 
-from ._columns import KIND_CODES, NO_ID, EventColumns
+from ._columns import (
+    KIND_CODES,
+    NO_ID,
+    OPEN_END,
+    ROLE_AGENT,
+    ROLE_CONSUMER,
+    ROLE_MANAGER,
+    ROLE_SYSTEM,
+    EventColumns,
+)
 
 __all__ = [
     "NONE",
@@ -31,10 +40,7 @@ __all__ = [
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 K = KIND_CODES
-OPEN_END = np.iinfo(np.int64).max
 NONE = np.iinfo(np.int64).max  # "no such event" in per-conversation first-event arrays
-
-ROLE_CONSUMER, ROLE_AGENT, ROLE_BOT, ROLE_SYSTEM, ROLE_MANAGER = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True, slots=True)

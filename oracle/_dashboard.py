@@ -10,63 +10,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ccbench.eventlog import EventKind, EventLog
+from ccbench.eventlog import EventLog
 
 from ._agent_state import AgentState
 from ._arith import mean_ms, percent
-from ._columns import KIND_CODES, EventColumns
+from ._columns import ROLE_CONSUMER, EventColumns
 from ._conversations import NONE, OPEN_END, Assignees, ByConversation, Conversations
+from ._dashboard_outcomes import ABANDONED, CONNECTED, Closes, CloseStats, QueueStays
 from ._dashboard_params import DASHBOARD_KPIS, DashboardParams, dashboard_window
+from ._dashboard_state import DashboardState
 from ._dashboard_tables import agents_rows, page, skills_rows, sort_rows
-from ._segments import Feature, Segments
+from ._segment_table import Feature, Segments
 
 __all__ = ["Dashboard", "alerts"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
-K = KIND_CODES
-_ROLE_CONSUMER = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Closes:
-    """Every ``conversation.closed`` event with who it is attributed to.
-
-    ``agent`` is the agent of the segment the close ended (-1 when the
-    conversation was unassigned); ``skill`` the conversation's skill at the
-    close (last queued/accepted skill, -1 if none).
-    """
-
-    row: I64
-    ts: I64
-    conv: I64
-    closed_by: npt.NDArray[np.int8]
-    agent: I64
-    skill: I64
-
-
-@dataclass(frozen=True, slots=True)
-class QueueStays:
-    """Each ``conversation.queued`` until the next routing outcome of that conversation.
-
-    ``outcome``: 0 connected (accepted), 1 abandoned (``conversation.abandoned``
-    or closed by the consumer while queued), 2 other (re-queued, closed by
-    agent/system); ``end_ts`` OPEN_END while still queued. ``agent`` is the
-    accepting agent of a connected stay, else -1.
-    """
-
-    conv: I64
-    skill: I64
-    start_ts: I64
-    end_ts: I64
-    outcome: npt.NDArray[np.int8]
-    agent: I64
 
 
 class Dashboard:
@@ -83,8 +47,10 @@ class Dashboard:
             is_human[a.id] = a.user_type == "human"
             self.group[a.id] = a.group_id
         self.is_human = is_human
-        self.slots = {a.id: a.max_slots for a in log.roster.agents}
-        self.skills_of = {a.id: frozenset(a.skills) for a in log.roster.agents}
+        self.slots: Mapping[int, int] = {a.id: a.max_slots for a in log.roster.agents}
+        self.skills_of: Mapping[int, frozenset[int]] = {
+            a.id: frozenset(a.skills) for a in log.roster.agents
+        }
         channel = np.asarray(log.table.column("channel").to_numpy(zero_copy_only=False))
         self.conv = Conversations.build(columns, channel=channel, is_human=is_human)
         self.agents = AgentState.build(log)
@@ -103,51 +69,8 @@ class Dashboard:
         ok = segments.agent < size
         self.seg_human[ok] = is_human[segments.agent[ok]]
         self.assignees = Assignees.build(columns)
-        self.closes = self._closes()
-        self.stays = self._stays()
-
-    # -- build helpers -------------------------------------------------------------------
-    def _closes(self) -> Closes:
-        c = self.cols
-        rows = np.flatnonzero(c.kind == K[EventKind.CONVERSATION_CLOSED]).astype(np.int64)
-        conv = c.conv[rows].astype(np.int64)
-        # The close ended a segment iff an accept came after the previous segment end.
-        agent = self.assignees.running(rows)
-        r = self.conv.last_routing.last_before(conv, rows)
-        skill = np.where(r >= 0, c.skill[self.conv.last_routing.rows[np.maximum(r, 0)]], -1)
-        return Closes(rows, c.ts[rows], conv, c.closed_by[rows], agent, skill)
-
-    def _stays(self) -> QueueStays:
-        c = self.cols
-        kinds = [
-            K[EventKind.CONVERSATION_QUEUED],
-            K[EventKind.ASSIGNMENT_ACCEPTED],
-            K[EventKind.CONVERSATION_ABANDONED],
-            K[EventKind.CONVERSATION_CLOSED],
-        ]
-        rows = np.flatnonzero(np.isin(c.kind, kinds) & (c.conv >= 0))
-        rows = rows[np.argsort(c.conv[rows], kind="stable")]
-        q = np.flatnonzero(c.kind[rows] == K[EventKind.CONVERSATION_QUEUED])
-        nxt = q + 1
-        has = nxt < rows.shape[0]
-        has[has] = c.conv[rows[nxt[has]]] == c.conv[rows[q[has]]]
-        end_row = rows[np.where(has, nxt, 0)]
-        ek = c.kind[end_row]
-        outcome = np.full(q.shape[0], 2, dtype=np.int8)
-        outcome[has & (ek == K[EventKind.ASSIGNMENT_ACCEPTED])] = 0
-        abandoned = (ek == K[EventKind.CONVERSATION_ABANDONED]) | (
-            (ek == K[EventKind.CONVERSATION_CLOSED]) & (c.closed_by[end_row] == 0)
-        )
-        outcome[has & abandoned] = 1
-        qrows = rows[q]
-        return QueueStays(
-            conv=c.conv[qrows].astype(np.int64),
-            skill=c.skill[qrows],
-            start_ts=c.ts[qrows],
-            end_ts=np.where(has, c.ts[end_row], OPEN_END),
-            outcome=outcome,
-            agent=np.where(has & (outcome == 0), c.agent[end_row], -1),
-        )
+        self.closes = Closes.build(columns, conversations=self.conv, assignees=self.assignees)
+        self.stays = QueueStays.build(columns)
 
     # -- query ---------------------------------------------------------------------------
     def snapshot(self, params: DashboardParams) -> dict[str, Any]:
@@ -156,14 +79,14 @@ class Dashboard:
         start, _ = dashboard_window(params, self.roster.timezone)
         state = self.state_at(params)
         closed_rows = self.close_mask(params, start, now)
-        sample = state["open"] & state["keep"]
+        sample = state.open & state.keep
         if params.opened_within_ms is not None:
             sample &= self.conv.opened_ts >= now - params.opened_within_ms
         current: dict[str, Any] = {
-            "open": int(np.count_nonzero(state["open"] & state["keep"])),
-            "unassigned": int(np.count_nonzero(state["open"] & state["keep"] & ~state["assigned"])),
-            "assigned": int(np.count_nonzero(state["keep"] & state["assigned"])),
-            "active": int(np.count_nonzero(state["keep"] & state["active"])),
+            "open": int(np.count_nonzero(state.open & state.keep)),
+            "unassigned": int(np.count_nonzero(state.open & state.keep & ~state.assigned)),
+            "assigned": int(np.count_nonzero(state.keep & state.assigned)),
+            "active": int(np.count_nonzero(state.keep & state.active)),
             **self._load(state, params),
             **self.response_family(sample, now),
             "mcs": self.mcs(sample, now),
@@ -171,7 +94,7 @@ class Dashboard:
         closed_conv = np.zeros(self.conv.n, dtype=bool)
         closed_conv[self.closes.conv[closed_rows]] = True
         closed = {
-            **self.close_stats(closed_rows, now),
+            **self.close_stats(closed_rows, now).section(),
             **self.response_family(closed_conv, now),
             "mcs": self.mcs(closed_conv, now),
         }
@@ -192,7 +115,7 @@ class Dashboard:
             "skills": page(skill_rows, params.skill_page, params.skill_page_size,
                            params.skill_sort, params.skill_order),
         }  # fmt: skip
-        out["alerts"] = alerts(out, params.thresholds)
+        out["alerts"] = alerts(out, params.threshold)
         return out
 
     def table(self, params: DashboardParams, table: str) -> list[dict[str, Any]]:
@@ -204,7 +127,7 @@ class Dashboard:
             return sort_rows(rows, params.agent_sort, params.agent_order)
         return sort_rows(skills_rows(self, state, params), params.skill_sort, params.skill_order)
 
-    def state_at(self, params: DashboardParams) -> dict[str, Any]:
+    def state_at(self, params: DashboardParams) -> DashboardState:
         """Per-conversation and per-segment state at now, with the filters applied."""
         now, c, s = params.now_ms, self.cols, self.segs
         pos_now = int(np.searchsorted(c.ts, now, side="left"))  # rows < pos_now are visible
@@ -227,7 +150,7 @@ class Dashboard:
         msg_rows = self.conv.last_message.rows
         # A log without any non-system message has nothing to index (all m are -1).
         m_row = msg_rows[np.maximum(m, 0)] if msg_rows.shape[0] else np.zeros_like(m)
-        seg_active = (m >= 0) & ((c.role[m_row] == _ROLE_CONSUMER) | (now - c.ts[m_row] < timeout))
+        seg_active = (m >= 0) & ((c.role[m_row] == ROLE_CONSUMER) | (now - c.ts[m_row] < timeout))
         active = np.zeros(self.conv.n, dtype=bool)
         active[a_ids[seg_active]] = True
         keep = np.ones(self.conv.n, dtype=bool)
@@ -236,20 +159,20 @@ class Dashboard:
         if params.group_ids is not None:
             keep &= np.isin(self._group_of(conv_agent), list(params.group_ids))
         presence = {a.id: self.agents.at(a.id, now) for a in self.roster.agents}
-        return {
-            "now": now,
-            "pos_now": pos_now,
-            "open": open_conv,
-            "assigned": assigned,
-            "active": active,
-            "keep": keep,
-            "conv_agent": conv_agent,
-            "conv_skill": conv_skill,
-            "seg_open": seg_open,
-            "seg_active": seg_active,
-            "presence": presence,
-            "agent_ids": self.kept_agents(params),
-        }
+        return DashboardState(
+            now=now,
+            pos_now=pos_now,
+            open=open_conv,
+            assigned=assigned,
+            active=active,
+            keep=keep,
+            conv_agent=conv_agent,
+            conv_skill=conv_skill,
+            seg_open=seg_open,
+            seg_active=seg_active,
+            presence=presence,
+            agent_ids=tuple(self.kept_agents(params)),
+        )
 
     def _group_of(self, agent: I64) -> I64:
         ok = (agent >= 0) & (agent < self.group.shape[0])
@@ -265,13 +188,13 @@ class Dashboard:
         )
 
     def weights(
-        self, state: dict[str, Any], params: DashboardParams
+        self, state: DashboardState, params: DashboardParams
     ) -> tuple[I64, npt.NDArray[np.float64]]:
         """Agent and weight of every open segment kept by the filters (section 3.3)."""
-        s, seg_open = self.segs, state["seg_open"]
-        kept = state["keep"][s.conv[seg_open]]
+        s, seg_open = self.segs, state.seg_open
+        kept = state.keep[s.conv[seg_open]]
         w = self.roster.load
-        act = state["seg_active"]
+        act = state.seg_active
         if params.load == "active":
             weight = act.astype(np.float64)
         else:
@@ -279,14 +202,14 @@ class Dashboard:
             weight = np.where(act, w.active_weight, w.inactive_weight) * intensity
         return s.agent[seg_open][kept], weight[kept]
 
-    def _load(self, state: dict[str, Any], params: DashboardParams) -> dict[str, float | None]:
+    def _load(self, state: DashboardState, params: DashboardParams) -> dict[str, float | None]:
         agent, weight = self.weights(state, params)
         out: dict[str, float | None] = {}
         for key, want in (("load", None), ("load_online", True), ("load_other", False)):
             chosen = [
-                a for a in state["agent_ids"]
-                if state["presence"][a].status is not None
-                and (want is None or (state["presence"][a].status == "online") == want)
+                a for a in state.agent_ids
+                if state.presence[a].status is not None
+                and (want is None or (state.presence[a].status == "online") == want)
             ]  # fmt: skip
             slots = sum(self.slots[a] for a in chosen)
             # fsum: the correctly rounded sum, independent of the order of the weights
@@ -372,26 +295,22 @@ class Dashboard:
             mask &= np.isin(self._group_of(cl.agent), list(params.group_ids))
         return mask
 
-    def close_stats(self, rows: B, now: int) -> dict[str, Any]:
+    def close_stats(self, rows: B, now: int) -> CloseStats:
         """Closed-by counts, CSAT and resolution time of the selected closes."""
         cl = self.closes
-        by = cl.closed_by[rows]
         convs = np.zeros(self.conv.n, dtype=bool)
         convs[cl.conv[rows]] = True
         csat, answered = self.csat_of(convs, now)
         resolution = cl.ts[rows] - self.conv.opened_ts[cl.conv[rows]]
-        return {
-            "closed": int(rows.sum()),
-            "closed_by": {
-                name: int(np.count_nonzero(by == i))
-                for i, name in enumerate(("consumer", "agent", "system"))
-            },
-            "csat": csat,
-            "csat_answered": answered,
-            "avg_resolution_time": mean_ms(int(resolution.sum()), resolution.shape[0]),
-        }
+        return CloseStats(
+            closed=int(rows.sum()),
+            closed_by=CloseStats.count_by(cl.closed_by[rows]),
+            csat=csat,
+            csat_answered=answered,
+            avg_resolution_time=mean_ms(int(resolution.sum()), resolution.shape[0]),
+        )
 
-    def chat(self, state: dict[str, Any], params: DashboardParams, start: int) -> dict[str, Any]:
+    def chat(self, state: DashboardState, params: DashboardParams, start: int) -> dict[str, Any]:
         """Chat-mode KPIs over the window ``[start, now)`` (section 3.6)."""
         now, st, s = params.now_ms, self.stays, self.segs
         keep = self.conv.channel_chat[st.conv]
@@ -402,8 +321,8 @@ class Dashboard:
         in_queue = keep & (st.start_ts < now) & (st.end_ts >= now)
         entered = keep & (st.start_ts >= start) & (st.start_ts < now)
         ended = keep & (st.end_ts >= start) & (st.end_ts < now)
-        abandoned = ended & (st.outcome == 1)
-        connected = ended & (st.outcome == 0)
+        abandoned = ended & (st.outcome == ABANDONED)
+        connected = ended & (st.outcome == CONNECTED)
         wait = st.end_ts - st.start_ts
         n_ab, n_conn, n_in = int(abandoned.sum()), int(connected.sum()), int(entered.sum())
         seg_keep = self.conv.channel_chat[s.conv]
@@ -432,12 +351,12 @@ class Dashboard:
             "aht": mean_ms(int((s.end_ts[handled] - s.start_ts[handled]).sum()), handled.shape[0]),
         }
 
-    def _occupancy(self, state: dict[str, Any], seg_keep: B, start: int, now: int) -> float | None:
+    def _occupancy(self, state: DashboardState, seg_keep: B, start: int, now: int) -> float | None:
         """100 * time online with >= 1 chat segment / time online, human agents, [start, now)."""
         s = self.segs
         live = seg_keep & (s.start_ts < now) & (s.end_ts > start)
         online_total = busy_total = 0
-        for a in state["agent_ids"]:
+        for a in state.agent_ids:
             if not self.is_human[a]:
                 continue
             online = self.agents.online_intervals(a, start, now)

@@ -1,17 +1,27 @@
-"""Parameters of the real-time messaging dashboard (seed 003) and their validation.
+"""Parameters of the real-time messaging dashboard (seed 003) as the oracle's value.
 
-docs/metrics.md section 3.1 lists them with their vendor defaults. Every
-check raises ParameterError naming the parameter.
+The rules are the API contract's (:data:`ccbench.api.DASHBOARD`, docs/metrics.md
+section 3.1); every check raises ParameterError naming the parameter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ccbench import ParameterError
+from ccbench.api import (
+    DASHBOARD,
+    DASHBOARD_AGENT_COLUMNS,
+    DASHBOARD_KPIS,
+    DASHBOARD_SKILL_COLUMNS,
+    Query,
+    check_now,
+    check_values,
+    parse_query,
+)
 
 __all__ = [
     "AGENT_COLUMNS",
@@ -23,88 +33,25 @@ __all__ = [
 
 HOUR_MS = 3_600_000
 
-#: Sortable columns of the agents table, in output order.
-AGENT_COLUMNS = (
-    "agent_id",
-    "name",
-    "status",
-    "status_time_ms",
-    "open",
-    "active",
-    "load",
-    "closed",
-    "avg_resolution_time",
-    "csat",
-    "csat_answered",
-)
-#: Columns of the skills table, in output order.
-SKILL_COLUMNS = (
-    "skill_id",
-    "name",
-    "open",
-    "unassigned",
-    "assigned",
-    "load",
-    "online",
-    "away",
-    "back_soon",
-    "max_slots",
-    "closed",
-    "avg_resolution_time",
-    "csat",
-    "csat_answered",
-)
-#: KPIs a threshold can be set on ("section.key" paths into the snapshot).
-DASHBOARD_KPIS = tuple(
-    f"current.{k}"
-    for k in (
-        "open", "unassigned", "assigned", "active", "load", "load_online", "load_other",
-        "response_time", "response_time_consumer", "ttfr_all_assign", "ttfr", "ttfr_consumer",
-        "ttfr_first_assign", "wait_time", "time_to_first_assign",
-    )
-) + tuple(
-    f"chat.{k}"
-    for k in (
-        "in_queue", "entered", "abandoned", "abandon_rate", "avg_time_to_abandon", "connected",
-        "service_level", "occupancy", "avg_time_to_answer", "aht",
-    )
-) + tuple(
-    f"closed.{k}"
-    for k in (
-        "closed", "csat", "avg_resolution_time", "response_time", "ttfr_all_assign", "ttfr",
-        "ttfr_first_assign", "wait_time", "time_to_first_assign",
-    )
-)  # fmt: skip
+#: Sortable columns of the agents table, in output order (the contract's).
+AGENT_COLUMNS = DASHBOARD_AGENT_COLUMNS
+#: Columns of the skills table, in output order (the contract's).
+SKILL_COLUMNS = DASHBOARD_SKILL_COLUMNS
 
 
-def _ids(name: str, value: Iterable[int] | None) -> frozenset[int] | None:
-    if value is None:
-        return None
-    out = set()
-    for v in value:
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise ParameterError(name, f"expected non-negative integer ids, got {v!r}")
-        out.add(v)
-    if not out:
-        raise ParameterError(name, "expected at least one id (omit the filter for all)")
-    return frozenset(out)
-
-
-def _int(name: str, value: int, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ParameterError(name, f"expected an integer >= {low}, got {value!r}")
-    if high is not None and value > high:
-        raise ParameterError(name, f"expected an integer <= {high}, got {value!r}")
-    return value
+def _ids(query: Query, name: str) -> frozenset[int] | None:
+    ids = query.ids(name)
+    return None if ids is None or ids == "all" else frozenset(ids)
 
 
 @dataclass(frozen=True, slots=True)
 class DashboardParams:
-    """Validated dashboard request; build with :meth:`create` (keyword-only).
+    """Validated dashboard request; build with :meth:`create` (keyword-only) or :meth:`parse`.
 
     The closed-section window is "today from hour ``from_hour``" in the
     roster time zone, or "last ``last_hours`` hours" (exactly one; default
-    last 24 hours). Durations are ms.
+    last 24 hours). Durations are ms. ``threshold`` maps KPIs to limits, in
+    KPI order.
     """
 
     now_ms: int
@@ -126,7 +73,7 @@ class DashboardParams:
     skill_order: str = "asc"
     skill_page: int = 1
     skill_page_size: int = 25
-    thresholds: Mapping[str, float] = field(default_factory=dict)
+    threshold: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def create(
@@ -138,75 +85,75 @@ class DashboardParams:
         skill_ids: Iterable[int] | None = None,
         group_ids: Iterable[int] | None = None,
         opened_within_ms: int | None = None,
-        sl_threshold_ms: int = 30_000,
+        sl_threshold_ms: int | None = None,
         inactivity_timeout_ms: int | None = None,
-        abandon_rate: str = "entered",
-        load: str = "weighted",
-        agent_sort: str = "agent_id",
-        agent_order: str = "asc",
-        agent_page: int = 1,
-        agent_page_size: int = 18,
-        skill_sort: str = "skill_id",
-        skill_order: str = "asc",
-        skill_page: int = 1,
-        skill_page_size: int = 25,
-        thresholds: Mapping[str, float] | None = None,
+        abandon_rate: str | None = None,
+        load: str | None = None,
+        agent_sort: str | None = None,
+        agent_order: str | None = None,
+        agent_page: int | None = None,
+        agent_page_size: int | None = None,
+        skill_sort: str | None = None,
+        skill_order: str | None = None,
+        skill_page: int | None = None,
+        skill_page_size: int | None = None,
+        threshold: Mapping[str, float] | None = None,
     ) -> DashboardParams:
-        """Validate every parameter (docs/metrics.md section 3.1)."""
-        _int("now_ms", now_ms, 0)
-        if from_hour is not None and last_hours is not None:
-            raise ParameterError("last_hours", "give from_hour or last_hours, not both")
-        if from_hour is not None:
-            _int("from_hour", from_hour, 0, 23)
-        if last_hours is not None:
-            _int("last_hours", last_hours, 1, 24)
-        if opened_within_ms is not None:
-            _int("opened_within_ms", opened_within_ms, 1)
-        _int("sl_threshold_ms", sl_threshold_ms, 0)
-        if inactivity_timeout_ms is not None:
-            _int("inactivity_timeout_ms", inactivity_timeout_ms, 1)
-        for name, value, choices in (
-            ("abandon_rate", abandon_rate, ("entered", "handled")),
-            ("load", load, ("weighted", "active")),
-            ("agent_sort", agent_sort, AGENT_COLUMNS),
-            ("skill_sort", skill_sort, SKILL_COLUMNS),
-            ("agent_order", agent_order, ("asc", "desc")),
-            ("skill_order", skill_order, ("asc", "desc")),
-        ):
-            if value not in choices:
-                raise ParameterError(name, f"expected one of {', '.join(choices)}, got {value!r}")
-        _int("agent_page", agent_page, 1)
-        _int("agent_page_size", agent_page_size, 1, 30)
-        _int("skill_page", skill_page, 1)
-        _int("skill_page_size", skill_page_size, 1, 100)
-        checked: dict[str, float] = {}
-        for kpi, limit in (thresholds or {}).items():
-            if kpi not in DASHBOARD_KPIS:
-                raise ParameterError("thresholds", f"unknown KPI {kpi!r}; expected one of "
-                                     + ", ".join(DASHBOARD_KPIS))  # fmt: skip
-            if isinstance(limit, bool) or not isinstance(limit, int | float):
-                raise ParameterError("thresholds", f"{kpi}: expected a number, got {limit!r}")
-            checked[kpi] = float(limit)
+        """Validate every parameter (docs/metrics.md section 3.1); None means the default."""
+        values = {
+            "from_hour": from_hour,
+            "last_hours": last_hours,
+            "skill_ids": skill_ids,
+            "group_ids": group_ids,
+            "opened_within_ms": opened_within_ms,
+            "sl_threshold_ms": sl_threshold_ms,
+            "inactivity_timeout_ms": inactivity_timeout_ms,
+            "abandon_rate": abandon_rate,
+            "load": load,
+            "agent_sort": agent_sort,
+            "agent_order": agent_order,
+            "agent_page": agent_page,
+            "agent_page_size": agent_page_size,
+            "skill_sort": skill_sort,
+            "skill_order": skill_order,
+            "skill_page": skill_page,
+            "skill_page_size": skill_page_size,
+            "threshold": threshold,
+        }
+        now = check_now(now_ms)
+        return cls.from_query(check_values(DASHBOARD, values), now_ms=now)
+
+    @classmethod
+    def parse(
+        cls, query: Mapping[str, str | Sequence[str]] | Iterable[tuple[str, str]], *, now_ms: int
+    ) -> DashboardParams:
+        """Validate a URL query (strings as they arrive; ``threshold`` repeatable) at ``now_ms``."""
+        now = check_now(now_ms)
+        return cls.from_query(parse_query(DASHBOARD, query), now_ms=now)
+
+    @classmethod
+    def from_query(cls, query: Query, *, now_ms: int) -> DashboardParams:
+        """The params of a request the contract has checked, at ``now_ms`` (epoch ms)."""
         return cls(
             now_ms=now_ms,
-            from_hour=from_hour,
-            last_hours=last_hours,
-            skill_ids=_ids("skill_ids", skill_ids),
-            group_ids=_ids("group_ids", group_ids),
-            opened_within_ms=opened_within_ms,
-            sl_threshold_ms=sl_threshold_ms,
-            inactivity_timeout_ms=inactivity_timeout_ms,
-            abandon_rate=abandon_rate,
-            load=load,
-            agent_sort=agent_sort,
-            agent_order=agent_order,
-            agent_page=agent_page,
-            agent_page_size=agent_page_size,
-            skill_sort=skill_sort,
-            skill_order=skill_order,
-            skill_page=skill_page,
-            skill_page_size=skill_page_size,
-            thresholds=checked,
+            from_hour=query.integer("from_hour"),
+            last_hours=query.integer("last_hours"),
+            skill_ids=_ids(query, "skill_ids"),
+            group_ids=_ids(query, "group_ids"),
+            opened_within_ms=query.integer("opened_within_ms"),
+            sl_threshold_ms=query.integer_value("sl_threshold_ms"),
+            inactivity_timeout_ms=query.integer("inactivity_timeout_ms"),
+            abandon_rate=query.text_value("abandon_rate"),
+            load=query.text_value("load"),
+            agent_sort=query.text_value("agent_sort"),
+            agent_order=query.text_value("agent_order"),
+            agent_page=query.integer_value("agent_page"),
+            agent_page_size=query.integer_value("agent_page_size"),
+            skill_sort=query.text_value("skill_sort"),
+            skill_order=query.text_value("skill_order"),
+            skill_page=query.integer_value("skill_page"),
+            skill_page_size=query.integer_value("skill_page_size"),
+            threshold=dict(query.thresholds("threshold")),
         )
 
 
@@ -221,7 +168,13 @@ def dashboard_window(params: DashboardParams, timezone: str) -> tuple[int, int]:
     if params.from_hour is None:
         return now - (params.last_hours or 24) * HOUR_MS, now
     tz = zoneinfo.ZoneInfo(timezone)
-    local = dt.datetime.fromtimestamp(now / 1000, tz)
+    try:
+        local = dt.datetime.fromtimestamp(now / 1000, tz)
+    except (OverflowError, ValueError, OSError) as exc:
+        # from_hour needs now's calendar date; Python's calendar ends with year 9999.
+        raise ParameterError(
+            "now_ms", f"now ({now} ms) is outside the calendar range (year 1-9999)"
+        ) from exc
     start_local = dt.datetime(local.year, local.month, local.day, params.from_hour, tzinfo=tz)
     start = int(start_local.timestamp() * 1000)
     if start > now:

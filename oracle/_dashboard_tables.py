@@ -2,7 +2,9 @@
 
 docs/metrics.md section 3.7. Rows are plain dicts keyed by AGENT_COLUMNS /
 SKILL_COLUMNS. Sorting puts null values last in both orders and breaks ties
-by ascending id, so pages are stable.
+by ascending id, so pages are stable. The rows read the dashboard through
+:class:`TableSource` (what oracle/_dashboard.py's Dashboard offers), so this
+module does not import the dashboard.
 """
 
 from __future__ import annotations
@@ -10,52 +12,88 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from ccbench.eventlog import Roster
 
 from ._arith import percent
+from ._dashboard_outcomes import Closes, CloseStats
 from ._dashboard_params import AGENT_COLUMNS, SKILL_COLUMNS, DashboardParams
+from ._dashboard_state import DashboardState
+from ._segment_table import Segments
 
-if TYPE_CHECKING:
-    from ._dashboard import Dashboard
+__all__ = ["TableSource", "agents_rows", "page", "skills_rows", "sort_rows", "table_csv"]
 
-__all__ = ["agents_rows", "page", "skills_rows", "sort_rows", "table_csv"]
-
-HOUR_MS = 3_600_000
+I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
 
 
-def _agent_loads(dash: Dashboard, state: dict[str, Any], params: DashboardParams) -> dict[int, Any]:
+class TableSource(Protocol):
+    """The dashboard facts and selections the tables read."""
+
+    roster: Roster
+    segs: Segments
+    closes: Closes
+    slots: Mapping[int, int]  # agent -> max_slots
+    skills_of: Mapping[int, frozenset[int]]  # agent -> skill ids
+
+    def weights(
+        self, state: DashboardState, params: DashboardParams
+    ) -> tuple[I64, npt.NDArray[np.float64]]:
+        """Agent and weight of every open segment kept by the filters."""
+        ...
+
+    def close_mask(self, params: DashboardParams, start: int, end: int) -> B:
+        """Closes in ``[start, end)`` (epoch ms) kept by the filters."""
+        ...
+
+    def close_stats(self, rows: B, now: int) -> CloseStats:
+        """What the selected closes add up to, surveys seen at ``now``."""
+        ...
+
+
+def _agent_loads(
+    dash: TableSource, state: DashboardState, params: DashboardParams
+) -> dict[int, tuple[int, int, float]]:
     """Per kept logged-in agent: (open, active, weight sum) over kept open segments."""
     agent, weight = dash.weights(state, params)
     s = dash.segs
-    seg_open = state["seg_open"]
-    kept = state["keep"][s.conv[seg_open]]
-    act = state["seg_active"][kept]
+    kept = state.keep[s.conv[state.seg_open]]
+    act = state.seg_active[kept]
     out = {}
-    for a in state["agent_ids"]:
+    for a in state.agent_ids:
         mine = agent == a
         # fsum: the correctly rounded sum, independent of the order of the weights
         out[a] = (int(mine.sum()), int((mine & act).sum()), math.fsum(weight[mine].tolist()))
     return out
 
 
-def _closed_stats(dash: Dashboard, rows: Any, now: int) -> dict[str, Any]:
+def _closed_stats(dash: TableSource, rows: B, now: int) -> dict[str, Any]:
     stats = dash.close_stats(rows, now)
-    return {k: stats[k] for k in ("closed", "avg_resolution_time", "csat", "csat_answered")}
+    return {
+        "closed": stats.closed,
+        "avg_resolution_time": stats.avg_resolution_time,
+        "csat": stats.csat,
+        "csat_answered": stats.csat_answered,
+    }
 
 
 def agents_rows(
-    dash: Dashboard, state: dict[str, Any], params: DashboardParams, start: int
+    dash: TableSource, state: DashboardState, params: DashboardParams, start: int
 ) -> list[dict[str, Any]]:
     """One row per logged-in agent kept by the filters (window ``[start, now)`` for closes)."""
     now = params.now_ms
     loads = _agent_loads(dash, state, params)
     closes = dash.close_mask(params, start, now)
     rows = []
-    for a in state["agent_ids"]:
-        presence = state["presence"][a]
-        if presence.status is None:
-            continue
+    for a in state.agent_ids:
+        presence = state.presence[a]
+        if presence.status is None or presence.status_since is None:
+            continue  # logged in nowhere (a logged-in agent always has a status time)
         agent = dash.roster.agent(a)
         assert agent is not None  # kept agents come from the roster
         n_open, n_active, weight = loads[a]
@@ -75,24 +113,24 @@ def agents_rows(
 
 
 def skills_rows(
-    dash: Dashboard, state: dict[str, Any], params: DashboardParams
+    dash: TableSource, state: DashboardState, params: DashboardParams
 ) -> list[dict[str, Any]]:
     """One row per roster skill kept by the skill filter; closes over the skills window."""
     now = params.now_ms
     loads = _agent_loads(dash, state, params)
     closes = dash.close_mask(params, now - params.skills_window_ms, now)
-    base = state["open"] & state["keep"]
+    base = state.open & state.keep
     rows = []
     for skill in sorted(dash.roster.skills, key=lambda k: k.id):
         if params.skill_ids is not None and skill.id not in params.skill_ids:
             continue
-        in_skill = base & (state["conv_skill"] == skill.id)
+        in_skill = base & (state.conv_skill == skill.id)
         agents = [
-            a for a in state["agent_ids"]
-            if state["presence"][a].status is not None
+            a for a in state.agent_ids
+            if state.presence[a].status is not None
             and skill.id in dash.skills_of[a]
         ]  # fmt: skip
-        statuses = [state["presence"][a].status for a in agents]
+        statuses = [state.presence[a].status for a in agents]
         agent_loads = [percent(loads[a][2], dash.slots[a]) for a in agents]
         known = [x for x in agent_loads if x is not None]
         rows.append(
@@ -100,8 +138,8 @@ def skills_rows(
                 "skill_id": skill.id,
                 "name": skill.name,
                 "open": int(in_skill.sum()),
-                "unassigned": int((in_skill & ~state["assigned"]).sum()),
-                "assigned": int((in_skill & state["assigned"]).sum()),
+                "unassigned": int((in_skill & ~state.assigned).sum()),
+                "assigned": int((in_skill & state.assigned).sum()),
                 "load": math.fsum(known) / len(known) if known else None,
                 "online": statuses.count("online"),
                 "away": statuses.count("away"),

@@ -20,7 +20,7 @@ from typing import Any
 
 from ccbench.eventlog import Roster
 
-from ._registry import METRICS
+from ._registry import CATALOG
 
 __all__ = ["NEEDS", "apply_unavailable", "needs", "unavailable"]
 
@@ -117,7 +117,7 @@ _DEFAULT = _STATE
 
 def needs(name: str) -> tuple[str, ...]:
     """The event kinds metric ``name`` is computed from, sorted."""
-    family = next(m.family for m in METRICS if m.name == name)
+    family = next(m.family for m in CATALOG if m.name == name)
     kinds = _BY_METRIC.get(name) or _BY_FAMILY.get(family) or _DEFAULT
     if name.startswith(_AGENT_ROWS):
         kinds = (*kinds, *_AGENTS)
@@ -125,7 +125,7 @@ def needs(name: str) -> tuple[str, ...]:
 
 
 #: metric name -> the event kinds it needs (the catalog's "needs" column)
-NEEDS: Mapping[str, tuple[str, ...]] = {m.name: needs(m.name) for m in METRICS}
+NEEDS: Mapping[str, tuple[str, ...]] = {m.name: needs(m.name) for m in CATALOG}
 
 
 def unavailable(roster: Roster, *, family: str) -> dict[str, str]:
@@ -139,7 +139,7 @@ def unavailable(roster: Roster, *, family: str) -> dict[str, str]:
         lacking = sorted(missing.intersection(kinds))
         if lacking:
             out[path] = f"the table lists logged-in agents: needs {', '.join(lacking)}{_WHY}"
-    for m in METRICS:
+    for m in CATALOG:
         lacking = sorted(missing.intersection(NEEDS[m.name]))
         if m.family == family and lacking and m.computed_by:
             path = m.computed_by.split("->", 1)[1].strip()

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from ccbench import ParameterError
+from ccbench.api import (
+    AGENT_PERFORMANCE,
+    REPORT,
+    SUPERVISION,
+    RawQuery,
+    check_now,
+    parse_query,
+)
 from ccbench.eventlog import EventLog
 
 from ._agent_performance import AgentPerformance
@@ -19,7 +27,7 @@ from ._needs import apply_unavailable
 from ._params import AgentSegmentsParams, parse_agent_segments_query
 from ._report import report
 from ._report_index import ReportIndex
-from ._segments import Segments
+from ._segment_table import Segments
 from ._supervision import Supervision
 from ._supervision_params import SupervisionParams
 
@@ -70,8 +78,12 @@ class Oracle:
         body = self.dashboard_index.snapshot(DashboardParams.create(**params))
         return apply_unavailable(body, self.log.roster, family="dashboard")
 
+    def dashboard_query(self, query: RawQuery, *, now_ms: int) -> dict[str, Any]:
+        """Same as :meth:`dashboard` from a raw URL query (``threshold`` repeatable)."""
+        return self.dashboard_index.snapshot(DashboardParams.parse(query, now_ms=now_ms))
+
     def agent_performance(
-        self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int = 3_600_000
+        self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int | None = None
     ) -> dict[str, Any]:
         """Agent performance dashboard (seed 000) of one agent over ``[start_ms, now_ms)``;
         ``bucket_ms`` sizes the messages-sent chart. docs/metrics.md section 4."""
@@ -83,11 +95,30 @@ class Oracle:
         )
         return apply_unavailable(body, self.log.roster, family="agent_performance")
 
+    def agent_performance_query(self, query: RawQuery, *, now_ms: int) -> dict[str, Any]:
+        """Same as :meth:`agent_performance` from a raw URL query (docs/metrics.md 4)."""
+        q = parse_query(AGENT_PERFORMANCE, query)
+        return self.agent_performance(
+            agent_id=q.integer_value("agent_id"),
+            now_ms=now_ms,
+            start_ms=q.integer_value("start_ms"),
+            bucket_ms=q.integer("bucket_ms"),
+        )
+
     def supervision(self, *, now_ms: int, site_id: str, **params: Any) -> dict[str, Any]:
         """Supervision page (seed 002) of ``site_id`` at ``now_ms``; further keyword
         parameters of :meth:`SupervisionParams.create`. docs/metrics.md section 6."""
         request = SupervisionParams.create(self.log.roster, now_ms=now_ms, site_id=site_id,
                                            **params)  # fmt: skip
+        return self._supervision_snapshot(request)
+
+    def supervision_query(self, query: RawQuery, *, now_ms: int) -> dict[str, Any]:
+        """Same as :meth:`supervision` from a raw URL query (``objectives`` as JSON text)."""
+        q = parse_query(SUPERVISION, query)
+        request = SupervisionParams.from_query(q, self.log.roster, now_ms=check_now(now_ms))
+        return self._supervision_snapshot(request)
+
+    def _supervision_snapshot(self, request: SupervisionParams) -> dict[str, Any]:
         if self._supervision is None:
             self._supervision = Supervision(log=self.log, dash=self.dashboard_index)
         body = self._supervision.snapshot(request)
@@ -109,11 +140,29 @@ class Oracle:
         body = report(self.report_index, start_ms=start_ms, end_ms=end_ms, top_intents=top_intents)
         return apply_unavailable(body, self.log.roster, family="report")
 
+    def report_query(self, query: RawQuery) -> dict[str, Any]:
+        """Same as :meth:`report` from a raw URL query (docs/metrics.md 5)."""
+        q = parse_query(REPORT, query)
+        return self.report(
+            start_ms=q.integer_value("start_ms"),
+            end_ms=q.integer_value("end_ms"),
+            top_intents=q.integer("top_intents"),
+        )
+
     def dashboard_table(self, table: str, **params: Any) -> list[dict[str, Any]]:
         """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export)."""
+        return self._table(table, DashboardParams.create(**params))
+
+    def dashboard_table_query(
+        self, table: str, query: RawQuery, *, now_ms: int
+    ) -> list[dict[str, Any]]:
+        """Same as :meth:`dashboard_table` from a raw URL query."""
+        return self._table(table, DashboardParams.parse(query, now_ms=now_ms))
+
+    def _table(self, table: str, params: DashboardParams) -> list[dict[str, Any]]:
         if table not in ("agents", "skills"):
             raise ParameterError("table", f"expected agents or skills, got {table!r}")
-        return self.dashboard_index.table(DashboardParams.create(**params), table)
+        return self.dashboard_index.table(params, table)
 
     def agent_segments(
         self,
@@ -148,18 +197,13 @@ class Oracle:
         )
         return self.answer_agent_segments(params, now_ms=now_ms)
 
-    def agent_segments_query(
-        self, query: Mapping[str, str | Sequence[str]], *, now_ms: int
-    ) -> dict[str, Any]:
+    def agent_segments_query(self, query: RawQuery, *, now_ms: int) -> dict[str, Any]:
         """Same as :meth:`agent_segments` from raw URL query strings (vendor names)."""
         return self.answer_agent_segments(parse_agent_segments_query(query), now_ms=now_ms)
 
     def answer_agent_segments(self, params: AgentSegmentsParams, *, now_ms: int) -> dict[str, Any]:
         """The response for already validated ``params`` at ``now_ms``."""
-        if isinstance(now_ms, bool) or not isinstance(now_ms, int | np.integer) or now_ms < 0:
-            raise ParameterError("now_ms", f"expected epoch milliseconds >= 0, got {now_ms!r}")
+        now = check_now(now_ms)
         source = None if params.source is None else self._source_codes.get(params.source, -2)
-        body = agent_segments_response(
-            self.segments, self.directory, source, params, now_ms=int(now_ms)
-        )
+        body = agent_segments_response(self.segments, self.directory, source, params, now_ms=now)
         return apply_unavailable(body, self.log.roster, family="agent_segments")

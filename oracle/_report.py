@@ -20,29 +20,21 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench import ParameterError
+from ccbench.api import REPORT, check_values
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
-from ._columns import KIND_CODES
+from ._columns import KIND_CODES, ROLE_CONSUMER
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
 
-__all__ = ["MAX_REPORT_DAYS", "REPORT_TABLES", "local_days", "report", "report_csv"]
+__all__ = ["REPORT_TABLES", "local_days", "report", "report_csv"]
 
 I64 = npt.NDArray[np.int64]
 K = KIND_CODES
 DAY_MS = 86_400_000
 MINUTE_MS = 60_000
-#: Longest period a report may cover, in days (one year, leap day included).
-MAX_REPORT_DAYS = 366
 #: CSV exports of a report (``report_csv``).
 REPORT_TABLES = ("daily", "agents", "agents_daily")
-_ROLE_CONSUMER = 0  # SENDER_ROLES index
-
-
-def _ms(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-        raise ParameterError(name, f"expected epoch milliseconds >= 0, got {value!r}")
-    return int(value)
 
 
 def local_days(start: int, end: int, timezone: str) -> tuple[list[str], I64]:
@@ -94,18 +86,10 @@ def report(
     index: ReportIndex, *, start_ms: int, end_ms: int, top_intents: int | None = None
 ) -> dict[str, Any]:
     """The seed 001 report over ``[start_ms, end_ms)`` as a JSON-ready dict (docs/metrics.md 5)."""
-    start = _ms("start_ms", start_ms)
-    end = _ms("end_ms", end_ms)
-    if end <= start:
-        raise ParameterError("end_ms", f"expected an end after start ({start}), got {end}")
-    if end - start > MAX_REPORT_DAYS * DAY_MS:
-        raise ParameterError(
-            "end_ms", f"expected a period of at most {MAX_REPORT_DAYS} days, got {end - start} ms"
-        )
-    if top_intents is not None and (
-        isinstance(top_intents, bool) or not isinstance(top_intents, int) or top_intents < 1
-    ):
-        raise ParameterError("top_intents", f"expected an integer >= 1, got {top_intents!r}")
+    values = {"start_ms": start_ms, "end_ms": end_ms, "top_intents": top_intents}
+    query = check_values(REPORT, values)
+    start, end = query.integer_value("start_ms"), query.integer_value("end_ms")
+    top_intents = query.integer("top_intents")
     dates, bounds = local_days(start, end, index.roster.timezone)
     c = index.cols
     lo, hi = (int(x) for x in np.searchsorted(c.ts, [start, end], side="left"))
@@ -141,7 +125,7 @@ def _activity(
     n_days = bounds.shape[0] - 1
     kind, conv, ts = c.kind[lo:hi], c.conv[lo:hi], c.ts[lo:hi]
     msg = (kind == K[EventKind.MESSAGE_SENT]) & (conv >= 0)
-    incoming = msg & (c.role[lo:hi] == _ROLE_CONSUMER)
+    incoming = msg & (c.role[lo:hi] == ROLE_CONSUMER)
     opened = kind == K[EventKind.CONVERSATION_OPENED]
     # Active users: a consumer opened, resumed or wrote (calls have no messages).
     acts = opened | (kind == K[EventKind.CONVERSATION_RESUMED]) | incoming

@@ -22,17 +22,15 @@ import pyarrow.compute as pc
 from ccbench.eventlog import ASSIGN_REASONS, EventKind, EventLog
 
 from ._agent_state import AgentState
-from ._columns import KIND_CODES, EventColumns
+from ._columns import CLOSED_BY_CONSUMER, KIND_CODES, EventColumns
 from ._conversations import NONE, OPEN_END, Assignees
-from ._segments import Segments
+from ._segment_table import Segments
 
 __all__ = ["Assignments", "ReportIndex"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 K = KIND_CODES
-_ROLE_CONSUMER = 0  # SENDER_ROLES index
-_CLOSED_BY_CONSUMER = 0  # CLOSED_BY index
 _TAKEOVER = ASSIGN_REASONS.index("takeover")
 
 #: Assignment outcomes (:attr:`Assignments.outcome`).
@@ -208,7 +206,7 @@ class ReportIndex:
         outcome[accepted] = HANDLED
         ended = has_end & ~accepted
         by_consumer = (ek == K[EventKind.CONVERSATION_ABANDONED]) | (
-            c.closed_by[end_rows] == _CLOSED_BY_CONSUMER
+            c.closed_by[end_rows] == CLOSED_BY_CONSUMER
         )
         outcome[ended & by_consumer] = ABANDONED
         outcome[ended & ~by_consumer] = CLOSED

@@ -22,8 +22,8 @@ import numpy.typing as npt
 from ccbench.eventlog import CHANNELS, EventKind, EventLog
 
 from ._arith import mean_ms, percent
-from ._columns import KIND_CODES
-from ._conversations import ROLE_CONSUMER, ROLE_SYSTEM, ByConversation
+from ._columns import KIND_CODES, ROLE_CONSUMER, ROLE_SYSTEM
+from ._conversations import ByConversation
 from ._dashboard import Dashboard
 from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams, local_midnight
 

@@ -1,8 +1,9 @@
-"""Parameters of the supervision page (seed 002) and their validation.
+"""Parameters of the supervision page (seed 002) as the oracle's value.
 
-docs/metrics.md section 6.1 lists them with their defaults. Defaults that
-the roster configures (objectives, signal maxima) are taken from it when the
-parameter is omitted. Every check raises ParameterError naming the parameter.
+The rules are the API contract's (:data:`ccbench.api.SUPERVISION`,
+docs/metrics.md section 6.1). Defaults that the roster configures
+(objectives, signal maxima) are taken from it when the parameter is omitted.
+Every check raises ParameterError naming the parameter.
 """
 
 from __future__ import annotations
@@ -14,46 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ccbench import ParameterError, RosterError
-from ccbench.eventlog import CHANNELS, Objective, Roster
+from ccbench.api import SUPERVISION, SUPERVISION_AGENT_COLUMNS, Query, check_now, check_values
+from ccbench.eventlog import Objective, Roster
 
 __all__ = ["SUPERVISION_AGENT_COLUMNS", "SupervisionParams", "local_midnight"]
-
-#: Columns of the per-agent table, in output order (also the CSV header).
-SUPERVISION_AGENT_COLUMNS = (
-    "agent_id",
-    "name",
-    "state",
-    "presence_ms",
-    "contacts",
-    "aht",
-    "contacts_per_hour",
-    "turnover_minor",
-    "conversion_rate",
-    "transactions",
-    "satisfaction",
-    "satisfaction_answered",
-    "in_progress",
-    "ongoing_all_sites",
-    "signal",
-)
-
-
-def _int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ParameterError(name, f"expected an integer >= {low}, got {value!r}")
-    return value
-
-
-def _pct(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-        raise ParameterError(name, f"expected a number in 0..100, got {value!r}")
-    return float(value)
-
-
-def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ParameterError(name, f"expected one of {', '.join(choices)}, got {value!r}")
-    return str(value)
 
 
 def _objective(value: Any, i: int) -> Objective:
@@ -96,57 +61,65 @@ class SupervisionParams:
         objectives: Iterable[Objective | Mapping[str, Any]] | None = None,
         max_handling_ms: int | None = None,
         max_response_ms: int | None = None,
-        channels: Iterable[str] = ("chat", "call"),
-        satisfaction_good_pct: float = 80.0,
-        satisfaction_poor_pct: float = 60.0,
-        satisfaction: str = "top2",
-        conversion_rate: str = "contacts",
+        channels: Iterable[str] | None = None,
+        satisfaction_good_pct: float | None = None,
+        satisfaction_poor_pct: float | None = None,
+        satisfaction: str | None = None,
+        conversion_rate: str | None = None,
     ) -> SupervisionParams:
-        """Validate every parameter against ``roster`` (docs/metrics.md section 6.1)."""
-        _int("now_ms", now_ms, 0)
+        """Validate every parameter against ``roster`` (docs/metrics.md section 6.1).
+
+        None means the default: the roster's objectives and signal maxima, the
+        contract's (:data:`ccbench.api.SUPERVISION`) for the others.
+        """
+        values = {
+            "site_id": site_id,
+            "objectives": None if objectives is None else list(objectives),
+            "max_handling_ms": max_handling_ms,
+            "max_response_ms": max_response_ms,
+            "channels": channels,
+            "satisfaction_good_pct": satisfaction_good_pct,
+            "satisfaction_poor_pct": satisfaction_poor_pct,
+            "satisfaction": satisfaction,
+            "conversion_rate": conversion_rate,
+        }
+        now = check_now(now_ms)
+        return cls.from_query(check_values(SUPERVISION, values), roster, now_ms=now)
+
+    @classmethod
+    def from_query(cls, query: Query, roster: Roster, *, now_ms: int) -> SupervisionParams:
+        """The params of a request the contract has checked; then the rules about ``roster``
+        (the site, the objectives' agents), in declared order."""
+        site_id = query.text_value("site_id")
         sites = [s.id for s in roster.sites]
         if site_id not in sites:
             raise ParameterError(
                 "site_id", f"expected a site id of the roster ({', '.join(sites)}), got {site_id!r}"
             )
+        items = query.items("objectives")
         objs = (
             roster.objectives
-            if objectives is None
-            else tuple(_objective(o, i) for i, o in enumerate(objectives))
+            if items is None
+            else tuple(_objective(o, i) for i, o in enumerate(items))
         )
         for o in objs:
             if o.agent_id is not None and roster.agent(o.agent_id) is None:
                 raise ParameterError(
                     "objectives", f"{o.id}: expected an agent id of the roster, got {o.agent_id!r}"
                 )
-        handling = roster.signals.max_handling_ms if max_handling_ms is None else max_handling_ms
-        response = roster.signals.max_response_ms if max_response_ms is None else max_response_ms
-        chans = frozenset(channels)
-        if not chans or not chans <= set(CHANNELS):
-            raise ParameterError(
-                "channels",
-                f"expected a non-empty subset of {', '.join(CHANNELS)}, got {channels!r}",
-            )
-        good = _pct("satisfaction_good_pct", satisfaction_good_pct)
-        poor = _pct("satisfaction_poor_pct", satisfaction_poor_pct)
-        if poor > good:
-            raise ParameterError(
-                "satisfaction_poor_pct",
-                f"expected a value <= satisfaction_good_pct ({good}), got {poor}",
-            )
+        handling = query.integer("max_handling_ms")
+        response = query.integer("max_response_ms")
         return cls(
             now_ms=now_ms,
             site_id=site_id,
             objectives=tuple(objs),
-            max_handling_ms=_int("max_handling_ms", handling, 1),
-            max_response_ms=_int("max_response_ms", response, 1),
-            channels=chans,
-            satisfaction_good_pct=good,
-            satisfaction_poor_pct=poor,
-            satisfaction=_choice("satisfaction", satisfaction, ("top2", "mean")),
-            conversion_rate=_choice(
-                "conversion_rate", conversion_rate, ("contacts", "transactions")
-            ),
+            max_handling_ms=roster.signals.max_handling_ms if handling is None else handling,
+            max_response_ms=roster.signals.max_response_ms if response is None else response,
+            channels=frozenset(query.names("channels") or ()),
+            satisfaction_good_pct=query.number("satisfaction_good_pct") or 0.0,
+            satisfaction_poor_pct=query.number("satisfaction_poor_pct") or 0.0,
+            satisfaction=query.text_value("satisfaction"),
+            conversion_rate=query.text_value("conversion_rate"),
         )
 
     def band(self, score: float | None) -> str | None:

@@ -1,7 +1,8 @@
 """Erlang C / Erlang A values for scenarios simple enough to have them.
 
 A scenario document qualifies when it is an M/M/c queue (+M for Erlang A): one human
-skill, no bots, flat Poisson arrivals (no profile, no surge) of one channel, one-slot
+skill, no bots, flat Poisson arrivals (no profile, no surge) of one channel with times
+not scaled by time of day (no handle or patience profile), one-slot
 agents on a shift covering the horizon without breaks, exponential handle times,
 exponential or no patience, instant accepts and no segment-ending behaviours.
 """
@@ -36,7 +37,11 @@ def erlang_model(document: Mapping[str, Any], *, horizon_s: float) -> str | None
         or document.get("surges")
         or len(channels) != 1
         or len(skills) != 1
-        or any(s.get("profile") or s.get("bot_flow") for s in streams)
+        or any(
+            s.get(key)
+            for s in streams
+            for key in ("profile", "bot_flow", "handle_profile", "patience_profile")
+        )
         or any(
             p.get("max_slots", 1) != 1
             or p.get("shift_starts_h", [0.0]) != [0.0]

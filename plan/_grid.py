@@ -99,9 +99,8 @@ def parse_vary(spec: str) -> Vary:
 
 
 def expand_grid(varies: Sequence[Vary]) -> list[dict[str, Number]]:
-    """Every combination of the varied values, the first key varying slowest."""
-    if not varies:
-        raise ParameterError("vary", "expected at least one --vary KEY=START:STOP:STEP")
+    """Every combination of the varied values, the first key varying slowest; with no
+    varied key, the one empty point (the scenario as it is)."""
     keys = [v.key for v in varies]
     if len(set(keys)) != len(keys):
         raise ParameterError("vary", f"a key is varied twice: {keys}")

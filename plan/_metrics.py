@@ -34,9 +34,20 @@ import pyarrow.compute as pc
 
 from sim import Scenario, SimResult
 
-__all__ = ["METRICS", "OVERALL", "Window", "agent_time", "replication_metrics"]
+__all__ = [
+    "CAPACITY_METRICS",
+    "OVERALL",
+    "AgentSteps",
+    "QueueOutcomes",
+    "Window",
+    "agent_steps",
+    "agent_time",
+    "human_agent_steps",
+    "human_scopes",
+    "replication_metrics",
+]
 
-METRICS = (
+CAPACITY_METRICS = (
     "offered",
     "service_level",
     "asa_s",
@@ -123,6 +134,75 @@ def _online_intervals(log: pa.Table) -> dict[int, list[tuple[float, float]]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class AgentSteps:
+    """One agent's state as step functions of time (epoch ms).
+
+    From ``t[k]`` to ``t[k + 1]`` (the last value holds on) the agent is online when
+    ``on[k]`` > 0, busy while online when ``busy[k]`` > 0 (at least one segment open) and
+    carries ``load[k]`` = sum of the open segments' weights / max_slots (0 when offline).
+    Before ``t[0]`` everything is 0.
+    """
+
+    t: np.ndarray
+    on: np.ndarray
+    busy: np.ndarray
+    load: np.ndarray
+
+    def integrate(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Online, busy and load integrals (ms) over each [edges[j], edges[j + 1])."""
+        if not len(self.t):
+            zero = np.zeros(len(edges) - 1)
+            return zero, zero.copy(), zero.copy()
+        points = np.unique(np.concatenate([np.clip(self.t, edges[0], edges[-1]), edges]))
+        k = np.searchsorted(self.t, points[:-1], side="right") - 1
+        dur = np.diff(points)
+        where = np.searchsorted(edges, points[:-1], side="right") - 1
+        out = []
+        for values in (self.on, self.busy, self.load):
+            v = np.where(k >= 0, values[np.maximum(k, 0)], 0.0)
+            out.append(np.bincount(where, weights=dur * v, minlength=len(edges) - 1))
+        return out[0], out[1], out[2]
+
+
+def agent_steps(
+    *,
+    online: Mapping[int, list[tuple[float, float]]],
+    segments: pa.Table,
+    weights: Mapping[int, float],
+    slots: Mapping[int, int],
+) -> dict[int, AgentSteps]:
+    """Per agent of ``slots``: its :class:`AgentSteps`.
+
+    ``segments``: agent_id, skill_id, start_ms, end_ms (null = open at the horizon end);
+    ``weights``: skill -> intensity; ``slots``: agent -> max_slots; ``online``: per agent
+    the [start, end) ms spans logged in with status online.
+    """
+    agents = np.asarray(segments.column("agent_id").to_numpy(), dtype=np.int64)
+    skills = np.asarray(segments.column("skill_id").to_numpy(), dtype=np.int64)
+    start = _floats(segments, "start_ms")
+    end = np.nan_to_num(_floats(segments, "end_ms"), nan=math.inf)
+    w = np.asarray([weights.get(int(k), 1.0) for k in skills], dtype=float)
+    out: dict[int, AgentSteps] = {}
+    order = np.argsort(agents, kind="stable")
+    bounds = np.searchsorted(agents[order], list(slots), side="left")
+    ends = np.searchsorted(agents[order], list(slots), side="right")
+    for (agent, max_slots), a, b in zip(slots.items(), bounds, ends, strict=True):
+        idx = order[a:b]
+        spans = online.get(agent, [])
+        # Change points of three step functions: open segments, their weight, online.
+        t = np.concatenate([start[idx], end[idx], [s for s, _ in spans], [e for _, e in spans]])
+        d_busy = np.concatenate([np.ones(len(idx)), -np.ones(len(idx)), np.zeros(2 * len(spans))])
+        d_w = np.concatenate([w[idx], -w[idx], np.zeros(2 * len(spans))])
+        d_on = np.concatenate([np.zeros(2 * len(idx)), np.ones(len(spans)), -np.ones(len(spans))])
+        o = np.argsort(t, kind="stable")
+        on = np.cumsum(d_on[o]) > 0.5
+        busy = on & (np.cumsum(d_busy[o]) > 0.5)
+        load = np.where(on, np.maximum(np.cumsum(d_w[o]), 0.0) / max_slots, 0.0)
+        out[agent] = AgentSteps(t[o], on.astype(float), busy.astype(float), load)
+    return out
+
+
 def agent_time(
     *,
     online: Mapping[int, list[tuple[float, float]]],
@@ -133,40 +213,88 @@ def agent_time(
 ) -> dict[int, tuple[float, float, float]]:
     """Per agent of ``slots``: (online ms, busy-and-online ms, load-integral ms) in ``window``.
 
-    ``segments``: agent_id, skill_id, start_ms, end_ms (null = open at the horizon
-    end); ``weights``: skill -> intensity; ``slots``: agent -> max_slots. Busy = at least
-    one segment open; load(t) = sum of open segments' weights / max_slots.
+    Arguments as :func:`agent_steps`. Busy = at least one segment open; load(t) = sum of
+    open segments' weights / max_slots.
     """
-    agents = np.asarray(segments.column("agent_id").to_numpy(), dtype=np.int64)
-    skills = np.asarray(segments.column("skill_id").to_numpy(), dtype=np.int64)
-    start = _floats(segments, "start_ms")
-    end = np.nan_to_num(_floats(segments, "end_ms"), nan=math.inf)
-    w = np.asarray([weights.get(int(k), 1.0) for k in skills], dtype=float)
-    out: dict[int, tuple[float, float, float]] = {}
-    order = np.argsort(agents, kind="stable")
-    bounds = np.searchsorted(agents[order], list(slots), side="left")
-    ends = np.searchsorted(agents[order], list(slots), side="right")
-    lo, hi = float(window.start_ms), float(window.end_ms)
-    for (agent, max_slots), a, b in zip(slots.items(), bounds, ends, strict=True):
-        idx = order[a:b]
-        spans = online.get(agent, [])
-        # Change points of three step functions: open segments, their weight, online.
-        t = np.concatenate([start[idx], end[idx], [s for s, _ in spans], [e for _, e in spans]])
-        d_busy = np.concatenate([np.ones(len(idx)), -np.ones(len(idx)), np.zeros(2 * len(spans))])
-        d_w = np.concatenate([w[idx], -w[idx], np.zeros(2 * len(spans))])
-        d_on = np.concatenate([np.zeros(2 * len(idx)), np.ones(len(spans)), -np.ones(len(spans))])
-        t = np.clip(t, lo, hi)
-        o = np.argsort(t, kind="stable")
-        t, busy, load, on = t[o], np.cumsum(d_busy[o]), np.cumsum(d_w[o]), np.cumsum(d_on[o])
-        # Each state holds from its change point to the next one (the last to the window end).
-        dur = np.diff(np.append(t, hi))
-        up = on > 0.5
-        out[agent] = (
-            float(dur[up].sum()),
-            float(dur[up & (busy > 0.5)].sum()),
-            float((dur[up] * np.maximum(load[up], 0.0)).sum() / max_slots),
-        )
+    edges = np.asarray([window.start_ms, window.end_ms], dtype=float)
+    steps = agent_steps(online=online, segments=segments, weights=weights, slots=slots)
+    out = {}
+    for agent, st in steps.items():
+        on, busy, load = st.integrate(edges)
+        out[agent] = (float(on[0]), float(busy[0]), float(load[0]))
     return out
+
+
+@dataclass(frozen=True)
+class QueueOutcomes:
+    """What happened to each conversation of a run in its first human queue.
+
+    Arrays of one length (one entry per row of ``SimResult.queue``): ``skill`` (-1 =
+    never queued for a human), ``queued_ms``, ``wait_s`` (answer - queue entry, NaN
+    unless answered), ``answered``, ``abandoned`` and ``waiting_long`` (still waiting at
+    the horizon end for longer than the threshold; the service level counts it as late).
+    """
+
+    skill: np.ndarray
+    queued_ms: np.ndarray
+    wait_s: np.ndarray
+    answered: np.ndarray
+    abandoned: np.ndarray
+    waiting_long: np.ndarray
+
+    @classmethod
+    def of(cls, result: SimResult, *, threshold_s: float) -> QueueOutcomes:
+        scenario, queue = result.scenario, result.queue
+        horizon_end = scenario.start_ms + scenario.horizon_s * 1000.0
+        queued = _floats(queue, "queued_ms")
+        answered = _floats(queue, "answered_ms")
+        was_answered = ~np.isnan(answered)
+        was_abandoned = ~np.isnan(_floats(queue, "abandoned_ms"))
+        return cls(
+            skill=np.asarray(queue.column("skill_id").fill_null(-1).to_numpy(), dtype=np.int64),
+            queued_ms=queued,
+            wait_s=(answered - queued) / 1000.0,
+            answered=was_answered,
+            abandoned=was_abandoned,
+            waiting_long=~was_answered
+            & ~was_abandoned
+            & ((horizon_end - queued) / 1000.0 > threshold_s),
+        )
+
+
+def human_scopes(scenario: Scenario) -> dict[str, tuple[int | None, list[int]]]:
+    """Scope -> (skill id, None for "all"; the non-manager agents serving it)."""
+    human_pools = [p for p in scenario.pools if p.role != "manager"]
+    everyone = [a for p in human_pools for a in range(p.first_id, p.first_id + p.count)]
+    scopes: dict[str, tuple[int | None, list[int]]] = {OVERALL: (None, everyone)}
+    bot_skills = {b.skill for b in scenario.bots}
+    for k in scenario.skills:
+        if k.id not in bot_skills:
+            serving = [
+                a
+                for p in human_pools
+                if k.id in p.skills
+                for a in range(p.first_id, p.first_id + p.count)
+            ]
+            scopes[str(k.id)] = (k.id, serving)
+    return scopes
+
+
+def human_agent_steps(result: SimResult) -> dict[int, AgentSteps]:
+    """:class:`AgentSteps` of every non-manager agent of a run (from its log and segments)."""
+    scenario = result.scenario
+    slots = {
+        agent: p.max_slots
+        for p in scenario.pools
+        if p.role != "manager"
+        for agent in range(p.first_id, p.first_id + p.count)
+    }
+    return agent_steps(
+        online=_online_intervals(result.log.table),
+        segments=result.segments.filter(pc.equal(result.segments.column("role"), "agent")),
+        weights={k.id: k.intensity for k in scenario.skills},
+        slots=slots,
+    )
 
 
 def replication_metrics(
@@ -176,67 +304,35 @@ def replication_metrics(
 
     NaN marks a metric without a sample (e.g. no answered conversation in a skill).
     """
-    scenario = result.scenario
     queue, log = result.queue, result.log.table
-    horizon_end = scenario.start_ms + scenario.horizon_s * 1000.0
-    skill = np.asarray(queue.column("skill_id").fill_null(-1).to_numpy(), dtype=np.int64)
-    queued = _floats(queue, "queued_ms")
-    answered = _floats(queue, "answered_ms")
-    abandoned = _floats(queue, "abandoned_ms")
-    arrival = _floats(queue, "arrival_ms")
-    inside = (skill >= 0) & (queued >= window.start_ms) & (queued < window.end_ms)
-    wait = (answered - queued) / 1000.0
-    was_answered = ~np.isnan(answered)
-    was_abandoned = ~np.isnan(abandoned)
-    waiting_long = ~was_answered & ~was_abandoned & ((horizon_end - queued) / 1000.0 > threshold_s)
+    q = QueueOutcomes.of(result, threshold_s=threshold_s)
+    inside = (q.skill >= 0) & (q.queued_ms >= window.start_ms) & (q.queued_ms < window.end_ms)
     ids = queue.column("conversation_id").combine_chunks()
     agent_msg = pc.and_(
         pc.equal(log.column("kind"), "message.sent"),
         pc.equal(log.column("sender_role"), "agent"),
     ).fill_null(False)
-    ttfr = (_first_ts(log, ids, agent_msg) - queued) / 1000.0
+    ttfr = (_first_ts(log, ids, agent_msg) - q.queued_ms) / 1000.0
     closed = pc.equal(log.column("kind"), "conversation.closed")
-    resolution = (_first_ts(log, ids, closed, last=True) - arrival) / 1000.0
-
-    human_pools = [p for p in scenario.pools if p.role != "manager"]
-    slots = {
-        agent: p.max_slots for p in human_pools for agent in range(p.first_id, p.first_id + p.count)
-    }
-    human_segments = result.segments.filter(pc.equal(result.segments.column("role"), "agent"))
-    times = agent_time(
-        online=_online_intervals(log),
-        segments=human_segments,
-        weights={k.id: k.intensity for k in scenario.skills},
-        slots=slots,
-        window=window,
-    )
-    bot_skills = {b.skill for b in scenario.bots}
-    scopes: dict[str, tuple[np.ndarray, list[int]]] = {OVERALL: (inside, list(slots))}
-    for k in scenario.skills:
-        if k.id in bot_skills:
-            continue
-        serving = [
-            a
-            for p in human_pools
-            if k.id in p.skills
-            for a in range(p.first_id, p.first_id + p.count)
-        ]
-        scopes[str(k.id)] = (inside & (skill == k.id), serving)
+    resolution = (_first_ts(log, ids, closed, last=True) - _floats(queue, "arrival_ms")) / 1000.0
+    edges = np.asarray([window.start_ms, window.end_ms], dtype=float)
+    times = {a: st.integrate(edges) for a, st in human_agent_steps(result).items()}
 
     out: dict[str, dict[str, float]] = {}
-    for scope, (mask, agents) in scopes.items():
-        ans, aband, long_ = mask & was_answered, mask & was_abandoned, mask & waiting_long
+    for scope, (skill, agents) in human_scopes(result.scenario).items():
+        mask = inside if skill is None else inside & (q.skill == skill)
+        ans, aband, long_ = mask & q.answered, mask & q.abandoned, mask & q.waiting_long
         known_sl = int(ans.sum() + aband.sum() + long_.sum())
         known_ab = int(ans.sum() + aband.sum())
-        on = sum(times[a][0] for a in agents)
-        busy = sum(times[a][1] for a in agents)
-        loaded = sum(times[a][2] for a in agents)
+        on = sum(float(times[a][0][0]) for a in agents)
+        busy = sum(float(times[a][1][0]) for a in agents)
+        loaded = sum(float(times[a][2][0]) for a in agents)
         out[scope] = {
             "offered": float(mask.sum()),
-            "service_level": float((ans & (wait <= threshold_s)).sum()) / known_sl
+            "service_level": float((ans & (q.wait_s <= threshold_s)).sum()) / known_sl
             if known_sl
             else math.nan,
-            "asa_s": _mean(wait[ans]),
+            "asa_s": _mean(q.wait_s[ans]),
             "abandon_rate": float(aband.sum()) / known_ab if known_ab else math.nan,
             "occupancy": busy / on if on > 0 else math.nan,
             "load": loaded / on if on > 0 else math.nan,

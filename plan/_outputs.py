@@ -1,21 +1,20 @@
-"""Writing a sweep: summary and replication CSVs, a JSON document, the resolved config.
+"""Writing a sweep: summary, replication and time-of-day CSVs, a JSON document, the config.
 
 Files in the output directory:
 
 - ``summary.csv``: one row per grid point and scope (all, then skill ids): the varied
   values, staff, then ``<metric>_mean``, ``<metric>_low``, ``<metric>_high``, ``<metric>_n``;
 - ``replications.csv``: one row per grid point, replication and scope, raw values;
-- ``results.json``: the same estimates nested, plus the recommendations;
-- ``config.json``: everything needed to rerun: ccbench version, resolved scenario,
-  grid, replications, root seed and per-replication seeds, days, warm-up, targets.
+- ``time_of_day.csv``: one row per grid point, scope and interval of the day;
+- ``results.json``: the estimates nested (full precision), plus the recommendations;
+- ``config.toml``: the resolved configuration ``ccbench plan --config`` re-runs
+  (:mod:`._sweep_config`).
 
-Floats are written with 17 significant digits, so equal results give equal files.
+CSV numbers are rounded as :mod:`._files` documents; every file is written atomically.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Sequence
@@ -24,55 +23,49 @@ from typing import Any
 
 import ccbench
 
-from ._metrics import METRICS
+from ._files import csv_number, csv_text, write_text
+from ._interval_metrics import INTERVAL_METRICS
+from ._metrics import CAPACITY_METRICS
 from ._recommend import Recommendation
 from ._stats import Estimate
 from ._sweep import SweepResult
+from ._sweep_config import SweepConfig
+from ._toml_config import dump_toml
 
 __all__ = [
-    "config_document",
+    "config_toml",
     "replications_csv",
     "results_document",
     "summary_csv",
+    "time_of_day_csv",
     "write_outputs",
 ]
-
-
-def _num(x: float | None) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.17g}"
 
 
 def _json_num(x: float | None) -> float | None:
     return None if x is None or math.isnan(x) else x
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
 def summary_csv(result: SweepResult) -> str:
     """The summary table as CSV text (see the module docstring)."""
     header = [*result.keys, "staff", "scope"]
-    for m in METRICS:
+    for m in CAPACITY_METRICS:
         header += [f"{m}_mean", f"{m}_low", f"{m}_high", f"{m}_n"]
     rows = []
     for point, staff, est in zip(result.points, result.staff, result.estimates, strict=True):
         for scope, metrics in est.items():
             row = [str(point[k]) for k in result.keys] + [str(staff), scope]
-            for m in METRICS:
+            for m in CAPACITY_METRICS:
                 e = metrics[m]
-                row += [_num(e.mean), _num(e.low), _num(e.high), str(e.n)]
+                row += [csv_number(m, e.mean), csv_number(m, e.low), csv_number(m, e.high)]
+                row.append(str(e.n))
             rows.append(row)
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def replications_csv(result: SweepResult) -> str:
     """Every replication's metrics as CSV text."""
-    header = [*result.keys, "replication", "seed", "scope", *METRICS]
+    header = [*result.keys, "replication", "seed", "scope", *CAPACITY_METRICS]
     rows = []
     for point, reps in zip(result.points, result.replications, strict=True):
         for r, (seed, metrics) in enumerate(zip(result.seeds, reps, strict=True)):
@@ -80,9 +73,30 @@ def replications_csv(result: SweepResult) -> str:
                 rows.append(
                     [str(point[k]) for k in result.keys]
                     + [str(r), str(seed), scope]
-                    + [_num(values[m]) for m in METRICS]
+                    + [csv_number(m, values[m]) for m in CAPACITY_METRICS]
                 )
-    return _csv(header, rows)
+    return csv_text(header, rows)
+
+
+def time_of_day_csv(result: SweepResult) -> str:
+    """Per grid point, scope and interval of the day (local start HH:MM): each interval
+    metric's mean, low and high (95%) and n."""
+    header = [*result.keys, "staff", "scope", "interval_start"]
+    for m in INTERVAL_METRICS:
+        header += [f"{m}_mean", f"{m}_low", f"{m}_high", f"{m}_n"]
+    rows = []
+    for point, staff, tod in zip(result.points, result.staff, result.time_of_day, strict=True):
+        for scope, metrics in tod.items():
+            for i in range(len(metrics["offered"])):
+                start = i * result.interval_s
+                row = [str(point[k]) for k in result.keys] + [str(staff), scope]
+                row.append(f"{start // 3600:02d}:{start % 3600 // 60:02d}")
+                for m in INTERVAL_METRICS:
+                    e = metrics[m][i]
+                    row += [csv_number(m, e.mean), csv_number(m, e.low), csv_number(m, e.high)]
+                    row.append(str(e.n))
+                rows.append(row)
+    return csv_text(header, rows)
 
 
 def _estimate(e: Estimate) -> dict[str, Any]:
@@ -95,22 +109,10 @@ def _estimate(e: Estimate) -> dict[str, Any]:
     }
 
 
-def config_document(result: SweepResult) -> dict[str, Any]:
-    """The resolved configuration of a sweep (enough to reproduce it)."""
-    return {
-        "ccbench_version": ccbench.__version__,
-        "scenario": result.scenario.to_dict(),
-        "grid": {k: sorted({p[k] for p in result.points}) for k in result.keys},
-        "points": len(result.points),
-        "replications": len(result.seeds),
-        "root_seed": result.root_seed,
-        "replication_seeds": result.seeds,
-        "days": result.days,
-        "warmup_s": result.warmup_s,
-        "cooldown_s": result.cooldown_s,
-        "targets": result.targets.to_dict(),
-        "ci_level": 0.95,
-    }
+def config_toml(result: SweepResult) -> str:
+    """The resolved configuration of a sweep as TOML (``ccbench plan --config`` re-runs it)."""
+    doc = SweepConfig.of_result(result).document(version=ccbench.__version__, seeds=result.seeds)
+    return dump_toml(doc, comment="ccbench plan --config THIS_FILE re-runs this sweep")
 
 
 def results_document(
@@ -137,17 +139,12 @@ def results_document(
 def write_outputs(
     result: SweepResult, recommendations: Sequence[Recommendation], directory: Path
 ) -> list[Path]:
-    """Write the four files (module docstring) into ``directory`` (created); their paths."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write the five files (module docstring) into ``directory`` (created); their paths."""
     files = {
         "summary.csv": summary_csv(result),
         "replications.csv": replications_csv(result),
+        "time_of_day.csv": time_of_day_csv(result),
         "results.json": json.dumps(results_document(result, recommendations), indent=2) + "\n",
-        "config.json": json.dumps(config_document(result), indent=2, sort_keys=True) + "\n",
+        "config.toml": config_toml(result),
     }
-    paths = []
-    for name, text in files.items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+    return [write_text(directory / name, text) for name, text in files.items()]

@@ -7,7 +7,8 @@ order) and the first one whose overall metrics meet every target is recommended:
 
 - service level: one-sided lower bound mean - t(confidence, R-1) * s / sqrt(R) >= target;
 - abandon rate (when max_abandon_rate < 1): one-sided upper bound <= max_abandon_rate;
-- ASA (when max_asa_s is set): one-sided upper bound <= max_asa_s.
+- ASA (when max_asa_s is set): one-sided upper bound <= max_asa_s;
+- occupancy (when max_occupancy < 1): one-sided upper bound <= max_occupancy.
 
 One replication gives no bound, so nothing is recommended with R = 1.
 """
@@ -20,9 +21,9 @@ from typing import Any
 
 from ._grid import Number
 from ._metrics import OVERALL
+from ._service_targets import ServiceTargets
 from ._stats import Estimate
 from ._sweep import SweepResult
-from ._targets import Targets
 
 __all__ = ["Recommendation", "is_staffing_key", "meets_targets", "recommend"]
 
@@ -59,7 +60,7 @@ def _fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.4g}"
 
 
-def meets_targets(estimates: dict[str, Estimate], targets: Targets) -> tuple[bool, str]:
+def meets_targets(estimates: dict[str, Estimate], targets: ServiceTargets) -> tuple[bool, str]:
     """Whether overall estimates meet ``targets`` with its confidence, and the bounds used."""
     c = targets.confidence
     sl = estimates["service_level"].lower_bound(c)
@@ -73,6 +74,10 @@ def meets_targets(estimates: dict[str, Estimate], targets: Targets) -> tuple[boo
         asa = estimates["asa_s"].upper_bound(c)
         ok = ok and asa is not None and asa <= targets.max_asa_s
         why.append(f"ASA upper bound {_fmt(asa)} s vs max {targets.max_asa_s:g} s")
+    if targets.max_occupancy < 1:
+        occ = estimates["occupancy"].upper_bound(c)
+        ok = ok and occ is not None and occ <= targets.max_occupancy
+        why.append(f"occupancy upper bound {_fmt(occ)} vs max {targets.max_occupancy:g}")
     return ok, "; ".join(why)
 
 

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["Estimate", "estimate"]
+__all__ = ["CI_LEVEL", "Estimate", "estimate"]
+
+# Level of the two-sided intervals reported for every metric (the issue asks for 95%).
+CI_LEVEL = 0.95
 
 
 @dataclass(frozen=True, slots=True)

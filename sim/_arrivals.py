@@ -5,7 +5,9 @@ constant: base rate x profile bin x active surge multipliers. Over each
 constant piece the count is Poisson(rate x length) and the times are uniform,
 which is exactly the NHPP (no thinning needed). Everything a conversation
 needs that does not depend on the queue (channel, site, language, intent,
-skill, bot, consumer, patience, first handle time) is drawn here, vectorised.
+skill, bot, consumer, patience, first handle time) is drawn here, vectorised;
+a stream's ``handle_profile``/``patience_profile`` bins multiply its handle
+and patience times by the arrival's time of day (a forecast's per-interval AHT).
 """
 
 from __future__ import annotations
@@ -66,6 +68,12 @@ def _edges(scenario: Scenario, stream: StreamSpec, horizon: float) -> tuple[np.n
     for start, length, mult in windows:
         rate = np.where((mid >= start) & (mid < start + length), rate * mult, rate)
     return left, np.column_stack([right - left, rate * stream.rate_per_hour / 3600.0])
+
+
+def _bin_values(bins: list[float], t: np.ndarray) -> np.ndarray:
+    """The value of the daily profile bin each time ``t`` (s from the start) falls in."""
+    width = DAY_S / len(bins)
+    return np.asarray(bins, dtype=float)[((t % DAY_S) // width).astype(np.int64)]
 
 
 def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:
@@ -144,6 +152,14 @@ def plan_arrivals(
         mode = getattr(scenario.modes, name)
         pat[rows] = sample(mode.patience, patience, len(rows))
         hdl[rows] = sample(mode.handle, handle, len(rows))
+    for i, st in enumerate(scenario.streams):
+        rows = np.nonzero(stream == i)[0]
+        if st.handle_profile:
+            hdl[rows] *= _bin_values(scenario.profiles[st.handle_profile], t[rows])
+        if st.patience_profile:
+            # Only finite patience is scaled (inf x 0 would be NaN): never abandoning stays so.
+            finite = rows[np.isfinite(pat[rows])]
+            pat[finite] *= _bin_values(scenario.profiles[st.patience_profile], t[finite])
     return Plan(
         t=t,
         stream=stream,

@@ -197,8 +197,10 @@ def _cross_check(s: Scenario) -> None:
             raise _bad(f"{path}.channel", "one of " + ", ".join(CHANNELS), st.channel)
         if st.site not in sites:
             raise _bad(f"{path}.site", "a site id from [[sites]]", st.site)
-        if st.profile and st.profile not in s.profiles:
-            raise _bad(f"{path}.profile", "a profile name from [profiles] (or empty)", st.profile)
+        for field in ("profile", "handle_profile", "patience_profile"):
+            name = getattr(st, field)
+            if name and name not in s.profiles:
+                raise _bad(f"{path}.{field}", "a profile name from [profiles] (or empty)", name)
         if st.bot_flow:
             bot = bot_flows.get(st.bot_flow)
             if bot is None:
@@ -295,12 +297,14 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario TOML file (following ``extends``) and validate it.
 
     A bare name such as ``smoke`` is looked up as ``scenarios/<name>.toml``
-    in the current directory, then in the repository this package lives in.
+    in the current directory, then in the repository this package lives in, then
+    among the copies an installed wheel carries in ``sim/scenarios/`` (setup.py).
     """
     p = Path(path)
     if not p.exists() and p.suffix == "" and len(p.parts) == 1:
-        for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
-            candidate = root / "scenarios" / f"{p.name}.toml"
+        here = Path(__file__).resolve().parent
+        for folder in (Path.cwd() / "scenarios", here.parent / "scenarios", here / "scenarios"):
+            candidate = folder / f"{p.name}.toml"
             if candidate.exists():
                 p = candidate
                 break

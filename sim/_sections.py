@@ -162,6 +162,12 @@ class StreamSpec:
     site: str = key(doc="site conversations are opened on")
     rate_per_hour: float = key(doc="base arrival rate", unit="1/h", check="nonneg")
     profile: str = key("", doc="name of an hourly profile in [profiles]; empty = flat")
+    handle_profile: str = key(
+        "", doc="[profiles] name whose bins multiply the handle times by arrival time of day"
+    )
+    patience_profile: str = key(
+        "", doc="[profiles] name whose bins multiply the patience times by arrival time of day"
+    )
     bot_flow: str = key("", doc="bot flow conversations start at; empty = straight to a human")
     skill: int | None = key(None, check="nonneg", doc="human skill when no intents are given")
     intents: dict[str, float] = key({}, check="nonneg", doc="intent name -> weight")
@@ -299,4 +305,7 @@ class TargetsSpec:
         unit="s",
         check="pos",
         doc="largest acceptable average speed of answer (none = no target)",
+    )
+    max_occupancy: float = key(
+        1.0, check="prob", doc="largest acceptable agent occupancy (1 = no cap)"
     )

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from .._errors import InputError, RosterError
 from ..eventlog import Roster, write_log
+from ..files import replace_atomically
 from ..records import Problem, import_files
 
 #: problems printed on the terminal; the rest are counted (all go to --problems)
@@ -68,13 +67,8 @@ def _roster(path: str | None) -> Roster | None:
 
 
 def _write_problems(path: str, problems: tuple[Problem, ...]) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        for p in problems:
-            fh.write(json.dumps(p.to_dict()) + "\n")
-    os.replace(tmp, target)
+    lines = "".join(json.dumps(p.to_dict()) + "\n" for p in problems)
+    replace_atomically(Path(path), lambda tmp: tmp.write_text(lines, encoding="utf-8"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,8 +19,17 @@ __all__ = ["main"]
 # Each module defines register(subparsers) -> None and sets a ``func`` default
 # returning the exit code.
 _COMMANDS = (
-    "validate", "convert", "export", "import", "simulate", "oracle", "serve", "loadtest", "plan",
-)  # fmt: skip
+    "validate",
+    "convert",
+    "export",
+    "import",
+    "simulate",
+    "oracle",
+    "serve",
+    "loadtest",
+    "plan",
+    "requirement",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,9 +5,11 @@ tables), ``supervision`` (seed 002, JSON or CSV of its agent table),
 ``report`` (seed 001, JSON or CSV of its daily series and agent tables) and
 ``catalog`` (the metric registry as Markdown or JSON).
 
-The options are the vendor's query parameters; their strings go through the
-same parser as HTTP requests (oracle.parse_agent_segments_query), so the
-CLI validates exactly like the reference backend.
+Each family's options are its parameters in the API contract
+(:mod:`ccbench.api`), one ``--kebab-name`` per parameter with the contract's
+help; their strings go through the contract's parser
+(:func:`ccbench.api.parse_query`) exactly as an HTTP request's, so the CLI
+validates like the reference backend and names the same parameter.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import zoneinfo
 from typing import Any
 
@@ -23,27 +26,75 @@ from oracle import (
     Oracle,
     catalog_json,
     catalog_markdown,
-    parse_agent_segments_query,
     report_csv,
     supervision_csv,
     table_csv,
 )
 
 from .._errors import ParameterError
+from ..api import (
+    AGENT_PERFORMANCE,
+    DASHBOARD,
+    MSGAGENTSEGMENTS,
+    REPORT,
+    SUPERVISION,
+    Family,
+    Parameter,
+    parse_query,
+)
 from ..eventlog import read_log
 
-# option dest -> vendor query parameter
-_QUERY = {
-    "timeframe": "timeframe",
-    "v": "v",
-    "interval": "interval",
-    "agent_ids": "agentIds",
-    "skill_ids": "skillIds",
-    "group_ids": "groupIds",
-    "user_type": "userType",
-    "source": "source",
-    "metrics": "metrics",
-}
+# Options spelled differently before the contract gave every parameter one name; still accepted.
+_ALIASES = {"site_id": ("--site",), "start_ms": ("--start",), "satisfaction_good_pct":
+            ("--good-pct",), "satisfaction_poor_pct": ("--poor-pct",)}  # fmt: skip
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def _option(name: str) -> str:
+    """``agentIds`` -> ``--agent-ids``, ``from_hour`` -> ``--from-hour``."""
+    return "--" + re.sub(r"(?<=[a-z])([A-Z])", r"-\1", name).lower().replace("_", "-")
+
+
+_METAVARS = {"integer": "N", "number": "X", "ids": "IDS", "names": "NAMES", "pattern": "NAME",
+             "threshold": "KPI:N", "text": "TEXT", "json": "JSON", "choice": "VALUE"}  # fmt: skip
+
+
+def _help(family: Family, p: Parameter) -> str:
+    default = p.default if not isinstance(p.default, tuple) else ",".join(p.default)
+    text = f"{p.summary} Expected: {p.expectation()}"
+    if default is not None:
+        text += f"; default {default}"
+    for rule in family.rules_of(p.name):
+        text += f"; must be {rule.text}"
+    return text.replace("%", "%%")
+
+
+def _add_options(
+    parser: argparse.ArgumentParser, family: Family, *, skip: tuple[str, ...] = ()
+) -> None:
+    """One option per contract parameter: ``--kebab-name`` (strings; the contract checks
+    them as it checks a URL query), repeatable ones appending."""
+    for p in family.parameters:
+        if p.name in skip:
+            continue
+        flags = (_option(p.name), *_ALIASES.get(p.name, ()))
+        action = "append" if p.repeatable else "store"
+        metavar = _METAVARS[p.kind]
+        if p.kind == "choice" and len(p.choices) <= 3:
+            metavar = "{" + ",".join(p.choices) + "}"
+        parser.add_argument(
+            *flags, dest=p.name, action=action, metavar=metavar, help=_help(family, p)
+        )
+
+
+def _query(args: argparse.Namespace, family: Family) -> list[tuple[str, str]]:
+    """The options given, as query-string pairs in declared order."""
+    pairs: list[tuple[str, str]] = []
+    for name in family.names:
+        value = getattr(args, name, None)
+        if value is not None:
+            pairs += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
+    return pairs
 
 
 def register(sub: Any) -> None:
@@ -53,46 +104,59 @@ def register(sub: Any) -> None:
         description="Exact metrics computed from an event log (docs/metrics.md).",
     )
     families = p.add_subparsers(dest="family", metavar="FAMILY", required=True)
-    a: argparse.ArgumentParser = families.add_parser(
+    a = _family_parser(
+        families,
         "agent-segments",
-        help="msgagentsegments (seed 004) as JSON",
-        description="Agent-segment metrics over [now - timeframe, now), in the vendor's "
-        "response shape. Option values are the vendor's query-string values.",
+        MSGAGENTSEGMENTS,
+        run,
+        "msgagentsegments (seed 004) as JSON",
+        "Agent-segment metrics over [now - timeframe, now), in the vendor's response shape. "
+        "Option values are the vendor's query-string values.",
     )
-    a.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
-    a.add_argument(
-        "--now",
-        type=int,
-        required=True,
-        metavar="MS",
-        help="time the request is made, epoch ms UTC",
+    a.set_defaults(v="1")  # the only API version: the CLI fills it in
+    d = _family_parser(
+        families,
+        "dashboard",
+        DASHBOARD,
+        run_dashboard,
+        "real-time messaging dashboard (seed 003) as JSON or CSV",
+        "Dashboard snapshot at --now: current, chat, closed, agents and skills sections "
+        "(docs/metrics.md section 3).",
     )
-    a.add_argument("--timeframe", required=True, metavar="MIN", help="minutes, 1..1440")
-    a.add_argument("--v", default="1", help="API version (1)")
-    a.add_argument("--interval", metavar="MIN", help=">= 5, <= timeframe, divides it")
-    a.add_argument("--agent-ids", help="comma-separated ids or all")
-    a.add_argument("--skill-ids", help="comma-separated ids or all (adds metricsPerSkill)")
-    a.add_argument("--group-ids", help="comma-separated ids or all")
-    a.add_argument("--user-type", help="human, bot or all")
-    a.add_argument("--source", help="conversation source (APP, WEB, ...) or all")
-    a.add_argument("--metrics", help="comma-separated metric names or all")
-    a.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
-    a.set_defaults(func=run)
-    _register_dashboard(families)
-    ap: argparse.ArgumentParser = families.add_parser(
+    d.add_argument("--csv", choices=("agents", "skills"), help="print that table (all rows) as CSV")
+    _family_parser(
+        families,
         "agent-performance",
-        help="agent performance dashboard (seed 000) as JSON",
-        description="One agent's performance over [start, now) (docs/metrics.md section 4).",
+        AGENT_PERFORMANCE,
+        run_agent_performance,
+        "agent performance dashboard (seed 000) as JSON",
+        "One agent's performance over [start, now) (docs/metrics.md section 4).",
     )
-    ap.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
-    ap.add_argument("--agent-id", type=int, required=True)
-    ap.add_argument("--now", type=int, required=True, metavar="MS", help="epoch ms UTC")
-    ap.add_argument("--start", type=int, required=True, metavar="MS", help="range start, ms")
-    ap.add_argument("--bucket-ms", type=int, default=3_600_000, help="messages-sent bucket")
-    ap.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
-    ap.set_defaults(func=run_agent_performance)
-    _register_supervision(families)
-    _register_report(families)
+    s = _family_parser(
+        families,
+        "supervision",
+        SUPERVISION,
+        run_supervision,
+        "supervision page (seed 002) of one site as JSON or CSV",
+        "Supervision of --site-id at --now: agents by status, satisfaction, objectives, "
+        "visitors and signals, slots, per-agent table (docs/metrics.md section 6).",
+    )
+    s.add_argument("--csv", action="store_true", help="print the per-agent table as CSV")
+    r: argparse.ArgumentParser = families.add_parser(
+        "report",
+        help="automated performance report (seed 001) as JSON or CSV",
+        description="Activity, chatbot, contact center and agent performance over "
+        "[start, end), seen at end; daily series per local day of the roster time zone "
+        "(docs/metrics.md section 5). START and END are epoch ms or local dates "
+        "YYYY-MM-DD (that day's midnight in the roster time zone; END is exclusive).",
+    )
+    r.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
+    r.add_argument("--start", dest="start", help="period start: epoch ms or YYYY-MM-DD")
+    r.add_argument("--end", dest="end", help="period end (exclusive): epoch ms or YYYY-MM-DD")
+    _add_options(r, REPORT, skip=("start_ms", "end_ms"))
+    r.add_argument("--csv", choices=REPORT_TABLES, help="print that table as CSV instead")
+    _compact(r)
+    r.set_defaults(func=run_report)
     c: argparse.ArgumentParser = families.add_parser(
         "catalog",
         help="every registered metric (seeds 000-004)",
@@ -103,204 +167,94 @@ def register(sub: Any) -> None:
     c.set_defaults(func=run_catalog)
 
 
-def _ids(text: str) -> list[int]:
-    try:
-        return [int(x) for x in text.split(",")]
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated integer ids, got {text!r}"
-        ) from exc
-
-
-def _threshold(text: str) -> tuple[str, float]:
-    kpi, sep, value = text.partition("=")
-    try:
-        return kpi, float(value) if sep else float("nan")
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected KPI=NUMBER, got {text!r}") from exc
-
-
-def _register_dashboard(families: Any) -> None:
-    d: argparse.ArgumentParser = families.add_parser(
-        "dashboard",
-        help="real-time messaging dashboard (seed 003) as JSON or CSV",
-        description="Dashboard snapshot at --now: current, chat, closed, agents and skills "
-        "sections (docs/metrics.md section 3).",
+def _family_parser(
+    families: Any, command: str, family: Family, func: Any, help: str, description: str
+) -> argparse.ArgumentParser:
+    """A subcommand answering ``family`` at ``--now``: the log, then one option per parameter."""
+    parser: argparse.ArgumentParser = families.add_parser(
+        command, help=help, description=description
     )
-    d.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
-    d.add_argument("--now", type=int, required=True, metavar="MS", help="epoch ms UTC")
-    w = d.add_mutually_exclusive_group()
-    w.add_argument("--from-hour", type=int, metavar="H", help="closed window: today from H:00")
-    w.add_argument("--last-hours", type=int, metavar="N", help="closed window: last N hours")
-    d.add_argument("--skill-ids", type=_ids, help="comma-separated skill ids")
-    d.add_argument("--group-ids", type=_ids, help="comma-separated group ids")
-    d.add_argument("--opened-within-ms", type=int, help="response-time sample filter")
-    d.add_argument("--sl-threshold-ms", type=int, default=30_000, help="service level threshold")
-    d.add_argument("--inactivity-timeout-ms", type=int, help="overrides roster.load")
-    d.add_argument("--abandon-rate", choices=("entered", "handled"), default="entered")
-    d.add_argument("--load", choices=("weighted", "active"), default="weighted")
-    for table, size in (("agent", 18), ("skill", 25)):
-        d.add_argument(f"--{table}-sort", default=f"{table}_id")
-        d.add_argument(f"--{table}-order", choices=("asc", "desc"), default="asc")
-        d.add_argument(f"--{table}-page", type=int, default=1)
-        d.add_argument(f"--{table}-page-size", type=int, default=size)
-    d.add_argument(
-        "--threshold",
-        type=_threshold,
-        action="append",
-        default=[],
-        metavar="KPI=N",
-        help="alert when KPI (e.g. current.open) >= N; repeatable",
+    parser.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
+    parser.add_argument(
+        "--now", type=int, required=True, metavar="MS", help="time the request is made, epoch ms"
     )
-    d.add_argument("--csv", choices=("agents", "skills"), help="print that table (all rows) as CSV")
-    d.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
-    d.set_defaults(func=run_dashboard)
+    _add_options(parser, family)
+    _compact(parser)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _compact(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
+
+
+def _print(data: Any, args: argparse.Namespace) -> int:
+    print(json.dumps(data, indent=None if args.compact else 2))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    query = _query(args, MSGAGENTSEGMENTS)
+    parse_query(MSGAGENTSEGMENTS, query)  # validate before the (slower) log read
+    return _print(Oracle(read_log(args.log)).agent_segments_query(query, now_ms=args.now), args)
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
-    params = {
-        name: getattr(args, name)
-        for name in (
-            "from_hour", "last_hours", "skill_ids", "group_ids", "opened_within_ms",
-            "sl_threshold_ms", "inactivity_timeout_ms", "abandon_rate", "load",
-            "agent_sort", "agent_order", "agent_page", "agent_page_size",
-            "skill_sort", "skill_order", "skill_page", "skill_page_size",
-        )
-    }  # fmt: skip
+    query = _query(args, DASHBOARD)
+    parse_query(DASHBOARD, query)
     oracle = Oracle(read_log(args.log))
     if args.csv:
         # The export holds every row of the table, sorted, not one page.
-        rows = oracle.dashboard_table(args.csv, now_ms=args.now, **params)
+        rows = oracle.dashboard_table_query(args.csv, query, now_ms=args.now)
         print(table_csv(rows, args.csv), end="")
         return 0
-    snapshot = oracle.dashboard(now_ms=args.now, thresholds=dict(args.threshold), **params)
-    print(json.dumps(snapshot, indent=None if args.compact else 2))
-    return 0
+    return _print(oracle.dashboard_query(query, now_ms=args.now), args)
 
 
 def run_agent_performance(args: argparse.Namespace) -> int:
+    query = _query(args, AGENT_PERFORMANCE)
+    parse_query(AGENT_PERFORMANCE, query)
     oracle = Oracle(read_log(args.log))
-    report = oracle.agent_performance(
-        agent_id=args.agent_id, now_ms=args.now, start_ms=args.start, bucket_ms=args.bucket_ms
-    )
-    print(json.dumps(report, indent=None if args.compact else 2))
-    return 0
-
-
-def _register_supervision(families: Any) -> None:
-    s: argparse.ArgumentParser = families.add_parser(
-        "supervision",
-        help="supervision page (seed 002) of one site as JSON or CSV",
-        description="Supervision of --site at --now: agents by status, satisfaction, "
-        "objectives, visitors and signals, slots, per-agent table (docs/metrics.md section 6).",
-    )
-    s.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
-    s.add_argument("--now", type=int, required=True, metavar="MS", help="epoch ms UTC")
-    s.add_argument("--site", required=True, metavar="SITE", help="site id of the roster")
-    s.add_argument("--max-handling-ms", type=int, help="handling signal (roster signals)")
-    s.add_argument("--max-response-ms", type=int, help="response signal (roster signals)")
-    s.add_argument(
-        "--channels",
-        type=lambda text: text.split(","),
-        default=["chat", "call"],
-        help="visitor channels, comma-separated (default chat,call)",
-    )
-    s.add_argument("--good-pct", type=float, default=80.0, help="satisfaction good from")
-    s.add_argument("--poor-pct", type=float, default=60.0, help="satisfaction poor below")
-    s.add_argument("--satisfaction", choices=("top2", "mean"), default="top2")
-    s.add_argument("--conversion-rate", choices=("contacts", "transactions"), default="contacts")
-    s.add_argument("--objectives", metavar="JSON", help="JSON list replacing roster objectives")
-    s.add_argument("--csv", action="store_true", help="print the per-agent table as CSV")
-    s.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
-    s.set_defaults(func=run_supervision)
+    return _print(oracle.agent_performance_query(query, now_ms=args.now), args)
 
 
 def run_supervision(args: argparse.Namespace) -> int:
-    objectives = None
-    if args.objectives is not None:
-        try:
-            objectives = json.loads(args.objectives)
-        except json.JSONDecodeError as exc:
-            raise ParameterError("objectives", f"expected a JSON list, got {exc}") from exc
-        if not isinstance(objectives, list):
-            raise ParameterError("objectives", f"expected a JSON list, got {args.objectives!r}")
-    oracle = Oracle(read_log(args.log))
-    page = oracle.supervision(
-        now_ms=args.now,
-        site_id=args.site,
-        objectives=objectives,
-        max_handling_ms=args.max_handling_ms,
-        max_response_ms=args.max_response_ms,
-        channels=args.channels,
-        satisfaction_good_pct=args.good_pct,
-        satisfaction_poor_pct=args.poor_pct,
-        satisfaction=args.satisfaction,
-        conversion_rate=args.conversion_rate,
-    )
+    query = _query(args, SUPERVISION)
+    parse_query(SUPERVISION, query)
+    page = Oracle(read_log(args.log)).supervision_query(query, now_ms=args.now)
     if args.csv:
         print(supervision_csv(page["agents"]), end="")
-    else:
-        print(json.dumps(page, indent=None if args.compact else 2))
-    return 0
+        return 0
+    return _print(page, args)
 
 
-def _register_report(families: Any) -> None:
-    r: argparse.ArgumentParser = families.add_parser(
-        "report",
-        help="automated performance report (seed 001) as JSON or CSV",
-        description="Activity, chatbot, contact center and agent performance over "
-        "[start, end), seen at end; daily series per local day of the roster time zone "
-        "(docs/metrics.md section 5). START and END are epoch ms or local dates "
-        "YYYY-MM-DD (that day's midnight in the roster time zone; END is exclusive).",
-    )
-    r.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
-    r.add_argument("--start", required=True, help="period start: epoch ms or YYYY-MM-DD")
-    r.add_argument("--end", required=True, help="period end (exclusive): epoch ms or YYYY-MM-DD")
-    r.add_argument("--top-intents", type=int, help="keep the N most frequent intents")
-    r.add_argument("--csv", choices=REPORT_TABLES, help="print that table as CSV instead")
-    r.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
-    r.set_defaults(func=run_report)
-
-
-def _instant(name: str, text: str, timezone: str) -> int:
-    """Epoch ms from ``text``: an integer, or a local date's midnight in ``timezone``."""
-    if text.isdigit():
-        return int(text)
+def _instant(name: str, text: str | None, timezone: str) -> str | None:
+    """``text`` as epoch ms digits: itself, or a local date's midnight in ``timezone``."""
+    if text is None or _ASCII_DIGITS.fullmatch(text.strip()):
+        return text
     try:
-        day = dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ParameterError(
             name, f"expected epoch milliseconds or a date YYYY-MM-DD, got {text!r}"
         ) from None
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
-    return int(midnight.timestamp()) * 1000
+    return str(int(midnight.timestamp()) * 1000)
 
 
 def run_report(args: argparse.Namespace) -> int:
     log = read_log(args.log)
     tz = log.roster.timezone
-    start, end = _instant("start", args.start, tz), _instant("end", args.end, tz)
-    data = Oracle(log).report(start_ms=start, end_ms=end, top_intents=args.top_intents)
+    instants = {"start_ms": _instant("start_ms", args.start, tz),
+                "end_ms": _instant("end_ms", args.end, tz)}  # fmt: skip
+    query = [(k, v) for k, v in instants.items() if v is not None] + _query(args, REPORT)
+    data = Oracle(log).report_query(query)
     if args.csv:
         print(report_csv(data, args.csv), end="")
         return 0
-    print(json.dumps(data, indent=None if args.compact else 2))
-    return 0
+    return _print(data, args)
 
 
 def run_catalog(args: argparse.Namespace) -> int:
     print(catalog_json() if args.format == "json" else catalog_markdown(), end="\n")
-    return 0
-
-
-def run(args: argparse.Namespace) -> int:
-    query = {
-        name: getattr(args, dest)
-        for dest, name in _QUERY.items()
-        if getattr(args, dest) is not None
-    }
-    params = parse_agent_segments_query(query)  # validate before the (slower) log read
-    oracle = Oracle(read_log(args.log))
-    response = oracle.answer_agent_segments(params, now_ms=args.now)
-    print(json.dumps(response, indent=None if args.compact else 2))
     return 0

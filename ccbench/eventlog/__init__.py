@@ -6,6 +6,7 @@ and validates logs (schema, order, references, lifecycle state machine).
 It imports nothing from the other ccbench packages.
 """
 
+from ._conversation_checks import ConversationState
 from ._io import convert_log, log_format, read_log, write_log
 from ._log import EventLog
 from ._records import Violation, check_table, conform_table, records_from_table, table_from_records
@@ -24,6 +25,7 @@ from ._roster import (
     Skill,
     SlaPolicy,
 )
+from ._rules import RULES
 from ._schema import (
     ASSIGN_REASONS,
     CHANNELS,
@@ -39,7 +41,7 @@ from ._schema import (
     KindSpec,
 )
 from ._summary import LogSummary, summarize
-from ._validate import RULES, ConversationState, validate
+from ._validate import validate
 
 __all__ = [
     "AGENT_ROLES",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._errors import EventSchemaError, LogFormatError, RosterError, describe
+from ..files import replace_atomically
 from ._log import EventLog
 from ._records import records_from_table, table_from_records
 from ._roster import Roster
@@ -61,23 +61,14 @@ def write_log(log: EventLog, path: str | os.PathLike[str]) -> Path:
     """Write ``log`` atomically (temp file + rename): a reader never sees half a file."""
     target = Path(path)
     fmt = log_format(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         if fmt == "parquet":
-            _write_parquet(log, Path(tmp))
+            _write_parquet(log, tmp)
         else:
-            _write_ndjson(log, Path(tmp))
-        # mkstemp creates 0600 files; give the log the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+            _write_ndjson(log, tmp)
+
+    return replace_atomically(target, write)
 
 
 def convert_log(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> EventLog:

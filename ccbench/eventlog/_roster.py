@@ -11,11 +11,11 @@ JSON path, the value and what was expected.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from .._errors import RosterError, describe
+from ._roster_fields import FieldReader, int_item, str_item
 from ._schema import CHANNELS, KINDS
 
 __all__ = [
@@ -44,117 +44,6 @@ OBJECTIVE_METRICS = (
     "satisfaction_pct",
 )
 
-T = TypeVar("T")
-
-
-class _Reader:
-    """Reads one JSON object, checking keys and types, naming the path on error."""
-
-    def __init__(self, data: Any, path: str) -> None:
-        if not isinstance(data, Mapping):
-            raise RosterError(f"{path}: expected an object, got {describe(data)}")
-        self.data = data
-        self.path = path
-        self.seen: set[str] = set()
-
-    def _get(self, key: str, required: bool) -> Any:
-        self.seen.add(key)
-        if key not in self.data or self.data[key] is None:
-            if required:
-                raise RosterError(f"{self.path}.{key}: required field is missing")
-            return None
-        return self.data[key]
-
-    def fail(self, key: str, expected: str, value: Any) -> RosterError:
-        return RosterError(f"{self.path}.{key}: expected {expected}, got {describe(value)}")
-
-    def integer(self, key: str, *, default: int | None = None, low: int = 0) -> Any:
-        value = self._get(key, default is None)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise self.fail(key, f"an integer >= {low}", value)
-        return value
-
-    def opt_int(self, key: str, *, low: int = 0) -> int | None:
-        value = self._get(key, False)
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < low
-        ):
-            raise self.fail(key, f"an integer >= {low}", value)
-        return value
-
-    def number(self, key: str, *, default: float, low: float = 0.0) -> float:
-        value = self._get(key, False)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
-            raise self.fail(key, f"a number >= {low}", value)
-        return float(value)
-
-    def string(
-        self, key: str, *, default: str | None = None, choices: tuple[str, ...] | None = None
-    ) -> Any:
-        value = self._get(key, default is None)
-        if value is None:
-            return default
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "a non-empty string", value)
-        if choices is not None and value not in choices:
-            raise self.fail(key, "one of " + ", ".join(choices), value)
-        return value
-
-    def name(self) -> str:
-        """A display name: any string, empty by default."""
-        value = self._get("name", False)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise self.fail("name", "a string", value)
-        return value
-
-    def opt_str(self, key: str) -> str | None:
-        value = self._get(key, False)
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise self.fail(key, "a non-empty string", value)
-        return value
-
-    def items(self, key: str, item: Callable[[Any, str], T], *, required: bool = False) -> list[T]:
-        value = self._get(key, required)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(key, "a list", value)
-        return [item(v, f"{self.path}.{key}[{i}]") for i, v in enumerate(value)]
-
-    def done(self) -> None:
-        unknown = sorted(set(self.data) - self.seen)
-        if unknown:
-            raise RosterError(
-                f"{self.path}: unknown field {unknown[0]!r}; "
-                f"expected only {', '.join(sorted(self.seen))}"
-            )
-
-
-def _int_item(value: Any, path: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RosterError(f"{path}: expected an integer >= 0, got {describe(value)}")
-    return value
-
-
-def _kind_item(value: Any, path: str) -> str:
-    if value not in KINDS:
-        raise RosterError(
-            f"{path}: expected an event kind (docs/eventlog.md), got {describe(value)}"
-        )
-    return str(value)
-
-
-def _str_item(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RosterError(f"{path}: expected a non-empty string, got {describe(value)}")
-    return value
-
 
 @dataclass(frozen=True, slots=True)
 class Site:
@@ -163,7 +52,7 @@ class Site:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> Site:
-        r = _Reader(data, path)
+        r = FieldReader(data, path)
         site = cls(id=r.string("id"), name=r.name())
         r.done()
         return site
@@ -176,7 +65,7 @@ class Group:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> Group:
-        r = _Reader(data, path)
+        r = FieldReader(data, path)
         group = cls(id=r.integer("id"), name=r.name())
         r.done()
         return group
@@ -192,7 +81,7 @@ class Skill:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> Skill:
-        r = _Reader(data, path)
+        r = FieldReader(data, path)
         skill = cls(id=r.integer("id"), name=r.name(), intensity=r.number("intensity", default=1.0))
         r.done()
         return skill
@@ -216,15 +105,15 @@ class Agent:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> Agent:
-        r = _Reader(data, path)
+        r = FieldReader(data, path)
         agent = cls(
             id=r.integer("id"),
             name=r.name(),
             user_type=r.string("user_type", default="human", choices=USER_TYPES),
             role=r.string("role", default="support", choices=AGENT_ROLES),
             group_id=r.integer("group_id"),
-            skills=tuple(r.items("skills", _int_item)),
-            sites=tuple(r.items("sites", _str_item, required=True)),
+            skills=tuple(r.items("skills", int_item)),
+            sites=tuple(r.items("sites", str_item, required=True)),
             max_slots=r.integer("max_slots"),
         )
         r.done()
@@ -240,8 +129,8 @@ class Bot:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> Bot:
-        r = _Reader(data, path)
-        bot = cls(agent_id=r.integer("agent_id"), flows=tuple(r.items("flows", _str_item)))
+        r = FieldReader(data, path)
+        bot = cls(agent_id=r.integer("agent_id"), flows=tuple(r.items("flows", str_item)))
         r.done()
         return bot
 
@@ -259,7 +148,7 @@ class SlaPolicy:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> SlaPolicy:
-        r = _Reader(data, path)
+        r = FieldReader(data, path)
 
         def channel(value: Any, p: str) -> str:
             if value not in CHANNELS:
@@ -296,7 +185,7 @@ class Objective:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> Objective:
-        r = _Reader(data, path)
+        r = FieldReader(data, path)
         objective = cls(
             id=r.string("id"),
             metric=r.string("metric", choices=OBJECTIVE_METRICS),
@@ -321,7 +210,7 @@ class LoadWeights:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> LoadWeights:
-        r = _Reader(data, path)
+        r = FieldReader(data, path)
         weights = cls(
             active_weight=r.number("active_weight", default=1.0),
             inactive_weight=r.number("inactive_weight", default=0.1),
@@ -340,7 +229,7 @@ class Signals:
 
     @classmethod
     def parse(cls, data: Any, path: str) -> Signals:
-        r = _Reader(data, path)
+        r = FieldReader(data, path)
         signals = cls(
             max_handling_ms=r.integer("max_handling_ms", default=1_200_000, low=1),
             max_response_ms=r.integer("max_response_ms", default=120_000, low=1),
@@ -356,6 +245,14 @@ def _unique(items: list[Any], key: str, path: str) -> None:
         if value in seen:
             raise RosterError(f"{path}[{i}].{key}: duplicate {value!r}")
         seen.add(value)
+
+
+def _kind_item(value: Any, path: str) -> str:
+    if value not in KINDS:
+        raise RosterError(
+            f"{path}: expected an event kind (docs/eventlog.md), got {describe(value)}"
+        )
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -392,7 +289,7 @@ class Roster:
     @classmethod
     def from_dict(cls, data: Any) -> Roster:
         """Parse and cross-check a roster document; raises RosterError naming the path."""
-        r = _Reader(data, "roster")
+        r = FieldReader(data, "roster")
         timezone = r.string("timezone", default="UTC")
         try:
             zoneinfo.ZoneInfo(timezone)

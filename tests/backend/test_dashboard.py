@@ -10,8 +10,8 @@ import pytest
 
 from backend import DashboardQuery, parse_dashboard_query
 from ccbench import ParameterError
-from tests.support.backend import ACCOUNT, TOKEN, auth, backend, load
 from tests.oracle.test_dashboard import T0, _six_inactive_log
+from tests.support.backend import ACCOUNT, TOKEN, auth, backend, load
 
 DASHBOARD = f"/api/v1/accounts/{ACCOUNT}/dashboard"
 NOW = T0 + 60_000
@@ -133,7 +133,7 @@ def test_parse_defaults() -> None:
     """No parameters give the documented defaults (docs/metrics.md 3.1)."""
     assert parse_dashboard_query([]) == DashboardQuery()
     q = parse_dashboard_query([("skill_ids", " 3,1,3 "), ("threshold", "chat.aht:-2.5e3")])
-    assert q.skill_ids == (1, 3) and q.thresholds == (("chat.aht", -2500.0),)
+    assert q.skill_ids == (1, 3) and q.threshold == (("chat.aht", -2500.0),)
 
 
 def test_parse_error_is_parameter_error() -> None:

@@ -110,7 +110,7 @@ def random_params(rng: random.Random, log: EventLog) -> dict[str, Any]:
             p[f"{table}_page"] = rng.randint(1, 4)
     if rng.random() < 0.4:
         kpis = rng.sample(DASHBOARD_KPIS, k=rng.randint(1, 4))
-        p["thresholds"] = {k: rng.choice([0, 1, 2.5, 50, 1000, 30_000, -1]) for k in kpis}
+        p["threshold"] = {k: rng.choice([0, 1, 2.5, 50, 1000, 30_000, -1]) for k in kpis}
     return p
 
 
@@ -118,7 +118,7 @@ def encode(params: dict[str, Any]) -> list[tuple[str, str]]:
     """The HTTP query of docs/backend.md for Oracle.dashboard keyword parameters."""
     out: list[tuple[str, str]] = []
     for name, value in params.items():
-        if name == "thresholds":
+        if name == "threshold":
             out += [("threshold", f"{k}:{v}") for k, v in value.items()]
         elif isinstance(value, list):
             out.append((name, ",".join(map(str, value))))

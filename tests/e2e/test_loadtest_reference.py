@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ccbench.serving import free_port
-from loadtest import EXIT_MISMATCH, LoadTestConfig, RunResult, run_loadtest
+from loadtest import EXIT_MISMATCH, LoadTestConfig, RunResult, Thresholds, run_loadtest
 from tests.support.backend import serve_process
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,14 @@ def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResul
     url = f"http://127.0.0.1:{port}"
     try:
         # the default mix: msgagentsegments and 20 % dashboard requests, 10 % invalid ones
-        cfg = LoadTestConfig(duration_s=6, rate=20, users=3, invalid_share=0.1)
+        # no rate or send-lag limits: the default suite holds no timing assertion
+        cfg = LoadTestConfig(
+            duration_s=6,
+            rate=20,
+            users=3,
+            invalid_share=0.1,
+            thresholds=Thresholds(min_rate_ratio=None, max_schedule_lag_ms=None),
+        )
         yield run_loadtest(log=log, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg)
     finally:
         server.terminate()

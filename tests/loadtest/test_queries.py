@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccbench import ParameterError
+from ccbench.api import AGENT_SEGMENT_METRICS, load_conformance
 from ccbench.eventlog import read_log
-from loadtest import QueryMix
+from loadtest import QueryMix, multi_query
 from oracle import parse_agent_segments_query
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
@@ -60,3 +61,40 @@ def test_live_mix_has_no_clock_and_no_intervals() -> None:
     for _ in range(200):
         q = mix.next()
         assert q.clock_ms is None and "interval" not in q.params
+
+
+def test_valid_draws_cover_the_contracts_ranges() -> None:
+    """Timeframes reach both bounds of the contract (1 and 1440); every interval is a
+    divisor >= 5 of its timeframe; userType and metrics draw every choice, `all` too."""
+    mix = _mix(7, invalid_share=0.0)
+    queries = [mix.next().params for _ in range(6000)]
+    timeframes = {int(str(q["timeframe"])) for q in queries}
+    assert min(timeframes) == 1 and max(timeframes) == 1440 and len(timeframes) > 1000
+    for q in queries:
+        if "interval" in q:
+            t, i = int(str(q["timeframe"])), int(str(q["interval"]))
+            assert i >= 5 and t % i == 0
+    assert {q["userType"] for q in queries if "userType" in q} == {"human", "bot", "all"}
+    names = {n for q in queries if "metrics" in q for n in str(q["metrics"]).split(",")}
+    assert names == {*AGENT_SEGMENT_METRICS, "all"}
+
+
+def test_invalid_requests_are_the_conformance_cases() -> None:
+    """Each invalid request is a static 400 conformance case of msgagentsegments, sent as
+    written and labelled with the case's parameter; over many draws every case appears."""
+
+    def key(parameter: str | None, params: object) -> tuple[str | None, str]:
+        return parameter, repr(params)
+
+    cases = {
+        key(c.parameter, multi_query(c.query))
+        for c in load_conformance().of("msgagentsegments")
+        if c.status == 400 and c.static
+    }
+    mix = _mix(3, invalid_share=1.0)
+    drawn = set()
+    for _ in range(3000):
+        q = mix.next()
+        drawn.add(key(q.invalid_parameter, q.params))
+        assert key(q.invalid_parameter, q.params) in cases, q
+    assert drawn == cases

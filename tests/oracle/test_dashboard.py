@@ -346,7 +346,7 @@ def test_visibility_at_now(oracle: Oracle) -> None:
 def test_thresholds_flag_alerts(oracle: Oracle) -> None:
     """A KPI at or above its threshold is listed in alerts; others are not."""
     # open = 4 >= 4 alerts; closed CSAT 50 < 60 does not.
-    d = oracle.dashboard(now_ms=NOW, thresholds={"current.open": 4, "closed.csat": 60})
+    d = oracle.dashboard(now_ms=NOW, threshold={"current.open": 4, "closed.csat": 60})
     assert d["alerts"] == [{"kpi": "current.open", "value": 4, "threshold": 4.0}]
 
 
@@ -359,7 +359,7 @@ def test_thresholds_flag_alerts(oracle: Oracle) -> None:
         ({"skill_page_size": 101}, "skill_page_size"),
         ({"agent_sort": "nope"}, "agent_sort"),
         ({"abandon_rate": "x"}, "abandon_rate"),
-        ({"thresholds": {"current.nope": 1}}, "thresholds"),
+        ({"threshold": {"current.nope": 1}}, "threshold"),
         ({"skill_ids": []}, "skill_ids"),
     ],
 )
@@ -385,7 +385,7 @@ def test_cli_dashboard(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Non
     path = tmp_path / "d.ndjson"
     write_log(EventLog.from_records(_events(), roster=ROSTER), path)
     assert main(["oracle", "dashboard", str(path), "--now", str(NOW), "--compact",
-                 "--threshold", "current.open=4"]) == 0  # fmt: skip
+                 "--threshold", "current.open:4"]) == 0  # fmt: skip
     out = json.loads(capsys.readouterr().out)
     assert out["current"]["open"] == 4 and out["alerts"][0]["kpi"] == "current.open"
     assert main(["oracle", "dashboard", str(path), "--now", str(NOW), "--csv", "skills"]) == 0

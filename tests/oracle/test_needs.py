@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ccbench.eventlog import EventLog, read_log
-from oracle import METRICS, Oracle
+from oracle import CATALOG, Oracle
 from oracle._needs import NEEDS, apply_unavailable, needs
 
 T_1030 = 1_795_170_600_000  # 2026-11-20 10:30 UTC, inside the example's span
@@ -27,7 +27,7 @@ def _without_agent_states(log: EventLog) -> EventLog:
 def test_every_metric_states_its_needs() -> None:
     """Each registered metric needs at least one kind; LOAD needs agent statuses, the
     agent-segment metrics none of them."""
-    assert set(NEEDS) == {m.name for m in METRICS} and all(NEEDS.values())
+    assert set(NEEDS) == {m.name for m in CATALOG} and all(NEEDS.values())
     assert set(_AGENT_KINDS) <= set(needs("dashboard.load"))
     assert not set(_AGENT_KINDS) & set(needs("avgAgentSegmentDuration"))
     assert {"view.started", "view.ended"} <= set(needs("agent_performance.aht"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle import FAMILIES, METRICS, metric
+from oracle import CATALOG, FAMILIES, metric
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
 
@@ -70,21 +70,21 @@ SEED_METRICS: dict[str, tuple[str, ...]] = {
 )
 def test_every_seed_metric_is_registered(seed: str, label: str) -> None:
     """Each metric a seed names has a registry entry with that seed and label."""
-    assert any(m.seed == seed and m.label == label for m in METRICS)
+    assert any(m.seed == seed and m.label == label for m in CATALOG)
 
 
 def test_registry_has_no_metric_outside_the_seeds() -> None:
     """Every registry entry is one of the seed metrics above (no invented metric)."""
     named = {(s, label) for s, labels in SEED_METRICS.items() for label in labels}
-    assert {(m.seed, m.label) for m in METRICS} == named
-    assert len({m.name for m in METRICS}) == len(METRICS)
+    assert {(m.seed, m.label) for m in CATALOG} == named
+    assert len({m.name for m in CATALOG}) == len(CATALOG)
 
 
 def test_registry_entries_are_complete() -> None:
     """Every entry has a family matching its seed, a unit and a definition."""
     units = {"count", "ms", "percent", "ratio", "score", "minutes", "hours", "minor_units",
              "timestamp_ms", "distribution"}  # fmt: skip
-    for m in METRICS:
+    for m in CATALOG:
         assert FAMILIES[m.family] == m.seed, m.name
         assert m.unit in units, m.name
         assert m.definition and m.empty and m.rounding, m.name
@@ -104,7 +104,7 @@ def test_dashboard_metrics_point_at_snapshot_keys() -> None:
     from tests.support.oracle_logs import random_log
 
     snap = Oracle(random_log(seed=3, conversations=40)).dashboard(now_ms=1_700_000_900_000)
-    for m in METRICS:
+    for m in CATALOG:
         if m.family != "dashboard":
             continue
         assert m.computed_by is not None, m.name

@@ -457,9 +457,9 @@ def test_counts_add_up_over_a_split(cut: int) -> None:
 
 def test_registry_points_at_report_keys(rep: dict[str, Any]) -> None:
     """Every seed 001 registry entry is computed and names a path present in the report."""
-    from oracle import METRICS
+    from oracle import CATALOG
 
-    for m in METRICS:
+    for m in CATALOG:
         if m.family != "report":
             continue
         assert m.computed_by is not None and m.computed_by.startswith("Oracle.report -> ")

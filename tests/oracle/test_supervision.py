@@ -413,9 +413,9 @@ def test_cli_supervision(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> N
 
 def test_registry_points_at_page_keys(page: dict[str, Any]) -> None:
     """Every seed 002 registry entry is computed and names a path present in the page."""
-    from oracle import METRICS
+    from oracle import CATALOG
 
-    entries = [m for m in METRICS if m.family == "supervision"]
+    entries = [m for m in CATALOG if m.family == "supervision"]
     assert len(entries) == 17
     for m in entries:
         assert (m.computed_by or "").startswith("Oracle.supervision -> "), m.name

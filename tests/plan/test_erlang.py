@@ -27,6 +27,11 @@ def test_erlang_model_detection() -> None:
     assert erlang_model(load_scenario("retail_day").to_dict(), horizon_s=day) is None
     two_slots = apply_point(load_scenario("erlang_c").to_dict(), {"pools.agent.max_slots": 2})
     assert erlang_model(two_slots, horizon_s=day) is None
+    # Handle times that change with the time of day are not one M/M/c queue.
+    timed = load_scenario("erlang_c").to_dict()
+    timed["profiles"] = {"aht": [1.0, 2.0]}
+    timed["streams"][0]["handle_profile"] = "aht"
+    assert erlang_model(timed, horizon_s=day) is None
 
 
 def test_analytic_metrics_match_sim_erlang() -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from plan import OVERALL, SweepResult, Targets, estimate, meets_targets, recommend
-from plan._metrics import METRICS
+from plan import OVERALL, ServiceTargets, SweepResult, estimate, meets_targets, recommend
+from plan._metrics import CAPACITY_METRICS
 from sim import load_scenario
 
 
 def _result(
-    points: list[dict[str, float]], staff: list[int], sl: list[list[float]], targets: Targets
+    points: list[dict[str, float]], staff: list[int], sl: list[list[float]], targets: ServiceTargets
 ) -> SweepResult:
     """A sweep whose overall service level per point has the given replication values."""
     estimates = [
-        {OVERALL: {m: estimate(v if m == "service_level" else [0.0] * len(v)) for m in METRICS}}
+        {
+            OVERALL: {
+                m: estimate(v if m == "service_level" else [0.0] * len(v)) for m in CAPACITY_METRICS
+            }
+        }
         for v in sl
     ]
     return SweepResult(
@@ -28,19 +32,21 @@ def _result(
         days=None,
         warmup_s=0.0,
         cooldown_s=0.0,
+        interval_s=3600,
+        time_of_day=[{} for _ in sl],
     )
 
 
 def test_meets_targets_uses_one_sided_lower_bound() -> None:
     """SL [0.80, 0.84, 0.82, 0.86, 0.83]: mean 0.83, sem 0.01, t(0.95, 4) = 2.131847 gives a
     lower bound 0.80868: it meets 0.80 but not 0.81."""
-    est = {m: estimate([0.0] * 5) for m in METRICS}
+    est = {m: estimate([0.0] * 5) for m in CAPACITY_METRICS}
     est["service_level"] = estimate([0.80, 0.84, 0.82, 0.86, 0.83])
-    ok, why = meets_targets(est, Targets(service_level=0.80))
+    ok, why = meets_targets(est, ServiceTargets(service_level=0.80))
     assert ok and "SL lower bound 0.8087" in why
-    assert not meets_targets(est, Targets(service_level=0.81))[0]
+    assert not meets_targets(est, ServiceTargets(service_level=0.81))[0]
     # Abandon target: upper bound of 0 with zero spread is 0 <= 0.05.
-    assert meets_targets(est, Targets(service_level=0.80, max_abandon_rate=0.05))[0]
+    assert meets_targets(est, ServiceTargets(service_level=0.80, max_abandon_rate=0.05))[0]
 
 
 def test_recommend_smallest_staff_per_condition() -> None:
@@ -52,7 +58,7 @@ def test_recommend_smallest_staff_per_condition() -> None:
         {"scale.arrivals": 1.5, "pools.agent.count": 11},
         {"scale.arrivals": 1.5, "pools.agent.count": 12},
     ]
-    result = _result(points, [12, 11, 11, 12], [good, good, bad, bad], Targets())
+    result = _result(points, [12, 11, 11, 12], [good, good, bad, bad], ServiceTargets())
     first, second = recommend(result)
     assert first.condition == {"scale.arrivals": 1.0}
     assert (first.staff, first.index) == (11, 1)  # 11 agents, although listed second
@@ -62,6 +68,6 @@ def test_recommend_smallest_staff_per_condition() -> None:
 
 def test_one_replication_recommends_nothing() -> None:
     """With R = 1 there is no confidence bound, so no staffing is recommended."""
-    result = _result([{"pools.agent.count": 12}], [12], [[0.99]], Targets())
+    result = _result([{"pools.agent.count": 12}], [12], [[0.99]], ServiceTargets())
     (rec,) = recommend(result)
     assert rec.index is None and "n/a" in rec.reason

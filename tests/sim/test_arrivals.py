@@ -73,3 +73,27 @@ def test_returning_consumers_share() -> None:
     assert abs(returning - 0.4) < 0.02  # n ~ 24000: sd of the share ~ 0.003
     # A returning consumer always refers to one seen earlier.
     assert np.all(plan.consumer <= np.maximum.accumulate(plan.consumer))
+
+
+def test_handle_and_patience_profiles_scale_times_by_time_of_day() -> None:
+    """Constant handle 100 s and patience 50 s with bins [1, 3] / [2, 0.5]: exactly 100 s
+    and 100 s before noon, 300 s and 25 s after (the bin the arrival falls in)."""
+    doc = _one_stream(rate_per_hour=200.0).to_dict()
+    doc["modes"]["chat"]["handle"] = {"kind": "constant", "mean_s": 100.0}
+    doc["modes"]["chat"]["patience"] = {"kind": "constant", "mean_s": 50.0}
+    doc["profiles"] = {"aht": [1.0, 3.0], "pat": [2.0, 0.5]}
+    doc["streams"][0].update(handle_profile="aht", patience_profile="pat")
+    plan = _plan(Scenario.from_dict(doc), seed=1)
+    morning = plan.t < 43_200
+    assert morning.any() and (~morning).any()
+    assert set(plan.handle[morning]) == {100.0} and set(plan.handle[~morning]) == {300.0}
+    assert set(plan.patience[morning]) == {100.0} and set(plan.patience[~morning]) == {25.0}
+
+
+def test_patience_profile_keeps_never_abandoning_consumers() -> None:
+    """No patience (kind none) stays infinite under a patience profile, even a 0 bin."""
+    doc = _one_stream(rate_per_hour=100.0).to_dict()
+    doc["profiles"] = {"pat": [0.0, 2.0]}
+    doc["streams"][0]["patience_profile"] = "pat"
+    plan = _plan(Scenario.from_dict(doc), seed=1)
+    assert len(plan) > 0 and np.all(np.isinf(plan.patience))

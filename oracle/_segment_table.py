@@ -25,18 +25,15 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
-from ccbench.eventlog import EventKind
+from ccbench.eventlog import ASSIGN_REASONS, CLOSED_BY, EventKind
 
-from ._columns import KIND_CODES, EventColumns
+from ._columns import AGENT_SIDE_ROLES, KIND_CODES, OPEN_END, ROLE_CONSUMER, EventColumns
 
 __all__ = ["END_KINDS", "START_KINDS", "EndKind", "Feature", "Segments", "StartKind"]
 
 I64 = npt.NDArray[np.int64]
 I8 = npt.NDArray[np.int8]
 B = npt.NDArray[np.bool_]
-
-#: ``end_ts`` of a segment that has no end event (open for ever).
-OPEN_END = np.iinfo(np.int64).max
 
 
 class StartKind(IntEnum):
@@ -63,13 +60,16 @@ class EndKind(IntEnum):
 START_KINDS = tuple(k.name.lower() for k in StartKind)
 END_KINDS = tuple(k.name.lower() for k in EndKind)
 
-# assignment reason (ASSIGN_REASONS order: new, transfer, back_to_queue, takeover, resume)
-_REASON_TO_START = np.array(
-    [StartKind.NEW, StartKind.TRANSFER, StartKind.TRANSFER, StartKind.TAKEOVER, StartKind.RESUME],
-    dtype=np.int8,
-)
-_ROLE_CONSUMER = 0  # SENDER_ROLES index
-_AGENT_ROLES = (1, 2, 4)  # agent, bot, manager: roles the assigned agent may send with
+# How each assignment reason starts a segment (back_to_queue counts as transfer), indexed
+# by the reason's code (its position in ASSIGN_REASONS).
+_START_OF_REASON = {
+    "new": StartKind.NEW,
+    "transfer": StartKind.TRANSFER,
+    "back_to_queue": StartKind.TRANSFER,
+    "takeover": StartKind.TAKEOVER,
+    "resume": StartKind.RESUME,
+}
+_REASON_TO_START = np.array([_START_OF_REASON[r] for r in ASSIGN_REASONS], dtype=np.int8)
 _ACCEPT = KIND_CODES[EventKind.ASSIGNMENT_ACCEPTED]
 _MESSAGE = KIND_CODES[EventKind.MESSAGE_SENT]
 _CLOSED = KIND_CODES[EventKind.CONVERSATION_CLOSED]
@@ -78,10 +78,13 @@ _ENDS = {
     KIND_CODES[EventKind.CONVERSATION_BACK_TO_QUEUE]: EndKind.BACK_TO_QUEUE,
     KIND_CODES[EventKind.CONVERSATION_TAKEN_OVER]: EndKind.TAKEOVER,
 }
-# CLOSED_BY order: consumer, agent, system
-_CLOSE_KIND = np.array(
-    [EndKind.CLOSE_CONSUMER, EndKind.CLOSE_AGENT, EndKind.CLOSE_SYSTEM], dtype=np.int8
-)
+# How a close ends a segment, indexed by the closed_by code (its position in CLOSED_BY).
+_END_OF_CLOSE = {
+    "consumer": EndKind.CLOSE_CONSUMER,
+    "agent": EndKind.CLOSE_AGENT,
+    "system": EndKind.CLOSE_SYSTEM,
+}
+_CLOSE_KIND = np.array([_END_OF_CLOSE[c] for c in CLOSED_BY], dtype=np.int8)
 
 
 class Feature(IntEnum):
@@ -188,8 +191,8 @@ class Segments:
             owner_agent = np.full(msg.shape[0], -2, dtype=np.int64)
         mrows = rows[msg]
         role = cols.role[mrows]
-        is_consumer = role == _ROLE_CONSUMER
-        is_agent = np.isin(role, _AGENT_ROLES) & (cols.agent[mrows] == owner_agent)
+        is_consumer = role == ROLE_CONSUMER
+        is_agent = np.isin(role, AGENT_SIDE_ROLES) & (cols.agent[mrows] == owner_agent)
         keep = inside & (is_consumer | is_agent)
 
         # Order segments by start (ts, seq) for window queries; renumber the stream.

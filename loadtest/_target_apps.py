@@ -53,10 +53,9 @@ def oracle_target_app(*, token: str = "ccbench-token") -> Starlette:
     msgagentsegments and the dashboard with an oracle rebuilt from the events
     received so far (event ids seen before are ignored). Honours
     ``X-Clock-Now`` (else the wall clock); requires ``Authorization: Bearer
-    <token>``. Its dashboard decodes queries with the harness's own
-    :func:`loadtest._dashboard_queries.parse_dashboard_query`, so it proves
-    the plumbing, not the URL encoding (tests/loadtest/test_dashboard_queries.py
-    checks that against hand-worked queries).
+    <token>``. It decodes queries with the API contract (ccbench.api), as the
+    expected answers do, so it proves the plumbing, not the URL encoding
+    (tests/api/test_conformance.py checks that against hand-worked cases).
     """
     from oracle import Oracle
 
@@ -98,7 +97,7 @@ def oracle_target_app(*, token: str = "ccbench-token") -> Starlette:
             return _json({"error": {"message": str(exc), "parameter": exc.parameter}}, 400)
 
     async def segments(request: Request) -> Response:
-        query = dict(request.query_params.multi_items())
+        query = request.query_params.multi_items()  # pairs: a repeated name stays repeated
         return answer(request, lambda o, now: o.agent_segments_query(query, now_ms=now))
 
     async def dashboard(request: Request) -> Response:

@@ -18,7 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ._params import SegmentQuery
-from ._rollup import FIELDS, Filters, RollupCache
+from ._rollup import RollupCache
+from ._rollup_segments import FIELDS
+from ._rollup_view import Filters
 from ._store import Store
 
 __all__ = ["agent_segment_metrics"]
