@@ -75,12 +75,15 @@ class Oracle:
     def dashboard(self, **params: Any) -> dict[str, Any]:
         """Real-time messaging dashboard (seed 003) snapshot; keyword parameters of
         :meth:`DashboardParams.create` (``now_ms`` required). docs/metrics.md section 3."""
-        body = self.dashboard_index.snapshot(DashboardParams.create(**params))
-        return apply_unavailable(body, self.log.roster, family="dashboard")
+        return self._dashboard_snapshot(DashboardParams.create(**params))
 
     def dashboard_query(self, query: RawQuery, *, now_ms: int) -> dict[str, Any]:
         """Same as :meth:`dashboard` from a raw URL query (``threshold`` repeatable)."""
-        return self.dashboard_index.snapshot(DashboardParams.parse(query, now_ms=now_ms))
+        return self._dashboard_snapshot(DashboardParams.parse(query, now_ms=now_ms))
+
+    def _dashboard_snapshot(self, params: DashboardParams) -> dict[str, Any]:
+        body = self.dashboard_index.snapshot(params)
+        return apply_unavailable(body, self.log.roster, family="dashboard")
 
     def agent_performance(
         self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int | None = None
