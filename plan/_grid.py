@@ -8,7 +8,8 @@ TOML file after ``extends``). Tables are entered by key; arrays of tables by ind
 base scenario at once (the base values, whatever else is varied):
 
 - ``scale.arrivals``: every ``streams[].rate_per_hour``;
-- ``scale.handle``: every ``modes.<channel>.handle`` time (mean_s, sd_s, values_s);
+- ``scale.handle``: every ``modes.<channel>.handle`` time (mean_s, sd_s, values_s) of
+  chat and calls (messaging has none: its durations follow its turns);
 - ``scale.patience``: every ``modes.<channel>.patience`` time;
 - ``scale.staff``: every non-manager ``pools[].count`` (rounded, at least 1).
 
@@ -189,6 +190,8 @@ def _apply_scale(out: dict[str, Any], base: Mapping[str, Any], what: str, factor
                 mine["count"] = max(1, round(orig["count"] * factor))
     else:
         for channel, mode in out.get("modes", {}).items():
+            if what not in mode:  # messaging has no handle time
+                continue
             mine, orig = mode[what], base["modes"][channel][what]
             mine.update(copy.deepcopy(orig))
             _scale_times(mine, factor)

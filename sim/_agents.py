@@ -45,6 +45,7 @@ class AgentState:
     load: int = 0  # assigned conversations (slots in use) + pending offers
     pending: int = 0
     free_since: float = 0.0
+    stamp: int = 0  # bumped whenever load, free_since or availability may have changed
     holding: dict[int, Any] = field(default_factory=dict)  # conversation -> its process
     wake: Any = None  # event fired when a draining agent has no pending offers
 

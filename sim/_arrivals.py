@@ -5,9 +5,10 @@ constant: base rate x profile bin x active surge multipliers. Over each
 constant piece the count is Poisson(rate x length) and the times are uniform,
 which is exactly the NHPP (no thinning needed). Everything a conversation
 needs that does not depend on the queue (channel, site, language, intent,
-skill, bot, consumer, patience, first handle time) is drawn here, vectorised;
-a stream's ``handle_profile``/``patience_profile`` bins multiply its handle
-and patience times by the arrival's time of day (a forecast's per-interval AHT).
+skill, bot, consumer, patience, first chat or call handle time) is drawn here,
+vectorised; a stream's ``handle_profile``/``patience_profile`` bins multiply its
+handle and patience times by the arrival's time of day (a forecast's
+per-interval AHT; messaging has no handle time: its segments follow its turns).
 """
 
 from __future__ import annotations
@@ -22,17 +23,18 @@ from ._dists import sample
 from ._scenario import Scenario
 from ._sections import StreamSpec
 
-__all__ = ["Plan", "plan_arrivals"]
+__all__ = ["Arrivals", "draw_arrivals", "expected_arrivals"]
 
 DAY_S = 86_400.0
 
 
 @dataclass(frozen=True)
-class Plan:
+class Arrivals:
     """One row per conversation, sorted by arrival time ``t`` (s from the horizon start).
 
     ``bot`` and ``intent`` are -1 when absent; ``patience`` is +inf when the
-    consumer never abandons; ``handle`` is the first human segment's length (s).
+    consumer never abandons; ``handle`` is the first human segment's length (s;
+    NaN for messaging without a handle time, whose segments last as long as their turns).
     """
 
     t: np.ndarray
@@ -70,6 +72,20 @@ def _edges(scenario: Scenario, stream: StreamSpec, horizon: float) -> tuple[np.n
     return left, np.column_stack([right - left, rate * stream.rate_per_hour / 3600.0])
 
 
+def expected_arrivals(scenario: Scenario, hours: int) -> dict[str, np.ndarray]:
+    """Per channel, the expected number of arrivals in each hour [h, h + 1) of the
+    horizon (profiles and surges included): the integral of the rate."""
+    horizon = scenario.horizon_s
+    edges = np.arange(hours + 1, dtype=float) * 3600.0
+    out = {name: np.zeros(hours) for name in CHANNELS}
+    for stream in scenario.streams:
+        left, pieces = _edges(scenario, stream, horizon)
+        knots = np.append(left, left[-1] + pieces[-1, 0]) if len(left) else np.zeros(1)
+        cumulative = np.concatenate([[0.0], np.cumsum(pieces[:, 0] * pieces[:, 1])])
+        out[stream.channel] += np.diff(np.interp(edges, knots, cumulative))
+    return out
+
+
 def _bin_values(bins: list[float], t: np.ndarray) -> np.ndarray:
     """The value of the daily profile bin each time ``t`` (s from the start) falls in."""
     width = DAY_S / len(bins)
@@ -81,15 +97,15 @@ def _categorical(rng: np.random.Generator, weights: list[float], n: int) -> np.n
     return rng.choice(len(p), size=n, p=p / p.sum())
 
 
-def plan_arrivals(
+def draw_arrivals(
     scenario: Scenario,
     *,
     arrivals: np.random.Generator,
     attributes: np.random.Generator,
     patience: np.random.Generator,
     handle: np.random.Generator,
-) -> Plan:
-    """Draw every conversation of the horizon (see :class:`Plan`)."""
+) -> Arrivals:
+    """Draw every conversation of the horizon (see :class:`Arrivals`)."""
     horizon = scenario.horizon_s
     times, streams = [], []
     for i, spec in enumerate(scenario.streams):
@@ -146,21 +162,22 @@ def plan_arrivals(
     consumer = np.where(is_new, seen - 1, pick)
 
     pat = np.full(n, np.inf)
-    hdl = np.zeros(n)
+    hdl = np.full(n, np.nan)
     for c, name in enumerate(CHANNELS):
         rows = np.nonzero(channel == c)[0]
         mode = getattr(scenario.modes, name)
         pat[rows] = sample(mode.patience, patience, len(rows))
-        hdl[rows] = sample(mode.handle, handle, len(rows))
+        if mode.handle is not None:  # none: messaging segments last as long as their turns
+            hdl[rows] = sample(mode.handle, handle, len(rows))
     for i, st in enumerate(scenario.streams):
         rows = np.nonzero(stream == i)[0]
-        if st.handle_profile:
+        if st.handle_profile:  # NaN (messaging) stays NaN
             hdl[rows] *= _bin_values(scenario.profiles[st.handle_profile], t[rows])
         if st.patience_profile:
             # Only finite patience is scaled (inf x 0 would be NaN): never abandoning stays so.
             finite = rows[np.isfinite(pat[rows])]
             pat[finite] *= _bin_values(scenario.profiles[st.patience_profile], t[finite])
-    return Plan(
+    return Arrivals(
         t=t,
         stream=stream,
         channel=channel,

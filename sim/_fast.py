@@ -18,14 +18,14 @@ import math
 
 import numpy as np
 
-from ccbench.eventlog import CHANNELS
+from ccbench.eventlog import CHANNELS, CLOSED_BY
 
 from ._agents import Workforce
-from ._arrivals import Plan
-from ._content import Closes
+from ._arrivals import Arrivals
+from ._facts import END_KINDS, NEW, ROLE_AGENT, QueueFacts, ServiceFacts
+from ._outcomes import Closes
 from ._record import KIND, Chunk, Recorder
 from ._scenario import SEGMENT_ENDINGS, Scenario
-from ._segments import END, Facts
 
 __all__ = ["fast_path_blocker", "run_fast"]
 
@@ -73,20 +73,21 @@ def fast_path_blocker(scenario: Scenario, workforce: Workforce) -> str | None:
 
 def run_fast(
     scenario: Scenario,
-    plan: Plan,
+    arrivals: Arrivals,
     workforce: Workforce,
     recorder: Recorder,
     *,
     behaviour: np.random.Generator,
-) -> tuple[dict[str, np.ndarray], Facts, Closes]:
-    """Simulate with the FCFS recursion; returns (segments, queue facts, final closes)."""
+) -> tuple[dict[str, np.ndarray], QueueFacts, ServiceFacts, Closes]:
+    """Simulate with the FCFS recursion; returns (segments, queue and service facts,
+    final closes)."""
     horizon = scenario.horizon_s
     delay = scenario.routing.accept_delay.mean_s
     agents = workforce.agents
     site = scenario.sites[0].id
     for a in agents:
         recorder.emit(0.0, _K["agent.login"], agent=a.id, site=site)
-    n = len(plan)
+    n = len(arrivals)
     arrival = np.empty(n)
     offer = np.full(n, np.nan)
     accept = np.full(n, np.nan)
@@ -96,9 +97,9 @@ def run_fast(
     free = [(0.0, a.id) for a in agents]
     heapq.heapify(free)
     now = 0.0
-    patience = plan.patience.tolist()
-    handle = plan.handle.tolist()
-    for i, t in enumerate(plan.t.tolist()):
+    patience = arrivals.patience.tolist()
+    handle = arrivals.handle.tolist()
+    for i, t in enumerate(arrivals.t.tolist()):
         # The event loop advances by now + (t - now); repeat it so times match bit for bit.
         if t > now:
             now = now + (t - now)
@@ -119,28 +120,30 @@ def run_fast(
         accept[i] = s + delay
         done[i] = s + delay + handle[i]
     by_agent = behaviour.random(n) < scenario.behaviour.agent_close_share
-    _emit(scenario, plan, recorder, arrival, offer, accept, done, abandon, who, by_agent)
+    _emit(scenario, arrivals, recorder, arrival, offer, accept, done, abandon, who, by_agent)
     served = ~np.isnan(accept) & (accept < horizon)
     rows = np.nonzero(served)[0]
     ended = done[rows] < horizon
-    closed_by = np.where(by_agent, END.index("closed_agent"), END.index("closed_consumer"))
-    end_kind = np.where(ended, closed_by[rows], END.index("open"))
+    closed_by = np.where(
+        by_agent, END_KINDS.index("closed_agent"), END_KINDS.index("closed_consumer")
+    )
+    end_kind = np.where(ended, closed_by[rows], END_KINDS.index("open"))
     segments = {
         "conv": rows,
         "agent": who[rows],
-        "skill": plan.skill[rows],
-        "reason": np.zeros(len(rows), dtype=np.int64),
-        "role": np.zeros(len(rows), dtype=np.int64),
+        "skill": arrivals.skill[rows],
+        "reason": np.full(len(rows), NEW, dtype=np.int64),
+        "role": np.full(len(rows), ROLE_AGENT, dtype=np.int64),
         "start": accept[rows],
         "end": np.where(ended, done[rows], np.nan),
         "end_kind": end_kind,
         "style": np.zeros(len(rows), dtype=np.int64),
         "param": np.zeros(len(rows)),
     }
-    facts = Facts.empty(n)
+    facts = QueueFacts.empty(n)
     facts.arrival[:] = arrival
     inside = arrival < horizon
-    facts.skill[inside] = plan.skill[inside]
+    facts.skill[inside] = arrivals.skill[inside]
     facts.queued[inside] = arrival[inside]
     facts.answered_at[served] = accept[served]
     facts.agent[served] = who[served]
@@ -149,12 +152,22 @@ def run_fast(
     done_rows = rows[ended]
     by_time = np.argsort(done[done_rows], kind="stable")
     closes = (done_rows[by_time], done[done_rows][by_time], who[done_rows][by_time])
-    return segments, facts, closes
+    service = ServiceFacts.empty(n)
+    service.queue_wait[served] = accept[served] - arrival[served]
+    calls = served & (arrivals.channel == CHANNELS.index("call"))
+    service.first_response[calls] = accept[calls] - arrival[calls]
+    service.load_sum[served], service.load_count[served] = 1.0, 1  # one slot per agent
+    service.last_skill[served] = arrivals.skill[served]
+    service.resolved[done_rows] = True
+    service.closed_by[done_rows] = np.where(
+        by_agent[done_rows], CLOSED_BY.index("agent"), CLOSED_BY.index("consumer")
+    )
+    return segments, facts, service, closes
 
 
 def _emit(
     scenario: Scenario,
-    plan: Plan,
+    arrivals: Arrivals,
     recorder: Recorder,
     arrival: np.ndarray,
     offer: np.ndarray,
@@ -168,8 +181,8 @@ def _emit(
     horizon = scenario.horizon_s
     n = len(arrival)
     idx = np.arange(n, dtype=np.int64)
-    skill = plan.skill
-    chat = plan.channel != CHANNELS.index("call")
+    skill = arrivals.skill
+    chat = arrivals.channel != CHANNELS.index("call")
     parts: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, int]] = []
     # (rows, kind, times, agent, skill, step) -- step orders a conversation's events
     parts.append((idx, _K["conversation.opened"], arrival, np.full(n, -1), np.full(n, -1), 0))

@@ -1,241 +1,171 @@
 """A conversation's story as a SimPy process: bot, queues, segments, ends, restarts.
 
-Each human segment's ending is drawn when it starts (behaviour probabilities):
-transfer to a skill, to an agent (possibly handed back later), back to queue,
-manager takeover, consumer leaving before any agent message, consumer no
-longer answering, going idle, or an ordinary close by agent or consumer. The
-segment then holds the agent's slot for its drawn length; a logout interrupts
-it and sends the conversation back to the queue.
+The process opens the conversation, runs its bot segment (if its stream
+starts at a bot), then loops: wait in a queue (or for a direct offer), run a
+human segment, and follow the segment's outcome (:mod:`._handoffs`): queue
+again, offer to a named agent, a manager's segment after a takeover, or a
+close. Chat and call segments are synchronous sessions (:mod:`._session`);
+messaging segments are driven by the consumer's and agent's turns
+(:mod:`._messaging`), and a messaging consumer whose silence outlasted the
+auto-close comes back and resumes. After the final close a consumer may
+resume or an agent reopen (at most once), and a returning consumer's
+conversation may be merged into their previous one.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
-from ccbench.eventlog import CHANNELS
+from ccbench.eventlog import CHANNELS, CLOSED_BY
 
-from ._dists import sample
+from ._agents import AgentState
+from ._center import Close, ContactCenter
+from ._facts import NEW, RESUME, ROLE_BOT, TAKEOVER, TRANSFER
+from ._handoffs import AutoClosed, Closed, Direct, Outcome, Requeue, TakenOver
+from ._messaging import Thread, consumer_writes, messaging_segment, wait_in_queue
 from ._record import KIND
-from ._scenario import SEGMENT_ENDINGS
-from ._segments import REASON, ROLE, STYLE
-
-if TYPE_CHECKING:
-    from ._agents import AgentState
-    from ._engine import Engine
+from ._session import manager_session, session_segment
 
 __all__ = ["conversation"]
 
 _K = KIND
-CALL = CHANNELS.index("call")
-NEW, TRANSFER, BACK, TAKEOVER, RESUME = range(len(REASON))
-R_AGENT, R_BOT, R_MANAGER = (ROLE.index(x) for x in ("agent", "bot", "manager"))
-S_SILENT, S_UNRESPONSIVE, S_IDLE = (
-    STYLE.index(x) for x in ("silent_agent", "unresponsive_consumer", "idle")
-)
+CALL, MESSAGING = CHANNELS.index("call"), CHANNELS.index("messaging")
 _Proc = Generator[simpy.Event, Any, Any]
 
 
-def conversation(e: Engine, i: int) -> _Proc:
+def conversation(center: ContactCenter, i: int) -> _Proc:
     """The process of conversation ``i`` from opening to its final end (or the horizon)."""
-    env, rec, plan = e.env, e.rec, e.plan
-    channel = int(plan.channel[i])
+    env, rec, arrivals = center.env, center.recorder, center.arrivals
+    channel = int(arrivals.channel[i])
     rec.emit(env.now, _K["conversation.opened"], i)
     if channel != CALL:
-        rec.emit(env.now, _K["message.sent"], i, sender_role="consumer")
-    skill = int(plan.skill[i])
+        rec.message(env.now, i, -1, "consumer")
+    skill = int(arrivals.skill[i])
     reason = NEW
-    bot = int(plan.bot[i])
+    bot = int(arrivals.bot[i])
     if bot >= 0:
-        if (yield from _bot(e, i, bot, skill)):
+        if (yield from _bot(center, i, bot, skill)):
             return
         reason = TRANSFER
-    patience = float(plan.patience[i])
-    handle: float | None = float(plan.handle[i])
+    times = center.messaging_times
+    in_time = channel == MESSAGING and center.scenario.modes.messaging.handle is None
+    thread = Thread(times.turns()) if in_time else None
+    patience = float(arrivals.patience[i])
+    handle: float | None = float(arrivals.handle[i])
     direct: AgentState | None = None
     back_to: AgentState | None = None
     first = True
     resumed = False
     while True:
         agent: AgentState | None = None
+        outcome: Outcome | None = None
         if direct is not None:
-            agent = yield e.offer_direct(i, direct, skill).done
+            agent = yield center.offer_direct(i, direct, skill).done
             direct = None
         if agent is None:
             if first:
-                e.facts.enter(i, skill, env.now)
-            agent = yield from e.queue(i, skill, reason, patience if first else math.inf)
-            if agent is None:
-                return  # abandoned
+                center.queue_facts.enter(i, skill, env.now)
+            if thread is not None and not thread.agent_turn:
+                waited = yield from wait_in_queue(center, i, skill, reason, thread)
+                if isinstance(waited, AgentState):
+                    agent = waited
+                else:
+                    outcome = waited
+            else:
+                agent = yield from center.queue(i, skill, reason, patience if first else math.inf)
+                if agent is None:
+                    return  # abandoned
         first = False
-        outcome = yield from _segment(e, i, agent, skill, reason, handle, back_to)
+        if agent is not None:
+            if thread is not None:
+                outcome = yield from messaging_segment(
+                    center, times, i, agent, skill, reason, thread, back_to=back_to
+                )
+            else:
+                outcome = yield from session_segment(
+                    center, i, agent, skill, reason, handle, back_to
+                )
         handle, back_to = None, None
-        if outcome[0] == "queue":
-            _, skill, reason = outcome
+        if isinstance(outcome, TakenOver):
+            center.service.transfers[i] += 1
+            manager = outcome.manager
+            if thread is not None:
+                outcome = yield from messaging_segment(
+                    center, times, i, manager, skill, TAKEOVER, thread, manager=True
+                )
+            else:
+                outcome = yield from manager_session(center, i, manager, skill, outcome.handle)
+        if isinstance(outcome, Requeue):
+            center.service.transfers[i] += 1
+            skill, reason = outcome.skill, outcome.reason
             continue
-        if outcome[0] == "direct":
-            _, direct, back_to = outcome
-            reason = TRANSFER
+        if isinstance(outcome, Direct):
+            center.service.transfers[i] += 1
+            direct, back_to, reason = outcome.target, outcome.back_to, TRANSFER
             continue
-        last = outcome[1]
-        b = e.s.behaviour
-        u = e.r_beh.random()
+        assert isinstance(outcome, Closed | AutoClosed)
+        if (
+            isinstance(outcome, AutoClosed)
+            and thread is not None
+            and thread.comes_back(center.horizon)
+        ):
+            yield env.timeout(thread.consumer_due - env.now)
+            rec.emit(env.now, _K["conversation.resumed"], i)
+            consumer_writes(center, i, thread)
+            reason = RESUME
+            continue
+        last = outcome.last_agent
+        b = center.scenario.behaviour
+        u = center.behaviour_rng.random()
         if not resumed and u < b.resume + b.reopen:
             resumed = True
-            yield env.timeout(e.r_beh.random() * b.resume_window_s)
+            yield env.timeout(center.behaviour_rng.random() * b.resume_window_s)
+            if thread is not None:
+                thread.restart(times.turns())
             if u < b.resume:
                 rec.emit(env.now, _K["conversation.resumed"], i)
+                if thread is not None:
+                    consumer_writes(center, i, thread)
             else:
                 rec.emit(env.now, _K["conversation.reopened"], i, last)
             reason = RESUME
             continue
-        e.closes.append((i, env.now, last))
-        prev = int(e.prev_conv[i])
-        if prev >= 0 and e.r_beh.random() < b.merge:
-            yield env.timeout(1.0 + 59.0 * e.r_beh.random())
-            rec.emit(env.now, _K["conversation.merged"], i, into_conversation_id=e.conv_ids[prev])
+        by = outcome.by if isinstance(outcome, Closed) else "system"
+        center.service.closed_by[i] = CLOSED_BY.index(by)
+        center.service.resolved[i] = outcome.resolved
+        center.closes.append(Close(i, env.now, last))
+        prev = int(center.previous_conversation[i])
+        if prev >= 0 and center.behaviour_rng.random() < b.merge:
+            yield env.timeout(1.0 + 59.0 * center.behaviour_rng.random())
+            rec.emit(
+                env.now, _K["conversation.merged"], i, into_conversation_id=center.conv_ids[prev]
+            )
         return
 
 
-def _bot(e: Engine, i: int, bot: int, skill: int) -> _Proc:
+def _bot(center: ContactCenter, i: int, bot: int, skill: int) -> _Proc:
     """The bot segment; returns True when the bot contained the conversation."""
-    env, rec = e.env, e.rec
-    spec = e.s.bots[bot]
-    a = yield from e.queue(i, spec.skill, NEW, math.inf)
+    env, rec = center.env, center.recorder
+    spec = center.scenario.bots[bot]
+    a = yield from center.queue(i, spec.skill, NEW, math.inf)
     assert a is not None  # no patience in the bot queue, so no abandonment
-    seg = e.segments.begin(i, a.id, spec.skill, NEW, R_BOT, env.now)
-    yield env.timeout(float(sample(spec.handle, e.r_beh, 1)[0]))
-    if e.r_beh.random() < spec.containment:
+    seg = center.segments.begin(i, a.id, spec.skill, NEW, ROLE_BOT, env.now)
+    yield env.timeout(center.durations(spec.handle))
+    if center.behaviour_rng.random() < spec.containment:
         rec.emit(env.now, _K["conversation.closed"], i, closed_by="consumer", reason="bot_resolved")
-        e.segments.finish(seg, env.now, "closed_consumer")
-        e.release(a, i)
-        e.closes.append((i, env.now, -1))
+        center.segments.finish(seg, env.now, "closed_consumer")
+        center.release(a, i)
+        center.service.closed_by[i] = CLOSED_BY.index("consumer")
+        center.service.resolved[i] = True
+        center.closes.append(Close(i, env.now, -1))
         return True
     rec.emit(
         env.now, _K["conversation.transferred"], i, a.id, to_skill_id=skill, reason="escalation"
     )
-    e.segments.finish(seg, env.now, "transfer_skill")
-    e.release(a, i)
+    center.segments.finish(seg, env.now, "transfer_skill")
+    center.release(a, i)
     return False
-
-
-def _fate(e: Engine, channel: int) -> str:
-    b = e.s.behaviour
-    u = e.r_beh.random()
-    for name in SEGMENT_ENDINGS:
-        p = getattr(b, name)
-        if u < p:
-            if channel == CALL and name in ("leave_early", "unresponsive", "idle_close"):
-                return "close"  # voice has no messages to stop answering
-            return name
-        u -= p
-    return "close"
-
-
-def _segment(
-    e: Engine,
-    i: int,
-    a: AgentState,
-    skill: int,
-    reason: int,
-    handle: float | None,
-    back_to: AgentState | None,
-) -> _Proc:
-    """A human agent segment; returns ("queue", skill, reason), ("direct", target,
-    back_to) or ("closed", agent id of the last handler)."""
-    env, rec, rng = e.env, e.rec, e.r_beh
-    channel = int(e.plan.channel[i])
-    site = int(e.plan.site[i])
-    mode = e.modes[channel]
-    start = env.now
-    seg = e.segments.begin(i, a.id, skill, reason, R_AGENT, start)
-    a.holding[i] = env.active_process
-    fate = "hand_back" if back_to is not None else _fate(e, channel)
-    if handle is None:
-        handle = float(sample(mode.handle, rng, 1)[0])
-    style, param = 0, 0.0
-    if fate == "leave_early":
-        duration, style = rng.exponential(mode.first_response_s) * rng.uniform(0.1, 0.9), S_SILENT
-    elif fate == "unresponsive":
-        param = rng.exponential(mode.first_response_s)
-        duration, style = param + mode.auto_close_s, S_UNRESPONSIVE
-    elif fate == "idle_close":
-        duration, style, param = handle + mode.auto_close_s, S_IDLE, handle
-    elif fate == "takeover":
-        duration = handle * rng.uniform(0.2, 0.6)
-    else:
-        duration = handle
-    try:
-        yield env.timeout(duration)
-    except simpy.Interrupt:  # the agent logs out: the conversation goes back to the queue
-        rec.emit(env.now, _K["conversation.back_to_queue"], i, a.id)
-        e.segments.finish(seg, env.now, "back_to_queue")
-        e.release(a, i)
-        return ("queue", skill, BACK)
-    now = env.now
-
-    def end(kind: str, event: str, **extra: Any) -> None:
-        rec.emit(now, _K[event], i, a.id, **extra)
-        e.segments.finish(seg, now, kind, style, param)
-        e.release(a, i)
-
-    if fate == "transfer_skill":
-        targets = [k for k in e.skills_at_site.get(site, []) if k != skill]
-        if targets:
-            new = targets[int(rng.integers(len(targets)))]
-            end("transfer_skill", "conversation.transferred", to_skill_id=new, reason="skill")
-            return ("queue", new, TRANSFER)
-    if fate in ("transfer_agent", "hand_back"):
-        target = (
-            back_to
-            if back_to is not None and e.available(back_to) and site in back_to.sites
-            else None
-        )
-        if target is None:
-            target = e.pick(skill, site, {a.id})
-        if target is not None:
-            end("transfer_agent", "conversation.transferred", to_agent_id=target.id, reason="agent")
-            keep = (
-                a
-                if fate == "transfer_agent" and rng.random() < e.s.behaviour.transfer_back
-                else None
-            )
-            return ("direct", target, keep)
-    if fate == "back_to_queue":
-        end("back_to_queue", "conversation.back_to_queue")
-        return ("queue", skill, BACK)
-    if fate == "takeover":
-        manager = e.manager(site)
-        if manager is not None:
-            rec.emit(now, _K["conversation.taken_over"], i, manager.id, from_agent_id=a.id)
-            e.segments.finish(seg, now, "takeover")
-            e.release(a, i)
-            rec.emit(now, _K["assignment.accepted"], i, manager.id, skill, reason=REASON[TAKEOVER])
-            mseg = e.segments.begin(i, manager.id, skill, TAKEOVER, R_MANAGER, now)
-            yield env.timeout(handle * rng.uniform(0.3, 1.0))
-            rec.emit(
-                env.now,
-                _K["conversation.closed"],
-                i,
-                manager.id,
-                closed_by="agent",
-                reason="resolved",
-            )
-            e.segments.finish(mseg, env.now, "closed_agent")
-            return ("closed", manager.id)
-    if fate == "leave_early":
-        by, why = "consumer", "consumer_left"
-    elif fate in ("unresponsive", "idle_close"):
-        by, why = "system", "inactivity"
-    else:
-        by = "agent" if rng.random() < e.s.behaviour.agent_close_share else "consumer"
-        why = "resolved" if by == "agent" else "consumer_closed"
-    rec.emit(
-        now, _K["conversation.closed"], i, a.id if by == "agent" else -1, closed_by=by, reason=why
-    )
-    e.segments.finish(seg, now, f"closed_{by}", style, param)
-    e.release(a, i)
-    return ("closed", a.id)

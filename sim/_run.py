@@ -2,7 +2,8 @@
 
 A run owns its random streams: ``numpy.random.SeedSequence(seed).spawn`` gives
 one Generator per subsystem (arrivals, attributes, patience, handle times,
-workforce, routing, behaviour, content, outcomes), so adding draws to one
+workforce, routing, behaviour, content, outcomes, messaging turns), so adding
+draws to one
 subsystem never shifts another's, and the same scenario and seed give a
 byte-identical Parquet log.
 """
@@ -21,19 +22,27 @@ import numpy as np
 import pyarrow as pa
 
 import ccbench
-from ccbench import ParameterError
-from ccbench.eventlog import CHANNELS, EventLog, write_log
+from ccbench import InputError, ParameterError
+from ccbench.eventlog import ASSIGN_REASONS, CHANNELS, SENDER_ROLES, EventLog, write_log
 
 from ._agents import build_workforce
-from ._arrivals import plan_arrivals
+from ._arrivals import Arrivals, draw_arrivals
 from ._content import draw_content
 from ._engine import Engine
+from ._facts import END_KINDS
 from ._fast import fast_path_blocker, run_fast
+from ._outcomes import draw_outcomes
 from ._record import ConversationColumns, Recorder
 from ._scenario import Scenario
-from ._segments import END, REASON, ROLE
 
-__all__ = ["STREAMS", "SimResult", "manifest_path", "simulate", "write_result"]
+__all__ = [
+    "STREAMS",
+    "SimResult",
+    "manifest_path",
+    "manifest_scenario",
+    "simulate",
+    "write_result",
+]
 
 STREAMS = (
     "arrivals",
@@ -45,6 +54,7 @@ STREAMS = (
     "behaviour",
     "content",
     "outcomes",
+    "messaging",
 )
 ENGINES = ("auto", "general", "fast")
 
@@ -86,8 +96,8 @@ class SimResult:
         }
 
 
-def _columns(scenario: Scenario, plan: Any) -> ConversationColumns:
-    n = len(plan)
+def _columns(scenario: Scenario, arrivals: Arrivals) -> ConversationColumns:
+    n = len(arrivals)
     streams = scenario.streams
 
     def obj(values: list[Any]) -> np.ndarray:
@@ -96,12 +106,12 @@ def _columns(scenario: Scenario, plan: Any) -> ConversationColumns:
     flows = obj([s.bot_flow or None for s in streams])
     return ConversationColumns(
         ids=obj([f"c{i}" for i in range(n)]),
-        site=obj([s.id for s in scenario.sites])[plan.site] if n else obj([]),
-        channel=obj(list(CHANNELS))[plan.channel] if n else obj([]),
-        source=obj([s.source for s in streams])[plan.stream] if n else obj([]),
-        consumer_id=obj([f"u{c}" for c in plan.consumer.tolist()]),
-        language=obj(list(plan.languages))[plan.language] if n else obj([]),
-        bot_flow=flows[plan.stream] if n else obj([]),
+        site=obj([s.id for s in scenario.sites])[arrivals.site] if n else obj([]),
+        channel=obj(list(CHANNELS))[arrivals.channel] if n else obj([]),
+        source=obj([s.source for s in streams])[arrivals.stream] if n else obj([]),
+        consumer_id=obj([f"u{c}" for c in arrivals.consumer.tolist()]),
+        language=obj(list(arrivals.languages))[arrivals.language] if n else obj([]),
+        bot_flow=flows[arrivals.stream] if n else obj([]),
     )
 
 
@@ -115,10 +125,11 @@ def _segment_table(seg: dict[str, np.ndarray], ids: np.ndarray, start_ms: int) -
             "agent_id": pa.array(np.asarray(seg["agent"], dtype=np.int64)),
             "skill_id": pa.array(np.asarray(seg["skill"], dtype=np.int64)),
             "role": pa.array(
-                np.asarray(ROLE, dtype=object)[np.asarray(seg["role"], dtype=int)], type=pa.string()
+                np.asarray(SENDER_ROLES, dtype=object)[np.asarray(seg["role"], dtype=int)],
+                type=pa.string(),
             ),
             "reason": pa.array(
-                np.asarray(REASON, dtype=object)[np.asarray(seg["reason"], dtype=int)],
+                np.asarray(ASSIGN_REASONS, dtype=object)[np.asarray(seg["reason"], dtype=int)],
                 type=pa.string(),
             ),
             "start_ms": pa.array(
@@ -129,7 +140,7 @@ def _segment_table(seg: dict[str, np.ndarray], ids: np.ndarray, start_ms: int) -
                 mask=open_,
             ),
             "end": pa.array(
-                np.asarray(END, dtype=object)[np.asarray(seg["end_kind"], dtype=int)],
+                np.asarray(END_KINDS, dtype=object)[np.asarray(seg["end_kind"], dtype=int)],
                 type=pa.string(),
             ),
         }
@@ -166,7 +177,7 @@ def simulate(
             strict=True,
         )
     )
-    plan = plan_arrivals(
+    arrivals = draw_arrivals(
         scenario,
         arrivals=rngs["arrivals"],
         attributes=rngs["attributes"],
@@ -175,47 +186,50 @@ def simulate(
     )
     workforce = build_workforce(scenario, rngs["workforce"])
     recorder = Recorder(scenario.start_ms)
-    cols = _columns(scenario, plan)
+    cols = _columns(scenario, arrivals)
     blocker = fast_path_blocker(scenario, workforce)
     if engine == "fast" and blocker is not None:
         raise ParameterError("engine", f"the fast path cannot run this scenario ({blocker})")
     use_fast = engine == "fast" or (engine == "auto" and blocker is None)
     if use_fast:
-        segments, facts, closes = run_fast(
-            scenario, plan, workforce, recorder, behaviour=rngs["behaviour"]
+        segments, facts, service, closes = run_fast(
+            scenario, arrivals, workforce, recorder, behaviour=rngs["behaviour"]
         )
     else:
         sim = Engine(
             scenario,
-            plan,
+            arrivals,
             workforce,
             recorder,
             conv_ids=cols.ids,
             routing=rngs["routing"],
             behaviour=rngs["behaviour"],
+            messaging=rngs["messaging"],
         )
         sim.run(progress=progress)
-        facts = sim.facts
+        facts, service = sim.queue_facts, sim.service
         closes = (
-            np.asarray([c[0] for c in sim.closes], dtype=np.int64),
-            np.asarray([c[1] for c in sim.closes], dtype=float),
-            np.asarray([c[2] for c in sim.closes], dtype=np.int64),
+            np.asarray([c.conv for c in sim.closes], dtype=np.int64),
+            np.asarray([c.t for c in sim.closes], dtype=float),
+            np.asarray([c.last_agent for c in sim.closes], dtype=np.int64),
         )
-        facts.arrival[:] = plan.t
+        facts.arrival[:] = arrivals.t
         segments = sim.segments.arrays()
     if progress is not None:
         progress(1.0)
-    for chunk in draw_content(
-        scenario,
-        plan,
-        segments,
-        closes,
-        workforce,
-        start_ms=scenario.start_ms,
-        content=rngs["content"],
-        outcomes=rngs["outcomes"],
-    ):
-        recorder.add(chunk)
+    start_ms = scenario.start_ms
+    recorder.add(
+        draw_content(
+            scenario,
+            arrivals,
+            segments,
+            workforce,
+            service,
+            start_ms=start_ms,
+            content=rngs["content"],
+        )
+    )
+    recorder.add(draw_outcomes(scenario, closes, service, start_ms=start_ms, rng=rngs["outcomes"]))
     table = recorder.table(account=scenario.scenario.account, conversations=cols)
     log = EventLog.from_table(table, roster=workforce.roster)
     queue = facts.table(ids=cols.ids, channel=cols.channel, start_ms=scenario.start_ms)
@@ -234,6 +248,26 @@ def manifest_path(log_path: str | os.PathLike[str]) -> Path:
     """Where the manifest of a log goes: ``run.parquet`` -> ``run.manifest.json``."""
     p = Path(log_path)
     return p.with_name(p.stem + ".manifest.json")
+
+
+def manifest_scenario(log_path: str | os.PathLike[str]) -> Scenario | None:
+    """The resolved scenario in the manifest next to a simulated log, or None when the
+    log has no manifest (an imported log); InputError when the manifest is unreadable."""
+    man = manifest_path(log_path)
+    if not man.exists():
+        return None
+    try:
+        document = json.loads(man.read_text(encoding="utf-8"))
+        scenario = document["scenario"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"manifest {man}: expected the JSON manifest of a simulated log with a "
+            f"'scenario' object, got an unreadable file ({exc})"
+        ) from exc
+    try:
+        return Scenario.from_dict(scenario)
+    except InputError as exc:
+        raise InputError(f"manifest {man}: {exc}") from exc
 
 
 def write_result(result: SimResult, path: str | os.PathLike[str]) -> tuple[Path, Path]:

@@ -35,6 +35,7 @@ from ._sections import (
     DistSpec,
     GroupSpec,
     IntentSpec,
+    MessagingSpec,
     MetaSpec,
     ModeSpec,
     ModesSpec,
@@ -49,7 +50,15 @@ from ._sections import (
 )
 from ._spec import key, parse_section, section_to_dict
 
-__all__ = ["SEGMENT_ENDINGS", "DistSpec", "ModesSpec", "Scenario", "load_scenario"]
+__all__ = [
+    "SEGMENT_ENDINGS",
+    "DistSpec",
+    "MessagingSpec",
+    "ModeSpec",
+    "ModesSpec",
+    "Scenario",
+    "load_scenario",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +108,19 @@ class Scenario:
     def horizon_s(self) -> float:
         return self.scenario.hours * 3600.0
 
+    def skill_channels(self) -> dict[int, frozenset[str]]:
+        """For each skill id, the channels whose streams route conversations to it
+        (directly or through an intent); empty for a skill no stream uses."""
+        intents = {x.name: x.skill for x in self.intents}
+        seen: dict[int, set[str]] = {k.id: set() for k in self.skills}
+        for st in self.streams:
+            targets = [intents[name] for name in st.intents]
+            if st.skill is not None:
+                targets.append(st.skill)
+            for k in targets:
+                seen[k].add(st.channel)
+        return {k: frozenset(v) for k, v in seen.items()}
+
 
 def _parse_start(text: str) -> int:
     try:
@@ -127,6 +149,12 @@ def _check_dist(d: DistSpec, path: str) -> None:
             raise _bad(
                 f"{path}.weights", f"{len(d.values_s)} weights with a positive sum", d.weights
             )
+
+
+def _check_finite(d: DistSpec, path: str) -> None:
+    _check_dist(d, path)
+    if d.kind == "none":
+        raise _bad(f"{path}.kind", "a finite distribution", "none")
 
 
 def _check_weights(weights: dict[str, float], path: str) -> None:
@@ -234,15 +262,25 @@ def _cross_check(s: Scenario) -> None:
         for name in sg.streams:
             if name not in names:
                 raise _bad(f".surges[{i}].streams", "stream names from [[streams]]", name)
-    for channel in CHANNELS:
+    for channel in ("chat", "call"):
         mode: ModeSpec = getattr(s.modes, channel)
-        _check_dist(mode.handle, f".modes.{channel}.handle")
         _check_dist(mode.patience, f".modes.{channel}.patience")
-        if mode.handle.kind == "none":
-            raise _bad(f".modes.{channel}.handle.kind", "a finite distribution", "none")
-    _check_dist(s.routing.accept_delay, ".routing.accept_delay")
-    if s.routing.accept_delay.kind == "none":
-        raise _bad(".routing.accept_delay.kind", "a finite distribution", "none")
+        _check_finite(mode.handle, f".modes.{channel}.handle")
+    msg = s.modes.messaging
+    for name in ("patience", "consumer_reply", "silence"):
+        _check_dist(getattr(msg, name), f".modes.messaging.{name}")
+    for name in ("first_response", "agent_reply"):
+        _check_finite(getattr(msg, name), f".modes.messaging.{name}")
+    if msg.handle is not None:
+        _check_finite(msg.handle, ".modes.messaging.handle")
+    for i, sk in enumerate(s.skills):
+        for k in sk.transfer_to or []:
+            if k not in skills or k == sk.id:
+                raise _bad(f".skills[{i}].transfer_to", "ids of other skills from [[skills]]", k)
+    shares = s.outcomes.csat_shares
+    if len(shares) != 5 or sum(shares) <= 0:
+        raise _bad(".outcomes.csat_shares", "5 shares (answers 1..5) with a positive sum", shares)
+    _check_finite(s.routing.accept_delay, ".routing.accept_delay")
     beh = s.behaviour
     ends = sum(getattr(beh, name) for name in SEGMENT_ENDINGS)
     if ends > 1:

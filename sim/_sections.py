@@ -22,6 +22,7 @@ __all__ = [
     "DistSpec",
     "GroupSpec",
     "IntentSpec",
+    "MessagingSpec",
     "MetaSpec",
     "ModeSpec",
     "ModesSpec",
@@ -93,6 +94,18 @@ class SkillSpec:
     id: int = key(doc="skill id", check="nonneg")
     name: str = key("", doc="display name")
     intensity: float = key(1.0, check="nonneg", doc="load weight multiplier (roster)")
+    transfer_to: list[int] | None = key(
+        None,
+        check="nonneg",
+        doc="skills a transfer to a skill goes to from this one (default: the other skills "
+        "of the conversation's channel served at its site)",
+    )
+    sale: float | None = key(
+        None,
+        check="prob",
+        doc="chance of a sale when a conversation ends in this skill, before service "
+        "effects (default: outcomes.sale)",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,7 +205,7 @@ class ConsumerSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class ModeSpec:
-    """Timing of one channel (messaging, chat or call)."""
+    """Timing of a synchronous session channel (chat or call)."""
 
     handle: DistSpec = key(DistSpec(), doc="agent segment length before it ends")
     patience: DistSpec = key(
@@ -221,8 +234,70 @@ class ModeSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class MessagingSpec:
+    """Messaging: a conversation in time, driven by consumer and agent turns.
+
+    How long a slot is held, idle periods and the conversation's duration are
+    not drawn: they follow from these timings (docs/scenarios.md, "Messaging").
+    """
+
+    patience: DistSpec = key(
+        DistSpec(kind="none"),
+        doc="time a consumer waits in the first human queue before abandoning",
+    )
+    handle: DistSpec | None = key(
+        None,
+        doc="when given, segments are sessions holding their slot for this time, without "
+        "turns (a workforce forecast's AHT); none = the conversation lives in time",
+    )
+    turns_mean: float = key(
+        4.0,
+        check="ge1",
+        doc="mean number of consumer messages the agent answers before the conversation "
+        "is resolved (geometric on 1, 2, ...)",
+    )
+    first_response: DistSpec = key(
+        DistSpec(kind="lognormal", mean_s=60.0, sd_s=60.0),
+        doc="delay of an agent's first message in a segment, holding one conversation",
+    )
+    agent_reply: DistSpec = key(
+        DistSpec(kind="lognormal", mean_s=40.0, sd_s=40.0),
+        doc="delay of an agent's answer to a consumer message, holding one conversation",
+    )
+    reply_elasticity: float = key(
+        0.5,
+        check="nonneg",
+        doc="agent delays are multiplied by n ** reply_elasticity, n = conversations "
+        "the agent holds when the delay starts",
+    )
+    consumer_reply: DistSpec = key(
+        DistSpec(kind="lognormal", mean_s=90.0, sd_s=150.0),
+        doc="consumer think time before answering an agent message (no long silence)",
+    )
+    silence_share: float = key(
+        0.1, check="prob", doc="consumer answers that come after a long silence instead"
+    )
+    silence: DistSpec = key(
+        DistSpec(kind="lognormal", mean_s=14400.0, sd_s=21600.0),
+        doc="length of a long consumer silence",
+    )
+    walk_away: float = key(
+        0.05,
+        check="prob",
+        doc="chance the consumer never answers an agent message (silent abandonment)",
+    )
+    auto_close_s: float = key(
+        3600.0,
+        unit="s",
+        check="pos",
+        doc="time a conversation pending the consumer's answer stays open before the "
+        "system closes it",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class ModesSpec:
-    messaging: ModeSpec = key(ModeSpec(), doc="messaging mode")
+    messaging: MessagingSpec = key(MessagingSpec(), doc="messaging mode")
     chat: ModeSpec = key(ModeSpec(), doc="chat mode")
     call: ModeSpec = key(ModeSpec(), doc="call mode")
 
@@ -277,10 +352,55 @@ class BehaviourSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class OutcomeSpec:
-    survey: float = key(0.0, check="prob", doc="closed conversations with a CSAT answer")
+    """Surveys, MCS and sales after each final close, following the service received.
+
+    The service penalty of a conversation (logit units) adds the effects below;
+    docs/scenarios.md ("Outcomes") gives the model and its references.
+    """
+
+    survey: float = key(
+        0.0, check="prob", doc="conversations closed by the consumer or an agent with a CSAT answer"
+    )
+    survey_after_auto_close: float = key(
+        0.0,
+        check="prob",
+        doc="conversations closed by the system with a CSAT answer (vendors send none)",
+    )
     survey_criteria: float = key(0.5, check="prob", doc="surveys that also rate the criteria")
+    csat_shares: list[float] = key(
+        [0.03, 0.03, 0.08, 0.31, 0.55],
+        check="nonneg",
+        doc="shares of the answers 1..5 after ideal service (penalty 0)",
+    )
+    wait_effect: float = key(
+        0.4, check="nonneg", doc="penalty per doubling of 1 + queue wait / 60 s"
+    )
+    response_effect: float = key(
+        0.4, check="nonneg", doc="penalty per doubling of 1 + mean agent response time / 60 s"
+    )
+    transfer_effect: float = key(0.35, check="nonneg", doc="penalty per transfer")
+    unresolved_effect: float = key(
+        1.5, check="nonneg", doc="penalty when the conversation ends unresolved"
+    )
+    multitask_effect: float = key(
+        0.15,
+        check="nonneg",
+        doc="penalty per extra conversation the agent held while answering (mean)",
+    )
     mcs: float = key(0.0, check="prob", doc="closed conversations with an MCS")
-    sale: float = key(0.0, check="prob", doc="closed conversations with a sale")
+    mcs_best: float = key(70.0, check="nonneg", doc="mean MCS after ideal service (0-100)")
+    mcs_sd: float = key(18.0, check="nonneg", doc="standard deviation of the MCS around its mean")
+    mcs_per_penalty: float = key(
+        10.0, check="nonneg", doc="MCS points lost per unit of service penalty"
+    )
+    sale: float = key(
+        0.0,
+        check="prob",
+        doc="chance of a sale after ideal service, for skills without their own skills[].sale",
+    )
+    sale_sensitivity: float = key(
+        0.5, check="nonneg", doc="the sale chance is multiplied by exp(-sale_sensitivity x penalty)"
+    )
     sale_mean_minor: float = key(
         5000.0, unit="minor units", check="pos", doc="mean sale amount (exponential)"
     )

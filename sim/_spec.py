@@ -32,6 +32,7 @@ CHECKS: dict[str, tuple[typing.Callable[[float], bool], str]] = {
     "pos": (lambda v: v > 0, "a number > 0"),
     "prob": (lambda v: 0 <= v <= 1, "a probability in [0, 1]"),
     "hour": (lambda v: 0 <= v < 24, "an hour of the day in [0, 24)"),
+    "ge1": (lambda v: v >= 1, "a number >= 1"),
 }
 
 

@@ -138,11 +138,15 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "sim": [
         "SEGMENT_ENDINGS",
+        "RealismReport",
         "Scenario",
         "SimResult",
         "load_scenario",
         "manifest_path",
+        "manifest_scenario",
+        "realism_report",
         "simulate",
+        "write_realism_report",
         "write_result",
     ],
     "oracle": [

@@ -24,6 +24,7 @@ _COMMANDS = (
     "export",
     "import",
     "simulate",
+    "describe",
     "oracle",
     "serve",
     "loadtest",

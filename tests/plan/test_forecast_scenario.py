@@ -109,3 +109,27 @@ def test_simulated_agents_online_follow_the_staffing() -> None:
     online = sum(st.integrate(edges)[0] for st in human_agent_steps(result).values())
     assert (np.asarray(online) / 3_600_000).tolist() == staffing
     assert end == grid.origin_ms + 86_400_000
+
+
+def test_a_messaging_skill_is_simulated_as_sessions_of_its_aht() -> None:
+    """A forecast's AHT says how long a messaging conversation holds a slot, not its turns:
+    the day's scenario gives modes.messaging a handle time (exponential, mean the AHT), so
+    the simulator runs its segments as sessions; made constant here (600 s, flat profile
+    1), each human segment holds its slot exactly that long, with no turn messages."""
+    f = parse_forecast(_flat(2, aht=600.0, skill="messaging"))
+    doc = day_document(
+        forecast=f,
+        day=0,
+        setups=setups_for(f, []),
+        group="messaging",
+        staffing=[2] * 24,
+        warmup_s=0,
+        cooldown_s=0,
+    )
+    doc["modes"]["messaging"]["handle"] = {"kind": "constant", "mean_s": 600.0}
+    result = simulate(scenario=Scenario.from_dict(doc), seed=1, days=0.25)
+    segments = result.segments.filter(result.segments["end_ms"].is_valid())
+    lengths = (segments["end_ms"].to_numpy() - segments["start_ms"].to_numpy()).tolist()
+    assert lengths and set(lengths) == {600_000}
+    senders = {r["sender_role"] for r in result.log.records() if r["kind"] == "message.sent"}
+    assert senders == {"consumer"}  # only each conversation's opening message

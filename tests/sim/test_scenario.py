@@ -137,7 +137,8 @@ def test_bad_toml_and_missing_file(tmp_path: Path) -> None:
 
 
 def _documented_keys() -> list[str]:
-    """Every key a scenario can hold, as docs/scenarios.md spells it."""
+    """Every key a scenario can hold, as docs/scenarios.md spells it: distribution keys
+    once as ``<dist>.<key>``, chat and call keys once as ``modes.<chat|call>.<key>``."""
     import dataclasses
     import typing
 
@@ -148,13 +149,16 @@ def _documented_keys() -> list[str]:
 
     def walk(cls: type, prefix: str) -> None:
         for f, tp in section_fields(cls):
-            item = typing.get_args(tp)[0] if typing.get_origin(tp) is list else tp
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            item = args[0] if typing.get_origin(tp) is list else tp
             name = f"{prefix}{f.name}"
-            if cls is ModesSpec:
-                name = f"{prefix}<channel>"
+            if cls is ModesSpec and f.name in ("chat", "call"):
+                if f.name == "chat":
+                    walk(item, f"{prefix}<chat|call>.")
+                continue
             if item is DistSpec or not dataclasses.is_dataclass(item):
                 keys.append(name)
-            elif cls is not ModesSpec or f.name == "messaging":
+            else:
                 walk(item, name + ("[]." if item is not tp else "."))
 
     walk(Scenario, "")

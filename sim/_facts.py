@@ -1,10 +1,12 @@
-"""What the event loop learns besides events: agent segments and queue facts.
+"""What the event loop learns besides events: agent segments, queue and service facts.
 
 Segments (who held which conversation, from when to when, how it ended and
 how its messages should look) feed the bulk content generator; queue facts
 (arrival, first human queue entry, answer or abandon) are the raw material of
 capacity-planning metrics (service level, ASA, abandon rate) without parsing
-the log. Both become pyarrow tables in the run's result.
+the log; both become pyarrow tables in the run's result. Service facts (waits,
+responses, transfers, resolution) are what the outcomes (:mod:`._outcomes`)
+follow.
 """
 
 from __future__ import annotations
@@ -14,10 +16,31 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["END", "REASON", "ROLE", "STYLE", "Facts", "Segments"]
+from ccbench.eventlog import ASSIGN_REASONS, SENDER_ROLES
 
-REASON = ("new", "transfer", "back_to_queue", "takeover", "resume")
-END = (
+__all__ = [
+    "BACK_TO_QUEUE",
+    "END_KINDS",
+    "MESSAGE_STYLES",
+    "NEW",
+    "RESUME",
+    "ROLE_AGENT",
+    "ROLE_BOT",
+    "ROLE_MANAGER",
+    "TAKEOVER",
+    "TRANSFER",
+    "QueueFacts",
+    "SegmentRecords",
+    "ServiceFacts",
+]
+
+# Assignment reasons and segment roles are the contract's codes: an index into
+# ASSIGN_REASONS / SENDER_ROLES, looked up by name.
+NEW, TRANSFER, BACK_TO_QUEUE, TAKEOVER, RESUME = (
+    ASSIGN_REASONS.index(x) for x in ("new", "transfer", "back_to_queue", "takeover", "resume")
+)
+ROLE_AGENT, ROLE_BOT, ROLE_MANAGER = (SENDER_ROLES.index(x) for x in ("agent", "bot", "manager"))
+END_KINDS = (
     "open",
     "closed_consumer",
     "closed_agent",
@@ -27,17 +50,20 @@ END = (
     "back_to_queue",
     "takeover",
 )
-ROLE = ("agent", "bot", "manager")
 # How messages inside a segment look: an ordinary exchange; the consumer leaves
 # before any agent message; the consumer stops answering after the agent's first
 # message (param = that message's delay, s); the exchange stops and the
 # conversation idles (param = length of the active part, s).
-STYLE = ("exchange", "silent_agent", "unresponsive_consumer", "idle")
+MESSAGE_STYLES = ("exchange", "silent_agent", "unresponsive_consumer", "idle")
 
 
 @dataclass
-class Segments:
-    """Agent segments as parallel lists; times in seconds from the horizon start."""
+class SegmentRecords:
+    """Agent segments as parallel lists; times in seconds from the horizon start.
+
+    ``reason`` is an index into ASSIGN_REASONS, ``role`` into SENDER_ROLES (agent,
+    bot or manager), ``end_kind`` into END_KINDS, ``style`` into MESSAGE_STYLES.
+    """
 
     conv: list[int] = field(default_factory=list)
     agent: list[int] = field(default_factory=list)
@@ -68,7 +94,7 @@ class Segments:
         self, index: int, end: float, end_kind: str, style: int = 0, param: float = 0.0
     ) -> None:
         self.end[index] = end
-        self.end_kind[index] = END.index(end_kind)
+        self.end_kind[index] = END_KINDS.index(end_kind)
         self.style[index] = style
         self.param[index] = param
 
@@ -94,7 +120,7 @@ class Segments:
 
 
 @dataclass
-class Facts:
+class QueueFacts:
     """Per-conversation queue facts (s from the horizon start; NaN = did not happen)."""
 
     arrival: np.ndarray
@@ -105,7 +131,7 @@ class Facts:
     agent: np.ndarray  # agent id of the first human answer (-1)
 
     @classmethod
-    def empty(cls, n: int) -> Facts:
+    def empty(cls, n: int) -> QueueFacts:
         nan = np.full(n, np.nan)
         return cls(
             np.zeros(n),
@@ -153,3 +179,73 @@ class Facts:
                 "agent_id": pa.array(self.agent, mask=self.agent < 0),
             }
         )
+
+
+@dataclass
+class ServiceFacts:
+    """What each conversation lived through, for its outcomes (s; NaN = did not happen).
+
+    ``queue_wait``: time waiting for a human (queues and offers) summed over
+    every accept; ``first_response``: arrival to the first human agent-side
+    message (calls: to the first human accept); ``reply_sum`` / ``replies``:
+    agent-side response delays; ``load_sum`` / ``load_count``: conversations
+    the agent held (messaging: when each delay started; chat and call: at
+    each accept); ``transfers``: human segments that ended with the
+    conversation going to another human (transfer, back to queue, takeover);
+    ``resolved`` and ``closed_by`` (index into CLOSED_BY, -1 = never closed)
+    describe the final close; ``last_skill`` is the skill of the last human
+    segment (-1 = none).
+    """
+
+    queue_wait: np.ndarray
+    first_response: np.ndarray
+    reply_sum: np.ndarray
+    replies: np.ndarray
+    load_sum: np.ndarray
+    load_count: np.ndarray
+    transfers: np.ndarray
+    resolved: np.ndarray
+    closed_by: np.ndarray
+    last_skill: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> ServiceFacts:
+        def zeros(dtype: type = float) -> np.ndarray:
+            return np.zeros(n, dtype=dtype)
+
+        return cls(
+            queue_wait=zeros(),
+            first_response=np.full(n, np.nan),
+            reply_sum=zeros(),
+            replies=zeros(np.int64),
+            load_sum=zeros(),
+            load_count=zeros(np.int64),
+            transfers=zeros(np.int64),
+            resolved=zeros(bool),
+            closed_by=np.full(n, -1, dtype=np.int64),
+            last_skill=np.full(n, -1, dtype=np.int64),
+        )
+
+    def replied(self, conv: int, *, delay: float, t: float, arrival: float) -> None:
+        """An agent-side message at ``t`` (s), ``delay`` s after what it answers."""
+        self.reply_sum[conv] += delay
+        self.replies[conv] += 1
+        if np.isnan(self.first_response[conv]):
+            self.first_response[conv] = t - arrival
+
+    def held(self, conv: int, conversations: int) -> None:
+        """The serving agent holds ``conversations`` (this one included)."""
+        self.load_sum[conv] += conversations
+        self.load_count[conv] += 1
+
+    def mean_response(self) -> np.ndarray:
+        """Mean agent-side response delay per conversation (0 without replies), s."""
+        out = np.zeros(len(self.replies))
+        np.divide(self.reply_sum, self.replies, out=out, where=self.replies > 0)
+        return out
+
+    def mean_load(self) -> np.ndarray:
+        """Mean conversations held by the agents who served it (1 when never measured)."""
+        out = np.ones(len(self.load_count))
+        np.divide(self.load_sum, self.load_count, out=out, where=self.load_count > 0)
+        return out
