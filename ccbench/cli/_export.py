@@ -12,18 +12,14 @@ from typing import Any
 
 from ..eventlog import read_log
 from ..records import export_records
+from ._vendor_formats import liveperson_parser
 
 
 def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
+    lp: argparse.ArgumentParser = liveperson_parser(
+        sub,
         "export",
         help="write a log in a vendor's record format",
-        description="Write an event log in a vendor's record format (docs/formats.md).",
-    )
-    formats = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
-    lp: argparse.ArgumentParser = formats.add_parser(
-        "liveperson-records",
-        help="LivePerson Messaging Interactions conversation records",
         description="Write the log's conversations as pages of the Messaging Interactions "
         "conversations-search response (conversationHistoryRecords with _metadata), "
         "files conversations-<offset>.json in DIR. Kinds a record cannot carry (agent "

@@ -19,21 +19,17 @@ from .._errors import InputError, RosterError
 from ..eventlog import Roster, write_log
 from ..files import replace_atomically
 from ..records import Problem, import_files
+from ._vendor_formats import liveperson_parser
 
 #: problems printed on the terminal; the rest are counted (all go to --problems)
 _SHOWN = 20
 
 
 def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
+    lp: argparse.ArgumentParser = liveperson_parser(
+        sub,
         "import",
         help="read a vendor's records into a log",
-        description="Read a vendor's records into an event log (docs/formats.md).",
-    )
-    formats = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
-    lp: argparse.ArgumentParser = formats.add_parser(
-        "liveperson-records",
-        help="LivePerson Messaging Interactions conversation records",
         description="Read Messaging Interactions records (API response pages, records, "
         "lists of them, or one per line) into a valid event log. Without --roster the "
         "roster is inferred from the records. Kinds records cannot carry are listed in "
