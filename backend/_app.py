@@ -33,9 +33,10 @@ from ccbench.api import CLOCK_HEADER, DASHBOARD, MSGAGENTSEGMENTS, parse_clock
 from ccbench.eventlog import Roster
 
 from ._agent_segments import agent_segment_metrics
+from ._batch_items import NDJSON_TYPES
 from ._dashboard import dashboard_snapshot
 from ._dashboard_params import parse_dashboard_query
-from ._ingest import NDJSON_TYPES, parse_batch
+from ._ingest import parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
 from ._store import Store

@@ -16,6 +16,7 @@ EXPECTED: dict[str, list[str]] = {
         "RosterError",
         "__version__",
         "describe",
+        "shown",
     ],
     "ccbench.eventlog": [
         "AGENT_ROLES",

@@ -38,6 +38,20 @@ class Violation:
         return f"{where}{event} [{self.rule}] {self.message}"
 
 
+def _type_error(key: str, value: Any, line: int) -> EventSchemaError:
+    """Why ``value`` cannot be int field ``key``: not an int, or beyond its column's type."""
+    if (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, float) and value.is_integer()
+    ):
+        # JSON readers give a double for an integer beyond 64 bits: name the contract's range
+        expected = FIELDS[key].expectation()
+    else:
+        expected = "an integer"
+    return EventSchemaError(
+        f"field {key!r}: expected {expected}, got {describe(value)}", line=line, field=key
+    )
+
+
 def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Table:
     """Build a table in contract schema from JSON-like records.
 
@@ -70,27 +84,20 @@ def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Tab
                 continue
             if key in int_fields:
                 low, high = int_fields[key]
-                ok = isinstance(value, int) and not isinstance(value, bool)
-                expected = "an integer"
-                if ok and not low <= value <= high:
-                    # beyond the column's type: named here, with its line, as
-                    # check_table would name a value outside the contract's range
-                    ok, expected = False, FIELDS[key].expectation()
-            else:
-                ok = isinstance(value, str)
-                expected = "a string"
-            if not ok:
+                if not (
+                    isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+                ):
+                    raise _type_error(key, value, line)
+            elif not isinstance(value, str):
                 raise EventSchemaError(
-                    f"field {key!r}: expected {expected}, got {describe(value)}",
+                    f"field {key!r}: expected a string, got {describe(value)}",
                     line=line,
                     field=key,
                 )
         for name, values in columns.items():
             values.append(record.get(name))
         n += 1
-    arrays = []
-    for spec in SCHEMA:
-        arrays.append(pa.array(columns[spec.name], type=spec.type))
+    arrays = [pa.array(columns[spec.name], type=spec.type) for spec in SCHEMA]
     return pa.Table.from_arrays(arrays, schema=SCHEMA) if n else SCHEMA.empty_table()
 
 
