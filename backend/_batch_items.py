@@ -44,6 +44,12 @@ _SEP = re.compile(rb"[ \t\n\r]*([,\]])")
 _END = re.compile(rb"[ \t\n\r]*\Z")
 
 
+def _skip_ws(body: bytes | bytearray, pos: int) -> int:
+    """The first position at or after ``pos`` that is not JSON whitespace."""
+    found = _WS.match(body, pos)
+    return pos if found is None else found.end()
+
+
 def _snippet(body: bytes | bytearray, at: int) -> str:
     return shown(bytes(body[at : at + 40]).decode("utf-8", "replace"))
 
@@ -102,7 +108,7 @@ def _array_items(body: bytes | bytearray) -> Iterator[tuple[int, bytes | bytearr
     if opened is None:
         raise EventSchemaError(
             "expected a JSON array of events (or NDJSON with Content-Type "
-            f"{NDJSON_TYPES[0]}), got {_snippet(body, _WS.match(body).end())}"
+            f"{NDJSON_TYPES[0]}), got {_snippet(body, _skip_ws(body, 0))}"
         )
     pos = opened.end()
     if body[pos : pos + 1] == b"]":
@@ -111,7 +117,7 @@ def _array_items(body: bytes | bytearray) -> Iterator[tuple[int, bytes | bytearr
     item = 0
     while True:
         item += 1
-        start = _WS.match(body, pos).end()
+        start = _skip_ws(body, pos)
         found = _OBJECT.match(body, start, pos + MAX_EVENT_BYTES)
         if found is None:
             stop = pos + MAX_EVENT_BYTES

@@ -187,6 +187,7 @@ EXPECTED: dict[str, list[str]] = {
         "ServerConfig",
         "Store",
         "agent_segment_metrics",
+        "check_database",
         "create_app",
         "dashboard_snapshot",
         "openapi_document",

@@ -149,7 +149,7 @@ def conform_table(table: pa.Table) -> pa.Table:
 
 def _id(ids: pa.ChunkedArray, row: int) -> str | None:
     """The event id of ``row`` for a Violation, cut like a shown value (ids may be huge)."""
-    value = ids[row].as_py()
+    value: str | None = ids[row].as_py()
     return value if value is None or len(value) <= 80 else value[:77] + "..."
 
 
