@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._responses import error_response
@@ -198,6 +198,8 @@ class Guard:
             await self._admit(scope, receive, tracked)
         except HTTPException as exc:
             await error_response(exc.status_code, exc.detail, exc.headers)(scope, receive, send)
+        except ClientDisconnect:
+            pass  # the client left while sending its body: nobody to answer
         except asyncio.CancelledError:
             # The server is stopping and its shutdown timeout has passed: say so (a
             # client may retry elsewhere) and end the request without a traceback.
