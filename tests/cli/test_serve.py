@@ -114,3 +114,20 @@ def test_a_stop_does_not_wait_for_a_stalled_upload(tmp_path: Path) -> None:
         assert store.event_count(account="acme") == len(records)
     finally:
         store.close()
+
+
+def test_every_option_is_documented() -> None:
+    """Each `ccbench serve` option has a row in docs/backend.md's option table."""
+    import argparse
+
+    from ccbench.cli._main import build_parser
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "backend.md").read_text()
+    sub = next(
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ).choices["serve"]
+    options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    assert "--shutdown-timeout" in options
+    for option in options:
+        if option != "--help":
+            assert f"| `{option}" in doc, option
