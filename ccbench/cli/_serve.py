@@ -52,8 +52,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--max-account-concurrency",
         type=int,
-        default=16,
-        help="requests in flight per account before 429 (default 16)",
+        default=32,
+        help="requests in flight per account before 429 (default 32)",
     )
     p.add_argument(
         "--max-uploads",

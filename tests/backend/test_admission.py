@@ -117,6 +117,24 @@ def test_stalled_uploads_of_one_account_do_not_starve_the_others() -> None:
         assert doc["requests"]["in_flight"] == 0 and doc["accounts_at_limit"] == 0
 
 
+def test_one_account_takes_at_most_its_share_of_request_slots() -> None:
+    """With 2 request slots per account (of 4), a third request of account a gets 429 naming
+    the per-account limit while account b is still served."""
+    with _served(
+        max_concurrency=4, max_account_concurrency=2, max_account_uploads=4, body_timeout_s=600
+    ) as (url, port):
+        held = [_stall(port, "token-a", "a") for _ in range(2)]
+        _until(url, lambda d: d["requests"]["in_flight"] == 2)
+        third = httpx.get(f"{url}/api/v1/accounts/a/roster", headers=auth("token-a"), timeout=30)
+        assert third.status_code == 429
+        assert "for account 'a' (limit 2 per account)" in third.json()["error"]["message"]
+        other = httpx.get(f"{url}/api/v1/accounts/b/roster", headers=auth("token-b"), timeout=30)
+        assert other.status_code == 404  # served: b has no roster
+        assert _ready(url)["accounts_at_limit"] == 1
+        for sock in held:
+            sock.close()
+
+
 def test_readyz_reports_saturation() -> None:
     """With every request slot held by stalled uploads (two accounts), /readyz answers 503
     "saturated" and everyone gets 429; when their clients leave it is ready again."""
