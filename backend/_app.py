@@ -67,7 +67,7 @@ class ServerConfig:
     tokens: Mapping[str, str] = field(default_factory=dict)
     test_clock: bool = False
     max_concurrency: int = 64
-    max_account_concurrency: int = 32
+    max_account_concurrency: int = 48
     max_uploads: int = 4
     max_account_uploads: int = 2
     max_body_bytes: int = 32 * 1024 * 1024

@@ -52,8 +52,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--max-account-concurrency",
         type=int,
-        default=32,
-        help="requests in flight per account before 429 (default 32)",
+        default=48,
+        help="requests in flight per account before 429 (default 48)",
     )
     p.add_argument(
         "--max-uploads",
