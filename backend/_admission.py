@@ -23,7 +23,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 from starlette.exceptions import HTTPException
@@ -35,6 +35,7 @@ from ._responses import error_response
 __all__ = ["Admission", "Guard", "Load", "read_body"]
 
 _log = logging.getLogger("backend")
+_REQUESTS, _UPLOADS = 0, 1  # indexes of the in-flight counters
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,53 +68,43 @@ class Admission:
     max_account_concurrency: int
     max_uploads: int
     max_account_uploads: int
-    _requests: int = 0
-    _uploads: int = 0
-    _per_account: dict[str, list[int]] = field(default_factory=dict)  # [requests, uploads]
+    _in_flight: list[int] = field(default_factory=lambda: [0, 0])  # [requests, uploads]
+    _per_account: dict[str, list[int]] = field(default_factory=dict)  # the same per account
 
-    @contextmanager
-    def request(self, account: str) -> Iterator[None]:
+    def request(self, account: str) -> AbstractContextManager[None]:
         """Hold a request slot of ``account``; HTTPException 429 when none is free."""
-        mine = self._per_account.setdefault(account, [0, 0])
-        if self._requests >= self.max_concurrency:
-            raise HTTPException(429, f"too many concurrent requests (limit {self.max_concurrency})")
-        if mine[0] >= self.max_account_concurrency:
-            raise HTTPException(
-                429,
-                f"too many concurrent requests for account {account!r} "
-                f"(limit {self.max_account_concurrency} per account)",
-            )
-        self._requests += 1
-        mine[0] += 1
-        try:
-            yield
-        finally:
-            self._requests -= 1
-            mine[0] -= 1
-            if mine == [0, 0]:
-                del self._per_account[account]
+        return self._hold(_REQUESTS, account)
+
+    def upload(self, account: str) -> AbstractContextManager[None]:
+        """Hold an upload slot of ``account`` (inside its request slot); 429 when none."""
+        return self._hold(_UPLOADS, account)
+
+    def _limits(self, kind: int) -> tuple[int, int]:
+        if kind == _REQUESTS:
+            return self.max_concurrency, self.max_account_concurrency
+        return self.max_uploads, self.max_account_uploads
 
     @contextmanager
-    def upload(self, account: str) -> Iterator[None]:
-        """Hold an upload slot of ``account`` (inside its request slot); 429 when none."""
-        mine = self._per_account.setdefault(account, [0, 0])
-        if self._uploads >= self.max_uploads:
-            raise HTTPException(
-                429, f"too many concurrent uploads (limit {self.max_uploads}); retry later"
-            )
-        if mine[1] >= self.max_account_uploads:
+    def _hold(self, kind: int, account: str) -> Iterator[None]:
+        noun = ("requests", "uploads")[kind]
+        limit, account_limit = self._limits(kind)
+        mine = self._per_account.get(account, [0, 0])
+        if self._in_flight[kind] >= limit:
+            raise HTTPException(429, f"too many concurrent {noun} (limit {limit}); retry later")
+        if mine[kind] >= account_limit:
             raise HTTPException(
                 429,
-                f"too many concurrent uploads for account {account!r} "
-                f"(limit {self.max_account_uploads} per account)",
+                f"too many concurrent {noun} for account {account!r} "
+                f"(limit {account_limit} per account)",
             )
-        self._uploads += 1
-        mine[1] += 1
+        self._per_account[account] = mine
+        self._in_flight[kind] += 1
+        mine[kind] += 1
         try:
             yield
         finally:
-            self._uploads -= 1
-            mine[1] -= 1
+            self._in_flight[kind] -= 1
+            mine[kind] -= 1
             if mine == [0, 0]:
                 del self._per_account[account]
 
@@ -125,9 +116,9 @@ class Admission:
             if requests >= self.max_account_concurrency or uploads >= self.max_account_uploads
         )
         return Load(
-            requests=self._requests,
+            requests=self._in_flight[_REQUESTS],
             max_requests=self.max_concurrency,
-            uploads=self._uploads,
+            uploads=self._in_flight[_UPLOADS],
             max_uploads=self.max_uploads,
             accounts_at_limit=at_limit,
         )

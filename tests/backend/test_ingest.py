@@ -18,6 +18,7 @@ from tests.support.backend import (
     segments,
     serve_process,
 )
+from tests.support.hand_logs import status_event
 
 EVENTS = f"/api/v1/accounts/{ACCOUNT}/events"
 NDJSON = {**auth(), "Content-Type": "application/x-ndjson"}
@@ -150,20 +151,6 @@ def test_store_survives_reopen(tmp_path: Path, example_path: Path) -> None:
         again.close()
 
 
-def _status_event(**fields: object) -> dict[str, object]:
-    """A valid agent.status event of the test account, with ``fields`` replaced."""
-    return {
-        "event_id": "s1",
-        "ts": 1_700_000_000_000,
-        "seq": 1,
-        "kind": "agent.status",
-        "account": ACCOUNT,
-        "agent_id": 7,
-        "status": "online",
-        **fields,
-    }
-
-
 @pytest.mark.parametrize(
     ("line", "field", "expected"),
     [
@@ -183,8 +170,8 @@ def _status_event(**fields: object) -> dict[str, object]:
 def test_bad_values_name_their_line_field_and_range(line: bytes, field: str, expected: str) -> None:
     """Out-of-range numbers (in or beyond int64), control characters and over-long ids, and a
     field given twice: 400 naming the line (never null), the field and what is accepted."""
-    good = orjson.dumps(_status_event(event_id="s0"))
-    base = _status_event()
+    good = orjson.dumps(status_event(event_id="s0"))
+    base = status_event()
     if "appears twice" not in expected:
         del base[field]  # the line gives its value
     bad = orjson.dumps(base).rstrip(b"}") + b", " + line + b"}"
@@ -209,11 +196,11 @@ def test_a_huge_id_is_refused_with_a_short_message() -> None:
     huge = "x" * (20 * 1024 * 1024)
     long = "y" * (60 * 1024)
     with backend() as client:
-        r = client.post(EVENTS, content=ndjson([_status_event(event_id=huge)]), headers=NDJSON)
+        r = client.post(EVENTS, content=ndjson([status_event(event_id=huge)]), headers=NDJSON)
         assert r.status_code == 400 and len(r.content) < 500
         assert r.json()["error"]["line"] == 1
         assert "an event takes at most 65536 bytes" in r.json()["error"]["message"]
-        r = client.post(EVENTS, content=ndjson([_status_event(event_id=long)]), headers=NDJSON)
+        r = client.post(EVENTS, content=ndjson([status_event(event_id=long)]), headers=NDJSON)
         assert r.status_code == 400 and len(r.content) < 500
         error = r.json()["error"]
         assert (error["line"], error["field"]) == (1, "event_id")
@@ -224,7 +211,7 @@ def test_a_huge_id_is_refused_with_a_short_message() -> None:
 def test_a_repeat_with_null_for_absent_is_the_same_event() -> None:
     """An event repeated in one batch with a null where the first omits the field is a
     duplicate, not a conflict (null means absent); a different value is a conflict."""
-    first = _status_event()
+    first = status_event()
     with backend() as client:
         same = client.post(
             EVENTS, content=ndjson([first, {**first, "conversation_id": None}]), headers=NDJSON
@@ -244,8 +231,8 @@ def test_a_repeat_with_null_for_absent_is_the_same_event() -> None:
 def test_the_first_bad_line_is_reported_whatever_its_problem() -> None:
     """Within and across chunks, the earliest bad line wins: a rule broken on line 2 before a
     type error on line 3, and a bad line after 10,000 good ones is found."""
-    good = [_status_event(event_id=f"g{i}", seq=i) for i in range(10_000)]
-    body = ndjson([good[0], _status_event(event_id="b", status="busy"), {"ts": "noon"}])
+    good = [status_event(event_id=f"g{i}", seq=i) for i in range(10_000)]
+    body = ndjson([good[0], status_event(event_id="b", status="busy"), {"ts": "noon"}])
     far = ndjson(good) + b'{"event_id": "late", "colour": 1}\n'
     with backend() as client:
         r = client.post(EVENTS, content=body, headers=NDJSON)
@@ -275,7 +262,7 @@ def test_a_31_mib_body_of_empty_objects_holds_little_python_memory(ndjson_body: 
         body = b"{}\n" * _EMPTY_OBJECTS
     else:
         body = b"[" + b"{}," * (_EMPTY_OBJECTS - 1) + b"{}]"
-    parse_batch(ndjson([_status_event()]), ndjson=True, account=ACCOUNT)  # imports done
+    parse_batch(ndjson([status_event()]), ndjson=True, account=ACCOUNT)  # imports done
     tracemalloc.start()
     try:
         with pytest.raises(EventSchemaError) as caught:
@@ -338,7 +325,7 @@ def test_bench_refusing_and_ingesting_31_mib_bodies(tmp_path: Path) -> None:
     valid = bytearray()
     i = 0
     while len(valid) < 31 * 1024 * 1024:
-        valid += orjson.dumps(_status_event(event_id=f"v{i}", seq=i, ts=1_700_000_000_000 + i))
+        valid += orjson.dumps(status_event(event_id=f"v{i}", seq=i, ts=1_700_000_000_000 + i))
         valid += b"\n"
         i += 1
     bodies = {

@@ -19,24 +19,11 @@ from ccbench.eventlog import (
     check_table,
     table_from_records,
 )
-
-
-def _status(**fields: Any) -> dict[str, Any]:
-    """A valid agent.status event, with ``fields`` replaced."""
-    return {
-        "event_id": "e1",
-        "ts": 1_700_000_000_000,
-        "seq": 1,
-        "kind": "agent.status",
-        "account": "acme",
-        "agent_id": 7,
-        "status": "online",
-        **fields,
-    }
+from tests.support.hand_logs import status_event
 
 
 def _violations(**fields: Any) -> list[tuple[str, str]]:
-    return [(v.rule, v.message) for v in check_table(table_from_records([_status(**fields)]))]
+    return [(v.rule, v.message) for v in check_table(table_from_records([status_event(**fields)]))]
 
 
 def test_range_edges_are_accepted() -> None:
@@ -71,7 +58,7 @@ def test_out_of_range_times_and_seqs_are_violations(field: str, value: int, expe
 )
 def test_integers_beyond_the_column_name_their_line(field: str, value: int) -> None:
     """A value no int64 holds is refused while reading records, with its line and field."""
-    records = [_status(), _status(event_id="e2", **{field: value})]
+    records = [status_event(), status_event(event_id="e2", **{field: value})]
     with pytest.raises(EventSchemaError) as caught:
         table_from_records(records, first_line=10)
     assert (caught.value.line, caught.value.field) == (11, field)
@@ -112,7 +99,7 @@ def test_long_free_text_names_its_length_not_its_value() -> None:
     assert rule == "schema.event_id"
     assert message == f"field 'event_id': expected at most 256 characters, got {len(huge)}"
     assert len(message) < 100
-    violations = check_table(table_from_records([_status(event_id="x" * 300, status="busy")]))
+    violations = check_table(table_from_records([status_event(event_id="x" * 300, status="busy")]))
     assert all(len(v.message) < 200 and len(v.event_id or "") <= 80 for v in violations)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["HandLog"]
+__all__ = ["HandLog", "status_event"]
 
 
 class HandLog:
@@ -29,3 +29,18 @@ class HandLog:
         for i, e in enumerate(self.events):
             e.update(event_id=f"e{i}", seq=i, account=self.account)
         return self.events
+
+
+def status_event(*, account: str = "acme", **fields: Any) -> dict[str, Any]:
+    """One valid ``agent.status`` event (agent 7 online, event ``s1``, seq 1, Nov 2023), with
+    ``fields`` replaced: the smallest event for field-by-field checks."""
+    return {
+        "event_id": "s1",
+        "ts": 1_700_000_000_000,
+        "seq": 1,
+        "kind": "agent.status",
+        "account": account,
+        "agent_id": 7,
+        "status": "online",
+        **fields,
+    }
