@@ -184,16 +184,22 @@ def create_app(config: ServerConfig) -> Starlette:
                 f"application/json, got {media or 'none'!r}",
             )
 
-        def work(body: bytearray) -> dict[str, int]:
-            table, repeats = parse_batch(body, ndjson=media != "application/json", account=account)
+        def work(box: list[bytearray]) -> dict[str, int]:
+            # the body's only reference is popped here: it is freed once checked, before
+            # DuckDB's insert (up to 32 MiB less at the request's peak)
+            table, repeats = parse_batch(
+                box.pop(), ndjson=media != "application/json", account=account
+            )
             result = store().ingest(account=account, table=table)
             return {"accepted": result.accepted, "duplicates": result.duplicates + repeats}
 
         with admission.upload(account):
-            body = await read_body(
-                request, limit=config.max_body_bytes, timeout_s=config.body_timeout_s
-            )
-            answer = await run_in_threadpool(work, body)
+            box = [
+                await read_body(
+                    request, limit=config.max_body_bytes, timeout_s=config.body_timeout_s
+                )
+            ]
+            answer = await run_in_threadpool(work, box)
         return json_response(answer)
 
     async def msgagentsegments(request: Request) -> Response:
