@@ -30,7 +30,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ccbench import EventSchemaError
+from ccbench import EventSchemaError, shown
 from ccbench.eventlog import SCHEMA, check_table, table_from_records
 
 from ._batch_items import batch_items
@@ -129,7 +129,7 @@ def _check_chunk(lines: list[int], raws: list[bytes | bytearray], *, account: st
                 row,
                 EventSchemaError(
                     f"field 'account': expected {account!r} (the account in the path), "
-                    f"got {value!r}",
+                    f"got {shown(value)}",
                     line=lines[row],
                     field="account",
                 ),
