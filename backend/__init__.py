@@ -9,6 +9,7 @@ from ._agent_segments import agent_segment_metrics
 from ._app import ServerConfig, create_app
 from ._dashboard import dashboard_snapshot
 from ._dashboard_params import DashboardQuery, parse_dashboard_query
+from ._database import check_database
 from ._openapi import openapi_document
 from ._params import METRICS, SegmentQuery, parse_segment_query
 from ._store import IngestResult, Store
@@ -22,6 +23,7 @@ __all__ = [
     "ServerConfig",
     "Store",
     "agent_segment_metrics",
+    "check_database",
     "create_app",
     "dashboard_snapshot",
     "openapi_document",

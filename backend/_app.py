@@ -1,18 +1,18 @@
-"""The ASGI application: routes, bearer-token auth, concurrency and body limits, clock.
+"""The ASGI application: routes, bearer-token auth, limits, clock.
 
 Every request except ``/healthz``, ``/readyz`` and ``/openapi.json`` (which
 holds no account data) needs ``Authorization: Bearer <token>``; each token is
 bound to one account. No or an unknown token gives 401; a token of another
-account gives 403 before any data is read. More requests in flight than
-``max_concurrency`` gives 429; a body over ``max_body_bytes`` gives 413; a
-method a path does not serve gives 405 with an ``Allow`` header. Errors are JSON:
+account gives 403 before any data is read. Requests and uploads in flight are
+limited in all and per account (429, backend/_admission.py); a body over
+``max_body_bytes`` gives 413, one not received within ``body_timeout_s`` 408;
+a method a path does not serve gives 405 with an ``Allow`` header. Errors are JSON:
 ``{"error": {"message": ..., ...}}`` plus ``parameter`` (query errors) or
 ``line``/``field`` (ingest errors).
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -26,25 +26,28 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ccbench import EventSchemaError, ParameterError, RosterError
 from ccbench.api import CLOCK_HEADER, DASHBOARD, MSGAGENTSEGMENTS, parse_clock
 from ccbench.eventlog import Roster
 
+from ._admission import Admission, Guard, read_body
 from ._agent_segments import agent_segment_metrics
+from ._batch_items import NDJSON_TYPES
 from ._dashboard import dashboard_snapshot
 from ._dashboard_params import parse_dashboard_query
-from ._ingest import NDJSON_TYPES, parse_batch
+from ._ingest import parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
 from ._records import records_batch
+from ._responses import error_response, json_response
 from ._store import Store
 
-__all__ = ["ServerConfig", "create_app"]
+__all__ = ["MAX_ROSTER_BYTES", "ServerConfig", "create_app"]
 
-_log = logging.getLogger("backend")
 _OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json"})
+#: Largest roster document (bytes): decoded whole, so kept well under the event body limit.
+MAX_ROSTER_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -53,76 +56,43 @@ class ServerConfig:
 
     ``db``: DuckDB file path or ``":memory:"``. ``tokens``: token -> account.
     ``test_clock``: honour ``X-Clock-Now: <epoch ms>`` (ccbench.api.CLOCK_HEADER).
-    ``max_concurrency``: requests in flight before 429. ``max_body_bytes``: largest request body.
+    ``max_concurrency``: requests in flight before 429, ``max_account_concurrency`` the same per
+    account. ``max_uploads`` / ``max_account_uploads``: ingest and roster
+    requests in flight (their bodies take memory). ``max_body_bytes``:
+    largest event batch. ``body_timeout_s``: seconds a body may take to
+    arrive (408 after). ``shutdown_timeout_s``: seconds a graceful stop
+    waits for requests in flight before cancelling them (docs/backend.md).
     """
 
     db: str
     tokens: Mapping[str, str] = field(default_factory=dict)
     test_clock: bool = False
     max_concurrency: int = 64
+    max_account_concurrency: int = 48
+    max_uploads: int = 4
+    max_account_uploads: int = 2
     max_body_bytes: int = 32 * 1024 * 1024
+    body_timeout_s: float = 30.0
+    shutdown_timeout_s: int = 10
 
     def __post_init__(self) -> None:
-        if self.max_concurrency < 1:
-            raise ParameterError("max_concurrency", f"expected >= 1, got {self.max_concurrency}")
-        if self.max_body_bytes < 1:
-            raise ParameterError("max_body_bytes", f"expected >= 1, got {self.max_body_bytes}")
-
-
-def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(
-        orjson.dumps(body), status_code=status, headers=headers, media_type="application/json"
-    )
-
-
-def _error(
-    status: int, message: str, headers: Mapping[str, str] | None = None, **extra: Any
-) -> Response:
-    if status == 401:
-        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
-    return _json({"error": {"message": message, **extra}}, status, headers)
-
-
-class _Guard:
-    """Pure-ASGI middleware: 429 beyond the concurrency limit, then 401 without a valid token.
-
-    The token's account is left in ``scope["ccbench.account"]`` for the 403 check.
-    """
-
-    def __init__(self, app: ASGIApp, *, tokens: Mapping[str, str], limit: int) -> None:
-        self.app = app
-        self.tokens = dict(tokens)
-        self.limit = limit
-        self.in_flight = 0  # one event loop: no lock needed
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in _OPEN_PATHS:
-            await self.app(scope, receive, send)
-            return
-        if self.in_flight >= self.limit:
-            await _error(429, f"too many concurrent requests (limit {self.limit})")(
-                scope, receive, send
+        for name in (
+            "max_concurrency",
+            "max_account_concurrency",
+            "max_uploads",
+            "max_account_uploads",
+            "max_body_bytes",
+        ):
+            value = getattr(self, name)
+            if value < 1:
+                raise ParameterError(name, f"expected an integer >= 1, got {value}")
+        if not 0 < self.body_timeout_s < float("inf"):
+            got = self.body_timeout_s
+            raise ParameterError("body_timeout_s", f"expected finite seconds > 0, got {got}")
+        if self.shutdown_timeout_s < 1:
+            raise ParameterError(
+                "shutdown_timeout_s", f"expected whole seconds >= 1, got {self.shutdown_timeout_s}"
             )
-            return
-        self.in_flight += 1
-        try:
-            account = self._account(scope)
-            if account is None:
-                await _error(401, "missing or invalid bearer token")(scope, receive, send)
-                return
-            scope["ccbench.account"] = account
-            await self.app(scope, receive, send)
-        finally:
-            self.in_flight -= 1
-
-    def _account(self, scope: Scope) -> str | None:
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                scheme, _, token = value.decode("latin-1").partition(" ")
-                if scheme.lower() == "bearer":
-                    return self.tokens.get(token.strip())
-                return None
-        return None
 
 
 def _check_account(request: Request) -> str:
@@ -143,25 +113,15 @@ def _batch_media(request: Request) -> bool:
     return media != "application/json"
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(
-            413, f"request body of {declared} bytes exceeds the limit of {limit} bytes"
-        )
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"request body exceeds the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def create_app(config: ServerConfig) -> Starlette:
     """The backend as an ASGI app; the store opens at startup and closes at shutdown."""
     holder: dict[str, Store] = {}
+    admission = Admission(
+        max_concurrency=config.max_concurrency,
+        max_account_concurrency=config.max_account_concurrency,
+        max_uploads=config.max_uploads,
+        max_account_uploads=config.max_account_uploads,
+    )
 
     def store() -> Store:
         if "store" not in holder:
@@ -175,37 +135,53 @@ def create_app(config: ServerConfig) -> Starlette:
         return time.time_ns() // 1_000_000
 
     async def healthz(request: Request) -> Response:
-        return _json({"status": "ok"})
+        return json_response({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
+        # Open, no token: counts only, never which accounts are busy.
         ready = "store" in holder and await run_in_threadpool(holder["store"].ping)
-        return _json({"status": "ready" if ready else "not ready"}, 200 if ready else 503)
+        load = admission.load()
+        status = "ready"
+        if not ready:
+            status = "not ready"
+        elif "requests" in load.saturated:
+            status = "saturated"  # every request would get 429
+        doc = {
+            "status": status,
+            "requests": {"in_flight": load.requests, "limit": load.max_requests},
+            "uploads": {"in_flight": load.uploads, "limit": load.max_uploads},
+            "saturated": load.saturated,
+            "accounts_at_limit": load.accounts_at_limit,
+        }
+        return json_response(doc, 200 if status == "ready" else 503)
 
     async def openapi(request: Request) -> Response:
-        return _json(openapi_document())
+        return json_response(openapi_document())
 
     async def put_roster(request: Request) -> Response:
         account = _check_account(request)
-        body = await _body(request, config.max_body_bytes)
-        try:
-            doc = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            raise RosterError(f"body is not valid JSON: {exc}") from exc
-        roster = Roster.from_dict(doc)
-        if roster.account != account:
-            raise RosterError(
-                f"roster.account: expected {account!r} (the account in the "
-                f"path), got {roster.account!r}"
-            )
-        await run_in_threadpool(store().put_roster, roster=roster)
-        return _json({"account": account, "agents": len(roster.agents)})
+        with admission.upload(account):
+            limit = min(config.max_body_bytes, MAX_ROSTER_BYTES)
+            body = await read_body(request, limit=limit, timeout_s=config.body_timeout_s)
+            try:
+                doc = orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                raise RosterError(f"body is not valid JSON: {exc}") from exc
+            roster = Roster.from_dict(doc)
+            if roster.account != account:
+                raise RosterError(
+                    f"roster.account: expected {account!r} (the account in the "
+                    f"path), got {roster.account!r}"
+                )
+            await run_in_threadpool(store().put_roster, roster=roster)
+        return json_response({"account": account, "agents": len(roster.agents)})
 
     async def get_roster(request: Request) -> Response:
         account = _check_account(request)
         doc = await run_in_threadpool(store().get_roster, account=account)
         if doc is None:
             raise HTTPException(404, f"no roster stored for account {account!r}")
-        return _json(doc)
+        return json_response(doc)
 
     async def roster(request: Request) -> Response:
         return await (put_roster if request.method == "PUT" else get_roster)(request)
@@ -213,24 +189,32 @@ def create_app(config: ServerConfig) -> Starlette:
     async def post_events(request: Request) -> Response:
         account = _check_account(request)
         ndjson = _batch_media(request)
-        body = await _body(request, config.max_body_bytes)
 
-        def work() -> dict[str, int]:
-            table, repeats = parse_batch(body, ndjson=ndjson, account=account)
+        def work(box: list[bytearray]) -> dict[str, int]:
+            # the body's only reference is popped here: it is freed once checked, before
+            # DuckDB's insert (up to 32 MiB less at the request's peak)
+            table, repeats = parse_batch(box.pop(), ndjson=ndjson, account=account)
             result = store().ingest(account=account, table=table)
             return {"accepted": result.accepted, "duplicates": result.duplicates + repeats}
 
-        return _json(await run_in_threadpool(work))
+        with admission.upload(account):
+            box = [
+                await read_body(
+                    request, limit=config.max_body_bytes, timeout_s=config.body_timeout_s
+                )
+            ]
+            answer = await run_in_threadpool(work, box)
+        return json_response(answer)
 
     async def post_records(request: Request) -> Response:
         account = _check_account(request)
         ndjson = _batch_media(request)
-        body = await _body(request, config.max_body_bytes)
 
-        def work() -> dict[str, Any]:
+        def work(box: list[bytearray]) -> dict[str, Any]:
             doc = store().get_roster(account=account)
             if doc is None:
                 raise HTTPException(404, f"no roster stored for account {account!r}")
+            body = bytes(box.pop())
             batch = records_batch(body, ndjson=ndjson, roster=Roster.from_dict(doc))
             result = store().ingest(account=account, table=batch.table)
             return {
@@ -242,7 +226,14 @@ def create_app(config: ServerConfig) -> Starlette:
                 "examples": batch.problems,
             }
 
-        return _json(await run_in_threadpool(work))
+        with admission.upload(account):
+            box = [
+                await read_body(
+                    request, limit=config.max_body_bytes, timeout_s=config.body_timeout_s
+                )
+            ]
+            answer = await run_in_threadpool(work, box)
+        return json_response(answer)
 
     async def msgagentsegments(request: Request) -> Response:
         account = _check_account(request)
@@ -251,7 +242,7 @@ def create_app(config: ServerConfig) -> Starlette:
         result = await run_in_threadpool(
             agent_segment_metrics, store(), account=account, query=query, now_ms=now
         )
-        return _json(result)
+        return json_response(result)
 
     async def dashboard(request: Request) -> Response:
         account = _check_account(request)
@@ -259,34 +250,28 @@ def create_app(config: ServerConfig) -> Starlette:
         now = now_ms(request)
 
         def work() -> dict[str, Any]:
-            doc = store().get_roster(account=account)
-            if doc is None:
+            answer = dashboard_snapshot(store(), account=account, query=query, now_ms=now)
+            if answer is None:
                 raise HTTPException(404, f"no roster stored for account {account!r}")
-            return dashboard_snapshot(
-                store(), account=account, query=query, now_ms=now, roster=Roster.from_dict(doc)
-            )
+            return answer
 
-        return _json(await run_in_threadpool(work))
+        return json_response(await run_in_threadpool(work))
 
     async def on_parameter(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ParameterError)
-        return _error(400, str(exc), parameter=exc.parameter)
+        return error_response(400, str(exc), parameter=exc.parameter)
 
     async def on_event(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, EventSchemaError)
-        return _error(400, str(exc), line=exc.line, field=exc.field)
+        return error_response(400, str(exc), line=exc.line, field=exc.field)
 
     async def on_roster(request: Request, exc: Exception) -> Response:
-        return _error(400, str(exc))
+        return error_response(400, str(exc))
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        # Starlette's 405 carries the Allow header; keep it (RFC 9110 requires it).
-        return _error(exc.status_code, str(exc.detail), exc.headers)
-
-    async def on_crash(request: Request, exc: Exception) -> Response:
-        _log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error(500, "internal error (a bug: please report it)")
+        # Starlette's 405 carries the Allow header, a 408 Connection: close: keep them.
+        return error_response(exc.status_code, str(exc.detail), exc.headers)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -295,7 +280,7 @@ def create_app(config: ServerConfig) -> Starlette:
             yield
         finally:
             closing = holder.pop("store")
-            await run_in_threadpool(closing.close)
+            await run_in_threadpool(closing.close, timeout_s=config.shutdown_timeout_s)
 
     roster_path = "/api/v1/accounts/{account}/roster"
     routes = [
@@ -314,8 +299,10 @@ def create_app(config: ServerConfig) -> Starlette:
         EventSchemaError: on_event,
         RosterError: on_roster,
         HTTPException: on_http,
-        Exception: on_crash,
     }
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
-    app.add_middleware(_Guard, tokens=config.tokens, limit=config.max_concurrency)
+    # Unhandled errors become a 500 in the guard, which keeps the connection open
+    # (a handler for Exception would run in Starlette's outermost middleware, which
+    # re-raises, and the server would then reset the connection).
+    app.add_middleware(Guard, tokens=config.tokens, admission=admission, open_paths=_OPEN_PATHS)
     return app

@@ -23,7 +23,7 @@ from ._dashboard_params import DashboardQuery, closed_window
 from ._dashboard_sql import ChatSegment, ConvFacts, agent_events, chat_segments, open_conversations
 from ._dashboard_summary import ChatSums, CloseSums, FamilySums, chat_sums, close_sums
 from ._dashboard_tables import agent_rows, paged, skill_rows
-from ._store import Store
+from ._store import Store, read_roster
 
 __all__ = ["dashboard_snapshot", "family_sums", "weights"]
 
@@ -199,13 +199,22 @@ def alerts(out: dict[str, Any], thresholds: Sequence[tuple[str, float]]) -> list
 
 
 def dashboard_snapshot(
-    store: Store, *, account: str, query: DashboardQuery, now_ms: int, roster: Roster
-) -> dict[str, Any]:
-    """The dashboard of ``account`` at ``now_ms`` (docs/metrics.md section 3.8 shape)."""
+    store: Store, *, account: str, query: DashboardQuery, now_ms: int
+) -> dict[str, Any] | None:
+    """The dashboard of ``account`` at ``now_ms`` (docs/metrics.md section 3.8 shape);
+    None when no roster is stored.
+
+    Every query, the roster's included, reads one snapshot: the answer is that of
+    the state after some whole number of committed batches, never a mix.
+    """
     now = now_ms
-    start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
     messaging = query.mode == "messaging"
-    with store.reader() as cur:
+    with store.snapshot() as cur:
+        doc = read_roster(cur, account=account)
+        if doc is None:
+            return None
+        roster = Roster.from_dict(doc)
+        start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
         convs = open_conversations(cur, account=account, now=now)
         close_rows = close_sums(
             cur, account=account, query=query, now=now, start=start,

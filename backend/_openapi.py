@@ -29,7 +29,13 @@ def _error_response(description: str) -> dict[str, Any]:
 _AUTH_ERRORS = {
     "401": _error_response("No bearer token, or an unknown one"),
     "403": _error_response("The token belongs to another account"),
-    "429": _error_response("More concurrent requests than the server's limit"),
+    "429": _error_response(
+        "More requests (or uploads) in flight than the server's limit, in all or for the account"
+    ),
+}
+_UPLOAD_ERRORS = {
+    "408": _error_response("The body did not arrive within the server's body timeout"),
+    "413": _error_response("Body over the size limit"),
 }
 _ACCOUNT = {
     "name": "account",
@@ -133,6 +139,36 @@ def _schemas() -> dict[str, Any]:
             "required": ["status"],
             "properties": {"status": {"type": "string"}},
         },
+        "Readiness": {
+            "type": "object",
+            "required": ["status", "requests", "uploads", "saturated", "accounts_at_limit"],
+            "properties": {
+                "status": {"type": "string", "enum": ["ready", "saturated", "not ready"]},
+                "requests": _ref("InFlight"),
+                "uploads": _ref("InFlight"),
+                "saturated": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": ["requests", "uploads"]},
+                    "description": "Global limits reached: requests (every request gets 429), "
+                    "uploads (ingest and roster requests get 429)",
+                },
+                "accounts_at_limit": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Accounts at their own request or upload limit",
+                },
+            },
+            "additionalProperties": False,
+        },
+        "InFlight": {
+            "type": "object",
+            "required": ["in_flight", "limit"],
+            "properties": {
+                "in_flight": {"type": "integer", "minimum": 0},
+                "limit": {"type": "integer", "minimum": 1},
+            },
+            "additionalProperties": False,
+        },
         "Roster": {
             "type": "object",
             "required": ["account"],
@@ -168,6 +204,7 @@ def _segments_operation() -> dict[str, Any]:
 def openapi_document() -> dict[str, Any]:
     """The backend's OpenAPI 3.0.3 document as a JSON-ready dict."""
     ok_status = {"content": {"application/json": {"schema": _ref("Status")}}}
+    ready = {"content": {"application/json": {"schema": _ref("Readiness")}}}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -195,8 +232,15 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Readiness",
                     "security": [],
                     "responses": {
-                        "200": {"description": "The database answers", **ok_status},
-                        "503": {"description": "The database is not open", **ok_status},
+                        "200": {
+                            "description": "The database answers and a request would be admitted",
+                            **ready,
+                        },
+                        "503": {
+                            "description": "The database is not open, or every request slot is "
+                            "taken (status saturated)",
+                            **ready,
+                        },
                     },
                 }
             },
@@ -232,7 +276,7 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         "400": _error_response("Not a valid roster, or another account's"),
-                        "413": _error_response("Body over the size limit"),
+                        **_UPLOAD_ERRORS,
                         **_AUTH_ERRORS,
                     },
                 },
@@ -273,7 +317,7 @@ def openapi_document() -> dict[str, Any]:
                             "content": {"application/json": {"schema": _ref("IngestResult")}},
                         },
                         "400": _error_response("A bad event; error.line and error.field say where"),
-                        "413": _error_response("Body over the size limit"),
+                        **_UPLOAD_ERRORS,
                         "415": _error_response("Unsupported Content-Type"),
                         **_AUTH_ERRORS,
                     },

@@ -34,7 +34,14 @@ backend/_rollup_segments.py reads a snapshot's segments into arrays and
 backend/_rollup_view.py adds them up.
 
 Every sum is an exact integer, so the answer equals a scan of the projection
-(docs/backend.md).
+(docs/backend.md). The arithmetic is int64, which wraps around modulo 2**64
+(numpy arrays never raise): running totals over a whole account may wrap
+(a segment open until year 9999 contributes ~2.5e14 ms), but every answer
+is the sum over the segments starting in the window of terms each below the
+timeframe (<= 24 h: durations, waits and responses of what is visible before
+now), so it fits int64 for up to 10**11 segments in a window, and a sum that
+fits is exact whatever wrapped on the way. Search keys never overflow
+(``SortedPairs``): the rollup answers for any ts the contract accepts.
 """
 
 from __future__ import annotations

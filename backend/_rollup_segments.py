@@ -135,23 +135,37 @@ def _composite(major: Array, ts: Array, t0: int, span: int) -> Array:
 
 @dataclass(frozen=True, slots=True)
 class SortedPairs:
-    """Rows sorted by (major, ts), searchable for "first row >= (major, t)"."""
+    """Rows sorted by (major, ts), searchable for "first row >= (major, t)".
+
+    Each row gets one int64 key that grows with (major, ts): ``major * span +
+    offset``. The offset is ts - (least ts) while (majors) x (ts span) stays
+    below 2**62 (every real log); otherwise it is the rank of ts among the
+    distinct ts values (``times``), so keys stay below (rows + 1)**2 whatever
+    the ts values are (any the contract accepts: docs/eventlog.md).
+    """
 
     comp: Array
     t0: int
     span: int
+    times: Array | None = None  # the distinct ts values, when keys use ranks
 
     @classmethod
     def of(cls, major: Array, ts: Array) -> SortedPairs:
         t0 = int(ts.min()) if len(ts) else 0
         span = (int(ts.max()) - t0 + 2) if len(ts) else 2
-        if (int(major.max()) + 1 if len(major) else 1) * span >= 2**62:
-            raise OverflowError("time span too large for the rollup's int64 keys")
-        return cls(comp=_composite(major, ts, t0, span), t0=t0, span=span)
+        if (int(major.max()) + 1 if len(major) else 1) * span < 2**62:
+            return cls(comp=_composite(major, ts, t0, span), t0=t0, span=span)
+        times = np.unique(ts)
+        span = len(times) + 1
+        return cls(comp=major * span + np.searchsorted(times, ts), t0=0, span=span, times=times)
 
     def search(self, major: Array, ts: Array) -> Array:
         """Index of the first row with (major, ts) >= the given pair (numpy broadcast)."""
-        q = _composite(major, ts, self.t0, self.span)
+        if self.times is None:
+            q = _composite(major, ts, self.t0, self.span)
+        else:
+            # the rank of the first distinct ts >= t: rows of this major before it are < t
+            q = major * self.span + np.searchsorted(self.times, ts, side="left")
         return np.searchsorted(self.comp, q, side="left").astype(np.int64)
 
 

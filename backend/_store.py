@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -37,9 +37,10 @@ from ._dashboard_projection import (
     refresh_dashboard,
     refresh_dashboard_account,
 )
+from ._database import open_database
 from ._projection import PROJECTION_DDL, prune_changes, record_change, refresh_conversations
 
-__all__ = ["IngestResult", "Store"]
+__all__ = ["IngestResult", "Store", "read_roster"]
 
 T = TypeVar("T")
 
@@ -70,6 +71,12 @@ CREATE TABLE IF NOT EXISTS roster_agents (
 """
 
 
+def read_roster(cur: duckdb.DuckDBPyConnection, *, account: str) -> dict[str, Any] | None:
+    """The roster document of ``account`` stored as ``cur`` sees it, or None."""
+    row = cur.execute("SELECT doc FROM rosters WHERE account = ?", [account]).fetchone()
+    return None if row is None else dict(orjson.loads(row[0]))
+
+
 @dataclass(frozen=True, slots=True)
 class IngestResult:
     """Outcome of one committed batch: events stored now, and events already stored."""
@@ -81,15 +88,17 @@ class IngestResult:
 class Store:
     """A DuckDB database holding events, rosters and the segment projection.
 
-    ``path`` is a file path or ``":memory:"``. Not usable after :meth:`close`.
+    ``path`` is a DuckDB file path or ``":memory:"``; any other path raises
+    ParameterError (backend/_database.py). Not usable after :meth:`close`.
     ``prune_rows``: rows logged in ``projection_changes`` per account between
     two prunes of that log.
     """
 
     def __init__(self, *, path: str, prune_rows: int = 20_000) -> None:
         self.path = path
-        self._conn = duckdb.connect(path)
+        self._conn = open_database(path)
         self._write_lock = threading.Lock()
+        self._writing: duckdb.DuckDBPyConnection | None = None  # the open write transaction
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []  # closed with the store
         self._closed = False
@@ -107,17 +116,36 @@ class Store:
             self._conn.execute(ddl)
         create_dashboard_projection(self._conn)
 
-    def close(self) -> None:
-        """Checkpoint (fold the WAL into the file) and close."""
-        with self._write_lock:
+    def close(self, *, timeout_s: float | None = None) -> None:
+        """Checkpoint (fold the WAL into the file) and close.
+
+        A write in progress finishes first; with ``timeout_s``, a write still
+        running after that many seconds is interrupted instead (it rolls back:
+        its client got no answer, and re-sending is safe), and so are running
+        reads (their requests were cancelled by then).
+        """
+        if not self._write_lock.acquire(timeout=-1 if timeout_s is None else timeout_s):
+            self._interrupt()
+            self._write_lock.acquire()
+        try:
             if self._closed:
                 return
             self._closed = True
+            self._interrupt()
             if self.path != ":memory:":
-                self._conn.execute("CHECKPOINT")
+                with suppress(duckdb.Error):  # a read still open: closing checkpoints anyway
+                    self._conn.execute("CHECKPOINT")
             for cur in self._cursors:
                 cur.close()
             self._conn.close()
+        finally:
+            self._write_lock.release()
+
+    def _interrupt(self) -> None:
+        # Stop the queries running on any cursor; each fails in its own thread.
+        for cur in (self._writing, *self._cursors):
+            if cur is not None:
+                cur.interrupt()
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -162,8 +190,7 @@ class Store:
     def get_roster(self, *, account: str) -> dict[str, Any] | None:
         """The stored roster document of ``account``, or None."""
         with self.reader() as cur:
-            row = cur.execute("SELECT doc FROM rosters WHERE account = ?", [account]).fetchone()
-        return None if row is None else dict(orjson.loads(row[0]))
+            return read_roster(cur, account=account)
 
     # -- events ----------------------------------------------------------------
     def ingest(self, *, account: str, table: pa.Table) -> IngestResult:
@@ -243,8 +270,11 @@ class Store:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-            finally:
-                cur.execute("COMMIT")
+            except BaseException:
+                with suppress(duckdb.Error):  # an interrupted or failed read: end it all the same
+                    cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
 
     def _bump(self, account: str) -> None:
         # Called after COMMIT (under the write lock): readers that see the new
@@ -256,6 +286,7 @@ class Store:
         if self._closed:
             raise RuntimeError("store is closed")
         cur = self._conn.cursor()
+        self._writing = cur
         try:
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -265,4 +296,5 @@ class Store:
                 raise
             cur.execute("COMMIT")
         finally:
+            self._writing = None
             cur.close()

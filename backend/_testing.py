@@ -19,6 +19,10 @@ def serve(config: ServerConfig, *, startup_timeout_s: float = 30.0) -> Iterator[
     The server (and its store) is shut down when the block exits.
     """
     with serve_asgi(
-        create_app(config), name="backend", lifespan="on", startup_timeout_s=startup_timeout_s
+        create_app(config),
+        name="backend",
+        lifespan="on",
+        startup_timeout_s=startup_timeout_s,
+        shutdown_timeout_s=config.shutdown_timeout_s,
     ) as url:
         yield url

@@ -14,6 +14,7 @@ from ._errors import (
     ParameterError,
     RosterError,
     describe,
+    shown,
 )
 
 __version__ = "0.1.0"
@@ -27,4 +28,5 @@ __all__ = [
     "RosterError",
     "__version__",
     "describe",
+    "shown",
 ]

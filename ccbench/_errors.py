@@ -26,6 +26,7 @@ __all__ = [
     "ParameterError",
     "RosterError",
     "describe",
+    "shown",
 ]
 
 
@@ -67,9 +68,12 @@ class LogFormatError(CCBenchError, OSError):
     """A file could not be read or written as a ccbench event log."""
 
 
-def describe(value: Any) -> str:
-    """Render a received value for an error message: repr plus its type name."""
+def shown(value: Any) -> str:
+    """A received value for an error message: its repr, cut to 80 characters."""
     text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{text} ({type(value).__name__})"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def describe(value: Any) -> str:
+    """Render a received value for an error message: repr (cut) plus its type name."""
+    return f"{shown(value)} ({type(value).__name__})"

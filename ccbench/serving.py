@@ -47,18 +47,27 @@ def serve_asgi(
     name: str = "asgi",
     lifespan: Literal["auto", "on", "off"] = "auto",
     startup_timeout_s: float = 30.0,
+    shutdown_timeout_s: int | None = None,
 ) -> Iterator[str]:
     """Run ``app`` on a real uvicorn server on 127.0.0.1 (free port) in a background thread.
 
     Waits until it accepts requests, yields ``http://127.0.0.1:PORT`` and stops the server
-    when the block exits. Raises RuntimeError naming the port if it does not start within
-    ``startup_timeout_s`` seconds.
+    when the block exits (requests still in flight after ``shutdown_timeout_s`` seconds
+    are cancelled; None waits for them). Raises RuntimeError naming the port if it does
+    not start within ``startup_timeout_s`` seconds.
     """
     import uvicorn  # only the callers that serve pay for importing it
 
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan=lifespan,
+            timeout_graceful_shutdown=shutdown_timeout_s,
+        )
     )
     thread = threading.Thread(target=server.run, name=f"{name}-{port}", daemon=True)
     thread.start()

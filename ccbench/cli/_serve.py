@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from .._errors import ParameterError
@@ -23,7 +24,12 @@ def register(sub: Any) -> None:
         description="Serve the reference backend (docs/backend.md): ingestion, "
         "msgagentsegments, /healthz, /readyz, /openapi.json. Stops on Ctrl-C or SIGTERM.",
     )
-    p.add_argument("--db", required=True, help="DuckDB file (created if missing) or :memory:")
+    p.add_argument(
+        "--db",
+        required=True,
+        help="DuckDB database file (created if missing; not a .parquet/.csv/.json data file) "
+        "or :memory: (nothing persists)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument(
@@ -44,10 +50,43 @@ def register(sub: Any) -> None:
         "--max-concurrency", type=int, default=64, help="requests in flight before 429 (default 64)"
     )
     p.add_argument(
+        "--max-account-concurrency",
+        type=int,
+        default=48,
+        help="requests in flight per account before 429 (default 48)",
+    )
+    p.add_argument(
+        "--max-uploads",
+        type=int,
+        default=4,
+        help="ingest and roster requests in flight before 429 (default 4)",
+    )
+    p.add_argument(
+        "--max-account-uploads",
+        type=int,
+        default=2,
+        help="ingest and roster requests in flight per account before 429 (default 2)",
+    )
+    p.add_argument(
         "--max-body-bytes",
         type=int,
         default=32 * 1024 * 1024,
         help="largest request body in bytes before 413 (default 32 MiB)",
+    )
+    p.add_argument(
+        "--body-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="a request body must arrive within this many seconds, else 408 (default 30)",
+    )
+    p.add_argument(
+        "--shutdown-timeout",
+        type=int,
+        default=10,
+        metavar="SECONDS",
+        help="on Ctrl-C or SIGTERM, wait this long for requests in flight, then cancel them "
+        "(default 10)",
     )
     p.set_defaults(func=run)
 
@@ -55,7 +94,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from backend import ServerConfig, create_app
+    from backend import ServerConfig, check_database, create_app
 
     tokens: dict[str, str] = {}
     for account, token in args.token:
@@ -69,8 +108,26 @@ def run(args: argparse.Namespace) -> int:
         tokens=tokens,
         test_clock=args.test_clock,
         max_concurrency=args.max_concurrency,
+        max_account_concurrency=args.max_account_concurrency,
+        max_uploads=args.max_uploads,
+        max_account_uploads=args.max_account_uploads,
         max_body_bytes=args.max_body_bytes,
+        body_timeout_s=args.body_timeout,
+        shutdown_timeout_s=args.shutdown_timeout,
     )
-    print(f"ccbench serve: {args.db} on http://{args.host}:{args.port}", file=sys.stderr)
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
+    persists = check_database(args.db, parameter="--db")
+    where = (
+        f"{Path(args.db).resolve()} (a file: data persists across restarts)"
+        if persists
+        else ":memory: (in memory: every event is lost when the server stops)"
+    )
+    print(f"ccbench serve: database {where}", file=sys.stderr)
+    print(f"ccbench serve: listening on http://{args.host}:{args.port}", file=sys.stderr)
+    uvicorn.run(
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_graceful_shutdown=args.shutdown_timeout,
+    )
     return 0

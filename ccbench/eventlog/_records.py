@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._errors import EventSchemaError, describe
+from .._errors import EventSchemaError, describe, shown
 from ._schema import FIELDS, KINDS, SCHEMA
 
 __all__ = ["Violation", "check_table", "conform_table", "records_from_table", "table_from_records"]
@@ -38,17 +38,36 @@ class Violation:
         return f"{where}{event} [{self.rule}] {self.message}"
 
 
+def _type_error(key: str, value: Any, line: int) -> EventSchemaError:
+    """Why ``value`` cannot be int field ``key``: not an int, or beyond its column's type."""
+    if (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, float) and value.is_integer()
+    ):
+        # JSON readers give a double for an integer beyond 64 bits: name the contract's range
+        expected = FIELDS[key].expectation()
+    else:
+        expected = "an integer"
+    return EventSchemaError(
+        f"field {key!r}: expected {expected}, got {describe(value)}", line=line, field=key
+    )
+
+
 def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Table:
     """Build a table in contract schema from JSON-like records.
 
     Checks that each record is an object with known fields whose values have
-    the field's type (int fields take ints, not bools or floats; None means
-    absent). Raises EventSchemaError naming the 1-based line
-    (``first_line`` for the first record). Per-kind rules are left to
-    :func:`check_table`.
+    the field's type (int fields take ints, not bools or floats, that fit the
+    column; None means absent). Raises EventSchemaError naming the 1-based line
+    (``first_line`` for the first record). Per-kind rules and the contract's
+    ranges are left to :func:`check_table`.
     """
     columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
-    int_fields = {name for name, spec in FIELDS.items() if spec.type == "int"}
+    # per int field, the range of its Arrow column (int8/int16/int64)
+    int_fields = {
+        name: (-(2 ** (spec.arrow.bit_width - 1)), 2 ** (spec.arrow.bit_width - 1) - 1)
+        for name, spec in FIELDS.items()
+        if spec.type == "int"
+    }
     n = 0
     for line, record in enumerate(records, start=first_line):
         if not isinstance(record, Mapping):
@@ -64,28 +83,21 @@ def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Tab
             if value is None:
                 continue
             if key in int_fields:
-                ok = isinstance(value, int) and not isinstance(value, bool)
-                expected = "an integer"
-            else:
-                ok = isinstance(value, str)
-                expected = "a string"
-            if not ok:
+                low, high = int_fields[key]
+                if not (
+                    isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+                ):
+                    raise _type_error(key, value, line)
+            elif not isinstance(value, str):
                 raise EventSchemaError(
-                    f"field {key!r}: expected {expected}, got {describe(value)}",
+                    f"field {key!r}: expected a string, got {describe(value)}",
                     line=line,
                     field=key,
                 )
         for name, values in columns.items():
             values.append(record.get(name))
         n += 1
-    arrays = []
-    for spec in SCHEMA:
-        try:
-            arrays.append(pa.array(columns[spec.name], type=spec.type))
-        except (pa.ArrowInvalid, OverflowError) as exc:
-            raise EventSchemaError(
-                f"field {spec.name!r}: value out of range for {spec.type}: {exc}", field=spec.name
-            ) from exc
+    arrays = [pa.array(columns[spec.name], type=spec.type) for spec in SCHEMA]
     return pa.Table.from_arrays(arrays, schema=SCHEMA) if n else SCHEMA.empty_table()
 
 
@@ -135,6 +147,12 @@ def conform_table(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
+def _id(ids: pa.ChunkedArray, row: int) -> str | None:
+    """The event id of ``row`` for a Violation, cut like a shown value (ids may be huge)."""
+    value: str | None = ids[row].as_py()
+    return value if value is None or len(value) <= 80 else value[:77] + "..."
+
+
 def _rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:
     """Indices where a boolean mask is true (nulls count as false)."""
     filled = pc.fill_null(mask, False)
@@ -155,8 +173,8 @@ def check_table(table: pa.Table) -> list[Violation]:
         values = table.column(column).take(rows).to_pylist() if column and rows else []
         for i, row in enumerate(rows):
             vals = {column: values[i]} if column else {}
-            text = message.format(value=repr(values[i]) if column else "")
-            out.append(Violation(rule, row, ids[row].as_py(), text, vals))
+            text = message.format(value=shown(values[i]) if column else "")
+            out.append(Violation(rule, row, _id(ids, row), text, vals))
 
     kinds = table.column("kind")
     known = pa.array(sorted(KINDS))
@@ -179,6 +197,18 @@ def check_table(table: pa.Table) -> list[Violation]:
             bad = pc.invert(pc.match_substring_regex(column, spec.pattern.pattern))
         else:
             bad = None
+        if spec.max_length is not None:
+            # reported apart from the pattern: the message gives the length, not the value
+            long = pc.and_(pc.is_valid(column), pc.greater(pc.utf8_length(column), spec.max_length))
+            rows = _rows(long)
+            lengths = pc.utf8_length(column).take(rows).to_pylist() if rows else []
+            for row, length in zip(rows, lengths, strict=True):
+                message = (
+                    f"field {name!r}: expected at most {spec.max_length} characters, got {length}"
+                )
+                out.append(Violation(f"schema.{name}", row, _id(ids, row), message, {}))
+            if rows and bad is not None:
+                bad = pc.and_(bad, pc.invert(long))
         if bad is not None and name != "kind":
             bad = pc.and_(pc.is_valid(column), bad)
             report(

@@ -6,7 +6,12 @@ requires and allows, and every field a kind does not list must be null.
 docs/eventlog.md is the prose version of the tables in this module.
 
 Units: every timestamp is an integer count of milliseconds since the Unix
-epoch, UTC; money is an integer amount of the currency's minor unit.
+epoch, UTC, from 0 to :data:`MAX_TS_MS` (the last millisecond of year 9999);
+``seq`` runs from 0 to :data:`MAX_SEQ` (2**53 - 1, exact in any JSON parser);
+money is an integer amount of the currency's minor unit. Free-text strings
+(ids, names, reasons) hold 1 to :data:`MAX_TEXT_LENGTH` characters, no control
+characters and no surrounding whitespace. docs/eventlog.md states these
+ranges; consumers (the backend's rollup) rely on them.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ __all__ = [
     "COMMON_FIELDS",
     "FIELDS",
     "KINDS",
+    "MAX_SEQ",
+    "MAX_TEXT_LENGTH",
+    "MAX_TS_MS",
     "SCHEMA",
     "SENDER_ROLES",
     "STATUSES",
@@ -44,7 +52,15 @@ _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_TEXT = re.compile(r"^\S(.*\S)?$", re.DOTALL)
+#: Latest accepted ``ts`` (and ``snooze_until``): 9999-12-31T23:59:59.999Z in epoch ms.
+MAX_TS_MS = 253_402_300_799_999
+#: Largest accepted ``seq``: 2**53 - 1, the largest integer every JSON parser reads exactly.
+MAX_SEQ = 2**53 - 1
+#: Most characters (code points) a free-text field (ids, sites, reasons...) may hold.
+MAX_TEXT_LENGTH = 256
+# Free text: no control characters (C0, DEL, C1) anywhere, no space or control at either
+# end. Written for RE2 (check_table's engine) and Python alike: no \s, whose meaning differs.
+_TEXT = re.compile(r"^[^\x00-\x20\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$")
 
 
 class EventKind(StrEnum):
@@ -82,7 +98,8 @@ class FieldSpec:
     """One column of the log.
 
     ``type`` is ``"str"`` or ``"int"``; ``choices`` restricts strings to a set,
-    ``pattern`` to a regular expression, ``low``/``high`` bound integers
+    ``pattern`` to a regular expression (matched by RE2, whole string),
+    ``max_length`` their length in characters; ``low``/``high`` bound integers
     (inclusive).
     """
 
@@ -94,6 +111,12 @@ class FieldSpec:
     pattern: re.Pattern[str] | None = None
     low: int | None = None
     high: int | None = None
+    max_length: int | None = None
+
+    @property
+    def free_text(self) -> bool:
+        """True for free-text fields (ids, sites, reasons): the contract's text rule."""
+        return self.pattern is _TEXT
 
     def expectation(self) -> str:
         """Human phrase for what a valid value looks like, for error messages."""
@@ -106,9 +129,14 @@ class FieldSpec:
             if self.high is not None:
                 bounds.append(f"<= {self.high}")
             return "an integer" + (" " + " and ".join(bounds) if bounds else "")
+        if self.free_text:
+            return (
+                f"a string of 1 to {self.max_length} characters without control "
+                "characters or surrounding whitespace"
+            )
         if self.pattern is not None:
             return f"a string matching {self.pattern.pattern}"
-        return "a non-empty string without surrounding spaces"
+        return "a string"
 
 
 _I64 = pa.int64()
@@ -129,13 +157,22 @@ def _str(
     choices: tuple[str, ...] | None = None,
     pattern: re.Pattern[str] | None = _TEXT,
 ) -> FieldSpec:
-    return FieldSpec(name, "str", _STR, doc, choices=choices, pattern=None if choices else pattern)
+    text = pattern is _TEXT and choices is None
+    return FieldSpec(
+        name,
+        "str",
+        _STR,
+        doc,
+        choices=choices,
+        pattern=None if choices else pattern,
+        max_length=MAX_TEXT_LENGTH if text else None,
+    )
 
 
 _FIELD_LIST: tuple[FieldSpec, ...] = (
     _str("event_id", "Unique id of the event; ingestion is idempotent on it."),
-    _int("ts", "When the event happened: ms since the Unix epoch, UTC.", 0, _MAX_I64),
-    _int("seq", "Tie-breaker: the log's total order is (ts, seq); unique per log.", 0, _MAX_I64),
+    _int("ts", "When the event happened: ms since the Unix epoch, UTC.", 0, MAX_TS_MS),
+    _int("seq", "Tie-breaker: the log's total order is (ts, seq); unique per log.", 0, MAX_SEQ),
     _str("kind", "The event kind (see KINDS).", choices=tuple(k.value for k in EventKind)),
     _str("account", "Account (tenant) the event belongs to; one account per log."),
     _str("conversation_id", "Conversation the event belongs to."),
@@ -159,7 +196,7 @@ _FIELD_LIST: tuple[FieldSpec, ...] = (
     _str("sender_role", "Role of a message's sender.", choices=SENDER_ROLES),
     _str("status", "Agent status.", choices=STATUSES),
     _str("into_conversation_id", "Conversation a merged conversation was merged into."),
-    _int("snooze_until", "When a snooze ends by itself, ms since epoch UTC.", 0, _MAX_I64),
+    _int("snooze_until", "When a snooze ends by itself, ms since epoch UTC.", 0, MAX_TS_MS),
     _int("csat", "Overall satisfaction answer, 1 (worst) to 5 (best).", 1, 5, pa.int8()),
     _int("csat_welcome", "Satisfaction with the welcome, 1 to 5.", 1, 5, pa.int8()),
     _int("csat_response_time", "Satisfaction with the response time, 1 to 5.", 1, 5, pa.int8()),

@@ -102,7 +102,6 @@ def test_shuffled_batches_dashboard_equals_oracle(smoke: EventLog) -> None:
                 account=smoke.roster.account,
                 query=parse_dashboard_query(encode(params)),
                 now_ms=now,
-                roster=smoke.roster,
             )
             if orjson.loads(orjson.dumps(got)) != orjson.loads(orjson.dumps(expected)):
                 mismatches.append(f"now={now} {params}")

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import orjson
+import pytest
 
 from backend import Store
-from tests.support.backend import ACCOUNT, auth, backend, ndjson, read_ndjson, segments
+from tests.support.backend import (
+    ACCOUNT,
+    auth,
+    backend,
+    ndjson,
+    read_ndjson,
+    segments,
+    serve_process,
+)
+from tests.support.hand_logs import status_event
 
 EVENTS = f"/api/v1/accounts/{ACCOUNT}/events"
 NDJSON = {**auth(), "Content-Type": "application/x-ndjson"}
@@ -138,3 +149,211 @@ def test_store_survives_reopen(tmp_path: Path, example_path: Path) -> None:
         assert again.ingest(account=ACCOUNT, table=log.table).duplicates == 167
     finally:
         again.close()
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "expected"),
+    [
+        (b'"ts": 253402300800000', "ts", "expected an integer >= 0 and <= 253402300799999"),
+        (b'"ts": 4000000000000000000', "ts", "expected an integer >= 0 and <= 253402300799999"),
+        (b'"seq": 9007199254740992', "seq", "expected an integer >= 0 and <= 9007199254740991"),
+        (b'"agent_id": 18446744073709551615', "agent_id", "expected an integer >= 0 and <="),
+        (b'"agent_id": 18446744073709551616', "agent_id", "expected an integer >= 0 and <="),
+        (b'"ts": -9223372036854775809', "ts", "expected an integer >= 0 and <="),
+        (b'"event_id": "a\\u0000b"', "event_id", "without control characters"),
+        (b'"account": "acme\\n"', "account", "without control characters"),
+        (b'"event_id": "' + b"x" * 257 + b'"', "event_id", "at most 256 characters, got 257"),
+        (b'"ts": 1, "t\\u0073": 2', "ts", "field 'ts' appears twice"),
+        (b'"status": "online", "status": "away"', "status", "field 'status' appears twice"),
+    ],
+)
+def test_bad_values_name_their_line_field_and_range(line: bytes, field: str, expected: str) -> None:
+    """Out-of-range numbers (in or beyond int64), control characters and over-long ids, and a
+    field given twice: 400 naming the line (never null), the field and what is accepted."""
+    good = orjson.dumps(status_event(event_id="s0"))
+    base = status_event()
+    if "appears twice" not in expected:
+        del base[field]  # the line gives its value
+    bad = orjson.dumps(base).rstrip(b"}") + b", " + line + b"}"
+    with backend() as client:
+        for content_type, wrapped, where in (
+            ("application/x-ndjson", good + b"\n\n" + bad + b"\n", 3),
+            ("application/json", b"[" + good + b",\n" + bad + b"]", 2),
+        ):
+            r = client.post(
+                EVENTS, content=wrapped, headers={**auth(), "Content-Type": content_type}
+            )
+            assert r.status_code == 400, r.text
+            error = r.json()["error"]
+            assert (error["line"], error["field"]) == (where, field), error
+            assert expected in error["message"]
+        assert _total(client) == 0
+
+
+def test_a_huge_id_is_refused_with_a_short_message() -> None:
+    """A 20 MiB event id (in the body limit; the issue saw it stored) is refused by the event
+    size limit before decoding, and a 60 KiB one (in it) by the id length: never echoed."""
+    huge = "x" * (20 * 1024 * 1024)
+    long = "y" * (60 * 1024)
+    with backend() as client:
+        r = client.post(EVENTS, content=ndjson([status_event(event_id=huge)]), headers=NDJSON)
+        assert r.status_code == 400 and len(r.content) < 500
+        assert r.json()["error"]["line"] == 1
+        assert "an event takes at most 65536 bytes" in r.json()["error"]["message"]
+        r = client.post(EVENTS, content=ndjson([status_event(event_id=long)]), headers=NDJSON)
+        assert r.status_code == 400 and len(r.content) < 500
+        error = r.json()["error"]
+        assert (error["line"], error["field"]) == (1, "event_id")
+        assert error["message"].endswith(f"expected at most 256 characters, got {len(long)}")
+        assert _total(client) == 0
+
+
+def test_a_repeat_with_null_for_absent_is_the_same_event() -> None:
+    """An event repeated in one batch with a null where the first omits the field is a
+    duplicate, not a conflict (null means absent); a different value is a conflict."""
+    first = status_event()
+    with backend() as client:
+        same = client.post(
+            EVENTS, content=ndjson([first, {**first, "conversation_id": None}]), headers=NDJSON
+        )
+        assert same.json() == {"accepted": 1, "duplicates": 1}
+        other = client.post(
+            EVENTS,
+            content=ndjson(
+                [{**first, "event_id": "s2"}, {**first, "event_id": "s2", "status": "away"}]
+            ),
+            headers=NDJSON,
+        )
+        assert other.status_code == 400
+        assert (other.json()["error"]["line"], other.json()["error"]["field"]) == (2, "event_id")
+
+
+def test_the_first_bad_line_is_reported_whatever_its_problem() -> None:
+    """Within and across chunks, the earliest bad line wins: a rule broken on line 2 before a
+    type error on line 3, and a bad line after 10,000 good ones is found."""
+    good = [status_event(event_id=f"g{i}", seq=i) for i in range(10_000)]
+    body = ndjson([good[0], status_event(event_id="b", status="busy"), {"ts": "noon"}])
+    far = ndjson(good) + b'{"event_id": "late", "colour": 1}\n'
+    with backend() as client:
+        r = client.post(EVENTS, content=body, headers=NDJSON)
+        assert (r.json()["error"]["line"], r.json()["error"]["field"]) == (2, "status")
+        r = client.post(EVENTS, content=far, headers=NDJSON)
+        assert (r.json()["error"]["line"], r.json()["error"]["field"]) == (10_001, "colour")
+        assert _total(client) == 0
+        assert client.post(EVENTS, content=ndjson(good), headers=NDJSON).json() == {
+            "accepted": 10_000,
+            "duplicates": 0,
+        }
+
+
+_EMPTY_OBJECTS = 31 * 1024 * 1024 // 3  # a 31 MiB body of "{}" lines (the issue's body)
+
+
+@pytest.mark.parametrize("ndjson_body", [True, False])
+def test_a_31_mib_body_of_empty_objects_holds_little_python_memory(ndjson_body: bool) -> None:
+    """The issue's body (8 GB and 90 s before its 400) is refused at line 1 after decoding one
+    chunk: the Python objects it makes peak under 64 MB (tracemalloc), whatever the body."""
+    import tracemalloc
+
+    from backend._ingest import parse_batch
+    from ccbench import EventSchemaError
+
+    if ndjson_body:
+        body = b"{}\n" * _EMPTY_OBJECTS
+    else:
+        body = b"[" + b"{}," * (_EMPTY_OBJECTS - 1) + b"{}]"
+    parse_batch(ndjson([status_event()]), ndjson=True, account=ACCOUNT)  # imports done
+    tracemalloc.start()
+    try:
+        with pytest.raises(EventSchemaError) as caught:
+            parse_batch(body, ndjson=ndjson_body, account=ACCOUNT)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.line == 1
+    assert peak < 64 * 1024 * 1024, f"{peak / 1e6:.1f} MB"
+
+
+def _peak_rss_kib(pid: int) -> int:
+    """The process's peak resident set (VmHWM, KiB): Arrow and DuckDB memory included."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_31_mib_body_of_empty_objects_adds_under_200_mb_to_the_server(tmp_path: Path) -> None:
+    """A real `ccbench serve`: the 31 MiB NDJSON and JSON-array bodies of {} get 400 at their
+    first line, and the server's peak RSS grows by under 200 MB (the body itself included)."""
+    from ccbench.serving import free_port
+
+    port = free_port()
+    proc = serve_process(tmp_path / "db.duckdb", port)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            # warm up: every module a bad batch needs is imported before the baseline
+            warm = client.post(EVENTS, content=b"{}\n{}\n", headers=NDJSON)
+            assert warm.status_code == 400
+            before = _peak_rss_kib(proc.pid)
+            for content_type, body in (
+                ("application/x-ndjson", b"{}\n" * _EMPTY_OBJECTS),
+                ("application/json", b"[" + b"{}," * (_EMPTY_OBJECTS - 1) + b"{}]"),
+            ):
+                r = client.post(
+                    EVENTS, content=body, headers={**auth(), "Content-Type": content_type}
+                )
+                assert r.status_code == 400 and r.json()["error"]["line"] == 1, r.text
+            grown_mb = (_peak_rss_kib(proc.pid) - before) / 1024
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert grown_mb < 200, f"peak RSS grew by {grown_mb:.0f} MB"
+
+
+@pytest.mark.bench
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_bench_refusing_and_ingesting_31_mib_bodies(tmp_path: Path) -> None:
+    """Prints the median time (5 rounds) a real server takes to refuse the issue's 31 MiB
+    bodies of {} (NDJSON and JSON array), and the time and peak-RSS growth of ingesting a
+    valid 31 MiB NDJSON body (~260,000 events). No timing assertions."""
+    import statistics
+    import time
+
+    from ccbench.serving import free_port
+
+    valid = bytearray()
+    i = 0
+    while len(valid) < 31 * 1024 * 1024:
+        valid += orjson.dumps(status_event(event_id=f"v{i}", seq=i, ts=1_700_000_000_000 + i))
+        valid += b"\n"
+        i += 1
+    bodies = {
+        "ndjson {}": ("application/x-ndjson", b"{}\n" * _EMPTY_OBJECTS),
+        "array {}": ("application/json", b"[" + b"{}," * (_EMPTY_OBJECTS - 1) + b"{}]"),
+    }
+    port = free_port()
+    proc = serve_process(tmp_path / "db.duckdb", port)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
+            client.post(EVENTS, content=b"{}\n", headers=NDJSON)
+            for name, (content_type, body) in bodies.items():
+                times = []
+                for _ in range(5):
+                    start = time.perf_counter()
+                    r = client.post(
+                        EVENTS, content=body, headers={**auth(), "Content-Type": content_type}
+                    )
+                    times.append(time.perf_counter() - start)
+                    assert r.status_code == 400
+                print(f"\n{name}: refused in {statistics.median(times):.3f} s (median of 5)")
+            before = _peak_rss_kib(proc.pid)
+            start = time.perf_counter()
+            r = client.post(EVENTS, content=bytes(valid), headers=NDJSON)
+            took = time.perf_counter() - start
+            assert r.json() == {"accepted": i, "duplicates": 0}
+            grown = (_peak_rss_kib(proc.pid) - before) / 1024
+            print(f"valid 31 MiB ({i} events): {took:.1f} s, peak RSS +{grown:.0f} MB")
+    finally:
+        proc.terminate()
+        proc.wait(30)

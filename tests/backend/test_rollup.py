@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pytest
 
@@ -291,3 +292,84 @@ def test_small_ingest_refreshes_the_delta_not_the_base() -> None:
             assert _ask(store, now, account=account, **query) == expected
     finally:
         store.close()
+
+
+def test_extreme_timestamps_answer_exactly() -> None:
+    """18,500 agent-skill keys from ts 0 and one segment in the last minute of year 9999: key
+    span times keys passes int64 (before, every query of the account was a 500 forever); now
+    both ends of the accepted range answer, with values worked out by hand."""
+    from ccbench.eventlog import MAX_TS_MS
+    from tests.support.backend import backend, ndjson, segments
+
+    keys = 18_500
+    events: list[dict[str, Any]] = []
+
+    def add(ts: int, kind: str, **fields: Any) -> None:
+        n = len(events)
+        events.append({"event_id": f"e{n}", "seq": n, "ts": ts, "kind": kind, "account": ACCOUNT})
+        events[-1].update(fields)
+
+    # one open segment per agent 1..keys, accepted at ts 0..keys-1 (agents need no roster)
+    for i in range(keys):
+        add(i, "assignment.accepted", conversation_id=f"c{i}", agent_id=i + 1, skill_id=1,
+            reason="new")  # fmt: skip
+    # agent 7 in year 9999: accepted 60 s before the end, answers after 30 s, closed 1 s before
+    late = MAX_TS_MS - 60_000
+    add(late, "assignment.accepted", conversation_id="z", agent_id=7, skill_id=1, reason="new")
+    add(late + 30_000, "message.sent", conversation_id="z", sender_role="agent", agent_id=7)
+    add(MAX_TS_MS - 1_000, "conversation.closed", conversation_id="z", closed_by="agent",
+        agent_id=7, reason="done")  # fmt: skip
+    add(MAX_TS_MS, "agent.status", agent_id=7, status="away")
+    with backend() as client:
+        r = client.post(
+            f"/api/v1/accounts/{ACCOUNT}/events",
+            content=ndjson(events),
+            headers={"Authorization": "Bearer secret-acme", "Content-Type": "application/x-ndjson"},
+        )
+        assert r.json() == {"accepted": len(events), "duplicates": 0}
+        end = segments(client, now=MAX_TS_MS + 1, timeframe=60)
+        assert end.status_code == 200, end.text
+        total = end.json()["metricsTotal"]
+        # one segment: 59,000 ms long, first agent message 30,000 ms after the accept
+        assert total["totalAgentConversationSegments"] == 1
+        assert total["avgAgentSegmentDuration"] == 59_000
+        assert total["avgTimetoFirstAgentMessageFromAgentAssignment"] == 30_000
+        assert list(end.json()["agentsMetrics"]["metricsPerAgent"]) == ["7"]
+        start = segments(client, now=keys, timeframe=1)
+        assert start.status_code == 200, start.text
+        body = start.json()
+        # window [keys - 60,000, keys): every early segment, all open (no duration: -1)
+        assert body["metricsTotal"]["totalAgentConversationSegments"] == keys
+        assert body["metricsTotal"]["avgAgentSegmentDuration"] == -1
+        assert len(body["agentsMetrics"]["metricsPerAgent"]) == keys
+
+
+@pytest.mark.parametrize("edge", ["start", "end"])
+def test_a_log_at_either_end_of_time_equals_the_oracle(edge: str, example_path: Any) -> None:
+    """The example log moved to start at ts 0, or to end at the last ms of year 9999: both
+    endpoints give the oracle's answers (dashboard included) at nows around its events."""
+    from ccbench.eventlog import MAX_TS_MS, read_log
+    from tests.support.backend import auth, backend, load, segments
+
+    log = read_log(example_path)
+    first, last = log.time_range()  # type: ignore[misc]
+    shift = -first if edge == "start" else MAX_TS_MS - last
+    ts = log.table.column("ts")
+    table = log.table.set_column(
+        log.table.schema.get_field_index("ts"), "ts", pa.array([t + shift for t in ts.to_pylist()])
+    )
+    moved = EventLog.from_table(table, roster=log.roster)
+    oracle = Oracle(moved)
+    nows = [first + shift + 1, (first + last) // 2 + shift, last + shift]
+    with backend() as client:
+        load(client, log.roster.to_dict(), list(moved.records()))
+        for now in nows:
+            for query in ({"timeframe": "1440", "interval": "60"}, {"timeframe": "30"}):
+                expected = oracle.agent_segments_query({"v": "1", **query}, now_ms=now)
+                assert segments(client, now=now, **query).json() == expected, (now, query)
+            dash = client.get(
+                f"/api/v1/accounts/{ACCOUNT}/dashboard",
+                headers={**auth(), "X-Clock-Now": str(now)},
+            )
+            assert dash.status_code == 200, dash.text
+            assert dash.json() == orjson.loads(orjson.dumps(oracle.dashboard(now_ms=now)))

@@ -8,7 +8,7 @@ from typing import Any
 from ccbench.eventlog import EventLog, Roster, validate
 from oracle import Oracle
 
-__all__ = ["HandLog", "valid_oracle"]
+__all__ = ["HandLog", "status_event", "valid_oracle"]
 
 
 def valid_oracle(records: list[dict[str, Any]], roster: Roster) -> Oracle:
@@ -39,3 +39,18 @@ class HandLog:
         for i, e in enumerate(self.events):
             e.update(event_id=f"e{i}", seq=i, account=self.account)
         return self.events
+
+
+def status_event(*, account: str = "acme", **fields: Any) -> dict[str, Any]:
+    """One valid ``agent.status`` event (agent 7 online, event ``s1``, seq 1, Nov 2023), with
+    ``fields`` replaced: the smallest event for field-by-field checks."""
+    return {
+        "event_id": "s1",
+        "ts": 1_700_000_000_000,
+        "seq": 1,
+        "kind": "agent.status",
+        "account": account,
+        "agent_id": 7,
+        "status": "online",
+        **fields,
+    }

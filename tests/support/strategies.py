@@ -24,7 +24,7 @@ def _value(spec: FieldSpec) -> st.SearchStrategy[Any]:
         low = spec.low if spec.low is not None else -(2**63)
         high = spec.high if spec.high is not None else 2**63 - 1
         return st.integers(min_value=low, max_value=high)
-    if spec.pattern is not None and spec.pattern.pattern.startswith("^\\S"):
+    if spec.free_text:
         return st.text(_ALPHABET, min_size=1, max_size=12)
     return st.from_regex(spec.pattern, fullmatch=True)  # type: ignore[arg-type]
 
