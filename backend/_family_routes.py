@@ -20,11 +20,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ccbench.api import AGENT_PERFORMANCE
+from ccbench.api import AGENT_PERFORMANCE, SUPERVISION
 
 from ._frame import Frame, frame_of
 from ._performance_dashboard import agent_performance
 from ._store import Store
+from ._supervision_page import supervision_page
 
 __all__ = ["family_routes"]
 
@@ -37,6 +38,7 @@ class Answer(Protocol):
 
 _ANSWERS: tuple[tuple[str, Answer], ...] = (
     (str(AGENT_PERFORMANCE.path), agent_performance),
+    (str(SUPERVISION.path), supervision_page),
 )
 
 
