@@ -20,10 +20,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ccbench.api import AGENT_PERFORMANCE, SUPERVISION
+from ccbench.api import AGENT_PERFORMANCE, REPORT, SUPERVISION
 
 from ._frame import Frame, frame_of
 from ._performance_dashboard import agent_performance
+from ._performance_report import performance_report
 from ._store import Store
 from ._supervision_page import supervision_page
 
@@ -38,6 +39,7 @@ class Answer(Protocol):
 
 _ANSWERS: tuple[tuple[str, Answer], ...] = (
     (str(AGENT_PERFORMANCE.path), agent_performance),
+    (str(REPORT.path), performance_report),
     (str(SUPERVISION.path), supervision_page),
 )
 

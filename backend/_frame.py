@@ -32,7 +32,17 @@ from ccbench.eventlog import CLOSED_BY, SENDER_ROLES, EventKind, Roster
 
 from ._store import Store
 
-__all__ = ["CLOSERS", "KINDS", "NEVER", "ROLES", "Frame", "Segments", "FrameCache", "frame_of", "kind_code"]
+__all__ = [
+    "CLOSERS",
+    "KINDS",
+    "NEVER",
+    "ROLES",
+    "Frame",
+    "FrameCache",
+    "Segments",
+    "frame_of",
+    "kind_code",
+]
 
 T = TypeVar("T")
 I64 = npt.NDArray[np.int64]
@@ -102,7 +112,8 @@ class Frame:
     texts: dict[str, npt.NDArray[np.object_]]
     segs: Segments
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # re-entrant: one index may be built from another (the report uses the presence walk)
+    _memo_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def memo(self, name: str, factory: Callable[[Frame], T]) -> T:
         """``factory(self)`` made once per frame: a family's own index over these rows."""
@@ -187,9 +198,7 @@ def load_frame(store: Store, *, account: str) -> Frame | None:
         ),
         agent=seg_int("agent_id"),
         skill=seg_int("skill_id"),
-        start_row=np.flatnonzero(kind == kind_code(EventKind.ASSIGNMENT_ACCEPTED)).astype(
-            np.int64
-        ),
+        start_row=np.flatnonzero(kind == kind_code(EventKind.ASSIGNMENT_ACCEPTED)).astype(np.int64),
         start_ts=seg_int("start_ts"),
         start_kind=np.asarray(seg_table.column("start_kind").to_pylist(), dtype=object),
         end_ts=seg_int("end_ts"),

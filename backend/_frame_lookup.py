@@ -66,9 +66,7 @@ def is_human_agent(frame: Frame) -> dict[int, bool]:
 
 def human_mask(frame: Frame) -> B:
     """Rows whose ``agent_id`` is a human roster user."""
-    humans = np.array(
-        [a for a, h in is_human_agent(frame).items() if h] or [-2], dtype=np.int64
-    )
+    humans = np.array([a for a, h in is_human_agent(frame).items() if h] or [-2], dtype=np.int64)
     return np.isin(frame.integer("agent_id"), humans)
 
 

@@ -40,7 +40,7 @@ def mean_ms(total: int, n: int) -> int | None:
     return q if total >= 0 else -q
 
 
-def percent(part: int, whole: int) -> float | None:
+def percent(part: float, whole: float) -> float | None:
     return None if whole == 0 else 100.0 * part / whole
 
 

@@ -71,16 +71,19 @@ def compare(
     """Send ``query`` at test clock ``now`` to the backend (log ``name``) and the oracle."""
     r = client.get(
         path,
-        params=query,
+        params=httpx.QueryParams(query),
         headers={"Authorization": f"Bearer token-{name}", "X-Clock-Now": str(now)},
     )
+    rejected: str | None = None
     try:
         expected = oracle(query, now)
     except ParameterError as exc:
+        rejected = exc.parameter
+    if rejected is not None:
         assert r.status_code == 400, (query, now, r.text)
         got = r.json()["error"]["parameter"]
-        assert got == exc.parameter, (query, now, got, exc.parameter)
-        outcome.rejected[exc.parameter] = outcome.rejected.get(exc.parameter, 0) + 1
+        assert got == rejected, (query, now, got, rejected)
+        outcome.rejected[rejected] = outcome.rejected.get(rejected, 0) + 1
         return
     assert r.status_code == 200, (query, now, r.text)
     outcome.valid += 1
