@@ -22,26 +22,15 @@ from ccbench import ParameterError
 from ccbench.api import AGENT_PERFORMANCE, check_clock, parse_query
 from ccbench.eventlog import EventKind
 
+from ._dashboard_core import mean_ms, percent
 from ._frame import CLOSERS, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation, Responses, human_mask, human_responses
 
-__all__ = ["PerformanceIndex", "agent_performance", "mean_ms", "percent"]
+__all__ = ["PerformanceIndex", "agent_performance"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 _FIRST_RESPONSE_STARTS = ("new", "transfer", "back_to_queue")  # NEW and TRANSFER (1.1)
-
-
-def mean_ms(total: int, n: int) -> int | None:
-    """Mean in ms truncated toward zero; None without samples."""
-    if n == 0:
-        return None
-    q = abs(total) // n
-    return q if total >= 0 else -q
-
-
-def percent(part: float, whole: float) -> float | None:
-    return None if whole == 0 else 100.0 * part / whole
 
 
 def _rows(frame: Frame, *kinds: EventKind) -> B:

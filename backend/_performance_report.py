@@ -20,8 +20,8 @@ import numpy.typing as npt
 from ccbench.api import REPORT, parse_query
 from ccbench.eventlog import EventKind
 
+from ._dashboard_core import mean_ms, percent
 from ._frame import ROLES, Frame, kind_code
-from ._performance_dashboard import mean_ms, percent
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
 
 __all__ = ["local_days", "performance_report"]

@@ -22,8 +22,8 @@ from ccbench import ParameterError, RosterError
 from ccbench.api import SUPERVISION, SUPERVISION_AGENT_COLUMNS, parse_query
 from ccbench.eventlog import Objective, Roster
 
+from ._dashboard_core import mean_ms, percent
 from ._frame import Frame
-from ._performance_dashboard import mean_ms, percent
 from ._supervision_index import SupervisionIndex
 
 __all__ = ["SupervisionRequest", "local_midnight", "supervision_page"]
