@@ -245,12 +245,24 @@ def _agents(x: ReportIndex, start: int, end: int, bounds: I64) -> list[dict[str,
     seg_ms = _overlap(s.start_ts[segs], s.end_ts[segs], bounds)
     p_agent, p_lo, p_hi = x.presence
     live = (p_lo < end) & (p_hi > start)
-    p_ms = _overlap(p_lo[live], p_hi[live], bounds)
+    # per human agent (row = index in human_ids) and day: adds, not a mask per agent
+    humans = np.asarray(x.human_ids, dtype=np.int64)
+    n_days = bounds.shape[0] - 1
+    counts = np.zeros((humans.shape[0], n_days), dtype=np.int64)
+    np.add.at(
+        counts,
+        (np.searchsorted(humans, s.agent[started]), _day(s.start_ts[started], bounds)),
+        1,
+    )
+    minutes = np.zeros((humans.shape[0], n_days), dtype=np.int64)
+    np.add.at(minutes, np.searchsorted(humans, s.agent[segs]), seg_ms)
+    hours = np.zeros((humans.shape[0], n_days), dtype=np.int64)
+    np.add.at(
+        hours, np.searchsorted(humans, p_agent[live]), _overlap(p_lo[live], p_hi[live], bounds)
+    )
     out = []
-    for agent in x.human_ids:
-        conv = np.array(_per_day(s.start_ts[started[s.agent[started] == agent]], bounds))
-        mins = seg_ms[s.agent[segs] == agent].sum(axis=0)
-        hrs = p_ms[p_agent[live] == agent].sum(axis=0)
+    for i, agent in enumerate(x.human_ids):
+        conv, mins, hrs = counts[i], minutes[i], hours[i]
         if not (conv.any() or mins.any() or hrs.any()):
             continue
         info = roster.agent(agent)
