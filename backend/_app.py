@@ -36,6 +36,7 @@ from ._agent_segments import agent_segment_metrics
 from ._batch_items import NDJSON_TYPES
 from ._dashboard import dashboard_snapshot
 from ._dashboard_params import parse_dashboard_query
+from ._family_routes import family_routes
 from ._ingest import parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
@@ -293,6 +294,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/api/v1/accounts/{account}/records", post_records, methods=["POST"]),
         Route(str(MSGAGENTSEGMENTS.path), msgagentsegments, methods=["GET"]),
         Route(str(DASHBOARD.path), dashboard, methods=["GET"]),
+        *family_routes(store=store, now_ms=now_ms, check_account=_check_account),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         ParameterError: on_parameter,

@@ -13,6 +13,7 @@ from typing import Any
 from ccbench.api import AGENT_SEGMENT_METRICS, DASHBOARD, MSGAGENTSEGMENTS
 
 from ._openapi_dashboard import dashboard_operation, dashboard_schemas
+from ._openapi_families import family_operations, family_schemas
 from ._openapi_params import clock_parameter, error_rule, query_parameters
 
 __all__ = ["openapi_document"]
@@ -327,9 +328,10 @@ def openapi_document() -> dict[str, Any]:
             str(DASHBOARD.path): {
                 "get": dashboard_operation(_ACCOUNT, _AUTH_ERRORS, _error_response)
             },
+            **family_operations(_ACCOUNT, _AUTH_ERRORS, _error_response),
         },
         "components": {
-            "schemas": {**_schemas(), **dashboard_schemas()},
+            "schemas": {**_schemas(), **dashboard_schemas(), **family_schemas()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

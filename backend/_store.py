@@ -73,8 +73,10 @@ CREATE TABLE IF NOT EXISTS roster_agents (
 
 def read_roster(cur: duckdb.DuckDBPyConnection, *, account: str) -> dict[str, Any] | None:
     """The roster document of ``account`` stored as ``cur`` sees it, or None."""
-    row = cur.execute("SELECT doc FROM rosters WHERE account = ?", [account]).fetchone()
-    return None if row is None else dict(orjson.loads(row[0]))
+    # fetchall, not fetchone: the result is finished, so relational (Arrow) queries may
+    # follow on the same cursor
+    rows = cur.execute("SELECT doc FROM rosters WHERE account = ?", [account]).fetchall()
+    return None if not rows else dict(orjson.loads(rows[0][0]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,9 @@
 2. Simulate the smoke scenario into a ground-truth log and validate it.
 3. Start the reference backend (`ccbench serve`) on 127.0.0.1 with a test clock.
 4. Ingest the log, query it at a fixed rate for about 30 s with Locust, verify every answer
-   against the oracle, print the summary and write report.html (and summary.json,
-   junit.xml) into the output folder.
+   against the oracle (all five families: msgagentsegments, the dashboard, agent
+   performance, the report and the supervision page), print the summary and write
+   report.html (and summary.json, junit.xml) into the output folder.
 
 Every server it starts is stopped at the end, also on Ctrl-C or failure.
 """
@@ -156,8 +157,16 @@ def main(
             log=result.log,
             out_dir=out_dir,
             target=url,
-            # the default mix: msgagentsegments and 20 % dashboard requests
-            config=LoadTestConfig(duration_s=duration_s, rate=rate, seed=seed),
+            # every family: 40 % msgagentsegments, 20 % dashboard, 15 % agent performance,
+            # 10 % report, 15 % supervision
+            config=LoadTestConfig(
+                duration_s=duration_s,
+                rate=rate,
+                seed=seed,
+                agent_performance_share=0.15,
+                report_share=0.1,
+                supervision_share=0.15,
+            ),
         )
     print_summary(run.summary, console=console)
     for name, path in sorted(run.outputs.items()):

@@ -56,6 +56,10 @@ class LoadTestConfig:
     probability of an invalid request. ``dashboard_share``: probability that
     a query goes to the dashboard endpoint instead of msgagentsegments (0
     disables dashboard queries; the mapping must map ``dashboard`` otherwise).
+    ``agent_performance_share``, ``report_share``, ``supervision_share``: the
+    same for the seed 000, 001 and 002 endpoints (deterministic mode only;
+    the mapping must map ``agent_performance``, ``report``, ``supervision``);
+    with ``dashboard_share`` they sum to at most 1, msgagentsegments gets the rest.
     ``staleness_ms``: live-mode allowance.
     ``tolerances``: metric -> absolute tolerance (exact when absent).
     ``max_in_flight``: open-model requests in flight per process before the
@@ -72,6 +76,9 @@ class LoadTestConfig:
     seed: int = 1
     invalid_share: float = 0.02
     dashboard_share: float = 0.2
+    agent_performance_share: float = 0.0
+    report_share: float = 0.0
+    supervision_share: float = 0.0
     ingest_batch: int = 500
     ingest_speed: float | None = None
     staleness_ms: int = 0
@@ -90,6 +97,15 @@ class LoadTestConfig:
             ("think_time_s", self.think_time_s >= 0, "seconds >= 0"),
             ("invalid_share", 0 <= self.invalid_share <= 1, "a probability in [0, 1]"),
             ("dashboard_share", 0 <= self.dashboard_share <= 1, "a probability in [0, 1]"),
+            *(
+                (f"{name}_share", 0 <= share <= 1, "a probability in [0, 1]")
+                for name, share in self.family_shares.items()
+            ),
+            (
+                "supervision_share",
+                self.dashboard_share + sum(self.family_shares.values()) <= 1 + 1e-9,
+                "shares (dashboard_share and the family shares) summing to at most 1",
+            ),
             ("ingest_batch", self.ingest_batch >= 1, "events >= 1"),
             (
                 "ingest_speed",
@@ -111,6 +127,15 @@ class LoadTestConfig:
                         f"loadtest.thresholds.latency_ms.{endpoint}: unknown percentile "
                         f"{key!r}; expected one of {', '.join(_PERCENTILE_KEYS)}"
                     )
+
+    @property
+    def family_shares(self) -> dict[str, float]:
+        """Mapping endpoint name -> share of the seed 000-002 families."""
+        return {
+            "agent_performance": self.agent_performance_share,
+            "report": self.report_share,
+            "supervision": self.supervision_share,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (inverse of :meth:`from_dict`)."""

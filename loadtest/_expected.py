@@ -22,6 +22,7 @@ from ccbench.api import MSGAGENTSEGMENTS, parse_query
 from ccbench.eventlog import EventLog
 
 from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
+from ._family_queries import FAMILY_ENDPOINTS, family_answer
 from ._recording import QueryValue
 
 __all__ = ["Expected", "ExpectedProvider", "OracleProvider"]
@@ -83,11 +84,14 @@ class OracleProvider:
 
     def expected(self, endpoint: str, query: Mapping[str, QueryValue], *, now_ms: int) -> Expected:
         """200 and the oracle's body, or 400 naming the invalid parameter."""
-        if endpoint not in (DASHBOARD_ENDPOINT, "msgagentsegments"):
+        if endpoint not in (DASHBOARD_ENDPOINT, "msgagentsegments", *FAMILY_ENDPOINTS):
             raise ParameterError("endpoint", f"no expected answers for {endpoint!r}")
         now = now_ms - self.shift
         try:
-            if endpoint == DASHBOARD_ENDPOINT:
+            if endpoint in FAMILY_ENDPOINTS:
+                # deterministic runs only (loadtest._run refuses a live mix with them)
+                body = family_answer(self.oracle, endpoint, query, now_ms=now)
+            elif endpoint == DASHBOARD_ENDPOINT:
                 body = dashboard_answer(self.oracle, query, now_ms=now)
                 if self.shift:
                     body = _shift_dashboard(body, self.shift)
@@ -103,7 +107,7 @@ class OracleProvider:
     ) -> list[int]:
         """``lo_ms`` and every ``ts + 1`` / ``ts + timeframe + 1`` inside ``(lo_ms, hi_ms]``
         (dashboard: ``lo_ms`` and ``hi_ms``; an invalid request: ``lo_ms``)."""
-        if endpoint == DASHBOARD_ENDPOINT:
+        if endpoint == DASHBOARD_ENDPOINT or endpoint in FAMILY_ENDPOINTS:
             return sorted({lo_ms, hi_ms})
         try:
             timeframe_ms = parse_query(MSGAGENTSEGMENTS, query).integer_value("timeframe")

@@ -123,6 +123,7 @@ class Harness:
             deterministic=cfg.mode == "deterministic",
             intervals=cfg.mode == "deterministic",
             dashboard_share=cfg.dashboard_share,
+            family_shares=cfg.family_shares,
         )
         return mix
 

@@ -10,8 +10,11 @@ Invalid requests are the contract's conformance cases
 (:func:`loadtest._draws.invalid_pool`); the parameter they must be rejected
 for is recorded with them, but verification asks the expected-answer
 provider, not this module. A share ``dashboard_share`` of the requests goes
-to the dashboard endpoint instead (draws in :mod:`loadtest._dashboard_queries`);
-0 sends msgagentsegments only.
+to the dashboard endpoint instead (draws in :mod:`loadtest._dashboard_queries`),
+and a share per seed 000-002 family (``family_shares``) to that family's
+endpoint (draws in :mod:`loadtest._family_queries`); all 0 sends
+msgagentsegments only. One draw picks the endpoint: dashboard, then the
+families in the contract's order, the rest msgagentsegments.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ._dashboard_queries import (
     draw_invalid_dashboard_query,
 )
 from ._draws import InvalidQuery, invalid_pool
+from ._family_queries import FAMILIES, FAMILY_ENDPOINTS, FamilyPools, draw_family_query
 from ._recording import QueryValue
 
 __all__ = ["METRIC_NAMES", "PlannedQuery", "QueryMix"]
@@ -82,6 +86,8 @@ class QueryMix:
     endpoint: str = "msgagentsegments"
     dashboard_share: float = 0.0
     timezone: str = "UTC"
+    family_shares: Mapping[str, float] = field(default_factory=dict)
+    site_ids: Sequence[str] = ()
     _rng: random.Random = field(init=False, repr=False)
     # drawn from on every request: built once (the sending loop pays for each draw)
     _divisors: dict[int, tuple[int, ...]] = field(init=False, repr=False)
@@ -89,12 +95,19 @@ class QueryMix:
     _source_choices: tuple[str, ...] = field(init=False, repr=False)
     _invalid: tuple[InvalidQuery, ...] = field(init=False, repr=False)
     _invalid_dashboard: tuple[InvalidQuery, ...] = field(init=False, repr=False)
+    _invalid_family: dict[str, tuple[InvalidQuery, ...]] = field(init=False, repr=False)
+    _family_pools: FamilyPools = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("invalid_share", "dashboard_share"):
             share = getattr(self, name)
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"{name}: expected a probability in [0, 1], got {share}")
+        for name, share in self.family_shares.items():
+            if name not in FAMILY_ENDPOINTS or not 0.0 <= share <= 1.0:
+                raise ValueError(f"family_shares.{name}: expected a probability, got {share}")
+        if self.dashboard_share + sum(self.family_shares.values()) > 1.0 + 1e-9:
+            raise ValueError("dashboard_share + family_shares: expected a sum <= 1")
         self._rng = random.Random(self.seed)
         self._divisors = {}  # filled on first use of each timeframe
         self._pools = (tuple(self.agent_ids), tuple(self.skill_ids), tuple(self.group_ids))
@@ -102,6 +115,13 @@ class QueryMix:
         cases = load_conformance()
         self._invalid = invalid_pool(MSGAGENTSEGMENTS, cases)
         self._invalid_dashboard = invalid_pool(DASHBOARD, cases)
+        self._invalid_family = {n: invalid_pool(FAMILIES[n], cases) for n in FAMILY_ENDPOINTS}
+        self._family_pools = FamilyPools(
+            agent_ids=tuple(self.agent_ids),
+            site_ids=tuple(self.site_ids),
+            first_ms=self.first_ms,
+            last_ms=self.last_ms,
+        )
 
     @classmethod
     def from_log(
@@ -113,6 +133,7 @@ class QueryMix:
         deterministic: bool = True,
         intervals: bool = True,
         dashboard_share: float = 0.0,
+        family_shares: Mapping[str, float] | None = None,
     ) -> QueryMix:
         """A mix drawing ids from ``log.roster`` and sources and instants from the log."""
         roster = log.roster
@@ -131,6 +152,8 @@ class QueryMix:
             intervals=intervals,
             dashboard_share=dashboard_share,
             timezone=roster.timezone,
+            family_shares=dict(family_shares or {}),
+            site_ids=tuple(s.id for s in roster.sites),
         )
 
     def _ids(self, pool: tuple[int, ...]) -> str:
@@ -179,9 +202,16 @@ class QueryMix:
     def next(self) -> PlannedQuery:
         """The next request of the mix."""
         rng = self._rng
-        # no draw at share 0: msgagentsegments-only mixes keep their seeded sequences
-        if self.dashboard_share and rng.random() < self.dashboard_share:
-            return self._dashboard()
+        # no draw at shares 0: msgagentsegments-only mixes keep their seeded sequences
+        if self.dashboard_share or any(self.family_shares.values()):
+            u = rng.random()
+            if u < self.dashboard_share:
+                return self._dashboard()
+            edge = self.dashboard_share
+            for name in FAMILY_ENDPOINTS:
+                edge += self.family_shares.get(name, 0.0)
+                if u < edge:
+                    return self._family(name)
         if rng.random() < self.invalid_share:
             parameter, query = rng.choice(self._invalid)
             params = {k: list(v) if isinstance(v, list) else v for k, v in query.items()}
@@ -204,3 +234,16 @@ class QueryMix:
             timezone=self.timezone,
         )
         return PlannedQuery(DASHBOARD_ENDPOINT, query, clock)
+
+    def _family(self, endpoint: str) -> PlannedQuery:
+        rng = self._rng
+        clock = self._clock()
+        pool = self._invalid_family[endpoint] if rng.random() < self.invalid_share else None
+        query, parameter = draw_family_query(
+            rng,
+            endpoint,
+            self._family_pools,
+            clock_ms=self.last_ms if clock is None else clock,
+            invalid=pool,
+        )
+        return PlannedQuery(endpoint, query, clock, parameter)

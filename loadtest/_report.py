@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ._family_queries import FAMILY_ENDPOINTS
 from ._latency import LatencyBook
 from ._recording import Record
 
@@ -200,8 +201,9 @@ def write_reports(
 
 
 def _family(metric: str) -> str:
-    if metric.startswith("dashboard"):
-        return "dashboard"
+    for family in ("dashboard", *FAMILY_ENDPOINTS):
+        if metric == family or metric.startswith((f"{family}.", f"{family}[")):
+            return family
     if metric.startswith(("avgTimeto", "avgTimeTo")):
         return "response times"
     if metric.startswith("avg"):

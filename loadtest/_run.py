@@ -226,6 +226,19 @@ def _check_mapping(mapping: TargetMapping, cfg: LoadTestConfig, *, ingest: bool)
             f"loadtest.dashboard_share is {cfg.dashboard_share}; map [endpoints.dashboard] "
             "or set dashboard_share = 0"
         )
+    for name, share in cfg.family_shares.items():
+        if share > 0 and name not in mapping.endpoints:
+            known = ", ".join(sorted(mapping.endpoints)) or "none"
+            raise InputError(
+                f"target mapping: endpoint {name!r} is not mapped (mapped: {known}) but "
+                f"loadtest.{name}_share is {share}; map [endpoints.{name}] or set "
+                f"{name}_share = 0"
+            )
+        if share > 0 and cfg.mode != "deterministic":
+            raise InputError(
+                f"loadtest.{name}_share: expected 0 in live mode (its answers depend on the "
+                f"instant the backend reads), got {share}"
+            )
 
 
 def _read_results(path: Path) -> dict[str, Any]:

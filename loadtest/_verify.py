@@ -34,6 +34,7 @@ import orjson
 from ._adapters import load_plugin
 from ._dashboard_queries import DASHBOARD_ENDPOINT
 from ._expected import Expected, ExpectedProvider
+from ._family_queries import FAMILY_ENDPOINTS
 from ._recording import QueryValue, Record
 
 __all__ = [
@@ -87,16 +88,21 @@ def _metric_of(path: list[str | int]) -> str:
     return "$"
 
 
-def _dashboard_metric(path: list[str | int]) -> str:
-    # the whole path names a dashboard value (current.load and agents.rows[].load differ);
-    # list indexes go so that every row's value counts under one metric
-    out = "dashboard"
-    for part in path:
-        out += "[]" if isinstance(part, int) else f".{part}"
-    return out
+def _path_metric(family: str) -> Callable[[list[str | int]], str]:
+    # the whole path names a value (current.load and agents.rows[].load differ); list
+    # indexes go so that every row's value counts under one metric
+    def name(path: list[str | int]) -> str:
+        out = family
+        for part in path:
+            out += "[]" if isinstance(part, int) else f".{part}"
+        return out
+
+    return name
 
 
-_ROW_IDS = ("agent_id", "skill_id")
+# JSON-path named endpoints (rows matched by id): the dashboard and seeds 000-002
+_PATH_NAMED = frozenset((DASHBOARD_ENDPOINT, *FAMILY_ENDPOINTS))
+_ROW_IDS = ("agent_id", "skill_id", "conversation_id")
 
 
 def _row_id_key(e: list[Any], a: list[Any]) -> str | None:
@@ -119,7 +125,7 @@ def _render(path: list[str | int]) -> str:
 
 def metric_namer(endpoint: str | None) -> Callable[[list[str | int]], str]:
     """How ``endpoint``'s JSON paths name metrics (see the module docstring)."""
-    return _dashboard_metric if endpoint == DASHBOARD_ENDPOINT else _metric_of
+    return _path_metric(endpoint) if endpoint in _PATH_NAMED else _metric_of
 
 
 def diff_json(
@@ -138,7 +144,7 @@ def diff_json(
     """
     tol = tolerances or {}
     metric = metric_namer(endpoint)
-    keyed = endpoint == DASHBOARD_ENDPOINT
+    keyed = endpoint in _PATH_NAMED
     out: list[tuple[str, str, Any, Any]] = []
 
     def walk(e: Any, a: Any, path: list[str | int]) -> None:

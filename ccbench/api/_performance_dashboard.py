@@ -1,7 +1,7 @@
 """The agent performance dashboard family (seed 000): one agent over ``[start_ms, now)``.
 
 docs/metrics.md section 4 states the rules in words. The oracle answers it
-(``Oracle.agent_performance``); the backend will serve it at ``path``.
+(``Oracle.agent_performance``); the reference backend serves it at ``path``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ AGENT_PERFORMANCE = Family(
         ),
         Rule("data", "agent_id", "an agent id of the roster"),
     ),
+    path="/api/v1/accounts/{account}/agent-performance",
+    operation_id="getAgentPerformance",
     response_keys=(
         (
             "",

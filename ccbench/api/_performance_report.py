@@ -1,7 +1,7 @@
 """The automated performance report family (seed 001): the period ``[start_ms, end_ms)``.
 
 docs/metrics.md section 5 states the rules in words. The oracle answers it
-(``Oracle.report``); the backend will serve it at ``path``.
+(``Oracle.report``); the reference backend serves it at ``path``.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ REPORT = Family(
             limit=MAX_REPORT_DAYS * _DAY_MS,
         ),
     ),
+    path="/api/v1/accounts/{account}/report",
+    operation_id="getReport",
     response_keys=(
         ("", ("period", "activity", "chatbot", "contact_center", "agents")),
         ("period", ("start", "end", "timezone", "days")),

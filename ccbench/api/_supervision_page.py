@@ -1,7 +1,7 @@
 """The supervision page family (seed 002): one site of the roster at now.
 
 docs/metrics.md section 6.1 states the rules in words. The oracle answers it
-(``Oracle.supervision``); the backend will serve it at ``path``.
+(``Oracle.supervision``); the reference backend serves it at ``path``.
 """
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ SUPERVISION = Family(
         Rule("data", "site_id", "a site id of the roster"),
         Rule("data", "objectives", "objectives as in the roster, agent ids of the roster"),
     ),
+    path="/api/v1/accounts/{account}/supervision",
+    operation_id="getSupervision",
     response_keys=(
         (
             "",

@@ -38,6 +38,12 @@ def register(sub: Any) -> None:
         type=float,
         help="share of queries to the dashboard endpoint (0 = msgagentsegments only)",
     )
+    for family, seed in (("agent-performance", "000"), ("report", "001"), ("supervision", "002")):
+        p.add_argument(
+            f"--{family}-share",
+            type=float,
+            help=f"share of queries to the seed {seed} {family} endpoint (default 0)",
+        )
     p.add_argument(
         "--no-ingest", action="store_true", help="the backend already holds the log: only query"
     )
@@ -60,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
         duration_s=args.duration_s,
         seed=args.seed,
         dashboard_share=args.dashboard_share,
+        agent_performance_share=args.agent_performance_share,
+        report_share=args.report_share,
+        supervision_share=args.supervision_share,
     )
     result = run_loadtest(
         log=args.log,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ccbench.api import CLOCK_HEADER, CLOCK_MAX_DIGITS, DASHBOARD, MSGAGENTSEGMENTS, Family
+from ccbench.api import CLOCK_HEADER, CLOCK_MAX_DIGITS, FAMILIES, MSGAGENTSEGMENTS, Family
 from tests.support.backend import auth, backend
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -20,6 +20,9 @@ ROUTES = {
     "/api/v1/accounts/{account}/events": ["post"],
     "/operations/api/account/{account}/msgagentsegments": ["get"],
     "/api/v1/accounts/{account}/dashboard": ["get"],
+    "/api/v1/accounts/{account}/agent-performance": ["get"],
+    "/api/v1/accounts/{account}/report": ["get"],
+    "/api/v1/accounts/{account}/supervision": ["get"],
 }
 
 
@@ -53,7 +56,7 @@ def test_every_operation_has_a_unique_operation_id() -> None:
     assert len(ids) == sum(len(m) for m in ROUTES.values()) == len(set(ids))
 
 
-@pytest.mark.parametrize("family", [MSGAGENTSEGMENTS, DASHBOARD], ids=lambda f: f.name)
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.name)
 def test_query_parameters_are_the_contracts(family: Family) -> None:
     """The operation lists the contract's parameters in declared order, required as
     declared, each description stating the rules that name it; the operation id is the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,13 @@ def test_contract_check_fails_on_an_invalid_log(tmp_path: Path, example_path: Pa
 
 @pytest.mark.slow
 def test_demo_loop_is_accurate(tmp_path: Path) -> None:
-    """Simulate, serve, load and verify for a few seconds: exit 0 and a report.html."""
+    """Simulate, serve, load and verify for a few seconds: exit 0, a report.html, and every
+    one of the five families queried (a latency row per endpoint)."""
     buffer = io.StringIO()
     code = main(out_dir=tmp_path, duration_s=5, rate=20, console=Console(file=buffer, width=200))
     assert code == 0, buffer.getvalue()
     assert (tmp_path / "report.html").is_file()
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    text = json.dumps(summary)
+    for family in ("msgagentsegments", "dashboard", "agent_performance", "report", "supervision"):
+        assert f'"{family}"' in text, family

@@ -21,7 +21,6 @@ import httpx
 import orjson
 import pytest
 
-from backend import ServerConfig, serve
 from ccbench import ParameterError
 from ccbench.eventlog import EventLog
 from oracle import AGENT_COLUMNS, DASHBOARD_KPIS, SKILL_COLUMNS, Oracle
@@ -32,6 +31,7 @@ from tests.oracle.test_dashboard import _events as hand_events
 from tests.oracle.test_dashboard_readings import NOW as READINGS_NOW
 from tests.oracle.test_dashboard_readings import ROSTER as READINGS_ROSTER
 from tests.oracle.test_dashboard_readings import _events as readings_events
+from tests.support.differential import served
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_QUERIES = 200  # valid requests on the smoke log; plus HAND_QUERIES on the hand log
@@ -49,24 +49,7 @@ def logs() -> dict[str, EventLog]:
 
 @pytest.fixture(scope="module")
 def client(logs: dict[str, EventLog]) -> Iterator[httpx.Client]:
-    tokens = {f"token-{name}": log.roster.account for name, log in logs.items()}
-    config = ServerConfig(db=":memory:", tokens=tokens, test_clock=True)
-    with serve(config) as url, httpx.Client(base_url=url, timeout=60) as c:
-        for name, log in logs.items():
-            account = log.roster.account
-            headers = {"Authorization": f"Bearer token-{name}"}
-            r = c.put(
-                f"/api/v1/accounts/{account}/roster", json=log.roster.to_dict(), headers=headers
-            )
-            assert r.status_code == 200, r.text
-            records = list(log.records())
-            for start in range(0, len(records), 2000):
-                r = c.post(
-                    f"/api/v1/accounts/{account}/events",
-                    content=b"\n".join(orjson.dumps(x) for x in records[start : start + 2000]),
-                    headers={**headers, "Content-Type": "application/x-ndjson"},
-                )
-                assert r.status_code == 200, r.text
+    with served(logs) as c:
         yield c
 
 

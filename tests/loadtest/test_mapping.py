@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,11 @@ def test_invalid_mappings_name_the_key(tmp_path: Path, text: str, message: str) 
 
 def test_unknown_endpoint_lists_the_mapped_ones() -> None:
     """Asking for an unmapped endpoint says which ones exist."""
-    with pytest.raises(InputError, match="dashboard, ingest, msgagentsegments, roster"):
-        load_mapping(env={}).endpoint("agent_performance")
+    with pytest.raises(
+        InputError,
+        match="agent_performance, dashboard, ingest, msgagentsegments, report, roster, supervision",
+    ):
+        load_mapping(env={}).endpoint("skills")
 
 
 def test_dict_round_trip() -> None:
@@ -109,3 +113,22 @@ def test_run_refuses_a_mapping_it_cannot_use(tmp_path: Path) -> None:
             ingest=False,
             config=LoadTestConfig(),
         )
+
+
+def test_a_mix_asking_for_an_unmapped_family_refuses_to_start(tmp_path: Path) -> None:
+    """A family share above 0 with the family's endpoint unmapped is an InputError naming the
+    share's key and the endpoint; the reference mapping maps all five families."""
+    from loadtest import LoadTestConfig
+    from loadtest._run import _check_mapping
+
+    reference = load_mapping(env={})
+    endpoints = dict(reference.endpoints)
+    del endpoints["report"]
+    mapping = dataclasses.replace(reference, endpoints=endpoints)
+    cfg = LoadTestConfig(report_share=0.1)
+    with pytest.raises(InputError, match=r"endpoint 'report' is not mapped.*loadtest.report_share"):
+        _check_mapping(mapping, cfg, ingest=True)
+    _check_mapping(reference, LoadTestConfig(report_share=0.1), ingest=True)
+    live = LoadTestConfig(mode="live", supervision_share=0.1)
+    with pytest.raises(InputError, match=r"loadtest\.supervision_share: expected 0 in live mode"):
+        _check_mapping(reference, live, ingest=True)
