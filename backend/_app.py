@@ -38,6 +38,7 @@ from ._dashboard_params import parse_dashboard_query
 from ._ingest import NDJSON_TYPES, parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
+from ._records import records_batch
 from ._store import Store
 
 __all__ = ["ServerConfig", "create_app"]
@@ -131,6 +132,17 @@ def _check_account(request: Request) -> str:
     return account
 
 
+def _batch_media(request: Request) -> bool:
+    """Whether an ingest body is NDJSON (else a JSON document); 415 for any other type."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in (*NDJSON_TYPES, "application/json"):
+        raise HTTPException(
+            415,
+            f"expected Content-Type {NDJSON_TYPES[0]} or application/json, got {media or 'none'!r}",
+        )
+    return media != "application/json"
+
+
 async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -200,19 +212,35 @@ def create_app(config: ServerConfig) -> Starlette:
 
     async def post_events(request: Request) -> Response:
         account = _check_account(request)
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media not in (*NDJSON_TYPES, "application/json"):
-            raise HTTPException(
-                415,
-                f"expected Content-Type {NDJSON_TYPES[0]} or "
-                f"application/json, got {media or 'none'!r}",
-            )
+        ndjson = _batch_media(request)
         body = await _body(request, config.max_body_bytes)
 
         def work() -> dict[str, int]:
-            table, repeats = parse_batch(body, ndjson=media != "application/json", account=account)
+            table, repeats = parse_batch(body, ndjson=ndjson, account=account)
             result = store().ingest(account=account, table=table)
             return {"accepted": result.accepted, "duplicates": result.duplicates + repeats}
+
+        return _json(await run_in_threadpool(work))
+
+    async def post_records(request: Request) -> Response:
+        account = _check_account(request)
+        ndjson = _batch_media(request)
+        body = await _body(request, config.max_body_bytes)
+
+        def work() -> dict[str, Any]:
+            doc = store().get_roster(account=account)
+            if doc is None:
+                raise HTTPException(404, f"no roster stored for account {account!r}")
+            batch = records_batch(body, ndjson=ndjson, roster=Roster.from_dict(doc))
+            result = store().ingest(account=account, table=batch.table)
+            return {
+                "accepted": result.accepted,
+                "duplicates": result.duplicates,
+                "conversations": batch.conversations,
+                "refused": batch.refused,
+                "problems": batch.problem_count,
+                "examples": batch.problems,
+            }
 
         return _json(await run_in_threadpool(work))
 
@@ -277,6 +305,7 @@ def create_app(config: ServerConfig) -> Starlette:
         # One route per path, so that a 405's Allow lists every method of the path.
         Route(roster_path, roster, methods=["GET", "PUT"]),
         Route("/api/v1/accounts/{account}/events", post_events, methods=["POST"]),
+        Route("/api/v1/accounts/{account}/records", post_records, methods=["POST"]),
         Route(str(MSGAGENTSEGMENTS.path), msgagentsegments, methods=["GET"]),
         Route(str(DASHBOARD.path), dashboard, methods=["GET"]),
     ]

@@ -42,10 +42,11 @@ def _kept_agents(roster: Roster, query: DashboardQuery) -> list[int]:
 
 
 def _kept_open(ctx: Context) -> list[ConvFacts]:
-    """Open conversations kept by the filters (current skill; assigned agent's group)."""
+    """Open conversations of the mode's channel kept by the filters (current skill;
+    assigned agent's group)."""
     return [
         c for c in ctx.convs.values()
-        if c.is_open and ctx.skill_kept(c.cur_skill)
+        if c.is_open and c.channel == ctx.query.mode and ctx.skill_kept(c.cur_skill)
         and (ctx.query.group_ids is None or ctx.agent_kept(c.seg_agent))
     ]  # fmt: skip
 
@@ -189,6 +190,8 @@ def alerts(out: dict[str, Any], thresholds: Sequence[tuple[str, float]]) -> list
     found = []
     for kpi, limit in thresholds:
         section, key = kpi.split(".")
+        if out[section] is None:
+            continue  # the other mode's section
         value = out[section][key]
         if value is not None and value >= limit:
             found.append({"kpi": kpi, "value": value, "threshold": limit})
@@ -201,14 +204,16 @@ def dashboard_snapshot(
     """The dashboard of ``account`` at ``now_ms`` (docs/metrics.md section 3.8 shape)."""
     now = now_ms
     start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
+    messaging = query.mode == "messaging"
     with store.reader() as cur:
         convs = open_conversations(cur, account=account, now=now)
         close_rows = close_sums(
             cur, account=account, query=query, now=now, start=start,
             skills_lo=now - SKILLS_WINDOW_MS,
         )  # fmt: skip
-        stays = chat_sums(cur, account=account, query=query, now=now, start=start)
-        segments = chat_segments(cur, account=account, now=now, start=start)
+        if not messaging:  # the chat section: chat visitors' waits and chat segments
+            stays = chat_sums(cur, account=account, query=query, now=now, start=start)
+            segments = chat_segments(cur, account=account, now=now, start=start)
         presence_events = agent_events(cur, account=account, now=now)
     presence, online = presence_at(presence_events, roster=roster, now=now, start=start)
     ctx = Context(
@@ -228,7 +233,7 @@ def dashboard_snapshot(
     by_agent = weights(ctx, kept_open)
     assigned = [c for c in kept_open if c.seg_agent is not None]
     sample_sums = family_sums(sample)
-    current = {
+    current = {  # the messaging mode's section
         "open": len(kept_open),
         "unassigned": len(kept_open) - len(assigned),
         "assigned": len(assigned),
@@ -239,7 +244,7 @@ def dashboard_snapshot(
     }
     window = close_rows.get(("w", None), CloseSums())
     closed = {
-        **close_stats(window),
+        **close_stats(window, query.csat),
         **response_family(window.family),
         "mcs": mcs(window.family),
     }
@@ -247,13 +252,14 @@ def dashboard_snapshot(
     skills = skill_rows(ctx, by_agent, kept_open)
     out: dict[str, Any] = {
         "now": now,
+        "mode": query.mode,
         "window": {"start": start, "end": now},
         "filters": {
             "skill_ids": None if query.skill_ids is None else list(query.skill_ids),
             "group_ids": None if query.group_ids is None else list(query.group_ids),
         },
-        "current": current,
-        "chat": chat(ctx, stays, segments, online),
+        "current": current if messaging else None,
+        "chat": None if messaging else chat(ctx, stays, segments, online),
         "closed": closed,
         "agents": paged(agents, "agent_id", query.agent_sort, query.agent_order,
                         query.agent_page, query.agent_page_size),

@@ -137,13 +137,15 @@ def is_active(ctx: Context, c: ConvFacts) -> bool:
     return c.last_role == "consumer" or ctx.now - c.last_ts < timeout
 
 
-def close_stats(sums: CloseSums | None) -> dict[str, Any]:
-    """Close counts, CSAT (latest survey of each closed conversation), resolution time."""
+def close_stats(sums: CloseSums | None, csat: str) -> dict[str, Any]:
+    """Closed conversations, CSAT (latest answer of each closed conversation: ``top2`` the
+    share of 4-5 answers, ``mean`` 100 * mean / 5) and resolution time."""
     x = CloseSums() if sums is None else sums
+    score = percent(x.csat_sum, 5 * x.csat_answered) if csat == "mean" else None
     return {
         "closed": x.closed,
         "closed_by": {"consumer": x.by_consumer, "agent": x.by_agent, "system": x.by_system},
-        "csat": percent(x.csat_good, x.csat_answered),
+        "csat": score if csat == "mean" else percent(x.csat_good, x.csat_answered),
         "csat_answered": x.csat_answered,
         "avg_resolution_time": mean_ms(x.resolution_sum, x.closed),
     }

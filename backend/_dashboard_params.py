@@ -27,12 +27,14 @@ HOUR_MS = 3_600_000
 class DashboardQuery:
     """A validated dashboard request (durations in ms, ids as sorted unique tuples).
 
+    ``mode``: the dashboard type (messaging or chat), whose channel every section counts.
     ``from_hour``/``last_hours``: the closed-section window (at most one; both
     None means the last 24 hours). ``skill_ids``/``group_ids`` None mean all.
     ``inactivity_timeout_ms`` None means the roster's. ``threshold`` holds
     ``(kpi, limit)`` pairs in KPI order.
     """
 
+    mode: str = "messaging"
     from_hour: int | None = None
     last_hours: int | None = None
     skill_ids: tuple[int, ...] | None = None
@@ -42,6 +44,7 @@ class DashboardQuery:
     inactivity_timeout_ms: int | None = None
     abandon_rate: str = "entered"
     load: str = "weighted"
+    csat: str = "top2"
     agent_sort: str = "agent_id"
     agent_order: str = "asc"
     agent_page: int = 1
@@ -67,6 +70,7 @@ def parse_dashboard_query(items: Iterable[tuple[str, str]]) -> DashboardQuery:
     q = parse_query(DASHBOARD, items)
 
     return DashboardQuery(
+        mode=q.text_value("mode"),
         from_hour=q.integer("from_hour"),
         last_hours=q.integer("last_hours"),
         skill_ids=_ids(q.ids("skill_ids")),
@@ -76,6 +80,7 @@ def parse_dashboard_query(items: Iterable[tuple[str, str]]) -> DashboardQuery:
         inactivity_timeout_ms=q.integer("inactivity_timeout_ms"),
         abandon_rate=q.text_value("abandon_rate"),
         load=q.text_value("load"),
+        csat=q.text_value("csat"),
         agent_sort=q.text_value("agent_sort"),
         agent_order=q.text_value("agent_order"),
         agent_page=q.integer_value("agent_page"),

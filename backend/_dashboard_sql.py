@@ -34,6 +34,7 @@ __all__ = [
 class ConvFacts:
     """One conversation at now (open at now, or for summaries closed before now).
 
+    ``channel``: messaging, chat or call (the opened event's; None before it).
     ``seg_agent``/``seg_skill``: its agent segment open at now (None when
     unassigned). ``last_role``/``last_ts``: its last non-system message.
     ``csat``/``mcs``/``mcs_alerted``: latest survey and MCS score. The rest
@@ -44,6 +45,7 @@ class ConvFacts:
     cid: str
     opened_ts: int
     is_open: bool
+    channel: str | None
     cur_skill: int | None
     seg_agent: int | None
     seg_skill: int | None
@@ -113,7 +115,7 @@ first_msg AS (
     GROUP BY 1
 ),
 facts AS (
-    SELECT c.cid, coalesce(c.opened, 0) AS opened, c.is_open,
+    SELECT c.cid, coalesce(c.opened, 0) AS opened, c.is_open, c.channel,
         CASE WHEN c.final THEN c.final_skill ELSE l.cur_skill END AS cur_skill,
         o.agent_id AS seg_agent, o.skill_id AS seg_skill,
         CASE WHEN c.final THEN c.final_role ELSE l.last_role END AS last_role,
@@ -126,7 +128,7 @@ facts AS (
         coalesce(CASE WHEN c.final THEN c.final_c_sum ELSE p.c_sum END, 0) AS c_sum,
         coalesce(CASE WHEN c.final THEN c.final_c_n ELSE p.c_n END, 0) AS c_n,
         CASE WHEN c.fh_ts < $now THEN c.ttfr END AS ttfr,
-        CASE WHEN c.fca_ts < $now THEN c.fca_ts - c.fh_ts END AS ttfr_consumer,
+        CASE WHEN c.fca_ts < $now THEN c.fca_ts - c.fam_ts END AS ttfr_consumer,
         CASE WHEN c.fh_ts < $now THEN c.ttfr_first_assign END AS ttfr_first_assign,
         CASE WHEN c.fa_ts < $now THEN c.fa_ts - c.opened END AS ttfa,
         coalesce(f.f_sum, 0) AS f_sum, coalesce(f.f_n, 0) AS f_n

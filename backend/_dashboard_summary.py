@@ -8,13 +8,16 @@ there is none or it is not on the roster) are applied in SQL and only sums
 and counts come back; backend/_dashboard_core.py turns them into means and
 percentages with the same arithmetic as for the open conversations.
 
-A close summary is computed per scope: the closed window (``w``), per agent
-in the closed window (``a``, keyed by the agent whose segment the close
-ended), and per skill over the skills table's 12 hours (``s``, keyed by the
-skill at the close). Close counts and resolution times count closes; CSAT,
-the response-time family and MCS count each closed conversation once per
-scope and key, with its facts at now (backend/_dashboard_sql.py
-``FACTS_CTES``).
+A closed conversation is represented by its last close before now, when that
+close is in the scope's window (docs/metrics.md 3.7: a conversation closed
+twice is one closed conversation, closed by its last closer); only
+conversations of the request's mode (channel) count. A close summary is
+computed per scope: the closed window (``w``), per agent in the closed
+window (``a``, keyed by the agent whose segment the close ended), per skill
+over the skills table's 12 hours (``s``, keyed by the skill at the close)
+and per skill over the closed window (``r``, the skills table's resolution
+time). CSAT, the response-time family and MCS use each closed
+conversation's facts at now (backend/_dashboard_sql.py ``FACTS_CTES``).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ class CloseSums:
     resolution_sum: int = 0
     csat_answered: int = 0
     csat_good: int = 0  # latest answer 4 or 5
+    csat_sum: int = 0  # latest answers summed (1..5 each)
     family: FamilySums = FamilySums()
 
 
@@ -87,11 +91,19 @@ _FILTERS = """
 
 _CLOSES_SQL = (
     """
-WITH kept AS (
+WITH last_close AS (
+    -- each conversation's last close before now, when it is in [lo, now): a later
+    -- close before now would be in that range too
+    SELECT * FROM dash_closes
+    WHERE account = $account AND ts >= $lo AND ts < $now
+    QUALIFY row_number() OVER (PARTITION BY conversation_id ORDER BY ts DESC, seq DESC) = 1
+),
+kept AS (
     SELECT c.conversation_id AS cid, c.ts, c.closed_by, c.agent_id, c.skill_id
-    FROM dash_closes c
+    FROM last_close c
+    JOIN dash_convs v ON v.account = c.account AND v.conversation_id = c.conversation_id
     LEFT JOIN roster_agents g ON g.account = c.account AND g.agent_id = c.agent_id
-    WHERE c.account = $account AND c.ts >= $lo AND c.ts < $now"""
+    WHERE v.channel = $mode"""
     + _FILTERS.format(skill="c.skill_id")
     + """),
 relevant AS (SELECT DISTINCT cid, false AS is_open FROM kept),"""
@@ -101,6 +113,7 @@ scoped AS (
     SELECT 'w' AS scope, NULL::BIGINT AS key, * FROM kept WHERE ts >= $start
     UNION ALL SELECT 'a', agent_id, * FROM kept WHERE ts >= $start AND agent_id IS NOT NULL
     UNION ALL SELECT 's', skill_id, * FROM kept WHERE ts >= $skills_lo AND skill_id IS NOT NULL
+    UNION ALL SELECT 'r', skill_id, * FROM kept WHERE ts >= $start AND skill_id IS NOT NULL
 ),
 close_level AS (
     SELECT s.scope, s.key, count(*) AS n,
@@ -113,7 +126,8 @@ close_level AS (
 ),
 conv_level AS (
     -- each closed conversation once per scope and key
-    SELECT d.scope, d.key, count(f.csat) AS csat_n, count(*) FILTER (WHERE f.csat >= 4) AS good,"""
+    SELECT d.scope, d.key, count(f.csat) AS csat_n, count(*) FILTER (WHERE f.csat >= 4) AS good,
+        coalesce(sum(f.csat), 0) AS csat_sum,"""
     + FAMILY_SQL
     + """
     FROM (SELECT DISTINCT scope, key, cid FROM scoped) d JOIN facts f ON f.cid = d.cid
@@ -128,6 +142,7 @@ JOIN conv_level v ON v.scope = l.scope AND v.key IS NOT DISTINCT FROM l.key
 
 def _filters(query: DashboardQuery) -> dict[str, Any]:
     return {
+        "mode": query.mode,
         "skills": None if query.skill_ids is None else list(query.skill_ids),
         "groups": None if query.group_ids is None else list(query.group_ids),
     }
@@ -142,9 +157,10 @@ def close_sums(
     start: int,
     skills_lo: int,
 ) -> dict[tuple[str, int | None], CloseSums]:
-    """Kept closes summed per scope: ``('w', None)`` the closed window ``[start, now)``,
-    ``('a', agent)`` per agent in it, ``('s', skill)`` per skill in ``[skills_lo, now)``.
-    A scope and key without closes is absent."""
+    """Kept closed conversations summed per scope: ``('w', None)`` the closed window
+    ``[start, now)``, ``('a', agent)`` per agent in it, ``('s', skill)`` per skill in
+    ``[skills_lo, now)``, ``('r', skill)`` per skill in ``[start, now)``. A scope and key
+    without closes is absent."""
     params = {
         "account": account,
         "now": now,
@@ -164,15 +180,17 @@ def close_sums(
             resolution_sum=n[4],
             csat_answered=n[5],
             csat_good=n[6],
-            family=FamilySums(*n[7:]),
+            csat_sum=n[7],
+            family=FamilySums(*n[8:]),
         )
     return out
 
 
 @dataclass(frozen=True, slots=True)
 class ChatSums:
-    """Chat queue stays kept by the filters (section 3.6): waiting at now, entered in
-    the window, and those that ended in the window abandoned or connected (ms sums)."""
+    """Chat visitors' queue waits kept by the skill filter (section 3.6): waiting at now,
+    entered in the window, and those that ended in the window abandoned or connected
+    (ms sums)."""
 
     in_queue: int
     entered: int
@@ -185,8 +203,7 @@ class ChatSums:
     handled_sum: int
 
 
-_STAYS_SQL = (
-    """
+_STAYS_SQL = """
 SELECT
     count(*) FILTER (WHERE end_ts IS NULL OR end_ts >= $now),
     count(*) FILTER (WHERE start_ts >= $start),
@@ -198,12 +215,10 @@ SELECT
 FROM (
     SELECT s.*, coalesce(s.end_ts >= $start AND s.end_ts < $now, false) AS ended
     FROM dash_stays s
-    LEFT JOIN roster_agents g ON g.account = s.account AND g.agent_id = s.agent_id
+    -- the queue KPIs are "(all Groups)": the skill filter only
     WHERE s.account = $account AND s.start_ts < $now
-      AND (s.end_ts IS NULL OR s.end_ts >= $start)"""
-    + _FILTERS.format(skill="s.skill_id")
-    + ")"
-)
+      AND (s.end_ts IS NULL OR s.end_ts >= $start)
+      AND ($skills IS NULL OR list_contains($skills, s.skill_id)))"""
 
 _HANDLED_SQL = """
 SELECT count(*), coalesce(sum(s.end_ts - s.start_ts), 0)
@@ -215,16 +230,12 @@ WHERE s.account = $account AND s.channel = 'chat' AND s.start_ts < $now
 
 
 def chat_sums(cur: Any, *, account: str, query: DashboardQuery, now: int, start: int) -> ChatSums:
-    """Chat queue stays starting before ``now`` and not ended before ``start``, and chat
-    segments handled in ``[start, now)``, kept by the filters and summed."""
-    params = {
-        "account": account,
-        "now": now,
-        "start": start,
-        "sl": query.sl_threshold_ms,
-        **_filters(query),
-    }
-    stays = cur.execute(_STAYS_SQL, params).fetchone()
-    del params["sl"]
-    handled = cur.execute(_HANDLED_SQL, params).fetchone()
+    """Chat visitors' waits starting before ``now`` and not ended before ``start`` (kept
+    by the skill filter: the queue KPIs are "(all Groups)"), and chat segments handled in
+    ``[start, now)`` (kept by both filters), summed."""
+    params = {"account": account, "now": now, "start": start, **_filters(query)}
+    del params["mode"]  # the chat section is the chat channel's
+    groups = params.pop("groups")
+    stays = cur.execute(_STAYS_SQL, {**params, "sl": query.sl_threshold_ms}).fetchone()
+    handled = cur.execute(_HANDLED_SQL, {**params, "groups": groups}).fetchone()
     return ChatSums(*(int(x) for x in stays + handled))

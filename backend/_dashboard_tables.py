@@ -19,8 +19,15 @@ __all__ = ["agent_rows", "paged", "skill_rows"]
 _CLOSE_COLUMNS = ("closed", "avg_resolution_time", "csat", "csat_answered")
 
 
-def _close_columns(ctx: Context, key: tuple[str, int]) -> dict[str, Any]:
-    stats = close_stats(ctx.closes.get(key))
+def _close_columns(
+    ctx: Context, key: tuple[str, int], resolved: tuple[str, int] | None = None
+) -> dict[str, Any]:
+    """A row's close columns from scope ``key``; the resolution time from ``resolved``
+    when given (the skills table's selected period)."""
+    stats = close_stats(ctx.closes.get(key), ctx.query.csat)
+    if resolved is not None:
+        res = close_stats(ctx.closes.get(resolved), ctx.query.csat)
+        stats["avg_resolution_time"] = res["avg_resolution_time"]
     return {k: stats[k] for k in _CLOSE_COLUMNS}
 
 
@@ -59,7 +66,8 @@ def skill_rows(
     weights: dict[int, list[tuple[float, bool]]],
     kept_open: Sequence[ConvFacts],
 ) -> list[dict[str, Any]]:
-    """One row per roster skill kept by the skill filter; closes of the last 12 hours."""
+    """One row per roster skill kept by the skill filter: closed and CSAT over the last 12
+    hours, the resolution time over the selected window (docs/metrics.md 3.7)."""
     open_of: dict[int | None, list[ConvFacts]] = {}
     for c in kept_open:
         open_of.setdefault(c.cur_skill, []).append(c)
@@ -88,7 +96,7 @@ def skill_rows(
                 "away": statuses.count("away"),
                 "back_soon": statuses.count("back_soon"),
                 "max_slots": sum(ctx.max_slots(a) for a in agents),
-                **_close_columns(ctx, ("s", skill.id)),
+                **_close_columns(ctx, ("s", skill.id), ("r", skill.id)),
             }
         )
     return rows

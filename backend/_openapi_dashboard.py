@@ -27,13 +27,14 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _object(props: dict[str, Any]) -> dict[str, Any]:
-    return {
+def _object(props: dict[str, Any], *, nullable: bool = False) -> dict[str, Any]:
+    out = {
         "type": "object",
         "required": list(props),
         "properties": props,
         "additionalProperties": False,
     }
+    return {**out, "nullable": True} if nullable else out
 
 
 def _table(row: str, columns: tuple[str, ...]) -> dict[str, Any]:
@@ -92,6 +93,7 @@ def dashboard_schemas() -> dict[str, Any]:
         "Dashboard": _object(
             {
                 "now": _INT,
+                "mode": {"type": "string", "enum": list(DASHBOARD.parameter("mode").choices)},
                 "window": _object({"start": _INT, "end": _INT}),
                 "filters": _object(
                     {
@@ -105,7 +107,8 @@ def dashboard_schemas() -> dict[str, Any]:
                         **dict.fromkeys(("load", "load_online", "load_other"), _NULL_NUM),
                         **family,
                         "mcs": _ref("DashboardMcs"),
-                    }
+                    },
+                    nullable=True,  # null in the chat mode
                 ),
                 "chat": _object(
                     {
@@ -117,7 +120,8 @@ def dashboard_schemas() -> dict[str, Any]:
                         "occupancy": _NULL_NUM,
                         "avg_time_to_answer": _NULL_INT,
                         "aht": _NULL_INT,
-                    }
+                    },
+                    nullable=True,  # null in the messaging mode
                 ),
                 "closed": _object({**closed_stats, **family, "mcs": _ref("DashboardMcs")}),
                 "agents": _table("DashboardAgentRow", DASHBOARD_AGENT_COLUMNS),
@@ -145,8 +149,9 @@ def dashboard_operation(
     return {
         "operationId": DASHBOARD.operation_id,
         "summary": "Real-time messaging dashboard (seed 003) at now",
-        "description": "One snapshot: current KPIs, chat-mode KPIs, closed conversations of "
-        "the window, agents and skills tables (paged), alerts. Definitions: docs/metrics.md "
+        "description": "One snapshot of the mode's channel: current KPIs (messaging mode) or "
+        "chat KPIs (chat mode), closed conversations of the window, agents and skills tables "
+        "(paged), alerts. Definitions: docs/metrics.md "
         "section 3; encoding: docs/backend.md. " + error_rule(DASHBOARD),
         "parameters": [account, *query_parameters(DASHBOARD), clock_parameter()],
         "responses": {

@@ -9,6 +9,15 @@ library entry point; :mod:`loadtest.locustfile` holds the Locust users and
 shape (importing it loads Locust and gevent, this package does not).
 """
 
+from ._adapters import (
+    DIALECTS,
+    FILE_FORMATS,
+    IngestAck,
+    IngestBatch,
+    IngestPlugin,
+    IngestSpec,
+    ResponseTranslator,
+)
 from ._config import LoadTestConfig, Thresholds, load_config
 from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
 from ._expected import Expected, ExpectedProvider, OracleProvider
@@ -36,6 +45,7 @@ from ._verify import ERROR_CLASSES, Mismatch, Verification, diff_json, verify_re
 
 __all__ = [
     "DASHBOARD_ENDPOINT",
+    "DIALECTS",
     "ERROR_CLASSES",
     "EXIT_ERRORS",
     "EXIT_FRESHNESS",
@@ -43,6 +53,7 @@ __all__ = [
     "EXIT_LATENCY",
     "EXIT_MISMATCH",
     "EXIT_RATE",
+    "FILE_FORMATS",
     "METRIC_NAMES",
     "PERCENTILES",
     "REFERENCE_MAPPING",
@@ -52,6 +63,10 @@ __all__ = [
     "Expected",
     "ExpectedProvider",
     "Faults",
+    "IngestAck",
+    "IngestBatch",
+    "IngestPlugin",
+    "IngestSpec",
     "LatencyBook",
     "LoadTestConfig",
     "Mismatch",
@@ -62,6 +77,7 @@ __all__ = [
     "QueryValue",
     "Record",
     "Recorder",
+    "ResponseTranslator",
     "RunResult",
     "RunSpec",
     "TargetMapping",

@@ -17,7 +17,7 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ccbench.api import DASHBOARD, DASHBOARD_KPIS
+from ccbench.api import DASHBOARD, DASHBOARD_KPIS, DASHBOARD_MODE_SECTIONS
 
 from ._draws import InvalidQuery, draw_integer
 from ._recording import QueryValue, multi_query
@@ -64,7 +64,9 @@ def draw_dashboard_query(
     timezone: str,
 ) -> dict[str, QueryValue]:
     """A random valid dashboard query; each parameter is present with some probability,
-    integers and choices drawn over their whole range in the contract.
+    integers and choices drawn over their whole range in the contract. ``mode`` (the
+    dashboard type) is drawn in most queries, each mode equally often, and the
+    thresholds mostly name KPIs of the sections that mode shows.
 
     ``clock_ms``: the instant the request will carry (deterministic mode),
     so ``from_hour`` can be drawn not later than its local hour in
@@ -73,6 +75,11 @@ def draw_dashboard_query(
     a day boundary.
     """
     q: dict[str, QueryValue] = {}
+    mode = DASHBOARD.parameter("mode")
+    shown = str(mode.default)
+    if rng.random() < 0.8:
+        shown = rng.choice(mode.choices)
+        q["mode"] = shown
     window = rng.random()
     if window < 0.3 and clock_ms is not None:
         hour = _local_hour(clock_ms, timezone)
@@ -84,14 +91,18 @@ def draw_dashboard_query(
     if group_ids and rng.random() < 0.2:
         q["group_ids"] = _subset(rng, group_ids)
     for p in DASHBOARD.parameters:
-        if p.name in ("from_hour", "last_hours") or rng.random() >= 0.25:
+        if p.name in ("mode", "from_hour", "last_hours") or rng.random() >= 0.25:
             continue
         if p.kind == "integer":
             q[p.name] = str(draw_integer(rng, p))
         elif p.kind == "choice":
             q[p.name] = rng.choice(p.choices)
     if rng.random() < 0.3:
-        kpis = rng.sample(DASHBOARD_KPIS, rng.randint(1, 3))
+        pool = DASHBOARD_KPIS
+        if rng.random() < 0.9:  # an alert on the other mode's section never fires
+            hidden = {f"{s}." for m, s in DASHBOARD_MODE_SECTIONS.items() if m != shown}
+            pool = tuple(k for k in DASHBOARD_KPIS if k[: k.index(".") + 1] not in hidden)
+        kpis = rng.sample(pool, rng.randint(1, 3))
         q["threshold"] = [f"{kpi}:{rng.choice(_LIMITS)}" for kpi in kpis]
     return q
 

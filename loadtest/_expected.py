@@ -12,7 +12,7 @@ answer may change, which live-mode verification checks one by one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -31,11 +31,17 @@ _MINUTE_MS = 60_000
 
 @dataclass(frozen=True, slots=True)
 class Expected:
-    """What a correct backend answers: ``status`` plus ``body`` (200) or ``parameter`` (400)."""
+    """What a correct backend answers: ``status`` plus ``body`` (200) or ``parameter`` (400).
+
+    ``unavailable``: JSON paths (``current.load``, ``agents.rows[].load``) whose values the
+    log cannot support, with the reason; verification leaves them out and reports them.
+    """
 
     status: int
     body: Any = None
     parameter: str | None = None
+    #: values the log cannot support (path -> reason, oracle/_needs.py): not compared
+    unavailable: Mapping[str, str] = field(default_factory=dict)
 
 
 class ExpectedProvider(Protocol):
@@ -89,7 +95,8 @@ class OracleProvider:
                 body = self.oracle.agent_segments_query(dict(query), now_ms=now)
         except ParameterError as exc:
             return Expected(status=400, parameter=exc.parameter)
-        return Expected(status=200, body=body)
+        unavailable = body.pop("unavailable", None) if isinstance(body, dict) else None
+        return Expected(status=200, body=body, unavailable=unavailable or {})
 
     def change_instants(
         self, endpoint: str, query: Mapping[str, QueryValue], *, lo_ms: int, hi_ms: int

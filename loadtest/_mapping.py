@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from ccbench import InputError, describe
 
+from ._adapters import IngestSpec
+
 __all__ = ["REFERENCE_MAPPING", "Endpoint", "TargetMapping", "load_mapping"]
 
 #: The mapping of the reference backend (``ccbench serve``), shipped in the repository.
@@ -59,6 +61,8 @@ class TargetMapping:
     clock_header: str | None = "X-Clock-Now"
     connect_timeout_s: float = 5.0
     network_timeout_s: float = 30.0
+    #: how the backend is fed and its answers read (``[ingest]``, ``[translate]``)
+    ingest: IngestSpec = field(default_factory=IngestSpec)
 
     def endpoint(self, name: str) -> Endpoint:
         """The endpoint called ``name``; InputError naming the known ones when absent."""
@@ -86,6 +90,7 @@ class TargetMapping:
                 e.name: {"method": e.method, "path": e.path, "content_type": e.content_type}
                 for e in self.endpoints.values()
             },
+            "ingest": self.ingest.to_dict(),
         }
 
     @classmethod
@@ -100,6 +105,7 @@ class TargetMapping:
             endpoints={
                 name: Endpoint(name=name, **spec) for name, spec in doc["endpoints"].items()
             },
+            ingest=IngestSpec.from_dict(doc.get("ingest")),
         )
 
 
@@ -178,6 +184,9 @@ def load_mapping(
         clock_header=clock or None,
         connect_timeout_s=float(timeouts.get("connect_s", 5.0)),
         network_timeout_s=float(timeouts.get("network_s", 30.0)),
+        ingest=IngestSpec.parse(
+            doc.get("ingest"), doc.get("translate"), where=f"target mapping {source}"
+        ),
     )
     for name, value in (
         ("connect_s", mapping.connect_timeout_s),

@@ -165,6 +165,8 @@ def summarize_run(
                 for m, (c, w) in sorted(verification.by_metric.items())
             },
             "examples": [m.as_dict() for m in verification.mismatches],
+            "unavailable": dict(sorted(verification.unavailable.items())),
+            "plugin_errors": list(verification.plugin_errors),
         },
         "freshness_ms": (
             {

@@ -243,6 +243,10 @@ def print_summary(summary: Mapping[str, Any], *, console: Console | None = None)
     )
     if summary.get("freshness_ms"):
         console.print(f"freshness lag: max {summary['freshness_ms']['max']} ms")
+    for path, why in summary["accuracy"].get("unavailable", {}).items():
+        console.print(f"unavailable, not compared: {escape(path)}: {escape(why)}")
+    for line in summary["accuracy"].get("plugin_errors", []):
+        console.print(f"[red]plugin error[/] {escape(line)}")
     for b in summary.get("breaches", []):
         line = f"[{b['class']}] {b['message']}"
         console.print(f"[red]FAIL[/] {escape(line)}")

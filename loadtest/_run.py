@@ -26,6 +26,7 @@ from ccbench.serving import stop_group
 
 from ._config import LoadTestConfig
 from ._expected import ExpectedProvider, OracleProvider
+from ._feeds import expected_log
 from ._harness import RUN_SPEC_ENV, RunSpec
 from ._latency import LatencyBook
 from ._mapping import TargetMapping, load_mapping
@@ -162,7 +163,9 @@ def run_loadtest(
     merged = _read_results(results)
     verification = verify_records(
         [r for r in merged["records"] if r.kind == "query"],
-        provider=provider or OracleProvider(event_log, time_shift_ms=shift),
+        provider=provider
+        or OracleProvider(expected_log(event_log, target_mapping.ingest), time_shift_ms=shift),
+        translate=target_mapping.ingest.translate,
         live=cfg.mode == "live",
         staleness_ms=cfg.staleness_ms,
         tolerances=cfg.tolerances,

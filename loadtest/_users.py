@@ -23,6 +23,7 @@ Use them from a locustfile with ``from loadtest.locustfile import *`` and
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import re
@@ -38,6 +39,7 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from ._feeds import adapted, replay_adapted, shifted
 from ._harness import RUN_SPEC_ENV, Harness, RunSpec
 from ._queries import PlannedQuery
 from ._recording import QueryValue, Record
@@ -207,35 +209,44 @@ class IngestUser(_Client):
         path = mapping.endpoint("ingest").url_path(account=account)
         speed = h.spec.config.ingest_speed
         start_ns = time.time_ns()
-        origin_ms: int | None = None
-        for number, (first_ms, body, count) in enumerate(h.ingest_batches()):
+        origin: list[int] = []
+        numbers = itertools.count()
+
+        def pace(first_ms: int) -> bool:
+            """Sleep until a batch starting at ``first_ms`` is due; False once the run ended."""
             if h.stopping:  # the run ended first (live replay): stop where we are
-                break
-            origin_ms = first_ms if origin_ms is None else origin_ms
-            intended = start_ns
+                return False
+            origin.append(first_ms)
             if speed is not None:
-                intended = start_ns + int((first_ms - origin_ms) * 1_000_000 / speed)
+                intended = start_ns + int((first_ms - origin[0]) * 1_000_000 / speed)
                 delay = (intended - time.time_ns()) / 1e9
                 if delay > 0:
                     gevent.sleep(delay)
-            else:
-                intended = time.time_ns()
+            return True
+
+        def post(body: bytes) -> tuple[int, str]:
             rec = self._send(
                 endpoint="ingest",
                 kind="ingest",
                 path=path,
-                query={"batch": str(number)},
+                query={"batch": str(next(numbers))},
                 clock_ms=None,
-                intended_ns=intended,
+                intended_ns=time.time_ns(),
                 body=body,
             )
+            return rec.status, rec.body
+
+        if adapted(mapping.ingest):  # records, files or a plugin (loadtest._feeds)
+            log = shifted(h.log, h.spec.time_shift_ms)
+            size = h.spec.config.ingest_batch
+            h.acks.extend(replay_adapted(log, spec=mapping.ingest, size=size, post=post, pace=pace))
+            return
+        for first_ms, body, count in h.ingest_batches():
+            if not pace(first_ms):
+                break
+            status, text = post(body)
             h.acks.append(
-                {
-                    "endpoint": "ingest",
-                    "status": rec.status,
-                    "events": count,
-                    "body": rec.body[:500],
-                }
+                {"endpoint": "ingest", "status": status, "events": count, "body": text[:500]}
             )
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 import orjson
 
+from ._adapters import load_plugin
 from ._dashboard_queries import DASHBOARD_ENDPOINT
 from ._expected import Expected, ExpectedProvider
 from ._recording import QueryValue, Record
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 #: Transport/protocol error classes counted by verification.
-ERROR_CLASSES = ("timeout", "connection", "http_5xx", "http_4xx", "invalid_json")
+ERROR_CLASSES = ("timeout", "connection", "http_5xx", "http_4xx", "invalid_json", "plugin")
 _MAX_LIVE_CANDIDATES = 2000
 
 
@@ -200,6 +201,10 @@ class Verification:
     errors: Counter[str] = field(default_factory=Counter)
     freshness_ms: list[int] = field(default_factory=list)
     detail_limit: int = 200
+    #: values the log cannot support (path -> reason), left out of every comparison
+    unavailable: dict[str, str] = field(default_factory=dict)
+    #: the translation plugin's failures (name, request, why), up to ``detail_limit``
+    plugin_errors: list[str] = field(default_factory=list)
 
     def _count(self, metric: str, wrong: bool) -> None:
         row = self.by_metric.setdefault(metric, [0, 0])
@@ -253,6 +258,12 @@ def _check_body(
             v.wrong_responses += 1
             v._mismatch(record, "$.error.parameter", "error.parameter", exp.parameter, got)
         return
+    if exp.unavailable:  # the log cannot support these values: report, never compare
+        v.unavailable.update(exp.unavailable)
+        for path in exp.unavailable:
+            parts = path.replace("[]", ".[]").split(".")
+            _drop(exp.body, parts)
+            _drop(body, parts)
     diffs = diff_json(exp.body, body, tolerances=tolerances, endpoint=record.endpoint)
     wrong_paths = {d[0] for d in diffs}
     metrics: list[str] = []
@@ -272,6 +283,38 @@ def _check_body(
         v._mismatch(record, path, metric, e, a)
     if wrong_paths:
         v.wrong_responses += 1
+
+
+def _drop(node: Any, parts: list[str]) -> None:
+    """Delete the value at ``parts`` (``[]`` every list element) wherever it is."""
+    head, rest = parts[0], parts[1:]
+    if head == "[]":
+        for item in node if isinstance(node, list) else ():
+            if rest:
+                _drop(item, rest)
+    elif isinstance(node, dict) and head in node:
+        if rest:
+            _drop(node[head], rest)
+        else:
+            del node[head]
+
+
+def _translated(v: Verification, record: Record, body: Any, translate: tuple[str, Any]) -> Any:
+    """The translation plugin's vendor-shaped answer; None (counted as a plugin error, the
+    failure kept) when it raises or gives no JSON object or list."""
+    name, plugin = translate
+    try:
+        out = plugin(endpoint=record.endpoint, query=dict(record.query), body=body)
+    except Exception as exc:  # user code: report it, never stop verifying
+        why = f"raised {type(exc).__name__}: {exc}"
+    else:
+        if isinstance(out, dict | list):
+            return out
+        why = f"returned {type(out).__name__}, expected a JSON object or list"
+    v.errors["plugin"] += 1
+    if len(v.plugin_errors) < v.detail_limit:
+        v.plugin_errors.append(f"plugin {name} on {record.endpoint}?{dict(record.query)}: {why}")
+    return None
 
 
 def _status_ok(v: Verification, record: Record, exp: Expected) -> bool:
@@ -347,14 +390,18 @@ def verify_records(
     staleness_ms: int = 0,
     tolerances: Mapping[str, float] | None = None,
     detail_limit: int = 200,
+    translate: str | None = None,
 ) -> Verification:
     """Check every ``kind == "query"`` record (see the module docstring).
 
     ``staleness_ms``: live-mode allowance before the send. ``tolerances``:
     metric name -> absolute tolerance. ``detail_limit`` caps kept examples.
+    ``translate`` names a :class:`loadtest.ResponseTranslator` plugin
+    (``package.module:function``) applied to each answer before comparison.
     """
     tol = dict(tolerances or {})
     v = Verification(detail_limit=detail_limit)
+    plugin = (translate, load_plugin(translate)) if translate else None
     for record in records:
         if record.kind != "query":
             continue
@@ -368,6 +415,9 @@ def verify_records(
         if not _status_ok(v, record, exp):
             continue
         ok, body = _decode(v, record)
+        if ok and plugin is not None and exp.status == 200:
+            body = _translated(v, record, body, plugin)
+            ok = body is not None
         if not ok:
             continue
         v.verified += 1

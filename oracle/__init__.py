@@ -9,6 +9,7 @@ families. The oracle reads only the log: it never imports sim, backend or
 loadtest.
 """
 
+from ._catalog import catalog_json, catalog_markdown
 from ._columns import EventColumns
 from ._dashboard_params import AGENT_COLUMNS, DASHBOARD_KPIS, SKILL_COLUMNS, DashboardParams
 from ._dashboard_tables import table_csv
@@ -19,7 +20,7 @@ from ._params import (
     AgentSegmentsParams,
     parse_agent_segments_query,
 )
-from ._registry import CATALOG, FAMILIES, Metric, catalog_json, catalog_markdown, metric
+from ._registry import CATALOG, FAMILIES, Metric, metric
 from ._report import REPORT_TABLES, report_csv
 from ._segment_table import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
 from ._supervision import supervision_csv

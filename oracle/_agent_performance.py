@@ -17,10 +17,11 @@ from ccbench.api import AGENT_PERFORMANCE, check_clock, check_now, check_values
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
-from ._columns import AGENT_SIDE_ROLES, CLOSED_BY_AGENT, KIND_CODES
+from ._columns import CLOSED_BY_AGENT, KIND_CODES
 from ._conversations import NONE, ByConversation
 from ._dashboard import Dashboard
 from ._segment_table import Feature
+from ._take import take
 
 __all__ = ["AgentPerformance"]
 
@@ -89,10 +90,8 @@ class AgentPerformance:
         # snooze/unsnooze/accept event of the conversation is a snooze.
         mine_open = np.flatnonzero((s.agent == a) & (s.start_ts < now) & (s.end_ts >= now))
         convs = s.conv[mine_open].astype(np.int64)
-        i = self.snooze.last_before(convs, limit)
-        snoozed = (i >= 0) & (
-            c.kind[self.snooze.rows[np.maximum(i, 0)]] == K[EventKind.CONVERSATION_SNOOZED]
-        )
+        last = self.snooze.last_row_before(convs, limit)
+        snoozed = take(c.kind, last, missing=-1) == K[EventKind.CONVERSATION_SNOOZED]
 
         cl = d.closes
         by_me = (cl.closed_by == CLOSED_BY_AGENT) & (c.agent[cl.row] == a) & (cl.ts < now)
@@ -124,7 +123,8 @@ class AgentPerformance:
             c.conv[rows[nxt[ended]]] == c.conv[rows[started[ended]]]
         )
         s_ts = c.ts[rows[started]]
-        e_ts = np.where(ended, c.ts[rows[np.where(ended, nxt, 0)]], now)  # still viewing: now
+        # still viewing: now
+        e_ts = take(c.ts, take(rows, np.where(ended, nxt, -1), missing=-1), missing=now)
         keep = s_ts >= start
         n_conv = np.unique(c.conv[rows[started[keep]]]).shape[0]
         return mean_ms(int((e_ts - s_ts)[keep].sum()), n_conv)
@@ -143,6 +143,8 @@ class AgentPerformance:
         for ch in sorted(set(seg_channel.tolist()) | set(r_channel.tolist())):
             fs = f[seg_channel == ch]
             rv = values[r_channel == ch]
+            if fs[:, Feature.FIRST_N].sum() == 0 and rv.shape[0] == 0:
+                continue  # a channel is listed when it has a sample (section 4)
             out[ch] = {
                 "first_routed_response_time": mean_ms(
                     int(fs[:, Feature.FIRST_SUM].sum()), int(fs[:, Feature.FIRST_N].sum())
@@ -154,13 +156,9 @@ class AgentPerformance:
 
     def _messages(self, a: int, start: int, now: int, bucket: int) -> list[dict[str, int]]:
         c = self.d.cols
-        m = (
-            (c.kind == K[EventKind.MESSAGE_SENT])
-            & (c.agent == a)
-            & np.isin(c.role, AGENT_SIDE_ROLES)
-            & (c.ts >= start)
-            & (c.ts < now)
-        )
+        # Every message the agent sent, as the assigned agent or as a participant (seed 000:
+        # "the number of outbound messages you sent"); only these roles carry an agent_id.
+        m = (c.kind == K[EventKind.MESSAGE_SENT]) & (c.agent == a) & (c.ts >= start) & (c.ts < now)
         n = -(-(now - start) // bucket)
         counts = np.bincount((c.ts[m] - start) // bucket, minlength=n)
         return [{"start": start + k * bucket, "count": int(counts[k])} for k in range(n)]
@@ -187,7 +185,7 @@ class AgentPerformance:
         order = np.flatnonzero(by_me)[::-1]
         first_done[cl.conv[order]] = cl.ts[order]
         fc = d.conv.first_consumer_msg
-        fc_ts = np.where(fc < limit, d.cols.ts[np.minimum(fc, len(d.cols) - 1)], -1)
+        fc_ts = take(d.cols.ts, np.where(fc < limit, fc, -1), missing=-1)
         sample = (first_done >= start) & (first_done < now) & (fc_ts >= 0)
         return {
             "first_contact_resolution": percent(int(numerator.sum()), int(denominator.sum())),
@@ -201,12 +199,12 @@ class AgentPerformance:
     def _sla(self, a: int, start: int, now: int, limit: int) -> dict[str, Any]:
         """Breached conversations and SLA achieved against the roster policies."""
         d, s = self.d, self.d.segs
-        ts = np.append(d.cols.ts, np.iinfo(np.int64).max)
+        ts = d.cols.ts
         convs = np.unique(s.conv[(s.agent == a) & (s.start_ts < now)]).astype(np.int64)
         convs = convs[(d.conv.opened_ts[convs] >= start) & (d.conv.opened_ts[convs] < now)]
         opened = d.conv.opened_ts[convs]
         fh = d.conv.first_human_msg[convs]
-        first_reply = np.where(fh < limit, ts[np.minimum(fh, len(d.cols))], -1)
+        first_reply = take(ts, np.where(fh < limit, fh, -1), missing=-1)
         cl = d.closes
         first_close = np.full(d.conv.n, -1, dtype=np.int64)
         visible = np.flatnonzero(cl.ts < now)[::-1]
@@ -215,7 +213,7 @@ class AgentPerformance:
         r = d.conv.agent_responses
         # Next responses: every human response except the conversation's first reply.
         fh_all = d.conv.first_human_msg[r.conv]
-        seen = (r.ts < now) & (r.ts != ts[np.minimum(fh_all, len(d.cols))])
+        seen = (r.ts < now) & (r.ts != take(ts, fh_all, missing=NONE))
         worst_next = np.zeros(d.conv.n, dtype=np.int64)
         np.maximum.at(worst_next, r.conv[seen], r.value[seen])
         breached = np.zeros(convs.shape[0], dtype=bool)
@@ -246,11 +244,11 @@ class AgentPerformance:
         }
 
     def _satisfaction(self, a: int, start: int, now: int) -> dict[str, Any]:
-        """100 * mean csat / 5 over surveys in the range attributed to the agent."""
+        """100 * mean csat / 5 over the surveys attributed to the agent: each conversation's
+        latest visible answer (docs/eventlog.md, survey.answered), when answered in the range."""
         d, c = self.d, self.d.cols
-        rows = np.flatnonzero(
-            (c.kind == K[EventKind.SURVEY_ANSWERED]) & (c.ts >= start) & (c.ts < now)
-        )
+        rows = d.latest(d.conv.surveys, np.ones(d.conv.n, dtype=bool), now)
+        rows = rows[c.ts[rows] >= start]
         who = d.assignees.last_accepted(rows)
         mine = d.csat[rows[who == a]]
         return {

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from ._params import AgentSegmentsParams
 from ._segment_table import Feature, Segments
+from ._take import take
 
 __all__ = ["AgentDirectory", "agent_segments_response"]
 
@@ -64,12 +65,10 @@ class AgentDirectory:
     skill_ids: I64  # roster skill ids and 0, ascending
 
     def lookup_group(self, agent: I64) -> I64:
-        inside = agent < self.group.shape[0]
-        return np.where(inside, self.group[np.where(inside, agent, 0)], -1)
+        return take(self.group, agent, missing=-1)
 
     def lookup_bot(self, agent: I64) -> npt.NDArray[np.bool_]:
-        inside = agent < self.is_bot.shape[0]
-        return np.asarray(inside & self.is_bot[np.where(inside, agent, 0)], dtype=np.bool_)
+        return take(self.is_bot, agent, missing=False)
 
 
 def _metric_columns(sums: I64, metrics: tuple[str, ...]) -> dict[str, list[Any]]:
@@ -127,10 +126,9 @@ def _group(keys: I64, feats: I64, n_keys: int | None = None) -> tuple[I64, I64]:
 
 def _dense(values: I64, known: I64) -> tuple[I64, I64]:
     """(sorted distinct ids, index of each value in them), by lookup in the roster's ids."""
-    if values.shape[0] and known.shape[0]:
-        ix = np.minimum(np.searchsorted(known, values), known.shape[0] - 1)
-        if (known[ix] == values).all():
-            return known, ix.astype(np.int64)
+    ix = np.searchsorted(known, values)
+    if (take(known, ix, missing=-1) == values).all():
+        return known, ix.astype(np.int64)
     ids, ix = np.unique(values, return_inverse=True)  # ids outside the roster
     return ids, ix.astype(np.int64)
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ccbench.eventlog import EventKind
+from ccbench.eventlog import CHANNELS, EventKind
 
 from ._columns import (
+    AGENT_SIDE_ROLES,
     KIND_CODES,
     NO_ID,
     OPEN_END,
@@ -25,6 +26,7 @@ from ._columns import (
     ROLE_SYSTEM,
     EventColumns,
 )
+from ._take import take
 
 __all__ = [
     "NONE",
@@ -38,6 +40,7 @@ __all__ = [
 ]
 
 I64 = npt.NDArray[np.int64]
+I8 = npt.NDArray[np.int8]
 B = npt.NDArray[np.bool_]
 K = KIND_CODES
 NONE = np.iinfo(np.int64).max  # "no such event" in per-conversation first-event arrays
@@ -70,6 +73,10 @@ class ByConversation:
         ok[ok] = self.keys[i[ok]] // self.n_rows == conv[ok]
         return np.where(ok, i, -1)
 
+    def last_row_before(self, conv: I64, limit: I64 | int) -> I64:
+        """Like :meth:`last_before`, but the log row of the event found (-1 if none)."""
+        return take(self.rows, self.last_before(conv, limit), missing=-1)
+
 
 @dataclass(frozen=True, slots=True)
 class Assignees:
@@ -100,18 +107,16 @@ class Assignees:
     def last_accepted(self, rows: I64) -> I64:
         """Per row: the agent of its conversation's last accept before it, even if that
         segment has ended since (seed 000's survey attribution)."""
-        i = self.accepts.last_before(self.conv[rows], rows)
-        return np.where(i >= 0, self.agent[self.accepts.rows[np.maximum(i, 0)]], -1)
+        accept = self.accepts.last_row_before(self.conv[rows], rows)
+        return take(self.agent, accept, missing=-1)
 
     def running(self, rows: I64) -> I64:
         """Per row: the agent of the segment running at it (the last accept came after the
         last segment end), else -1."""
         conv = self.conv[rows]
-        a = self.accepts.last_before(conv, rows)
-        e = self.ends.last_before(conv, rows)
-        a_row = np.where(a >= 0, self.accepts.rows[np.maximum(a, 0)], -1)
-        e_row = np.where(e >= 0, self.ends.rows[np.maximum(e, 0)], -1)
-        return np.where(a_row > e_row, self.agent[np.maximum(a_row, 0)], -1)
+        a_row = self.accepts.last_row_before(conv, rows)
+        e_row = self.ends.last_row_before(conv, rows)
+        return np.where(a_row > e_row, take(self.agent, a_row, missing=-1), -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,18 +146,23 @@ class Conversations:
     the next ``closed``/``abandoned`` (``period_end`` = OPEN_END without one).
     First-event arrays hold log rows (NONE when absent). "Human agent
     messages" are ``message.sent`` with role agent or manager from a roster
-    human: the dashboard's "exc. bots" responses.
+    human: the dashboard's "exc. bots" agent-side KPIs. "Agent messages" are
+    every role of the agent side (agent, bot, manager): the consumer-side KPIs,
+    which the seed does not mark "exc. bots". ``channel`` is the conversation's
+    channel code (index in CHANNELS, -1 before it is opened).
     """
 
     n: int
     opened_ts: I64
+    channel: I8
     channel_chat: B
     period_conv: I64
     period_start: I64
     period_end: I64
     first_human_msg: I64
     first_consumer_msg: I64
-    first_consumer_after_human: I64
+    first_agent_msg: I64
+    first_consumer_after_agent: I64
     first_human_accept: I64
     agent_responses: ResponseSamples
     consumer_responses: ResponseSamples
@@ -171,8 +181,8 @@ class Conversations:
         opened = np.flatnonzero(kind == K[EventKind.CONVERSATION_OPENED])
         opened_ts = np.zeros(n, dtype=np.int64)
         opened_ts[conv[opened]] = ts[opened]
-        chat = np.zeros(n, dtype=bool)
-        chat[conv[opened]] = channel[opened] == "chat"
+        codes = np.full(n, -1, dtype=np.int8)
+        codes[conv[opened]] = [CHANNELS.index(ch) for ch in channel[opened]]
 
         starts = np.isin(
             kind,
@@ -194,7 +204,7 @@ class Conversations:
         has_end = np.zeros(life.shape[0], dtype=bool)
         has_end[:-1] = ends[life[1:]] & (conv[life[1:]] == conv[life[:-1]])
         s = np.flatnonzero(is_start)
-        period_end = np.where(has_end[s], ts[np.where(has_end[s], nxt[s], 0)], OPEN_END)
+        period_end = take(ts, np.where(has_end[s], nxt[s], -1), missing=OPEN_END)
 
         agent_ok = (cols.agent >= 0) & (cols.agent < is_human.shape[0])
         human = np.zeros(len(cols), dtype=bool)
@@ -204,37 +214,41 @@ class Conversations:
         human_msg = msg & np.isin(cols.role, [ROLE_AGENT, ROLE_MANAGER]) & human
         accept = (kind == K[EventKind.ASSIGNMENT_ACCEPTED]) & human
 
+        agent_msg = msg & np.isin(cols.role, AGENT_SIDE_ROLES)
+
         first_human_msg = _first_row(conv, human_msg, n)
         first_consumer = _first_row(conv, consumer, n)
+        first_agent = _first_row(conv, agent_msg, n)
         first_accept = _first_row(conv, accept, n)
 
-        # Conversation stream: consumer and human-agent messages, grouped by conversation.
-        srows = np.flatnonzero(consumer | human_msg)
-        srows = srows[np.argsort(conv[srows], kind="stable")]
-        s_conv = conv[srows].astype(np.int64)
-        s_agent = human_msg[srows]
-        agent_resp, consumer_resp = _responses(s_conv, s_agent, ts[srows], cols.agent[srows])
-        # First consumer message after the conversation's first human message.
-        c_pos = np.flatnonzero(~s_agent)
+        # Agent-side responses: consumer and human-agent messages (exc. bots); consumer-side
+        # responses: consumer and agent messages of every agent-side role (bots included).
+        agent_resp, _ = _responses(*_stream(cols, consumer, human_msg))
+        _, consumer_resp = _responses(*_stream(cols, consumer, agent_msg))
+        # First consumer message after the conversation's first agent message.
+        c_rows = np.flatnonzero(consumer)
+        c_rows = c_rows[np.argsort(conv[c_rows], kind="stable")]
         key_n = len(cols) + 1
-        c_keys = s_conv[c_pos] * key_n + srows[c_pos]
-        fh = np.flatnonzero(first_human_msg != NONE)
-        j = np.searchsorted(c_keys, fh.astype(np.int64) * key_n + first_human_msg[fh], side="right")
+        c_keys = conv[c_rows].astype(np.int64) * key_n + c_rows
+        fa_conv = np.flatnonzero(first_agent != NONE)
+        j = np.searchsorted(c_keys, fa_conv * key_n + first_agent[fa_conv], side="right")
+        found = take(c_rows, j, missing=-1)
         first_c_after = np.full(n, NONE, dtype=np.int64)
-        ok = j < c_keys.shape[0]
-        ok[ok] = s_conv[c_pos[j[ok]]] == fh[ok]
-        first_c_after[fh[ok]] = srows[c_pos[j[ok]]]
+        ok = (found >= 0) & (take(conv, found, missing=-1) == fa_conv)
+        first_c_after[fa_conv[ok]] = found[ok]
 
         return cls(
             n=n,
             opened_ts=opened_ts,
-            channel_chat=chat,
+            channel=codes,
+            channel_chat=codes == CHANNELS.index("chat"),
             period_conv=conv[life[s]].astype(np.int64),
             period_start=ts[life[s]],
             period_end=period_end,
             first_human_msg=first_human_msg,
             first_consumer_msg=first_consumer,
-            first_consumer_after_human=first_c_after,
+            first_agent_msg=first_agent,
+            first_consumer_after_agent=first_c_after,
             first_human_accept=first_accept,
             agent_responses=agent_resp,
             consumer_responses=consumer_resp,
@@ -263,6 +277,14 @@ def _first_row(conv: npt.NDArray[np.int32], mask: B, n: int) -> I64:
     # Reverse assignment: the earliest row is written last and wins.
     out[conv[rows[::-1]]] = rows[::-1]
     return out
+
+
+def _stream(cols: EventColumns, consumer: B, agent_side: B) -> tuple[I64, B, I64, I64]:
+    """A conversation stream of consumer and ``agent_side`` messages grouped by
+    conversation (log order inside): conversation, agent side or not, ts, agent id."""
+    rows = np.flatnonzero(consumer | agent_side)
+    rows = rows[np.argsort(cols.conv[rows], kind="stable")]
+    return cols.conv[rows].astype(np.int64), agent_side[rows], cols.ts[rows], cols.agent[rows]
 
 
 def _responses(
@@ -303,4 +325,4 @@ def _responses(
 
 def first_times(rows: I64, ts: I64) -> I64:
     """ts of each row, NONE where the row is NONE."""
-    return np.where(rows == NONE, NONE, ts[np.where(rows == NONE, 0, rows)])
+    return take(ts, rows, missing=NONE)

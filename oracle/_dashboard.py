@@ -15,17 +15,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ccbench.eventlog import EventLog
+from ccbench.eventlog import CHANNELS, EventLog
 
 from ._agent_state import AgentState
 from ._arith import mean_ms, percent
 from ._columns import ROLE_CONSUMER, EventColumns
-from ._conversations import NONE, OPEN_END, Assignees, ByConversation, Conversations
-from ._dashboard_outcomes import ABANDONED, CONNECTED, Closes, CloseStats, QueueStays
+from ._conversations import OPEN_END, Assignees, ByConversation, Conversations
+from ._dashboard_outcomes import ABANDONED, CONNECTED, Closes, CloseStats, QueueWaits
 from ._dashboard_params import DASHBOARD_KPIS, DashboardParams, dashboard_window
 from ._dashboard_state import DashboardState
 from ._dashboard_tables import agents_rows, page, skills_rows, sort_rows
 from ._segment_table import Feature, Segments
+from ._take import take
 
 __all__ = ["Dashboard", "alerts"]
 
@@ -70,7 +71,7 @@ class Dashboard:
         self.seg_human[ok] = is_human[segments.agent[ok]]
         self.assignees = Assignees.build(columns)
         self.closes = Closes.build(columns, conversations=self.conv, assignees=self.assignees)
-        self.stays = QueueStays.build(columns)
+        self.waits = QueueWaits.build(columns)
 
     # -- query ---------------------------------------------------------------------------
     def snapshot(self, params: DashboardParams) -> dict[str, Any]:
@@ -79,36 +80,26 @@ class Dashboard:
         start, _ = dashboard_window(params, self.roster.timezone)
         state = self.state_at(params)
         closed_rows = self.close_mask(params, start, now)
-        sample = state.open & state.keep
-        if params.opened_within_ms is not None:
-            sample &= self.conv.opened_ts >= now - params.opened_within_ms
-        current: dict[str, Any] = {
-            "open": int(np.count_nonzero(state.open & state.keep)),
-            "unassigned": int(np.count_nonzero(state.open & state.keep & ~state.assigned)),
-            "assigned": int(np.count_nonzero(state.keep & state.assigned)),
-            "active": int(np.count_nonzero(state.keep & state.active)),
-            **self._load(state, params),
-            **self.response_family(sample, now),
-            "mcs": self.mcs(sample, now),
-        }
         closed_conv = np.zeros(self.conv.n, dtype=bool)
         closed_conv[self.closes.conv[closed_rows]] = True
         closed = {
-            **self.close_stats(closed_rows, now).section(),
+            **self.close_stats(closed_rows, now, params.csat).section(),
             **self.response_family(closed_conv, now),
             "mcs": self.mcs(closed_conv, now),
         }
+        messaging = params.mode == "messaging"
         agent_rows = agents_rows(self, state, params, start)
-        skill_rows = skills_rows(self, state, params)
+        skill_rows = skills_rows(self, state, params, start)
         out: dict[str, Any] = {
             "now": now,
+            "mode": params.mode,
             "window": {"start": start, "end": now},
             "filters": {
                 "skill_ids": None if params.skill_ids is None else sorted(params.skill_ids),
                 "group_ids": None if params.group_ids is None else sorted(params.group_ids),
             },
-            "current": current,
-            "chat": self.chat(state, params, start),
+            "current": self.current(state, params) if messaging else None,
+            "chat": None if messaging else self.chat(state, params, start),
             "closed": closed,
             "agents": page(agent_rows, params.agent_page, params.agent_page_size,
                            params.agent_sort, params.agent_order),
@@ -118,14 +109,31 @@ class Dashboard:
         out["alerts"] = alerts(out, params.threshold)
         return out
 
+    def current(self, state: DashboardState, params: DashboardParams) -> dict[str, Any]:
+        """The messaging mode's current section: open conversations at now (3.2-3.5)."""
+        now = params.now_ms
+        sample = state.open & state.keep
+        if params.opened_within_ms is not None:
+            sample &= self.conv.opened_ts >= now - params.opened_within_ms
+        return {
+            "open": int(np.count_nonzero(state.open & state.keep)),
+            "unassigned": int(np.count_nonzero(state.open & state.keep & ~state.assigned)),
+            "assigned": int(np.count_nonzero(state.keep & state.assigned)),
+            "active": int(np.count_nonzero(state.keep & state.active)),
+            **self._load(state, params),
+            **self.response_family(sample, now),
+            "mcs": self.mcs(sample, now),
+        }
+
     def table(self, params: DashboardParams, table: str) -> list[dict[str, Any]]:
         """All rows of the ``agents`` or ``skills`` table at now, sorted as requested."""
         state = self.state_at(params)
+        start, _ = dashboard_window(params, self.roster.timezone)
         if table == "agents":
-            start, _ = dashboard_window(params, self.roster.timezone)
             rows = agents_rows(self, state, params, start)
             return sort_rows(rows, params.agent_sort, params.agent_order)
-        return sort_rows(skills_rows(self, state, params), params.skill_sort, params.skill_order)
+        rows = skills_rows(self, state, params, start)
+        return sort_rows(rows, params.skill_sort, params.skill_order)
 
     def state_at(self, params: DashboardParams) -> DashboardState:
         """Per-conversation and per-segment state at now, with the filters applied."""
@@ -138,22 +146,19 @@ class Dashboard:
         conv_agent = np.full(self.conv.n, -1, dtype=np.int64)
         conv_agent[s.conv[seg_open]] = s.agent[seg_open]
         ids = np.flatnonzero(open_conv).astype(np.int64)
-        r = self.conv.last_routing.last_before(ids, pos_now)
+        routing = self.conv.last_routing.last_row_before(ids, pos_now)
         conv_skill = np.full(self.conv.n, -1, dtype=np.int64)
-        conv_skill[ids] = np.where(
-            r >= 0, c.skill[self.conv.last_routing.rows[np.maximum(r, 0)]], -1
-        )
+        conv_skill[ids] = take(c.skill, routing, missing=-1)
         # Active: last non-system message is the consumer's, or younger than the timeout.
         timeout = params.inactivity_timeout_ms or self.roster.load.inactivity_timeout_ms
         a_ids = s.conv[seg_open].astype(np.int64)
-        m = self.conv.last_message.last_before(a_ids, pos_now)
-        msg_rows = self.conv.last_message.rows
-        # A log without any non-system message has nothing to index (all m are -1).
-        m_row = msg_rows[np.maximum(m, 0)] if msg_rows.shape[0] else np.zeros_like(m)
-        seg_active = (m >= 0) & ((c.role[m_row] == ROLE_CONSUMER) | (now - c.ts[m_row] < timeout))
+        m_row = self.conv.last_message.last_row_before(a_ids, pos_now)
+        by_consumer = take(c.role, m_row, missing=-1) == ROLE_CONSUMER
+        recent = now - take(c.ts, m_row, missing=now) < timeout  # no message: not recent
+        seg_active = (m_row >= 0) & (by_consumer | recent)
         active = np.zeros(self.conv.n, dtype=bool)
         active[a_ids[seg_active]] = True
-        keep = np.ones(self.conv.n, dtype=bool)
+        keep = self.conv.channel == CHANNELS.index(params.mode)  # the mode's channel only
         if params.skill_ids is not None:
             keep &= np.isin(conv_skill, list(params.skill_ids))
         if params.group_ids is not None:
@@ -175,8 +180,7 @@ class Dashboard:
         )
 
     def _group_of(self, agent: I64) -> I64:
-        ok = (agent >= 0) & (agent < self.group.shape[0])
-        return np.where(ok, self.group[np.where(ok, agent, 0)], -1)
+        return take(self.group, agent, missing=-1)
 
     def kept_agents(self, params: DashboardParams) -> list[int]:
         """Roster agents the skill and group filters keep, ascending id."""
@@ -219,18 +223,18 @@ class Dashboard:
     def response_family(self, conv_mask: B, now: int) -> dict[str, int | None]:
         """The response-time KPIs over the conversations in ``conv_mask`` (section 3.4)."""
         c, v = self.conv, self.cols
-        ts = np.append(v.ts, OPEN_END)  # row NONE never visible; index it safely
         limit = int(np.searchsorted(v.ts, now, side="left"))
 
         def row_ts(rows: I64) -> I64:
-            return ts[np.minimum(rows, len(v))]
+            return take(v.ts, rows, missing=OPEN_END)  # row NONE: never visible
 
         fh, fc = c.first_human_msg, c.first_consumer_msg
-        fa, fca = c.first_human_accept, c.first_consumer_after_human
+        fa, fca = c.first_human_accept, c.first_consumer_after_agent
+        fam = c.first_agent_msg
         vis_fh = conv_mask & (fh < limit)
         ttfr = vis_fh & (fc < fh)
         first_assign = vis_fh & (fa < fh)
-        consumer_first = conv_mask & (fca < limit) & (fh != NONE)
+        consumer_first = conv_mask & (fca < limit)  # after the first agent message
         assign = conv_mask & (fa < limit)
         s = self.segs
         segs = np.flatnonzero(conv_mask[s.conv] & self.seg_human & (s.start_ts < now))
@@ -249,7 +253,7 @@ class Dashboard:
             ),
             "ttfr": t_ttfr,
             "ttfr_consumer": mean_ms(
-                int((row_ts(fca) - row_ts(fh))[consumer_first].sum()), int(consumer_first.sum())
+                int((row_ts(fca) - row_ts(fam))[consumer_first].sum()), int(consumer_first.sum())
             ),
             "ttfr_first_assign": t_first,
             "wait_time": None if t_ttfr is None or t_first is None else t_ttfr - t_first,
@@ -276,31 +280,40 @@ class Dashboard:
             "negative": int(np.count_nonzero(self.mcs_alert[rows] == -1)),
         }
 
-    def csat_of(self, conv_mask: B, now: int) -> tuple[float | None, int]:
-        """Top-2-box CSAT (percent of answers 4 or 5) and number answered (section 3.5)."""
-        rows = self.latest(self.conv.surveys, conv_mask, now)
-        return percent(int(np.count_nonzero(self.csat[rows] >= 4)), rows.shape[0]), int(
-            rows.shape[0]
-        )
+    def csat_of(self, conv_mask: B, now: int, csat: str) -> tuple[float | None, int]:
+        """CSAT of the latest answer of each conversation (section 3.5), percent, and the
+        number answered: ``top2`` the share of 4-5 answers, ``mean`` 100 * mean / 5."""
+        answers = self.csat[self.latest(self.conv.surveys, conv_mask, now)]
+        n = int(answers.shape[0])
+        if csat == "mean":
+            return percent(int(answers.sum()), 5 * n), n
+        return percent(int(np.count_nonzero(answers >= 4)), n), n
 
-    def close_mask(self, params: DashboardParams, start: int, end: int) -> B:
-        """Closes in ``[start, end)`` kept by the filters: skill at the close, and the
-        group of the agent whose segment the close ended (unassigned closes drop out
-        under a group filter)."""
+    def close_mask(self, params: DashboardParams, start: int, now: int) -> B:
+        """Closed conversations of the window ``[start, now)``, as the mask of their last
+        close before now when that is in the window (a conversation closed twice counts
+        once, as closed by its last closer), of the mode's channel and kept by the filters:
+        skill at the close, and the group of the agent whose segment the close ended
+        (unassigned closes drop out under a group filter)."""
         cl = self.closes
-        mask = (cl.ts >= start) & (cl.ts < end)
+        mask = np.zeros(cl.ts.shape[0], dtype=bool)
+        seen = np.flatnonzero(cl.ts < now)[::-1]  # latest first
+        _, latest = np.unique(cl.conv[seen], return_index=True)
+        mask[seen[latest]] = True
+        mask &= cl.ts >= start
+        mask &= self.conv.channel[cl.conv] == CHANNELS.index(params.mode)
         if params.skill_ids is not None:
             mask &= np.isin(cl.skill, list(params.skill_ids))
         if params.group_ids is not None:
             mask &= np.isin(self._group_of(cl.agent), list(params.group_ids))
         return mask
 
-    def close_stats(self, rows: B, now: int) -> CloseStats:
+    def close_stats(self, rows: B, now: int, csat_option: str) -> CloseStats:
         """Closed-by counts, CSAT and resolution time of the selected closes."""
         cl = self.closes
         convs = np.zeros(self.conv.n, dtype=bool)
         convs[cl.conv[rows]] = True
-        csat, answered = self.csat_of(convs, now)
+        csat, answered = self.csat_of(convs, now, csat_option)
         resolution = cl.ts[rows] - self.conv.opened_ts[cl.conv[rows]]
         return CloseStats(
             closed=int(rows.sum()),
@@ -311,13 +324,14 @@ class Dashboard:
         )
 
     def chat(self, state: DashboardState, params: DashboardParams, start: int) -> dict[str, Any]:
-        """Chat-mode KPIs over the window ``[start, now)`` (section 3.6)."""
-        now, st, s = params.now_ms, self.stays, self.segs
+        """Chat-mode KPIs over the window ``[start, now)`` (section 3.6): visitors' queue
+        waits, each attributed to the queue it entered and kept by the skill filter only
+        (the seed marks the queue KPIs "(all Groups)"); AHT and occupancy, which it does
+        not mark, are kept by both filters."""
+        now, st, s = params.now_ms, self.waits, self.segs
         keep = self.conv.channel_chat[st.conv]
         if params.skill_ids is not None:
             keep &= np.isin(st.skill, list(params.skill_ids))
-        if params.group_ids is not None:
-            keep &= np.isin(self._group_of(st.agent), list(params.group_ids))
         in_queue = keep & (st.start_ts < now) & (st.end_ts >= now)
         entered = keep & (st.start_ts >= start) & (st.start_ts < now)
         ended = keep & (st.end_ts >= start) & (st.end_ts < now)
@@ -388,6 +402,8 @@ def alerts(snapshot: dict[str, Any], thresholds: Mapping[str, float]) -> list[di
     out = []
     for kpi, limit in thresholds.items():
         section, key = kpi.split(".")
+        if snapshot[section] is None:
+            continue  # the other mode's section: nothing to alert on
         value = snapshot[section][key]
         if value is not None and value >= limit:
             out.append({"kpi": kpi, "value": value, "threshold": limit})

@@ -1,4 +1,4 @@
-"""Routing outcomes the seed 003 dashboard counts: closes and queue stays.
+"""Routing outcomes the seed 003 dashboard counts: closes and queue waits.
 
 Both are built once per log (vectorised, no per-event Python) and then
 selected by time and filters at each ``now``; docs/metrics.md section 3.5
@@ -18,14 +18,15 @@ from ccbench.eventlog import CLOSED_BY, EventKind
 
 from ._columns import CLOSED_BY_CONSUMER, KIND_CODES, OPEN_END, EventColumns
 from ._conversations import Assignees, Conversations
+from ._take import take
 
-__all__ = ["ABANDONED", "CONNECTED", "OTHER", "CloseStats", "Closes", "QueueStays"]
+__all__ = ["ABANDONED", "CONNECTED", "OTHER", "CloseStats", "Closes", "QueueWaits"]
 
 I64 = npt.NDArray[np.int64]
 K = KIND_CODES
 
-#: :attr:`QueueStays.outcome` values; any other outcome (re-queued, closed by an agent or
-#: the system) is 2.
+#: :attr:`QueueWaits.outcome` values; any other end (closed by an agent or the system
+#: while waiting) is 2.
 CONNECTED, ABANDONED, OTHER = 0, 1, 2
 
 
@@ -54,21 +55,21 @@ class Closes:
         conv = cols.conv[rows].astype(np.int64)
         # The close ended a segment iff an accept came after the previous segment end.
         agent = assignees.running(rows)
-        routing = conversations.last_routing
-        r = routing.last_before(conv, rows)
-        skill = np.where(r >= 0, cols.skill[routing.rows[np.maximum(r, 0)]], -1)
+        routing = conversations.last_routing.last_row_before(conv, rows)
+        skill = take(cols.skill, routing, missing=-1)
         return cls(rows, cols.ts[rows], conv, cols.closed_by[rows], agent, skill)
 
 
 @dataclass(frozen=True, slots=True)
-class QueueStays:
-    """Each ``conversation.queued`` until the next routing outcome of that conversation.
+class QueueWaits:
+    """Each wait of a visitor in a queue (seed 003 chat mode counts *visitors*).
 
-    ``outcome``: :data:`CONNECTED` (accepted), :data:`ABANDONED`
-    (``conversation.abandoned`` or closed by the consumer while queued), else
-    :data:`OTHER` (re-queued, closed by agent/system); ``end_ts`` OPEN_END
-    while still queued. ``agent`` is the accepting agent of a connected stay,
-    else -1. Times in epoch ms.
+    A wait starts at a ``conversation.queued`` of a conversation not already waiting;
+    a further ``conversation.queued`` while it waits moves it to another queue within
+    the same wait. It ends at the conversation's next accept (:data:`CONNECTED`),
+    ``conversation.abandoned`` or close by the consumer (:data:`ABANDONED`), or other
+    close (:data:`OTHER`); ``end_ts`` is OPEN_END while still waiting. ``skill`` is the
+    queue the visitor entered (the first one). Times in epoch ms.
     """
 
     conv: I64
@@ -76,40 +77,46 @@ class QueueStays:
     start_ts: I64
     end_ts: I64
     outcome: npt.NDArray[np.int8]
-    agent: I64
 
     @classmethod
-    def build(cls, cols: EventColumns) -> QueueStays:
-        """Every queue stay of ``cols`` with its outcome (vectorised)."""
+    def build(cls, cols: EventColumns) -> QueueWaits:
+        """Every queue wait of ``cols`` with its outcome (vectorised)."""
         c = cols
+        queued = K[EventKind.CONVERSATION_QUEUED]
         kinds = [
-            K[EventKind.CONVERSATION_QUEUED],
+            queued,
             K[EventKind.ASSIGNMENT_ACCEPTED],
             K[EventKind.CONVERSATION_ABANDONED],
             K[EventKind.CONVERSATION_CLOSED],
         ]
         rows = np.flatnonzero(np.isin(c.kind, kinds) & (c.conv >= 0))
-        rows = rows[np.argsort(c.conv[rows], kind="stable")]
-        q = np.flatnonzero(c.kind[rows] == K[EventKind.CONVERSATION_QUEUED])
-        nxt = q + 1
-        has = nxt < rows.shape[0]
-        has[has] = c.conv[rows[nxt[has]]] == c.conv[rows[q[has]]]
-        end_row = rows[np.where(has, nxt, 0)]
-        ek = c.kind[end_row]
+        rows = rows[np.argsort(c.conv[rows], kind="stable")]  # by conversation, log order
+        is_q = c.kind[rows] == queued
+        same_prev = np.zeros(rows.shape[0], dtype=bool)
+        same_prev[1:] = c.conv[rows[1:]] == c.conv[rows[:-1]]
+        moved = np.zeros(rows.shape[0], dtype=bool)
+        moved[1:] = is_q[:-1]
+        q = np.flatnonzero(is_q & ~(same_prev & moved))  # waits start here
+        # The wait ends at the first routing row after it that is not a queued.
+        stops = np.flatnonzero(~is_q)
+        j = take(stops, np.searchsorted(stops, q, side="right"), missing=-1)
+        has = (j >= 0) & (take(c.conv, take(rows, j, missing=-1), missing=-2) == c.conv[rows[q]])
+        end_row = take(rows, np.where(has, j, -1), missing=-1)
+        ek = take(c.kind, end_row, missing=-1)
         outcome = np.full(q.shape[0], OTHER, dtype=np.int8)
-        outcome[has & (ek == K[EventKind.ASSIGNMENT_ACCEPTED])] = CONNECTED
+        outcome[ek == K[EventKind.ASSIGNMENT_ACCEPTED]] = CONNECTED
+        by_consumer = take(c.closed_by, end_row, missing=-1) == CLOSED_BY_CONSUMER
         abandoned = (ek == K[EventKind.CONVERSATION_ABANDONED]) | (
-            (ek == K[EventKind.CONVERSATION_CLOSED]) & (c.closed_by[end_row] == CLOSED_BY_CONSUMER)
+            (ek == K[EventKind.CONVERSATION_CLOSED]) & by_consumer
         )
-        outcome[has & abandoned] = ABANDONED
+        outcome[abandoned] = ABANDONED
         qrows = rows[q]
         return cls(
             conv=c.conv[qrows].astype(np.int64),
             skill=c.skill[qrows],
             start_ts=c.ts[qrows],
-            end_ts=np.where(has, c.ts[end_row], OPEN_END),
+            end_ts=take(c.ts, end_row, missing=OPEN_END),
             outcome=outcome,
-            agent=np.where(has & (outcome == CONNECTED), c.agent[end_row], -1),
         )
 
 

@@ -48,6 +48,8 @@ def _ids(query: Query, name: str) -> frozenset[int] | None:
 class DashboardParams:
     """Validated dashboard request; build with :meth:`create` (keyword-only) or :meth:`parse`.
 
+    ``mode`` (messaging or chat) is the dashboard type: every section counts the
+    conversations of that channel, and the other mode's section is null.
     The closed-section window is "today from hour ``from_hour``" in the
     roster time zone, or "last ``last_hours`` hours" (exactly one; default
     last 24 hours). Durations are ms. ``threshold`` maps KPIs to limits, in
@@ -55,6 +57,7 @@ class DashboardParams:
     """
 
     now_ms: int
+    mode: str = "messaging"
     from_hour: int | None = None
     last_hours: int | None = None
     skill_ids: frozenset[int] | None = None
@@ -64,6 +67,7 @@ class DashboardParams:
     inactivity_timeout_ms: int | None = None
     abandon_rate: str = "entered"
     load: str = "weighted"
+    csat: str = "top2"
     skills_window_ms: int = 12 * HOUR_MS
     agent_sort: str = "agent_id"
     agent_order: str = "asc"
@@ -80,6 +84,7 @@ class DashboardParams:
         cls,
         *,
         now_ms: int,
+        mode: str | None = None,
         from_hour: int | None = None,
         last_hours: int | None = None,
         skill_ids: Iterable[int] | None = None,
@@ -89,6 +94,7 @@ class DashboardParams:
         inactivity_timeout_ms: int | None = None,
         abandon_rate: str | None = None,
         load: str | None = None,
+        csat: str | None = None,
         agent_sort: str | None = None,
         agent_order: str | None = None,
         agent_page: int | None = None,
@@ -101,6 +107,7 @@ class DashboardParams:
     ) -> DashboardParams:
         """Validate every parameter (docs/metrics.md section 3.1); None means the default."""
         values = {
+            "mode": mode,
             "from_hour": from_hour,
             "last_hours": last_hours,
             "skill_ids": skill_ids,
@@ -110,6 +117,7 @@ class DashboardParams:
             "inactivity_timeout_ms": inactivity_timeout_ms,
             "abandon_rate": abandon_rate,
             "load": load,
+            "csat": csat,
             "agent_sort": agent_sort,
             "agent_order": agent_order,
             "agent_page": agent_page,
@@ -136,6 +144,7 @@ class DashboardParams:
         """The params of a request the contract has checked, at ``now_ms`` (epoch ms)."""
         return cls(
             now_ms=now_ms,
+            mode=query.text_value("mode"),
             from_hour=query.integer("from_hour"),
             last_hours=query.integer("last_hours"),
             skill_ids=_ids(query, "skill_ids"),
@@ -145,6 +154,7 @@ class DashboardParams:
             inactivity_timeout_ms=query.integer("inactivity_timeout_ms"),
             abandon_rate=query.text_value("abandon_rate"),
             load=query.text_value("load"),
+            csat=query.text_value("csat"),
             agent_sort=query.text_value("agent_sort"),
             agent_order=query.text_value("agent_order"),
             agent_page=query.integer_value("agent_page"),

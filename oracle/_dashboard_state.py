@@ -29,8 +29,8 @@ class DashboardState:
     Conversation arrays are indexed by conversation code (length
     ``Conversations.n``); ``seg_open`` lists the segments open at now and
     ``seg_active`` says, per entry of ``seg_open``, whether its conversation
-    is active. ``keep`` is the skill and group filters on conversations;
-    ``agent_ids`` the roster agents the filters keep, ascending.
+    is active. ``keep`` is the mode's channel and the skill and group filters on
+    conversations; ``agent_ids`` the roster agents the filters keep, ascending.
     """
 
     now: int  # epoch ms

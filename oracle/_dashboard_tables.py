@@ -51,7 +51,7 @@ class TableSource(Protocol):
         """Closes in ``[start, end)`` (epoch ms) kept by the filters."""
         ...
 
-    def close_stats(self, rows: B, now: int) -> CloseStats:
+    def close_stats(self, rows: B, now: int, csat_option: str) -> CloseStats:
         """What the selected closes add up to, surveys seen at ``now``."""
         ...
 
@@ -72,11 +72,17 @@ def _agent_loads(
     return out
 
 
-def _closed_stats(dash: TableSource, rows: B, now: int) -> dict[str, Any]:
-    stats = dash.close_stats(rows, now)
+def _closed_stats(
+    dash: TableSource, params: DashboardParams, rows: B, resolved: B | None = None
+) -> dict[str, Any]:
+    """The close columns of a row: count and CSAT over ``rows``, resolution time over
+    ``resolved`` (the same closes unless given)."""
+    now = params.now_ms
+    stats = dash.close_stats(rows, now, params.csat)
+    res = stats if resolved is None else dash.close_stats(resolved, now, params.csat)
     return {
         "closed": stats.closed,
-        "avg_resolution_time": stats.avg_resolution_time,
+        "avg_resolution_time": res.avg_resolution_time,
         "csat": stats.csat,
         "csat_answered": stats.csat_answered,
     }
@@ -106,25 +112,30 @@ def agents_rows(
                 "open": n_open,
                 "active": n_active,
                 "load": percent(weight, agent.max_slots),
-                **_closed_stats(dash, closes & (dash.closes.agent == a), now),
+                **_closed_stats(dash, params, closes & (dash.closes.agent == a)),
             }
         )
     return rows
 
 
 def skills_rows(
-    dash: TableSource, state: DashboardState, params: DashboardParams
+    dash: TableSource, state: DashboardState, params: DashboardParams, start: int
 ) -> list[dict[str, Any]]:
-    """One row per roster skill kept by the skill filter; closes over the skills window."""
+    """One row per roster skill kept by the skill filter: closed and CSAT over the last 12
+    hours (seed 003: "within the last 12 hours"), the resolution time over the selected
+    window ``[start, now)`` (seed 003: "Average resolution time for the time period
+    selected")."""
     now = params.now_ms
     loads = _agent_loads(dash, state, params)
     closes = dash.close_mask(params, now - params.skills_window_ms, now)
+    selected = dash.close_mask(params, start, now)
     base = state.open & state.keep
     rows = []
     for skill in sorted(dash.roster.skills, key=lambda k: k.id):
         if params.skill_ids is not None and skill.id not in params.skill_ids:
             continue
         in_skill = base & (state.conv_skill == skill.id)
+        mine = dash.closes.skill == skill.id
         agents = [
             a for a in state.agent_ids
             if state.presence[a].status is not None
@@ -145,7 +156,7 @@ def skills_rows(
                 "away": statuses.count("away"),
                 "back_soon": statuses.count("back_soon"),
                 "max_slots": sum(dash.slots[a] for a in agents),
-                **_closed_stats(dash, closes & (dash.closes.skill == skill.id), now),
+                **_closed_stats(dash, params, closes & mine, selected & mine),
             }
         )
     return rows

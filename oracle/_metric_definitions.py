@@ -77,8 +77,8 @@ DEFINITIONS: dict[str, list[Row]] = {
     ],
     "dashboard": [
         _m("dashboard.open", "OPEN", "count",
-           "conversations open at now (opened/resumed/reopened, not yet closed, abandoned "
-           "or merged); = unassigned + assigned", _COUNT, _D + "current.open"),
+           "messaging conversations open at now (opened/resumed/reopened, not yet closed, "
+           "abandoned or merged); = unassigned + assigned", _COUNT, _D + "current.open"),
         _m("dashboard.unassigned", "UNASSIGNED", "count",
            "open conversations with no open agent segment at now", _COUNT,
            _D + "current.unassigned"),
@@ -101,7 +101,8 @@ DEFINITIONS: dict[str, list[Row]] = {
            "mean human-agent response time (section 3.4) over the sample conversations",
            _MS_TRUNC, _D + "current.response_time"),
         _m("dashboard.response_time_consumer", "RESPONSE TIME - Consumer", "ms",
-           "mean consumer response time to human-agent messages (section 3.4)", _MS_TRUNC,
+           "mean consumer response time to agent messages, bots included (section 3.4)",
+           _MS_TRUNC,
            _D + "current.response_time_consumer"),
         _m("dashboard.ttfr_all_assign", "TTFR FROM ALL ASSIGN", "ms",
            "mean first human-agent message - assignment over human NEW/TRANSFER segments",
@@ -110,7 +111,8 @@ DEFINITIONS: dict[str, list[Row]] = {
            "mean first human-agent message - first consumer message, per conversation",
            _MS_TRUNC, _D + "current.ttfr"),
         _m("dashboard.ttfr_consumer", "TIME TO FIRST RESPONSE (TTFR) - Consumer", "ms",
-           "mean first consumer message after the first human-agent message - that message",
+           "mean first consumer message after the first agent message (bots included) - "
+           "that message",
            _MS_TRUNC, _D + "current.ttfr_consumer"),
         _m("dashboard.ttfr_first_assign", "TTFR FROM FIRST ASSIGN", "ms",
            "mean first human-agent message - first human assignment, per conversation",
@@ -132,40 +134,45 @@ DEFINITIONS: dict[str, list[Row]] = {
            "conversations whose latest mcs.scored has mcs_alerted = -1", _COUNT,
            _D + "current.mcs.negative"),
         _m("dashboard.chat_in_queue", "IN QUEUE", "count",
-           "chat conversations in a queue stay at now (section 3.6)", _COUNT,
+           "visitors (chat conversations) in a queue wait at now (section 3.6)", _COUNT,
            _D + "chat.in_queue"),
         _m("dashboard.chat_entered", "ENTERED QUEUE", "count",
-           "chat queue stays starting in the window", _COUNT, _D + "chat.entered"),
+           "visitors' queue waits starting in the window (a move between queues is the "
+           "same wait)", _COUNT, _D + "chat.entered"),
         _m("dashboard.chat_abandoned", "ABANDONED", "count",
-           "chat queue stays ending abandoned in the window", _COUNT, _D + "chat.abandoned"),
+           "queue waits ending abandoned in the window", _COUNT, _D + "chat.abandoned"),
         _m("dashboard.chat_abandon_rate", "ABANDON RATE", "percent",
            "100 * abandoned / entered (option abandon_rate=handled: abandoned / "
            "(abandoned + connected))", _PCT, _D + "chat.abandon_rate"),
         _m("dashboard.chat_avg_time_to_abandon", "AVG. TIME TO ABANDON", "ms",
-           "mean stay duration of the abandoned stays", _MS_TRUNC,
+           "mean duration of the abandoned waits", _MS_TRUNC,
            _D + "chat.avg_time_to_abandon"),
         _m("dashboard.chat_connected", "CONNECTED", "count",
-           "chat queue stays ending connected (accepted) in the window", _COUNT,
+           "queue waits ending connected (accepted) in the window", _COUNT,
            _D + "chat.connected"),
         _m("dashboard.chat_service_level", "SERVICE LEVEL", "percent",
-           "100 * connected stays with wait <= sl_threshold_ms / connected stays", _PCT,
+           "100 * connected waits with wait <= sl_threshold_ms / connected waits", _PCT,
            _D + "chat.service_level"),
         _m("dashboard.chat_occupancy", "OCCUPANCY", "percent",
            "100 * agent time online with >= 1 chat segment / agent time online, in the "
            "window, human agents", _PCT, _D + "chat.occupancy"),
         _m("dashboard.chat_avg_time_to_answer", "AVG. TIME TO ANSWER", "ms",
-           "mean wait of the connected stays", _MS_TRUNC, _D + "chat.avg_time_to_answer"),
+           "mean wait of the connected waits (from the first queue)", _MS_TRUNC,
+           _D + "chat.avg_time_to_answer"),
         _m("dashboard.chat_aht", "AHT", "ms",
            "mean end - start of interactive chat segments ending in the window", _MS_TRUNC,
            _D + "chat.aht"),
         _m("dashboard.closed_by", "Closed conversation graph", "count",
-           "close events in the window by closed_by (consumer, agent, system)", _COUNT,
+           "conversations whose last close is in the window, by that close's closed_by "
+           "(consumer, agent, system)", _COUNT,
            _D + "closed.closed_by"),
         _m("dashboard.closed_csat", "CSAT", "percent",
            "100 * answers 4 or 5 / answers, latest survey of each closed conversation "
-           "(section 3.5), with the number answered", _PCT, _D + "closed.csat"),
+           "(section 3.5; option csat=mean: 100 * mean / 5), with the number answered",
+           _PCT, _D + "closed.csat"),
         _m("dashboard.closed_resolution_time", "Average resolution time", "ms",
-           "mean close ts - opened ts over the closes in the window", _MS_TRUNC,
+           "mean last close ts - opened ts over the conversations closed in the window",
+           _MS_TRUNC,
            _D + "closed.avg_resolution_time"),
         _m("dashboard.closed_response_time", "Response time", "ms",
            "RESPONSE TIME over the conversations closed in the window", _MS_TRUNC,
@@ -198,13 +205,13 @@ DEFINITIONS: dict[str, list[Row]] = {
            "100 * sum of the agent's conversation weights / its max_slots", _PCT,
            _D + "agents.rows[].load"),
         _m("dashboard.agent_closed", "Closed (agent)", "count",
-           "closes in the window of conversations whose last segment was the agent's",
+           "conversations closed in the window whose last close ended the agent's segment",
            _COUNT, _D + "agents.rows[].closed"),
         _m("dashboard.agent_avg_resolution_time", "Average resolution time (agent)", "ms",
-           "mean resolution time of the agent's closes in the window", _MS_TRUNC,
+           "mean resolution time of the agent's closed conversations", _MS_TRUNC,
            _D + "agents.rows[].avg_resolution_time"),
         _m("dashboard.agent_csat", "CSAT (agent)", "percent",
-           "CSAT of the agent's closes in the window", _PCT, _D + "agents.rows[].csat"),
+           "CSAT of the agent's closed conversations", _PCT, _D + "agents.rows[].csat"),
         _m("dashboard.skill_open", "Open (skill)", "count",
            "open conversations whose current skill is the skill", _COUNT,
            _D + "skills.rows[].open"),
@@ -229,13 +236,16 @@ DEFINITIONS: dict[str, list[Row]] = {
            "sum of max_slots of the logged-in agents having the skill", _COUNT,
            _D + "skills.rows[].max_slots"),
         _m("dashboard.skill_closed", "Closed (skill)", "count",
-           "closes in [now - 12 h, now) of conversations whose current skill is the skill",
+           "conversations closed in [now - 12 h, now) whose skill at the last close is the "
+           "skill",
            _COUNT, _D + "skills.rows[].closed"),
         _m("dashboard.skill_avg_resolution_time", "Average resolution time (skill)", "ms",
-           "mean resolution time of the skill's closes in the skill window", _MS_TRUNC,
+           "mean resolution time of the skill's conversations closed in the selected window",
+           _MS_TRUNC,
            _D + "skills.rows[].avg_resolution_time"),
         _m("dashboard.skill_csat", "CSAT (skill)", "percent",
-           "CSAT of the skill's closes in the skill window", _PCT, _D + "skills.rows[].csat"),
+           "CSAT of the skill's conversations closed in [now - 12 h, now)", _PCT,
+           _D + "skills.rows[].csat"),
     ],
     "agent_performance": [
         _m("agent_performance.open", "Open conversations", "count",
@@ -258,7 +268,8 @@ DEFINITIONS: dict[str, list[Row]] = {
            "mean of the agent's responses (section 3.4) sent in the range, per channel",
            _MS_TRUNC, _AP + "response_times.<channel>.average_response_time"),
         _m("agent_performance.messages_sent", "Messages Sent", "count",
-           "the agent's messages per bucket [start + k * bucket_ms, ...) of the range",
+           "messages the agent sent (assigned or as a participant) per bucket "
+           "[start + k * bucket_ms, ...) of the range",
            _COUNT, _AP + "messages_sent[].count"),
         _m("agent_performance.fcr", "First Contact Resolution", "percent",
            "conversations opened in the range, assigned to the agent, with a message, closed "
@@ -275,8 +286,9 @@ DEFINITIONS: dict[str, list[Row]] = {
            "100 * conversations that met every target / conversations with a policy",
            _PCT, _AP + "sla_achieved"),
         _m("agent_performance.satisfaction", "Satisfaction Score", "percent",
-           "100 * mean csat / 5 over surveys in the range whose conversation's last "
-           "assignment before the survey is the agent's", _PCT, _AP + "satisfaction.score"),
+           "100 * mean csat / 5 over each conversation's latest answer, answered in the "
+           "range, whose conversation's last assignment before it is the agent's", _PCT,
+           _AP + "satisfaction.score"),
     ],
     "report": [
         _m("report.new_users", "New Users", "count",
@@ -318,12 +330,12 @@ DEFINITIONS: dict[str, list[Row]] = {
            "conversations opened in the period by their opened bot_flow (null: no bot "
            "flow), with percent", ("[]", "percent not rounded"), _R + "chatbot.start_flows"),
         _m("report.cc_total_conversations", "Total Conversations", "count",
-           "human assignments starting in the period: waits for a human (queue or direct "
-           "offer; each transfer, back-to-queue and resume starts one) and takeovers",
+           "assignments starting in the period: waits, a bot's included (queue or direct "
+           "offer; each transfer, back-to-queue and resume starts one), and takeovers",
            _COUNT, _R + "contact_center.total_conversations"),
         _m("report.cc_missed", "Missed Conversations", "count",
-           "those not accepted by a human before end (abandoned, closed while waiting, "
-           "still waiting)", _COUNT, _R + "contact_center.missed"),
+           "those not accepted (by a human or a bot) before end (abandoned, closed while "
+           "waiting, still waiting)", _COUNT, _R + "contact_center.missed"),
         _m("report.cc_total_messages", "Total Messages (contact center)", "count",
            "messages of every role in the period sent while a human agent segment runs",
            _COUNT, _R + "contact_center.total_messages"),
@@ -340,8 +352,8 @@ DEFINITIONS: dict[str, list[Row]] = {
            "mean end - start of human segments started in the period and ended before end",
            _MS_TRUNC, _R + "contact_center.avg_conversation_time"),
         _m("report.cc_avg_wait_time", "Average Wait Time", "ms",
-           "mean first reply of the accepting agent - wait start, handled assignments "
-           "(takeovers excepted) replied before end", _MS_TRUNC,
+           "mean first reply of the accepting agent - wait start, assignments handled by a "
+           "human (takeovers excepted) replied before end", _MS_TRUNC,
            _R + "contact_center.avg_wait_time"),
         _m("report.agent_conversations", "Conversations per Agent", "count",
            "human segments started in the period, per agent", _COUNT,
@@ -365,7 +377,8 @@ DEFINITIONS: dict[str, list[Row]] = {
     "supervision": [
         _m("supervision.agents_by_status", "Online agents", "count",
            "human agents logged in to the site at now by state: available (online, a free "
-           "slot), busy (online, slots full), unavailable (away, back_soon)", _COUNT,
+           "slot; takeovers take none), busy (online, slots full), unavailable (away, "
+           "back_soon)", _COUNT,
            _S + "agents_by_status"),
         _m("supervision.satisfaction", "Satisfaction", "percent",
            "100 * answers 4-5 / answers over the latest survey of each site conversation, "
@@ -385,22 +398,23 @@ DEFINITIONS: dict[str, list[Row]] = {
            _COUNT, _S + "visitors.signalled"),
         _m("supervision.available_slots", "Available slots", "count",
            "sum over online agents and bots logged in to the site of max(0, max_slots - "
-           "open segments on all sites)", _COUNT, _S + "available_slots.total"),
+           "open segments on all sites, takeovers left out)", _COUNT,
+           _S + "available_slots.total"),
         _m("supervision.presence", "Presence", "ms",
            "time logged in to the site in [local midnight, now)", _COUNT,
            _S + "agents[].presence_ms"),
         _m("supervision.contacts", "Contacts", "count",
-           "segments of the agent on the site started today", _COUNT,
-           _S + "agents[].contacts"),
-        _m("supervision.aht", "AHT", "ms", "mean end - start of the agent's contacts ended "
-           "before now", _MS_TRUNC, _S + "agents[].aht"),
+           "discussions: site conversations with a segment of the agent started today",
+           _COUNT, _S + "agents[].contacts"),
+        _m("supervision.aht", "AHT", "ms", "mean summed segment time (today's segments) of "
+           "the agent's ended discussions", _MS_TRUNC, _S + "agents[].aht"),
         _m("supervision.contacts_per_hour", "Contacts/H", "ratio",
            "contacts / presence hours", _PCT, _S + "agents[].contacts_per_hour"),
         _m("supervision.turnover", "T/O", "minor_units",
            "sum of amount_minor of the agent's sale.recorded today on the site", _COUNT,
            _S + "agents[].turnover_minor"),
         _m("supervision.conversion_rate", "Conv. Rate", "percent",
-           "100 * contacts followed by a sale of the agent in the conversation / contacts",
+           "100 * discussions with a sale of the agent / discussions",
            _PCT, _S + "agents[].conversion_rate"),
         _m("supervision.transactions", "Transactions", "count",
            "sale.recorded events of the agent today on the site", _COUNT,

@@ -23,6 +23,7 @@ from ._agent_segments import AgentDirectory, agent_segments_response
 from ._columns import EventColumns
 from ._dashboard import Dashboard
 from ._dashboard_params import DashboardParams
+from ._needs import apply_unavailable
 from ._params import AgentSegmentsParams, parse_agent_segments_query
 from ._report import report
 from ._report_index import ReportIndex
@@ -74,11 +75,15 @@ class Oracle:
     def dashboard(self, **params: Any) -> dict[str, Any]:
         """Real-time messaging dashboard (seed 003) snapshot; keyword parameters of
         :meth:`DashboardParams.create` (``now_ms`` required). docs/metrics.md section 3."""
-        return self.dashboard_index.snapshot(DashboardParams.create(**params))
+        return self._dashboard_snapshot(DashboardParams.create(**params))
 
     def dashboard_query(self, query: RawQuery, *, now_ms: int) -> dict[str, Any]:
         """Same as :meth:`dashboard` from a raw URL query (``threshold`` repeatable)."""
-        return self.dashboard_index.snapshot(DashboardParams.parse(query, now_ms=now_ms))
+        return self._dashboard_snapshot(DashboardParams.parse(query, now_ms=now_ms))
+
+    def _dashboard_snapshot(self, params: DashboardParams) -> dict[str, Any]:
+        body = self.dashboard_index.snapshot(params)
+        return apply_unavailable(body, self.log.roster, family="dashboard")
 
     def agent_performance(
         self, *, agent_id: int, now_ms: int, start_ms: int, bucket_ms: int | None = None
@@ -88,9 +93,10 @@ class Oracle:
         if self._performance is None:
             channel = np.asarray(self.log.table.column("channel").to_numpy(zero_copy_only=False))
             self._performance = AgentPerformance(self.dashboard_index, channel)
-        return self._performance.report(
+        body = self._performance.report(
             agent_id=agent_id, now_ms=now_ms, start_ms=start_ms, bucket_ms=bucket_ms
         )
+        return apply_unavailable(body, self.log.roster, family="agent_performance")
 
     def agent_performance_query(self, query: RawQuery, *, now_ms: int) -> dict[str, Any]:
         """Same as :meth:`agent_performance` from a raw URL query (docs/metrics.md 4)."""
@@ -118,7 +124,8 @@ class Oracle:
     def _supervision_snapshot(self, request: SupervisionParams) -> dict[str, Any]:
         if self._supervision is None:
             self._supervision = Supervision(log=self.log, dash=self.dashboard_index)
-        return self._supervision.snapshot(request)
+        body = self._supervision.snapshot(request)
+        return apply_unavailable(body, self.log.roster, family="supervision")
 
     @property
     def report_index(self) -> ReportIndex:
@@ -133,7 +140,8 @@ class Oracle:
         """Automated performance report (seed 001) over ``[start_ms, end_ms)``, as seen at
         ``end_ms``; daily series per local day of the roster time zone. ``top_intents``
         keeps the N most frequent intents (all by default). docs/metrics.md section 5."""
-        return report(self.report_index, start_ms=start_ms, end_ms=end_ms, top_intents=top_intents)
+        body = report(self.report_index, start_ms=start_ms, end_ms=end_ms, top_intents=top_intents)
+        return apply_unavailable(body, self.log.roster, family="report")
 
     def report_query(self, query: RawQuery) -> dict[str, Any]:
         """Same as :meth:`report` from a raw URL query (docs/metrics.md 5)."""
@@ -200,4 +208,5 @@ class Oracle:
         """The response for already validated ``params`` at ``now_ms``."""
         now = check_now(now_ms)
         source = None if params.source is None else self._source_codes.get(params.source, -2)
-        return agent_segments_response(self.segments, self.directory, source, params, now_ms=now)
+        body = agent_segments_response(self.segments, self.directory, source, params, now_ms=now)
+        return apply_unavailable(body, self.log.roster, family="agent_segments")

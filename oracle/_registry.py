@@ -3,18 +3,17 @@
 One :class:`Metric` per seed metric. ``computed_by`` says where the oracle
 answers it (the Oracle method and the JSON path in its response); ``None``
 marks a metric that is specified here but not computed yet, so the catalog
-is honest about coverage. docs/metrics.md embeds :func:`catalog_markdown`
-verbatim (a test keeps them identical).
+is honest about coverage. The catalog (:mod:`._catalog`) renders it, with the
+event kinds each metric needs (:mod:`._needs`).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ._metric_definitions import DEFINITIONS
 
-__all__ = ["CATALOG", "FAMILIES", "Metric", "catalog_json", "catalog_markdown", "metric"]
+__all__ = ["CATALOG", "FAMILIES", "Metric", "metric"]
 
 #: family name -> seed file number it comes from
 FAMILIES: dict[str, str] = {
@@ -60,29 +59,3 @@ def metric(name: str) -> Metric:
         if m.name == name:
             return m
     raise KeyError(name)
-
-
-def catalog_json() -> str:
-    """The registry as a JSON array of objects (field order of :class:`Metric`)."""
-    return json.dumps([asdict(m) for m in CATALOG], indent=2)
-
-
-def catalog_markdown() -> str:
-    """The registry as one Markdown table per family (embedded in docs/metrics.md)."""
-    lines: list[str] = []
-    for family, seed in FAMILIES.items():
-        lines += [
-            f"### {family} (seed {seed})",
-            "",
-            "| metric | seed label | unit | definition | empty | rounding | computed by |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for m in CATALOG:
-            if m.family == family:
-                where = m.computed_by or "not computed yet"
-                lines.append(
-                    f"| `{m.name}` | {m.label} | {m.unit} | {m.definition} | {m.empty} "
-                    f"| {m.rounding} | {where} |"
-                )
-        lines.append("")
-    return "\n".join(lines)

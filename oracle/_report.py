@@ -26,6 +26,7 @@ from ccbench.eventlog import EventKind
 from ._arith import mean_ms, percent
 from ._columns import KIND_CODES, ROLE_CONSUMER
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
+from ._take import take
 
 __all__ = ["REPORT_TABLES", "local_days", "report", "report_csv"]
 
@@ -136,7 +137,7 @@ def _activity(
     in_period = np.zeros(len(c.conversation_ids), dtype=bool)
     in_period[conv[opened]] = True
     # Every message of a conversation opened in the period is at or after its opening.
-    depth = int(np.count_nonzero(msg & in_period[np.maximum(conv, 0)]))
+    depth = int(np.count_nonzero(msg & take(in_period, conv, missing=False)))
     n_conv = int(np.count_nonzero(opened))
 
     # Messages per calendar minute: ts is sorted, so equal minutes are runs.
@@ -219,7 +220,9 @@ def _contact_center(
     waiting = ~(handled | abandoned | closed)
     day = _day_of(asg.start_ts[a:b], bounds)
     reply = asg.first_reply_ts[a:b]
-    waited = handled & ~asg.takeover[a:b] & (reply < end)
+    # A wait ends when an agent replies: a human contact-center agent (a bot's reply is the
+    # chatbot's), so bot-handled assignments have no wait sample.
+    waited = handled & ~asg.takeover[a:b] & ~asg.bot[a:b] & (reply < end)
     wait = reply[waited] - asg.start_ts[a:b][waited]
 
     sa, sb = np.searchsorted(s.start_ts, [start, end])
@@ -240,6 +243,7 @@ def _contact_center(
     return {
         "total_conversations": int(outcome.shape[0]),
         "handled": n_handled,
+        "handled_by_bot": int(np.count_nonzero(handled & asg.bot[a:b])),
         "missed": int(outcome.shape[0]) - n_handled,
         "missed_by_outcome": {
             "abandoned": int(np.count_nonzero(abandoned)),

@@ -48,8 +48,10 @@ class Assignments:
     ``outcome`` is HANDLED (accepted by a human; ``end_ts`` = accept ts),
     ABANDONED (``conversation.abandoned`` or closed by the consumer while
     waiting), CLOSED (closed by an agent or the system while waiting) or
-    WAITING (no end in the log; ``end_ts`` = OPEN_END). ``first_reply_ts`` is
-    the first message of the accepting agent in its segment (OPEN_END if
+    WAITING (no end in the log; ``end_ts`` = OPEN_END). Waits for a bot (a bot's
+    queue, a bot's accept) are assignments too (seed 001: bot-resolved conversations
+    are in Total Conversations); ``bot`` marks those a bot accepted. ``first_reply_ts``
+    is the first message of the accepting agent in its segment (OPEN_END if
     none; always OPEN_END for takeovers, which have no wait). Times are ms.
     """
 
@@ -58,6 +60,7 @@ class Assignments:
     outcome: npt.NDArray[np.int8]
     first_reply_ts: I64
     takeover: B
+    bot: B
 
 
 def _codes(values: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], tuple[str, ...]]:
@@ -186,22 +189,11 @@ class ReportIndex:
         end_pos = np.zeros(starts.shape[0], dtype=np.int64)
         end_pos[has_end] = stops[j[has_end]]
         has_end &= conv[end_pos] == conv[starts]
-        # The last waiting row of the episode says whom it waited for (its skill).
-        last_wait = np.where(has_end, end_pos - 1, 0)
-        if rows.shape[0]:
-            # Without an end, the episode's last waiting row is the conversation's last row.
-            group_last = np.searchsorted(conv, conv[starts], side="right") - 1
-            last_wait = np.where(has_end, last_wait, group_last)
         end_rows = rows[end_pos]
         ek = c.kind[end_rows]
         accepted = has_end & (ek == K[EventKind.ASSIGNMENT_ACCEPTED])
         acc_agent = np.where(accepted, c.agent[end_rows], -1)
-        bot_skills = self._bot_only_skills()
-        human = np.where(
-            accepted,
-            self.is_human[acc_agent],
-            ~np.isin(c.skill[rows[last_wait]], bot_skills),
-        )
+        by_bot = accepted & ~self.is_human[acc_agent]
         outcome = np.full(starts.shape[0], WAITING, dtype=np.int8)
         outcome[accepted] = HANDLED
         ended = has_end & ~accepted
@@ -219,30 +211,20 @@ class ReportIndex:
 
         # Takeovers: a manager's accept without an offer is an assignment with no wait.
         tk = np.flatnonzero((c.kind == K[EventKind.ASSIGNMENT_ACCEPTED]) & (c.reason == _TAKEOVER))
-        tk = tk[self.is_human[c.agent[tk]]]
-        h = np.flatnonzero(human)
-        start_ts = np.concatenate((c.ts[rows[starts[h]]], c.ts[tk]))
-        start_row = np.concatenate((rows[starts[h]], tk))
+        waits = starts.shape[0]
+        start_ts = np.concatenate((c.ts[rows[starts]], c.ts[tk]))
+        start_row = np.concatenate((rows[starts], tk))
         order = np.lexsort((start_row, start_ts))
         return Assignments(
             start_ts=start_ts[order],
-            end_ts=np.concatenate((end_ts[h], c.ts[tk]))[order],
-            outcome=np.concatenate((outcome[h], np.full(tk.shape[0], HANDLED, dtype=np.int8)))[
-                order
-            ],
-            first_reply_ts=np.concatenate((reply[h], np.full(tk.shape[0], OPEN_END)))[order],
+            end_ts=np.concatenate((end_ts, c.ts[tk]))[order],
+            outcome=np.concatenate((outcome, np.full(tk.shape[0], HANDLED, dtype=np.int8)))[order],
+            first_reply_ts=np.concatenate((reply, np.full(tk.shape[0], OPEN_END)))[order],
             takeover=np.concatenate(
-                (np.zeros(h.shape[0], dtype=bool), np.ones(tk.shape[0], dtype=bool))
+                (np.zeros(waits, dtype=bool), np.ones(tk.shape[0], dtype=bool))
             )[order],
+            bot=np.concatenate((by_bot, ~self.is_human[c.agent[tk]]))[order],
         )
-
-    def _bot_only_skills(self) -> list[int]:
-        """Skills that some roster agent has and only bots have (the chatbot's queues)."""
-        holders: dict[int, set[str]] = {}
-        for a in self.roster.agents:
-            for s in a.skills:
-                holders.setdefault(s, set()).add(a.user_type)
-        return sorted(s for s, types in holders.items() if types == {"bot"})
 
     def _presence(self, log: EventLog) -> tuple[I64, I64, I64]:
         """(agent, start, end) of every interval a human agent is logged in to >= 1 site."""

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from ccbench.eventlog import ASSIGN_REASONS, CLOSED_BY, EventKind
 
 from ._columns import AGENT_SIDE_ROLES, KIND_CODES, OPEN_END, ROLE_CONSUMER, EventColumns
+from ._take import take
 
 __all__ = ["END_KINDS", "START_KINDS", "EndKind", "Feature", "Segments", "StartKind"]
 
@@ -169,7 +170,7 @@ class Segments:
         end_pos[~has_end] = np.iinfo(np.int64).max
 
         acc_rows = rows[acc]
-        end_rows = rows[np.where(has_end, end_pos, 0)]
+        end_rows = take(rows, np.where(has_end, end_pos, -1), missing=0)
         end_kind = np.full(acc.shape[0], EndKind.OPEN, dtype=np.int8)
         ek = cols.kind[end_rows]
         for code, ekind in _ENDS.items():
@@ -181,14 +182,10 @@ class Segments:
         # Messages: owner = the last accept before it in the same conversation, if that
         # segment has not ended yet (position-wise, i.e. in (ts, seq) order).
         msg = np.flatnonzero(kind == _MESSAGE)
-        owner = np.searchsorted(acc, msg, side="right") - 1
-        safe = np.maximum(owner, 0)
-        if acc.shape[0]:
-            inside = (owner >= 0) & (conv[acc[safe]] == conv[msg]) & (msg < end_pos[safe])
-            owner_agent = seg_agent[safe]
-        else:  # no assignment at all: no message belongs to a segment
-            inside = np.zeros(msg.shape[0], dtype=bool)
-            owner_agent = np.full(msg.shape[0], -2, dtype=np.int64)
+        owner = np.searchsorted(acc, msg, side="right") - 1  # -1: no accept before it
+        owner_conv = take(conv, take(acc, owner, missing=-1), missing=-1)
+        inside = (owner_conv == conv[msg]) & (msg < take(end_pos, owner, missing=-1))
+        owner_agent = take(seg_agent, owner, missing=-2)  # -2: nobody's id
         mrows = rows[msg]
         role = cols.role[mrows]
         is_consumer = role == ROLE_CONSUMER
@@ -325,10 +322,9 @@ def segment_features(
     c_pos = np.flatnonzero(~stream_agent)
     c_seg = stream_seg[c_pos]
     last_c = np.full(n, -1, dtype=np.int64)
-    if c_pos.shape[0]:
-        k = np.searchsorted(c_seg, np.arange(n), side="right") - 1
-        has_c = (k >= 0) & (c_seg[np.maximum(k, 0)] == np.arange(n))
-        last_c[has_c] = c_pos[k[has_c]]
+    k = np.searchsorted(c_seg, np.arange(n), side="right") - 1
+    has_c = take(c_seg, k, missing=-1) == np.arange(n)
+    last_c[has_c] = c_pos[k[has_c]]
     replied = last_c > first_stream
     has_msg = counted > 0
     f[:, Feature.INTERACTIVE] = ended & has_msg & replied

@@ -25,7 +25,9 @@ from ._arith import mean_ms, percent
 from ._columns import KIND_CODES, ROLE_CONSUMER, ROLE_SYSTEM
 from ._conversations import ByConversation
 from ._dashboard import Dashboard
+from ._segment_table import StartKind
 from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams, local_midnight
+from ._take import take
 
 __all__ = ["Supervision", "supervision_csv"]
 
@@ -95,6 +97,9 @@ class Supervision:
         site = self.sites.index(p.site_id)
         seg_open = np.flatnonzero((s.start_ts < now) & (s.end_ts >= now))
         ongoing = np.bincount(s.agent[seg_open], minlength=self.size)
+        # A takeover occupies none of the manager's slots (docs/eventlog.md, "Agents").
+        slotted = seg_open[s.start_kind[seg_open] != StartKind.TAKEOVER]
+        holding = np.bincount(s.agent[slotted], minlength=self.size)
         here = seg_open[self.seg_site[seg_open] == site]
         in_progress = np.bincount(s.agent[here], minlength=self.size)
         presence = {a.id: d.agents.at(a.id, now) for a in self.roster.agents}
@@ -103,7 +108,7 @@ class Supervision:
         def state(agent_id: int) -> str:
             if presence[agent_id].status != "online":
                 return "unavailable"
-            return "available" if ongoing[agent_id] < self.max_slots[agent_id] else "busy"
+            return "available" if holding[agent_id] < self.max_slots[agent_id] else "busy"
 
         humans = [a for a in connected if a.user_type == "human"]
         states = {a.id: state(a.id) for a in connected}
@@ -133,7 +138,7 @@ class Supervision:
         free = {
             kind: int(
                 sum(
-                    max(0, int(self.max_slots[a.id] - ongoing[a.id]))
+                    max(0, int(self.max_slots[a.id] - holding[a.id]))
                     for a in connected
                     if presence[a.id].status == "online" and a.user_type == kind
                 )
@@ -175,15 +180,25 @@ class Supervision:
     def _per_agent(
         self, p: SupervisionParams, midnight: int, site: int, sat: dict[str, Any]
     ) -> dict[int, dict[str, Any]]:
-        """Today's contacts, AHT, sales and satisfaction of every roster agent on the site."""
+        """Today's contacts, AHT, sales and satisfaction of every roster agent on the site.
+
+        A contact is a *discussion*: an (agent, conversation) pair with a segment of the
+        agent starting today; its segments today make it (a conversation back from the
+        queue to the same agent is one discussion). It has ended when all of them have;
+        its duration is their summed length (ms)."""
         now, s, c, n = p.now_ms, self.d.segs, self.d.cols, self.size
         lo, hi = np.searchsorted(s.start_ts, [midnight, now], side="left")
         segs = lo + np.flatnonzero(self.seg_site[lo:hi] == site)
-        agent = s.agent[segs]
+        pair, disc = np.unique(s.agent[segs] * self.d.conv.n + s.conv[segs], return_inverse=True)
+        agent = pair // max(self.d.conv.n, 1)  # the agent of each discussion
         contacts = np.bincount(agent, minlength=n)
-        ended = s.end_ts[segs] < now
+        seg_ended = s.end_ts[segs] < now
+        still_open = np.bincount(disc, weights=~seg_ended, minlength=pair.shape[0]) > 0
+        length = np.zeros(pair.shape[0], dtype=np.int64)
+        np.add.at(length, disc[seg_ended], (s.end_ts[segs] - s.start_ts[segs])[seg_ended])
+        ended = ~still_open
         dur_sum = np.zeros(n, dtype=np.int64)
-        np.add.at(dur_sum, agent[ended], (s.end_ts[segs] - s.start_ts[segs])[ended])
+        np.add.at(dur_sum, agent[ended], length[ended])
         dur_n = np.bincount(agent[ended], minlength=n)
 
         sales = self._sales_today(now, midnight, site)
@@ -202,7 +217,9 @@ class Supervision:
         ok[ok] = self.seg_keys[i[ok]] // self.n_rows == prefix[ok]
         converted = np.zeros(len(s), dtype=bool)
         converted[self.seg_key_order[i[ok]]] = True
-        won = np.bincount(agent[converted[segs]], minlength=n)
+        # a discussion converts when one of its segments today has a sale
+        won_disc = np.bincount(disc, weights=converted[segs], minlength=pair.shape[0]) > 0
+        won = np.bincount(agent[won_disc], minlength=n)
 
         out: dict[int, dict[str, Any]] = {}
         for a in self.roster.agents:
@@ -317,19 +334,14 @@ class Supervision:
         # The visitor waits when consumer messages follow the last company-side message
         # (agent, bot, manager, participant); the wait runs from the first of them, but
         # not from before the current agent took the conversation.
-        j = self.company_msgs.last_before(conv, limit)
-        after = np.where(j >= 0, self.company_msgs.rows[np.maximum(j, 0)], -1)
+        after = self.company_msgs.last_row_before(conv, limit)
         cm = self.consumer_msgs
+        # the conversation's first consumer message after that row, if any
         k = np.searchsorted(cm.keys, conv * cm.n_rows + after + 1, side="left")
-        if cm.rows.shape[0]:
-            kk = np.minimum(k, cm.rows.shape[0] - 1)
-            waiting = (k < cm.rows.shape[0]) & (cm.keys[kk] // cm.n_rows == conv)
-            waiting &= cm.rows[kk] < limit
-            first_ts = c.ts[cm.rows[kk]]
-        else:  # no consumer message in the whole log: nobody waits
-            waiting = np.zeros(segs.shape[0], dtype=bool)
-            first_ts = s.start_ts[segs]
-        since = np.maximum(first_ts, s.start_ts[segs])
+        first = take(cm.rows, k, missing=-1)
+        waiting = (first >= 0) & (take(cm.keys, k, missing=-1) // cm.n_rows == conv)
+        waiting &= first < limit
+        since = np.maximum(take(c.ts, first, missing=0), s.start_ts[segs])
         handling = now - s.start_ts[segs]
         rows = []
         for x in np.argsort(conv, kind="stable"):

@@ -6,8 +6,9 @@ The layers (README, "Architecture"), lowest first:
    ``__init__`` only re-exports the tree and :func:`ccbench.describe`) and
    ``ccbench.files`` (atomic file replacement, standard library only);
 2. the contracts, ``ccbench.eventlog`` (event log) and ``ccbench.api`` (query
-   APIs), and ``ccbench.serving`` (serving an ASGI app on 127.0.0.1, a utility
-   that imports nothing of the project);
+   APIs), ``ccbench.records`` (vendor records in and out, on the event log only)
+   and ``ccbench.serving`` (serving an ASGI app on 127.0.0.1, a utility that
+   imports nothing of the project);
 3. ``sim``, ``oracle``, ``backend``: independent of each other;
 4. ``loadtest`` (may use the oracle) and ``plan`` (may use the simulator);
 5. the command line ``ccbench.cli`` (with ``ccbench.__main__``) and the demo
@@ -38,6 +39,7 @@ _EVERYTHING = {
     "ccbench.files",
     *_CONTRACTS,
     "ccbench.serving",
+    "ccbench.records",
     "sim",
     "oracle",
     "backend",
@@ -53,10 +55,12 @@ ALLOWED: dict[str, set[str]] = {
     "ccbench.eventlog": {_ERRORS, "ccbench", "ccbench.files"},
     "ccbench.api": {_ERRORS, "ccbench"},
     "ccbench.serving": {_ERRORS, "ccbench"},
+    # the records converter sits below backend and oracle: the event log and errors only
+    "ccbench.records": {_ERRORS, "ccbench", "ccbench.files", "ccbench.eventlog"},
     "sim": _BASE,
     "oracle": _BASE,
-    "backend": _BASE | {"ccbench.serving"},
-    "loadtest": _BASE | {"ccbench.serving", "oracle"},
+    "backend": _BASE | {"ccbench.serving", "ccbench.records"},
+    "loadtest": _BASE | {"ccbench.serving", "ccbench.records", "oracle"},
     "plan": _BASE | {"sim"},
     "ccbench.cli": _EVERYTHING,
     "ccbench.__main__": _EVERYTHING | {"ccbench.cli"},

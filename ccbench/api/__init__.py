@@ -31,6 +31,7 @@ from ._realtime_dashboard import (
     DASHBOARD,
     DASHBOARD_AGENT_COLUMNS,
     DASHBOARD_KPIS,
+    DASHBOARD_MODE_SECTIONS,
     DASHBOARD_SKILL_COLUMNS,
 )
 from ._spec import MAX_INTEGER, Family, Parameter, Rule
@@ -47,6 +48,7 @@ __all__ = [
     "DASHBOARD",
     "DASHBOARD_AGENT_COLUMNS",
     "DASHBOARD_KPIS",
+    "DASHBOARD_MODE_SECTIONS",
     "DASHBOARD_SKILL_COLUMNS",
     "FAMILIES",
     "MAX_INTEGER",

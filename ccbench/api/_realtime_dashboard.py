@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from ._spec import Family, Parameter, Rule
 
-__all__ = ["DASHBOARD", "DASHBOARD_AGENT_COLUMNS", "DASHBOARD_KPIS", "DASHBOARD_SKILL_COLUMNS"]
+__all__ = [
+    "DASHBOARD",
+    "DASHBOARD_AGENT_COLUMNS",
+    "DASHBOARD_KPIS",
+    "DASHBOARD_MODE_SECTIONS",
+    "DASHBOARD_SKILL_COLUMNS",
+]
+
+#: The KPI section each dashboard mode (seed 003: "select the dashboard type: Messaging
+#: or Chat") shows; the other mode's section is null in its snapshot.
+DASHBOARD_MODE_SECTIONS: dict[str, str] = {"messaging": "current", "chat": "chat"}
 
 #: Columns of the agents table, in output order (each is a valid ``agent_sort``).
 DASHBOARD_AGENT_COLUMNS: tuple[str, ...] = (
@@ -41,6 +51,10 @@ DASHBOARD_KPIS: tuple[str, ...] = (
     + tuple(f"chat.{k}" for k in _CHAT)
     + tuple(f"closed.{k}" for k in _CLOSED_KPIS)
 )
+_TOP = (
+    "now", "mode", "window", "filters", "current", "chat", "closed", "agents", "skills",
+    "alerts",
+)  # fmt: skip
 _TABLE_KEYS = ("total", "page", "page_size", "pages", "sort", "order", "rows")
 _ORDERS = ("asc", "desc")
 
@@ -79,6 +93,13 @@ DASHBOARD = Family(
     path="/api/v1/accounts/{account}/dashboard",
     operation_id="getDashboard",
     parameters=(
+        Parameter(
+            "mode",
+            "choice",
+            "Dashboard type (seed 003): every section counts that channel's conversations.",
+            default="messaging",
+            choices=tuple(DASHBOARD_MODE_SECTIONS),
+        ),
         _int(
             "from_hour",
             "Closed window: today from this hour (roster time zone).",
@@ -128,6 +149,13 @@ DASHBOARD = Family(
             default="weighted",
             choices=("weighted", "active"),
         ),
+        Parameter(
+            "csat",
+            "choice",
+            "CSAT as the share of answers 4-5 (top2, the vendor's score) or 100 * mean / 5.",
+            default="top2",
+            choices=("top2", "mean"),
+        ),
         *_table("agent", "Agents", DASHBOARD_AGENT_COLUMNS, max_size=30, size=18),
         *_table("skill", "Skills", DASHBOARD_SKILL_COLUMNS, max_size=100, size=25),
         Parameter(
@@ -150,7 +178,7 @@ DASHBOARD = Family(
     response_keys=(
         (
             "",
-            ("now", "window", "filters", "current", "chat", "closed", "agents", "skills", "alerts"),
+            _TOP,
         ),
         ("window", ("start", "end")),
         ("filters", ("skill_ids", "group_ids")),

@@ -21,6 +21,8 @@ __all__ = ["main"]
 _COMMANDS = (
     "validate",
     "convert",
+    "export",
+    "import",
     "simulate",
     "describe",
     "oracle",

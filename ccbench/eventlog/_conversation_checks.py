@@ -62,6 +62,10 @@ class EventChecker:
         self.views: set[tuple[str, int]] = set()
         self.flows = log.roster.bot_flows()
         self.sites = {s.id for s in log.roster.sites}
+        # a source that records no offers or no agent states cannot be held to their rules
+        self.unrecorded = set(log.roster.unrecorded_kinds)
+        self.check_offers = "assignment.offered" not in self.unrecorded
+        self.check_agents = not self.unrecorded & {"agent.login", "agent.logout", "agent.status"}
         self.row = 0
         self.event_id: str | None = None
 
@@ -95,6 +99,12 @@ class EventChecker:
                 self.known_agent(e[name], name)
         for name in ("skill_id", "to_skill_id"):
             self.known_skill(e[name], name)
+        if kind in self.unrecorded:
+            self.fail(
+                "unrecorded",
+                f"{kind} event, but roster.unrecorded_kinds says the source records none",
+                kind=kind,
+            )
         if kind.startswith("agent."):
             self.agents.event(kind, e)
             return
@@ -200,7 +210,7 @@ class EventChecker:
                 state=conv.state.value,
             )
             return
-        elif conv.offer != (agent, skill):
+        elif self.check_offers and conv.offer != (agent, skill):
             self.fail(
                 "lifecycle.accept-without-offer",
                 f"agent {agent} accepted {cid!r} (skill {skill}) with no such pending offer",
@@ -208,6 +218,21 @@ class EventChecker:
                 skill_id=skill,
                 offer=conv.offer,
             )
+        state = self.agents.sessions[agent]
+        if self.check_agents:
+            self.agent_may_take(cid, conv, agent, takeover=takeover)
+        conv.state, conv.assigned, conv.offer, conv.takeover_by = (
+            ConversationState.ASSIGNED,
+            agent,
+            None,
+            None,
+        )
+        conv.queued_skill, conv.snoozed = None, False
+        if not takeover:
+            state.holding.add(cid)
+
+    def agent_may_take(self, cid: str, conv: _Conv, agent: int, *, takeover: bool) -> None:
+        """The agent-state rules of an accept: logged in to the site, online, a free slot."""
         state = self.agents.sessions[agent]
         a = self.roster.agent(agent)
         if conv.site not in state.sites:
@@ -233,15 +258,6 @@ class EventChecker:
                 holding=len(state.holding),
                 max_slots=a.max_slots,
             )
-        conv.state, conv.assigned, conv.offer, conv.takeover_by = (
-            ConversationState.ASSIGNED,
-            agent,
-            None,
-            None,
-        )
-        conv.queued_skill, conv.snoozed = None, False
-        if not takeover:
-            state.holding.add(cid)
 
     def release(self, cid: str, conv: _Conv) -> None:
         if conv.assigned is not None:

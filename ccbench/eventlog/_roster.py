@@ -16,7 +16,7 @@ from typing import Any
 
 from .._errors import RosterError, describe
 from ._roster_fields import FieldReader, int_item, str_item
-from ._schema import CHANNELS
+from ._schema import CHANNELS, KINDS
 
 __all__ = [
     "AGENT_ROLES",
@@ -247,6 +247,14 @@ def _unique(items: list[Any], key: str, path: str) -> None:
         seen.add(value)
 
 
+def _kind_item(value: Any, path: str) -> str:
+    if value not in KINDS:
+        raise RosterError(
+            f"{path}: expected an event kind (docs/eventlog.md), got {describe(value)}"
+        )
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Roster:
     """Everything about an account that events do not carry. Immutable."""
@@ -262,6 +270,9 @@ class Roster:
     objectives: tuple[Objective, ...] = ()
     load: LoadWeights = field(default_factory=LoadWeights)
     signals: Signals = field(default_factory=Signals)
+    #: event kinds the log's source cannot record in full (docs/eventlog.md, "Unrecorded
+    #: kinds"): metrics that need them are unavailable, never 0
+    unrecorded_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_agents", {a.id: a for a in self.agents})
@@ -300,6 +311,7 @@ class Roster:
             objectives=tuple(r.items("objectives", Objective.parse)),
             load=LoadWeights() if load is None else LoadWeights.parse(load, "roster.load"),
             signals=Signals() if signals is None else Signals.parse(signals, "roster.signals"),
+            unrecorded_kinds=tuple(sorted(set(r.items("unrecorded_kinds", _kind_item)))),
         )
         r.done()
         roster._cross_check()
@@ -359,6 +371,11 @@ class Roster:
             p["channels"] = list(p["channels"])
         for key in ("sites", "groups", "skills", "agents", "bots", "sla_policies", "objectives"):
             data[key] = list(data[key])
+        # absent when empty, so logs of complete sources keep their roster documents unchanged
+        if self.unrecorded_kinds:
+            data["unrecorded_kinds"] = list(self.unrecorded_kinds)
+        else:
+            del data["unrecorded_kinds"]
         return data
 
     def bot_flows(self) -> frozenset[str]:

@@ -54,4 +54,5 @@ RULES: dict[str, str] = {
     "message.role": "a role that contradicts the roster or the assignment",
     "view.nested": "a view start while the same agent already views the conversation",
     "view.unmatched": "a view end without a matching start",
+    "unrecorded": "an event of a kind the roster lists in unrecorded_kinds",
 }

@@ -10,7 +10,7 @@ import pytest
 
 from backend import DashboardQuery, parse_dashboard_query
 from ccbench import ParameterError
-from tests.oracle.test_dashboard import T0, _six_inactive_log
+from tests.oracle.test_dashboard_load import T0, _six_inactive_log
 from tests.support.backend import ACCOUNT, TOKEN, auth, backend, load
 
 DASHBOARD = f"/api/v1/accounts/{ACCOUNT}/dashboard"

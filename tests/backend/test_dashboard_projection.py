@@ -112,16 +112,31 @@ def test_shuffled_batches_dashboard_equals_oracle(smoke: EventLog) -> None:
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:3]}"
 
 
-def test_database_without_the_projection_gets_it_on_open(smoke: EventLog, tmp_path: Path) -> None:
-    """A database written before the projection existed (tables dropped) is backfilled on open."""
+@pytest.mark.parametrize(
+    "damage",
+    [
+        [f"DROP TABLE {table}" for table in TABLES],
+        [
+            "ALTER TABLE dash_closes DROP COLUMN seq",
+            "ALTER TABLE dash_stays ADD COLUMN agent_id BIGINT",
+            "DELETE FROM dash_stays",
+        ],
+    ],
+    ids=["no-projection", "earlier-columns"],
+)
+def test_database_with_another_projection_gets_it_on_open(
+    smoke: EventLog, tmp_path: Path, damage: list[str]
+) -> None:
+    """A database written before the projection existed (tables dropped), or by an earlier
+    version of it (other columns), gets the current projection derived on open."""
     expected = _in_order_store(smoke)
     path = str(tmp_path / "old.duckdb")
     old = Store(path=path)
     old.put_roster(roster=smoke.roster)
     old.ingest(account=smoke.roster.account, table=smoke.table)
     with old.reader() as cur:
-        for table in TABLES:
-            cur.execute(f"DROP TABLE {table}")
+        for statement in damage:
+            cur.execute(statement)
     old.close()
     reopened = Store(path=path)
     try:

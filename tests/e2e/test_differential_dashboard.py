@@ -1,6 +1,8 @@
 """Backend vs oracle on the seed 003 dashboard: independent implementations, identical JSON.
 
-The smoke scenario's log and the hand-built log of tests/oracle/test_dashboard.py are ingested
+The smoke scenario's log and the hand-built logs of tests/oracle/test_dashboard.py and
+tests/oracle/test_dashboard_readings.py (queue moves, conversations closed twice, bot
+messages) are ingested
 into the reference backend over HTTP (real uvicorn on 127.0.0.1); then random valid
 parameter combinations at random "now" values must return exactly
 ``Oracle(log).dashboard(now_ms=now, **params)`` (parsed JSON, floats bit for bit). A
@@ -27,6 +29,9 @@ from sim import load_scenario, simulate
 from tests.oracle.test_dashboard import NOW as HAND_NOW
 from tests.oracle.test_dashboard import ROSTER as HAND_ROSTER
 from tests.oracle.test_dashboard import _events as hand_events
+from tests.oracle.test_dashboard_readings import NOW as READINGS_NOW
+from tests.oracle.test_dashboard_readings import ROSTER as READINGS_ROSTER
+from tests.oracle.test_dashboard_readings import _events as readings_events
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_QUERIES = 200  # valid requests on the smoke log; plus HAND_QUERIES on the hand log
@@ -38,7 +43,8 @@ DASHBOARD = "/api/v1/accounts/{account}/dashboard"
 def logs() -> dict[str, EventLog]:
     smoke = simulate(scenario=load_scenario(ROOT / "scenarios" / "smoke.toml"), seed=3).log
     hand = EventLog.from_records(hand_events(), roster=HAND_ROSTER)
-    return {"smoke": smoke, "hand": hand}
+    readings = EventLog.from_records(readings_events(), roster=READINGS_ROSTER)
+    return {"smoke": smoke, "hand": hand, "readings": readings}
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +80,9 @@ def _ids(rng: random.Random, pool: list[int]) -> list[int] | None:
 
 
 def random_params(rng: random.Random, log: EventLog) -> dict[str, Any]:
-    """Keyword parameters of Oracle.dashboard (without now_ms), each present at random."""
-    p: dict[str, Any] = {}
+    """Keyword parameters of Oracle.dashboard (without now_ms), each present at random;
+    the two modes equally often."""
+    p: dict[str, Any] = {"mode": rng.choice(["messaging", "chat"])}
     window = rng.random()
     if window < 0.3:
         p["last_hours"] = rng.randint(1, 24)
@@ -99,6 +106,8 @@ def random_params(rng: random.Random, log: EventLog) -> dict[str, Any]:
         p["abandon_rate"] = rng.choice(["entered", "handled"])
     if rng.random() < 0.3:
         p["load"] = rng.choice(["weighted", "active"])
+    if rng.random() < 0.3:
+        p["csat"] = rng.choice(["top2", "mean"])
     for table, columns, max_size in (("agent", AGENT_COLUMNS, 30), ("skill", SKILL_COLUMNS, 100)):
         if rng.random() < 0.5:
             p[f"{table}_sort"] = rng.choice(columns)
@@ -156,7 +165,8 @@ def _compare(
 
 
 def test_backend_dashboard_equals_oracle(logs: dict[str, EventLog], client: httpx.Client) -> None:
-    """200 random valid requests on the smoke log: the backend's JSON equals the oracle's."""
+    """200 random valid requests on the smoke log, in both modes: the backend's JSON equals
+    the oracle's."""
     log = logs["smoke"]
     oracle = Oracle(log)
     first, last = log.time_range()  # type: ignore[misc]
@@ -179,31 +189,36 @@ def test_backend_dashboard_equals_oracle(logs: dict[str, EventLog], client: http
 def test_backend_dashboard_equals_oracle_on_hand_log(
     logs: dict[str, EventLog], client: httpx.Client
 ) -> None:
-    """Random requests around the hand-built log's now (chat, MCS, CSAT, filters) agree too."""
-    oracle = Oracle(logs["hand"])
+    """Random requests around the hand-built logs' now (chat, MCS, CSAT, filters, queue
+    moves, closes twice, bot messages) agree too."""
     rng = random.Random(7)
     mismatches = []
-    for i in range(HAND_QUERIES):
-        now = HAND_NOW if i < 10 else rng.randint(HAND_NOW - 900_000, HAND_NOW + 300_000)
-        _, problem = _compare(client, oracle, "token-hand", rng, now)
-        if problem:
-            mismatches.append(problem)
+    for name, at in (("hand", HAND_NOW), ("readings", READINGS_NOW)):
+        oracle = Oracle(logs[name])
+        for i in range(HAND_QUERIES):
+            now = at if i < 10 else rng.randint(at - 900_000, at + 300_000)
+            _, problem = _compare(client, oracle, f"token-{name}", rng, now)
+            if problem:
+                mismatches.append(problem)
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:3]}"
 
 
 def test_documented_example(logs: dict[str, EventLog], client: httpx.Client) -> None:
     """The backend returns docs/metrics.md 3.8's example snapshot for its request."""
-    r = client.get(
-        DASHBOARD.format(account="a"),
-        params=[("last_hours", "1"), ("agent_page_size", "1"), ("skill_page_size", "1"),
-                ("threshold", "current.open:4")],
-        headers={"Authorization": "Bearer token-hand", "X-Clock-Now": str(HAND_NOW)},
-    )  # fmt: skip
+    query = [("last_hours", "1"), ("agent_page_size", "1"), ("skill_page_size", "1"),
+             ("threshold", "current.open:3")]  # fmt: skip
+    headers = {"Authorization": "Bearer token-hand", "X-Clock-Now": str(HAND_NOW)}
+    r = client.get(DASHBOARD.format(account="a"), params=query, headers=headers)
     assert r.status_code == 200, r.text
     body = r.json()
     # Hand-checked figures of the example (tests/oracle/test_dashboard.py works them out).
-    assert body["current"]["open"] == 4 and body["current"]["load"] == 6.315789473684211
-    assert body["chat"]["abandon_rate"] == 33.333333333333336
+    assert (body["mode"], body["chat"]) == ("messaging", None)
+    assert body["current"]["open"] == 3 and body["current"]["load"] == 6.315789473684211
     assert body["closed"]["wait_time"] == -10000
     assert body["agents"]["rows"][0]["agent_id"] == 1 and body["agents"]["pages"] == 4
-    assert body["alerts"] == [{"kpi": "current.open", "value": 4, "threshold": 4.0}]
+    assert body["alerts"] == [{"kpi": "current.open", "value": 3, "threshold": 3.0}]
+    r = client.get(DASHBOARD.format(account="a"), params=[*query, ("mode", "chat")],
+                   headers=headers)  # fmt: skip
+    body = r.json()
+    assert (body["mode"], body["current"], body["alerts"]) == ("chat", None, [])
+    assert body["chat"]["abandon_rate"] == 33.333333333333336

@@ -105,3 +105,16 @@ def test_defaults() -> None:
         roster.load.inactivity_timeout_ms,
     ) == (1.0, 0.1, 240_000)
     assert roster.signals.max_response_ms == 120_000
+
+
+def test_unrecorded_kinds_are_event_kinds_sorted_and_omitted_when_empty(
+    doc: dict[str, Any],
+) -> None:
+    """unrecorded_kinds lists kinds (sorted, deduplicated); an empty list is not written, so a
+    complete source's roster documents stay as they were; an unknown kind names its path."""
+    assert "unrecorded_kinds" not in Roster.from_dict(doc).to_dict()
+    roster = Roster.from_dict({**doc, "unrecorded_kinds": ["agent.status", "agent.login"] * 2})
+    assert roster.unrecorded_kinds == ("agent.login", "agent.status")
+    assert Roster.from_dict(roster.to_dict()) == roster
+    with pytest.raises(RosterError, match=r"roster.unrecorded_kinds\[1\]: expected an event kind"):
+        Roster.from_dict({**doc, "unrecorded_kinds": ["agent.login", "agent.nap"]})

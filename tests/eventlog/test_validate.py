@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +188,24 @@ def test_schema_rules(roster: Roster) -> None:
         ("schema.csat", "e2"),
         ("schema.reason", "e3"),
     ]
+
+
+def test_unrecorded_offers_and_agent_states_are_not_required(roster: Roster) -> None:
+    """A source that records no offers nor agent states (roster.unrecorded_kinds) is not
+    held to their rules: an accept needs no offer, no login, no online status, no free
+    slot; an event of an unrecorded kind is itself a violation."""
+    records = [
+        _open("a", 10),
+        _ev(11, "conversation.queued", "a", skill_id=333),
+        _ev(12, "assignment.accepted", "a", agent_id=12, skill_id=333, reason="new"),
+        _open("b", 13),
+        _ev(14, "conversation.queued", "b", skill_id=444),
+        _ev(15, "assignment.accepted", "b", agent_id=14, skill_id=444, reason="new"),
+    ]
+    strict = validate(_log(records, roster))
+    assert {v.rule for v in strict} == {"lifecycle.accept-without-offer", "agent.logged-out"}
+    unrecorded = ("agent.login", "agent.logout", "agent.status", "assignment.offered")
+    lenient = replace(roster, unrecorded_kinds=unrecorded)
+    assert validate(_log(records, lenient)) == []
+    with_login = [_ev(0, "agent.login", agent_id=12, site="paris"), *records]
+    assert [v.rule for v in validate(_log(with_login, lenient))] == ["unrecorded"]

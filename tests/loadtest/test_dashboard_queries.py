@@ -373,3 +373,15 @@ def test_mix_is_seeded(log: EventLog) -> None:
     random.seed(1)
     mix = QueryMix.from_log(log, seed=9, dashboard_share=1.0, invalid_share=0.2)
     assert a == [mix.next() for _ in range(50)]
+
+
+def test_mix_draws_both_modes_and_their_invalid_values(log: EventLog) -> None:
+    """The mix asks both dashboard modes (each about 40 % of valid draws, the rest the
+    default), and its invalid draws include the contract's bad modes."""
+    mix = QueryMix.from_log(log, seed=3, dashboard_share=1.0, invalid_share=0.3)
+    queries = [mix.next() for _ in range(1000)]
+    valid = Counter(q.params.get("mode") for q in queries if q.invalid_parameter is None)
+    n = sum(valid.values())
+    # binomial(n ~ 700, 0.4): sd ~ 13; the bounds are more than 5 sd away
+    assert all(0.3 * n < valid[m] < 0.5 * n for m in ("messaging", "chat"))
+    assert any(q.invalid_parameter == "mode" for q in queries)

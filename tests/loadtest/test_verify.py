@@ -142,3 +142,45 @@ def test_live_mode_accepts_any_state_in_the_window_and_measures_freshness() -> N
     assert v.freshness_ms == [0, 50]
     # a rejected live answer is reported against the newest state of its window (count 2)
     assert v.mismatches[0].actual == 0 and v.mismatches[0].expected == 2
+
+
+class UnavailableProvider:
+    """The dashboard-like answer of a log without agent states: load null and unavailable."""
+
+    def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
+        body = {"current": {"open": 3, "load": None}, "agents": {"rows": None, "total": None}}
+        reasons = {
+            "current.load": "needs agent.login",
+            "agents.rows": "needs agent.login",
+            "agents.total": "needs agent.login",
+        }
+        return Expected(status=200, body=body, unavailable=reasons)
+
+    def change_instants(
+        self, endpoint: str, query: Mapping[str, str], *, lo_ms: int, hi_ms: int
+    ) -> list[int]:
+        return [lo_ms]
+
+
+def test_unavailable_values_are_reported_not_compared() -> None:
+    """A backend's 0 for an unavailable LOAD is neither right nor wrong: it is left out and
+    the reason reported; the values the log supports are still compared."""
+    backend = {"current": {"open": 3, "load": 0.0}, "agents": {"rows": [], "total": 0}}
+    v = verify_records([_rec(backend)], provider=UnavailableProvider())
+    assert v.mismatch_count == 0 and v.by_metric == {"open": [1, 0]}
+    assert v.unavailable["current.load"] == "needs agent.login"
+    wrong = {"current": {"open": 2, "load": 0.0}, "agents": {"rows": [], "total": 0}}
+    assert verify_records([_rec(wrong)], provider=UnavailableProvider()).mismatch_count == 1
+
+
+def test_translation_plugin_failures_are_counted_and_named() -> None:
+    """A translation plugin returning no JSON document is a ``plugin`` error naming the
+    plugin and the request; the response is not compared."""
+    v = verify_records(
+        [_rec(_total(1))],
+        provider=StepProvider([0]),
+        translate="tests.support.plugins:translate_to_text",
+    )
+    assert v.errors["plugin"] == 1 and v.mismatch_count == 0
+    assert v.plugin_errors[0].startswith("plugin tests.support.plugins:translate_to_text on ")
+    assert "returned str" in v.plugin_errors[0]

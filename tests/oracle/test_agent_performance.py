@@ -166,3 +166,73 @@ def test_cli(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
             "--start", str(T0), "--bucket-ms", "600000", "--compact"]  # fmt: skip
     assert main(argv) == 0
     assert json.loads(capsys.readouterr().out)["marked_done"] == 1
+
+
+def _seed_text_events() -> list[dict[str, Any]]:
+    """A second log for the seed 000 sentences the readings follow (times in s after T0).
+
+    U messaging: opened 10 with a consumer message, queued, offered and accepted by agent 1
+      at 20; agent 2 writes at 30 as a participant (not assigned); agent 1 at 40; closed by
+      agent 1 at 50; survey answered 2 at 60, answered again 5 at 80.
+    V call: opened 100, queued, offered and accepted by agent 1 at 110, closed by the
+      consumer at 200 (a call has no messages: no response-time sample).
+    """
+    log = HandLog(T0)
+    add = log.add
+    for a in (1, 2):
+        add(0, "agent.login", agent_id=a, site="s")
+    for cid, sec, channel in (("U", 10, "messaging"), ("V", 100, "call")):
+        add(sec, "conversation.opened", cid, site="s", channel=channel, source="WEB",
+            consumer_id=cid)  # fmt: skip
+        if channel == "messaging":
+            add(sec, "message.sent", cid, sender_role="consumer")
+        add(sec, "conversation.queued", cid, skill_id=1)
+        a = {"agent_id": 1, "skill_id": 1, "reason": "new"}
+        add(sec + 10, "assignment.offered", cid, **a)
+        add(sec + 10, "assignment.accepted", cid, **a)
+    add(30, "message.sent", "U", sender_role="participant", agent_id=2)
+    add(40, "message.sent", "U", sender_role="agent", agent_id=1)
+    add(50, "conversation.closed", "U", closed_by="agent", reason="done", agent_id=1)
+    add(60, "survey.answered", "U", csat=2)
+    add(80, "survey.answered", "U", csat=5)
+    add(200, "conversation.closed", "V", closed_by="consumer", reason="hung_up")
+    return log.records()
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> Oracle:
+    log = EventLog.from_records(_seed_text_events(), roster=ROSTER)
+    assert validate(log) == []
+    return Oracle(log)
+
+
+def test_messages_sent_counts_participant_messages(seed_text: Oracle) -> None:
+    """Seed 000: "the number of outbound messages you sent": agent 2's one message in U,
+    sent as a participant, counts for agent 2 (1, not 0); agent 1 sent one (at 40 s)."""
+    for agent in (1, 2):
+        rep = seed_text.agent_performance(agent_id=agent, now_ms=NOW, start_ms=T0,
+                                          bucket_ms=1_000_000)  # fmt: skip
+        assert rep["messages_sent"] == [{"start": T0, "count": 1}]
+
+
+def test_response_times_list_only_channels_with_a_sample(seed_text: Oracle) -> None:
+    """V (call) started a segment of agent 1 in the range but has no first reply and no
+    response: "call" is not listed. messaging: first routed 40 - 20 = 20 s; the one
+    response (agent 1 at 40 after the consumer at 10; the participant's message is not a
+    human-agent reply) 40 - 10 = 30 s."""
+    rep = seed_text.agent_performance(agent_id=1, now_ms=NOW, start_ms=T0)
+    assert rep["response_times"] == {
+        "messaging": {"first_routed_response_time": 20_000, "average_response_time": 30_000,
+                      "responses": 1}
+    }  # fmt: skip
+    assert seed_text.agent_performance(agent_id=2, now_ms=NOW, start_ms=T0)["response_times"] == {}
+
+
+def test_satisfaction_reads_the_latest_answer_of_a_conversation(seed_text: Oracle) -> None:
+    """U was answered 2, then 5: one survey per conversation, its latest answer (docs/eventlog.md)
+    -> 100 * 5 / 5 = 100 % over 1 survey (every answer would give 100 * 3.5 / 5 = 70 % over 2).
+    Seen at 70 s only the first answer exists: 100 * 2 / 5 = 40 %."""
+    rep = seed_text.agent_performance(agent_id=1, now_ms=NOW, start_ms=T0)
+    assert rep["satisfaction"] == {"score": 100.0, "surveys": 1}
+    early = seed_text.agent_performance(agent_id=1, now_ms=T0 + 70_000, start_ms=T0)
+    assert early["satisfaction"] == {"score": 40.0, "surveys": 1}

@@ -3,7 +3,8 @@
 Roster (Europe/Paris): skill 1 (intensity 1), skill 2 (intensity 2); agents 1 (human,
 group 1, skills [1], 4 slots), 2 (human, group 2, skills [1, 2], 2 slots), 3 (human,
 group 1, skills [2], 3 slots), 100 (bot, group 1, skills [1], 10 slots). Times are
-seconds after T0 (2023-11-14 22:13:20 UTC); the snapshot is at now = 1000 s.
+seconds after T0 (2023-11-14 22:13:20 UTC); the snapshot is at now = 1000 s, in the
+messaging mode (the default: A..D) or the chat mode (E..G).
 
     all four log in at 0 (online); agent 3 goes away at 10.
     A messaging: opened 100, consumer 100, queued(1) 110, accepted by 1 at 120, agent 150,
@@ -20,16 +21,15 @@ seconds after T0 (2023-11-14 22:13:20 UTC); the snapshot is at now = 1000 s.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pytest
 
 from ccbench import ParameterError
 from ccbench.cli import main
-from ccbench.eventlog import EventLog, Roster, validate, write_log
+from ccbench.eventlog import EventLog, Roster, write_log
 from oracle import Oracle, table_csv
-from tests.support.hand_logs import HandLog
+from tests.support.hand_logs import HandLog, valid_oracle
 
 T0 = 1_700_000_000_000
 NOW = T0 + 1_000_000
@@ -122,9 +122,7 @@ def _events() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def oracle() -> Oracle:
-    log = EventLog.from_records(_events(), roster=ROSTER)
-    assert validate(log) == []
-    return Oracle(log)
+    return valid_oracle(_events(), ROSTER)
 
 
 @pytest.fixture(scope="module")
@@ -132,13 +130,25 @@ def snap(oracle: Oracle) -> dict[str, Any]:
     return oracle.dashboard(now_ms=NOW, last_hours=1)
 
 
+@pytest.fixture(scope="module")
+def chat_snap(oracle: Oracle) -> dict[str, Any]:
+    return oracle.dashboard(now_ms=NOW, last_hours=1, mode="chat")
+
+
 def test_current_counts(snap: dict[str, Any]) -> None:
-    """OPEN/UNASSIGNED/ASSIGNED/ACTIVE at now."""
-    # Open: A, C, D, G (B, F closed, E abandoned). Assigned: A (agent 1), D (agent 2).
-    # Active: A's last non-system message is the consumer's (900); D's last is agent 2's
-    # at 430, 570 s ago >= the 240 s inactivity timeout -> inactive.
+    """OPEN/UNASSIGNED/ASSIGNED/ACTIVE at now, messaging conversations only."""
+    # Open messaging: A, C, D (B closed; G is open but a chat). Assigned: A (agent 1), D
+    # (agent 2). Active: A's last non-system message is the consumer's (900); D's last is
+    # agent 2's at 430, 570 s ago >= the 240 s inactivity timeout -> inactive.
     c = snap["current"]
-    assert (c["open"], c["unassigned"], c["assigned"], c["active"]) == (4, 2, 2, 1)
+    assert (c["open"], c["unassigned"], c["assigned"], c["active"]) == (3, 1, 2, 1)
+
+
+def test_modes_show_their_own_sections(snap: dict[str, Any], chat_snap: dict[str, Any]) -> None:
+    """Seed 003: "Before login, select the dashboard type: Messaging or Chat": the messaging
+    mode has the current section and no chat section, the chat mode the reverse."""
+    assert (snap["mode"], snap["chat"]) == ("messaging", None)
+    assert (chat_snap["mode"], chat_snap["current"]) == ("chat", None)
 
 
 def test_current_load(snap: dict[str, Any]) -> None:
@@ -160,7 +170,7 @@ def test_current_load_active_option(oracle: Oracle) -> None:
 
 
 def test_current_response_family(snap: dict[str, Any]) -> None:
-    """The response-time family over the open conversations A, C, D, G."""
+    """The response-time family over the open messaging conversations A, C, D."""
     # Agent responses: A 150-100=50 s, A 200-170=30 s (run 170,175), D 430-420=10 s
     # -> 30 s. Consumer responses: A 170-150=20 s, A 900-200=700 s -> 360 s.
     # TTFR FROM ALL ASSIGN: A 150-120=30, D 430-410=20 -> 25 s. TTFR: A 150-100=50,
@@ -185,43 +195,49 @@ def test_current_mcs(snap: dict[str, Any]) -> None:
 
 def test_opened_within_sample(oracle: Oracle) -> None:
     """opened_within_ms keeps conversations opened in [now - x, now) for response times."""
-    # 650 s keeps D (opened 400 >= 350) and G, drops A (100) and C (300): response
-    # time = D's 10 s; counts are not sampled (open stays 4).
+    # 650 s keeps D (opened 400 >= 350), drops A (100) and C (300): response time =
+    # D's 10 s; counts are not sampled (open stays 3).
     c = oracle.dashboard(now_ms=NOW, opened_within_ms=650_000)["current"]
-    assert (c["response_time"], c["open"], c["time_to_first_assign"]) == (10_000, 4, 10_000)
+    assert (c["response_time"], c["open"], c["time_to_first_assign"]) == (10_000, 3, 10_000)
 
 
-def test_closed_section(snap: dict[str, Any]) -> None:
-    """Closed-by counts, CSAT, resolution and response times of B and F."""
-    # B closed by agent at 300 (opened 200: 100 s), F by consumer at 720 (opened 600:
-    # 120 s) -> 110 s. CSAT: B 5, F 3 -> one of two is 4-5: 50 %, 2 answered.
-    # Responses: B 260-220=40, F 660-650=10 -> 25 s; consumer F 700-660=40 s.
-    # ALL ASSIGN: B 260-210=50, F 660-640=20 -> 35 s. TTFR: B 40, F 10 -> 25 s.
-    # FIRST ASSIGN 35 s, WAIT = 25 - 35 = -10 s (a difference of averages can be
-    # negative). TIME TO FIRST ASSIGN: B 10, F 40 -> 25 s. MCS: 80 (+), 20 (-) -> 50.
+def test_closed_section(snap: dict[str, Any], chat_snap: dict[str, Any]) -> None:
+    """Closed-by counts, CSAT, resolution and response times: B (messaging), F (chat)."""
+    # Messaging: B closed by agent at 300 (opened 200: 100 s); CSAT 5 -> 100 %, 1
+    # answered. Response 260-220=40 s; no consumer response. ALL ASSIGN 260-210=50 s,
+    # TTFR 40 s, FIRST ASSIGN 50 s, WAIT = 40 - 50 = -10 s (a difference of averages can
+    # be negative), TIME TO FIRST ASSIGN 210-200=10 s. MCS 80 (+).
     c = snap["closed"]
-    assert c["closed"] == 2
-    assert c["closed_by"] == {"consumer": 1, "agent": 1, "system": 0}
-    assert (c["csat"], c["csat_answered"]) == (50.0, 2)
-    assert c["avg_resolution_time"] == 110_000
-    assert (c["response_time"], c["response_time_consumer"]) == (25_000, 40_000)
-    assert (c["ttfr_all_assign"], c["ttfr"], c["ttfr_consumer"]) == (35_000, 25_000, 40_000)
+    assert (c["closed"], c["closed_by"]) == (1, {"consumer": 0, "agent": 1, "system": 0})
+    assert (c["csat"], c["csat_answered"], c["avg_resolution_time"]) == (100.0, 1, 100_000)
+    assert (c["response_time"], c["response_time_consumer"]) == (40_000, None)
+    assert (c["ttfr_all_assign"], c["ttfr"], c["ttfr_consumer"]) == (50_000, 40_000, None)
     assert (c["ttfr_first_assign"], c["wait_time"], c["time_to_first_assign"]) == (
-        35_000,
-        -10_000,
-        25_000,
-    )
-    assert c["mcs"] == {"average": 50.0, "scored": 2, "positive": 1, "negative": 1}
+        50_000, -10_000, 10_000,
+    )  # fmt: skip
+    assert c["mcs"] == {"average": 80.0, "scored": 1, "positive": 1, "negative": 0}
+    # Chat: F closed by the consumer at 720 (opened 600: 120 s); CSAT 3 -> 0 %. Response
+    # 660-650=10 s, consumer 700-660=40 s, ALL ASSIGN 660-640=20 s, TTFR 10 s, TTFR -
+    # Consumer 40 s, FIRST ASSIGN 20 s, WAIT -10 s, TIME TO FIRST ASSIGN 40 s. MCS 20 (-).
+    c = chat_snap["closed"]
+    assert (c["closed"], c["closed_by"]) == (1, {"consumer": 1, "agent": 0, "system": 0})
+    assert (c["csat"], c["csat_answered"], c["avg_resolution_time"]) == (0.0, 1, 120_000)
+    assert (c["response_time"], c["response_time_consumer"]) == (10_000, 40_000)
+    assert (c["ttfr_all_assign"], c["ttfr"], c["ttfr_consumer"]) == (20_000, 10_000, 40_000)
+    assert (c["ttfr_first_assign"], c["wait_time"], c["time_to_first_assign"]) == (
+        20_000, -10_000, 40_000,
+    )  # fmt: skip
+    assert c["mcs"] == {"average": 20.0, "scored": 1, "positive": 0, "negative": 1}
 
 
-def test_chat_section(snap: dict[str, Any]) -> None:
+def test_chat_section(chat_snap: dict[str, Any]) -> None:
     """Chat KPIs: E abandoned after 30 s, F connected after 40 s, G still queued."""
     # Entered 3 (E, F, G); abandon rate 1 / 3. Service level at 30 s: F waited 40 s > 30
     # -> 0 %. AHT: F's segment is interactive (consumer 700 after the agent's 660),
     # 720 - 640 = 80 s. Occupancy: online time 1000 s (agent 1) + 1000 s (agent 2) + 10 s
     # (agent 3, away after 10 s; the bot is not counted) = 2010 s, of which agent 1 is
     # busy with F during [640, 720): 80 s -> 100 * 80 / 2010.
-    c = snap["chat"]
+    c = chat_snap["chat"]
     assert (c["in_queue"], c["entered"], c["abandoned"], c["connected"]) == (1, 3, 1, 1)
     assert c["abandon_rate"] == pytest.approx(100 / 3)
     assert c["avg_time_to_abandon"] == 30_000
@@ -234,14 +250,15 @@ def test_chat_section(snap: dict[str, Any]) -> None:
 def test_chat_options(oracle: Oracle) -> None:
     """abandon_rate=handled divides by abandoned + connected; SL threshold is inclusive."""
     # 1 / (1 + 1) = 50 %; F's 40 s wait is within a 40 s threshold (<=) -> 100 %.
-    c = oracle.dashboard(now_ms=NOW, abandon_rate="handled", sl_threshold_ms=40_000)["chat"]
+    c = oracle.dashboard(now_ms=NOW, mode="chat", abandon_rate="handled",
+                         sl_threshold_ms=40_000)["chat"]  # fmt: skip
     assert (c["abandon_rate"], c["service_level"]) == (50.0, 100.0)
 
 
-def test_agents_table(snap: dict[str, Any]) -> None:
+def test_agents_table(snap: dict[str, Any], chat_snap: dict[str, Any]) -> None:
     """Agents table rows for the four logged-in agents (default sort: id ascending)."""
     # 1: online since login at 0 -> 1000 s; A open and active; load 100 * 1.0 / 4 = 25;
-    #    closed F (its segment ended at the close): 120 s, csat 3 -> 0 %.
+    #    no messaging close (F, the close of its segment, is a chat).
     # 2: D open, inactive; load 100 * 0.2 / 2 = 10; closed B: 100 s, csat 5 -> 100 %.
     # 3: away since 10 s -> 990 s; nothing. 100: online, nothing.
     t = snap["agents"]
@@ -249,9 +266,13 @@ def test_agents_table(snap: dict[str, Any]) -> None:
     r = {row["agent_id"]: row for row in t["rows"]}
     assert r[1] == {
         "agent_id": 1, "name": "Ann", "status": "online", "status_time_ms": 1_000_000,
-        "open": 1, "active": 1, "load": 25.0, "closed": 1, "avg_resolution_time": 120_000,
-        "csat": 0.0, "csat_answered": 1,
+        "open": 1, "active": 1, "load": 25.0, "closed": 0, "avg_resolution_time": None,
+        "csat": None, "csat_answered": 0,
     }  # fmt: skip
+    # Chat mode: agent 1 holds no open chat (load 0 / 4), closed F: 120 s, csat 3 -> 0 %.
+    chat = {row["agent_id"]: row for row in chat_snap["agents"]["rows"]}
+    assert (chat[1]["open"], chat[1]["load"], chat[1]["closed"]) == (0, 0.0, 1)
+    assert (chat[1]["avg_resolution_time"], chat[1]["csat"]) == (120_000, 0.0)
     assert (r[2]["load"], r[2]["open"], r[2]["active"], r[2]["csat"]) == (10.0, 1, 0, 100.0)
     assert (r[3]["status"], r[3]["status_time_ms"], r[3]["closed"]) == ("away", 990_000, 0)
     assert (r[3]["avg_resolution_time"], r[3]["csat"]) == (None, None)
@@ -265,25 +286,27 @@ def test_agents_sorting_and_paging(oracle: Oracle) -> None:
     )["agents"]
     assert [r["agent_id"] for r in t["rows"]] == [3, 100]
     assert t["pages"] == 2
-    # CSAT ascending: 1 (0 %), 2 (100 %), then 3 and 100 (null) last.
-    rows = oracle.dashboard_table("agents", now_ms=NOW, agent_sort="csat")
+    # CSAT ascending in chat mode: 1 (0 %), then 2, 3 and 100 (null) last; closed
+    # descending: 1 (F), then the ties 2, 3, 100 by ascending id.
+    rows = oracle.dashboard_table("agents", now_ms=NOW, mode="chat", agent_sort="csat")
     assert [r["agent_id"] for r in rows] == [1, 2, 3, 100]
-    rows = oracle.dashboard_table("agents", now_ms=NOW, agent_sort="csat", agent_order="desc")
-    assert [r["agent_id"] for r in rows] == [2, 1, 3, 100]
+    rows = oracle.dashboard_table("agents", now_ms=NOW, mode="chat", agent_sort="closed",
+                                  agent_order="desc")  # fmt: skip
+    assert [r["agent_id"] for r in rows] == [1, 2, 3, 100]
 
 
 def test_skills_table(snap: dict[str, Any]) -> None:
     """Skills table: current skill of open conversations, agents with the skill, 12 h closes."""
-    # Skill 1: open A, C, G (G's queue is skill 1) -> unassigned C, G, assigned A. Agents
-    # with skill 1 logged in: 1 (25 %), 2 (10 %), 100 (0 %) -> mean 35 / 3; all online;
-    # slots 4 + 2 + 10. Closes: F (skill 1) -> 1, 120 s, 0 %.
+    # Skill 1: open messaging A, C -> unassigned C, assigned A. Agents with skill 1
+    # logged in: 1 (25 %), 2 (10 %), 100 (0 %) -> mean 35 / 3; all online; slots
+    # 4 + 2 + 10. No messaging close (F is a chat).
     # Skill 2: open D (assigned). Agents 2 (10 %, online), 3 (0 %, away) -> mean 5;
     # slots 2 + 3. Closes: B -> 1, 100 s, 100 %.
     r = {row["skill_id"]: row for row in snap["skills"]["rows"]}
-    assert (r[1]["open"], r[1]["unassigned"], r[1]["assigned"]) == (3, 2, 1)
+    assert (r[1]["open"], r[1]["unassigned"], r[1]["assigned"]) == (2, 1, 1)
     assert r[1]["load"] == pytest.approx(35 / 3)
     assert (r[1]["online"], r[1]["away"], r[1]["back_soon"], r[1]["max_slots"]) == (3, 0, 0, 16)
-    assert (r[1]["closed"], r[1]["avg_resolution_time"], r[1]["csat"]) == (1, 120_000, 0.0)
+    assert (r[1]["closed"], r[1]["avg_resolution_time"], r[1]["csat"]) == (0, None, None)
     assert (r[2]["open"], r[2]["unassigned"], r[2]["assigned"], r[2]["load"]) == (1, 0, 1, 5.0)
     assert (r[2]["online"], r[2]["away"], r[2]["max_slots"]) == (1, 1, 5)
     assert (r[2]["closed"], r[2]["avg_resolution_time"], r[2]["csat"]) == (1, 100_000, 100.0)
@@ -307,15 +330,24 @@ def test_skill_filter(oracle: Oracle) -> None:
 
 
 def test_group_filter(oracle: Oracle) -> None:
-    """group_ids=[1] keeps conversations whose agent is in group 1 (unassigned drop out)."""
-    # Open: A (agent 1); C, G unassigned and D (agent 2, group 2) drop out. Closed: F
-    # (agent 1); B was agent 2's. Agents: 1, 3, 100. Chat: only F's stay was connected to
-    # a group 1 agent: entered 1, connected 1, abandoned 0.
+    """group_ids=[1] keeps conversations whose agent is in group 1 (unassigned drop out),
+    except the chat queue KPIs, which the seed marks "(all Groups)"."""
+    # Open: A (agent 1); C unassigned and D (agent 2, group 2) drop out. Closed: B was
+    # agent 2's. Agents: 1, 3, 100. Chat mode: F (agent 1) closed. The queue KPIs are
+    # "(all Groups)" in the seed: entered 3, connected 1, abandoned 1 as without the
+    # filter. AHT (not so marked) keeps agent 1's F: 80 s; occupancy the group's human
+    # agents 1 (1000 s online, 80 s with F) and 3 (10 s online): 100 * 80 / 1010.
     d = oracle.dashboard(now_ms=NOW, group_ids=[1])
     assert (d["current"]["open"], d["current"]["assigned"]) == (1, 1)
-    assert d["closed"]["closed_by"] == {"consumer": 1, "agent": 0, "system": 0}
+    assert d["closed"]["closed_by"] == {"consumer": 0, "agent": 0, "system": 0}
     assert [r["agent_id"] for r in d["agents"]["rows"]] == [1, 3, 100]
-    assert (d["chat"]["entered"], d["chat"]["connected"], d["chat"]["abandoned"]) == (1, 1, 0)
+    d = oracle.dashboard(now_ms=NOW, group_ids=[1], mode="chat")
+    assert d["closed"]["closed_by"] == {"consumer": 1, "agent": 0, "system": 0}
+    c = d["chat"]
+    assert (c["entered"], c["connected"], c["abandoned"], c["in_queue"]) == (3, 1, 1, 1)
+    assert (c["aht"], c["occupancy"]) == (80_000, pytest.approx(100 * 80 / 1010))
+    c = oracle.dashboard(now_ms=NOW, group_ids=[2], mode="chat")["chat"]
+    assert (c["entered"], c["aht"], c["occupancy"]) == (3, None, 0.0)
 
 
 def test_window_today_from_hour(oracle: Oracle) -> None:
@@ -333,21 +365,27 @@ def test_last_hours_window_excludes_older_closes(oracle: Oracle) -> None:
     # now = T0 + 3900 s + 1 ms -> start = T0 + 300 s + 1 ms: B's close (300 s) is out,
     # F's (720 s) is in.
     d = oracle.dashboard(now_ms=T0 + 3_900_001, last_hours=1)
+    assert d["closed"]["closed"] == 0
+    d = oracle.dashboard(now_ms=T0 + 3_900_001, last_hours=1, mode="chat")
     assert d["closed"]["closed_by"] == {"consumer": 1, "agent": 0, "system": 0}
 
 
 def test_visibility_at_now(oracle: Oracle) -> None:
     """An event at ts == now is not seen: at now = 720 s, F is still open."""
-    d = oracle.dashboard(now_ms=T0 + 720_000)
-    assert d["closed"]["closed"] == 1  # B only
-    assert d["current"]["assigned"] == 3  # A, D and F
+    d = oracle.dashboard(now_ms=T0 + 720_000, mode="chat")
+    assert d["closed"]["closed"] == 0  # F's close at 720 is not seen
+    assert d["agents"]["rows"][0]["open"] == 1  # agent 1 still holds F
 
 
 def test_thresholds_flag_alerts(oracle: Oracle) -> None:
     """A KPI at or above its threshold is listed in alerts; others are not."""
-    # open = 4 >= 4 alerts; closed CSAT 50 < 60 does not.
-    d = oracle.dashboard(now_ms=NOW, threshold={"current.open": 4, "closed.csat": 60})
-    assert d["alerts"] == [{"kpi": "current.open", "value": 4, "threshold": 4.0}]
+    # open = 3 >= 3 alerts; closed CSAT 100 < 101 does not; the chat section is not shown
+    # in the messaging mode, so its KPIs never alert there.
+    thresholds = {"current.open": 3, "closed.csat": 101, "chat.entered": 0}
+    d = oracle.dashboard(now_ms=NOW, threshold=thresholds)
+    assert d["alerts"] == [{"kpi": "current.open", "value": 3, "threshold": 3.0}]
+    d = oracle.dashboard(now_ms=NOW, threshold=thresholds, mode="chat")
+    assert d["alerts"] == [{"kpi": "chat.entered", "value": 3, "threshold": 0.0}]
 
 
 @pytest.mark.parametrize(
@@ -359,6 +397,8 @@ def test_thresholds_flag_alerts(oracle: Oracle) -> None:
         ({"skill_page_size": 101}, "skill_page_size"),
         ({"agent_sort": "nope"}, "agent_sort"),
         ({"abandon_rate": "x"}, "abandon_rate"),
+        ({"mode": "call"}, "mode"),
+        ({"csat": "average"}, "csat"),
         ({"threshold": {"current.nope": 1}}, "threshold"),
         ({"skill_ids": []}, "skill_ids"),
     ],
@@ -385,53 +425,9 @@ def test_cli_dashboard(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Non
     path = tmp_path / "d.ndjson"
     write_log(EventLog.from_records(_events(), roster=ROSTER), path)
     assert main(["oracle", "dashboard", str(path), "--now", str(NOW), "--compact",
-                 "--threshold", "current.open:4"]) == 0  # fmt: skip
+                 "--threshold", "current.open:3"]) == 0  # fmt: skip
     out = json.loads(capsys.readouterr().out)
-    assert out["current"]["open"] == 4 and out["alerts"][0]["kpi"] == "current.open"
+    assert out["current"]["open"] == 3 and out["alerts"][0]["kpi"] == "current.open"
     assert main(["oracle", "dashboard", str(path), "--now", str(NOW), "--csv", "skills"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split(",")[:3] == ["skill_id", "name", "open"] and len(lines) == 3
-
-
-def _six_inactive_log() -> EventLog:
-    """One human agent (6 slots) holding six conversations with no message (all inactive)."""
-    roster = Roster.from_dict(
-        {
-            "account": "a",
-            "sites": [{"id": "s"}],
-            "groups": [{"id": 1}],
-            "skills": [{"id": 1}],
-            "agents": [{"id": 1, "group_id": 1, "skills": [1], "sites": ["s"], "max_slots": 6}],
-        }
-    )
-    ev: list[dict[str, Any]] = [{"ts": T0, "kind": "agent.login", "agent_id": 1, "site": "s"}]
-    for n in range(6):
-        cid, t = f"c{n}", T0 + (n + 1) * S
-        ev += [
-            {"ts": t, "kind": "conversation.opened", "conversation_id": cid, "site": "s",
-             "channel": "messaging", "source": "APP", "consumer_id": f"u{n}"},
-            {"ts": t, "kind": "conversation.queued", "conversation_id": cid, "skill_id": 1},
-            {"ts": t, "kind": "assignment.offered", "conversation_id": cid, "agent_id": 1,
-             "skill_id": 1, "reason": "new"},
-            {"ts": t, "kind": "assignment.accepted", "conversation_id": cid, "agent_id": 1,
-             "skill_id": 1, "reason": "new"},
-        ]  # fmt: skip
-    for i, e in enumerate(ev):
-        e.update(event_id=f"e{i}", seq=i, account="a")
-    return EventLog.from_records(ev, roster=roster)
-
-
-def test_load_sums_weights_exactly() -> None:
-    """Regression: LOAD sums weights correctly rounded (math.fsum), not in numpy's order;
-    and a log without any message no longer crashes the activity lookup."""
-    log = _six_inactive_log()
-    assert validate(log) == []
-    d = Oracle(log).dashboard(now_ms=T0 + 60 * S)
-    # Six inactive conversations weigh 0.1 each over 6 slots. The exact sum of six doubles
-    # 0.1 rounds to fsum's value; numpy's pairwise sum and a left-to-right sum both give
-    # a different double, so the figure would depend on the summation order.
-    exact = math.fsum([0.1] * 6)
-    assert exact != sum([0.1] * 6)
-    assert d["current"]["load"] == 100.0 * exact / 6
-    assert d["agents"]["rows"][0]["load"] == 100.0 * exact / 6
-    assert d["skills"]["rows"][0]["load"] == 100.0 * exact / 6

@@ -36,9 +36,9 @@ import pytest
 
 from ccbench import ParameterError
 from ccbench.cli import main
-from ccbench.eventlog import EventLog, Roster, validate, write_log
+from ccbench.eventlog import EventLog, Roster, write_log
 from oracle import Oracle, supervision_csv
-from tests.support.hand_logs import HandLog
+from tests.support.hand_logs import HandLog, valid_oracle
 
 M = 1_700_002_800_000  # 2023-11-15 00:00 Europe/Paris
 NOW = M + 3_600_000
@@ -173,9 +173,7 @@ def _events() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def oracle() -> Oracle:
-    log = EventLog.from_records(_events(), roster=ROSTER)
-    assert validate(log) == []
-    return Oracle(log)
+    return valid_oracle(_events(), ROSTER)
 
 
 @pytest.fixture(scope="module")

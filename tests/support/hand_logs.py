@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["HandLog"]
+from ccbench.eventlog import EventLog, Roster, validate
+from oracle import Oracle
+
+__all__ = ["HandLog", "valid_oracle"]
+
+
+def valid_oracle(records: list[dict[str, Any]], roster: Roster) -> Oracle:
+    """The oracle of a hand-written log, after checking that the log is valid."""
+    log = EventLog.from_records(records, roster=roster)
+    assert validate(log) == []
+    return Oracle(log)
 
 
 class HandLog:

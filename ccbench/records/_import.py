@@ -1,0 +1,230 @@
+"""Import: conversation records -> a valid event log, every oddity reported.
+
+:func:`import_records` reads each record (:func:`read_conversation`), builds the
+roster (:func:`build_roster`), settles message roles against it, numbers the events
+in log order and checks the result with the contract's validator: a conversation the
+validator still rejects is reported and left out (never silently), so the log is
+always valid. Event ids are ``<conversationId>:<kind>:<ms>:<n>`` (``n`` counts events
+of that kind at that millisecond in the conversation): a conversation re-sent with
+more events keeps the ids of its earlier ones.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .._errors import InputError, RosterError
+from ..eventlog import SCHEMA, EventLog, Roster, validate
+from ._bulk import paused_gc
+from ._facts import Facts
+from ._messages import ASSIGNED, SENDER
+from ._part import SITE_PLACEHOLDER, Part, convert, convert_files
+from ._problems import Problem, Problems
+from ._read import Sourced
+from ._roster import build_roster
+
+__all__ = ["RecordsImport", "import_files", "import_records"]
+
+
+@dataclass(frozen=True)
+class RecordsImport:
+    """The imported log, every problem met, and counts: conversations imported and
+    records refused (each refusal is also a problem)."""
+
+    log: EventLog
+    problems: tuple[Problem, ...]
+    conversations: int
+    refused: int
+
+
+def import_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    roster: Roster | None = None,
+    check: bool = True,
+    jobs: int = 1,
+) -> RecordsImport:
+    """Import every record of the files at ``paths`` (pages, records, NDJSON lines).
+
+    ``roster`` replaces the inferred one (records name agents and skills it lacks are
+    added, reported). ``check`` runs the contract's validator on the result and leaves
+    out (reporting) any conversation it rejects: the importer builds valid logs by
+    construction, so this is a safety net a caller short of time may skip. ``jobs``
+    processes share the files (contiguous shares, so the result does not depend on it).
+    """
+    names = [os.fspath(p) for p in paths]
+    site = _site(roster)
+    with paused_gc():
+        if jobs > 1 and len(names) > 1:
+            parts = _convert_in_processes(names, site=site, jobs=jobs)
+        else:
+            parts = [convert_files(names, site, 0)]
+        if not any(p.conversations or p.refused for p in parts) and any(p.problems for p in parts):
+            first = next(p.problems[0] for p in parts if p.problems)
+            raise InputError(f"no conversation record found in {', '.join(names)} ({first})")
+        return _assemble(parts, roster=roster, check=check)
+
+
+def import_records(
+    records: Iterable[Any],
+    *,
+    roster: Roster | None = None,
+    source: str = "records",
+    check: bool = True,
+) -> RecordsImport:
+    """Import already parsed records (e.g. an HTTP body), labelled ``source#i``."""
+    items = [Sourced(f"{source}#{i}", r) for i, r in enumerate(records)]
+    with paused_gc():
+        part = convert(items, Problems(), site=_site(roster))
+        return _assemble([part], roster=roster, check=check)
+
+
+def _site(roster: Roster | None) -> str:
+    if roster is None:
+        return SITE_PLACEHOLDER
+    return roster.sites[0].id if roster.sites else roster.account
+
+
+def _convert_in_processes(names: list[str], *, site: str, jobs: int) -> list[Part]:
+    """Contiguous shares of the files, about equal in bytes, one per process."""
+    sizes = [os.path.getsize(n) if os.path.exists(n) else 0 for n in names]
+    total, start, acc = sum(sizes), 0, 0
+    shares: list[tuple[int, int]] = []
+    for i, size in enumerate(sizes):
+        acc += size
+        if acc * jobs >= total * (len(shares) + 1) and len(shares) < jobs - 1:
+            shares.append((start, i + 1))
+            start = i + 1
+    shares.append((start, len(names)))
+    shares = [(a, b) for a, b in shares if b > a]
+    context = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
+    with ProcessPoolExecutor(max_workers=len(shares), mp_context=context) as pool:
+        futures = [pool.submit(convert_files, names[a:b], site, a * _ORDER_SPAN) for a, b in shares]
+        return [f.result() for f in futures]
+
+
+#: ranks of conversations read from different files compare by file first
+_ORDER_SPAN = 10**9
+
+
+def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> RecordsImport:
+    """One version per conversation across parts, the roster, roles, the log order."""
+    problems = Problems([p for part in parts for p in part.problems])
+    best: dict[str, tuple[tuple[int, int, int, int], int, int, str]] = {}
+    for k, part in enumerate(parts):
+        for c, (cid, version, source) in enumerate(part.conversations):
+            kept = best.get(cid)
+            if kept is None or version > kept[0]:
+                best[cid] = (version, k, c, source)
+            if kept is not None:
+                winner = best[cid][3]
+                problems.source, problems.conversation_id = source, cid
+                problems.add("info.conversationId", cid, f"the conversation also came from "
+                             f"{kept[3]}; kept the version from {winner}")  # fmt: skip
+    facts = Facts()
+    for part in parts:
+        facts.merge(part.facts)
+    built = build_roster(facts, roster, problems)
+    try:
+        built = Roster.from_dict(built.to_dict())
+    except RosterError as exc:
+        raise InputError(f"the roster the records imply is invalid: {exc}") from exc
+    tables, offset = [], 0
+    for k, part in enumerate(parts):
+        keep = np.zeros(len(part.conversations), dtype=bool)
+        for _version, kk, c, _source in best.values():
+            if kk == k:
+                keep[c] = True
+        table = part.table
+        if table.num_rows:
+            conv = table.column("_conv").to_numpy()
+            table = table.filter(pa.array(keep[conv])).set_column(
+                table.schema.get_field_index("_conv"), "_conv", pa.array(conv[keep[conv]] + offset)
+            )
+            tables.append(table)
+        offset += len(part.conversations)
+    log = _log(tables, built)
+    log, dropped = _keep_valid(log, problems) if check else (log, 0)
+    return RecordsImport(
+        log=log,
+        problems=tuple(problems.items),
+        conversations=len(best) - dropped,
+        refused=sum(p.refused for p in parts) + dropped,
+    )
+
+
+def _log(tables: list[pa.Table], roster: Roster) -> EventLog:
+    """The parts' events in log order, (ts, conversation, position in it), with message
+    roles settled against the final roster and the first site filled in."""
+    if not tables:
+        return EventLog.from_table(SCHEMA.empty_table(), roster=roster)
+    table = pa.concat_tables(tables, promote_options="default")
+    n = table.num_rows
+    site = roster.sites[0].id
+    if "site" in table.column_names:
+        column = table.column("site")
+        filled = pc.if_else(pc.equal(column, SITE_PLACEHOLDER), site, column)
+        table = table.set_column(table.schema.get_field_index("site"), "site", filled)
+    if SENDER in table.column_names:
+        table = _settle_roles(table, roster)
+    ts = table.column("ts").to_numpy()
+    order = np.lexsort((table.column("_pos").to_numpy(), table.column("_conv").to_numpy(), ts))
+    seq = np.empty(n, dtype=np.int64)
+    seq[order] = np.arange(n, dtype=np.int64)
+    table = table.drop_columns([c for c in table.column_names if c.startswith("_")])
+    table = table.append_column("seq", pa.array(seq))
+    table = table.append_column("account", pa.array([roster.account] * n, type=pa.string()))
+    return EventLog.from_table(table.take(pa.array(order)), roster=roster)
+
+
+def _settle_roles(table: pa.Table, roster: Roster) -> pa.Table:
+    """sender_role of agents' messages (docs/eventlog.md): a roster manager writes as
+    manager, the agent holding the conversation as agent or bot, anyone else as a
+    participant."""
+    has = pc.is_valid(table.column(SENDER)).to_numpy(zero_copy_only=False)
+    ids = table.column(SENDER).fill_null(-1).to_numpy()[has]
+    assigned = table.column(ASSIGNED).fill_null(False).to_numpy(zero_copy_only=False)
+    known = [roster.agent(a) for a in np.unique(ids).tolist()]
+    managers = [a.id for a in known if a is not None and a.role == "manager"]
+    bots = [a.id for a in known if a is not None and a.user_type == "bot"]
+    role = table.column("sender_role").to_numpy(zero_copy_only=False).astype(object)
+    picked = np.where(
+        np.isin(ids, list(managers)),
+        "manager",
+        np.where(assigned[has], np.where(np.isin(ids, list(bots)), "bot", "agent"), "participant"),
+    )
+    role[has] = picked
+    return table.set_column(
+        table.schema.get_field_index("sender_role"), "sender_role", pa.array(role, type=pa.string())
+    )
+
+
+def _keep_valid(log: EventLog, problems: Problems) -> tuple[EventLog, int]:
+    """Leave out (and report) every conversation the validator rejects."""
+    violations = validate(log)
+    if not violations:
+        return log, 0
+    cids = log.table.column("conversation_id").to_pylist()
+    bad: dict[str, str] = {}
+    for v in violations:
+        cid = cids[v.row] if v.row is not None else None
+        if cid is not None and cid not in bad:
+            bad[cid] = str(v)
+    problems.source = "import"
+    for cid, why in bad.items():
+        problems.conversation_id = cid
+        problems.add(
+            "$", cid, f"the events read from it break the contract ({why}); conversation left out"
+        )
+    keep = [c not in bad for c in cids]
+    table = log.table.filter(pa.array(keep))
+    return EventLog.from_table(table, roster=log.roster), len(bad)

@@ -1,0 +1,177 @@
+"""messageRecords -> message events, merged into the lifecycle in log order.
+
+A message at the same millisecond as lifecycle events goes after the opening ones
+(opened, resumed) and before the others (queued, accepted, transferred, closed...): a
+consumer's first message arrives with the conversation, before routing, and a message
+written as a segment ends belongs to that segment (docs/formats.md, "Order"). Records
+list a message's sender, not its role: the importer notes whether the sender was the
+assigned agent when it wrote, and the role is settled against the final roster
+(``_import._settle_roles``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._facts import Facts, Ids
+from ._fields import ABSENT, Fields
+from ._timeline import Participant
+
+__all__ = ["ASSIGNED", "SENDER", "Message", "merge_messages", "read_messages"]
+
+Event = dict[str, Any]
+_OPENING = ("conversation.opened", "conversation.resumed")
+_ENDING = ("conversation.closed", "conversation.abandoned")
+_LEAVING = ("conversation.transferred", "conversation.back_to_queue", "conversation.taken_over")
+
+#: keys of a message event that are not contract fields, removed once the role is set
+SENDER, ASSIGNED = "_sender", "_assigned"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One messageRecords entry: time, sequence, who sent it (None: the consumer;
+    ``system``: the controller) and where it is in the record."""
+
+    ts: int
+    seq: int
+    agent: int | None
+    system: bool
+    path: str
+    intents: tuple[str, ...]
+
+
+def read_messages(
+    record: Mapping[str, Any],
+    fields: Fields,
+    participants: Mapping[str, Participant],
+    ids: Ids,
+    facts: Facts,
+) -> list[Message]:
+    """The record's messages sorted by (time, seq, position); unreadable ones reported.
+    A message in the exporter's own form is read without the general accessors (half
+    of a record is messages)."""
+    out: list[tuple[int, int, int, Message]] = []
+    p = fields.problems
+    key, items = fields.entries(record, "messageRecords")
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            p.add(f"{key}[{i}]", item, "expected an object; skipped")
+            continue
+        path = f"{key}[{i}]"
+        ts = fields.fast_time(item, "time", path)
+        if ts is None:
+            p.add(f"{path}.timeL", item.get("timeL"), "a message without a time; skipped")
+            continue
+        seq = item.get("seq")
+        if type(seq) is not int:
+            seq = fields.integer(item, "seq", f"{path}.seq", string_ok=True)
+        by = item.get("sentBy")
+        if by not in ("Consumer", "Agent"):
+            by = (fields.text(item, "sentBy", f"{path}.sentBy") or "").capitalize()
+            if by not in ("Consumer", "Agent"):
+                p.add(f"{path}.sentBy", item.get("sentBy"), "expected Consumer or Agent; skipped")
+                continue
+        who = item.get("participantId")
+        if type(who) is not str or who in ABSENT:
+            who = fields.text(item, "participantId", f"{path}.participantId")
+        agent, system = None, False
+        if by == "Agent":
+            known = participants.get(who or "")
+            if known is not None:
+                agent, system = known.agent, known.agent is None
+            elif who is None:
+                p.add(f"{path}.participantId", who, "an agent message names no sender; skipped")
+                continue
+            else:
+                p.add(
+                    f"{path}.participantId",
+                    who,
+                    "no agentParticipants entry for this sender; read as a human agent",
+                )
+                agent = ids.agent(who, f"{path}.participantId", p)
+                facts.agent(agent)
+        elif who is not None and who in participants:
+            p.add(
+                f"{path}.sentBy",
+                item.get("sentBy"),
+                f"participant {who} is an agent; read as the consumer, as sentBy says",
+            )
+        intents = _intents(item) if "contextData" in item else ()
+        message = Message(ts, seq if seq is not None else i, agent, system, path, intents)
+        out.append((ts, message.seq, i, message))
+    out.sort(key=lambda t: t[:3])
+    return [m for *_, m in out]
+
+
+def _intents(item: Mapping[str, Any]) -> tuple[str, ...]:
+    context = item.get("contextData")
+    if not isinstance(context, Mapping):
+        return ()
+    found: list[str] = []
+    for entry in context.get("structuredMetadata") or []:
+        bot = entry.get("botResponse") if isinstance(entry, Mapping) else None
+        if isinstance(bot, Mapping):
+            for intent in bot.get("intents") or []:
+                if isinstance(intent, Mapping):
+                    name = intent.get("name") or intent.get("id")
+                    if isinstance(name, str) and name.strip():
+                        found.append(name)
+    return tuple(found)
+
+
+def merge_messages(
+    lifecycle: list[Event], messages: list[Message], fields: Fields, *, call: bool
+) -> list[Event]:
+    """The lifecycle events with the message events inserted (module docstring order).
+
+    A message outside the conversation's lives (before it opens, between a close and
+    a resume, after the end) or in a call is reported and skipped."""
+    p = fields.problems
+    merged: list[Event] = []
+    state, assigned = "new", None
+    i = 0
+    for m in messages:
+        while i < len(lifecycle):
+            e = lifecycle[i]
+            if e["ts"] > m.ts or (e["ts"] == m.ts and e["kind"] not in _OPENING):
+                break
+            merged.append(e)
+            state, assigned = _step(e, state, assigned)
+            i += 1
+        if state in ("new", "ended"):
+            p.add(f"{m.path}.timeL", m.ts, "a message outside the conversation's span; skipped")
+            continue
+        if call:
+            p.add(m.path, m.ts, "a message in a voice conversation (calls have none); skipped")
+            continue
+        event: Event = {"kind": "message.sent", "ts": m.ts, "conversation_id": None}
+        if m.system:
+            event["sender_role"] = "system"
+        elif m.agent is None:
+            event["sender_role"] = "consumer"
+        else:
+            event["agent_id"], event[SENDER], event[ASSIGNED] = (
+                m.agent,
+                m.agent,
+                assigned == m.agent,
+            )
+        event["_intents"] = m.intents
+        merged.append(event)
+    merged.extend(lifecycle[i:])
+    return merged
+
+
+def _step(e: Event, state: str, assigned: int | None) -> tuple[str, int | None]:
+    kind = e["kind"]
+    if kind in _OPENING:
+        return "open", None
+    if kind == "assignment.accepted":
+        return "open", e["agent_id"]
+    if kind in _LEAVING:
+        return "open", None
+    if kind in _ENDING:
+        return "ended", None
+    return state, assigned

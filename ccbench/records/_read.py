@@ -1,0 +1,164 @@
+"""Reading record files: API pages, lists, single records or one record per line.
+
+A file holds JSON: a conversations-search page (``conversationHistoryRecords``), one
+record (an object with ``info``), or a list of either; otherwise each non-blank line
+is one of those (NDJSON). Whatever cannot be read is reported with the file, the line
+and the reason, and the rest goes on. :func:`pick_versions` keeps one version per
+conversation when the same one comes several times (pages shift while the API is
+paged, open conversations are re-sent).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ._conversation import conversation_id
+from ._problems import Problems
+
+__all__ = ["Sourced", "pick_versions", "rank", "read_files", "records_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """A record and where it came from (``file#page-index`` or ``file:line``)."""
+
+    source: str
+    record: Any
+
+
+def records_of(doc: Any, source: str, problems: Problems) -> Iterator[Sourced]:
+    """The records of one parsed JSON document (page, record or list of them)."""
+    if isinstance(doc, list):
+        for i, item in enumerate(doc):
+            yield from records_of(item, f"{source}[{i}]", problems)
+        return
+    if not isinstance(doc, Mapping):
+        problems.source = source
+        problems.add("$", doc, "expected a page, a record or a list of them; skipped")
+        return
+    if "conversationHistoryRecords" in doc:
+        yield from _page(doc, source, problems)
+        return
+    if "info" in doc:
+        yield Sourced(source, doc)
+        return
+    problems.source = source
+    problems.add("$", sorted(doc)[:5], "expected conversationHistoryRecords or info; skipped")
+
+
+def _page(doc: Mapping[str, Any], source: str, problems: Problems) -> Iterator[Sourced]:
+    records = doc["conversationHistoryRecords"]
+    problems.source = source
+    meta = doc.get("_metadata")
+    if isinstance(meta, Mapping):
+        shards = meta.get("shardsStatusResult")
+        if isinstance(shards, Mapping) and shards.get("partialResult") is True:
+            problems.add(
+                "_metadata.shardsStatusResult.partialResult",
+                True,
+                "the API answered from part of its shards: records may be missing",
+            )
+    if not isinstance(records, list):
+        problems.add("conversationHistoryRecords", records, "expected a list; page skipped")
+        return
+    for i, record in enumerate(records):
+        yield Sourced(f"{source}#{i}", record)
+
+
+def read_files(paths: Iterable[str | os.PathLike[str]], problems: Problems) -> Iterator[Sourced]:
+    """Every record of every file, in order; unreadable files and lines reported."""
+    for path in paths:
+        name = os.fspath(path)
+        problems.source, problems.conversation_id = name, None
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            problems.add("$", name, f"cannot read the file: {exc.strerror or exc}; skipped")
+            continue
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError as whole:
+            yield from _lines(raw, name, problems, whole)
+            continue
+        yield from records_of(doc, name, problems)
+
+
+def _lines(
+    raw: bytes, name: str, problems: Problems, whole: orjson.JSONDecodeError
+) -> Iterator[Sourced]:
+    lines = [(n, line) for n, line in enumerate(raw.splitlines(), start=1) if line.strip()]
+    parsed: list[tuple[int, Any]] = []
+    bad: list[tuple[int, orjson.JSONDecodeError]] = []
+    for n, line in lines:
+        try:
+            parsed.append((n, orjson.loads(line)))
+        except orjson.JSONDecodeError as error:
+            bad.append((n, error))
+    problems.source = name
+    ndjson = bool(parsed) and parsed[0][0] == lines[0][0] and isinstance(parsed[0][1], dict | list)
+    if not ndjson:  # one JSON document that is broken: report where it breaks
+        problems.add(
+            "$",
+            _excerpt(raw, whole.pos),
+            f"not valid JSON ({whole.msg} at line "
+            f"{whole.lineno} column {whole.colno}); file skipped",
+        )
+        return
+    for n, failure in bad:
+        problems.source = f"{name}:{n}"
+        problems.add("$", None, f"not valid JSON ({failure.msg}); line skipped")
+    for n, doc in parsed:
+        yield from records_of(doc, f"{name}:{n}", problems)
+
+
+def _excerpt(raw: bytes, pos: int) -> str:
+    return raw[max(0, pos - 20) : pos + 20].decode("utf-8", errors="replace")
+
+
+def rank(record: Any, order: int) -> tuple[int, int, int, int]:
+    """Which version of a conversation to keep: closed over open, the later end, the
+    more content, the later read."""
+    info = record.get("info") if isinstance(record, Mapping) else None
+    info = info if isinstance(info, Mapping) else {}
+    closed = 1 if str(info.get("status", "")).upper() == "CLOSE" else 0
+    end = info.get("endTimeL")
+    end = end if isinstance(end, int) and not isinstance(end, bool) else -1
+    size = (
+        sum(len(v) for k, v in record.items() if isinstance(v, list) and k != "info")
+        if isinstance(record, Mapping)
+        else 0
+    )
+    return closed, end, size, order
+
+
+def pick_versions(items: Iterable[Sourced], problems: Problems) -> list[Sourced]:
+    """One version per conversation id (see :func:`rank`), each duplicate reported;
+    records without an id are kept (refused later, with their source)."""
+    best: dict[str, tuple[tuple[int, int, int, int], Sourced]] = {}
+    out: list[Sourced | str] = []
+    for order, item in enumerate(items):
+        cid = conversation_id(item.record)
+        if cid is None:
+            out.append(item)
+            continue
+        version = rank(item.record, order)
+        if cid not in best:
+            best[cid] = (version, item)
+            out.append(cid)
+            continue
+        kept_rank, kept = best[cid]
+        winner = item if version > kept_rank else kept
+        problems.source, problems.conversation_id = item.source, cid
+        problems.add(
+            "info.conversationId",
+            cid,
+            f"the conversation also came from {kept.source}; kept the version from {winner.source}",
+        )
+        best[cid] = (max(version, kept_rank), winner)
+    return [best[x][1] if isinstance(x, str) else x for x in out]
