@@ -20,7 +20,7 @@ def example_path() -> Path:
 
 @pytest.fixture(scope="session")
 def retail_day_log() -> EventLog:
-    """retail_day simulated once per session with seed 1 (~1.09M events): the benchmarks'
+    """retail_day simulated once per session with seed 1 (~1.11M events): the benchmarks'
     common one-day log."""
     from sim import load_scenario, simulate
 
