@@ -79,7 +79,7 @@ class Dashboard:
         now = params.now_ms
         start, _ = dashboard_window(params, self.roster.timezone)
         state = self.state_at(params)
-        closed_rows = self.close_mask(params, start, now)
+        closed_rows = self.close_mask(params, state, start)
         closed_conv = np.zeros(self.conv.n, dtype=bool)
         closed_conv[self.closes.conv[closed_rows]] = True
         closed = {
@@ -164,6 +164,10 @@ class Dashboard:
         if params.group_ids is not None:
             keep &= np.isin(self._group_of(conv_agent), list(params.group_ids))
         presence = {a.id: self.agents.at(a.id, now) for a in self.roster.agents}
+        last_close = np.zeros(self.closes.ts.shape[0], dtype=bool)
+        seen = np.flatnonzero(self.closes.ts < now)[::-1]  # latest first
+        _, latest = np.unique(self.closes.conv[seen], return_index=True)
+        last_close[seen[latest]] = True
         return DashboardState(
             now=now,
             pos_now=pos_now,
@@ -177,6 +181,7 @@ class Dashboard:
             seg_active=seg_active,
             presence=presence,
             agent_ids=tuple(self.kept_agents(params)),
+            last_close=last_close,
         )
 
     def _group_of(self, agent: I64) -> I64:
@@ -289,18 +294,14 @@ class Dashboard:
             return percent(int(answers.sum()), 5 * n), n
         return percent(int(np.count_nonzero(answers >= 4)), n), n
 
-    def close_mask(self, params: DashboardParams, start: int, now: int) -> B:
+    def close_mask(self, params: DashboardParams, state: DashboardState, start: int) -> B:
         """Closed conversations of the window ``[start, now)``, as the mask of their last
         close before now when that is in the window (a conversation closed twice counts
         once, as closed by its last closer), of the mode's channel and kept by the filters:
         skill at the close, and the group of the agent whose segment the close ended
         (unassigned closes drop out under a group filter)."""
         cl = self.closes
-        mask = np.zeros(cl.ts.shape[0], dtype=bool)
-        seen = np.flatnonzero(cl.ts < now)[::-1]  # latest first
-        _, latest = np.unique(cl.conv[seen], return_index=True)
-        mask[seen[latest]] = True
-        mask &= cl.ts >= start
+        mask = state.last_close & (cl.ts >= start)
         mask &= self.conv.channel[cl.conv] == CHANNELS.index(params.mode)
         if params.skill_ids is not None:
             mask &= np.isin(cl.skill, list(params.skill_ids))

@@ -45,3 +45,4 @@ class DashboardState:
     seg_active: B
     presence: Mapping[int, AgentPresence]  # every roster agent's presence at now
     agent_ids: tuple[int, ...]
+    last_close: B  # per close (Closes order): the last visible close of its conversation

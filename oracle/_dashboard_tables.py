@@ -47,8 +47,8 @@ class TableSource(Protocol):
         """Agent and weight of every open segment kept by the filters."""
         ...
 
-    def close_mask(self, params: DashboardParams, start: int, end: int) -> B:
-        """Closes in ``[start, end)`` (epoch ms) kept by the filters."""
+    def close_mask(self, params: DashboardParams, state: DashboardState, start: int) -> B:
+        """Closed conversations of ``[start, now)`` (epoch ms) kept by the filters."""
         ...
 
     def close_stats(self, rows: B, now: int, csat_option: str) -> CloseStats:
@@ -94,7 +94,7 @@ def agents_rows(
     """One row per logged-in agent kept by the filters (window ``[start, now)`` for closes)."""
     now = params.now_ms
     loads = _agent_loads(dash, state, params)
-    closes = dash.close_mask(params, start, now)
+    closes = dash.close_mask(params, state, start)
     rows = []
     for a in state.agent_ids:
         presence = state.presence[a]
@@ -127,8 +127,8 @@ def skills_rows(
     selected")."""
     now = params.now_ms
     loads = _agent_loads(dash, state, params)
-    closes = dash.close_mask(params, now - params.skills_window_ms, now)
-    selected = dash.close_mask(params, start, now)
+    closes = dash.close_mask(params, state, now - params.skills_window_ms)
+    selected = dash.close_mask(params, state, start)
     base = state.open & state.keep
     rows = []
     for skill in sorted(dash.roster.skills, key=lambda k: k.id):

@@ -29,7 +29,10 @@ def take(
 
     The result has ``index``'s shape and ``values``' dtype (``missing`` must fit it).
     """
-    out = np.full(index.shape, missing, dtype=values.dtype)
-    ok = (index >= 0) & (index < values.shape[0])
-    out[ok] = values[index[ok]]
+    n = values.shape[0]
+    if n == 0:
+        return np.full(index.shape, missing, dtype=values.dtype)
+    ok = (index >= 0) & (index < n)
+    found = values.take(np.clip(index, 0, n - 1))  # every position valid: no IndexError
+    out: npt.NDArray[T] = np.where(ok, found, missing).astype(values.dtype, copy=False)
     return out
