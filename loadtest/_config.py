@@ -52,7 +52,10 @@ class LoadTestConfig:
     (``rate`` requests/s in total, ``arrival`` constant or poisson, spread
     over ``users`` independent streams). ``duration_s``: query phase length.
     ``ingest_batch``: events per ingest request; ``ingest_speed``: simulated
-    seconds per wall second, None for as fast as possible. ``invalid_share``:
+    seconds per wall second, None for as fast as possible. ``ingest_budget_s``:
+    how long the ingest phase may take beyond its paced replay; past it the
+    ingest stops, no query runs and the run fails (docs/loadtest.md "Time
+    bounds"). ``invalid_share``:
     probability of an invalid request. ``dashboard_share``: probability that
     a query goes to the dashboard endpoint instead of msgagentsegments (0
     disables dashboard queries; the mapping must map ``dashboard`` otherwise).
@@ -74,6 +77,7 @@ class LoadTestConfig:
     dashboard_share: float = 0.2
     ingest_batch: int = 500
     ingest_speed: float | None = None
+    ingest_budget_s: float = 300.0
     staleness_ms: int = 0
     max_in_flight: int = 1000
     tolerances: Mapping[str, float] = field(default_factory=dict)
@@ -96,6 +100,7 @@ class LoadTestConfig:
                 self.ingest_speed is None or self.ingest_speed > 0,
                 "a speed factor > 0 (or omit it for as fast as possible)",
             ),
+            ("ingest_budget_s", self.ingest_budget_s > 0, "seconds > 0"),
             ("staleness_ms", self.staleness_ms >= 0, "ms >= 0"),
             ("max_in_flight", self.max_in_flight >= 1, "an integer >= 1"),
         ]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ccbench import InputError
-from loadtest import REFERENCE_MAPPING, TargetMapping, load_mapping
+from loadtest import REDACTED, REFERENCE_MAPPING, TargetMapping, load_mapping
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -80,9 +80,12 @@ def test_unknown_endpoint_lists_the_mapped_ones() -> None:
 
 
 def test_dict_round_trip() -> None:
-    """to_dict/from_dict (the plan file form) preserves the mapping."""
-    m = load_mapping(env={})
-    assert TargetMapping.from_dict(m.to_dict()) == m
+    """to_dict(redact=False)/from_dict preserves the mapping; the default form (written to
+    the run spec) shows every header value redacted."""
+    m = load_mapping(env={"CCBENCH_TOKEN": "s3cret"})
+    assert TargetMapping.from_dict(m.to_dict(redact=False)) == m
+    assert m.to_dict()["headers"] == {"Authorization": REDACTED}
+    assert "s3cret" not in str(m.to_dict())
 
 
 def test_run_refuses_a_mapping_it_cannot_use(tmp_path: Path) -> None:

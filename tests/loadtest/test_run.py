@@ -119,7 +119,9 @@ def test_broken_backend_is_counted_never_crashes(log: EventLog, tmp_path: Path) 
     with serve_app(_broken_app()) as url:
         mapping = dataclasses.replace(load_mapping(env={}, base_url=url), network_timeout_s=0.5)
         cfg = LoadTestConfig(duration_s=2, rate=20, users=2, invalid_share=0.0)
-        r = run_loadtest(log=log, out_dir=tmp_path, mapping=mapping, config=cfg, ingest=False)
+        r = run_loadtest(
+            log=log, out_dir=tmp_path, mapping=mapping, config=cfg, ingest=False, preflight=False
+        )
     errors = r.summary["errors"]["by_class"]
     assert set(errors) == {"http_5xx", "invalid_json", "timeout", "http_4xx"}, errors
     assert r.exit_code & EXIT_ERRORS
@@ -127,11 +129,14 @@ def test_broken_backend_is_counted_never_crashes(log: EventLog, tmp_path: Path) 
 
 
 def test_connection_refused_is_an_error_class(log: EventLog, tmp_path: Path) -> None:
-    """A target that is not listening gives connection errors, exit code with the errors bit."""
+    """A target that stops listening (here: from the start, the pre-run check off) gives
+    connection errors, exit code with the errors bit."""
     with serve_app(Starlette()) as url:
         pass  # the port is free again: nothing listens there now
     cfg = LoadTestConfig(duration_s=1, rate=10, users=1)
-    r = run_loadtest(log=log, out_dir=tmp_path, target=url, config=cfg, ingest=False)
+    r = run_loadtest(
+        log=log, out_dir=tmp_path, target=url, config=cfg, ingest=False, preflight=False
+    )
     assert set(r.summary["errors"]["by_class"]) == {"connection"}
     assert r.exit_code & EXIT_ERRORS
 

@@ -104,7 +104,7 @@ def test_invalid_requests_must_get_400_naming_the_parameter() -> None:
     accepted = _rec(_total(0), status=200, query=bad)
     v = verify_records([right, wrong_name, accepted], provider=p)
     assert v.by_metric == {"error.parameter": [2, 1], "status": [1, 1]}
-    assert v.wrong_responses == 2 and not v.errors
+    assert v.wrong_responses == 2 and not v.errors.count
 
 
 def test_transport_problems_are_counted_not_raised() -> None:
@@ -118,7 +118,7 @@ def test_transport_problems_are_counted_not_raised() -> None:
         _rec("{not json", status=200),
     ]
     v = verify_records(records, provider=p)
-    assert dict(v.errors) == {
+    assert dict(v.errors.by_class) == {
         "timeout": 1,
         "connection": 1,
         "http_5xx": 1,
@@ -181,6 +181,6 @@ def test_translation_plugin_failures_are_counted_and_named() -> None:
         provider=StepProvider([0]),
         translate="tests.support.plugins:translate_to_text",
     )
-    assert v.errors["plugin"] == 1 and v.mismatch_count == 0
+    assert v.errors.by_class["plugin"] == 1 and v.mismatch_count == 0
     assert v.plugin_errors[0].startswith("plugin tests.support.plugins:translate_to_text on ")
     assert "returned str" in v.plugin_errors[0]
