@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["decode_body", "reportable", "visible"]
+__all__ = ["decode_body", "reportable", "visible", "visible_json"]
 
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -33,6 +33,18 @@ def visible(text: str) -> str:
     (C0 and C1 controls but tab, LF and CR; DEL; lone surrogates; U+FFFE, U+FFFF)
     written as ``\\xNN`` or ``\\uNNNN``."""
     return _INVISIBLE.sub(_escape, text)
+
+
+def visible_json(value: Any) -> Any:
+    """A JSON-ready ``value`` with :func:`visible` applied to every string, keys included
+    (the last pass before a summary is printed or written)."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible_json(k): visible_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [visible_json(v) for v in value]
+    return value
 
 
 def _long_integer(text: str) -> int | str:

@@ -32,7 +32,7 @@ from rich.table import Table
 
 from ccbench.files import replace_atomically
 
-from ._json_values import visible
+from ._json_values import visible, visible_json
 from ._latency import LatencyBook
 from ._outcome import CHECKS
 from ._recording import Record
@@ -241,6 +241,7 @@ def write_reports(
     ``summary`` is :func:`loadtest.summarize_run`'s with ``breaches``, ``checks``
     (:func:`loadtest.check_results`) and ``exit_code`` added, as ``run_loadtest`` does.
     """
+    summary = visible_json(summary)
     paths = {
         "summary": out_dir / "summary.json",
         "junit": out_dir / "junit.xml",

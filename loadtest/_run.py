@@ -29,7 +29,7 @@ from ._config import LoadTestConfig
 from ._expected import ExpectedProvider, OracleProvider
 from ._feeds import expected_log
 from ._harness import RUN_SPEC_ENV, RunSpec
-from ._json_values import visible
+from ._json_values import visible, visible_json
 from ._latency import LatencyBook
 from ._mapping import TargetMapping, load_mapping
 from ._outcome import Breach, check_results, evaluate, exit_code, summarize_run
@@ -220,6 +220,7 @@ def run_loadtest(
         summary["breaches"] = [{"class": b.kind, "message": b.message} for b in breaches]
         summary["checks"] = check_results(summary, cfg, breaches)
         summary["exit_code"] = exit_code(breaches)
+        summary = visible_json(summary)  # printable and writable whatever a provider made
         result = RunResult(
             exit_code=summary["exit_code"],
             summary=summary,

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptio
 # The default suite holds no timing assertion: rate and send-lag checks are off unless a test
 # is about them (a shared 2-core machine may lag); latency is only checked against a fault
 # whose delay exceeds the limit whatever the machine's load.
-UNTIMED = Thresholds(min_rate_ratio=None, max_schedule_lag_ms=None)
+UNTIMED = Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None)
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +146,9 @@ def test_closed_model_and_two_processes_merge(
     log: EventLog, good_target: str, tmp_path: Path
 ) -> None:
     """Closed model over `--processes 2`: both processes report, records and histograms merge."""
-    cfg = LoadTestConfig(workload="closed", users=4, duration_s=3, think_time_s=0.05)
+    cfg = LoadTestConfig(
+        workload="closed", users=4, duration_s=3, think_time_s=0.05, thresholds=UNTIMED
+    )
     r = run_loadtest(log=log, out_dir=tmp_path, target=good_target, config=cfg, processes=2)
     s = r.summary
     assert s["processes_reported"] == 2
@@ -167,7 +169,7 @@ def test_live_mode_against_a_correct_target(
         rate=40,
         users=2,
         staleness_ms=0,
-        thresholds=Thresholds(max_freshness_ms=0),
+        thresholds=Thresholds(latency_ms={}, max_freshness_ms=0),
     )
     r = run_loadtest(log=log, out_dir=tmp_path, target=good_target, config=cfg)
     s = r.summary
