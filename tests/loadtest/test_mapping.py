@@ -112,3 +112,11 @@ def test_run_refuses_a_mapping_it_cannot_use(tmp_path: Path) -> None:
             ingest=False,
             config=LoadTestConfig(),
         )
+
+
+def test_base_url_with_credentials_is_refused() -> None:
+    """A password in the URL would be shown in reports and on Locust's command line: the
+    error says to put it in [headers], and does not repeat it."""
+    with pytest.raises(InputError, match=r"without credentials.*\[headers\]") as info:
+        load_mapping(env={}, base_url="http://user:hunter2@127.0.0.1:8000")
+    assert "hunter2" not in str(info.value)
