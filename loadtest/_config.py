@@ -88,7 +88,7 @@ class LoadTestConfig:
     dashboard_share: float = 0.2
     ingest_batch: int = 500
     ingest_speed: float | None = None
-    ingest_budget_s: float = 300.0
+    ingest_budget_s: float = 120.0
     staleness_ms: int = 0
     max_in_flight: int = 1000
     tolerances: Mapping[str, float] = field(default_factory=dict)

@@ -3,7 +3,8 @@
 Exit codes are bit flags so that combinations stay distinct (at most 125)::
 
     0   every threshold held
-    1   the harness itself failed (Locust did not produce results)
+    1   the harness itself failed (Locust did not produce results), or the run
+        was stopped by a signal or its time bound (partial results)
     4   a latency percentile above its threshold
     8   error rate above max_error_rate (timeouts, connection errors, 4xx
         other than 400, 5xx, other statuses, invalid JSON, rejected ingest
