@@ -17,7 +17,8 @@
 
 Every request is sent exactly once: the HTTP client's transparent retries
 are off and redirects are not followed, so a reset connection is one
-``connection`` error and a redirect is the answer recorded. The phases
+``connection`` error and a redirect is the answer recorded; a keep-alive
+connection idle for over a second is not reused (``_OneAttemptPool``). The phases
 (ingest, query, flush) are :mod:`loadtest._phases`.
 """
 
@@ -27,6 +28,7 @@ import itertools
 import random
 import re
 import time
+import weakref
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -34,6 +36,7 @@ from urllib.parse import urlencode
 import gevent
 import orjson
 from geventhttpclient.client import HTTPClient, HTTPClientPool
+from geventhttpclient.connectionpool import ConnectionPool
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.env import Environment
@@ -55,6 +58,8 @@ __all__ = [
 
 #: Message a worker sends the master when its ingest user is done.
 INGESTED_MESSAGE = "ccbench_ingested"
+#: A keep-alive connection idle for longer than this (seconds) is not reused.
+MAX_IDLE_S = 1.0
 
 
 def harness_of(env: Environment) -> Harness:
@@ -63,22 +68,57 @@ def harness_of(env: Environment) -> Harness:
     return harness
 
 
-class _SingleAttemptClients(HTTPClientPool):
-    """Clients that send each request once.
+class _OneAttemptPool:
+    """A geventhttpclient connection pool seen through what ``HTTPClient`` uses of it, so
+    that each request is sent once and never on a connection that may be closing.
 
-    geventhttpclient's ``HTTPClient.request`` sends an idempotent request again,
-    up to ``pool.size + 1`` times, when its connection breaks (reset, or closed
-    with no answer), and the caller never learns of it: a backend resetting 2 %
-    of its connections would show no error. With ``size`` at -1 it makes one
-    attempt. (The pool still discards an idle socket the server has closed
-    before reusing it, so an ordinary keep-alive expiry is not an error.)
+    * ``HTTPClient.request`` sends an idempotent request again, up to ``pool.size + 1``
+      times, when its connection breaks (reset, or closed with no answer), and the caller
+      never learns of it: a backend resetting 2 % of its connections showed no error.
+      ``size`` is -1 here, so it makes one attempt and a broken connection is one
+      ``connection`` error.
+    * Servers close keep-alive connections idle for a few seconds (uvicorn 5 s, gunicorn
+      2 s); a request written at that moment is lost to the close, which is no fault of
+      the backend (and what those retries papered over). A connection idle for more than
+      ``MAX_IDLE_S`` is closed instead of reused; the wrapped pool already drops one the
+      server has visibly closed.
     """
+
+    size = -1
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
+        self._idle_since: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+    def get_socket(self) -> Any:
+        while True:
+            sock = self._pool.get_socket()
+            since = self._idle_since.pop(sock, None)
+            if since is None or time.monotonic() - since <= MAX_IDLE_S:
+                return sock
+            self._pool.release_socket(sock)  # closes it and frees its slot
+
+    def return_socket(self, sock: Any) -> None:
+        self._idle_since[sock] = time.monotonic()
+        self._pool.return_socket(sock)
+
+    def release_socket(self, sock: Any) -> None:
+        self._idle_since.pop(sock, None)
+        self._pool.release_socket(sock)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+class _OneAttemptClients(HTTPClientPool):
+    """Clients whose connection pool is a :class:`_OneAttemptPool`."""
 
     def get_client(self, url: Any) -> HTTPClient:
         client = super().get_client(url)
-        # the retry budget is read from this attribute only (geventhttpclient 2.x);
-        # tests/loadtest/test_users.py proves that resets are counted
-        client._connection_pool.size = -1
+        # HTTPClient reads its pool from this attribute only (geventhttpclient 2.x);
+        # tests/loadtest/test_users.py proves that resets are counted one for one
+        if not isinstance(client._connection_pool, _OneAttemptPool):
+            client._connection_pool = _OneAttemptPool(client._connection_pool)  # type: ignore[assignment]
         return client
 
 
@@ -131,7 +171,7 @@ class _Client(FastHttpUser):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         agent = self.client.client
-        agent.clientpool = _SingleAttemptClients(**agent.clientpool.client_args)
+        agent.clientpool = _OneAttemptClients(**agent.clientpool.client_args)
 
     def _send(
         self,

@@ -22,15 +22,18 @@ _ANSWER = (
 @dataclass
 class ResettingServer:
     """A keep-alive HTTP/1.1 server that answers ``{}`` to every request but every
-    ``every``-th, which it reads whole and answers by resetting the connection (SO_LINGER 0:
-    an RST, no answer). Counts the requests it read and the resets it sent."""
+    ``every``-th (none when 0), which it reads whole and answers by resetting the connection
+    (SO_LINGER 0: an RST, no answer). Counts connections, requests read and resets sent."""
 
     every: int
+    connections: int = 0
     requests: int = 0
     resets: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def serve(self, conn: socket.socket) -> None:
+        with self._lock:
+            self.connections += 1
         buffer = b""
         with conn:
             while True:
@@ -50,7 +53,7 @@ class ResettingServer:
                 buffer = buffer[length:]
                 with self._lock:
                     self.requests += 1
-                    reset = self.requests % self.every == 0
+                    reset = bool(self.every) and self.requests % self.every == 0
                     self.resets += reset
                 if reset:
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -118,3 +121,23 @@ def test_a_target_resetting_everything_shows_only_connection_errors(tmp_path: Pa
         )
     assert r.summary["errors"]["by_class"] == {"connection": server.requests}
     assert r.summary["accuracy"]["verified"] == 0
+
+
+def test_idle_connections_are_not_reused(tmp_path: Path) -> None:
+    """One request every 2 s: each goes out on a new connection, since a connection idle for
+    over a second may be being closed by the server (a request lost that way would be
+    counted against a backend that did nothing wrong)."""
+    cfg = LoadTestConfig(
+        duration_s=5,
+        rate=0.5,
+        users=1,
+        dashboard_share=0.0,
+        thresholds=Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None),
+    )
+    with resetting_server(every=0) as (url, server):
+        r = run_loadtest(
+            log=EXAMPLE, out_dir=tmp_path, target=url, config=cfg, ingest=False, preflight=False
+        )
+    assert r.summary["errors"]["count"] == 0
+    assert server.requests == r.summary["requests"]["queries"] >= 2
+    assert server.connections == server.requests
