@@ -13,11 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from loadtest import EXIT_ERRORS, LoadTestConfig, Thresholds, load_mapping, run_loadtest, serve_app
+from loadtest import EXIT_ERRORS, LoadTestConfig, load_mapping, run_loadtest, serve_app
+from tests.support.loadtest_runs import EXAMPLE, UNTIMED
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-UNTIMED = Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None)
 
 
 def _slow_ingest_app(delay_s: float) -> Starlette:

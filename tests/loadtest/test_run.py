@@ -28,6 +28,7 @@ from loadtest import (
     run_loadtest,
     serve_app,
 )
+from tests.support.loadtest_runs import UNTIMED
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 
@@ -36,10 +37,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
-# The default suite holds no timing assertion: rate and send-lag checks are off unless a test
-# is about them (a shared 2-core machine may lag); latency is only checked against a fault
-# whose delay exceeds the limit whatever the machine's load.
-UNTIMED = Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None)
+# Latency is only checked against a fault whose delay exceeds the limit whatever the
+# machine's load (UNTIMED otherwise).
 
 
 @pytest.fixture(scope="module")

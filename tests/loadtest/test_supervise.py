@@ -18,17 +18,15 @@ import pytest
 from loadtest import (
     EXIT_HARNESS,
     LoadTestConfig,
-    Thresholds,
     oracle_target_app,
     run_loadtest,
     serve_app,
 )
 from loadtest._supervise import run_bound_s
+from tests.support.loadtest_runs import EXAMPLE, UNTIMED
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "example.ndjson"
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-UNTIMED = Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None)
 
 
 def test_run_bound_adds_start_ingest_duration_and_flush() -> None:

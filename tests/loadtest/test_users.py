@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loadtest import EXIT_ERRORS, LoadTestConfig, Thresholds, run_loadtest
+from loadtest import EXIT_ERRORS, LoadTestConfig
+from tests.support.loadtest_runs import UNTIMED, query_only
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 _ANSWER = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
     b"Connection: keep-alive\r\n\r\n{}"
@@ -93,16 +93,9 @@ def test_every_reset_is_one_connection_error(tmp_path: Path) -> None:
     `connection` error and every request the server read is exactly one record, so the HTTP
     client retried nothing behind the harness's back (it used to resend GETs after a reset,
     showing 0 errors and exit 0)."""
-    cfg = LoadTestConfig(
-        duration_s=2,
-        rate=40,
-        users=2,
-        thresholds=Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None),
-    )
+    cfg = LoadTestConfig(duration_s=2, rate=40, users=2, thresholds=UNTIMED)
     with resetting_server(every=7) as (url, server):
-        r = run_loadtest(
-            log=EXAMPLE, out_dir=tmp_path, target=url, config=cfg, ingest=False, preflight=False
-        )
+        r = query_only(url, tmp_path, cfg)
     errors = r.summary["errors"]["by_class"]
     assert server.resets > 0
     assert errors.get("connection") == server.resets, (errors, server.resets)
@@ -112,13 +105,9 @@ def test_every_reset_is_one_connection_error(tmp_path: Path) -> None:
 
 def test_a_target_resetting_everything_shows_only_connection_errors(tmp_path: Path) -> None:
     """Every request reset: all records are connection errors, none verified."""
-    cfg = LoadTestConfig(
-        duration_s=1, rate=10, users=1, thresholds=Thresholds(latency_ms={}, min_rate_ratio=None)
-    )
+    cfg = LoadTestConfig(duration_s=1, rate=10, users=1, thresholds=UNTIMED)
     with resetting_server(every=1) as (url, server):
-        r = run_loadtest(
-            log=EXAMPLE, out_dir=tmp_path, target=url, config=cfg, ingest=False, preflight=False
-        )
+        r = query_only(url, tmp_path, cfg)
     assert r.summary["errors"]["by_class"] == {"connection": server.requests}
     assert r.summary["accuracy"]["verified"] == 0
 
@@ -127,17 +116,9 @@ def test_idle_connections_are_not_reused(tmp_path: Path) -> None:
     """One request every 2 s: each goes out on a new connection, since a connection idle for
     over a second may be being closed by the server (a request lost that way would be
     counted against a backend that did nothing wrong)."""
-    cfg = LoadTestConfig(
-        duration_s=5,
-        rate=0.5,
-        users=1,
-        dashboard_share=0.0,
-        thresholds=Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None),
-    )
+    cfg = LoadTestConfig(duration_s=5, rate=0.5, users=1, dashboard_share=0.0, thresholds=UNTIMED)
     with resetting_server(every=0) as (url, server):
-        r = run_loadtest(
-            log=EXAMPLE, out_dir=tmp_path, target=url, config=cfg, ingest=False, preflight=False
-        )
+        r = query_only(url, tmp_path, cfg)
     assert r.summary["errors"]["count"] == 0
     assert server.requests == r.summary["requests"]["queries"] >= 2
     assert server.connections == server.requests
