@@ -137,16 +137,12 @@ def run_loadtest(
     else:
         target_mapping = load_mapping(mapping, base_url=target)
     _check_mapping(target_mapping, cfg, ingest=ingest)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if isinstance(log, EventLog):
-        event_log = log
-        log_path = write_log(log, out / "log.parquet")
-    else:
-        log_path = Path(log)
-        event_log = read_log(log_path)
+    event_log = log if isinstance(log, EventLog) else read_log(log)
     if preflight:
         check_target(target_mapping, log=event_log, config=cfg, ingest=ingest)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    log_path = write_log(log, out / "log.parquet") if isinstance(log, EventLog) else Path(log)
     shift = _time_shift(event_log, cfg, time.time_ns() // 1_000_000)
     results = out / "locust-results.json"
     results.unlink(missing_ok=True)
