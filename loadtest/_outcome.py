@@ -94,7 +94,6 @@ def _ingest_summary(
     batches = [a for a in acks if a["endpoint"] == "ingest"]
     accepted = duplicates = failed = 0
     for a in acks:
-        # no answer: the body holds why (loadtest._users keeps the error text there)
         error = ingest_error_class(a["status"], a["body"])
         if error:
             errors.add(error, a["status"])

@@ -8,18 +8,19 @@ request was, and is an error of a class, counted with its status code and
 never a mismatch (docs/loadtest.md "Errors and mismatches"):
 
 * ``timeout``: no answer within the mapping's network timeout;
-* ``connection``: no answer, the connection failed (refused, reset, closed); for an
-  adapter's ingest also a batch it could not deliver (loadtest._feeds: a plugin that
-  raised, a file not written), its message kept in the acknowledgement;
+* ``connection``: no answer, the connection failed (refused, reset, closed);
 * ``http_4xx``: a 4xx other than 400 (401, 403, 404, 429, ...);
 * ``http_5xx``: 500 to 599;
 * ``http_other``: any other status (1xx, a 2xx other than 200, 3xx: redirects
   are not followed);
 * ``invalid_json``: a 200 or 400 whose body is not JSON (found by verification);
 * ``plugin``: the mapping's response translator failed on a 200 (loadtest._adapters);
-* ``ingest_rejected``: a roster or event batch answered 400 (the log is valid).
+* ``ingest_rejected``: a roster or event batch answered 400 (the log is valid), or a
+  batch an adapter could not deliver (loadtest._feeds: a plugin that raised, a file not
+  written).
 
-Roster and ingest requests succeed with any 2xx.
+Roster and ingest requests succeed with any 2xx. An acknowledgement of a request that got
+no answer says so in its text, which starts with :data:`NO_ANSWER`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 
 __all__ = [
     "ERROR_CLASSES",
+    "NO_ANSWER",
     "ErrorTally",
     "describe_errors",
     "ingest_error_class",
@@ -48,6 +50,8 @@ ERROR_CLASSES = (
     "plugin",
     "ingest_rejected",
 )
+#: How an acknowledgement's text starts when its request got no answer (then the error).
+NO_ANSWER = "no answer: "
 #: The statuses a correct backend gives a query: judged, never errors.
 JUDGED_STATUSES = (200, 400)
 
@@ -77,10 +81,14 @@ def query_error_class(status: int, error: str | None) -> str | None:
     return _by_status(status)
 
 
-def ingest_error_class(status: int, error: str | None) -> str | None:
-    """The error class of a roster or ingest answer; None for any 2xx."""
+def ingest_error_class(status: int, text: str) -> str | None:
+    """The error class of a roster or ingest acknowledgement (status and text); None for
+    any 2xx. Status 0 is a request with no answer when ``text`` starts with
+    :data:`NO_ANSWER`, else a batch an adapter could not deliver."""
     if status == 0:
-        return _unanswered(error)
+        if text.startswith(NO_ANSWER):
+            return _unanswered(text[len(NO_ANSWER) :])
+        return "ingest_rejected"
     if 200 <= status < 300:
         return None
     if status == 400:

@@ -46,6 +46,7 @@ from ._feeds import adapted, replay_adapted, shifted
 from ._harness import Harness
 from ._queries import PlannedQuery
 from ._recording import QueryValue, Record
+from ._status import NO_ANSWER
 
 __all__ = [
     "INGESTED_MESSAGE",
@@ -332,9 +333,9 @@ class IngestUser(_Client):
 
 
 def _ack_text(rec: Record) -> str:
-    """What an acknowledgement keeps of an answer: its body, or why none came (the error
-    text: ``timeout...`` or the connection failure), which classifies it (loadtest._status)."""
-    return rec.body if rec.status else (rec.error or "")
+    """What an acknowledgement keeps of an answer: its body, or why none came, which
+    classifies it (``no answer: timeout...``, loadtest._status)."""
+    return rec.body if rec.status else NO_ANSWER + (rec.error or "")
 
 
 class QueryUser(_Client):

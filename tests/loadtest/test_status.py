@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from loadtest._status import ErrorTally, describe_errors, ingest_error_class, query_error_class
+from loadtest._status import (
+    NO_ANSWER,
+    ErrorTally,
+    describe_errors,
+    ingest_error_class,
+    query_error_class,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +55,15 @@ def test_query_statuses(status: int, error: str | None, expected: str | None) ->
 )
 def test_ingest_statuses(status: int, expected: str | None) -> None:
     """Roster and ingest succeed with any 2xx; a 400 rejects the (valid) log."""
-    assert ingest_error_class(status, None) == expected
+    assert ingest_error_class(status, "{}") == expected
+
+
+def test_ingest_without_answer_or_undelivered() -> None:
+    """Status 0: no answer (timeout or connection, as the harness wrote it) or a batch an
+    adapter could not deliver (a plugin that raised: rejected)."""
+    assert ingest_error_class(0, NO_ANSWER + "timeout: ConnectionTimeout") == "timeout"
+    assert ingest_error_class(0, NO_ANSWER + "HTTPConnectionClosed: closed") == "connection"
+    assert ingest_error_class(0, "plugin feed:send raised ValueError: no") == "ingest_rejected"
 
 
 def test_tally_counts_codes_per_class_in_report_order() -> None:
