@@ -5,7 +5,8 @@ method, headers and timeouts (docs/loadtest.md "Before the run"):
 
 * ``roster`` (when the run ingests and the mapping has it): PUT the log's
   roster, as the ingest phase does first anyway;
-* ``ingest`` (when the run ingests): POST an empty batch, which stores nothing;
+* ``ingest`` (when the run ingests over HTTP, not through files or a plugin:
+  loadtest._adapters): POST an empty batch, which stores nothing;
 * ``msgagentsegments``: GET a valid query drawn by the query mix;
 * ``dashboard`` (when ``dashboard_share`` > 0): GET with no parameters (all defaults).
 
@@ -70,7 +71,8 @@ def _probes(
         body = orjson.dumps(log.roster.to_dict())
         path = mapping.endpoint("roster").url_path(account=account)
         out.append(_Probe("roster", path, headers("roster", {}), body, False))
-    if ingest:
+    if ingest and mapping.ingest.python is None and mapping.ingest.dialect != "files":
+        # delivered over HTTP (events or records pages): an empty batch stores nothing
         path = mapping.endpoint("ingest").url_path(account=account)
         out.append(_Probe("ingest", path, headers("ingest", {}), b"", False))
     mix = QueryMix.from_log(
