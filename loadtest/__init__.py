@@ -21,10 +21,11 @@ from ._adapters import (
 from ._config import LoadTestConfig, Thresholds, load_config
 from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
 from ._expected import Expected, ExpectedProvider, OracleProvider
-from ._harness import RUN_SPEC_ENV, RunSpec
+from ._harness import RUN_HEADERS_ENV, RUN_SPEC_ENV, RunSpec
 from ._latency import PERCENTILES, LatencyBook, Percentiles
-from ._mapping import REFERENCE_MAPPING, Endpoint, TargetMapping, load_mapping
+from ._mapping import REDACTED, REFERENCE_MAPPING, Endpoint, TargetMapping, load_mapping
 from ._outcome import (
+    CHECKS,
     EXIT_ERRORS,
     EXIT_FRESHNESS,
     EXIT_HARNESS,
@@ -32,6 +33,7 @@ from ._outcome import (
     EXIT_MISMATCH,
     EXIT_RATE,
     Breach,
+    check_results,
     evaluate,
     exit_code,
     summarize_run,
@@ -40,10 +42,12 @@ from ._queries import METRIC_NAMES, PlannedQuery, QueryMix
 from ._recording import QueryValue, Record, Recorder, multi_query
 from ._report import print_summary, write_reports
 from ._run import RunResult, run_loadtest
+from ._status import ERROR_CLASSES
 from ._target_apps import Faults, faulty_proxy_app, oracle_target_app, serve_app
-from ._verify import ERROR_CLASSES, Mismatch, Verification, diff_json, verify_records
+from ._verify import Mismatch, Verification, diff_json, verify_records
 
 __all__ = [
+    "CHECKS",
     "DASHBOARD_ENDPOINT",
     "DIALECTS",
     "ERROR_CLASSES",
@@ -56,7 +60,9 @@ __all__ = [
     "FILE_FORMATS",
     "METRIC_NAMES",
     "PERCENTILES",
+    "REDACTED",
     "REFERENCE_MAPPING",
+    "RUN_HEADERS_ENV",
     "RUN_SPEC_ENV",
     "Breach",
     "Endpoint",
@@ -83,6 +89,7 @@ __all__ = [
     "TargetMapping",
     "Thresholds",
     "Verification",
+    "check_results",
     "dashboard_answer",
     "diff_json",
     "evaluate",

@@ -7,6 +7,7 @@ and expectation of anything invalid.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -15,12 +16,19 @@ from typing import Any
 
 from ccbench import InputError, describe
 
-__all__ = ["LoadTestConfig", "Thresholds", "load_config"]
+__all__ = ["DEFAULT_LATENCY_MS", "LoadTestConfig", "Thresholds", "load_config"]
 
 _MODES = ("deterministic", "live")
 _WORKLOADS = ("closed", "open")
 _ARRIVALS = ("constant", "poisson")
 _PERCENTILE_KEYS = ("p50", "p90", "p99", "p99.9", "max")
+
+#: Default latency limits (ms, from the intended start), docs/loadtest.md "Thresholds":
+#: an interactive budget for a report query and for a dashboard refresh.
+DEFAULT_LATENCY_MS: Mapping[str, Mapping[str, float]] = {
+    "msgagentsegments": {"p99": 1000.0},
+    "dashboard": {"p99": 2000.0},
+}
 
 
 @dataclass(frozen=True)
@@ -28,14 +36,17 @@ class Thresholds:
     """Pass/fail limits; None disables a check.
 
     ``latency_ms``: endpoint -> {p50|p90|p99|p99.9|max: ms}, measured from the
-    intended start. ``max_error_rate``: transport errors / requests sent.
+    intended start (default :data:`DEFAULT_LATENCY_MS`; a table given replaces
+    it as a whole, ``{}`` checks no latency). ``max_error_rate``: transport errors / requests sent.
     ``max_mismatches``: wrong values allowed. ``max_freshness_ms``: live-mode
     lag allowed (largest observed). ``min_rate_ratio``: achieved / target
     query rate in the open model. ``max_schedule_lag_ms``: p99 of the
     generator's own send delay; beyond it the generator could not keep the rate.
     """
 
-    latency_ms: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    latency_ms: Mapping[str, Mapping[str, float]] = field(
+        default_factory=lambda: {e: dict(limits) for e, limits in DEFAULT_LATENCY_MS.items()}
+    )
     max_error_rate: float | None = 0.0
     max_mismatches: int | None = 0
     max_freshness_ms: float | None = None
@@ -52,7 +63,10 @@ class LoadTestConfig:
     (``rate`` requests/s in total, ``arrival`` constant or poisson, spread
     over ``users`` independent streams). ``duration_s``: query phase length.
     ``ingest_batch``: events per ingest request; ``ingest_speed``: simulated
-    seconds per wall second, None for as fast as possible. ``invalid_share``:
+    seconds per wall second, None for as fast as possible. ``ingest_budget_s``:
+    how long the ingest phase may take beyond its paced replay; past it the
+    ingest stops, no query runs and the run fails (docs/loadtest.md "Time
+    bounds"). ``invalid_share``:
     probability of an invalid request. ``dashboard_share``: probability that
     a query goes to the dashboard endpoint instead of msgagentsegments (0
     disables dashboard queries; the mapping must map ``dashboard`` otherwise).
@@ -81,6 +95,7 @@ class LoadTestConfig:
     supervision_share: float = 0.0
     ingest_batch: int = 500
     ingest_speed: float | None = None
+    ingest_budget_s: float = 120.0
     staleness_ms: int = 0
     max_in_flight: int = 1000
     tolerances: Mapping[str, float] = field(default_factory=dict)
@@ -112,6 +127,11 @@ class LoadTestConfig:
                 self.ingest_speed is None or self.ingest_speed > 0,
                 "a speed factor > 0 (or omit it for as fast as possible)",
             ),
+            (
+                "ingest_budget_s",
+                self.ingest_budget_s > 0 and math.isfinite(self.ingest_budget_s),
+                "seconds > 0",
+            ),
             ("staleness_ms", self.staleness_ms >= 0, "ms >= 0"),
             ("max_in_flight", self.max_in_flight >= 1, "an integer >= 1"),
         ]
@@ -121,12 +141,20 @@ class LoadTestConfig:
                     f"loadtest.{name}: expected {expected}, got {describe(getattr(self, name))}"
                 )
         for endpoint, limits in self.thresholds.latency_ms.items():
-            for key in limits:
+            where = f"loadtest.thresholds.latency_ms.{endpoint}"
+            if not isinstance(limits, Mapping):
+                raise InputError(
+                    f"{where}: expected a table of percentiles, got {describe(limits)}"
+                )
+            for key, limit in limits.items():
                 if key not in _PERCENTILE_KEYS:
                     raise InputError(
-                        f"loadtest.thresholds.latency_ms.{endpoint}: unknown percentile "
-                        f"{key!r}; expected one of {', '.join(_PERCENTILE_KEYS)}"
+                        f"{where}: unknown percentile {key!r}; expected one of "
+                        f"{', '.join(_PERCENTILE_KEYS)}"
                     )
+                number = isinstance(limit, int | float) and not isinstance(limit, bool)
+                if not (number and math.isfinite(limit) and limit > 0):
+                    raise InputError(f"{where}.{key}: expected ms > 0, got {describe(limit)}")
 
     @property
     def family_shares(self) -> dict[str, float]:

@@ -5,16 +5,20 @@ One :class:`Harness` lives on each Locust process (attached to its
 written by :func:`loadtest.run_loadtest` (or by hand for a plain ``locust``
 run) and named by the ``CCBENCH_LOADTEST_SPEC`` environment variable; every worker
 reads the same files (the event log), so on several machines they must be
-reachable at the same paths.
+reachable at the same paths. The file never holds header values (they carry
+secrets once expanded): they reach the Locust processes through the
+``CCBENCH_LOADTEST_HEADERS`` environment variable (:meth:`RunSpec.header_env`).
 """
 
 from __future__ import annotations
 
 import gc
 import itertools
+import os
+import signal
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +28,19 @@ from ccbench.eventlog import EventLog, read_log
 
 from ._config import LoadTestConfig
 from ._latency import LatencyBook
-from ._mapping import TargetMapping
+from ._mapping import REDACTED, TargetMapping
 from ._queries import QueryMix
 from ._recording import Record, Recorder
 
-__all__ = ["RUN_SPEC_ENV", "Harness", "RunSpec"]
+__all__ = ["RUN_HEADERS_ENV", "RUN_SPEC_ENV", "STOP_SIGNAL", "Harness", "RunSpec"]
 
 #: Environment variable naming the run spec file read by the Locust processes.
 RUN_SPEC_ENV = "CCBENCH_LOADTEST_SPEC"
+#: Environment variable holding the mapping's header values (a JSON object) for the Locust
+#: processes: the run spec file shows them redacted.
+RUN_HEADERS_ENV = "CCBENCH_LOADTEST_HEADERS"
+#: The signal that asks a Locust master (or single process) to stop and flush now.
+STOP_SIGNAL = signal.SIGUSR1
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ class RunSpec:
     time_shift_ms: int = 0
 
     def to_json(self) -> bytes:
-        """The run spec file's content."""
+        """The run spec file's content (header values redacted: see :meth:`header_env`)."""
         return orjson.dumps(
             {
                 "mapping": self.mapping.to_dict(),
@@ -66,12 +75,19 @@ class RunSpec:
             option=orjson.OPT_INDENT_2,
         )
 
+    def header_env(self) -> dict[str, str]:
+        """The environment entry that hands the header values to the Locust processes."""
+        return {RUN_HEADERS_ENV: orjson.dumps(dict(self.mapping.headers)).decode()}
+
     @classmethod
-    def read(cls, path: str | Path) -> RunSpec:
-        """Inverse of :meth:`to_json`."""
+    def read(cls, path: str | Path, *, environ: Mapping[str, str] | None = None) -> RunSpec:
+        """Inverse of :meth:`to_json`; redacted header values come from ``environ``'s
+        ``CCBENCH_LOADTEST_HEADERS`` (default ``os.environ``), RuntimeError naming the
+        header when absent there."""
         doc = orjson.loads(Path(path).read_bytes())
+        mapping = TargetMapping.from_dict(doc["mapping"])
         return cls(
-            mapping=TargetMapping.from_dict(doc["mapping"]),
+            mapping=_with_header_values(mapping, os.environ if environ is None else environ),
             config=LoadTestConfig.from_dict(doc["config"]),
             log_path=doc["log_path"],
             output=doc["output"],
@@ -79,6 +95,29 @@ class RunSpec:
             query=doc["query"],
             time_shift_ms=doc["time_shift_ms"],
         )
+
+
+def _with_header_values(mapping: TargetMapping, environ: Mapping[str, str]) -> TargetMapping:
+    redacted = [name for name, value in mapping.headers.items() if value == REDACTED]
+    if not redacted:
+        return mapping
+    try:
+        values = orjson.loads(environ.get(RUN_HEADERS_ENV, "{}"))
+    except orjson.JSONDecodeError:
+        values = None
+    if not isinstance(values, dict):
+        raise RuntimeError(f"{RUN_HEADERS_ENV}: expected a JSON object of header values")
+    missing = [name for name in redacted if not isinstance(values.get(name), str)]
+    if missing:
+        raise RuntimeError(
+            f"run spec: header {missing[0]!r} is redacted; set {RUN_HEADERS_ENV} to a JSON "
+            "object with its value (RunSpec.header_env() builds it)"
+        )
+    headers = {
+        name: values[name] if value == REDACTED else value
+        for name, value in mapping.headers.items()
+    }
+    return replace(mapping, headers=headers)
 
 
 @dataclass
@@ -90,7 +129,11 @@ class Harness:
     process_index: int = 0
     recorder: Recorder = field(default_factory=Recorder)
     stopping: bool = False
+    #: the parent asked for an early stop (a signal, or the run's time bound)
+    stop_requested: bool = False
     ingest_done: bool = False
+    #: the ingest user stopped at its deadline with batches left unsent
+    ingest_over_budget: bool = False
     heap_frozen: bool = False
     in_flight: int = 0
     scheduled: int = 0
@@ -144,6 +187,16 @@ class Harness:
         """
         self.recorder.add(record)
 
+    def ingest_allowance_ns(self) -> int:
+        """How long the ingest phase may last (ns): the paced replay of the log's span
+        (0 as fast as possible) plus ``ingest_budget_s`` (docs/loadtest.md "Time bounds")."""
+        cfg = self.spec.config
+        span = self.log.time_range()
+        replay_s = 0.0
+        if span is not None and cfg.ingest_speed is not None:
+            replay_s = (span[1] - span[0]) / 1000 / cfg.ingest_speed
+        return int((replay_s + cfg.ingest_budget_s) * 1e9)
+
     def ingest_batches(self) -> Iterator[tuple[int, bytes, int]]:
         """(first event ts in ms after the shift, NDJSON body, event count) per batch."""
         size = self.spec.config.ingest_batch
@@ -169,6 +222,7 @@ class Harness:
             "latency": LatencyBook.from_records(self.recorder).encode(),
             "scheduled": self.scheduled,
             "acks": self.acks,
+            "ingest_over_budget": self.ingest_over_budget,
             "query_started_ns": self.query_started_ns,
             "finished_ns": time.time_ns(),
         }

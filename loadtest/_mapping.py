@@ -24,10 +24,12 @@ from ccbench import InputError, describe
 
 from ._adapters import IngestSpec
 
-__all__ = ["REFERENCE_MAPPING", "Endpoint", "TargetMapping", "load_mapping"]
+__all__ = ["REDACTED", "REFERENCE_MAPPING", "Endpoint", "TargetMapping", "load_mapping"]
 
 #: The mapping of the reference backend (``ccbench serve``), shipped in the repository.
 REFERENCE_MAPPING = Path(__file__).resolve().parent / "targets" / "reference.toml"
+#: What a header value becomes wherever a mapping is written down (files, reports, messages).
+REDACTED = "<redacted>"
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _METHODS = ("GET", "POST", "PUT")
@@ -78,11 +80,12 @@ class TargetMapping:
         """A copy aimed at ``base_url`` (validated like the file's)."""
         return replace(self, base_url=_check_url(base_url))
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (headers already expanded) for the Locust processes."""
+    def to_dict(self, *, redact: bool = True) -> dict[str, Any]:
+        """JSON-ready form. Header values are :data:`REDACTED` unless ``redact=False``:
+        they hold secrets once expanded, and this form is what gets written to disk."""
         return {
             "base_url": self.base_url,
-            "headers": dict(self.headers),
+            "headers": {k: REDACTED if redact else v for k, v in self.headers.items()},
             "clock_header": self.clock_header,
             "connect_timeout_s": self.connect_timeout_s,
             "network_timeout_s": self.network_timeout_s,
@@ -95,7 +98,7 @@ class TargetMapping:
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> TargetMapping:
-        """Inverse of :meth:`to_dict` (no environment expansion)."""
+        """Inverse of :meth:`to_dict` (no environment expansion; redacted values stay so)."""
         return cls(
             base_url=doc["base_url"],
             headers=dict(doc["headers"]),
@@ -114,6 +117,12 @@ def _check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(
             f"target mapping: base_url: expected http(s)://host[:port], got {describe(url)}"
+        )
+    if parts.username is not None or parts.password is not None:
+        # a URL is shown in reports and on command lines: credentials go in [headers]
+        raise InputError(
+            "target mapping: base_url: expected http(s)://host[:port] without credentials "
+            '(put them in [headers], e.g. Authorization = "Basic ${TOKEN}")'
         )
     return url.rstrip("/")
 

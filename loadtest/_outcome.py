@@ -3,10 +3,12 @@
 Exit codes are bit flags so that combinations stay distinct (at most 125)::
 
     0   every threshold held
-    1   the harness itself failed (Locust did not produce results)
+    1   the harness itself failed (Locust did not produce results), or the run
+        was stopped by a signal or its time bound (partial results)
     4   a latency percentile above its threshold
-    8   error rate above max_error_rate (timeouts, connection errors, 5xx,
-        unexpected 4xx, invalid JSON, rejected ingest batches)
+    8   error rate above max_error_rate (timeouts, connection errors, 4xx
+        other than 400, 5xx, other statuses, invalid JSON, rejected ingest
+        batches: loadtest._status), or an ingest that ran out of its budget
     16  more wrong values than max_mismatches
     32  live-mode freshness lag above max_freshness_ms
     64  achieved rate below min_rate_ratio of the target, or the generator
@@ -25,9 +27,11 @@ import orjson
 from ._config import LoadTestConfig
 from ._latency import LatencyBook
 from ._recording import Record
+from ._status import ErrorTally, describe_errors, ingest_error_class
 from ._verify import Verification
 
 __all__ = [
+    "CHECKS",
     "EXIT_ERRORS",
     "EXIT_FRESHNESS",
     "EXIT_HARNESS",
@@ -35,6 +39,7 @@ __all__ = [
     "EXIT_MISMATCH",
     "EXIT_RATE",
     "Breach",
+    "check_results",
     "evaluate",
     "exit_code",
     "summarize_run",
@@ -46,6 +51,8 @@ EXIT_ERRORS = 8
 EXIT_MISMATCH = 16
 EXIT_FRESHNESS = 32
 EXIT_RATE = 64
+#: The checks of a run, in report order (one JUnit test case each).
+CHECKS = ("latency", "errors", "mismatches", "freshness", "rate", "harness")
 _CODES = {
     "harness": EXIT_HARNESS,
     "latency": EXIT_LATENCY,
@@ -54,6 +61,9 @@ _CODES = {
     "freshness": EXIT_FRESHNESS,
     "rate": EXIT_RATE,
 }
+
+
+_METRICS_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +79,32 @@ class Breach:
         return _CODES[self.kind]
 
 
-def _ingest_summary(acks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def _count(body: Any, key: str) -> int:
+    # an acknowledgement's count, when it is one (a backend may send anything)
+    value = body.get(key) if isinstance(body, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
+        return value
+    return 0
+
+
+def _ingest_summary(
+    acks: Sequence[Mapping[str, Any]], errors: ErrorTally, *, over_budget: bool
+) -> dict[str, Any]:
+    """Acknowledgement figures; counts the failed roster and batch requests into ``errors``."""
     batches = [a for a in acks if a["endpoint"] == "ingest"]
-    accepted = duplicates = 0
-    failed = 0
-    for a in batches:
-        if a["status"] != 200:
-            failed += 1
-            continue
-        try:
-            body = orjson.loads(a["body"])
-            accepted += int(body.get("accepted", 0))
-            duplicates += int(body.get("duplicates", 0))
-        except (ValueError, TypeError, AttributeError):
-            pass
+    accepted = duplicates = failed = 0
+    for a in acks:
+        error = ingest_error_class(a["status"], a["body"])
+        if error:
+            errors.add(error, a["status"])
+            failed += a["endpoint"] == "ingest"
+        elif a["endpoint"] == "ingest":
+            try:
+                body = orjson.loads(a["body"])
+            except orjson.JSONDecodeError:
+                body = None
+            accepted += _count(body, "accepted")
+            duplicates += _count(body, "duplicates")
     roster = [a["status"] for a in acks if a["endpoint"] == "roster"]
     return {
         "batches": len(batches),
@@ -91,6 +113,7 @@ def _ingest_summary(acks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "duplicates": duplicates,
         "failed_batches": failed,
         "roster_status": roster[0] if roster else None,
+        "over_budget": over_budget,
     }
 
 
@@ -103,8 +126,12 @@ def summarize_run(
     acks: Sequence[Mapping[str, Any]],
     scheduled: int,
     processes: int,
+    ingest_over_budget: bool = False,
 ) -> dict[str, Any]:
-    """The JSON summary of a run (before thresholds): rates, latency, errors, accuracy."""
+    """The JSON summary of a run (before thresholds): rates, latency, errors, accuracy.
+
+    ``ingest_over_budget``: the ingest phase stopped at its deadline with batches unsent.
+    """
     queries = [r for r in records if r.kind == "query"]
     seconds = sent_rate = completed_rate = 0.0
     if queries:
@@ -126,10 +153,9 @@ def summarize_run(
         ),
         default=0.0,
     )
-    ingest = _ingest_summary(acks)
-    errors = dict(verification.errors)
-    if ingest["failed_batches"]:
-        errors["ingest_rejected"] = ingest["failed_batches"]
+    errors = ErrorTally()
+    errors.merge(verification.errors)
+    ingest = _ingest_summary(acks, errors, over_budget=ingest_over_budget)
     sent = len(records)
     fresh = verification.freshness_ms
     return {
@@ -151,9 +177,9 @@ def summarize_run(
         },
         "latency_ms": {e: latency.percentiles(e).as_dict() for e in latency.endpoints()},
         "errors": {
-            "by_class": errors,
-            "count": sum(errors.values()),
-            "rate": round(sum(errors.values()) / sent, 6) if sent else 0.0,
+            **errors.as_dict(),
+            "count": errors.count,
+            "rate": round(errors.count / sent, 6) if sent else 0.0,
         },
         "accuracy": {
             "responses": verification.responses,
@@ -193,18 +219,33 @@ def evaluate(summary: Mapping[str, Any], config: LoadTestConfig) -> list[Breach]
                 out.append(Breach("latency", f"{endpoint} {key} {got[key]:.3f} ms > {limit} ms"))
     errors = summary["errors"]
     if t.max_error_rate is not None and errors["rate"] > t.max_error_rate:
-        detail = ", ".join(f"{k}: {v}" for k, v in sorted(errors["by_class"].items()))
         out.append(
-            Breach("errors", f"error rate {errors['rate']:.4%} > {t.max_error_rate:.4%} ({detail})")
+            Breach(
+                "errors",
+                f"error rate {errors['rate']:.4%} > {t.max_error_rate:.4%} "
+                f"({describe_errors(errors)})",
+            )
+        )
+    ingest = summary["ingest"]
+    if ingest.get("over_budget"):
+        out.append(
+            Breach(
+                "errors",
+                f"ingest stopped after its budget of {config.ingest_budget_s:g} s with "
+                f"{ingest['batches']} batch(es) sent: no queries were run (raise "
+                "loadtest.ingest_budget_s for a slower backend)",
+            )
         )
     acc = summary["accuracy"]
     if t.max_mismatches is not None and acc["mismatches"] > t.max_mismatches:
         wrong = [m for m, row in acc["by_metric"].items() if row["wrong"]]
+        shown = ", ".join(wrong[:_METRICS_SHOWN])
+        if len(wrong) > _METRICS_SHOWN:
+            shown += f" and {len(wrong) - _METRICS_SHOWN} more"
         out.append(
             Breach(
                 "mismatches",
-                f"{acc['mismatches']} wrong values > "
-                f"{t.max_mismatches} (metrics: {', '.join(wrong)})",
+                f"{acc['mismatches']} wrong values > {t.max_mismatches} (metrics: {shown})",
             )
         )
     fresh = summary["freshness_ms"]
@@ -233,6 +274,59 @@ def evaluate(summary: Mapping[str, Any], config: LoadTestConfig) -> list[Breach]
                 f"{gen['send_lag_p99_ms']:.1f} ms > {t.max_schedule_lag_ms} ms",
             )
         )
+    return out
+
+
+def _not_applicable(check: str, summary: Mapping[str, Any], config: LoadTestConfig) -> str | None:
+    """Why ``check`` did not apply to this run, or None when it did."""
+    t = config.thresholds
+    if check == "latency":
+        limited = [e for e, limits in t.latency_ms.items() if limits]
+        if not limited:
+            return "no latency thresholds set"
+        if not any(e in summary["latency_ms"] for e in limited):
+            return f"no answers from the endpoints with thresholds ({', '.join(limited)})"
+    elif check == "errors":
+        if t.max_error_rate is None:
+            return "max_error_rate not set"
+        if not summary["requests"]["total"]:
+            return "no request was sent"
+    elif check == "mismatches":
+        if t.max_mismatches is None:
+            return "max_mismatches not set"
+        if not summary["accuracy"]["verified"]:
+            return "no answer could be verified"
+    elif check == "freshness":
+        if config.mode != "live":
+            return "deterministic mode: every answer is checked at the instant it was asked for"
+        if t.max_freshness_ms is None:
+            return "max_freshness_ms not set"
+        if not summary["freshness_ms"]:
+            return "no live answer matched a state of the log"
+    elif check == "rate":
+        if config.workload != "open":
+            return "closed model: no target rate"
+        if t.min_rate_ratio is None and t.max_schedule_lag_ms is None:
+            return "min_rate_ratio and max_schedule_lag_ms not set"
+    return None
+
+
+def check_results(
+    summary: Mapping[str, Any], config: LoadTestConfig, breaches: Sequence[Breach]
+) -> dict[str, dict[str, str]]:
+    """Each of :data:`CHECKS` -> ``{"status": "passed" | "failed" | "skipped", "reason"}``.
+
+    A check with a breach failed; one that did not apply to the run (no
+    threshold set, nothing to measure) is skipped with the reason, never passed.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for check in CHECKS:
+        mine = [b.message for b in breaches if b.kind == check]
+        if mine:
+            out[check] = {"status": "failed", "reason": "; ".join(mine)}
+            continue
+        reason = None if check == "harness" else _not_applicable(check, summary, config)
+        out[check] = {"status": "skipped", "reason": reason} if reason else {"status": "passed"}
     return out
 
 

@@ -3,6 +3,11 @@
 The HTML embeds its charts as base64 PNG (matplotlib, Agg backend): latency
 over time (per-second p50/p99 from the intended start), per-endpoint
 percentiles, plus the accuracy table by metric and the mismatch examples.
+The JUnit XML has one test case per check (:data:`loadtest._outcome.CHECKS`):
+failed (``<failure>``; ``<error>`` for the harness check), skipped with the
+reason (``<skipped>``) or passed; it validates against the Jenkins
+junit-10.xsd and the Apache Ant schema (tests/data/README.md), whatever text
+a backend put into a breach message. Each file is written atomically.
 """
 
 from __future__ import annotations
@@ -10,8 +15,12 @@ from __future__ import annotations
 import base64
 import html
 import io
+import socket
+import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +30,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ccbench.files import replace_atomically
+
 from ._family_queries import FAMILY_ENDPOINTS
+from ._json_values import visible, visible_json
 from ._latency import LatencyBook
+from ._outcome import CHECKS
 from ._recording import Record
 
 __all__ = ["print_summary", "write_reports"]
-
-_CLASSES = ("latency", "errors", "mismatches", "freshness", "rate", "harness")
 
 
 def _png(fig: Any) -> str:
@@ -89,28 +100,26 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _html(summary: Mapping[str, Any], records: Sequence[Record]) -> str:
-    verdict = "PASS" if summary["exit_code"] == 0 else f"FAIL (exit {summary['exit_code']})"
+    verdict = _verdict(summary)
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>ccbench load test</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
         "margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
         "th{background:#eee}.fail{color:#b00}.pass{color:#070}</style></head><body>",
         f"<h1>ccbench load test: <span class='{'pass' if summary['exit_code'] == 0 else 'fail'}'>"
-        f"{verdict}</span></h1>",
+        f"{html.escape(verdict)}</span></h1>",
         f"<p>target {html.escape(str(summary.get('target')))}, mode {summary['mode']}, "
         f"workload {summary['workload']}, {summary['processes']} process(es), "
         f"{summary['requests']['queries']} queries in {summary['query_seconds']} s "
         f"({summary['rate']['achieved']}/s, target {summary['rate']['target']}).</p>",
     ]
-    if summary.get("breaches"):
-        parts.append(
-            "<h2>Failed thresholds</h2><ul>"
-            + "".join(
-                f"<li class='fail'>[{html.escape(b['class'])}] {html.escape(b['message'])}</li>"
-                for b in summary["breaches"]
-            )
-            + "</ul>"
+    parts.append(
+        "<h2>Checks</h2>"
+        + _table(
+            ("check", "result", "why"),
+            [(c, r["status"], r.get("reason", "")) for c, r in summary["checks"].items()],
         )
+    )
     lat = summary["latency_ms"]
     parts.append(
         "<h2>Latency (ms, from intended start)</h2>"
@@ -151,10 +160,14 @@ def _html(summary: Mapping[str, Any], records: Sequence[Record]) -> str:
                 ],
             )
         )
-    errors = summary["errors"]["by_class"]
+    errors, codes = summary["errors"]["by_class"], summary["errors"]["status_codes"]
+    rows = [
+        (kind, n, ", ".join(f"{c}: {m}" for c, m in codes.get(kind, {}).items()))
+        for kind, n in errors.items()
+    ]
     parts.append(
         "<h2>Errors</h2>"
-        + (_table(("class", "count"), sorted(errors.items())) if errors else "<p>none</p>")
+        + (_table(("class", "count", "status codes"), rows) if rows else "<p>none</p>")
     )
     if summary.get("freshness_ms"):
         f = summary["freshness_ms"]
@@ -167,20 +180,56 @@ def _html(summary: Mapping[str, Any], records: Sequence[Record]) -> str:
     return "\n".join(parts)
 
 
+def _verdict(summary: Mapping[str, Any]) -> str:
+    code = summary.get("exit_code", 0)
+    verdict = "PASS" if code == 0 else f"FAIL (exit {code})"
+    interrupted = summary.get("interrupted")
+    if interrupted:
+        verdict += f", interrupted by {interrupted}: partial results"
+    skipped = [c for c, r in summary["checks"].items() if r["status"] == "skipped"]
+    if skipped:
+        verdict += f"; skipped: {', '.join(skipped)}"
+    return verdict
+
+
 def _junit(summary: Mapping[str, Any]) -> bytes:
-    breaches = summary.get("breaches", [])
+    checks: Mapping[str, Mapping[str, str]] = summary["checks"]
+    statuses = Counter(
+        "error" if c == "harness" and r["status"] == "failed" else r["status"]
+        for c, r in checks.items()
+    )
+    started = summary.get("started_at_s", time.time())
     suite = ET.Element(
         "testsuite",
         name="ccbench.loadtest",
-        tests=str(len(_CLASSES)),
-        failures=str(len({b["class"] for b in breaches})),
+        tests=str(len(CHECKS)),
+        failures=str(statuses["failed"]),
+        errors=str(statuses["error"]),
+        skipped=str(statuses["skipped"]),
+        time=f"{float(summary.get('wall_s', 0.0)):.3f}",
+        # the Ant schema's pattern: UTC, no zone designator
+        timestamp=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started)),
+        hostname=visible(socket.gethostname()) or "localhost",
     )
-    for kind in _CLASSES:
-        case = ET.SubElement(suite, "testcase", classname="ccbench.loadtest", name=kind)
-        mine = [b["message"] for b in breaches if b["class"] == kind]
-        if mine:
-            failure = ET.SubElement(case, "failure", message=mine[0], type=kind)
-            failure.text = "\n".join(mine)
+    properties = ET.SubElement(suite, "properties")
+    for name in ("target", "mode", "workload", "exit_code", "interrupted"):
+        value = summary.get(name)
+        if value is not None:
+            ET.SubElement(properties, "property", name=name, value=visible(str(value)))
+    for check in CHECKS:
+        case = ET.SubElement(
+            suite, "testcase", classname="ccbench.loadtest", name=check, time="0.000"
+        )
+        result = checks[check]
+        reason = visible(result.get("reason", ""))
+        if result["status"] == "failed":
+            tag = "error" if check == "harness" else "failure"
+            failure = ET.SubElement(case, tag, message=reason.split("; ")[0], type=check)
+            failure.text = reason
+        elif result["status"] == "skipped":
+            ET.SubElement(case, "skipped", message=reason)
+    ET.SubElement(suite, "system-out").text = visible(_verdict(summary))
+    ET.SubElement(suite, "system-err").text = ""
     data: bytes = ET.tostring(suite, encoding="utf-8", xml_declaration=True)
     return data
 
@@ -188,15 +237,24 @@ def _junit(summary: Mapping[str, Any]) -> bytes:
 def write_reports(
     summary: Mapping[str, Any], *, records: Sequence[Record], latency: LatencyBook, out_dir: Path
 ) -> dict[str, Path]:
-    """Write summary.json, junit.xml and report.html into ``out_dir``; returns their paths."""
+    """Write summary.json, junit.xml and report.html into ``out_dir``; returns their paths.
+
+    ``summary`` is :func:`loadtest.summarize_run`'s with ``breaches``, ``checks``
+    (:func:`loadtest.check_results`) and ``exit_code`` added, as ``run_loadtest`` does.
+    """
+    summary = visible_json(summary)
     paths = {
         "summary": out_dir / "summary.json",
         "junit": out_dir / "junit.xml",
         "html": out_dir / "report.html",
     }
-    paths["summary"].write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
-    paths["junit"].write_bytes(_junit(summary))
-    paths["html"].write_text(_html(summary, records), encoding="utf-8")
+    contents = {
+        "summary": orjson.dumps(summary, option=orjson.OPT_INDENT_2),
+        "junit": _junit(summary),
+        "html": _html(summary, records).encode("utf-8"),
+    }
+    for name, data in contents.items():
+        replace_atomically(paths[name], partial(Path.write_bytes, data=data))
     return paths
 
 
@@ -249,8 +307,13 @@ def print_summary(summary: Mapping[str, Any], *, console: Console | None = None)
         console.print(f"unavailable, not compared: {escape(path)}: {escape(why)}")
     for line in summary["accuracy"].get("plugin_errors", []):
         console.print(f"[red]plugin error[/] {escape(line)}")
+    for check, result in summary["checks"].items():
+        if result["status"] == "skipped":
+            console.print(f"[yellow]SKIPPED[/] {escape(f'[{check}] ' + result['reason'])}")
     for b in summary.get("breaches", []):
-        line = f"[{b['class']}] {b['message']}"
+        line = visible(f"[{b['class']}] {b['message']}")
         console.print(f"[red]FAIL[/] {escape(line)}")
+    if summary.get("interrupted"):
+        console.print(f"[red]interrupted by {summary['interrupted']}: partial results")
     code = summary.get("exit_code", 0)
     console.print("[green]PASS" if code == 0 else f"[red]exit code {code}")

@@ -1,16 +1,18 @@
 """``run_loadtest``: the library entry point behind ``ccbench loadtest`` and the demo.
 
-It writes a run spec, runs Locust in a child process (``--processes N`` when N > 1)
-with the users and shape of :mod:`loadtest.locustfile`, reads the merged
-recordings, verifies them against the expected-answer provider (the oracle
-by default), applies the thresholds and writes the reports. Locust (and so
-gevent's monkey patching) never loads into the caller's process.
+It checks the target (:mod:`loadtest._preflight`), writes a run spec, runs
+Locust in a child process group (``--processes N`` when N > 1) with the users
+and shape of :mod:`loadtest.locustfile` under a time bound and the stop
+signals (:mod:`loadtest._supervise`), reads the merged recordings, verifies
+them against the expected-answer provider (the oracle by default), applies
+the thresholds and writes the reports, also when the run was stopped early
+(then marked interrupted). Locust (and so gevent's monkey patching) never
+loads into the caller's process.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
@@ -22,17 +24,19 @@ import orjson
 
 from ccbench import InputError
 from ccbench.eventlog import EventLog, read_log, write_log
-from ccbench.serving import stop_group
 
 from ._config import LoadTestConfig
 from ._expected import ExpectedProvider, OracleProvider
 from ._feeds import expected_log
 from ._harness import RUN_SPEC_ENV, RunSpec
+from ._json_values import visible, visible_json
 from ._latency import LatencyBook
 from ._mapping import TargetMapping, load_mapping
-from ._outcome import Breach, evaluate, exit_code, summarize_run
+from ._outcome import Breach, check_results, evaluate, exit_code, summarize_run
+from ._preflight import check_target
 from ._recording import Record, Recorder
 from ._report import write_reports
+from ._supervise import StopSignals, flush_s, run_bound_s, run_locust
 from ._verify import Verification, verify_records
 
 __all__ = ["RunResult", "run_loadtest"]
@@ -43,7 +47,11 @@ _LIVE_LEAD_MS = 1000
 
 @dataclass
 class RunResult:
-    """Outcome of one run: exit code, summary (JSON-ready), breaches and the raw material."""
+    """Outcome of one run: exit code, summary (JSON-ready), breaches and the raw material.
+
+    ``interrupted`` names the signal (``SIGTERM``, ``SIGINT``) that stopped the
+    run early, None when it ran to its end.
+    """
 
     exit_code: int
     summary: dict[str, Any]
@@ -52,6 +60,7 @@ class RunResult:
     latency: LatencyBook
     records: list[Record] = field(repr=False)
     outputs: dict[str, Path] = field(default_factory=dict)
+    interrupted: str | None = None
 
 
 def _time_shift(log: EventLog, config: LoadTestConfig, now_ms: int) -> int:
@@ -66,9 +75,7 @@ def _time_shift(log: EventLog, config: LoadTestConfig, now_ms: int) -> int:
     return now_ms - _LIVE_LEAD_MS - span[1]
 
 
-def _run_locust(
-    spec_path: Path, *, processes: int, out_dir: Path, timeout_s: float, host: str
-) -> int:
+def _locust_command(*, processes: int, host: str) -> list[str]:
     cmd = [
         sys.executable,
         "-m",
@@ -88,17 +95,7 @@ def _run_locust(
     ]
     if processes > 1:
         cmd += ["--processes", str(processes)]
-    env = {**os.environ, RUN_SPEC_ENV: str(spec_path)}
-    with open(out_dir / "locust.log", "wb") as log:
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            return proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            return -1
-        finally:
-            stop_group(proc, timeout_s=10)  # the master and its forked workers
+    return cmd
 
 
 def run_loadtest(
@@ -113,6 +110,7 @@ def run_loadtest(
     ingest: bool = True,
     timeout_s: float | None = None,
     write: bool = True,
+    preflight: bool = True,
 ) -> RunResult:
     """Ingest ``log`` into the target, query it under load, verify and judge.
 
@@ -122,7 +120,12 @@ def run_loadtest(
     shifted like the log in live mode). ``processes``: Locust processes.
     ``ingest=False`` queries a backend that already holds the log (then
     live mode needs ``config.ingest_speed`` unset and the log already shifted).
-    ``timeout_s`` bounds the Locust run (default: duration + 10 min).
+    ``preflight`` checks the target first and raises InputError with one line
+    when it cannot serve the run (docs/loadtest.md "Before the run").
+    ``timeout_s`` bounds the Locust run (default: the bound of docs/loadtest.md
+    "Time bounds"). SIGTERM or SIGINT during the run stops Locust, which
+    flushes what it recorded; the reports are still written, marked
+    interrupted (a second signal stops at once and raises KeyboardInterrupt).
     Writes ``summary.json``, ``junit.xml`` and ``report.html`` into ``out_dir``
     when ``write``. Never raises for a broken backend: that is the result.
     """
@@ -134,14 +137,12 @@ def run_loadtest(
     else:
         target_mapping = load_mapping(mapping, base_url=target)
     _check_mapping(target_mapping, cfg, ingest=ingest)
+    event_log = log if isinstance(log, EventLog) else read_log(log)
+    if preflight:
+        check_target(target_mapping, log=event_log, config=cfg, ingest=ingest)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    if isinstance(log, EventLog):
-        event_log = log
-        log_path = write_log(log, out / "log.parquet")
-    else:
-        log_path = Path(log)
-        event_log = read_log(log_path)
+    log_path = write_log(log, out / "log.parquet") if isinstance(log, EventLog) else Path(log)
     shift = _time_shift(event_log, cfg, time.time_ns() // 1_000_000)
     results = out / "locust-results.json"
     results.unlink(missing_ok=True)
@@ -155,58 +156,108 @@ def run_loadtest(
         time_shift_ms=shift,
     )
     spec_path = out / "run_spec.json"
-    spec_path.write_bytes(spec.to_json())
-    limit = timeout_s if timeout_s is not None else cfg.duration_s + 600
-    _run_locust(
-        spec_path, processes=processes, out_dir=out, timeout_s=limit, host=target_mapping.base_url
-    )
-    merged = _read_results(results)
-    verification = verify_records(
-        [r for r in merged["records"] if r.kind == "query"],
-        provider=provider
-        or OracleProvider(expected_log(event_log, target_mapping.ingest), time_shift_ms=shift),
-        translate=target_mapping.ingest.translate,
-        live=cfg.mode == "live",
-        staleness_ms=cfg.staleness_ms,
-        tolerances=cfg.tolerances,
-    )
-    summary = summarize_run(
-        config=cfg,
-        records=merged["records"],
-        latency=merged["latency"],
-        verification=verification,
-        acks=merged["acks"],
-        scheduled=merged["scheduled"],
-        processes=processes,
-    )
-    summary["target"] = target_mapping.base_url
-    summary["time_shift_ms"] = shift
-    summary["processes_reported"] = merged["reported"]
-    breaches = evaluate(summary, cfg)
+    spec_path.write_bytes(spec.to_json())  # header values redacted: they go by environment
+    span = event_log.time_range()
+    network_s = target_mapping.network_timeout_s
+    bound = timeout_s
+    if bound is None:
+        span_ms = span[1] - span[0] if span else 0
+        bound = run_bound_s(cfg, network_timeout_s=network_s, log_span_ms=span_ms, ingest=ingest)
+    started = time.time()
+    with StopSignals() as signals:
+        ended = run_locust(
+            _locust_command(processes=processes, host=target_mapping.base_url),
+            env={**os.environ, RUN_SPEC_ENV: str(spec_path), **spec.header_env()},
+            log_path=out / "locust.log",
+            bound_s=bound,
+            grace_s=flush_s(network_s),
+            signals=signals,
+        )
+        merged = _read_results(results)
+        breaches: list[Breach] = []
+        try:
+            verification = verify_records(
+                [r for r in merged["records"] if r.kind == "query"],
+                provider=provider
+                or OracleProvider(
+                    expected_log(event_log, target_mapping.ingest), time_shift_ms=shift
+                ),
+                translate=target_mapping.ingest.translate,
+                live=cfg.mode == "live",
+                staleness_ms=cfg.staleness_ms,
+                tolerances=cfg.tolerances,
+            )
+        except Exception as exc:  # a harness or provider bug still leaves the reports
+            verification = Verification()
+            breaches.append(
+                Breach("harness", visible(f"verification failed: {type(exc).__name__}: {exc}"))
+            )
+        summary = summarize_run(
+            config=cfg,
+            records=merged["records"],
+            latency=merged["latency"],
+            verification=verification,
+            acks=merged["acks"],
+            scheduled=merged["scheduled"],
+            processes=processes,
+            ingest_over_budget=merged["ingest_over_budget"],
+        )
+        interrupted = signals.received[0] if signals.received else None
+        summary.update(
+            target=target_mapping.base_url,
+            time_shift_ms=shift,
+            processes_reported=merged["reported"],
+            started_at_s=round(started, 3),
+            wall_s=round(time.time() - started, 3),
+            interrupted=interrupted,
+        )
+        breaches[:0] = evaluate(summary, cfg)
+        breaches += _harness_breaches(merged, ended.timed_out, bound, interrupted, out)
+        summary["breaches"] = [{"class": b.kind, "message": b.message} for b in breaches]
+        summary["checks"] = check_results(summary, cfg, breaches)
+        summary["exit_code"] = exit_code(breaches)
+        summary = visible_json(summary)  # printable and writable whatever a provider made
+        result = RunResult(
+            exit_code=summary["exit_code"],
+            summary=summary,
+            breaches=breaches,
+            verification=verification,
+            latency=merged["latency"],
+            records=merged["records"],
+            interrupted=interrupted,
+        )
+        if write:
+            result.outputs = write_reports(
+                result.summary, records=merged["records"], latency=merged["latency"], out_dir=out
+            )
+    return result
+
+
+def _harness_breaches(
+    merged: Mapping[str, Any],
+    timed_out: bool,
+    bound_s: float,
+    interrupted: str | None,
+    out: Path,
+) -> list[Breach]:
+    """What went wrong with the run itself (exit bit 1)."""
+    found: list[Breach] = []
+    partial = "the figures cover what was recorded until then"
+    if interrupted:
+        found.append(Breach("harness", f"interrupted by {interrupted}; {partial}"))
+    if timed_out:
+        found.append(
+            Breach("harness", f"stopped at the run's time bound of {bound_s:.0f} s; {partial}")
+        )
     if merged["reported"] < merged["expected"]:
-        breaches.append(
+        found.append(
             Breach(
                 "harness",
-                f"only {merged['reported']} of "
-                f"{merged['expected']} Locust processes reported; "
-                f"see {out / 'locust.log'}",
+                f"only {merged['reported']} of {merged['expected']} Locust processes "
+                f"reported; see {out / 'locust.log'}",
             )
         )
-    summary["breaches"] = [{"class": b.kind, "message": b.message} for b in breaches]
-    summary["exit_code"] = exit_code(breaches)
-    result = RunResult(
-        exit_code=summary["exit_code"],
-        summary=summary,
-        breaches=breaches,
-        verification=verification,
-        latency=merged["latency"],
-        records=merged["records"],
-    )
-    if write:
-        result.outputs = write_reports(
-            result.summary, records=merged["records"], latency=merged["latency"], out_dir=out
-        )
-    return result
+    return found
 
 
 def _check_mapping(mapping: TargetMapping, cfg: LoadTestConfig, *, ingest: bool) -> None:
@@ -250,6 +301,7 @@ def _read_results(path: Path) -> dict[str, Any]:
         "scheduled": 0,
         "reported": 0,
         "expected": 1,
+        "ingest_over_budget": False,
     }
     if not path.exists():
         return merged
@@ -260,5 +312,6 @@ def _read_results(path: Path) -> dict[str, Any]:
         merged["latency"].merge_encoded(report["latency"])
         merged["acks"].extend(report["acks"])
         merged["scheduled"] += int(report["scheduled"])
+        merged["ingest_over_budget"] |= bool(report.get("ingest_over_budget"))
         merged["reported"] += 1
     return merged

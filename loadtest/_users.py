@@ -1,8 +1,10 @@
-"""Locust users and the phase shape (imports Locust, hence gevent: load it only in Locust).
+"""Locust users (imports Locust, hence gevent: load it only in Locust).
 
 * :class:`IngestUser` (one per run) PUTs the roster, then replays the log in
   batches, paced by ``ingest_speed`` simulated seconds per wall second (or as
-  fast as possible), recording each acknowledgement.
+  fast as possible), recording each acknowledgement. It stops at the first
+  batch boundary past its deadline (replay time plus ``ingest_budget_s``) and
+  says so, rather than letting a slow backend stretch the run without end.
 * :class:`QueryUser`: the closed model, each user sends one query, waits for
   it, thinks ``think_time_s``, repeats.
 * :class:`OpenQueryUser`: the open model, each user is one arrival stream of
@@ -12,49 +14,113 @@
   holds one sender and later requests still leave on time. Latency counts
   from the intended time (no coordinated omission); when every sender is
   busy, arrivals leave late and the schedule lag is measured, never hidden.
-* :class:`PhaseShape`: ingest, then queries for ``duration_s``, then flush:
-  each worker stops sending, drains in-flight requests and sends its records
-  and histograms to the master (``runner.send_message``), which merges them
-  and writes the run spec's output file before the run ends.
 
-Use them from a locustfile with ``from loadtest.locustfile import *`` and
-``CCBENCH_LOADTEST_SPEC`` set (docs/loadtest.md).
+Every request is sent exactly once: the HTTP client's transparent retries
+are off and redirects are not followed, so a reset connection is one
+``connection`` error and a redirect is the answer recorded; a keep-alive
+connection idle for over a second is not reused (``_OneAttemptPool``). The phases
+(ingest, query, flush) are :mod:`loadtest._phases`.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import random
 import re
 import time
+import weakref
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 import gevent
 import orjson
-from locust import LoadTestShape, constant, task
+from geventhttpclient.client import HTTPClient, HTTPClientPool
+from geventhttpclient.connectionpool import ConnectionPool
+from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.env import Environment
-from locust.runners import MasterRunner, WorkerRunner
+from locust.runners import WorkerRunner
 
 from ._feeds import adapted, replay_adapted, shifted
-from ._harness import RUN_SPEC_ENV, Harness, RunSpec
+from ._harness import Harness
 from ._queries import PlannedQuery
 from ._recording import QueryValue, Record
+from ._status import NO_ANSWER
 
-__all__ = ["IngestUser", "OpenQueryUser", "PhaseShape", "QueryUser", "install"]
+__all__ = [
+    "INGESTED_MESSAGE",
+    "IngestUser",
+    "OpenQueryUser",
+    "QueryUser",
+    "harness_of",
+    "senders_per_stream",
+]
 
-_FLUSH = "ccbench_flush"
-_REPORT = "ccbench_report"
-_INGESTED = "ccbench_ingested"
-_DRAIN_POLL_S = 0.02
+#: Message a worker sends the master when its ingest user is done.
+INGESTED_MESSAGE = "ccbench_ingested"
+#: A keep-alive connection idle for longer than this (seconds) is not reused.
+MAX_IDLE_S = 1.0
 
 
-def _harness(env: Environment) -> Harness:
+def harness_of(env: Environment) -> Harness:
+    """The :class:`Harness` installed on this Locust process."""
     harness: Harness = env.ccbench  # type: ignore[attr-defined]
     return harness
+
+
+class _OneAttemptPool:
+    """A geventhttpclient connection pool seen through what ``HTTPClient`` uses of it, so
+    that each request is sent once and never on a connection that may be closing.
+
+    * ``HTTPClient.request`` sends an idempotent request again, up to ``pool.size + 1``
+      times, when its connection breaks (reset, or closed with no answer), and the caller
+      never learns of it: a backend resetting 2 % of its connections showed no error.
+      ``size`` is -1 here, so it makes one attempt and a broken connection is one
+      ``connection`` error.
+    * Servers close keep-alive connections idle for a few seconds (uvicorn 5 s, gunicorn
+      2 s); a request written at that moment is lost to the close, which is no fault of
+      the backend (and what those retries papered over). A connection idle for more than
+      ``MAX_IDLE_S`` is closed instead of reused; the wrapped pool already drops one the
+      server has visibly closed.
+    """
+
+    size = -1
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
+        self._idle_since: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+    def get_socket(self) -> Any:
+        while True:
+            sock = self._pool.get_socket()
+            since = self._idle_since.pop(sock, None)
+            if since is None or time.monotonic() - since <= MAX_IDLE_S:
+                return sock
+            self._pool.release_socket(sock)  # closes it and frees its slot
+
+    def return_socket(self, sock: Any) -> None:
+        self._idle_since[sock] = time.monotonic()
+        self._pool.return_socket(sock)
+
+    def release_socket(self, sock: Any) -> None:
+        self._idle_since.pop(sock, None)
+        self._pool.release_socket(sock)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+class _OneAttemptClients(HTTPClientPool):
+    """Clients whose connection pool is a :class:`_OneAttemptPool`."""
+
+    def get_client(self, url: Any) -> HTTPClient:
+        client = super().get_client(url)
+        # HTTPClient reads its pool from this attribute only (geventhttpclient 2.x);
+        # tests/loadtest/test_users.py proves that resets are counted one for one
+        if not isinstance(client._connection_pool, _OneAttemptPool):
+            client._connection_pool = _OneAttemptPool(client._connection_pool)  # type: ignore[assignment]
+        return client
 
 
 def _process_index(env: Environment) -> int:
@@ -101,6 +167,12 @@ class _Client(FastHttpUser):
 
     abstract = True
     host = "http://127.0.0.1"
+    max_redirects = 0  # a redirect is the answer, not a detour
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        agent = self.client.client
+        agent.clientpool = _OneAttemptClients(**agent.clientpool.client_args)
 
     def _send(
         self,
@@ -113,7 +185,7 @@ class _Client(FastHttpUser):
         intended_ns: int,
         body: bytes | None = None,
     ) -> Record:
-        h = _harness(self.environment)
+        h = harness_of(self.environment)
         method, headers, _ = _request_template(h, endpoint)
         clock_header = h.spec.mapping.clock_header
         if clock_ms is not None and clock_header:
@@ -153,7 +225,7 @@ class _Client(FastHttpUser):
         return record
 
     def _query(self, planned: PlannedQuery, intended_ns: int) -> None:
-        h = _harness(self.environment)
+        h = harness_of(self.environment)
         h.in_flight += 1
         try:
             path = _request_template(h, planned.endpoint)[2]
@@ -177,7 +249,7 @@ class IngestUser(_Client):
 
     @task
     def ingest(self) -> None:
-        h = _harness(self.environment)
+        h = harness_of(self.environment)
         if h.ingest_done:
             gevent.sleep(1.0)  # idle: the shape keeps this user so user counts stay exact
             return
@@ -188,7 +260,7 @@ class IngestUser(_Client):
             h.ingest_done = True
             runner = self.environment.runner
             if isinstance(runner, WorkerRunner):
-                runner.send_message(_INGESTED, {"batches": len(h.acks)})
+                runner.send_message(INGESTED_MESSAGE, {"over_budget": h.ingest_over_budget})
 
     def _replay(self, h: Harness) -> None:
         mapping, account = h.spec.mapping, h.account
@@ -204,17 +276,27 @@ class IngestUser(_Client):
                 body=orjson.dumps(h.log.roster.to_dict()),
             )
             h.acks.append(
-                {"endpoint": "roster", "status": rec.status, "events": 0, "body": rec.body[:500]}
+                {
+                    "endpoint": "roster",
+                    "status": rec.status,
+                    "events": 0,
+                    "body": _ack_text(rec)[:500],
+                }
             )
         path = mapping.endpoint("ingest").url_path(account=account)
         speed = h.spec.config.ingest_speed
         start_ns = time.time_ns()
+        deadline_ns = start_ns + h.ingest_allowance_ns()
         origin: list[int] = []
         numbers = itertools.count()
 
         def pace(first_ms: int) -> bool:
-            """Sleep until a batch starting at ``first_ms`` is due; False once the run ended."""
-            if h.stopping:  # the run ended first (live replay): stop where we are
+            """Sleep until a batch starting at ``first_ms`` is due; False once the run ended
+            or the ingest ran out of its budget."""
+            if h.stopping:  # the run ended first (live replay, or stopped): stop here
+                return False
+            if time.time_ns() > deadline_ns:
+                h.ingest_over_budget = True
                 return False
             origin.append(first_ms)
             if speed is not None:
@@ -234,7 +316,7 @@ class IngestUser(_Client):
                 intended_ns=time.time_ns(),
                 body=body,
             )
-            return rec.status, rec.body
+            return rec.status, _ack_text(rec)
 
         if adapted(mapping.ingest):  # records, files or a plugin (loadtest._feeds)
             log = shifted(h.log, h.spec.time_shift_ms)
@@ -250,20 +332,26 @@ class IngestUser(_Client):
             )
 
 
+def _ack_text(rec: Record) -> str:
+    """What an acknowledgement keeps of an answer: its body, or why none came, which
+    classifies it (``no answer: timeout...``, loadtest._status)."""
+    return rec.body if rec.status else NO_ANSWER + (rec.error or "")
+
+
 class QueryUser(_Client):
     """Closed model: one query at a time per user, ``think_time_s`` between them."""
 
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        h = _harness(self.environment)
+        h = harness_of(self.environment)
         h.freeze_heap()
         self.mix = h.query_mix(process=_process_index(self.environment))
         self.think_s = h.spec.config.think_time_s
 
     @task
     def query(self) -> None:
-        h = _harness(self.environment)
+        h = harness_of(self.environment)
         if h.stopping:
             gevent.sleep(0.1)
             return
@@ -280,21 +368,22 @@ class OpenQueryUser(_Client):
     concurrency = 20
 
     def on_start(self) -> None:
-        h = _harness(self.environment)
+        h = harness_of(self.environment)
         h.freeze_heap()
         self.mix = h.query_mix(process=_process_index(self.environment))
         self.rng = random.Random(self.mix.seed ^ 0x5EED)
 
     @task
     def stream(self) -> None:
-        h = _harness(self.environment)
+        h = harness_of(self.environment)
         cfg = h.spec.config
         self.per_user = cfg.rate / max(1, cfg.users)
         self.poisson = cfg.arrival == "poisson"
         # start at a random phase so that constant streams do not send in lockstep
         self.next_ns = time.time_ns() + int(self.rng.random() * 1e9 / self.per_user)
         senders = [
-            gevent.spawn(self._sender) for _ in range(_senders(cfg.max_in_flight, cfg.users))
+            gevent.spawn(self._sender)
+            for _ in range(senders_per_stream(cfg.max_in_flight, cfg.users))
         ]
         try:
             gevent.joinall(senders)
@@ -313,7 +402,7 @@ class OpenQueryUser(_Client):
         # Each sender takes the next arrival, sleeps until its intended time, sends and
         # records latency from that time. A stalled response holds one sender only; when
         # every sender is busy, arrivals go out late and the lag is measured, never hidden.
-        h = _harness(self.environment)
+        h = harness_of(self.environment)
         while not h.stopping:
             intended = self._arrival()
             wait = intended - time.time_ns()
@@ -325,115 +414,6 @@ class OpenQueryUser(_Client):
             self._query(self.mix.next(), intended)
 
 
-def _senders(max_in_flight: int, users: int) -> int:
+def senders_per_stream(max_in_flight: int, users: int) -> int:
     """Sender greenlets per stream: the process's in-flight cap shared by its streams."""
     return max(1, max_in_flight // max(1, users))
-
-
-class PhaseShape(LoadTestShape):
-    """Ingest, query for ``duration_s``, then flush and merge (see the module docstring)."""
-
-    phase = "start"
-    query_until = 0.0
-
-    def tick(self) -> tuple[int, float, list[type[Any]]] | None:
-        runner = self.runner
-        assert runner is not None  # Locust sets it before the first tick
-        h = _harness(runner.environment)
-        spec, cfg = h.spec, h.spec.config
-        if self.phase == "start":
-            self.phase = "ingest" if spec.ingest else "query"
-        query_class = OpenQueryUser if cfg.workload == "open" else QueryUser
-        concurrent = spec.ingest and cfg.mode == "live" and cfg.ingest_speed is not None
-        if self.phase == "ingest":
-            if concurrent:
-                # live replay: queries run while the log arrives in real time
-                self.phase = "query"
-            elif not h.ingest_done:
-                return 1, 1.0, [IngestUser]
-            else:
-                self.phase = "query" if spec.query else "flush"
-        if self.phase == "query":
-            if not self.query_until:
-                self.query_until = time.monotonic() + cfg.duration_s
-                h.query_started_ns = time.time_ns()
-            if time.monotonic() < self.query_until and spec.query:
-                # the ingest user stays (idle once done): dropping it from the class list
-                # would make Locust count it among the query users
-                classes: list[type[Any]] = [query_class]
-                count = cfg.users
-                if spec.ingest:
-                    classes, count = [IngestUser, query_class], cfg.users + 1
-                return count, float(max(count, 100)), classes
-            self.phase = "flush"
-        _flush(runner)
-        return None
-
-
-def _flush(runner: Any) -> None:
-    """Stop sends, gather every process's report, merge and write the output file."""
-    env = runner.environment
-    h = _harness(env)
-    reports: list[dict[str, Any]] = env.ccbench_reports
-    if isinstance(runner, MasterRunner):
-        expected = len(runner.clients)
-        runner.send_message(_FLUSH, None)
-        deadline = time.monotonic() + h.spec.mapping.network_timeout_s + 30
-        while len(reports) < expected and time.monotonic() < deadline:
-            gevent.sleep(_DRAIN_POLL_S)
-    else:
-        _drain(h)
-        reports.append(h.report())
-    doc = {
-        "reports": reports,
-        "query_started_ns": h.query_started_ns,
-        "expected_processes": len(runner.clients) if isinstance(runner, MasterRunner) else 1,
-    }
-    tmp = h.spec.output + ".tmp"
-    with open(tmp, "wb") as out:
-        out.write(orjson.dumps(doc))
-    os.replace(tmp, h.spec.output)
-
-
-def _drain(h: Harness) -> None:
-    h.stopping = True
-    deadline = time.monotonic() + h.spec.mapping.network_timeout_s + 5
-    while h.in_flight > 0 and time.monotonic() < deadline:
-        gevent.sleep(_DRAIN_POLL_S)
-
-
-def install(env: Environment, spec_path: str | None = None) -> None:
-    """Attach a :class:`Harness` to ``env`` and register the flush/report messages."""
-    path = spec_path or os.environ.get(RUN_SPEC_ENV)
-    if not path:
-        raise RuntimeError(f"set {RUN_SPEC_ENV} to the spec file written by loadtest.run_loadtest")
-    runner = env.runner
-    harness = Harness.from_spec(RunSpec.read(path))
-    env.ccbench = harness  # type: ignore[attr-defined]
-    env.ccbench_reports = []  # type: ignore[attr-defined]
-    # Locust's own request stats are kept; the timeouts below come from the mapping
-    for cls in (IngestUser, QueryUser, OpenQueryUser):
-        cls.network_timeout = harness.spec.mapping.network_timeout_s
-        cls.connection_timeout = harness.spec.mapping.connect_timeout_s
-        cls.host = harness.spec.mapping.base_url
-    # one connection per sender at most (opened on demand)
-    OpenQueryUser.concurrency = _senders(
-        harness.spec.config.max_in_flight, harness.spec.config.users
-    )
-    if isinstance(runner, WorkerRunner):
-
-        def on_flush(environment: Environment, msg: Any, **_: Any) -> None:
-            _drain(harness)
-            runner.send_message(_REPORT, harness.report())
-
-        runner.register_message(_FLUSH, on_flush, concurrent=True)
-    elif isinstance(runner, MasterRunner):
-
-        def on_report(environment: Environment, msg: Any, **_: Any) -> None:
-            env.ccbench_reports.append(msg.data)  # type: ignore[attr-defined]
-
-        def on_ingested(environment: Environment, msg: Any, **_: Any) -> None:
-            harness.ingest_done = True
-
-        runner.register_message(_REPORT, on_report)
-        runner.register_message(_INGESTED, on_ingested)

@@ -17,9 +17,14 @@ a missing, extra or misplaced row is one difference on the ``rows`` list
 stating its own instant (a top-level integer ``now``, as the dashboard's
 does) is checked in live mode at that instant. Every difference is a
 :class:`Mismatch` naming endpoint, query, JSON path, expected and actual.
-Transport problems are counted, never raised: ``timeout``, ``connection``,
-``http_5xx``, ``http_4xx`` (other than the 400 expected for invalid requests)
-and ``invalid_json``.
+
+Only a 200 or a 400 is judged; any other outcome is an error of its class
+(:mod:`loadtest._status`), counted with its status code, never a mismatch.
+No answer can make verification raise: a body is JSON of any shape (nesting,
+numbers of any size, ids of any type) or it is ``invalid_json``; a number
+longer than Python's integer parser accepts (4,300 digits) is kept as its
+text, which equals no number; row ids match only an id of the same type and
+value, so ``true`` or ``12.0`` is not the agent 12 and a list matches nothing.
 """
 
 from __future__ import annotations
@@ -29,16 +34,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from ._adapters import load_plugin
 from ._dashboard_queries import DASHBOARD_ENDPOINT
 from ._expected import Expected, ExpectedProvider
 from ._family_queries import FAMILY_ENDPOINTS
+from ._json_values import decode_body, reportable, visible
 from ._recording import QueryValue, Record
+from ._status import ErrorTally, query_error_class
 
 __all__ = [
-    "ERROR_CLASSES",
     "Mismatch",
     "Verification",
     "diff_json",
@@ -46,8 +50,6 @@ __all__ = [
     "verify_records",
 ]
 
-#: Transport/protocol error classes counted by verification.
-ERROR_CLASSES = ("timeout", "connection", "http_5xx", "http_4xx", "invalid_json", "plugin")
 _MAX_LIVE_CANDIDATES = 2000
 
 
@@ -116,6 +118,15 @@ def _row_id_key(e: list[Any], a: list[Any]) -> str | None:
     return None
 
 
+def _id_token(value: Any) -> tuple[str, Any] | None:
+    """A hashable stand-in for a row id that equals another only for the same type and
+    value (``True`` is not 1, ``12.0`` is not 12); None for an id that cannot match
+    anything (a list, an object)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return type(value).__name__, value
+    return None
+
+
 def _render(path: list[str | int]) -> str:
     out = "$"
     for part in path:
@@ -153,7 +164,9 @@ def diff_json(
                 walk(e[key], a.get(key, _MISSING), [*path, key])
             for key in a:
                 if key not in e:
-                    out.append((_render([*path, key]), metric([*path, key]), _MISSING, a[key]))
+                    # the backend's own key: shown escaped wherever it is reported
+                    where = [*path, visible(key)]
+                    out.append((_render(where), metric(where), _MISSING, a[key]))
             return
         if isinstance(e, list) and isinstance(a, list):
             key = _row_id_key(e, a) if keyed else None
@@ -166,15 +179,16 @@ def diff_json(
                     )
                 return
             e_ids, a_ids = [r[key] for r in e], [r[key] for r in a]
-            if e_ids != a_ids:
+            e_tokens, a_tokens = [_id_token(i) for i in e_ids], [_id_token(i) for i in a_ids]
+            if e_tokens != a_tokens or None in a_tokens:
                 out.append((_render(path), metric(path), e_ids, a_ids))
-            by_id = {r[key]: r for r in a}
-            for i, row in enumerate(e):
-                if row[key] in by_id:
-                    walk(row, by_id[row[key]], [*path, i])
+            by_id = {t: r for t, r in zip(a_tokens, a, strict=True) if t is not None}
+            for i, (token, row) in enumerate(zip(e_tokens, e, strict=True)):
+                if token is not None and token in by_id:
+                    walk(row, by_id[token], [*path, i])
             return
         if _is_number(e) and _is_number(a):
-            if abs(e - a) <= tol.get(metric(path), 0.0):
+            if _within(e, a, tol.get(metric(path), 0.0)):
                 return
         elif e == a and type(e) is type(a):
             return
@@ -188,6 +202,15 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
+def _within(e: int | float, a: int | float, tolerance: float) -> bool:
+    """``|e - a| <= tolerance``, False for NaN and when the difference overflows a float
+    (an integer of hundreds of digits against a float)."""
+    try:
+        return bool(abs(e - a) <= tolerance)
+    except OverflowError:
+        return False
+
+
 @dataclass
 class Verification:
     """Outcome of verifying a run's query records.
@@ -195,7 +218,8 @@ class Verification:
     ``by_metric`` maps a metric to [values checked, values wrong];
     ``mismatches`` holds up to ``detail_limit`` examples while
     ``mismatch_count`` counts every wrong value; ``wrong_responses`` counts
-    responses with at least one. ``freshness_ms`` lists live-mode lags.
+    responses with at least one. ``errors`` counts the answers that were not
+    judged, by class and status code. ``freshness_ms`` lists live-mode lags.
     """
 
     responses: int = 0
@@ -204,7 +228,7 @@ class Verification:
     mismatch_count: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
     by_metric: dict[str, list[int]] = field(default_factory=dict)
-    errors: Counter[str] = field(default_factory=Counter)
+    errors: ErrorTally = field(default_factory=ErrorTally)
     freshness_ms: list[int] = field(default_factory=list)
     detail_limit: int = 200
     #: values the log cannot support (path -> reason), left out of every comparison
@@ -222,7 +246,13 @@ class Verification:
         if len(self.mismatches) < self.detail_limit:
             self.mismatches.append(
                 Mismatch(
-                    record.endpoint, dict(record.query), record.clock_ms, path, metric, exp, act
+                    record.endpoint,
+                    dict(record.query),
+                    record.clock_ms,
+                    path,
+                    metric,
+                    reportable(exp),
+                    reportable(act),
                 )
             )
 
@@ -242,14 +272,6 @@ def _leaves(
             _leaves(v, [*path, i], out, metric)
     else:
         out.append(metric(path))
-
-
-def _transport_error(record: Record) -> str | None:
-    if record.status == 0:
-        return "timeout" if (record.error or "").startswith("timeout") else "connection"
-    if record.status >= 500:
-        return "http_5xx"
-    return None
 
 
 def _check_body(
@@ -317,31 +339,21 @@ def _translated(v: Verification, record: Record, body: Any, translate: tuple[str
         if isinstance(out, dict | list):
             return out
         why = f"returned {type(out).__name__}, expected a JSON object or list"
-    v.errors["plugin"] += 1
+    v.errors.add("plugin", 0)
     if len(v.plugin_errors) < v.detail_limit:
         v.plugin_errors.append(f"plugin {name} on {record.endpoint}?{dict(record.query)}: {why}")
     return None
 
 
 def _status_ok(v: Verification, record: Record, exp: Expected) -> bool:
+    # only 200 and 400 get here: the backend rejected a valid request or accepted an
+    # invalid one when the status is not the expected one
     if record.status == exp.status:
         return True
-    if record.status in (400, 200) or exp.status == 400:
-        # the backend rejected a valid request or accepted an invalid one
-        v._count("status", True)
-        v._mismatch(record, "$status", "status", exp.status, record.status)
-        v.wrong_responses += 1
-    else:
-        v.errors["http_4xx"] += 1
+    v._count("status", True)
+    v._mismatch(record, "$status", "status", exp.status, record.status)
+    v.wrong_responses += 1
     return False
-
-
-def _decode(v: Verification, record: Record) -> tuple[bool, Any]:
-    try:
-        return True, orjson.loads(record.body)
-    except orjson.JSONDecodeError:
-        v.errors["invalid_json"] += 1
-        return False, None
 
 
 def _verify_live(
@@ -412,20 +424,22 @@ def verify_records(
         if record.kind != "query":
             continue
         v.responses += 1
-        error = _transport_error(record)
+        error = query_error_class(record.status, record.error)
         if error:
-            v.errors[error] += 1
+            v.errors.add(error, record.status)
             continue
         when = record.clock_ms if record.clock_ms is not None else record.received_ns // 10**6
         exp = provider.expected(record.endpoint, record.query, now_ms=when)
         if not _status_ok(v, record, exp):
             continue
-        ok, body = _decode(v, record)
-        if ok and plugin is not None and exp.status == 200:
-            body = _translated(v, record, body, plugin)
-            ok = body is not None
+        ok, body = decode_body(record.body)
         if not ok:
+            v.errors.add("invalid_json", record.status)
             continue
+        if plugin is not None and exp.status == 200:
+            body = _translated(v, record, body, plugin)
+            if body is None:
+                continue
         v.verified += 1
         if live and exp.status == 200 and record.clock_ms is None:
             _verify_live(v, record, provider, body, staleness_ms, tol)

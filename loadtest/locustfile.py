@@ -12,7 +12,8 @@ from typing import Any
 from locust import events
 from locust.env import Environment
 
-from loadtest._users import IngestUser, OpenQueryUser, PhaseShape, QueryUser, install
+from loadtest._phases import PhaseShape, install
+from loadtest._users import IngestUser, OpenQueryUser, QueryUser
 
 __all__ = ["IngestUser", "OpenQueryUser", "PhaseShape", "QueryUser"]
 

@@ -2,12 +2,15 @@
 
 Exit codes are the load harness's bit flags (docs/loadtest.md): 0 pass,
 1 harness failure, 4 latency, 8 errors, 16 mismatches, 32 freshness,
-64 rate; combinations add up. 2 is bad usage or input.
+64 rate; combinations add up. 2 is bad usage or input (or a target the
+pre-run check refuses); 128 + the signal (130 SIGINT, 143 SIGTERM) a run
+stopped by a signal, after writing its reports.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import Any
 
@@ -84,4 +87,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_summary(result.summary)
         print(f"reports: {', '.join(str(p) for p in result.outputs.values())}", file=sys.stderr)
+    if result.interrupted:
+        return 128 + signal.Signals[result.interrupted].value
     return result.exit_code

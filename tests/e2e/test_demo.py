@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 
 from ccbench.demo import check_contract, main
+from loadtest import EXIT_LATENCY, EXIT_RATE
 
 
 def test_contract_check_accepts_the_example(example_path: Path) -> None:
@@ -31,11 +32,13 @@ def test_contract_check_fails_on_an_invalid_log(tmp_path: Path, example_path: Pa
 
 @pytest.mark.slow
 def test_demo_loop_is_accurate(tmp_path: Path) -> None:
-    """Simulate, serve, load and verify for a few seconds: exit 0, a report.html, and every
-    one of the five families queried (a latency row per endpoint)."""
+    """Simulate, serve, load and verify for a few seconds: no wrong value, no error, no
+    harness failure, a report.html, and every one of the five families queried (a latency
+    row per endpoint). (The demo also applies the default latency and rate thresholds, which
+    a loaded machine may break: those bits are not under test here.)"""
     buffer = io.StringIO()
     code = main(out_dir=tmp_path, duration_s=5, rate=20, console=Console(file=buffer, width=200))
-    assert code == 0, buffer.getvalue()
+    assert code & ~(EXIT_LATENCY | EXIT_RATE) == 0, buffer.getvalue()
     assert (tmp_path / "report.html").is_file()
     summary = json.loads((tmp_path / "summary.json").read_text())
     text = json.dumps(summary)

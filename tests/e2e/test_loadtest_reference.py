@@ -34,7 +34,7 @@ def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResul
             rate=20,
             users=3,
             invalid_share=0.1,
-            thresholds=Thresholds(min_rate_ratio=None, max_schedule_lag_ms=None),
+            thresholds=Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None),
         )
         yield run_loadtest(log=log, out_dir=tmp_path_factory.mktemp("ref"), target=url, config=cfg)
     finally:

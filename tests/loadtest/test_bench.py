@@ -106,7 +106,7 @@ def test_generator_rate_vs_plain_locust(trivial: str, tmp_path: Path) -> None:
         duration_s=SECONDS,
         invalid_share=0.0,
         dashboard_share=0.0,  # the trivial server answers msgagentsegments only
-        thresholds=Thresholds(min_rate_ratio=None, max_schedule_lag_ms=None),
+        thresholds=Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None),
     )
     r = run_loadtest(
         log=EXAMPLE,

@@ -312,7 +312,7 @@ def _run(log: EventLog, url: str, out: Path, *, seed: int, ingest: bool) -> RunR
         dashboard_share=0.5,
         seed=seed,
         # latency is not under test here (a shared 2-core machine); accuracy is
-        thresholds=Thresholds(min_rate_ratio=None, max_schedule_lag_ms=None),
+        thresholds=Thresholds(latency_ms={}, min_rate_ratio=None, max_schedule_lag_ms=None),
     )
     return run_loadtest(log=log, out_dir=out, target=url, config=cfg, ingest=ingest)
 

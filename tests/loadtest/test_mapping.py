@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ccbench import InputError
-from loadtest import REFERENCE_MAPPING, TargetMapping, load_mapping
+from loadtest import REDACTED, REFERENCE_MAPPING, TargetMapping, load_mapping
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -84,9 +84,12 @@ def test_unknown_endpoint_lists_the_mapped_ones() -> None:
 
 
 def test_dict_round_trip() -> None:
-    """to_dict/from_dict (the plan file form) preserves the mapping."""
-    m = load_mapping(env={})
-    assert TargetMapping.from_dict(m.to_dict()) == m
+    """to_dict(redact=False)/from_dict preserves the mapping; the default form (written to
+    the run spec) shows every header value redacted."""
+    m = load_mapping(env={"CCBENCH_TOKEN": "s3cret"})
+    assert TargetMapping.from_dict(m.to_dict(redact=False)) == m
+    assert m.to_dict()["headers"] == {"Authorization": REDACTED}
+    assert "s3cret" not in str(m.to_dict())
 
 
 def test_run_refuses_a_mapping_it_cannot_use(tmp_path: Path) -> None:
@@ -132,3 +135,11 @@ def test_a_mix_asking_for_an_unmapped_family_refuses_to_start(tmp_path: Path) ->
     live = LoadTestConfig(mode="live", supervision_share=0.1)
     with pytest.raises(InputError, match=r"loadtest\.supervision_share: expected 0 in live mode"):
         _check_mapping(reference, live, ingest=True)
+
+
+def test_base_url_with_credentials_is_refused() -> None:
+    """A password in the URL would be shown in reports and on Locust's command line: the
+    error says to put it in [headers], and does not repeat it."""
+    with pytest.raises(InputError, match=r"without credentials.*\[headers\]") as info:
+        load_mapping(env={}, base_url="http://user:hunter2@127.0.0.1:8000")
+    assert "hunter2" not in str(info.value)

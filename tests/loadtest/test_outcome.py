@@ -24,6 +24,7 @@ from loadtest import (
     Record,
     Thresholds,
     Verification,
+    check_results,
     evaluate,
     exit_code,
     load_config,
@@ -95,8 +96,8 @@ def _summary(
         for i in range(100)
     ]
     v = Verification(responses=100, verified=100)
-    if errors:
-        v.errors["http_5xx"] = errors
+    for _ in range(errors):
+        v.errors.add("http_5xx", 503)
     if wrong:
         v.mismatch_count = 1
         v.by_metric["avgX"] = [1, 1]
@@ -154,6 +155,7 @@ def test_reports_are_written_and_self_contained(tmp_path: Path) -> None:
     summary = _summary(config=cfg, wrong=True)
     breaches = evaluate(summary, cfg)
     summary["breaches"] = [{"class": b.kind, "message": b.message} for b in breaches]
+    summary["checks"] = check_results(summary, cfg, breaches)
     summary["exit_code"] = exit_code(breaches)
     records = [Record("q", "query", {}, 1, i * MS, i * MS, i * MS + 5 * MS, 200) for i in range(50)]
     paths = write_reports(

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,6 +28,7 @@ from loadtest import (
     run_loadtest,
     serve_app,
 )
+from tests.support.loadtest_runs import UNTIMED
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 
@@ -35,10 +37,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
-# The default suite holds no timing assertion: rate and send-lag checks are off unless a test
-# is about them (a shared 2-core machine may lag); latency is only checked against a fault
-# whose delay exceeds the limit whatever the machine's load.
-UNTIMED = Thresholds(min_rate_ratio=None, max_schedule_lag_ms=None)
+# Latency is only checked against a fault whose delay exceeds the limit whatever the
+# machine's load (UNTIMED otherwise).
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,9 @@ def test_broken_backend_is_counted_never_crashes(log: EventLog, tmp_path: Path) 
     with serve_app(_broken_app()) as url:
         mapping = dataclasses.replace(load_mapping(env={}, base_url=url), network_timeout_s=0.5)
         cfg = LoadTestConfig(duration_s=2, rate=20, users=2, invalid_share=0.0)
-        r = run_loadtest(log=log, out_dir=tmp_path, mapping=mapping, config=cfg, ingest=False)
+        r = run_loadtest(
+            log=log, out_dir=tmp_path, mapping=mapping, config=cfg, ingest=False, preflight=False
+        )
     errors = r.summary["errors"]["by_class"]
     assert set(errors) == {"http_5xx", "invalid_json", "timeout", "http_4xx"}, errors
     assert r.exit_code & EXIT_ERRORS
@@ -127,11 +129,14 @@ def test_broken_backend_is_counted_never_crashes(log: EventLog, tmp_path: Path) 
 
 
 def test_connection_refused_is_an_error_class(log: EventLog, tmp_path: Path) -> None:
-    """A target that is not listening gives connection errors, exit code with the errors bit."""
+    """A target that stops listening (here: from the start, the pre-run check off) gives
+    connection errors, exit code with the errors bit."""
     with serve_app(Starlette()) as url:
         pass  # the port is free again: nothing listens there now
     cfg = LoadTestConfig(duration_s=1, rate=10, users=1)
-    r = run_loadtest(log=log, out_dir=tmp_path, target=url, config=cfg, ingest=False)
+    r = run_loadtest(
+        log=log, out_dir=tmp_path, target=url, config=cfg, ingest=False, preflight=False
+    )
     assert set(r.summary["errors"]["by_class"]) == {"connection"}
     assert r.exit_code & EXIT_ERRORS
 
@@ -141,7 +146,9 @@ def test_closed_model_and_two_processes_merge(
     log: EventLog, good_target: str, tmp_path: Path
 ) -> None:
     """Closed model over `--processes 2`: both processes report, records and histograms merge."""
-    cfg = LoadTestConfig(workload="closed", users=4, duration_s=3, think_time_s=0.05)
+    cfg = LoadTestConfig(
+        workload="closed", users=4, duration_s=3, think_time_s=0.05, thresholds=UNTIMED
+    )
     r = run_loadtest(log=log, out_dir=tmp_path, target=good_target, config=cfg, processes=2)
     s = r.summary
     assert s["processes_reported"] == 2
@@ -162,7 +169,7 @@ def test_live_mode_against_a_correct_target(
         rate=40,
         users=2,
         staleness_ms=0,
-        thresholds=Thresholds(max_freshness_ms=0),
+        thresholds=Thresholds(latency_ms={}, max_freshness_ms=0),
     )
     r = run_loadtest(log=log, out_dir=tmp_path, target=good_target, config=cfg)
     s = r.summary
@@ -173,3 +180,71 @@ def test_live_mode_against_a_correct_target(
         if m == "error.parameter"
         for _ in range(row["checked"])
     )
+
+
+def _hostile_app() -> Starlette:
+    """Accepts the roster and the events with odd acknowledgements and answers every query
+    200 with one of several hostile bodies in turn."""
+    bodies = [
+        '{"agents": {"rows": [{"agent_id": [1, 2], "csat": 1}, {"agent_id": {"x": 1}}]}}',
+        '{"now": %s, "metricsTotal": {"totalAgentConversationSegments": 1e400}}' % ("9" * 5000),
+        "[" * 5000 + "]" * 5000,
+        '{"metricsPerAgent": {"\\u0000\\u001b[2J\\ud800": {"avgX": "NaN"}}, "chat": []}',
+        '{"error": {"parameter": ["timeframe"]}, "now": true}',
+        b"\x00\x01 not json \xed\xa0\x80\xff",  # not even UTF-8 (an encoded surrogate)
+    ]
+    calls = {"n": 0}
+
+    async def ack(request: Request) -> Response:
+        await request.body()
+        return Response('{"accepted": 1e400, "duplicates": [1]}', media_type="application/json")
+
+    async def answer(request: Request) -> Response:
+        calls["n"] += 1
+        return Response(bodies[calls["n"] % len(bodies)], media_type="application/json")
+
+    return Starlette(
+        routes=[
+            Route("/api/v1/accounts/{account}/roster", ack, methods=["PUT"]),
+            Route("/api/v1/accounts/{account}/events", ack, methods=["POST"]),
+            Route("/{path:path}", answer, methods=["GET"]),
+        ]
+    )
+
+
+def test_hostile_answers_still_give_all_three_reports(log: EventLog, tmp_path: Path) -> None:
+    """Row ids that are lists, 5000-digit numbers, nesting 5000 deep, control characters and
+    lone surrogates in keys, wrong types: the run completes with mismatches and invalid_json
+    counted, and writes summary.json, junit.xml (valid for Jenkins) and report.html."""
+    import xmlschema
+
+    cfg = LoadTestConfig(duration_s=2, rate=20, users=2, invalid_share=0.2, thresholds=UNTIMED)
+    with serve_app(_hostile_app()) as url:
+        r = run_loadtest(log=log, out_dir=tmp_path, target=url, config=cfg)
+    s = r.summary
+    assert s["accuracy"]["mismatches"] > 0 and s["errors"]["by_class"]["invalid_json"] > 0
+    assert s["ingest"]["accepted"] == 0  # 1e400 is not a count
+    assert r.exit_code == EXIT_ERRORS | EXIT_MISMATCH
+    assert orjson.loads((tmp_path / "summary.json").read_bytes())["exit_code"] == r.exit_code
+    xsd = Path(__file__).resolve().parents[1] / "data" / "junit-10.xsd"
+    xmlschema.XMLSchema(xsd).validate(tmp_path / "junit.xml")
+    assert "</html>" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_header_values_never_reach_the_disk(
+    log: EventLog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token expanded from the environment authenticates every request (the run passes)
+    yet appears in no file of the output folder: the run spec shows it redacted."""
+    secret = "tok-7f3a9c-never-written"
+    monkeypatch.setenv("CCBENCH_TOKEN", secret)
+    cfg = LoadTestConfig(duration_s=2, rate=20, users=2, thresholds=UNTIMED)
+    with serve_app(oracle_target_app(token=secret)) as url:
+        r = run_loadtest(log=log, out_dir=tmp_path, target=url, config=cfg)
+    assert r.exit_code == 0, r.summary["breaches"]
+    assert r.summary["ingest"]["roster_status"] == 200
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"run_spec.json", "summary.json", "locust.log"}
+    assert not [p.name for p in files if secret.encode() in p.read_bytes()]
+    spec = orjson.loads((tmp_path / "run_spec.json").read_bytes())
+    assert spec["mapping"]["headers"] == {"Authorization": "<redacted>"}

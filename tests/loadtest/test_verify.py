@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from loadtest import Expected, Record, diff_json, verify_records
+from loadtest import (
+    Expected,
+    LatencyBook,
+    LoadTestConfig,
+    Record,
+    check_results,
+    diff_json,
+    evaluate,
+    exit_code,
+    summarize_run,
+    verify_records,
+    write_reports,
+)
 
 MS = 1_000_000
 
@@ -104,7 +123,7 @@ def test_invalid_requests_must_get_400_naming_the_parameter() -> None:
     accepted = _rec(_total(0), status=200, query=bad)
     v = verify_records([right, wrong_name, accepted], provider=p)
     assert v.by_metric == {"error.parameter": [2, 1], "status": [1, 1]}
-    assert v.wrong_responses == 2 and not v.errors
+    assert v.wrong_responses == 2 and not v.errors.count
 
 
 def test_transport_problems_are_counted_not_raised() -> None:
@@ -118,7 +137,7 @@ def test_transport_problems_are_counted_not_raised() -> None:
         _rec("{not json", status=200),
     ]
     v = verify_records(records, provider=p)
-    assert dict(v.errors) == {
+    assert dict(v.errors.by_class) == {
         "timeout": 1,
         "connection": 1,
         "http_5xx": 1,
@@ -162,6 +181,75 @@ class UnavailableProvider:
         return [lo_ms]
 
 
+def test_overload_and_server_errors_are_errors_never_mismatches() -> None:
+    """A 429 or 503 answering an invalid request (400 expected) or a valid one (200
+    expected) counts as an error with its status code, never as a wrong value."""
+    p = StepProvider([])
+    invalid = {"timeframe": ""}
+    records = [
+        _rec({"error": {"message": "slow down"}}, status=429, query=invalid),
+        _rec({"error": {}}, status=429),
+        _rec("oops", status=503, query=invalid),
+        _rec("moved", status=302),
+    ]
+    v = verify_records(records, provider=p)
+    assert v.mismatch_count == 0 and v.wrong_responses == 0 and v.by_metric == {}
+    assert v.errors.as_dict() == {
+        "by_class": {"http_4xx": 2, "http_5xx": 1, "http_other": 1},
+        "status_codes": {"http_4xx": {"429": 2}, "http_5xx": {"503": 1}, "http_other": {"302": 1}},
+    }
+
+
+def test_row_ids_match_by_type_and_value_only() -> None:
+    """A row id of true, 12.0 or [12] is not the agent 12 (nor 1): one mismatch on the rows
+    list each, values compared only for the rows whose id matches; nothing raises."""
+    expected = {"agents": {"rows": [{"agent_id": 1, "csat": 5}, {"agent_id": 12, "csat": 4}]}}
+    for odd in (True, 12.0, [12], {"id": 12}, None):
+        actual = {"agents": {"rows": [{"agent_id": 1, "csat": 5}, {"agent_id": odd, "csat": 4}]}}
+        diffs = diff_json(expected, actual, endpoint="dashboard")
+        assert diffs == [("$.agents.rows", "dashboard.agents.rows", [1, 12], [1, odd])], odd
+
+
+def test_numbers_beyond_any_float_are_wrong_values_shown_as_text() -> None:
+    """A 5000-digit integer (beyond orjson and Python's default parser) and 1e400 (beyond a
+    float) are valid JSON: each is a wrong value, reported as its text."""
+    p = StepProvider([10])
+    huge = "9" * 5000
+    body = '{"metricsTotal": {"totalAgentConversationSegments": %s}}'
+    v = verify_records([_rec(body % huge), _rec(body % "1e400")], provider=p)
+    assert v.mismatch_count == 2 and not v.errors.count
+    shown = [m.actual for m in v.mismatches]
+    assert shown[0].startswith("9999") and shown[0].endswith("(4000 more characters)")
+    assert shown[1] == "inf"
+
+
+def test_bodies_beyond_the_parsers_are_invalid_json() -> None:
+    """Nesting 3000 levels deep, NaN and a truncated body count as invalid_json."""
+    p = StepProvider([])
+    bodies = ["[" * 3000 + "]" * 3000, '{"a": NaN}', '{"metricsTotal": {']
+    v = verify_records([_rec(b) for b in bodies], provider=p)
+    assert dict(v.errors.by_class) == {"invalid_json": 3}
+
+
+class ShapedProvider:
+    """A dashboard answer with keyed rows and a msgagentsegments total; invalid when the query
+    has ``bad``; the answer changes at 500 (for live mode)."""
+
+    def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
+        if "bad" in query:
+            return Expected(status=400, parameter="bad")
+        if endpoint == "dashboard":
+            rows = [{"agent_id": 1, "csat": 5}, {"agent_id": 12, "csat": None}]
+            body = {"now": now_ms, "agents": {"rows": rows}, "chat": {"abandon_rate": 0.5}}
+            return Expected(status=200, body=body)
+        return Expected(status=200, body=_total(int(now_ms > 500)))
+
+    def change_instants(
+        self, endpoint: str, query: Mapping[str, str], *, lo_ms: int, hi_ms: int
+    ) -> list[int]:
+        return sorted({lo_ms, *([501] if lo_ms < 501 <= hi_ms else [])})
+
+
 def test_unavailable_values_are_reported_not_compared() -> None:
     """A backend's 0 for an unavailable LOAD is neither right nor wrong: it is left out and
     the reason reported; the values the log supports are still compared."""
@@ -181,6 +269,112 @@ def test_translation_plugin_failures_are_counted_and_named() -> None:
         provider=StepProvider([0]),
         translate="tests.support.plugins:translate_to_text",
     )
-    assert v.errors["plugin"] == 1 and v.mismatch_count == 0
+    assert v.errors.by_class["plugin"] == 1 and v.mismatch_count == 0
     assert v.plugin_errors[0].startswith("plugin tests.support.plugins:translate_to_text on ")
     assert "returned str" in v.plugin_errors[0]
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(10**500), max_value=10**500)
+    | st.sampled_from([2**63, 2**64, 10**400, -(10**400), 1e308, -0.0])
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+_ODD = st.lists(_SCALARS, max_size=2) | st.dictionaries(st.text(max_size=3), _SCALARS, max_size=2)
+_ROWS = st.lists(st.fixed_dictionaries({"agent_id": _JSON | _ODD, "csat": _JSON}), max_size=4)
+_SHAPED = st.fixed_dictionaries(
+    {
+        "now": _JSON,
+        "agents": st.fixed_dictionaries({"rows": _ROWS}) | _JSON,
+        "chat": st.fixed_dictionaries({"abandon_rate": _JSON}) | _JSON,
+        "metricsTotal": st.fixed_dictionaries({"totalAgentConversationSegments": _JSON}) | _JSON,
+        "error": st.fixed_dictionaries({"parameter": _JSON}) | _JSON,
+    }
+)
+_BODIES = st.one_of(
+    _SHAPED.map(json.dumps),  # first: the shape verification looks into, with odd values
+    _JSON.map(json.dumps),
+    st.text(max_size=40),  # mostly not JSON at all
+    st.integers(1, 3000).map(lambda n: "[" * n + "]" * n),
+    st.sampled_from(['"\\ud800"', '{"\\udfff\\u0000": 1}', "9" * 5000, "1e400", "-0"]),
+)
+_RECORDS = st.builds(
+    lambda endpoint, bad, clock, status, body: Record(
+        endpoint,
+        "query",
+        {"bad": "1"} if bad else {"timeframe": "60"},
+        clock,
+        400 * MS,
+        400 * MS,
+        600 * MS,
+        status,
+        None if status else "ConnectionResetError",
+        body,
+    ),
+    st.sampled_from(["dashboard", "msgagentsegments"]),
+    st.booleans(),
+    st.sampled_from([None, 1000]),
+    st.sampled_from([200, 200, 200, 400, 429, 503, 0]),
+    _BODIES,
+)
+
+
+_EXPECTED = ShapedProvider()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    actual=_SHAPED | _JSON,
+    endpoint=st.sampled_from(["dashboard", "msgagentsegments"]),
+    now=st.sampled_from([100, 1000]),
+)
+def test_diff_json_takes_any_value(actual: Any, endpoint: str, now: int) -> None:
+    """Any JSON value against a real answer's shape (keyed rows, floats, integers) gives a
+    list of (path, metric, expected, actual) differences, never an exception."""
+    expected = _EXPECTED.expected(endpoint, {}, now_ms=now).body
+    diffs = diff_json(expected, actual, endpoint=endpoint)
+    assert all(isinstance(d[0], str) and d[0].startswith("$") for d in diffs)
+    assert diff_json(expected, expected, endpoint=endpoint) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(_RECORDS, min_size=1, max_size=6), ack_body=_BODIES, live=st.booleans())
+def test_no_answer_can_crash_verification_or_the_reports(
+    records: list[Record], ack_body: str, live: bool
+) -> None:
+    """Arbitrary bodies (nesting, numbers of any size, rows keyed by lists or objects, wrong
+    types, lone surrogates, not JSON at all) in answers and acknowledgements: verification,
+    the summary, the thresholds and all three reports complete, and what they write parses.
+    (No timings and no records reach the reports: their charts read timings, never bodies.)"""
+    v = verify_records(records, provider=ShapedProvider(), live=live)
+    assert v.responses == len(records)
+    cfg = LoadTestConfig()
+    acks = [{"endpoint": "ingest", "status": 200, "error": None, "events": 1, "body": ack_body}]
+    summary: dict[str, Any] = summarize_run(
+        config=cfg,
+        records=records,
+        latency=LatencyBook(),  # timings are not under test; no charts to draw
+        verification=v,
+        acks=acks,
+        scheduled=len(records),
+        processes=1,
+    )
+    breaches = evaluate(summary, cfg)
+    summary["breaches"] = [{"class": b.kind, "message": b.message} for b in breaches]
+    summary["checks"] = check_results(summary, cfg, breaches)
+    summary["exit_code"] = exit_code(breaches)
+    with tempfile.TemporaryDirectory() as out:
+        paths = write_reports(summary, records=[], latency=LatencyBook(), out_dir=Path(out))
+        assert orjson.loads(paths["summary"].read_bytes())["exit_code"] == summary["exit_code"]
+        ET.parse(paths["junit"])
+        assert paths["html"].read_text(encoding="utf-8").endswith("</html>")
