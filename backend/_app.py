@@ -44,11 +44,13 @@ from ._records import records_batch
 from ._responses import error_response, json_response
 from ._store import Store
 
-__all__ = ["MAX_ROSTER_BYTES", "ServerConfig", "create_app"]
+__all__ = ["MAX_RECORDS_BYTES", "MAX_ROSTER_BYTES", "ServerConfig", "create_app"]
 
 _OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json"})
 #: Largest roster document (bytes): decoded whole, so kept well under the event body limit.
 MAX_ROSTER_BYTES = 4 * 1024 * 1024
+#: Largest body of vendor records (bytes): decoded whole too (nested documents).
+MAX_RECORDS_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -228,11 +230,8 @@ def create_app(config: ServerConfig) -> Starlette:
             }
 
         with admission.upload(account):
-            box = [
-                await read_body(
-                    request, limit=config.max_body_bytes, timeout_s=config.body_timeout_s
-                )
-            ]
+            limit = min(config.max_body_bytes, MAX_RECORDS_BYTES)
+            box = [await read_body(request, limit=limit, timeout_s=config.body_timeout_s)]
             answer = await run_in_threadpool(work, box)
         return json_response(answer)
 

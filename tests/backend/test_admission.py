@@ -213,3 +213,27 @@ def test_limits_are_checked() -> None:
         with pytest.raises(ParameterError) as caught:
             ServerConfig(db=":memory:", **bad)
         assert caught.value.parameter == next(iter(bad))
+
+
+def test_bodies_decoded_whole_have_smaller_limits() -> None:
+    """A roster over 4 MiB and a body of records over 8 MiB get 413 (both are decoded whole:
+    a 31 MiB body of records would make ~20 times its size in Python objects), well under
+    the 32 MiB an event batch may take."""
+    from backend._app import MAX_RECORDS_BYTES, MAX_ROSTER_BYTES
+
+    with _served() as (url, _):
+        headers = {**auth("token-a"), "Content-Type": "application/json"}
+        roster = httpx.put(
+            f"{url}/api/v1/accounts/a/roster",
+            content=b" " * (MAX_ROSTER_BYTES + 1),
+            headers=headers,
+            timeout=60,
+        )
+        records = httpx.post(
+            f"{url}/api/v1/accounts/a/records",
+            content=b" " * (MAX_RECORDS_BYTES + 1),
+            headers=headers,
+            timeout=60,
+        )
+        assert (roster.status_code, records.status_code) == (413, 413)
+        assert f"limit of {MAX_RECORDS_BYTES} bytes" in records.json()["error"]["message"]
