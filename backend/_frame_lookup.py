@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._frame import ROLES, Frame, kind_code
@@ -41,7 +42,7 @@ class PerConversation:
         i = np.searchsorted(self.keys, conv * self.width + limit, side="left") - 1
         ok = i >= 0
         ok[ok] = self.keys[i[ok]] // self.width == conv[ok]
-        return np.where(ok, self.rows[np.maximum(i, 0)], -1)
+        return take(self.rows, np.where(ok, i, -1), missing=-1)
 
     def first_after(self, conv: I64, row: I64) -> I64:
         """Per item, the first row of conversation ``conv`` after row ``row`` (-1 if none)."""
@@ -49,7 +50,7 @@ class PerConversation:
         i = np.searchsorted(self.keys, conv * self.width + row + 1, side="left")
         ok = i < self.keys.shape[0]
         ok[ok] = self.keys[i[ok]] // self.width == conv[ok]
-        return np.where(ok, self.rows[np.minimum(i, max(self.rows.shape[0] - 1, 0))], -1)
+        return take(self.rows, np.where(ok, i, -1), missing=-1)
 
     def first(self) -> I64:
         """Per conversation, its first row (-1 if none)."""

@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from ccbench import ParameterError
 from ccbench.api import AGENT_PERFORMANCE, check_clock, parse_query
+from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._dashboard_core import mean_ms, percent
@@ -104,8 +105,8 @@ class PerformanceIndex:
         s = np.flatnonzero(is_start)
         self.period_conv = f.conv[rows[s]]
         self.period_start = f.ts[rows[s]]
-        nxt = np.minimum(s + 1, max(rows.shape[0] - 1, 0))
-        self.period_end = np.where(nxt_end[s], f.ts[rows[nxt]], np.iinfo(np.int64).max)
+        end_row = take(rows, np.where(nxt_end[s], s + 1, -1), missing=-1)
+        self.period_end = take(f.ts, end_row, missing=np.iinfo(np.int64).max)
         # first human message (role agent or manager, a human roster user; section 3.4)
         human = message & np.isin(f.role, [ROLES.index("agent"), ROLES.index("manager")])
         self.first_human = PerConversation(f, human & human_mask(f)).first()
@@ -148,7 +149,7 @@ def _answer(x: PerformanceIndex, *, a: int, start: int, now: int, bucket: int) -
     last = x.snooze.last_before(s.conv[open_segs], limit)
     snoozed = int(
         np.count_nonzero(
-            (last >= 0) & (f.kind[np.maximum(last, 0)] == kind_code(EventKind.CONVERSATION_SNOOZED))
+            take(f.kind, last, missing=-1) == kind_code(EventKind.CONVERSATION_SNOOZED)
         )
     )
     close_ts = f.ts[x.close_rows]
@@ -178,14 +179,12 @@ def _handle_time(x: PerformanceIndex, a: int, start: int, now: int) -> int | Non
     rows = x.view_rows[lo:hi]
     rows = rows[f.ts[rows] < now]
     started = np.flatnonzero(f.kind[rows] == kind_code(EventKind.VIEW_STARTED))
-    nxt = np.minimum(started + 1, max(rows.shape[0] - 1, 0))
-    ended = (
-        (started + 1 < rows.shape[0])
-        & (f.kind[rows[nxt]] == kind_code(EventKind.VIEW_ENDED))
-        & (f.conv[rows[nxt]] == f.conv[rows[started]])
+    nxt = take(rows, started + 1, missing=-1)  # the next view event's log row, -1 if none
+    ended = (take(f.kind, nxt, missing=-1) == kind_code(EventKind.VIEW_ENDED)) & (
+        take(f.conv, nxt, missing=-1) == f.conv[rows[started]]
     )
     s_ts = f.ts[rows[started]]
-    e_ts = np.where(ended, f.ts[rows[nxt]], now)
+    e_ts = np.where(ended, take(f.ts, nxt, missing=now), now)
     keep = s_ts >= start
     viewed = np.unique(f.conv[rows[started[keep]]]).shape[0]
     return mean_ms(int((e_ts - s_ts)[keep].sum()), viewed)
@@ -264,7 +263,7 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
     convs = convs[(x.opened_ts[convs] >= start) & (x.opened_ts[convs] < now)]
     opened = x.opened_ts[convs]
     fh = x.first_human[convs]
-    first_reply = np.where((fh >= 0) & (fh < limit), f.ts[np.maximum(fh, 0)], -1)
+    first_reply = take(f.ts, np.where(fh < limit, fh, -1), missing=-1)
     close_ts = f.ts[x.close_rows]
     first_close = np.full(f.n_conv, -1, dtype=np.int64)
     seen = np.flatnonzero(close_ts < now)[::-1]
@@ -273,7 +272,7 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
     # next responses: every visible human response but the one sent with the first reply
     r = x.responses
     fh_r = x.first_human[r.conv]
-    nxt = (r.ts < now) & (r.ts != f.ts[np.maximum(fh_r, 0)])
+    nxt = (r.ts < now) & (r.ts != take(f.ts, fh_r, missing=-1))
     worst = np.zeros(f.n_conv, dtype=np.int64)
     np.maximum.at(worst, r.conv[nxt], r.value[nxt])
     breached = np.zeros(convs.shape[0], dtype=bool)
@@ -314,7 +313,7 @@ def _satisfaction(x: PerformanceIndex, a: int, start: int, now: int, limit: int)
     rows = rows[rows >= 0]
     rows = rows[f.ts[rows] >= start]
     accept = x.accepts.last_before(f.conv[rows], rows)
-    who = np.where(accept >= 0, f.integer("agent_id")[np.maximum(accept, 0)], -1)
+    who = take(f.integer("agent_id"), accept, missing=-1)
     csat = f.integer("csat")[rows[who == a]]
     return {
         "score": None if csat.shape[0] == 0 else 100.0 * float(csat.mean()) / 5,

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench.api import REPORT, parse_query
+from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._dashboard_core import mean_ms, percent
@@ -122,7 +123,7 @@ def _activity(
     new = (x.consumer_first_open >= start) & (x.consumer_first_open < end)
     this_period = np.zeros(f.n_conv, dtype=bool)
     this_period[conv[opened]] = True
-    depth = int(np.count_nonzero(msg & this_period[np.maximum(conv, 0)] & (conv >= 0)))
+    depth = int(np.count_nonzero(msg & take(this_period, conv, missing=False)))
     n_conv = int(np.count_nonzero(opened))
     # messages per calendar minute: ts is sorted, so a minute is a run of rows
     mts = ts[msg]

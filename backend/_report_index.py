@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._frame import CLOSERS, NEVER, ROLES, Frame, kind_code
@@ -149,9 +150,9 @@ class ReportIndex:
         stops = np.flatnonzero(~waiting)
         j = np.searchsorted(stops, starts, side="right")
         has_end = j < stops.shape[0]
-        end_pos = np.where(has_end, stops[np.minimum(j, max(stops.shape[0] - 1, 0))], 0)
-        has_end &= conv[end_pos] == conv[starts]
-        end_rows = rows[end_pos]
+        end_pos = take(stops, np.where(has_end, j, -1), missing=-1)
+        has_end &= take(conv, end_pos, missing=-1) == conv[starts]
+        end_rows = take(rows, end_pos, missing=0)
         accepted = has_end & (f.kind[end_rows] == accepted_kind)
         bot = accepted & ~self.row_human[end_rows]
         by_consumer = (f.kind[end_rows] == kind_code(EventKind.CONVERSATION_ABANDONED)) | (

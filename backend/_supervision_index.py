@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._frame import ROLES, Frame, kind_code
@@ -81,7 +82,7 @@ class SupervisionIndex:
         i = np.searchsorted(self.seg_keys, prefix * self.width + self.sale_row, side="left") - 1
         ok = i >= 0
         ok[ok] = self.seg_keys[i[ok]] // self.width == prefix[ok]
-        return np.where(ok, self.seg_order[np.maximum(i, 0)], -1)
+        return take(self.seg_order, np.where(ok, i, -1), missing=-1)
 
     def _presence(self) -> tuple[dict[int, list[int]], dict[int, list[Presence]]]:
         f = self.frame

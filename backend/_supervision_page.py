@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from ccbench import ParameterError, RosterError
 from ccbench.api import SUPERVISION, SUPERVISION_AGENT_COLUMNS, parse_query
+from ccbench.arrays import take
 from ccbench.eventlog import Objective, Roster
 
 from ._dashboard_core import mean_ms, percent
@@ -225,7 +226,7 @@ class _Page:
         rows = rows[rows >= 0]
         rows = rows[f.ts[rows] >= self.midnight]
         accept = x.accepts.last_before(f.conv[rows], rows)
-        agent = np.where(accept >= 0, f.integer("agent_id")[np.maximum(accept, 0)], -1)
+        agent = take(f.integer("agent_id"), accept, missing=-1)
         return rows, agent
 
     def _per_agent(self, surveys: I64, survey_agent: I64) -> dict[int, dict[str, Any]]:
@@ -318,7 +319,7 @@ class _Page:
         after = x.company_msgs.last_before(conv, self.limit)
         first = x.consumer_msgs.first_after(conv, after)
         waiting = (first >= 0) & (first < self.limit)
-        since = np.maximum(np.where(first >= 0, f.ts[np.maximum(first, 0)], 0), s.start_ts[segs])
+        since = np.maximum(take(f.ts, first, missing=0), s.start_ts[segs])
         handling = now - s.start_ts[segs]
         rows = []
         for i in range(segs.shape[0]):

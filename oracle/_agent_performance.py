@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from ccbench import ParameterError
 from ccbench.api import AGENT_PERFORMANCE, check_clock, check_now, check_values
+from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
@@ -21,7 +22,6 @@ from ._columns import CLOSED_BY_AGENT, KIND_CODES
 from ._conversations import NONE, ByConversation
 from ._dashboard import Dashboard
 from ._segment_table import Feature
-from ._take import take
 
 __all__ = ["AgentPerformance"]
 

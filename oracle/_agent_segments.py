@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
+
 from ._params import AgentSegmentsParams
 from ._segment_table import Feature, Segments
-from ._take import take
 
 __all__ = ["AgentDirectory", "agent_segments_response"]
 

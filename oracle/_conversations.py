@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
 from ccbench.eventlog import CHANNELS, EventKind
 
 from ._columns import (
@@ -26,7 +27,6 @@ from ._columns import (
     ROLE_SYSTEM,
     EventColumns,
 )
-from ._take import take
 
 __all__ = [
     "NONE",

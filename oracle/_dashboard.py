@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
 from ccbench.eventlog import CHANNELS, EventLog
 
 from ._agent_state import AgentState
@@ -26,7 +27,6 @@ from ._dashboard_params import DASHBOARD_KPIS, DashboardParams, dashboard_window
 from ._dashboard_state import DashboardState
 from ._dashboard_tables import agents_rows, page, skills_rows, sort_rows
 from ._segment_table import Feature, Segments
-from ._take import take
 
 __all__ = ["Dashboard", "alerts"]
 

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
 from ccbench.eventlog import CLOSED_BY, EventKind
 
 from ._columns import CLOSED_BY_CONSUMER, KIND_CODES, OPEN_END, EventColumns
 from ._conversations import Assignees, Conversations
-from ._take import take
 
 __all__ = ["ABANDONED", "CONNECTED", "OTHER", "CloseStats", "Closes", "QueueWaits"]
 

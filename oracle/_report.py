@@ -21,12 +21,12 @@ import numpy.typing as npt
 
 from ccbench import ParameterError
 from ccbench.api import REPORT, check_values
+from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._arith import mean_ms, percent
 from ._columns import KIND_CODES, ROLE_CONSUMER
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
-from ._take import take
 
 __all__ = ["REPORT_TABLES", "local_days", "report", "report_csv"]
 

@@ -25,10 +25,10 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
 from ccbench.eventlog import ASSIGN_REASONS, CLOSED_BY, EventKind
 
 from ._columns import AGENT_SIDE_ROLES, KIND_CODES, OPEN_END, ROLE_CONSUMER, EventColumns
-from ._take import take
 
 __all__ = ["END_KINDS", "START_KINDS", "EndKind", "Feature", "Segments", "StartKind"]
 

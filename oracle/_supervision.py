@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ccbench.arrays import take
 from ccbench.eventlog import CHANNELS, EventKind, EventLog
 
 from ._arith import mean_ms, percent
@@ -27,7 +28,6 @@ from ._conversations import ByConversation
 from ._dashboard import Dashboard
 from ._segment_table import StartKind
 from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams, local_midnight
-from ._take import take
 
 __all__ = ["Supervision", "supervision_csv"]
 

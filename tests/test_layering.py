@@ -3,8 +3,9 @@
 The layers (README, "Architecture"), lowest first:
 
 1. ``ccbench._errors``, the exception tree, ``ccbench`` itself (its
-   ``__init__`` only re-exports the tree and :func:`ccbench.describe`) and
-   ``ccbench.files`` (atomic file replacement, standard library only);
+   ``__init__`` only re-exports the tree and :func:`ccbench.describe`),
+   ``ccbench.files`` (atomic file replacement, standard library only) and
+   ``ccbench.arrays`` (the may-miss array lookup, numpy only);
 2. the contracts, ``ccbench.eventlog`` (event log) and ``ccbench.api`` (query
    APIs), ``ccbench.records`` (vendor records in and out, on the event log only)
    and ``ccbench.serving`` (serving an ASGI app on 127.0.0.1, a utility that
@@ -32,11 +33,12 @@ TOP_LEVEL = ("ccbench", "sim", "oracle", "backend", "loadtest", "plan")
 
 _ERRORS = "ccbench._errors"
 _CONTRACTS = {"ccbench.eventlog", "ccbench.api"}
-_BASE = {_ERRORS, "ccbench", "ccbench.files", *_CONTRACTS}
+_BASE = {_ERRORS, "ccbench", "ccbench.files", "ccbench.arrays", *_CONTRACTS}
 _EVERYTHING = {
     _ERRORS,
     "ccbench",
     "ccbench.files",
+    "ccbench.arrays",
     *_CONTRACTS,
     "ccbench.serving",
     "ccbench.records",
@@ -52,6 +54,7 @@ ALLOWED: dict[str, set[str]] = {
     _ERRORS: set(),
     "ccbench": {_ERRORS},
     "ccbench.files": set(),
+    "ccbench.arrays": set(),
     "ccbench.eventlog": {_ERRORS, "ccbench", "ccbench.files"},
     "ccbench.api": {_ERRORS, "ccbench"},
     "ccbench.serving": {_ERRORS, "ccbench"},

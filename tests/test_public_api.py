@@ -63,6 +63,7 @@ EXPECTED: dict[str, list[str]] = {
         "validate",
         "write_log",
     ],
+    "ccbench.arrays": ["take"],
     "ccbench.api": [
         "AGENT_PERFORMANCE",
         "AGENT_SEGMENT_METRICS",

@@ -1,30 +1,31 @@
 """Backend vs oracle on degenerate valid logs: never a 500, and the same JSON.
 
-The reference backend serves two families (msgagentsegments, dashboard). Each
-degenerate profile of tests/support/degenerate_logs.py (two drawn logs each) and the
-example log without each event kind in turn are ingested into one backend over HTTP,
-one account per log; every family is then asked at instants around each log and must
-answer 200 with exactly the oracle's JSON (issue 13, part 1).
+Each degenerate profile of tests/support/degenerate_logs.py (two drawn logs each: no
+accepts, no messages, only logins, only bot conversations, segments never ended, no
+conversations, one event, none) and the example log without each event kind in turn are
+ingested into one reference backend over HTTP, one account per log; every served family
+(msgagentsegments, the dashboard in both modes, agent performance, the report,
+supervision) is then asked at instants around each log and must answer 200 with exactly
+the oracle's JSON (issue 13, part 1).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
-import orjson
 import pytest
 
-from backend import ServerConfig, serve
+from ccbench.api import AGENT_PERFORMANCE, DASHBOARD, MSGAGENTSEGMENTS, REPORT, SUPERVISION
 from ccbench.eventlog import KINDS, EventLog
 from oracle import Oracle
 from tests.support.degenerate_logs import PROFILES, draw_log, without_kinds
+from tests.support.differential import Outcome, Query, compare, served
 
 DAY_MS = 86_400_000
-QUIET_NOW = 1_795_171_800_000
-DASHBOARD = "/api/v1/accounts/{account}/dashboard"
-SEGMENTS = "/operations/api/account/{account}/msgagentsegments"
+QUIET_NOW = 1_795_171_800_000  # the example log's conformance instant, for empty logs
 
 
 def _logs() -> dict[str, EventLog]:
@@ -46,21 +47,7 @@ def logs() -> dict[str, EventLog]:
 
 @pytest.fixture(scope="module")
 def client(logs: dict[str, EventLog]) -> Iterator[httpx.Client]:
-    config = ServerConfig(db=":memory:", tokens={f"t-{n}": n for n in logs}, test_clock=True)
-    with serve(config) as url, httpx.Client(base_url=url, timeout=60) as c:
-        for name, log in logs.items():
-            headers = {"Authorization": f"Bearer t-{name}"}
-            r = c.put(f"/api/v1/accounts/{name}/roster", json=log.roster.to_dict(),
-                      headers=headers)  # fmt: skip
-            assert r.status_code == 200, r.text
-            records = list(log.records())
-            if records:
-                r = c.post(
-                    f"/api/v1/accounts/{name}/events",
-                    content=b"\n".join(orjson.dumps(x) for x in records),
-                    headers={**headers, "Content-Type": "application/x-ndjson"},
-                )
-                assert r.status_code == 200, r.text
+    with served(logs) as c:
         yield c
 
 
@@ -71,35 +58,53 @@ def _nows(log: EventLog) -> list[int]:
     return sorted({first + 1, (first + last) // 2, last + 1})
 
 
-def _get(client: httpx.Client, name: str, path: str, query: dict[str, str], now: int) -> object:
-    r = client.get(
-        path.format(account=name),
-        params=query,
-        headers={"Authorization": f"Bearer t-{name}", "X-Clock-Now": str(now)},
+Answer = Callable[..., Any]  # (query, now_ms=...) -> the oracle's JSON-ready answer
+
+
+def _requests(oracle: Oracle, now: int) -> Iterator[tuple[str | None, Query, Answer]]:
+    """(path, query, the oracle's answer function) of every served family at ``now``."""
+    roster = oracle.log.roster
+    yield MSGAGENTSEGMENTS.path, [("v", "1"), ("timeframe", "60"), ("interval", "5"),
+                                  ("skillIds", "all")], oracle.agent_segments_query  # fmt: skip
+    yield DASHBOARD.path, [], oracle.dashboard_query
+    yield DASHBOARD.path, [("mode", "chat"), ("last_hours", "1"), ("skill_ids", "333"),
+                           ("group_ids", "1")], oracle.dashboard_query  # fmt: skip
+    agent = roster.agents[now % len(roster.agents)].id
+    yield (
+        AGENT_PERFORMANCE.path,
+        [("agent_id", str(agent)), ("start_ms", str(now - DAY_MS))],
+        (oracle.agent_performance_query),
     )
-    assert r.status_code == 200, (name, path, query, now, r.text)
-    return orjson.loads(r.content)
-
-
-def _same(got: object, expected: object) -> bool:
-    return got == orjson.loads(orjson.dumps(expected))
+    yield (
+        REPORT.path,
+        [("start_ms", str(now - 2 * DAY_MS)), ("end_ms", str(now))],
+        (lambda q, now_ms: oracle.report_query(q)),
+    )
+    site = roster.sites[now % len(roster.sites)].id
+    yield (
+        SUPERVISION.path,
+        [("site_id", site), ("channels", "messaging,chat,call")],
+        (oracle.supervision_query),
+    )
 
 
 def test_backend_answers_degenerate_logs_as_the_oracle(
     logs: dict[str, EventLog], client: httpx.Client
 ) -> None:
-    """Every degenerate log: msgagentsegments and the dashboard are 200s equal to the oracle."""
-    mismatches = []
+    """Every degenerate log, every served family: 200s equal to the oracle's answers."""
+    outcome = Outcome()
     for name, log in logs.items():
         oracle = Oracle(log)
         for now in _nows(log):
-            for q in ({"timeframe": "60", "interval": "5", "skillIds": "all"},):
-                got = _get(client, name, SEGMENTS, {"v": "1", **q}, now)
-                if not _same(got, oracle.agent_segments_query({"v": "1", **q}, now_ms=now)):
-                    mismatches.append((name, now, q))
-            for q in ({}, {"mode": "chat", "last_hours": "1", "skill_ids": "333",
-                           "group_ids": "1"}):  # fmt: skip
-                got = _get(client, name, DASHBOARD, q, now)
-                if not _same(got, oracle.dashboard_query(q, now_ms=now)):
-                    mismatches.append((name, now, q))
-    assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:5]}"
+            for path, query, answer in _requests(oracle, now):
+                compare(
+                    client,
+                    path=str(path).format(account=log.roster.account),
+                    name=name,
+                    query=query,
+                    now=now,
+                    oracle=lambda q, t, answer=answer: answer(q, now_ms=t),
+                    outcome=outcome,
+                )
+    assert not outcome.rejected, outcome.rejected  # every request here is valid
+    assert not outcome.mismatches, (len(outcome.mismatches), outcome.mismatches[:5])

@@ -1,12 +1,14 @@
 """Lookups that may find nothing: ``values[index]`` where the index points into ``values``,
 a fill value where it does not.
 
-Every oracle lookup of "the row of the last X before Y" or "the agent of row r" can
-miss (-1, or :data:`oracle._conversations.NONE` for "no such event"). The tempting
-``np.where(i >= 0, values[np.maximum(i, 0)], -1)`` evaluates ``values[0]`` even where
-every ``i`` misses, and so raises ``IndexError`` when ``values`` is empty: a valid log
-without any accept, message or routing event. :func:`take` is the one lookup the oracle
-uses instead (docs/metrics.md section 0, "Input": every valid log gets an answer).
+Every lookup of "the row of the last X before Y" or "the agent of row r", in the
+oracle and in the reference backend alike, can miss (-1, or a "no such event"
+sentinel past the end). The tempting ``np.where(i >= 0, values[np.maximum(i, 0)], -1)``
+evaluates ``values[0]`` even where every ``i`` misses, and so raises ``IndexError``
+when ``values`` is empty: a valid log without any accept, message or routing event.
+:func:`take` is the one lookup both use instead (docs/metrics.md section 0, "Input":
+every valid log gets an answer). It computes no metric, so sharing it keeps the two
+implementations independent.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""oracle/_take.py: the may-miss lookup never indexes an empty array."""
+"""ccbench/arrays.py: the may-miss lookup never indexes an empty array."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from oracle._conversations import NONE
-from oracle._take import take
+from ccbench.arrays import take
+
+NONE = np.iinfo(np.int64).max  # the oracle's "no such event" row
 
 
 def test_take_fills_misses_and_keeps_hits() -> None:
