@@ -8,7 +8,8 @@ each also subclasses the builtin a caller would naturally catch::
     │   ├── EventSchemaError                      an event record or column breaks the contract
     │   ├── RosterError                           the roster/configuration document is invalid
     │   └── ParameterError                        a query or command parameter is invalid
-    └── LogFormatError(CCBenchError, OSError)     a file is not a readable ccbench log
+    ├── LogFormatError(CCBenchError, OSError)     a file is not a readable ccbench log
+    └── OutputError(CCBenchError, OSError)        an output file or folder cannot be written
 
 Messages say what was expected and what arrived, e.g.
 ``line 7: field 'ts': expected an integer (epoch ms), got '12:00' (str)``.
@@ -23,6 +24,7 @@ __all__ = [
     "EventSchemaError",
     "InputError",
     "LogFormatError",
+    "OutputError",
     "ParameterError",
     "RosterError",
     "describe",
@@ -77,3 +79,8 @@ def shown(value: Any) -> str:
 def describe(value: Any) -> str:
     """Render a received value for an error message: repr (cut) plus its type name."""
     return f"{shown(value)} ({type(value).__name__})"
+
+
+class OutputError(CCBenchError, OSError):
+    """An output file or folder cannot be written: a folder where a file goes, a file
+    where a folder goes, no permission, a file system that takes no files."""

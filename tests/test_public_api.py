@@ -12,6 +12,7 @@ EXPECTED: dict[str, list[str]] = {
         "EventSchemaError",
         "InputError",
         "LogFormatError",
+        "OutputError",
         "ParameterError",
         "RosterError",
         "__version__",

@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from ..eventlog import convert_log
+from ..eventlog import convert_log, log_format
+from ..files import writable_file
 
 
 def register(sub: Any) -> None:
@@ -22,6 +23,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    log_format(args.target)
+    writable_file(args.target)  # before reading a large source
     log = convert_log(args.source, args.target)
     print(f"{args.source} -> {args.target}: {len(log)} events", file=sys.stderr)
     return 0

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..files import writable_folder
 from ._planning import progress_bar, target_overrides
 
 
@@ -160,6 +161,7 @@ def run(args: argparse.Namespace) -> int:
     config.check_forecast()
     forecast = read_forecast(config.forecast, interval_s=config.interval_s, skills=known)
     out = Path(args.out) if args.out else Path("runs") / f"requirement-{config.forecast.stem}"
+    writable_folder(out)  # refused now, not after every replication ran
     began = time.perf_counter()
     with (
         make_executor(jobs=args.jobs, cluster=args.cluster) as executor,

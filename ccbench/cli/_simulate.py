@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..eventlog import log_format
+from ..files import writable_file
+
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
@@ -40,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
         if args.out
         else Path("runs") / f"{scenario.scenario.name}-{args.seed}.parquet"
     )
+    # Refuse an output that cannot be written before the simulation, not after it.
+    log_format(out)
+    writable_file(out)
     if sys.stderr.isatty():
         from rich.progress import Progress
 

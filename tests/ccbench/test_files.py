@@ -1,4 +1,4 @@
-"""ccbench.files: a file is replaced whole or not at all."""
+"""ccbench.files: a file is replaced whole or not at all; unwritable outputs are one error."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ccbench.files import replace_atomically
+from ccbench import CCBenchError, OutputError
+from ccbench.files import replace_atomically, writable_file, writable_folder
 
 
 def test_replaces_and_creates_folders(tmp_path: Path) -> None:
@@ -31,3 +32,43 @@ def test_failure_keeps_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="disk full"):
         replace_atomically(target, half)
     assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]
+
+
+def test_a_folder_in_the_way_is_one_output_error(tmp_path: Path) -> None:
+    """Replacing a path that is a folder raises OutputError naming it; nothing is left behind."""
+    (tmp_path / "x.parquet").mkdir()
+    with pytest.raises(OutputError, match=r"x.parquet: is a folder; expected a file path"):
+        replace_atomically(tmp_path / "x.parquet", lambda p: p.write_text("x"))
+    with pytest.raises(OutputError, match="is a folder"):
+        writable_file(tmp_path / "x.parquet")
+    assert [p.name for p in tmp_path.iterdir()] == ["x.parquet"]
+
+
+def test_a_file_where_a_folder_goes_is_named(tmp_path: Path) -> None:
+    """A path under a regular file names that file as the obstacle (file and folder checks)."""
+    (tmp_path / "plain").write_text("")
+    for check in (writable_file, writable_folder):
+        with pytest.raises(OutputError, match=r"plain is a file; expected a folder there"):
+            check(tmp_path / "plain" / "sub" / "out.csv")
+    with pytest.raises(OutputError, match="plain is a file"):
+        replace_atomically(tmp_path / "plain" / "x.txt", lambda p: p.write_text("x"))
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_a_folder_that_takes_no_files_is_refused() -> None:
+    """/proc exists but takes no new files: the probe finds it before any work is done."""
+    with pytest.raises(OutputError, match=r"/proc: cannot create a file in this folder"):
+        writable_file(Path("/proc/x.parquet"))
+
+
+def test_writable_folder_creates_it_and_leaves_no_probe(tmp_path: Path) -> None:
+    """A writable folder is created and stays empty (the probe file is removed)."""
+    folder = writable_folder(tmp_path / "a" / "b")
+    assert folder.is_dir() and list(folder.iterdir()) == []
+    assert writable_file(tmp_path / "c" / "d.txt") == tmp_path / "c" / "d.txt"
+    assert list((tmp_path / "c").iterdir()) == []
+
+
+def test_output_error_is_an_oserror_and_a_ccbench_error() -> None:
+    """OutputError is caught as OSError by callers and as CCBenchError by the CLI."""
+    assert issubclass(OutputError, OSError) and issubclass(OutputError, CCBenchError)

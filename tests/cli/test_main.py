@@ -11,6 +11,7 @@ import pytest
 
 from ccbench.cli import main
 from ccbench.cli._main import _COMMANDS
+from tests.support.cli import one_line_error
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -83,3 +84,31 @@ def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "ccbench"
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
     assert result.stdout.startswith("ccbench ")
+
+
+def test_a_reader_closing_the_pipe_early_is_not_an_error() -> None:
+    """`ccbench ... | head`: the closed pipe ends the command quietly with 141 (as SIGPIPE)."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "ccbench", "oracle", "catalog"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before the command writes a byte
+        err = proc.stderr.read().decode()
+        assert proc.wait() == 141
+    assert err == ""
+
+
+def test_an_environment_error_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An OSError no command anticipated still gives exit 2 and one line, no traceback."""
+    from ccbench.cli import _validate
+
+    def refuse(args: object) -> int:
+        raise PermissionError(13, "Permission denied", "/secret/log.parquet")
+
+    monkeypatch.setattr(_validate, "run", refuse)
+    line = one_line_error(capsys, "validate", "x.parquet")
+    assert line == "ccbench validate: error: /secret/log.parquet: Permission denied"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ccbench.cli import main
+from tests.support.cli import one_line_error
 
 
 def test_plan_writes_tables_config_and_plots(
@@ -138,3 +139,19 @@ def test_csv_numbers_are_rounded_to_their_meaning(tmp_path: Path) -> None:
     assert len(row["service_level_mean"].split(".")[1]) == 4
     assert len(row["asa_s_mean"].split(".")[1]) == 1
     assert len(row["offered_mean"].split(".")[1]) == 2 and row["offered_n"] == "2"
+
+
+def test_out_under_a_file_is_refused_before_any_replication(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--out under a regular file: exit 2 and one line, and no replication ran."""
+    import plan
+
+    def boom(**_: object) -> None:
+        raise AssertionError("replications ran although the output cannot be written")
+
+    monkeypatch.setattr(plan, "run_sweep", boom)
+    (tmp_path / "plain").write_text("")
+    out = str(tmp_path / "plain" / "p")
+    line = one_line_error(capsys, "plan", "erlang_c", "-r", "2", "--out", out)
+    assert "plain is a file; expected a folder there" in line

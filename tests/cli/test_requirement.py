@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ccbench.cli import main
+from tests.support.cli import one_line_error
 
 HEAD = "interval_start,skill,volume,aht_s,patience_s\n"
 
@@ -137,3 +138,19 @@ def test_config_file_sets_skills_and_unknown_skills_in_rows_are_refused(
     assert main(["requirement", "--config", str(config), "-q", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "row 3, column skill, value 'chat': unknown skill; expected one of calls" in err
+
+
+def test_out_under_a_file_is_refused_before_any_replication(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--out under a regular file: exit 2 and one line, and no replication ran."""
+    import plan
+
+    def boom(**_: object) -> None:
+        raise AssertionError("replications ran although the output cannot be written")
+
+    monkeypatch.setattr(plan, "run_requirement", boom)
+    (tmp_path / "plain").write_text("")
+    out = str(tmp_path / "plain" / "r")
+    line = one_line_error(capsys, "requirement", str(_forecast(tmp_path)), "--out", out)
+    assert "plain is a file; expected a folder there" in line
