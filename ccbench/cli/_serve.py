@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -91,10 +92,33 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _check_address(host: str, port: int) -> None:
+    """Refuse a port out of range or an address already in use before the app starts
+    (uvicorn would report it as a failed startup with a traceback or exit code 3)."""
+    if not 1 <= port <= 65535:
+        raise ParameterError("--port", f"expected a TCP port in 1..65535, got {port}")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ParameterError(
+            "--host", f"cannot resolve {host!r} ({exc.strerror or exc}); expected an interface"
+        ) from None
+    try:
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            # as uvicorn binds: connections of a previous run in TIME_WAIT do not count
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise ParameterError(
+            "--port", f"cannot listen on {host}:{port} ({exc.strerror or exc}); expected a free port"
+        ) from None
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from backend import ServerConfig, check_database, create_app
+
 
     tokens: dict[str, str] = {}
     for account, token in args.token:
@@ -116,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         shutdown_timeout_s=args.shutdown_timeout,
     )
     persists = check_database(args.db, parameter="--db")
+    _check_address(args.host, args.port)
     where = (
         f"{Path(args.db).resolve()} (a file: data persists across restarts)"
         if persists

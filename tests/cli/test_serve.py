@@ -1,5 +1,5 @@
-"""`ccbench serve`: refuses databases it cannot keep data in, says where data goes, and stops
-within its shutdown timeout."""
+"""`ccbench serve`: refuses databases it cannot keep data in and ports it cannot listen on,
+says where data goes, and stops within its shutdown timeout."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from backend import Store
 from ccbench.cli import main
 from ccbench.serving import free_port
 from tests.support.backend import auth, ndjson, synthetic_log
+from tests.support.cli import forbid, one_line_error
 
 
 @pytest.mark.parametrize("name", ["x.parquet", "x.csv", "x.json", "missing/x.duckdb", "."])
@@ -131,3 +132,37 @@ def test_every_option_is_documented() -> None:
     for option in options:
         if option != "--help":
             assert f"| `{option}" in doc, option
+
+
+@pytest.fixture
+def no_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if uvicorn is ever started: every case must be refused before."""
+    import uvicorn
+
+    forbid(monkeypatch, uvicorn, "run", "the server started")
+
+
+@pytest.mark.usefixtures("no_server")
+@pytest.mark.parametrize("port", ["99999", "0", "-1"])
+def test_port_out_of_range_is_one_line(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--port outside 1..65535: exit 2, one line naming the option and the range."""
+    line = one_line_error(capsys, "serve", "--db", ":memory:", "--port", port)
+    assert f"parameter '--port': expected a TCP port in 1..65535, got {int(port)}" in line
+
+
+@pytest.mark.usefixtures("no_server")
+def test_busy_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A port another socket listens on: exit 2, one line saying it cannot listen there."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        line = one_line_error(capsys, "serve", "--db", ":memory:", "--port", str(port))
+    assert f"cannot listen on 127.0.0.1:{port}" in line
+
+
+@pytest.mark.usefixtures("no_server")
+def test_unresolvable_host_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """--host that does not resolve: exit 2, one line naming --host."""
+    line = one_line_error(capsys, "serve", "--db", ":memory:", "--host", "nohost.invalid")
+    assert "parameter '--host': cannot resolve 'nohost.invalid'" in line
