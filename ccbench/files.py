@@ -3,7 +3,8 @@
 A reader (or a crash) never sees half a file. Shared by the event-log writer and the
 planner's outputs, which must not import each other's private modules. The
 ``writable_*`` checks let a command refuse an output path before hours of work rather
-than after; every failure to write is one :class:`ccbench.OutputError` naming the path.
+than after, without creating anything; every failure to write is one
+:class:`ccbench.OutputError` naming the path.
 """
 
 from __future__ import annotations
@@ -36,19 +37,27 @@ def _make_folder(folder: Path) -> None:
 
 
 def writable_folder(folder: str | os.PathLike[str]) -> Path:
-    """Create ``folder`` (and its parents) and check a file can be created in it.
+    """Check that files can be created in ``folder`` (it exists, or can be created), and
+    leave nothing behind: a probe file is created and removed in the folder or in its
+    nearest existing ancestor, which is where the folder would be made.
 
     Raises OutputError naming the folder and the reason (a file in the way, no
     permission, a file system such as /proc that takes no new files).
     """
     path = Path(folder)
-    _make_folder(path)
-    try:
-        fd, probe = tempfile.mkstemp(dir=path, prefix=".ccbench-probe.")
-    except OSError as exc:
+    existing = next(p for p in (path, *path.parents) if p.exists() or p == Path(p.anchor))
+    if not existing.is_dir():
+        if existing == path:
+            raise OutputError(f"{path}: is a file; expected a folder")
         raise OutputError(
-            f"{path}: cannot create a file in this folder ({_reason(exc)}); "
-            "expected a writable folder"
+            f"{path}: cannot create the folder: {existing} is a file; expected a folder there"
+        )
+    try:
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=".ccbench-probe.")
+    except OSError as exc:
+        what = "in this folder" if existing == path else f"in {existing}"
+        raise OutputError(
+            f"{path}: cannot create a file {what} ({_reason(exc)}); expected a writable folder"
         ) from exc
     os.close(fd)
     os.unlink(probe)
@@ -57,7 +66,7 @@ def writable_folder(folder: str | os.PathLike[str]) -> Path:
 
 def writable_file(path: str | os.PathLike[str]) -> Path:
     """Check that ``path`` can be written by :func:`replace_atomically` (not a folder; its
-    folder created and writable); OutputError otherwise."""
+    folder writable or creatable); OutputError otherwise. Nothing is left behind."""
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; expected a file path")

@@ -134,5 +134,11 @@ class SupervisionParams:
 def local_midnight(now_ms: int, timezone: str) -> int:
     """Epoch ms of 00:00 local time (``timezone``) on the local date of ``now_ms``."""
     tz = zoneinfo.ZoneInfo(timezone)
-    local = dt.datetime.fromtimestamp(now_ms // 1000, tz)  # whole seconds: same local date
+    try:
+        local = dt.datetime.fromtimestamp(now_ms // 1000, tz)  # whole seconds: same local date
+    except (OverflowError, ValueError, OSError) as exc:
+        # the page needs now's local date; Python's calendar ends with year 9999
+        raise ParameterError(
+            "now_ms", f"now ({now_ms} ms) is outside the calendar range (year 1-9999) in {timezone}"
+        ) from exc
     return int(dt.datetime(local.year, local.month, local.day, tzinfo=tz).timestamp() * 1000)

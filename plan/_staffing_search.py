@@ -221,6 +221,8 @@ def search_staffing(
             for seed in seeds
         ]
         total_reps += len(tasks)
+        if progress is not None:
+            progress(done_reps, total_reps)  # this round's replications counted from its start
         results: list[IntervalValues | None] = [None] * len(tasks)
         futures = {executor.submit(run_interval_task, t): j for j, t in enumerate(tasks)}
         for future in as_completed(futures):

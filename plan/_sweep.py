@@ -171,8 +171,8 @@ def run_sweep(
     ``days`` overrides the horizon (24 h x days); ``warmup_s``/``cooldown_s`` (s) default
     to :func:`auto_warmup_s`; ``targets`` defaults to the scenario's (its threshold is the
     service level threshold). ``interval_s`` (s, dividing 24 h) is the width of the
-    time-of-day intervals. ``progress(done, total)`` is called as replications finish.
-    With no ``varies`` the scenario itself is the one point.
+    time-of-day intervals. ``progress(done, total)`` is called with 0 done first, then
+    as replications finish. With no ``varies`` the scenario itself is the one point.
     Every grid point is validated before anything runs (InputError naming the point).
     """
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
@@ -216,6 +216,8 @@ def run_sweep(
         for s in seeds
     ]
     results: list[tuple[Metrics, IntervalValues] | None] = [None] * len(tasks)
+    if progress is not None:
+        progress(0, len(tasks))  # the total before the first replication ends: a bar with an ETA
     futures = {executor.submit(run_task, task): i for i, task in enumerate(tasks)}
     for done, future in enumerate(as_completed(futures), start=1):
         results[futures[future]] = future.result()

@@ -220,10 +220,16 @@ def check_clock(query: Query, *, now_ms: int) -> None:
 
 
 def check_now(now_ms: object) -> int:
-    """The instant of a typed request (the oracle's ``now_ms``): an integer >= 0, epoch ms."""
+    """The instant of a typed request (the oracle's ``now_ms``), epoch ms: an integer the
+    :data:`CLOCK_HEADER` can carry (0 to 10**CLOCK_MAX_DIGITS - 1), so that the oracle and a
+    backend with a test clock accept the same instants and no window arithmetic overflows."""
     value = as_integer(now_ms)
-    if value is None or value < 0:
-        raise ParameterError("now_ms", f"expected epoch milliseconds >= 0, got {describe(now_ms)}")
+    if value is None or not 0 <= value < 10**CLOCK_MAX_DIGITS:
+        raise ParameterError(
+            "now_ms",
+            f"expected epoch milliseconds from 0 to {10**CLOCK_MAX_DIGITS - 1}, "
+            f"got {describe(now_ms)}",
+        )
     return value
 
 

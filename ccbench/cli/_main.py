@@ -22,6 +22,7 @@ __all__ = ["main"]
 # returning the exit code.
 _COMMANDS = (
     "validate",
+    "info",
     "convert",
     "export",
     "import",

@@ -15,10 +15,9 @@ validates like the reference backend and names the same parameter.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import re
-import zoneinfo
+import sys
 from typing import Any
 
 from oracle import (
@@ -31,7 +30,6 @@ from oracle import (
     table_csv,
 )
 
-from .._errors import ParameterError
 from ..api import (
     AGENT_PERFORMANCE,
     DASHBOARD,
@@ -42,12 +40,16 @@ from ..api import (
     Parameter,
     parse_query,
 )
-from ..eventlog import read_log
+from ..eventlog import EventLog, read_log, validate
+from ._instant import format_instant, parse_instant
+from ._progress import Steps, on_terminal
 
 # Options spelled differently before the contract gave every parameter one name; still accepted.
 _ALIASES = {"site_id": ("--site",), "start_ms": ("--start",), "satisfaction_good_pct":
             ("--good-pct",), "satisfaction_poor_pct": ("--poor-pct",)}  # fmt: skip
-_ASCII_DIGITS = re.compile(r"[0-9]+")
+#: Contract parameters that are instants: the CLI also takes ISO 8601 for them (README).
+_INSTANTS = ("start_ms", "end_ms")
+Pairs = list[tuple[str, str]]
 
 
 def _option(name: str) -> str:
@@ -62,6 +64,8 @@ _METAVARS = {"integer": "N", "number": "X", "ids": "IDS", "names": "NAMES", "pat
 def _help(family: Family, p: Parameter) -> str:
     default = p.default if not isinstance(p.default, tuple) else ",".join(p.default)
     text = f"{p.summary} Expected: {p.expectation()}"
+    if p.name in _INSTANTS:
+        text += " or ISO 8601 (as --now)"
     if default is not None:
         text += f"; default {default}"
     for rule in family.rules_of(p.name):
@@ -147,12 +151,12 @@ def register(sub: Any) -> None:
         help="automated performance report (seed 001) as JSON or CSV",
         description="Activity, chatbot, contact center and agent performance over "
         "[start, end), seen at end; daily series per local day of the roster time zone "
-        "(docs/metrics.md section 5). START and END are epoch ms or local dates "
-        "YYYY-MM-DD (that day's midnight in the roster time zone; END is exclusive).",
+        "(docs/metrics.md section 5). START and END are epoch ms or ISO 8601: a local date "
+        "YYYY-MM-DD is that day's midnight in the roster time zone; END is exclusive.",
     )
     r.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
-    r.add_argument("--start", dest="start", help="period start: epoch ms or YYYY-MM-DD")
-    r.add_argument("--end", dest="end", help="period end (exclusive): epoch ms or YYYY-MM-DD")
+    r.add_argument("--start", dest="start_ms", help="period start: epoch ms or ISO 8601")
+    r.add_argument("--end", dest="end_ms", help="period end (exclusive): epoch ms or ISO 8601")
     _add_options(r, REPORT, skip=("start_ms", "end_ms"))
     r.add_argument("--csv", choices=REPORT_TABLES, help="print that table as CSV instead")
     _compact(r)
@@ -176,7 +180,11 @@ def _family_parser(
     )
     parser.add_argument("log", help="event log (.parquet or .ndjson); must be valid")
     parser.add_argument(
-        "--now", type=int, required=True, metavar="MS", help="time the request is made, epoch ms"
+        "--now",
+        required=True,
+        metavar="INSTANT",
+        help="time the request is made: epoch ms or ISO 8601 (2026-01-05T09:30, local time "
+        "of the log's time zone, or with Z or an offset)",
     )
     _add_options(parser, family)
     _compact(parser)
@@ -193,62 +201,119 @@ def _print(data: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _pairs(args: argparse.Namespace, family: Family, timezone: str | None) -> Pairs | None:
+    """The options given as query-string pairs in declared order, instants in epoch ms
+    (None when one needs the log's time zone and ``timezone`` is None)."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in _query(args, family):
+        if name in _INSTANTS:
+            ms = parse_instant(name, value, timezone=timezone)
+            if ms is None:
+                return None
+            value = str(ms)
+        pairs.append((name, value))
+    return pairs
+
+
+def _request(args: argparse.Namespace, family: Family) -> tuple[Oracle, Pairs, int]:
+    """The oracle of ``args.log``, the query and --now (ms), each option checked.
+
+    The options are checked before the (slower) log read when they do not need the log's
+    time zone, and again with it; the log is checked against the contract on the way.
+    """
+    early = _pairs(args, family, None)
+    if early is not None:
+        parse_query(family, early)
+    parse_instant("now", args.now, timezone=None)
+    with Steps(enabled=on_terminal()) as step:
+        log = _read(args.log, step)
+        with step("building the oracle"):
+            oracle = Oracle(log)
+    timezone = log.roster.timezone
+    query = _pairs(args, family, timezone)
+    assert query is not None
+    now = parse_instant("now", args.now, timezone=timezone)
+    _warn_if_nothing_yet(args.log, log, now, "--now")
+    return oracle, query, now
+
+
+def _warn_if_nothing_yet(path: str, log: EventLog, instant: int, option: str) -> None:
+    """One stderr line when no event of the log happened before ``instant`` (an event is
+    seen from ts + 1): every count is then 0, most likely from a mistyped instant."""
+    span = log.time_range()
+    if span is not None and instant > span[0]:
+        return
+    tz = log.roster.timezone
+    where = (
+        "the log has no events"
+        if span is None
+        else (f"the first event is at {format_instant(span[0], tz)} ({span[0]})")
+    )
+    print(
+        f"ccbench oracle: warning: {option} {format_instant(instant, tz)} ({instant}) sees no "
+        f"event of {path}: {where}; see its time range with: ccbench info {path}",
+        file=sys.stderr,
+    )
+
+
+def _read(path: str, step: Steps) -> EventLog:
+    """Read the log in file order, check it, and warn (one stderr line) when it breaks
+    the contract: the answers are then computed but may be wrong."""
+    with step(f"reading {path}"):
+        log = read_log(path, sort=False)
+    with step(f"checking {len(log):,} events against the contract"):
+        violations = validate(log)
+    if violations:
+        print(
+            f"ccbench oracle: warning: {path} breaks the event-log contract "
+            f"({len(violations)} violation(s), first: {violations[0]}); the answers may be "
+            f"wrong; list every violation with: ccbench validate {path}",
+            file=sys.stderr,
+        )
+    return EventLog.from_table(log.table, roster=log.roster)  # in log order (ts, seq)
+
+
 def run(args: argparse.Namespace) -> int:
-    query = _query(args, MSGAGENTSEGMENTS)
-    parse_query(MSGAGENTSEGMENTS, query)  # validate before the (slower) log read
-    return _print(Oracle(read_log(args.log)).agent_segments_query(query, now_ms=args.now), args)
+    oracle, query, now = _request(args, MSGAGENTSEGMENTS)
+    return _print(oracle.agent_segments_query(query, now_ms=now), args)
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
-    query = _query(args, DASHBOARD)
-    parse_query(DASHBOARD, query)
-    oracle = Oracle(read_log(args.log))
+    oracle, query, now = _request(args, DASHBOARD)
     if args.csv:
         # The export holds every row of the table, sorted, not one page.
-        rows = oracle.dashboard_table_query(args.csv, query, now_ms=args.now)
+        rows = oracle.dashboard_table_query(args.csv, query, now_ms=now)
         print(table_csv(rows, args.csv), end="")
         return 0
-    return _print(oracle.dashboard_query(query, now_ms=args.now), args)
+    return _print(oracle.dashboard_query(query, now_ms=now), args)
 
 
 def run_agent_performance(args: argparse.Namespace) -> int:
-    query = _query(args, AGENT_PERFORMANCE)
-    parse_query(AGENT_PERFORMANCE, query)
-    oracle = Oracle(read_log(args.log))
-    return _print(oracle.agent_performance_query(query, now_ms=args.now), args)
+    oracle, query, now = _request(args, AGENT_PERFORMANCE)
+    return _print(oracle.agent_performance_query(query, now_ms=now), args)
 
 
 def run_supervision(args: argparse.Namespace) -> int:
-    query = _query(args, SUPERVISION)
-    parse_query(SUPERVISION, query)
-    page = Oracle(read_log(args.log)).supervision_query(query, now_ms=args.now)
+    oracle, query, now = _request(args, SUPERVISION)
+    page = oracle.supervision_query(query, now_ms=now)
     if args.csv:
         print(supervision_csv(page["agents"]), end="")
         return 0
     return _print(page, args)
 
 
-def _instant(name: str, text: str | None, timezone: str) -> str | None:
-    """``text`` as epoch ms digits: itself, or a local date's midnight in ``timezone``."""
-    if text is None or _ASCII_DIGITS.fullmatch(text.strip()):
-        return text
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ParameterError(
-            name, f"expected epoch milliseconds or a date YYYY-MM-DD, got {text!r}"
-        ) from None
-    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
-    return str(int(midnight.timestamp()) * 1000)
-
-
 def run_report(args: argparse.Namespace) -> int:
-    log = read_log(args.log)
-    tz = log.roster.timezone
-    instants = {"start_ms": _instant("start_ms", args.start, tz),
-                "end_ms": _instant("end_ms", args.end, tz)}  # fmt: skip
-    query = [(k, v) for k, v in instants.items() if v is not None] + _query(args, REPORT)
-    data = Oracle(log).report_query(query)
+    early = _pairs(args, REPORT, None)
+    if early is not None:
+        parse_query(REPORT, early)
+    with Steps(enabled=on_terminal()) as step:
+        log = _read(args.log, step)
+        with step("building the oracle"):
+            oracle = Oracle(log)
+    query = _pairs(args, REPORT, log.roster.timezone)
+    assert query is not None
+    data = oracle.report_query(query)  # checks the query (end_ms is required)
+    _warn_if_nothing_yet(args.log, log, int(dict(query)["end_ms"]), "--end")
     if args.csv:
         print(report_csv(data, args.csv), end="")
         return 0

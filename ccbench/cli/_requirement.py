@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..files import writable_folder
-from ._planning import progress_bar, target_overrides
+from ._planning import target_overrides
+from ._progress import on_terminal, progress_bar
 
 
 def register(sub: Any) -> None:
@@ -165,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     with (
         make_executor(jobs=args.jobs, cluster=args.cluster) as executor,
-        progress_bar(sys.stderr.isatty() and not args.quiet) as progress,
+        progress_bar(on_terminal() and not args.quiet) as progress,
     ):
         result = run_requirement(
             forecast=forecast,

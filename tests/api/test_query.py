@@ -110,7 +110,8 @@ def test_clock_rules() -> None:
 
 
 def test_clock_header_and_now() -> None:
-    """The header takes 1 to CLOCK_MAX_DIGITS ASCII digits (trimmed); now_ms >= 0."""
+    """The header takes 1 to CLOCK_MAX_DIGITS ASCII digits (trimmed); now_ms takes the same
+    instants, 0 to 10**CLOCK_MAX_DIGITS - 1 (beyond, window arithmetic would overflow int64)."""
     assert parse_clock(" 1795171800000 ") == 1795171800000
     assert parse_clock("9" * CLOCK_MAX_DIGITS) == 10**CLOCK_MAX_DIGITS - 1
     for bad in ("", "-1", "1" * (CLOCK_MAX_DIGITS + 1), "\u0661", "1e3"):
@@ -118,7 +119,8 @@ def test_clock_header_and_now() -> None:
             parse_clock(bad)
         assert info.value.parameter == CLOCK_HEADER
     assert check_now(0) == 0
-    for bad_now in (-1, True, "5", 1.5):
+    assert check_now(10**CLOCK_MAX_DIGITS - 1) == 10**CLOCK_MAX_DIGITS - 1
+    for bad_now in (-1, True, "5", 1.5, 10**CLOCK_MAX_DIGITS, 99999999999999999999):
         with pytest.raises(ParameterError) as info:
             check_now(bad_now)
         assert info.value.parameter == "now_ms"

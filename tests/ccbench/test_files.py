@@ -61,12 +61,16 @@ def test_a_folder_that_takes_no_files_is_refused() -> None:
         writable_file(Path("/proc/x.parquet"))
 
 
-def test_writable_folder_creates_it_and_leaves_no_probe(tmp_path: Path) -> None:
-    """A writable folder is created and stays empty (the probe file is removed)."""
-    folder = writable_folder(tmp_path / "a" / "b")
-    assert folder.is_dir() and list(folder.iterdir()) == []
+def test_writable_checks_create_nothing(tmp_path: Path) -> None:
+    """A folder that does not exist yet passes without being created; the probe is gone."""
+    assert writable_folder(tmp_path / "a" / "b") == tmp_path / "a" / "b"
     assert writable_file(tmp_path / "c" / "d.txt") == tmp_path / "c" / "d.txt"
-    assert list((tmp_path / "c").iterdir()) == []
+    (tmp_path / "e").mkdir()
+    assert writable_folder(tmp_path / "e") == tmp_path / "e"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["e"]
+    (tmp_path / "f").write_text("")
+    with pytest.raises(OutputError, match=r"f: is a file; expected a folder"):
+        writable_folder(tmp_path / "f")
 
 
 def test_output_error_is_an_oserror_and_a_ccbench_error() -> None:

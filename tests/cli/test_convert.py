@@ -13,7 +13,7 @@ from tests.support.cli import one_line_error
     ("name", "needle"),
     [
         ("folder.parquet", "folder.parquet: is a folder; expected a file path"),
-        ("plain/x.parquet", "plain is a file; expected a folder there"),
+        ("plain/x.parquet", "plain: is a file; expected a folder"),
         ("folder", "expected a file ending in .parquet"),
     ],
 )

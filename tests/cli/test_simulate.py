@@ -25,7 +25,7 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
     ("name", "needle"),
     [
         ("folder.parquet", "folder.parquet: is a folder; expected a file path"),
-        ("plain/x.parquet", "plain is a file; expected a folder there"),
+        ("plain/x.parquet", "plain: is a file; expected a folder"),
         ("folder", "expected a file ending in .parquet, .pq, .ndjson, .jsonl"),
     ],
 )

@@ -31,7 +31,7 @@ def test_dask_local_pool_and_serial_give_identical_tables() -> None:
         assert isinstance(serial, SerialExecutor)
         calls: list[tuple[int, int]] = []
         expected = _sweep(serial, calls)
-    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]  # 2 points x 2 replications
+    assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]  # 2 points x 2 replications
     with make_executor(jobs=2) as pool:
         assert _sweep(pool) == expected
     with (
