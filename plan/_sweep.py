@@ -186,7 +186,10 @@ def run_sweep(
     if DAY_S % interval_s:
         raise ParameterError("interval", f"{interval_s} s does not divide 24 h; expected a divisor")
     targets = targets or ServiceTargets.of(scenario)
-    measured = scenario.with_hours(24.0 * days) if days is not None else scenario
+    try:
+        measured = scenario.with_hours(24.0 * days) if days is not None else scenario
+    except InputError as exc:
+        raise ParameterError("days", f"{days!r} days: {exc}") from exc
     auto = auto_warmup_s(measured)
     warm = auto if warmup_s is None else warmup_s
     cool = auto if cooldown_s is None else cooldown_s
@@ -205,7 +208,9 @@ def run_sweep(
     for point in points:
         doc = apply_point(base, point)
         try:
-            Scenario.from_dict(doc)
+            variant = Scenario.from_dict(doc)
+            if days is not None:  # the bounds of a run with the horizon it will have
+                variant.with_hours(24.0 * days)
         except InputError as exc:
             raise ParameterError("vary", f"grid point {point}: {exc}") from exc
         documents.append(doc)

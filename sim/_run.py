@@ -166,9 +166,12 @@ def simulate(
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ParameterError("seed", f"expected an integer >= 0, got {seed!r}")
     if days is not None:
-        if not days > 0:
+        if isinstance(days, bool) or not isinstance(days, int | float) or not days > 0:
             raise ParameterError("days", f"expected a number of days > 0, got {days!r}")
-        scenario = scenario.with_hours(24.0 * days)
+        try:
+            scenario = scenario.with_hours(24.0 * days)
+        except InputError as exc:
+            raise ParameterError("days", f"{days!r} days: {exc}") from exc
     began = time.perf_counter()
     rngs = dict(
         zip(

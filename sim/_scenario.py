@@ -48,7 +48,7 @@ from ._sections import (
     SurgeSpec,
     TargetsSpec,
 )
-from ._spec import key, parse_section, section_to_dict
+from ._spec import MAX_CONVERSATIONS, check_number, key, parse_section, section_to_dict
 
 __all__ = [
     "SEGMENT_ENDINGS",
@@ -96,8 +96,12 @@ class Scenario:
         return section_to_dict(self)  # type: ignore[no-any-return]
 
     def with_hours(self, hours: float) -> Scenario:
-        """The same scenario with another horizon length (h)."""
-        return dataclasses.replace(self, scenario=dataclasses.replace(self.scenario, hours=hours))
+        """The same scenario with another horizon length (h), checked against the bounds
+        of a run (InputError naming ``.scenario.hours``)."""
+        check_number(hours, ".scenario.hours", "horizon", False)
+        longer = dataclasses.replace(self, scenario=dataclasses.replace(self.scenario, hours=hours))
+        _check_volume(longer)
+        return longer
 
     @property
     def start_ms(self) -> int:
@@ -237,6 +241,8 @@ def _cross_check(s: Scenario) -> None:
                 )
             if st.site not in bot.sites:
                 raise _bad(f"{path}.site", f"a site bot {bot.agent_id} serves", st.site)
+        if not st.languages:
+            raise _bad(f"{path}.languages", "at least one language tag with a weight", {})
         _check_weights(st.languages, f"{path}.languages")
         _check_weights(st.intents, f"{path}.intents")
         if not st.intents and st.skill is None:
@@ -258,6 +264,7 @@ def _cross_check(s: Scenario) -> None:
     for name, bins in s.profiles.items():
         if not bins or len(bins) > 24 * 60:
             raise _bad(f".profiles.{name}", "a non-empty array of at most 1440 multipliers", bins)
+    _check_volume(s)
     for i, sg in enumerate(s.surges):
         for name in sg.streams:
             if name not in names:
@@ -299,6 +306,30 @@ def _cross_check(s: Scenario) -> None:
         Roster.from_dict({"account": s.scenario.account, "timezone": s.scenario.timezone})
     except RosterError as exc:
         raise InputError(f"scenario .scenario: {exc}") from exc
+
+
+def _check_volume(s: Scenario) -> None:
+    """Refuse a run the arrival rates make too large to simulate (MAX_CONVERSATIONS).
+
+    The estimate is each stream's rate x horizon x its profile's mean, plus, per surge,
+    the extra (multiplier - 1) at the profile's peak over the surge's hours: an estimate
+    of the Poisson mean, enough to stop a rate or a horizon off by orders of magnitude.
+    """
+    hours = s.scenario.hours
+    total = 0.0
+    for st in s.streams:
+        bins = s.profiles.get(st.profile) or [1.0]
+        total += st.rate_per_hour * hours * sum(bins) / len(bins)
+        for sg in s.surges:
+            if not sg.streams or st.name in sg.streams:
+                extra = max(sg.multiplier - 1.0, 0.0) * min(sg.hours, hours)
+                total += st.rate_per_hour * max(bins) * extra
+    if total > MAX_CONVERSATIONS:
+        raise InputError(
+            f"scenario .streams: the arrival rates bring about {total:,.0f} conversations "
+            f"over {hours:g} h; expected at most {MAX_CONVERSATIONS:,} in one run (lower "
+            "rate_per_hour or the horizon, or split the horizon into several runs)"
+        )
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

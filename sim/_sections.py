@@ -72,7 +72,10 @@ class MetaSpec:
     timezone: str = key("UTC", doc="IANA business time zone written to the roster")
     start: str = key("2026-01-05T00:00:00Z", doc="ISO 8601 UTC start of the horizon")
     hours: float = key(
-        24.0, unit="h", check="pos", doc="horizon length (CLI --days D sets it to 24*D)"
+        24.0,
+        unit="h",
+        check="horizon",
+        doc="horizon length, at most 366 days (CLI --days D sets it to 24*D)",
     )
     currency: str = key("EUR", doc="ISO 4217 code of sales")
 
@@ -113,7 +116,7 @@ class PoolSpec:
     """A pool of identical agents, spread round-robin over the shift start hours."""
 
     name: str = key(doc="pool name; agents are named <name>-<n>")
-    count: int = key(doc="number of agents", check="pos")
+    count: int = key(doc="number of agents, at most 10000", check="agents")
     first_id: int = key(doc="agent id of the first agent; ids are consecutive", check="nonneg")
     role: str = key(
         "support",

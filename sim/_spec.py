@@ -21,9 +21,29 @@ from typing import Any, TypeVar
 
 from ccbench import InputError, describe
 
-__all__ = ["CHECKS", "key", "parse_section", "section_fields", "section_to_dict"]
+__all__ = [
+    "CHECKS",
+    "MAX_CONVERSATIONS",
+    "MAX_HORIZON_H",
+    "MAX_POOL_AGENTS",
+    "check_number",
+    "key",
+    "parse_section",
+    "section_fields",
+    "section_to_dict",
+]
 
 T = TypeVar("T")
+
+# Bounds of one run, so that a typo cannot start a simulation that never ends or fills
+# the memory (docs/scenarios.md, "Bounds"): the horizon, the agents of one pool and the
+# conversations the arrival rates promise over the horizon (checked in ._scenario).
+#: Longest horizon of one run, h (366 days).
+MAX_HORIZON_H = 366 * 24.0
+#: Most agents in one pool.
+MAX_POOL_AGENTS = 10_000
+#: Most conversations the streams may be expected to bring over one run's horizon.
+MAX_CONVERSATIONS = 2_000_000
 
 # constraint name -> (predicate on a number, phrase for the error message)
 CHECKS: dict[str, tuple[typing.Callable[[float], bool], str]] = {
@@ -33,6 +53,11 @@ CHECKS: dict[str, tuple[typing.Callable[[float], bool], str]] = {
     "prob": (lambda v: 0 <= v <= 1, "a probability in [0, 1]"),
     "hour": (lambda v: 0 <= v < 24, "an hour of the day in [0, 24)"),
     "ge1": (lambda v: v >= 1, "a number >= 1"),
+    "horizon": (
+        lambda v: 0 < v <= MAX_HORIZON_H,
+        f"a number of hours in (0, {MAX_HORIZON_H:g}] (at most 366 days)",
+    ),
+    "agents": (lambda v: 1 <= v <= MAX_POOL_AGENTS, f"a number in 1..{MAX_POOL_AGENTS}"),
 }
 
 
@@ -60,7 +85,9 @@ def _fail(path: str, expected: str, value: Any) -> InputError:
     return InputError(f"scenario {path}: expected {expected}, got {describe(value)}")
 
 
-def _number(value: Any, path: str, check: str, want_int: bool) -> Any:
+def check_number(value: Any, path: str, check: str, want_int: bool) -> Any:
+    """``value`` if it is a number (an int when ``want_int``) passing ``CHECKS[check]``,
+    else InputError naming ``path``."""
     ok_type = isinstance(value, int) if want_int else isinstance(value, int | float)
     predicate, phrase = CHECKS[check]
     if want_int:
@@ -80,7 +107,7 @@ def _value(tp: Any, value: Any, path: str, check: str) -> Any:
             raise _fail(path, "true or false", value)
         return value
     if tp is int or tp is float:
-        return _number(value, path, check, tp is int)
+        return check_number(value, path, check, tp is int)
     if tp is str:
         if not isinstance(value, str) or (check != "text" and not value.strip()):
             raise _fail(path, "a string" if check == "text" else "a non-empty string", value)

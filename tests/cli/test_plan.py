@@ -53,12 +53,16 @@ def test_plan_writes_tables_config_and_plots(
         ),
         (["--vary", "pools.agent.count=0:1:1"], "grid point {'pools.agent.count': 0}"),
         (["--vary", "scale.arrivals=1", "--confidence", "1"], "'confidence'"),
+        # a run's bounds (docs/scenarios.md), refused before any replication
+        (["--days", "1e6"], "parameter 'days': 1000000.0 days: scenario .scenario.hours"),
+        (["--days", "300", "--vary", "scale.arrivals=1:100:99"], "expected at most 2,000,000"),
     ],
 )
 def test_plan_bad_input_exits_2(
     args: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Unknown paths, empty/inverted ranges, zero replications, invalid points: exit 2."""
+    """Unknown paths, empty/inverted ranges, zero replications, invalid points, runs past
+    the simulator's bounds: exit 2."""
     code = main(["plan", "erlang_c", *args, "-j", "1", "-q", "--out", str(tmp_path)])
     assert code == 2
     err = capsys.readouterr().err

@@ -46,3 +46,12 @@ def test_out_in_proc_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     """--out in /proc (exists, takes no files): exit 2, one line, no run."""
     line = one_line_error(capsys, "simulate", "smoke", "--out", "/proc/x.parquet")
     assert "/proc: cannot create a file in this folder" in line
+
+
+def test_days_past_the_bound_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--days 1e6 (a hang before) is refused in one line naming days and the bound."""
+    out = str(tmp_path / "x.parquet")
+    line = one_line_error(capsys, "simulate", "erlang_c", "--days", "1e6", "--out", out)
+    assert "parameter 'days'" in line and "at most 366 days" in line

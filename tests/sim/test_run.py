@@ -121,3 +121,12 @@ def test_cli_reports_bad_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[
     )
     assert main(["simulate", str(bad), "--out", str(tmp_path / "x.parquet")]) == 2
     assert ".bots[0].containment: expected a probability" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("days", [1e6, float("inf"), 366.5])
+def test_days_past_the_bound_are_refused_before_simulating(days: float) -> None:
+    """simulate(days=...) beyond 366 days is a ParameterError naming days, not a hang."""
+    from ccbench import ParameterError
+
+    with pytest.raises(ParameterError, match=r"parameter 'days': .*at most 366 days"):
+        simulate(scenario=load_scenario("erlang_c"), seed=0, days=days)

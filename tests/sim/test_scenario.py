@@ -51,8 +51,18 @@ def _mutated(path: list[Any], value: Any) -> dict[str, Any]:
     ("path", "value", "expected"),
     [
         (["scenario", "colour"], "red", r"\.scenario\.colour: unknown key \(value 'red' \(str\)\)"),
-        (["pools", 0, "count"], "six", r"\.pools\[0\]\.count: expected an integer > 0, got 'six'"),
-        (["pools", 0, "count"], 2.5, r"\.pools\[0\]\.count: expected an integer > 0, got 2\.5"),
+        (
+            ["pools", 0, "count"],
+            "six",
+            r"\.pools\[0\]\.count: expected an integer in 1\.\.10000, got 'six'",
+        ),
+        (["pools", 0, "count"], 2.5, r"\.pools\[0\]\.count: expected an integer in 1\.\.10000"),
+        # 2**63 - 1 agents: refused by the bound, not left to hang in set(range(count))
+        (["pools", 0, "count"], 2**63 - 1, r"count: expected an integer in 1\.\.10000, got 9223"),
+        (["pools", 0, "count"], 0, r"count: expected an integer in 1\.\.10000, got 0"),
+        (["scenario", "hours"], 8784.5, r"\.scenario\.hours: expected a number of hours in"),
+        (["streams", 0, "languages"], {}, r"languages: expected at least one language tag"),
+        (["streams", 0, "languages"], {"en": 0.0}, r"languages: expected weights with a positive"),
         (
             ["streams", 0, "rate_per_hour"],
             -1.0,
@@ -175,3 +185,39 @@ def test_docs_cover_every_key() -> None:
     keys = set(_documented_keys())
     assert keys - rows == set()
     assert rows - keys == set()
+
+
+def test_expected_conversations_are_bounded() -> None:
+    """Rates promising more than 2,000,000 conversations in one run are refused up front.
+
+    Smoke's four streams (70 + 50 + 30 + 20 = 170 per hour, flat) over 24 h: at x400 they
+    promise 170 x 400 x 24 = 1,632,000 conversations (accepted), at x1000 4,080,000.
+    """
+    for factor, refused in ((400, False), (1000, True)):
+        doc = _smoke()
+        assert sum(st["rate_per_hour"] for st in doc["streams"]) == 170.0
+        for stream in doc["streams"]:
+            stream["rate_per_hour"] *= factor
+        doc["scenario"]["hours"] = 24.0
+        if refused:
+            with pytest.raises(InputError, match=r"bring about 4,080,000 conversations over 24 h"):
+                Scenario.from_dict(doc)
+        else:
+            Scenario.from_dict(doc)
+
+
+def test_surges_count_towards_the_bound() -> None:
+    """A surge multiplier off by orders of magnitude is refused like a rate."""
+    doc = _smoke()
+    doc["surges"] = [{"start_h": 0.0, "hours": 1.0, "multiplier": 1e9}]
+    with pytest.raises(InputError, match="conversations over 2 h; expected at most 2,000,000"):
+        Scenario.from_dict(doc)
+
+
+def test_with_hours_checks_the_bounds() -> None:
+    """with_hours refuses a horizon over 366 days (and NaN), naming .scenario.hours."""
+    scenario = load_scenario("smoke")
+    assert scenario.with_hours(48.0).scenario.hours == 48.0
+    for hours in (8784.001, float("nan"), float("inf"), 0.0):
+        with pytest.raises(InputError, match=r"\.scenario\.hours: expected a number of hours"):
+            scenario.with_hours(hours)
