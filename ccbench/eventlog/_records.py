@@ -112,8 +112,8 @@ def conform_table(table: pa.Table) -> pa.Table:
 
     Missing nullable columns are added as nulls; a compatible type is cast
     safely (int32 to int64, large_string to string, dictionary to string).
-    Unknown columns, missing common columns and unsafe casts raise
-    EventSchemaError naming the column.
+    Unknown columns, missing common columns, other types (text where integers
+    go, floats) and unsafe casts raise EventSchemaError naming the column.
     """
     unknown = [name for name in table.column_names if name not in FIELDS]
     if unknown:
@@ -130,6 +130,13 @@ def conform_table(table: pa.Table) -> pa.Table:
             arrays.append(pa.nulls(table.num_rows, type=spec.type))
             continue
         column = table.column(spec.name)
+        if column.type != spec.type and not _same_kind(column.type, spec.type):
+            # Arrow would parse "1767600000000" into an int64: a text column is not an
+            # integer column, however its values read (and floats are not integers).
+            raise EventSchemaError(
+                f"column {spec.name!r}: expected {spec.type}, got {column.type}",
+                field=spec.name,
+            )
         if column.type != spec.type:
             try:
                 column = column.cast(spec.type, safe=True)
@@ -151,6 +158,19 @@ def _id(ids: pa.ChunkedArray, row: int) -> str | None:
     """The event id of ``row`` for a Violation, cut like a shown value (ids may be huge)."""
     value: str | None = ids[row].as_py()
     return value if value is None or len(value) <= 80 else value[:77] + "..."
+
+
+def _same_kind(source: pa.DataType, target: pa.DataType) -> bool:
+    """Whether a column of type ``source`` may be cast to the contract's ``target``:
+    integers of any width to integers, strings (large, dictionary-encoded) to strings,
+    and a column of nulls to anything."""
+    if pa.types.is_null(source):
+        return True
+    if pa.types.is_dictionary(source):
+        source = source.value_type
+    if pa.types.is_integer(target):
+        return pa.types.is_integer(source)
+    return pa.types.is_string(source) or pa.types.is_large_string(source)
 
 
 def _rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:

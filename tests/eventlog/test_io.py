@@ -134,6 +134,47 @@ def test_foreign_parquet_is_cast(tmp_path: Path) -> None:
     assert next(iter(log.records()))["agent_id"] == 7
 
 
+@pytest.mark.parametrize(
+    ("column", "values", "expected"),
+    [
+        ("ts", pa.array(["1"], pa.string()), "column 'ts': expected int64, got string"),
+        ("ts", pa.array([1.0], pa.float64()), "column 'ts': expected int64, got double"),
+        ("seq", pa.array(["1"], pa.large_string()), "column 'seq': expected int64, got large_str"),
+        ("kind", pa.array([5], pa.int64()), "column 'kind': expected string, got int64"),
+    ],
+)
+def test_parquet_column_of_another_kind_is_refused(
+    column: str, values: pa.Array, expected: str, tmp_path: Path
+) -> None:
+    """Integers stored as text (Arrow would parse them) or floats, and strings stored as
+    integers, are refused naming the column, not cast into a log that validates."""
+    data = {"event_id": ["a"], "ts": [1], "seq": [1], "kind": ["agent.status"]}
+    data |= {"account": ["acme"], "agent_id": [7], "status": ["away"], column: values}
+    meta = {b"ccbench.roster": json.dumps(ROSTER.to_dict()).encode()}
+    pq.write_table(pa.table(data).replace_schema_metadata(meta), tmp_path / "f.parquet")
+    with pytest.raises(EventSchemaError, match=expected):
+        read_log(tmp_path / "f.parquet")
+
+
+def test_dictionary_and_null_columns_are_cast(tmp_path: Path) -> None:
+    """Dictionary-encoded strings and an all-null column of type null are still read."""
+    table = pa.table(
+        {
+            "event_id": ["a"],
+            "ts": [1],
+            "seq": [1],
+            "kind": pa.array(["agent.status"]).dictionary_encode(),
+            "account": ["acme"],
+            "agent_id": [7],
+            "status": ["away"],
+            "skill_id": pa.nulls(1),
+        }
+    )
+    meta = {b"ccbench.roster": json.dumps(ROSTER.to_dict()).encode()}
+    pq.write_table(table.replace_schema_metadata(meta), tmp_path / "f.parquet")
+    assert next(iter(read_log(tmp_path / "f.parquet").records()))["kind"] == "agent.status"
+
+
 def test_parquet_without_roster(tmp_path: Path) -> None:
     """A Parquet file lacking the roster metadata is refused with the key it expected."""
     pq.write_table(pa.table({"x": [1]}), tmp_path / "f.parquet")
