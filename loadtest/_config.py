@@ -102,6 +102,8 @@ class LoadTestConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
 
     def __post_init__(self) -> None:
+        _check_types(self, "loadtest")
+        _check_types(self.thresholds, "loadtest.thresholds")
         checks: list[tuple[str, bool, str]] = [
             ("mode", self.mode in _MODES, f"one of {', '.join(_MODES)}"),
             ("workload", self.workload in _WORKLOADS, f"one of {', '.join(_WORKLOADS)}"),
@@ -195,8 +197,50 @@ class LoadTestConfig:
             raise InputError(f"loadtest: {exc}") from exc
 
 
+def _check_types(obj: Any, where: str) -> None:
+    """Each plain field of the dataclass ``obj`` holds its declared type: TOML strings where
+    numbers go (``rate = "100"``), booleans, NaN and infinities are named, not compared."""
+    for f in fields(obj):
+        kind = _KINDS.get(str(f.type))
+        if kind is None:
+            continue  # tables (tolerances, thresholds, latency_ms) are checked apart
+        value = getattr(obj, f.name)
+        expected, ok = kind
+        if not ok(value):
+            raise InputError(f"{where}.{f.name}: expected {expected}, got {describe(value)}")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)  # type: ignore[arg-type]
+
+
+#: Field annotation -> (phrase, check) for the plain fields of the config dataclasses.
+_KINDS: dict[str, tuple[str, Any]] = {
+    "str": ("a string", lambda v: isinstance(v, str)),
+    "int": ("an integer", _is_int),
+    "float": ("a finite number", _is_number),
+    "int | None": ("an integer (or no key)", lambda v: v is None or _is_int(v)),
+    "float | None": ("a finite number (or no key)", lambda v: v is None or _is_number(v)),
+}
+#: Keys that only one workload model uses: given with the other, they would be ignored.
+_WORKLOAD_KEYS = {
+    "rate": "open",
+    "arrival": "open",
+    "max_in_flight": "open",
+    "think_time_s": "closed",
+}
+
+
 def load_config(path: str | Path | None = None, **overrides: Any) -> LoadTestConfig:
-    """The ``[loadtest]`` table of a TOML file (or defaults), with keyword overrides."""
+    """The ``[loadtest]`` table of a TOML file (or defaults), with keyword overrides.
+
+    A key only the other workload model uses (``rate``, ``arrival``, ``max_in_flight``
+    with the closed model, ``think_time_s`` with the open one) is refused.
+    """
     doc: dict[str, Any] = {}
     if path is not None:
         try:
@@ -205,4 +249,12 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> LoadTestCon
             raise InputError(f"loadtest config {path}: cannot read: {exc}") from exc
         doc = dict(data.get("loadtest", {}))
     doc.update({k: v for k, v in overrides.items() if v is not None})
+    workload = doc.get("workload", LoadTestConfig.workload)
+    for key, only in _WORKLOAD_KEYS.items():
+        if key in doc and workload != only:
+            # the other model would ignore it silently (e.g. --workload closed --rate 10)
+            raise InputError(
+                f"loadtest.{key}: only the {only} workload uses it, but workload is "
+                f"{workload!r}; expected no {key} (or workload = {only!r})"
+            )
     return LoadTestConfig.from_dict(doc)

@@ -169,8 +169,8 @@ def _same_kind(source: pa.DataType, target: pa.DataType) -> bool:
     if pa.types.is_dictionary(source):
         source = source.value_type
     if pa.types.is_integer(target):
-        return pa.types.is_integer(source)
-    return pa.types.is_string(source) or pa.types.is_large_string(source)
+        return bool(pa.types.is_integer(source))
+    return bool(pa.types.is_string(source) or pa.types.is_large_string(source))
 
 
 def _rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:

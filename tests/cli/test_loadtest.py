@@ -9,6 +9,7 @@ import pytest
 
 from ccbench.cli import main
 from loadtest import oracle_target_app, serve_app
+from tests.support.cli import one_line_error
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -66,3 +67,29 @@ def test_cli_bad_config_is_a_usage_error(
     config.write_text('[loadtest]\nworkload = "sideways"\n')
     assert main(["loadtest", "--log", str(EXAMPLE), "--config", str(config)]) == 2
     assert "loadtest.workload" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--workload", "closed", "--rate", "10"], "loadtest.rate: only the open workload"),
+        (["--rate", "inf"], "loadtest.rate: expected a finite number, got inf"),
+        (["--duration", "inf"], "loadtest.duration_s: expected a finite number, got inf"),
+    ],
+)
+def test_cli_ignored_or_infinite_settings_are_one_line(
+    argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rate the closed model would ignore and infinite values: exit 2 before any run."""
+    line = one_line_error(capsys, "loadtest", "--log", str(EXAMPLE), *argv)
+    assert needle in line
+
+
+def test_cli_string_rate_in_the_config_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rate = "100"` in the [loadtest] table: one line naming the key and the type."""
+    config = tmp_path / "loadtest.toml"
+    config.write_text('[loadtest]\nrate = "100"\n')
+    line = one_line_error(capsys, "loadtest", "--log", str(EXAMPLE), "--config", str(config))
+    assert "loadtest.rate: expected a finite number, got '100' (str)" in line
