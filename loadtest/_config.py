@@ -1,4 +1,4 @@
-"""Load-test settings and thresholds, from the ``[loadtest]`` table of a scenario TOML.
+"""Load-test settings and thresholds, from the ``[loadtest]`` table of a config TOML file.
 
 Every field has a default so an empty table is valid. See docs/loadtest.md
 for the file format; :meth:`LoadTestConfig.from_dict` names the key, value
