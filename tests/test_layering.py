@@ -7,9 +7,9 @@ The layers (README, "Architecture"), lowest first:
    ``ccbench.files`` (atomic file replacement; the standard library and the tree) and
    ``ccbench.arrays`` (the may-miss array lookup, numpy only);
 2. the contracts, ``ccbench.eventlog`` (event log) and ``ccbench.api`` (query
-   APIs), ``ccbench.records`` (vendor records in and out, on the event log only)
-   and ``ccbench.serving`` (serving an ASGI app on 127.0.0.1, a utility that
-   imports nothing of the project);
+   APIs), ``ccbench.records`` (vendor records in and out, on the event log only),
+   ``ccbench.serving`` (serving an ASGI app on 127.0.0.1) and ``ccbench.progress``
+   (progress on a terminal), the two utilities importing nothing of the project;
 3. ``sim``, ``oracle``, ``backend``: independent of each other;
 4. ``loadtest`` (may use the oracle) and ``plan`` (may use the simulator);
 5. the command line ``ccbench.cli`` (with ``ccbench.__main__``) and the demo
@@ -42,6 +42,7 @@ _EVERYTHING = {
     *_CONTRACTS,
     "ccbench.serving",
     "ccbench.records",
+    "ccbench.progress",
     "sim",
     "oracle",
     "backend",
@@ -58,12 +59,13 @@ ALLOWED: dict[str, set[str]] = {
     "ccbench.eventlog": {_ERRORS, "ccbench", "ccbench.files"},
     "ccbench.api": {_ERRORS, "ccbench"},
     "ccbench.serving": {_ERRORS, "ccbench"},
+    "ccbench.progress": {_ERRORS, "ccbench"},
     # the records converter sits below backend and oracle: the event log and errors only
     "ccbench.records": {_ERRORS, "ccbench", "ccbench.files", "ccbench.eventlog"},
     "sim": _BASE,
     "oracle": _BASE,
     "backend": _BASE | {"ccbench.serving", "ccbench.records"},
-    "loadtest": _BASE | {"ccbench.serving", "ccbench.records", "oracle"},
+    "loadtest": _BASE | {"ccbench.serving", "ccbench.progress", "ccbench.records", "oracle"},
     "plan": _BASE | {"sim"},
     "ccbench.cli": _EVERYTHING,
     "ccbench.__main__": _EVERYTHING | {"ccbench.cli"},

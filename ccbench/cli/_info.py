@@ -12,8 +12,8 @@ from collections import Counter
 from typing import Any
 
 from ..eventlog import read_log, summarize
+from ..progress import Phases, on_terminal
 from ._instant import format_instant
-from ._progress import Steps, on_terminal
 
 
 def register(sub: Any) -> None:
@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
 
 def log_facts(path: str) -> dict[str, Any]:
     """The facts ``info`` prints, as a JSON-ready dict (keys documented in README)."""
-    with Steps(enabled=on_terminal()) as step, step(f"reading {path}"):
+    with Phases(enabled=on_terminal()) as phases, phases.step(f"reading {path}"):
         log = read_log(path, sort=False)
     s = summarize(log)
     roster = log.roster

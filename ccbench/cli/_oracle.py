@@ -41,8 +41,8 @@ from ..api import (
     parse_query,
 )
 from ..eventlog import EventLog, read_log, validate
+from ..progress import Phases, on_terminal
 from ._instant import format_instant, parse_instant
-from ._progress import Steps, on_terminal
 
 # Options spelled differently before the contract gave every parameter one name; still accepted.
 _ALIASES = {"site_id": ("--site",), "start_ms": ("--start",), "satisfaction_good_pct":
@@ -225,9 +225,9 @@ def _request(args: argparse.Namespace, family: Family) -> tuple[Oracle, Pairs, i
     if early is not None:
         parse_query(family, early)
     parse_instant("now", args.now, timezone=None)
-    with Steps(enabled=on_terminal()) as step:
-        log = _read(args.log, step)
-        with step("building the oracle"):
+    with Phases(enabled=on_terminal()) as phases:
+        log = _read(args.log, phases)
+        with phases.step("building the oracle"):
             oracle = Oracle(log)
     timezone = log.roster.timezone
     query = _pairs(args, family, timezone)
@@ -256,12 +256,12 @@ def _warn_if_nothing_yet(path: str, log: EventLog, instant: int, option: str) ->
     )
 
 
-def _read(path: str, step: Steps) -> EventLog:
+def _read(path: str, phases: Phases) -> EventLog:
     """Read the log in file order, check it, and warn (one stderr line) when it breaks
     the contract: the answers are then computed but may be wrong."""
-    with step(f"reading {path}"):
+    with phases.step(f"reading {path}"):
         log = read_log(path, sort=False)
-    with step(f"checking {len(log):,} events against the contract"):
+    with phases.step(f"checking {len(log):,} events against the contract"):
         violations = validate(log)
     if violations:
         print(
@@ -306,9 +306,9 @@ def run_report(args: argparse.Namespace) -> int:
     early = _pairs(args, REPORT, None)
     if early is not None:
         parse_query(REPORT, early)
-    with Steps(enabled=on_terminal()) as step:
-        log = _read(args.log, step)
-        with step("building the oracle"):
+    with Phases(enabled=on_terminal()) as phases:
+        log = _read(args.log, phases)
+        with phases.step("building the oracle"):
             oracle = Oracle(log)
     query = _pairs(args, REPORT, log.roster.timezone)
     assert query is not None

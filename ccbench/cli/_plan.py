@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..files import writable_folder
+from ..progress import Phases, on_terminal
 from ._planning import target_overrides
-from ._progress import on_terminal, progress_bar
 
 
 def register(sub: Any) -> None:
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     with (
         make_executor(jobs=args.jobs, cluster=args.cluster) as executor,
-        progress_bar(on_terminal() and not args.quiet) as progress,
+        Phases(enabled=on_terminal() and not args.quiet) as phases,
     ):
         result = run_sweep(
             scenario=scenario,
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             cooldown_s=config.cooldown_s,
             targets=config.targets,
             interval_s=config.interval_s,
-            progress=progress,
+            progress=lambda done, total: phases.update("replications", done, total),
         )
     recommendations = recommend(result)
     files = write_outputs(result, recommendations, out)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..files import writable_folder
+from ..progress import Phases, on_terminal
 from ._planning import target_overrides
-from ._progress import on_terminal, progress_bar
 
 
 def register(sub: Any) -> None:
@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     with (
         make_executor(jobs=args.jobs, cluster=args.cluster) as executor,
-        progress_bar(on_terminal() and not args.quiet) as progress,
+        Phases(enabled=on_terminal() and not args.quiet) as phases,
     ):
         result = run_requirement(
             forecast=forecast,
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
             seed=config.seed,
             warmup_s=config.warmup_h * 3600.0,
             cooldown_s=config.cooldown_h * 3600.0,
-            progress=progress,
+            progress=lambda done, total: phases.update("replications", done, total),
         )
     files = write_requirement(result, config, out)
     if not args.no_plots:

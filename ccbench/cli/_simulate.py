@@ -9,6 +9,7 @@ from typing import Any
 
 from ..eventlog import log_format
 from ..files import writable_file
+from ..progress import Phases, on_terminal
 
 
 def register(sub: Any) -> None:
@@ -46,21 +47,18 @@ def run(args: argparse.Namespace) -> int:
     # Refuse an output that cannot be written before the simulation, not after it.
     log_format(out)
     writable_file(out)
-    if sys.stderr.isatty():
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task(f"simulating {scenario.scenario.name}", total=1.0)
-            result = simulate(
-                scenario=scenario,
-                seed=args.seed,
-                days=args.days,
-                engine=args.engine,
-                progress=lambda f: bar.update(task, completed=f),
-            )
-    else:
-        result = simulate(scenario=scenario, seed=args.seed, days=args.days, engine=args.engine)
-    log_path, manifest = write_result(result, out)
+    hours = 24.0 * args.days if args.days is not None else scenario.scenario.hours
+    with Phases(enabled=on_terminal()) as phases:
+        label = f"simulating {scenario.scenario.name} (hours)"
+        result = simulate(
+            scenario=scenario,
+            seed=args.seed,
+            days=args.days,
+            engine=args.engine,
+            progress=(lambda f: phases.update(label, f * hours, hours)) if phases.enabled else None,
+        )
+        with phases.step(f"writing {out}"):
+            log_path, manifest = write_result(result, out)
     print(
         f"{log_path}: {len(result.log)} events, {result.queue.num_rows} conversations "
         f"in {result.wall_s:.2f} s ({result.engine} engine); manifest {manifest}",

@@ -115,3 +115,26 @@ def test_now_before_the_first_event_warns(
     assert f"ccbench info {example_path}" in err
     _, err = _json(capsys, *family, "--now", str(int(first) + 1))
     assert err == ""
+
+
+def test_on_a_terminal_the_phases_are_shown(
+    example_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a terminal the oracle commands show reading, checking and building as phases."""
+    from ccbench.cli import _oracle
+
+    shown: list[str] = []
+
+    class Recording(_oracle.Phases):
+        def step(self, phase: str):  # type: ignore[no-untyped-def,override]
+            shown.append(phase)
+            return super().step(phase)
+
+    monkeypatch.setattr(_oracle, "on_terminal", lambda: True)
+    monkeypatch.setattr(_oracle, "Phases", Recording)
+    _json(capsys, "oracle", "dashboard", str(example_path), "--now", str(NOON_MS))
+    assert shown == [
+        f"reading {example_path}",
+        "checking 167 events against the contract",
+        "building the oracle",
+    ]
