@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .eventlog import read_log, summarize, validate, write_log
+from .progress import Phases, on_terminal
 from .serving import free_port, stop_group
 
 __all__ = ["check_contract", "main"]
@@ -122,13 +123,24 @@ def main(
 
     console = console or Console()
     console.rule("[bold]ccbench demo")
-    if check_contract(console=console) != 0:
+    with Phases(enabled=on_terminal()) as phases, phases.step("checking the example log"):
+        contract = check_contract(console=console)
+    if contract != 0:
         return 1
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    result = simulate(scenario=load_scenario("smoke"), seed=seed)
-    log_path = write_log(result.log, out_dir / "smoke.parquet")
-    violations = validate(result.log)
+    scenario = load_scenario("smoke")
+    hours = scenario.scenario.hours
+    with Phases(enabled=on_terminal()) as phases:
+        label = "simulating the smoke scenario (hours)"
+        result = simulate(
+            scenario=scenario,
+            seed=seed,
+            progress=(lambda f: phases.update(label, f * hours, hours)) if phases.enabled else None,
+        )
+        log_path = write_log(result.log, out_dir / "smoke.parquet")
+        with phases.step(f"checking {len(result.log):,} events against the contract"):
+            violations = validate(result.log)
     s = summarize(result.log)
     table = Table(title=f"Simulated smoke scenario (seed {seed})", show_header=False)
     for label, value in (

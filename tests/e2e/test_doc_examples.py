@@ -30,6 +30,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,14 +156,24 @@ def test_example_runs_as_written(block: Block, tmp_path: Path) -> None:
             left = _stop_session(proc.pid)
     tail = log.read_text(errors="replace")[-4000:]
     assert proc.returncode == 0, f"{block.name} exited {proc.returncode}:\n{tail}"
-    assert not left, f"{block.name} left processes running (servers must be stopped):\n{tail}"
+    assert not left, f"{block.name} left processes running (stop servers):\n{left}\n{tail}"
 
 
-def _stop_session(pgid: int) -> bool:
-    """Kill what is left of the block's process group; whether anything was left."""
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
+def _stop_session(pgid: int, *, grace_s: float = 15.0) -> str:
+    """Kill what is left of the block's process group after ``grace_s`` (worker processes
+    of a pool may take a moment to exit); the commands that were left ("" if none)."""
+    deadline = time.monotonic() + grace_s
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return ""
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    table = subprocess.run(
+        ["ps", "-eo", "pgid=,pid=,args="], capture_output=True, text=True, check=False
+    ).stdout
+    left = [line for line in table.splitlines() if line.split(None, 1)[0] == str(pgid)]
     os.killpg(pgid, signal.SIGKILL)
-    return True
+    return "\n".join(left) or "(unnamed)"
