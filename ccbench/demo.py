@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -160,26 +160,35 @@ def main(
     db = out_dir / "backend.duckdb"
     for stale in (db, db.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
-    with _reference_backend(db=db, account=result.log.roster.account) as url:
+    with ExitStack() as backend:
+        with (
+            Phases(enabled=on_terminal()) as phases,
+            phases.step("starting the reference backend"),
+        ):
+            url = backend.enter_context(
+                _reference_backend(db=db, account=result.log.roster.account)
+            )
         console.print(
             f"reference backend on {url}; load for {duration_s:.0f} s at "
             f"{rate:.0f} req/s, then verification against the oracle"
         )
-        run = run_loadtest(
-            log=result.log,
-            out_dir=out_dir,
-            target=url,
-            # every family: 40 % msgagentsegments, 20 % dashboard, 15 % agent performance,
-            # 10 % report, 15 % supervision
-            config=LoadTestConfig(
-                duration_s=duration_s,
-                rate=rate,
-                seed=seed,
-                agent_performance_share=0.15,
-                report_share=0.1,
-                supervision_share=0.15,
-            ),
-        )
+        with Phases(enabled=on_terminal()) as phases:
+            run = run_loadtest(
+                log=result.log,
+                out_dir=out_dir,
+                target=url,
+                # every family: 40 % msgagentsegments, 20 % dashboard, 15 % agent performance,
+                # 10 % report, 15 % supervision
+                config=LoadTestConfig(
+                    duration_s=duration_s,
+                    rate=rate,
+                    seed=seed,
+                    agent_performance_share=0.15,
+                    report_share=0.1,
+                    supervision_share=0.15,
+                ),
+                progress=phases.update if phases.enabled else None,
+            )
     print_summary(run.summary, console=console)
     for name, path in sorted(run.outputs.items()):
         console.print(f"{name}: {path}")

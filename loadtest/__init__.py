@@ -38,6 +38,7 @@ from ._outcome import (
     exit_code,
     summarize_run,
 )
+from ._progress import RunProgress
 from ._queries import METRIC_NAMES, PlannedQuery, QueryMix
 from ._recording import QueryValue, Record, Recorder, multi_query
 from ._report import print_summary, write_reports
@@ -84,6 +85,7 @@ __all__ = [
     "Record",
     "Recorder",
     "ResponseTranslator",
+    "RunProgress",
     "RunResult",
     "RunSpec",
     "TargetMapping",

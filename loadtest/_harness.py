@@ -29,6 +29,7 @@ from ccbench.eventlog import EventLog, read_log
 from ._config import LoadTestConfig
 from ._latency import LatencyBook
 from ._mapping import REDACTED, TargetMapping
+from ._progress import INGEST, QUERIES, ProgressFile, progress_path
 from ._queries import QueryMix
 from ._recording import Record, Recorder
 
@@ -139,6 +140,9 @@ class Harness:
     scheduled: int = 0
     query_started_ns: int = 0
     acks: list[dict[str, Any]] = field(default_factory=list)
+    ingested: int = 0
+    #: where this process says how far the ingest and query phases are (loadtest._progress)
+    progress: ProgressFile | None = None
     #: per endpoint (method, headers, path): built once by the users' request path
     templates: dict[str, tuple[str, dict[str, str], str]] = field(default_factory=dict)
     _streams: Iterator[int] = field(default_factory=itertools.count)
@@ -146,7 +150,11 @@ class Harness:
     @classmethod
     def from_spec(cls, spec: RunSpec) -> Harness:
         """Read the spec's log once for this process."""
-        return cls(spec=spec, log=read_log(spec.log_path))
+        return cls(
+            spec=spec,
+            log=read_log(spec.log_path),
+            progress=ProgressFile(progress_path(spec.output)),
+        )
 
     @property
     def account(self) -> str:
@@ -196,6 +204,19 @@ class Harness:
         if span is not None and cfg.ingest_speed is not None:
             replay_s = (span[1] - span[0]) / 1000 / cfg.ingest_speed
         return int((replay_s + cfg.ingest_budget_s) * 1e9)
+
+    def acknowledged(self, ack: dict[str, Any]) -> None:
+        """Keep an ingest acknowledgement and say how many events went out so far."""
+        self.acks.append(ack)
+        self.ingested += int(ack.get("events", 0))
+        if self.progress is not None:
+            self.progress.write(INGEST, self.ingested, len(self.log))
+
+    def queried_until(self, end: float) -> None:
+        """Say how far the query phase ending at ``end`` (time.monotonic(), s) is."""
+        if self.progress is not None:
+            duration = self.spec.config.duration_s
+            self.progress.write(QUERIES, duration - max(0.0, end - time.monotonic()), duration)
 
     def ingest_batches(self) -> Iterator[tuple[int, bytes, int]]:
         """(first event ts in ms after the shift, NDJSON body, event count) per batch."""

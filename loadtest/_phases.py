@@ -75,6 +75,7 @@ class PhaseShape(LoadTestShape):
             if not self.query_until:
                 self.query_until = time.monotonic() + cfg.duration_s
                 h.query_started_ns = time.time_ns()
+            h.queried_until(self.query_until)
             if time.monotonic() < self.query_until and spec.query:
                 # the ingest user stays (idle once done): dropping it from the class list
                 # would make Locust count it among the query users

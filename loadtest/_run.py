@@ -34,6 +34,7 @@ from ._latency import LatencyBook
 from ._mapping import TargetMapping, load_mapping
 from ._outcome import Breach, check_results, evaluate, exit_code, summarize_run
 from ._preflight import check_target
+from ._progress import VERIFICATION, RunProgress, counted, progress_path, read_progress
 from ._recording import Record, Recorder
 from ._report import write_reports
 from ._supervise import StopSignals, flush_s, run_bound_s, run_locust
@@ -111,6 +112,7 @@ def run_loadtest(
     timeout_s: float | None = None,
     write: bool = True,
     preflight: bool = True,
+    progress: RunProgress | None = None,
 ) -> RunResult:
     """Ingest ``log`` into the target, query it under load, verify and judge.
 
@@ -127,7 +129,9 @@ def run_loadtest(
     flushes what it recorded; the reports are still written, marked
     interrupted (a second signal stops at once and raises KeyboardInterrupt).
     Writes ``summary.json``, ``junit.xml`` and ``report.html`` into ``out_dir``
-    when ``write``. Never raises for a broken backend: that is the result.
+    when ``write``. ``progress(phase, done, total)`` hears how far the ingest, the
+    queries and the verification are (``ccbench.progress.Phases.update`` draws it).
+    Never raises for a broken backend: that is the result.
     """
     cfg = config or LoadTestConfig()
     if processes < 1:
@@ -163,6 +167,14 @@ def run_loadtest(
     if bound is None:
         span_ms = span[1] - span[0] if span else 0
         bound = run_bound_s(cfg, network_timeout_s=network_s, log_span_ms=span_ms, ingest=ingest)
+    progress_file = progress_path(results)
+    progress_file.unlink(missing_ok=True)
+
+    def relay() -> None:
+        seen = read_progress(progress_file)
+        if progress is not None and seen is not None:
+            progress(*seen)
+
     started = time.time()
     with StopSignals() as signals:
         ended = run_locust(
@@ -172,16 +184,22 @@ def run_loadtest(
             bound_s=bound,
             grace_s=flush_s(network_s),
             signals=signals,
+            on_poll=None if progress is None else relay,
         )
         merged = _read_results(results)
         breaches: list[Breach] = []
         try:
+            if provider is None:
+                if progress is not None:
+                    progress("building the oracle", 0, None)
+                expected = expected_log(event_log, target_mapping.ingest)
+                provider = OracleProvider(expected, time_shift_ms=shift)
+                if progress is not None:
+                    progress("building the oracle", 1, 1)
+            queries = [r for r in merged["records"] if r.kind == "query"]
             verification = verify_records(
-                [r for r in merged["records"] if r.kind == "query"],
-                provider=provider
-                or OracleProvider(
-                    expected_log(event_log, target_mapping.ingest), time_shift_ms=shift
-                ),
+                counted(queries, VERIFICATION, progress),
+                provider=provider,
                 translate=target_mapping.ingest.translate,
                 live=cfg.mode == "live",
                 staleness_ms=cfg.staleness_ms,

@@ -21,7 +21,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -109,8 +109,10 @@ def run_locust(
     bound_s: float,
     grace_s: float,
     signals: StopSignals,
+    on_poll: Callable[[], None] | None = None,
 ) -> LocustExit:
-    """Run ``cmd`` in a new session, output to ``log_path``; stop it as the module says."""
+    """Run ``cmd`` in a new session, output to ``log_path``; stop it as the module says.
+    ``on_poll()`` is called at each look at the child (every 0.1 s: progress)."""
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             list(cmd), env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -122,6 +124,8 @@ def run_locust(
                 if timed_out or signals.received:
                     _stop_gracefully(proc, grace_s=grace_s)
                     return LocustExit(returncode=proc.poll(), timed_out=timed_out)
+                if on_poll is not None:
+                    on_poll()
                 time.sleep(_POLL_S)
             return LocustExit(returncode=proc.returncode, timed_out=False)
         finally:

@@ -321,13 +321,14 @@ class IngestUser(_Client):
         if adapted(mapping.ingest):  # records, files or a plugin (loadtest._feeds)
             log = shifted(h.log, h.spec.time_shift_ms)
             size = h.spec.config.ingest_batch
-            h.acks.extend(replay_adapted(log, spec=mapping.ingest, size=size, post=post, pace=pace))
+            for ack in replay_adapted(log, spec=mapping.ingest, size=size, post=post, pace=pace):
+                h.acknowledged(ack)
             return
         for first_ms, body, count in h.ingest_batches():
             if not pace(first_ms):
                 break
             status, text = post(body)
-            h.acks.append(
+            h.acknowledged(
                 {"endpoint": "ingest", "status": status, "events": count, "body": text[:500]}
             )
 

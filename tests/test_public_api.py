@@ -252,6 +252,7 @@ EXPECTED: dict[str, list[str]] = {
         "Record",
         "Recorder",
         "ResponseTranslator",
+        "RunProgress",
         "RunResult",
         "RunSpec",
         "TargetMapping",

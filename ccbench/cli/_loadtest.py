@@ -14,6 +14,8 @@ import signal
 import sys
 from typing import Any
 
+from ..progress import Phases, on_terminal
+
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
@@ -73,15 +75,17 @@ def run(args: argparse.Namespace) -> int:
         report_share=args.report_share,
         supervision_share=args.supervision_share,
     )
-    result = run_loadtest(
-        log=args.log,
-        out_dir=args.out,
-        target=args.target,
-        mapping=args.mapping,
-        config=config,
-        processes=args.processes,
-        ingest=not args.no_ingest,
-    )
+    with Phases(enabled=on_terminal()) as phases:
+        result = run_loadtest(
+            log=args.log,
+            out_dir=args.out,
+            target=args.target,
+            mapping=args.mapping,
+            config=config,
+            processes=args.processes,
+            ingest=not args.no_ingest,
+            progress=phases.update if phases.enabled else None,
+        )
     if args.json:
         sys.stdout.write(orjson.dumps(result.summary, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

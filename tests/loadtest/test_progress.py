@@ -1,0 +1,80 @@
+"""loadtest._progress: how far a run is, from the Locust processes to the caller's display."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ccbench.eventlog import read_log
+from loadtest import (
+    LoadTestConfig,
+    RunSpec,
+    load_mapping,
+    oracle_target_app,
+    run_loadtest,
+    serve_app,
+)
+from loadtest._harness import Harness
+from loadtest._progress import (
+    INGEST,
+    QUERIES,
+    VERIFICATION,
+    ProgressFile,
+    progress_path,
+    read_progress,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+def test_file_round_trip_and_throttle(tmp_path: Path) -> None:
+    """A write lands; a second one within the interval is skipped unless it is the last."""
+    path = progress_path(tmp_path / "locust-results.json")
+    assert path == tmp_path / "progress.json" and read_progress(path) is None
+    writer = ProgressFile(path)
+    writer.write(INGEST, 500, 2000)
+    assert read_progress(path) == (INGEST, 500.0, 2000.0)
+    writer.write(INGEST, 1000, 2000)  # within WRITE_INTERVAL_S of the last write: skipped
+    assert read_progress(path) == (INGEST, 500.0, 2000.0)
+    writer.write(INGEST, 2000, 2000)  # the last one always lands
+    assert read_progress(path) == (INGEST, 2000.0, 2000.0)
+    path.write_text("{not json")
+    assert read_progress(path) is None
+
+
+def test_harness_counts_acknowledged_events(tmp_path: Path) -> None:
+    """Each ingest acknowledgement adds its events; the file says events out of the log's."""
+    spec = RunSpec(
+        mapping=load_mapping(None),
+        config=LoadTestConfig(),
+        log_path=str(EXAMPLE),
+        output=str(tmp_path / "locust-results.json"),
+    )
+    h = Harness(spec=spec, log=read_log(EXAMPLE), progress=ProgressFile(tmp_path / "p.json"))
+    h.acknowledged({"endpoint": "roster", "status": 200, "events": 0, "body": ""})
+    h.acknowledged({"endpoint": "ingest", "status": 200, "events": 167, "body": ""})
+    assert h.ingested == 167 and len(h.acks) == 2
+    assert read_progress(tmp_path / "p.json") == (INGEST, 167.0, 167.0)  # the example's 167
+
+
+def test_a_run_reports_its_phases(tmp_path: Path) -> None:
+    """A short run tells its caller the phases it went through; the verification, in the
+    caller's process, always ends at every record checked."""
+    heard: list[tuple[str, float, float | None]] = []
+    with serve_app(oracle_target_app()) as url:
+        result = run_loadtest(
+            log=EXAMPLE,
+            out_dir=tmp_path,
+            target=url,
+            config=LoadTestConfig(duration_s=2, rate=10, users=1, dashboard_share=0.0),
+            progress=lambda phase, done, total: heard.append((phase, done, total)),
+        )
+    phases = {phase for phase, _, _ in heard}
+    assert phases <= {INGEST, QUERIES, VERIFICATION, "building the oracle"}
+    assert all(total is None or 0 <= done <= total for _, done, total in heard)
+    checked = [(done, total) for phase, done, total in heard if phase == VERIFICATION]
+    queries = sum(1 for r in result.records if r.kind == "query")
+    assert checked[0] == (0, queries) and checked[-1] == (queries, queries)
+    assert all(total == 2 for phase, _, total in heard if phase == QUERIES)
