@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ccbench.cli import main
-from tests.support.cli import one_line_error
+from tests.support.cli import forbid, one_line_error
 
 HEAD = "interval_start,skill,volume,aht_s,patience_s\n"
 
@@ -146,10 +146,7 @@ def test_out_under_a_file_is_refused_before_any_replication(
     """--out under a regular file: exit 2 and one line, and no replication ran."""
     import plan
 
-    def boom(**_: object) -> None:
-        raise AssertionError("replications ran although the output cannot be written")
-
-    monkeypatch.setattr(plan, "run_requirement", boom)
+    forbid(monkeypatch, plan, "run_requirement", "replications ran")
     (tmp_path / "plain").write_text("")
     out = str(tmp_path / "plain" / "r")
     line = one_line_error(capsys, "requirement", str(_forecast(tmp_path)), "--out", out)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import one_line_error
+from tests.support.cli import forbid, one_line_error
 
 
 @pytest.fixture
@@ -14,10 +14,7 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make any simulation fail the test: the output must be refused before one starts."""
     import sim
 
-    def boom(**_: object) -> None:
-        raise AssertionError("simulated although the output cannot be written")
-
-    monkeypatch.setattr(sim, "simulate", boom)
+    forbid(monkeypatch, sim, "simulate", "a simulation ran")
 
 
 @pytest.mark.usefixtures("no_simulation")

@@ -25,7 +25,6 @@ from loadtest._progress import (
     read_progress,
 )
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
@@ -44,28 +43,28 @@ def test_file_round_trip_and_throttle(tmp_path: Path) -> None:
     assert read_progress(path) is None
 
 
-def test_harness_counts_acknowledged_events(tmp_path: Path) -> None:
+def test_harness_counts_acknowledged_events(tmp_path: Path, example_path: Path) -> None:
     """Each ingest acknowledgement adds its events; the file says events out of the log's."""
     spec = RunSpec(
         mapping=load_mapping(None),
         config=LoadTestConfig(),
-        log_path=str(EXAMPLE),
+        log_path=str(example_path),
         output=str(tmp_path / "locust-results.json"),
     )
-    h = Harness(spec=spec, log=read_log(EXAMPLE), progress=ProgressFile(tmp_path / "p.json"))
+    h = Harness(spec=spec, log=read_log(example_path), progress=ProgressFile(tmp_path / "p.json"))
     h.acknowledged({"endpoint": "roster", "status": 200, "events": 0, "body": ""})
     h.acknowledged({"endpoint": "ingest", "status": 200, "events": 167, "body": ""})
     assert h.ingested == 167 and len(h.acks) == 2
     assert read_progress(tmp_path / "p.json") == (INGEST, 167.0, 167.0)  # the example's 167
 
 
-def test_a_run_reports_its_phases(tmp_path: Path) -> None:
+def test_a_run_reports_its_phases(tmp_path: Path, example_path: Path) -> None:
     """A short run tells its caller the phases it went through; the verification, in the
     caller's process, always ends at every record checked."""
     heard: list[tuple[str, float, float | None]] = []
     with serve_app(oracle_target_app()) as url:
         result = run_loadtest(
-            log=EXAMPLE,
+            log=example_path,
             out_dir=tmp_path,
             target=url,
             config=LoadTestConfig(duration_s=2, rate=10, users=1, dashboard_share=0.0),

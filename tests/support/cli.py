@@ -14,3 +14,13 @@ def one_line_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     assert code == 2, err
     assert err.count("\n") == 1 and err.startswith(f"ccbench {argv[0]}: error: "), err
     return err.strip()
+
+
+def forbid(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, what: str) -> None:
+    """Make ``owner.name`` fail the test when called: ``what`` must not happen (e.g. the
+    replications of a command whose output is refused beforehand)."""
+
+    def boom(*_: object, **__: object) -> None:
+        raise AssertionError(f"{what} although the command should have stopped before")
+
+    monkeypatch.setattr(owner, name, boom)
