@@ -109,8 +109,9 @@ def _check_address(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(infos[0][4])
     except OSError as exc:
+        reason = exc.strerror or exc
         raise ParameterError(
-            "--port", f"cannot listen on {host}:{port} ({exc.strerror or exc}); expected a free port"
+            "--port", f"cannot listen on {host}:{port} ({reason}); expected a free port"
         ) from None
 
 
@@ -118,7 +119,6 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from backend import ServerConfig, check_database, create_app
-
 
     tokens: dict[str, str] = {}
     for account, token in args.token:
