@@ -215,8 +215,8 @@ def _pairs(args: argparse.Namespace, family: Family, timezone: str | None) -> Pa
     return pairs
 
 
-def _request(args: argparse.Namespace, family: Family) -> tuple[Oracle, Pairs, int]:
-    """The oracle of ``args.log``, the query and --now (ms), each option checked.
+def _loaded(args: argparse.Namespace, family: Family) -> tuple[Oracle, EventLog, Pairs]:
+    """The oracle of ``args.log``, its log and the query, each option checked.
 
     The options are checked before the (slower) log read when they do not need the log's
     time zone, and again with it; the log is checked against the contract on the way.
@@ -224,15 +224,21 @@ def _request(args: argparse.Namespace, family: Family) -> tuple[Oracle, Pairs, i
     early = _pairs(args, family, None)
     if early is not None:
         parse_query(family, early)
-    parse_instant("now", args.now, timezone=None)
     with Phases(enabled=on_terminal()) as phases:
         log = _read(args.log, phases)
         with phases.step("building the oracle"):
             oracle = Oracle(log)
-    timezone = log.roster.timezone
-    query = _pairs(args, family, timezone)
-    assert query is not None
-    now = parse_instant("now", args.now, timezone=timezone)
+    query = _pairs(args, family, log.roster.timezone)
+    assert query is not None  # the time zone is known now
+    return oracle, log, query
+
+
+def _request(args: argparse.Namespace, family: Family) -> tuple[Oracle, Pairs, int]:
+    """As :func:`_loaded`, with --now (ms) checked first and warned about when it sees no
+    event of the log."""
+    parse_instant("now", args.now, timezone=None)
+    oracle, log, query = _loaded(args, family)
+    now = parse_instant("now", args.now, timezone=log.roster.timezone)
     _warn_if_nothing_yet(args.log, log, now, "--now")
     return oracle, query, now
 
@@ -303,15 +309,7 @@ def run_supervision(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    early = _pairs(args, REPORT, None)
-    if early is not None:
-        parse_query(REPORT, early)
-    with Phases(enabled=on_terminal()) as phases:
-        log = _read(args.log, phases)
-        with phases.step("building the oracle"):
-            oracle = Oracle(log)
-    query = _pairs(args, REPORT, log.roster.timezone)
-    assert query is not None
+    oracle, log, query = _loaded(args, REPORT)
     data = oracle.report_query(query)  # checks the query (end_ms is required)
     _warn_if_nothing_yet(args.log, log, int(dict(query)["end_ms"]), "--end")
     if args.csv:
