@@ -8,7 +8,9 @@ method, headers and timeouts (docs/loadtest.md "Before the run"):
 * ``ingest`` (when the run ingests over HTTP, not through files or a plugin:
   loadtest._adapters): POST an empty batch, which stores nothing;
 * ``msgagentsegments``: GET a valid query drawn by the query mix;
-* ``dashboard`` (when ``dashboard_share`` > 0): GET with no parameters (all defaults).
+* ``dashboard`` (when ``dashboard_share`` > 0): GET with no parameters (all defaults);
+* ``agent_performance``, ``report``, ``supervision`` (when their share > 0): GET a valid
+  query drawn by the query mix.
 
 Deterministic mode sends the clock header with the log's last instant.
 The check fails, with one line naming the endpoint, the request and the
@@ -34,8 +36,10 @@ from ccbench.eventlog import EventLog
 
 from ._config import LoadTestConfig
 from ._dashboard_queries import DASHBOARD_ENDPOINT
+from ._family_queries import FAMILY_ENDPOINTS
 from ._mapping import TargetMapping
 from ._queries import QueryMix
+from ._recording import QueryValue
 
 __all__ = ["check_target"]
 
@@ -75,25 +79,32 @@ def _probes(
         # delivered over HTTP (events or records pages): an empty batch stores nothing
         path = mapping.endpoint("ingest").url_path(account=account)
         out.append(_Probe("ingest", path, headers("ingest", {}), b"", False))
-    mix = QueryMix.from_log(
-        log,
-        seed=config.seed,
-        invalid_share=0.0,
-        deterministic=False,
-        intervals=config.mode == "deterministic",
-    )
-    query = urlencode(mix.next().params, doseq=True)
-    path = mapping.endpoint("msgagentsegments").url_path(account=account)
-    out.append(
-        _Probe(
-            "msgagentsegments", f"{path}?{query}", headers("msgagentsegments", clock), None, ingest
+
+    def query(endpoint: str, params: Mapping[str, QueryValue]) -> _Probe:
+        url = mapping.endpoint(endpoint).url_path(account=account)
+        if params:
+            url += "?" + urlencode(params, doseq=True)
+        return _Probe(endpoint, url, headers(endpoint, clock), None, ingest)
+
+    def drawn(endpoint: str) -> Mapping[str, QueryValue]:
+        # one valid request of the run's own mix for that endpoint
+        shares = {endpoint: 1.0} if endpoint in FAMILY_ENDPOINTS else {}
+        mix = QueryMix.from_log(
+            log,
+            seed=config.seed,
+            invalid_share=0.0,
+            deterministic=False,
+            intervals=config.mode == "deterministic",
+            family_shares=shares,
         )
-    )
+        return mix.next().params
+
+    out.append(query("msgagentsegments", drawn("msgagentsegments")))
     if config.dashboard_share > 0:
-        path = mapping.endpoint(DASHBOARD_ENDPOINT).url_path(account=account)
-        out.append(
-            _Probe(DASHBOARD_ENDPOINT, path, headers(DASHBOARD_ENDPOINT, clock), None, ingest)
-        )
+        out.append(query(DASHBOARD_ENDPOINT, {}))  # every parameter at its default
+    for family, share in config.family_shares.items():
+        if share > 0:
+            out.append(query(family, drawn(family)))
     return out
 
 

@@ -133,3 +133,12 @@ def test_cli_refuses_in_one_line_without_reports(
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("ccbench loadtest: error: target http://")
     assert not out.exists()  # refused before anything was written
+
+
+def test_each_family_in_the_mix_is_probed(log: EventLog, good_target: str) -> None:
+    """A report share above 0 probes the report endpoint with a query of the mix: this
+    target has none, so a run on data already there is refused naming endpoints.report."""
+    cfg = LoadTestConfig(report_share=0.1)
+    with pytest.raises(InputError, match=r"report \(GET /api/v1/accounts/acme/report\?.*404"):
+        check_target(_mapping(good_target), log=log, config=cfg, ingest=False)
+    check_target(_mapping(good_target), log=log, config=LoadTestConfig(), ingest=False)
