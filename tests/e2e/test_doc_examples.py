@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,10 @@ _SLOW = re.compile(
     r"\bmake\b|ccbench (simulate|plan|requirement|loadtest)|run_loadtest|run_sweep|simulate\("
 )
 _TIMEOUT_S = 1200
+# A load run's exit code is bit flags (docs/loadtest.md "Exit codes"); only latency (4) and
+# rate (64) depend on how busy the machine is, so a shared machine may set them.
+_TIMING_BITS = 4 | 64
+_HARNESS_EXIT = re.compile(r"^exit code (\d+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -154,9 +159,32 @@ def test_example_runs_as_written(block: Block, tmp_path: Path) -> None:
             proc.wait(timeout=_TIMEOUT_S)
         finally:
             left = _stop_session(proc.pid)
-    tail = log.read_text(errors="replace")[-4000:]
-    assert proc.returncode == 0, f"{block.name} exited {proc.returncode}:\n{tail}"
+    output = log.read_text(errors="replace")
+    tail = output[-4000:]
+    if proc.returncode != 0 and _timing_only(output):
+        warnings.warn(
+            f"{block.name}: only timing thresholds failed (a busy machine?)", stacklevel=1
+        )
+    else:
+        assert proc.returncode == 0, f"{block.name} exited {proc.returncode}:\n{tail}"
     assert not left, f"{block.name} left processes running (stop servers):\n{left}\n{tail}"
+
+
+def _timing_only(output: str) -> bool:
+    """Whether the last load run of the output failed on timing thresholds alone (its
+    printed ``exit code N`` has no bit but latency and rate): the example's commands worked
+    and every answer was right, so the document holds; the test suite holds no timing
+    assertion."""
+    codes = _HARNESS_EXIT.findall(output)
+    return bool(codes) and int(codes[-1]) != 0 and int(codes[-1]) & ~_TIMING_BITS == 0
+
+
+def test_timing_only_reads_the_last_harness_exit_code() -> None:
+    """Latency (4), rate (64) or both pass; mismatches (16) or errors (8) with them do not,
+    nor an output without a load run."""
+    assert _timing_only("exit code 4\n") and _timing_only("exit code 0\nexit code 68\n")
+    assert not _timing_only("exit code 20\n") and not _timing_only("exit code 12\n")
+    assert not _timing_only("exit code 4\nexit code 0\n") and not _timing_only("make: Error 2")
 
 
 def _stop_session(pgid: int, *, grace_s: float = 15.0) -> str:
