@@ -49,6 +49,12 @@ class PerformanceIndex:
         self.channel[f.conv[opened]] = f.text("channel")[opened]
         self.opened_ts = np.full(n, -1, dtype=np.int64)
         self.opened_ts[f.conv[opened]] = f.ts[opened]
+        # direction absent = inbound (format 1 logs; docs/eventlog.md)
+        self.outbound = np.zeros(n, dtype=bool)
+        self.outbound[f.conv[opened]] = f.text("direction")[opened] == "outbound"
+        # the SLA policy a conversation names, "" when it names none
+        self.policy = np.full(n, "", dtype=object)
+        self.policy[f.conv[opened]] = [p or "" for p in f.text("sla_policy")[opened]]
         self.snooze = PerConversation(
             f,
             _rows(
@@ -233,7 +239,8 @@ def _resolution(
     f, s, n = x.frame, x.frame.segs, x.frame.n_conv
     assigned = np.zeros(n, dtype=bool)
     assigned[s.conv[mine]] = True
-    denominator = assigned & (x.opened_ts >= start) & (x.opened_ts < now)
+    # seed 000: "inbound conversations created in the selected time period" (section 4)
+    denominator = assigned & (x.opened_ts >= start) & (x.opened_ts < now) & ~x.outbound
     closed_by_me = np.zeros(n, dtype=bool)
     closed_by_me[x.close_conv[by_me]] = True
     closed_seen = np.zeros(n, dtype=bool)

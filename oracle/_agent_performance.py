@@ -15,7 +15,7 @@ import numpy.typing as npt
 from ccbench import ParameterError
 from ccbench.api import AGENT_PERFORMANCE, check_clock, check_now, check_values
 from ccbench.arrays import take
-from ccbench.eventlog import EventKind
+from ccbench.eventlog import EventKind, EventLog
 
 from ._arith import mean_ms, percent
 from ._columns import CLOSED_BY_AGENT, KIND_CODES
@@ -33,12 +33,22 @@ K = KIND_CODES
 class AgentPerformance:
     """Seed 000 metrics; :meth:`report` answers one agent and range."""
 
-    def __init__(self, dash: Dashboard, channel: npt.NDArray[np.object_]) -> None:
+    def __init__(self, dash: Dashboard, log: EventLog) -> None:
         self.d = dash
         c = dash.cols
         opened = np.flatnonzero(c.kind == K[EventKind.CONVERSATION_OPENED])
-        self.channel = np.full(dash.conv.n, "", dtype=object)
-        self.channel[c.conv[opened]] = channel[opened]
+
+        def per_conversation(name: str) -> npt.NDArray[np.object_]:
+            """The opened event's ``name`` per conversation code ("" when absent)."""
+            values = log.table.column(name).fill_null("").to_numpy(zero_copy_only=False)
+            out = np.full(dash.conv.n, "", dtype=object)
+            out[c.conv[opened]] = np.asarray(values, dtype=object)[opened]
+            return out
+
+        self.channel = per_conversation("channel")
+        # FCR counts inbound conversations only; absent direction is inbound (section 4)
+        self.inbound = per_conversation("direction") != "outbound"
+        self.sla_policy = per_conversation("sla_policy")
         self.snooze = ByConversation.build(
             c,
             np.isin(
@@ -169,7 +179,9 @@ class AgentPerformance:
         created = (d.conv.opened_ts >= start) & (d.conv.opened_ts < now)
         assigned = np.zeros(d.conv.n, dtype=bool)
         assigned[s.conv[(s.agent == a) & (s.start_ts < now)]] = True
-        denominator = created & assigned
+        # seed 000: "inbound conversations created in the selected time period ... over
+        # total inbound conversations assigned to you": outbound ones count in neither
+        denominator = created & assigned & self.inbound
         closed_by_me = np.zeros(d.conv.n, dtype=bool)
         closed_by_me[cl.conv[by_me]] = True
         ended = ~d.conv.open_at(now) & np.isin(np.arange(d.conv.n), cl.conv[cl.ts < now])

@@ -377,8 +377,8 @@ DEFINITIONS: dict[str, list[Row]] = {
     "supervision": [
         _m("supervision.agents_by_status", "Online agents", "count",
            "human agents logged in to the site at now by state: available (online, a free "
-           "slot; takeovers take none), busy (online, slots full), unavailable (away, "
-           "back_soon)", _COUNT,
+           "slot; takeovers take none), busy (status busy, or online with slots full), "
+           "unavailable (away, back_soon)", _COUNT,
            _S + "agents_by_status"),
         _m("supervision.satisfaction", "Satisfaction", "percent",
            "100 * answers 4-5 / answers over the latest survey of each site conversation, "
@@ -411,7 +411,9 @@ DEFINITIONS: dict[str, list[Row]] = {
         _m("supervision.contacts_per_hour", "Contacts/H", "ratio",
            "contacts / presence hours", _PCT, _S + "agents[].contacts_per_hour"),
         _m("supervision.turnover", "T/O", "minor_units",
-           "sum of amount_minor of the agent's sale.recorded today on the site", _COUNT,
+           "sum of amount_minor of the agent's sale.recorded today on the site, per currency "
+           "(turnover_by_currency); turnover_minor only for one currency, null across several",
+           _COUNT,
            _S + "agents[].turnover_minor"),
         _m("supervision.conversion_rate", "Conv. Rate", "percent",
            "100 * discussions with a sale of the agent / discussions",
