@@ -23,6 +23,7 @@ from ccbench.api import AGENT_PERFORMANCE, check_clock, parse_query
 from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
+from ._business_time import business_elapsed
 from ._dashboard_core import mean_ms, percent
 from ._frame import CLOSERS, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation, Responses, human_mask, human_responses
@@ -280,15 +281,20 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
     r = x.responses
     fh_r = x.first_human[r.conv]
     nxt = (r.ts < now) & (r.ts != take(f.ts, fh_r, missing=-1))
-    worst = np.zeros(f.n_conv, dtype=np.int64)
-    np.maximum.at(worst, r.conv[nxt], r.value[nxt])
     breached = np.zeros(convs.shape[0], dtype=bool)
     achieved = np.zeros(convs.shape[0], dtype=bool)
     covered = np.zeros(convs.shape[0], dtype=bool)
-    channel = x.channel[convs]
+    channel, named = x.channel[convs], x.policy[convs]
     for policy in f.roster.sla_policies:
-        sel = ~covered & np.isin(channel, list(policy.channels))
+        # the policy the conversation names; without one, the first for its channel
+        sel = (named == policy.id) | (
+            (named == "") & ~covered & np.isin(channel, list(policy.channels))
+        )
         covered |= sel
+
+        def clock(a: I64, b: I64, business: bool = policy.clock == "business") -> I64:
+            return business_elapsed(f.roster, a, b) if business else b - a
+
         met = sel.copy()
         for target, done in (
             (policy.first_response_ms, first_reply),
@@ -296,10 +302,13 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
         ):
             if target is None:
                 continue
-            late = np.where(done >= 0, done - opened, now - opened) > target
+            late = clock(opened, np.where(done >= 0, done, now)) > target
             breached |= sel & late
             met &= (done >= 0) & ~late
         if policy.next_response_ms is not None:
+            worst = np.zeros(f.n_conv, dtype=np.int64)
+            spent = clock(r.ts[nxt] - r.value[nxt], r.ts[nxt])
+            np.maximum.at(worst, r.conv[nxt], spent)
             late = worst[convs] > policy.next_response_ms
             breached |= sel & late
             met &= ~late
