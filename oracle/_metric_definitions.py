@@ -268,13 +268,13 @@ DEFINITIONS: dict[str, list[Row]] = {
            "mean of the agent's responses (section 3.4) sent in the range, per channel",
            _MS_TRUNC, _AP + "response_times.<channel>.average_response_time"),
         _m("agent_performance.messages_sent", "Messages Sent", "count",
-           "messages the agent sent (assigned or as a participant) per bucket "
-           "[start + k * bucket_ms, ...) of the range",
+           "messages the agent sent (assigned or as a participant; notes are no messages) "
+           "per bucket [start + k * bucket_ms, ...) of the range",
            _COUNT, _AP + "messages_sent[].count"),
         _m("agent_performance.fcr", "First Contact Resolution", "percent",
-           "conversations opened in the range, assigned to the agent, with a message, closed "
-           "by the agent, closed now, never snoozed/reopened/resumed/merged / conversations "
-           "opened in the range assigned to the agent", _PCT,
+           "inbound conversations opened in the range, assigned to the agent, with a "
+           "message, closed by the agent, closed now, never snoozed/reopened/resumed/merged "
+           "/ inbound conversations opened in the range assigned to the agent", _PCT,
            _AP + "first_contact_resolution"),
         _m("agent_performance.avg_first_resolution", "Average First Resolution", "ms",
            "mean first close by the agent - first consumer message, closes in the range",
