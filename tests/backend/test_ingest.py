@@ -41,8 +41,8 @@ def test_same_batch_twice_counts_once(example_path: Path) -> None:
         before = segments(client, now=NOW, timeframe=180).json()
         again = client.post(EVENTS, content=ndjson(records), headers=NDJSON)
         after = segments(client, now=NOW, timeframe=180).json()
-    assert first.json() == {"accepted": 167, "duplicates": 0}
-    assert again.json() == {"accepted": 0, "duplicates": 167}
+    assert first.json() == {"accepted": 169, "duplicates": 0}
+    assert again.json() == {"accepted": 0, "duplicates": 169}
     assert after == before
     assert before["metricsTotal"]["totalAgentConversationSegments"] == 18  # by hand
 
@@ -145,8 +145,8 @@ def test_store_survives_reopen(tmp_path: Path, example_path: Path) -> None:
     store.close()
     again = Store(path=str(tmp_path / "db.duckdb"))
     try:
-        assert again.event_count(account=ACCOUNT) == 167
-        assert again.ingest(account=ACCOUNT, table=log.table).duplicates == 167
+        assert again.event_count(account=ACCOUNT) == 169
+        assert again.ingest(account=ACCOUNT, table=log.table).duplicates == 169
     finally:
         again.close()
 
