@@ -232,7 +232,7 @@ def test_the_first_bad_line_is_reported_whatever_its_problem() -> None:
     """Within and across chunks, the earliest bad line wins: a rule broken on line 2 before a
     type error on line 3, and a bad line after 10,000 good ones is found."""
     good = [status_event(event_id=f"g{i}", seq=i) for i in range(10_000)]
-    body = ndjson([good[0], status_event(event_id="b", status="busy"), {"ts": "noon"}])
+    body = ndjson([good[0], status_event(event_id="b", status="asleep"), {"ts": "noon"}])
     far = ndjson(good) + b'{"event_id": "late", "colour": 1}\n'
     with backend() as client:
         r = client.post(EVENTS, content=body, headers=NDJSON)
