@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from .._errors import RosterError, describe
-from ._roster_fields import FieldReader
+from ._roster_fields import FieldReader, choice_item
 from ._schema import CHANNELS
 
 __all__ = ["BUSINESS_DAYS", "SLA_CLOCKS", "BusinessHours", "SlaPolicy", "check_business_hours"]
@@ -48,15 +48,7 @@ class BusinessHours:
     @classmethod
     def parse(cls, data: Any, path: str) -> BusinessHours:
         r = FieldReader(data, path)
-
-        def day(value: Any, p: str) -> str:
-            if value not in BUSINESS_DAYS:
-                raise RosterError(
-                    f"{p}: expected one of {', '.join(BUSINESS_DAYS)}, got {describe(value)}"
-                )
-            return str(value)
-
-        days = tuple(r.items("days", day, required=True))
+        days = tuple(r.items("days", choice_item(BUSINESS_DAYS), required=True))
         start = _minute_of_day(r._get("start", True), f"{path}.start", end=False)
         end = _minute_of_day(r._get("end", True), f"{path}.end", end=True)
         r.done()
@@ -95,18 +87,10 @@ class SlaPolicy:
     @classmethod
     def parse(cls, data: Any, path: str) -> SlaPolicy:
         r = FieldReader(data, path)
-
-        def channel(value: Any, p: str) -> str:
-            if value not in CHANNELS:
-                raise RosterError(
-                    f"{p}: expected one of {', '.join(CHANNELS)}, got {describe(value)}"
-                )
-            return str(value)
-
         policy = cls(
             id=r.string("id"),
             name=r.name(),
-            channels=tuple(r.items("channels", channel)) or CHANNELS,
+            channels=tuple(r.items("channels", choice_item(CHANNELS))) or CHANNELS,
             first_response_ms=r.opt_int("first_response_ms", low=1),
             next_response_ms=r.opt_int("next_response_ms", low=1),
             resolution_ms=r.opt_int("resolution_ms", low=1),
