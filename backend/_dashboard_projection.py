@@ -157,12 +157,18 @@ _SEGMENT_ENDS = (
     "'conversation.taken_over', 'conversation.closed')"
 )
 
+# an internal note reads as kind 'note': no message for any metric (backend/_frame.py)
+_NOTE_AS_KIND = (
+    "CASE WHEN e.kind = 'message.sent' AND e.visibility = 'internal' THEN 'note' "
+    "ELSE e.kind END AS kind"
+)
+
 # Positions compare as structs {'t': ts, 's': seq}: the log's (ts, seq) order.
 _STEP_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _dev AS
-SELECT e.conversation_id AS cid, e.ts, e.seq, {{'t': e.ts, 's': e.seq}} AS pos, e.kind,
-       e.skill_id, e.agent_id, e.sender_role AS role, e.closed_by, e.channel, e.csat,
-       e.mcs, e.mcs_alerted, coalesce(h.user_type = 'human', false) AS human
+SELECT e.conversation_id AS cid, e.ts, e.seq, {{'t': e.ts, 's': e.seq}} AS pos,
+       {_NOTE_AS_KIND}, e.skill_id, e.agent_id, e.sender_role AS role, e.closed_by,
+       e.channel, e.csat, e.mcs, e.mcs_alerted, coalesce(h.user_type = 'human', false) AS human
 FROM events e
 LEFT JOIN roster_agents h ON h.account = e.account AND h.agent_id = e.agent_id
 WHERE e.account = $account AND e.conversation_id IN (SELECT conversation_id FROM touched);

@@ -88,6 +88,7 @@ ev AS (
     WHERE e.account = $account AND e.ts < $now
       AND e.kind IN ('conversation.queued', 'assignment.accepted', 'message.sent',
                      'survey.answered', 'mcs.scored')
+      AND e.visibility IS DISTINCT FROM 'internal'  -- a note is no message
       AND e.conversation_id IN (SELECT cid FROM conv WHERE NOT final)
 ),
 latest AS (

@@ -56,7 +56,7 @@ _INT_COLUMNS = (
 )  # fmt: skip
 _TEXT_COLUMNS = (
     "site", "channel", "consumer_id", "language", "bot_flow", "reason", "intent", "currency",
-    "status",
+    "status", "direction", "sla_policy",
 )  # fmt: skip
 
 
@@ -141,6 +141,14 @@ class Frame:
         return self.texts[name]
 
 
+#: The kind column as the backend reads it: an internal note (a message.sent with visibility
+#: internal) is kind ``note``, which is none of the contract's kinds, so no computation
+#: that reads messages sees it (docs/metrics.md section 0, "Internal notes").
+NOTE_AS_KIND = (
+    "CASE WHEN kind = 'message.sent' AND visibility = 'internal' THEN 'note' ELSE kind END AS kind"
+)
+
+
 def _read(cur: Any, columns: str, account: str) -> tuple[pa.Table, pa.Table]:
     """The account's events in log order, and its segments in start order."""
     table = cur.sql(
@@ -161,8 +169,9 @@ def load_frame(store: Store, *, account: str) -> Frame | None:
     (None without a roster). The roster, events and segments come from one transaction:
     the state after some whole number of committed batches (docs/backend.md)."""
     columns = ", ".join(
-        ("kind", "sender_role", "closed_by", "conversation_id", *_INT_COLUMNS, *_TEXT_COLUMNS)
-    )
+        (NOTE_AS_KIND, "sender_role", "closed_by", "conversation_id", *_INT_COLUMNS,
+         *_TEXT_COLUMNS)
+    )  # fmt: skip
     with store.reader() as base:
         # a cursor of its own: relational (zero-copy Arrow) queries refuse to run on a
         # cursor whose last DB-API result is unfinished

@@ -23,6 +23,7 @@ from ccbench.api import AGENT_PERFORMANCE, check_clock, parse_query
 from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
+from ._business_time import business_elapsed
 from ._dashboard_core import mean_ms, percent
 from ._frame import CLOSERS, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation, Responses, human_mask, human_responses
@@ -49,6 +50,12 @@ class PerformanceIndex:
         self.channel[f.conv[opened]] = f.text("channel")[opened]
         self.opened_ts = np.full(n, -1, dtype=np.int64)
         self.opened_ts[f.conv[opened]] = f.ts[opened]
+        # direction absent = inbound (format 1 logs; docs/eventlog.md)
+        self.outbound = np.zeros(n, dtype=bool)
+        self.outbound[f.conv[opened]] = f.text("direction")[opened] == "outbound"
+        # the SLA policy a conversation names, "" when it names none
+        self.policy = np.full(n, "", dtype=object)
+        self.policy[f.conv[opened]] = [p or "" for p in f.text("sla_policy")[opened]]
         self.snooze = PerConversation(
             f,
             _rows(
@@ -233,7 +240,8 @@ def _resolution(
     f, s, n = x.frame, x.frame.segs, x.frame.n_conv
     assigned = np.zeros(n, dtype=bool)
     assigned[s.conv[mine]] = True
-    denominator = assigned & (x.opened_ts >= start) & (x.opened_ts < now)
+    # seed 000: "inbound conversations created in the selected time period" (section 4)
+    denominator = assigned & (x.opened_ts >= start) & (x.opened_ts < now) & ~x.outbound
     closed_by_me = np.zeros(n, dtype=bool)
     closed_by_me[x.close_conv[by_me]] = True
     closed_seen = np.zeros(n, dtype=bool)
@@ -273,15 +281,20 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
     r = x.responses
     fh_r = x.first_human[r.conv]
     nxt = (r.ts < now) & (r.ts != take(f.ts, fh_r, missing=-1))
-    worst = np.zeros(f.n_conv, dtype=np.int64)
-    np.maximum.at(worst, r.conv[nxt], r.value[nxt])
     breached = np.zeros(convs.shape[0], dtype=bool)
     achieved = np.zeros(convs.shape[0], dtype=bool)
     covered = np.zeros(convs.shape[0], dtype=bool)
-    channel = x.channel[convs]
+    channel, named = x.channel[convs], x.policy[convs]
     for policy in f.roster.sla_policies:
-        sel = ~covered & np.isin(channel, list(policy.channels))
+        # the policy the conversation names; without one, the first for its channel
+        sel = (named == policy.id) | (
+            (named == "") & ~covered & np.isin(channel, list(policy.channels))
+        )
         covered |= sel
+
+        def clock(a: I64, b: I64, business: bool = policy.clock == "business") -> I64:
+            return business_elapsed(f.roster, a, b) if business else b - a
+
         met = sel.copy()
         for target, done in (
             (policy.first_response_ms, first_reply),
@@ -289,10 +302,13 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
         ):
             if target is None:
                 continue
-            late = np.where(done >= 0, done - opened, now - opened) > target
+            late = clock(opened, np.where(done >= 0, done, now)) > target
             breached |= sel & late
             met &= (done >= 0) & ~late
         if policy.next_response_ms is not None:
+            worst = np.zeros(f.n_conv, dtype=np.int64)
+            spent = clock(r.ts[nxt] - r.value[nxt], r.ts[nxt])
+            np.maximum.at(worst, r.conv[nxt], spent)
             late = worst[convs] > policy.next_response_ms
             breached |= sel & late
             met &= ~late

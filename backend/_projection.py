@@ -82,6 +82,7 @@ WITH ev AS (
            e.reason, e.closed_by, e.sender_role, e.source, e.channel
     FROM events e SEMI JOIN touched t ON e.conversation_id = t.conversation_id
     WHERE e.account = $account
+      AND e.visibility IS DISTINCT FROM 'internal'  -- a note is no message of a segment
 ),
 marked AS (
     SELECT *,

@@ -62,6 +62,17 @@ def _events_ddl() -> str:
     )
 
 
+def _events_upgrade() -> list[str]:
+    """The columns a database created for an older event-log format lacks: format 2
+    appended its fields after format 1's (docs/eventlog.md, "Format versions"), so an
+    upgraded table's columns keep the schema's order and ``SELECT *`` inserts still fit."""
+    return [
+        f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {f.name} {_SQL_TYPES[f.type]}"
+        for f in SCHEMA
+        if f.nullable
+    ]
+
+
 _ROSTER_DDL = """
 CREATE TABLE IF NOT EXISTS rosters (account VARCHAR PRIMARY KEY, doc VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS roster_agents (
@@ -114,7 +125,7 @@ class Store:
         self._unpruned: dict[str, int] = {}
         self._holds: dict[str, dict[str, int]] = {}
         self._derive_lock = threading.Lock()
-        for ddl in (_events_ddl(), _ROSTER_DDL, PROJECTION_DDL):
+        for ddl in (_events_ddl(), *_events_upgrade(), _ROSTER_DDL, PROJECTION_DDL):
             self._conn.execute(ddl)
         create_dashboard_projection(self._conn)
 

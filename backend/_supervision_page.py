@@ -144,10 +144,11 @@ class _Page:
         connected = [a for a in roster.agents if req.site_id in presence[a.id].sites]
         state: dict[int, str] = {}
         for a in connected:
-            if presence[a.id].status != "online":
-                state[a.id] = "unavailable"
-            else:
+            status = presence[a.id].status
+            if status == "online":
                 state[a.id] = "available" if holding.get(a.id, 0) < a.max_slots else "busy"
+            else:  # the busy status is busy as the agent said it; away, back_soon are not
+                state[a.id] = "busy" if status == "busy" else "unavailable"
         humans = sorted((a for a in connected if a.user_type == "human"), key=lambda a: a.id)
         visitors = self._visitors(here)
         surveys, survey_agent = self._surveys()
@@ -259,10 +260,12 @@ class _Page:
             transactions = int(sales.shape[0])
             won = int((mine & won_disc).sum())
             answers = csat[survey_agent == a.id]
+            by_currency = _per_currency(x.sale_currency[sales], x.sale_amount[sales])
             out[a.id] = {
                 "contacts": contacts,
                 "aht": mean_ms(int(length[mine & ended].sum()), done),
-                "turnover_minor": int(x.sale_amount[sales].sum()),
+                "turnover_minor": _one_currency(by_currency),
+                "turnover_by_currency": by_currency,
                 "conversion_rate": percent(won, contacts)
                 if self.req.conversion_rate == "contacts"
                 else percent(transactions, done),
@@ -285,7 +288,15 @@ class _Page:
         totals = {
             "contacts": contacts,
             "transactions": transactions,
-            "turnover_minor": sum(m["turnover_minor"] for m in team),
+            "turnover_minor": _one_currency(
+                _per_currency(
+                    np.asarray([c for m in team for c in m["turnover_by_currency"]], dtype=object),
+                    np.asarray(
+                        [v for m in team for v in m["turnover_by_currency"].values()],
+                        dtype=np.int64,
+                    ),
+                )
+            ),
             "conversion_rate_pct": percent(sum(m["_won"] for m in team), contacts)
             if self.req.conversion_rate == "contacts"
             else percent(transactions, sum(m["_ended"] for m in team)),
@@ -353,3 +364,19 @@ class _Page:
 def _count(agents: I64) -> dict[int, int]:
     ids, counts = np.unique(agents, return_counts=True)
     return dict(zip(ids.tolist(), counts.tolist(), strict=True))
+
+
+def _per_currency(currency: npt.NDArray[np.object_], amount: I64) -> dict[str, int]:
+    """Sum of ``amount`` per currency, sorted by currency (section 6.7: never across)."""
+    if currency.shape[0] == 0:
+        return {}
+    names, which = np.unique(currency.astype(str), return_inverse=True)
+    sums = np.zeros(names.shape[0], dtype=np.int64)
+    np.add.at(sums, which.reshape(-1), amount)
+    return {str(c): int(v) for c, v in zip(names, sums, strict=True)}
+
+
+def _one_currency(by_currency: dict[str, int]) -> int | None:
+    """Turnover in minor units: 0 without sales, the total in one currency, None across
+    several (their minor units do not add)."""
+    return None if len(by_currency) > 1 else sum(by_currency.values(), 0)

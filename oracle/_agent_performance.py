@@ -15,9 +15,10 @@ import numpy.typing as npt
 from ccbench import ParameterError
 from ccbench.api import AGENT_PERFORMANCE, check_clock, check_now, check_values
 from ccbench.arrays import take
-from ccbench.eventlog import EventKind
+from ccbench.eventlog import EventKind, EventLog
 
 from ._arith import mean_ms, percent
+from ._business_time import BusinessClock
 from ._columns import CLOSED_BY_AGENT, KIND_CODES
 from ._conversations import NONE, ByConversation
 from ._dashboard import Dashboard
@@ -33,12 +34,22 @@ K = KIND_CODES
 class AgentPerformance:
     """Seed 000 metrics; :meth:`report` answers one agent and range."""
 
-    def __init__(self, dash: Dashboard, channel: npt.NDArray[np.object_]) -> None:
+    def __init__(self, dash: Dashboard, log: EventLog) -> None:
         self.d = dash
         c = dash.cols
         opened = np.flatnonzero(c.kind == K[EventKind.CONVERSATION_OPENED])
-        self.channel = np.full(dash.conv.n, "", dtype=object)
-        self.channel[c.conv[opened]] = channel[opened]
+
+        def per_conversation(name: str) -> npt.NDArray[np.object_]:
+            """The opened event's ``name`` per conversation code ("" when absent)."""
+            values = log.table.column(name).fill_null("").to_numpy(zero_copy_only=False)
+            out = np.full(dash.conv.n, "", dtype=object)
+            out[c.conv[opened]] = np.asarray(values, dtype=object)[opened]
+            return out
+
+        self.channel = per_conversation("channel")
+        # FCR counts inbound conversations only; absent direction is inbound (section 4)
+        self.inbound = per_conversation("direction") != "outbound"
+        self.sla_policy = per_conversation("sla_policy")
         self.snooze = ByConversation.build(
             c,
             np.isin(
@@ -169,7 +180,9 @@ class AgentPerformance:
         created = (d.conv.opened_ts >= start) & (d.conv.opened_ts < now)
         assigned = np.zeros(d.conv.n, dtype=bool)
         assigned[s.conv[(s.agent == a) & (s.start_ts < now)]] = True
-        denominator = created & assigned
+        # seed 000: "inbound conversations created in the selected time period ... over
+        # total inbound conversations assigned to you": outbound ones count in neither
+        denominator = created & assigned & self.inbound
         closed_by_me = np.zeros(d.conv.n, dtype=bool)
         closed_by_me[cl.conv[by_me]] = True
         ended = ~d.conv.open_at(now) & np.isin(np.arange(d.conv.n), cl.conv[cl.ts < now])
@@ -214,14 +227,11 @@ class AgentPerformance:
         # Next responses: every human response except the conversation's first reply.
         fh_all = d.conv.first_human_msg[r.conv]
         seen = (r.ts < now) & (r.ts != take(ts, fh_all, missing=NONE))
-        worst_next = np.zeros(d.conv.n, dtype=np.int64)
-        np.maximum.at(worst_next, r.conv[seen], r.value[seen])
         breached = np.zeros(convs.shape[0], dtype=bool)
         achieved = np.zeros(convs.shape[0], dtype=bool)
-        has_policy = np.zeros(convs.shape[0], dtype=bool)
-        for p in d.roster.sla_policies:
-            sel = ~has_policy & np.isin(self.channel[convs], list(p.channels))
-            has_policy |= sel
+        policy = self._policies(convs)
+        for i, p in enumerate(d.roster.sla_policies):
+            sel = policy == i
             met = sel.copy()
             for target, done_at in (
                 (p.first_response_ms, first_reply),
@@ -229,19 +239,52 @@ class AgentPerformance:
             ):
                 if target is None:
                     continue
-                late = np.where(done_at >= 0, done_at - opened, now - opened) > target
+                until = np.where(done_at >= 0, done_at, now)
+                late = self._elapsed(p.clock, opened, until, sel) > target
                 breached |= sel & late
                 met &= (done_at >= 0) & ~late
             if p.next_response_ms is not None:
-                late = worst_next[convs] > p.next_response_ms
+                worst = self._worst_next(p.clock, seen, now)
+                late = worst[convs] > p.next_response_ms
                 breached |= sel & late
                 met &= ~late
             achieved |= met
+        has_policy = policy >= 0
         return {
             "breached_conversations": int(breached.sum()),
             "sla_achieved": percent(int(achieved.sum()), int(has_policy.sum())),
             "sla_conversations": int(has_policy.sum()),
         }
+
+    def _policies(self, convs: I64) -> I64:
+        """Index in roster.sla_policies of each conversation's policy, -1 for none: the
+        one its opened event names, else the first listing its channel (docs/eventlog.md,
+        "SLA policies and business hours")."""
+        out = np.full(convs.shape[0], -1, dtype=np.int64)
+        named = self.sla_policy[convs]
+        for i, p in enumerate(self.d.roster.sla_policies):
+            by_channel = (named == "") & (out < 0) & np.isin(self.channel[convs], p.channels)
+            out[(named == p.id) | by_channel] = i
+        return out
+
+    def _elapsed(self, clock: str, start: I64, end: I64, sel: B) -> I64:
+        """``end - start`` (ms) on the policy's clock; business time only for ``sel``."""
+        if clock == "calendar":
+            return end - start
+        bc = BusinessClock(self.d.roster)
+        pairs = zip(start.tolist(), end.tolist(), sel.tolist(), strict=True)
+        return np.asarray([bc.elapsed_ms(a, b) if s else 0 for a, b, s in pairs], dtype=np.int64)
+
+    def _worst_next(self, clock: str, seen: B, now: int) -> I64:
+        """Per conversation, the longest visible next response (ms) on the clock."""
+        r = self.d.conv.agent_responses
+        value = r.value[seen]
+        if clock == "business":
+            end = r.ts[seen]
+            value = self._elapsed(clock, end - value, end, np.ones(end.shape[0], dtype=bool))
+        worst = np.zeros(self.d.conv.n, dtype=np.int64)
+        np.maximum.at(worst, r.conv[seen], value)
+        return worst
 
     def _satisfaction(self, a: int, start: int, now: int) -> dict[str, Any]:
         """100 * mean csat / 5 over the surveys attributed to the agent: each conversation's

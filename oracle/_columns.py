@@ -21,6 +21,7 @@ __all__ = [
     "CLOSED_BY_AGENT",
     "CLOSED_BY_CONSUMER",
     "KIND_CODES",
+    "NOTE_CODE",
     "NO_ID",
     "OPEN_END",
     "ROLE_AGENT",
@@ -37,6 +38,11 @@ I8 = npt.NDArray[np.int8]
 
 #: Code of each event kind in :attr:`EventColumns.kind` (the EventKind declaration order).
 KIND_CODES: dict[EventKind, int] = {k: i for i, k in enumerate(EventKind)}
+#: Code in :attr:`EventColumns.kind` of an internal note (a ``message.sent`` with
+#: ``visibility`` internal): a code of its own, none of :data:`KIND_CODES`, so that no
+#: building block that reads messages sees a note (docs/metrics.md section 0,
+#: "Internal notes": a note is no message for any metric).
+NOTE_CODE = -2
 #: Value of an integer id column (agent, skill) where the event has no such field.
 NO_ID = -1
 #: End time of something whose end event the log does not have (open for ever), epoch ms.
@@ -100,6 +106,8 @@ class EventColumns:
             return c.chunk(0) if c.num_chunks == 1 else c.combine_chunks()
 
         kind = _codes(col("kind"), tuple(k.value for k in EventKind))
+        note = pc.fill_null(pc.equal(col("visibility"), "internal"), False)
+        kind[np.asarray(note.to_numpy(zero_copy_only=False), dtype=bool)] = NOTE_CODE
         reason = np.where(
             (kind == KIND_CODES[EventKind.ASSIGNMENT_ACCEPTED])
             | (kind == KIND_CODES[EventKind.ASSIGNMENT_OFFERED]),

@@ -268,13 +268,13 @@ DEFINITIONS: dict[str, list[Row]] = {
            "mean of the agent's responses (section 3.4) sent in the range, per channel",
            _MS_TRUNC, _AP + "response_times.<channel>.average_response_time"),
         _m("agent_performance.messages_sent", "Messages Sent", "count",
-           "messages the agent sent (assigned or as a participant) per bucket "
-           "[start + k * bucket_ms, ...) of the range",
+           "messages the agent sent (assigned or as a participant; notes are no messages) "
+           "per bucket [start + k * bucket_ms, ...) of the range",
            _COUNT, _AP + "messages_sent[].count"),
         _m("agent_performance.fcr", "First Contact Resolution", "percent",
-           "conversations opened in the range, assigned to the agent, with a message, closed "
-           "by the agent, closed now, never snoozed/reopened/resumed/merged / conversations "
-           "opened in the range assigned to the agent", _PCT,
+           "inbound conversations opened in the range, assigned to the agent, with a "
+           "message, closed by the agent, closed now, never snoozed/reopened/resumed/merged "
+           "/ inbound conversations opened in the range assigned to the agent", _PCT,
            _AP + "first_contact_resolution"),
         _m("agent_performance.avg_first_resolution", "Average First Resolution", "ms",
            "mean first close by the agent - first consumer message, closes in the range",
@@ -377,8 +377,8 @@ DEFINITIONS: dict[str, list[Row]] = {
     "supervision": [
         _m("supervision.agents_by_status", "Online agents", "count",
            "human agents logged in to the site at now by state: available (online, a free "
-           "slot; takeovers take none), busy (online, slots full), unavailable (away, "
-           "back_soon)", _COUNT,
+           "slot; takeovers take none), busy (status busy, or online with slots full), "
+           "unavailable (away, back_soon)", _COUNT,
            _S + "agents_by_status"),
         _m("supervision.satisfaction", "Satisfaction", "percent",
            "100 * answers 4-5 / answers over the latest survey of each site conversation, "
@@ -411,7 +411,9 @@ DEFINITIONS: dict[str, list[Row]] = {
         _m("supervision.contacts_per_hour", "Contacts/H", "ratio",
            "contacts / presence hours", _PCT, _S + "agents[].contacts_per_hour"),
         _m("supervision.turnover", "T/O", "minor_units",
-           "sum of amount_minor of the agent's sale.recorded today on the site", _COUNT,
+           "sum of amount_minor of the agent's sale.recorded today on the site, per currency "
+           "(turnover_by_currency); turnover_minor only for one currency, null across several",
+           _COUNT,
            _S + "agents[].turnover_minor"),
         _m("supervision.conversion_rate", "Conv. Rate", "percent",
            "100 * discussions with a sale of the agent / discussions",

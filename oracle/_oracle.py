@@ -91,8 +91,7 @@ class Oracle:
         """Agent performance dashboard (seed 000) of one agent over ``[start_ms, now_ms)``;
         ``bucket_ms`` sizes the messages-sent chart. docs/metrics.md section 4."""
         if self._performance is None:
-            channel = np.asarray(self.log.table.column("channel").to_numpy(zero_copy_only=False))
-            self._performance = AgentPerformance(self.dashboard_index, channel)
+            self._performance = AgentPerformance(self.dashboard_index, self.log)
         body = self._performance.report(
             agent_id=agent_id, now_ms=now_ms, start_ms=start_ms, bucket_ms=bucket_ms
         )

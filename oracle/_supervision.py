@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -106,7 +107,12 @@ class Supervision:
         connected = [a for a in self.roster.agents if p.site_id in presence[a.id].sites]
 
         def state(agent_id: int) -> str:
-            if presence[agent_id].status != "online":
+            # status busy is the seed's "online but busy" as the agent says it; an online
+            # agent whose slots are all taken is busy too, as routing sees it (section 6.2)
+            status = presence[agent_id].status
+            if status == "busy":
+                return "busy"
+            if status != "online":
                 return "unavailable"
             return "available" if holding[agent_id] < self.max_slots[agent_id] else "busy"
 
@@ -205,8 +211,15 @@ class Supervision:
         rows = self.sale_row[sales]
         s_agent = c.agent[rows]
         transactions = np.bincount(s_agent, minlength=n)
-        turnover = np.zeros(n, dtype=np.int64)
-        np.add.at(turnover, s_agent, self.sale_amount[sales])
+        # Turnover per currency: amounts of different currencies are never added (6.7).
+        turnover: list[dict[str, int]] = [{} for _ in range(n)]
+        for who, cur, amount in zip(
+            s_agent.tolist(),
+            self.sale_currency[sales].tolist(),
+            self.sale_amount[sales].tolist(),
+            strict=True,
+        ):
+            turnover[who][cur] = turnover[who].get(cur, 0) + amount
         # Contacts with a sale: the sale's agent's last segment in its conversation that
         # starts before the sale (log order), if that segment is one of today's contacts.
         visible = self.sale_row[c.ts[self.sale_row] < now]
@@ -232,7 +245,8 @@ class Supervision:
             out[k] = {
                 "contacts": int(contacts[k]),
                 "aht": mean_ms(int(dur_sum[k]), int(dur_n[k])),
-                "turnover_minor": int(turnover[k]),
+                "turnover_minor": single_currency_total(turnover[k]),
+                "turnover_by_currency": dict(sorted(turnover[k].items())),
                 "conversion_rate": conversion,
                 "transactions": int(transactions[k]),
                 "satisfaction": self._score(p, mine),
@@ -295,7 +309,7 @@ class Supervision:
         totals = {
             "contacts": contacts,
             "transactions": transactions,
-            "turnover_minor": sum(m["turnover_minor"] for m in team),
+            "turnover_minor": single_currency_total(merge_totals(team)),
             "conversion_rate_pct": team_conversion,
             "satisfaction_pct": satisfaction["score"],
         }
@@ -388,11 +402,37 @@ class Supervision:
         return total
 
 
+def single_currency_total(totals: dict[str, int]) -> int | None:
+    """The turnover in minor units when the sales are in at most one currency (0 without
+    sales); None (unavailable) across currencies: minor units of two currencies do not add."""
+    if len(totals) > 1:
+        return None
+    return sum(totals.values())
+
+
+def merge_totals(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """The per-currency turnover of several agents, currency by currency."""
+    out: dict[str, int] = {}
+    for r in rows:
+        for cur, amount in r["turnover_by_currency"].items():
+            out[cur] = out.get(cur, 0) + amount
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dict):  # turnover_by_currency: compact JSON, sorted currencies
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return value
+
+
 def supervision_csv(rows: Sequence[dict[str, Any]]) -> str:
-    """CSV of the per-agent table: header = SUPERVISION_AGENT_COLUMNS; null is empty."""
+    """CSV of the per-agent table: header = SUPERVISION_AGENT_COLUMNS; null is empty, an
+    object (turnover_by_currency) is compact JSON."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SUPERVISION_AGENT_COLUMNS)
     for r in rows:
-        writer.writerow(["" if r[k] is None else r[k] for k in SUPERVISION_AGENT_COLUMNS])
+        writer.writerow([_cell(r[k]) for k in SUPERVISION_AGENT_COLUMNS])
     return out.getvalue()

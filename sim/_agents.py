@@ -92,6 +92,12 @@ def build_workforce(scenario: Scenario, rng: np.random.Generator) -> Workforce:
                     length = rng.exponential(pool.break_minutes * 60.0)
                     status = "back_soon" if rng.random() < pool.back_soon_share else "away"
                     breaks.append((at, length, status))
+                # busy periods: drawn only when asked for, so other scenarios keep their draws
+                busy = pool.busy_per_shift * (e - s) / (pool.shift_hours * 3600.0)
+                if busy > 0 and pool.role != "manager":
+                    for _ in range(int(rng.poisson(busy))):
+                        at = s + rng.random() * (e - s)
+                        breaks.append((at, rng.exponential(pool.busy_minutes * 60.0), "busy"))
             breaks.sort()
             agent_id = pool.first_id + k
             agents.append(
@@ -159,6 +165,8 @@ def build_workforce(scenario: Scenario, rng: np.random.Generator) -> Workforce:
             ],
             "agents": roster_agents,
             "bots": [{"agent_id": b.agent_id, "flows": list(b.flows)} for b in scenario.bots],
+            "sla_policies": [p.to_roster() for p in scenario.sla_policies],
+            "business_hours": [w.to_roster() for w in scenario.business_hours],
         }
     )
     return Workforce(

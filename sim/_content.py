@@ -179,12 +179,17 @@ def draw_content(
                 (beh.manager_message, "manager", managers),
                 (beh.participant_message, "participant", humans),
                 (beh.system_message, "system", [-1]),
+                (beh.note, "note", [agent]),
             ):
                 if ids and pool.unif() < p:
                     pick = ids[int(pool.unif() * len(ids))]
                     if pick == agent and who == "participant":
                         continue
-                    if (ms := at(start + pool.unif() * span)) is not None:
+                    if (ms := at(start + pool.unif() * span)) is None:
+                        continue
+                    if who == "note":  # the assigned agent's internal note
+                        out.put(ms, msg, conv, pick, sender_role=sender, visibility="internal")
+                    else:
                         out.put(ms, msg, conv, pick, sender_role=who)
         if role == ROLE_MANAGER:
             continue

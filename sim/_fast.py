@@ -40,6 +40,7 @@ def fast_path_blocker(scenario: Scenario, workforce: Workforce) -> str | None:
         (not s.bots, "bots"),
         (len(s.sites) == 1, "several sites"),
         (all(st.channel != "messaging" for st in s.streams), "messaging streams"),
+        (all(st.direction == "inbound" for st in s.streams), "outbound streams"),
         (
             len({st.skill for st in s.streams}) == 1 and all(not st.intents for st in s.streams),
             "several skills",

@@ -43,7 +43,9 @@ def conversation(center: ContactCenter, i: int) -> _Proc:
     channel = int(arrivals.channel[i])
     rec.emit(env.now, _K["conversation.opened"], i)
     if channel != CALL:
-        rec.message(env.now, i, -1, "consumer")
+        # an outbound (campaign) conversation opens with the brand's message, not the consumer's
+        outbound = center.scenario.streams[int(arrivals.stream[i])].direction == "outbound"
+        rec.message(env.now, i, -1, "system" if outbound else "consumer")
     skill = int(arrivals.skill[i])
     reason = NEW
     bot = int(arrivals.bot[i])

@@ -18,7 +18,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ccbench.eventlog import ASSIGN_REASONS, CHANNELS, CLOSED_BY, SENDER_ROLES, EventLog, Roster
+from ccbench.eventlog import (
+    ASSIGN_REASONS,
+    CHANNELS,
+    CLOSED_BY,
+    SENDER_ROLES,
+    STATUSES,
+    EventLog,
+    Roster,
+)
 
 from ._record import KIND, KINDS
 
@@ -91,7 +99,7 @@ class LogView:
     closed_by: np.ndarray  # index into CLOSED_BY or -1
     reason: np.ndarray  # index into ASSIGN_REASONS or -1 (other reasons too)
     csat: np.ndarray  # 1..5 or -1
-    status: np.ndarray  # agent.status value: index into ("online", "away", "back_soon") or -1
+    status: np.ndarray  # agent.status value: index into STATUSES (online first) or -1
     conv_ids: list[str]
     roster: Roster
     channel: np.ndarray  # per conversation: index into CHANNELS (-1: never opened)
@@ -136,7 +144,7 @@ class LogView:
             closed_by=_codes(t.column("closed_by"), CLOSED_BY),
             reason=_codes(t.column("reason"), ASSIGN_REASONS),
             csat=_ints(t.column("csat")),
-            status=_codes(t.column("status"), ("online", "away", "back_soon")),
+            status=_codes(t.column("status"), STATUSES),
             conv_ids=conv_ids,
             roster=roster,
             channel=channel,

@@ -21,9 +21,13 @@ what it lived through (:class:`._facts.ServiceFacts`)::
 - MCS = clip(round(mcs_best - mcs_per_penalty x P + N(0, mcs_sd)), 0, 100).
 - A survey is answered with probability ``survey`` after a close by the
   consumer or an agent, ``survey_after_auto_close`` after a system close.
+  With ``survey_unanswered`` > 0, a further share of consumer or agent closes
+  gets a survey that is never answered, and every survey (answered or not) is
+  sent at the close (``survey.sent``): the answer, if any, comes later.
 - A sale (human-handled conversations only, attributed to the last human)
   happens with the last skill's ``sale`` (default ``outcomes.sale``) times
-  exp(-sale_sensitivity x P).
+  exp(-sale_sensitivity x P), in a currency drawn from ``currencies`` (weights;
+  none given: ``scenario.currency``).
 
 Surveys and MCS come 30-600 s after the close (uniform) and only inside the
 horizon; sales at the close. docs/scenarios.md ("Outcomes") gives the
@@ -104,15 +108,21 @@ def draw_outcomes(
         _answers(own_noise[:, k] - (parts[:, 1 + k] + 0.5 * (total - parts[:, 1 + k])), cuts)
         for k in range(3)
     ]
-    p_survey = np.where(service.closed_by[conv] == _SYSTEM, o.survey_after_auto_close, o.survey)
+    by_system = service.closed_by[conv] == _SYSTEM
+    p_survey = np.where(by_system, o.survey_after_auto_close, o.survey)
+    # unanswered surveys: the next slice of the same uniform, after consumer or agent closes
+    p_unanswered = np.where(by_system, 0.0, o.survey_unanswered)
+    send = o.survey_unanswered > 0
     sale_of = {k.id: o.sale if k.sale is None else k.sale for k in scenario.skills}
     base_sale = np.asarray([sale_of.get(k, o.sale) for k in service.last_skill[conv].tolist()])
     p_sale = np.where(last >= 0, base_sale * np.exp(-o.sale_sensitivity * total), 0.0)
-    currency = scenario.scenario.currency
-    hit = (u[:, 0] < p_survey) | (u[:, 2] < o.mcs) | (u[:, 3] < p_sale)
+    currency = _currencies(scenario, n, rng)
+    hit = (u[:, 0] < p_survey + p_unanswered) | (u[:, 2] < o.mcs) | (u[:, 3] < p_sale)
     for k in np.nonzero(hit)[0].tolist():
         c, close_ms = int(conv[k]), start_ms + int(float(t[k]) * 1000.0)
         after = close_ms + int(delay[k] * 1000.0)
+        if send and u[k, 0] < p_survey[k] + p_unanswered[k] and close_ms < horizon_ms:
+            out.put(close_ms, _K["survey.sent"], c)
         if u[k, 0] < p_survey[k] and after < horizon_ms:
             extra = {}
             if u[k, 1] < o.survey_criteria:
@@ -138,6 +148,17 @@ def draw_outcomes(
                 c,
                 int(last[k]),
                 amount_minor=int(amount[k]),
-                currency=currency,
+                currency=currency[k],
             )
     return out.chunk()
+
+
+def _currencies(scenario: Scenario, n: int, rng: np.random.Generator) -> list[str]:
+    """The currency of each conversation's sale: drawn from ``outcomes.currencies`` by
+    weight, or ``scenario.currency`` for all (no draw, so such runs keep their draws)."""
+    weights = scenario.outcomes.currencies
+    if not weights:
+        return [scenario.scenario.currency] * n
+    codes = sorted(weights)
+    p = np.asarray([weights[c] for c in codes], dtype=float)
+    return [codes[i] for i in rng.choice(len(codes), size=n, p=p / p.sum()).tolist()]

@@ -89,6 +89,8 @@ class ConversationColumns:
     consumer_id: np.ndarray
     language: np.ndarray
     bot_flow: np.ndarray  # None when the conversation does not start at a bot
+    direction: np.ndarray  # "outbound", or None (inbound: the default, left absent)
+    sla_policy: np.ndarray  # the policy the conversation names, or None
 
 
 class Recorder:

@@ -104,6 +104,8 @@ def _columns(scenario: Scenario, arrivals: Arrivals) -> ConversationColumns:
         return np.asarray(values, dtype=object)
 
     flows = obj([s.bot_flow or None for s in streams])
+    direction = obj(["outbound" if s.direction == "outbound" else None for s in streams])
+    policy = obj([s.sla_policy or None for s in streams])
     return ConversationColumns(
         ids=obj([f"c{i}" for i in range(n)]),
         site=obj([s.id for s in scenario.sites])[arrivals.site] if n else obj([]),
@@ -112,6 +114,8 @@ def _columns(scenario: Scenario, arrivals: Arrivals) -> ConversationColumns:
         consumer_id=obj([f"u{c}" for c in arrivals.consumer.tolist()]),
         language=obj(list(arrivals.languages))[arrivals.language] if n else obj([]),
         bot_flow=flows[arrivals.stream] if n else obj([]),
+        direction=direction[arrivals.stream] if n else obj([]),
+        sla_policy=policy[arrivals.stream] if n else obj([]),
     )
 
 

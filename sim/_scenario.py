@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ccbench import InputError, RosterError, describe
-from ccbench.eventlog import CHANNELS, Roster
+from ccbench.eventlog import CHANNELS, DIRECTIONS, Roster
 
+from ._outcome_sections import OutcomeSpec, TargetsSpec
 from ._sections import (
     DIST_KINDS,
     SEGMENT_ENDINGS,
@@ -39,15 +41,14 @@ from ._sections import (
     MetaSpec,
     ModeSpec,
     ModesSpec,
-    OutcomeSpec,
     PoolSpec,
     RoutingSpec,
     SiteSpec,
     SkillSpec,
     StreamSpec,
     SurgeSpec,
-    TargetsSpec,
 )
+from ._service_sections import BusinessHoursSpec, SlaPolicySpec
 from ._spec import MAX_CONVERSATIONS, check_number, key, parse_section, section_to_dict
 
 __all__ = [
@@ -82,6 +83,10 @@ class Scenario:
     routing: RoutingSpec = key(RoutingSpec(), doc="offers")
     behaviour: BehaviourSpec = key(BehaviourSpec(), doc="segment endings and extras")
     outcomes: OutcomeSpec = key(OutcomeSpec(), doc="surveys, MCS, sales")
+    sla_policies: list[SlaPolicySpec] = key([], doc="SLA policies written to the roster")
+    business_hours: list[BusinessHoursSpec] = key(
+        [], doc="weekly business hours written to the roster"
+    )
     targets: TargetsSpec = key(TargetsSpec(), doc="capacity-planning targets (ccbench plan)")
 
     @classmethod
@@ -306,6 +311,40 @@ def _cross_check(s: Scenario) -> None:
         Roster.from_dict({"account": s.scenario.account, "timezone": s.scenario.timezone})
     except RosterError as exc:
         raise InputError(f"scenario .scenario: {exc}") from exc
+    _check_service(s)
+
+
+def _check_service(s: Scenario) -> None:
+    """Event-log format 2 keys: stream direction and policy, SLA policies and business hours
+    (checked as the roster will be: its errors name the scenario path), currencies."""
+    policies = {p.id for p in s.sla_policies}
+    for i, p in enumerate(s.sla_policies):
+        if None is p.first_response_s is p.next_response_s is p.resolution_s:
+            raise _bad(
+                f".sla_policies[{i}]",
+                "at least one of first_response_s, next_response_s, resolution_s",
+                "none",
+            )
+    for i, st in enumerate(s.streams):
+        if st.direction not in DIRECTIONS:
+            raise _bad(f".streams[{i}].direction", "one of " + ", ".join(DIRECTIONS), st.direction)
+        if st.sla_policy and st.sla_policy not in policies:
+            raise _bad(f".streams[{i}].sla_policy", "an id from [[sla_policies]]", st.sla_policy)
+    try:
+        Roster.from_dict(
+            {
+                "account": s.scenario.account,
+                "timezone": s.scenario.timezone,
+                "sla_policies": [p.to_roster() for p in s.sla_policies],
+                "business_hours": [w.to_roster() for w in s.business_hours],
+            }
+        )
+    except RosterError as exc:
+        raise InputError(f"scenario {str(exc).replace('roster.', '.', 1)}") from exc
+    _check_weights(s.outcomes.currencies, ".outcomes.currencies")
+    for code in (s.scenario.currency, *s.outcomes.currencies):
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise _bad(".outcomes.currencies", "ISO 4217 codes such as EUR", code)
 
 
 def _check_volume(s: Scenario) -> None:

@@ -26,14 +26,12 @@ __all__ = [
     "MetaSpec",
     "ModeSpec",
     "ModesSpec",
-    "OutcomeSpec",
     "PoolSpec",
     "RoutingSpec",
     "SiteSpec",
     "SkillSpec",
     "StreamSpec",
     "SurgeSpec",
-    "TargetsSpec",
 ]
 
 # Exclusive ways a human segment can end early; their probabilities sum to <= 1.
@@ -137,6 +135,13 @@ class PoolSpec:
     back_soon_share: float = key(
         0.3, check="prob", doc="share of breaks with status back_soon instead of away"
     )
+    busy_per_shift: float = key(
+        0.0,
+        check="nonneg",
+        doc="mean number of busy periods per shift (Poisson): status busy, online but "
+        "taking no new conversation",
+    )
+    busy_minutes: float = key(5.0, unit="min", check="pos", doc="mean busy period (exponential)")
     logout_grace_s: float = key(
         600.0,
         unit="s",
@@ -188,6 +193,12 @@ class StreamSpec:
     skill: int | None = key(None, check="nonneg", doc="human skill when no intents are given")
     intents: dict[str, float] = key({}, check="nonneg", doc="intent name -> weight")
     languages: dict[str, float] = key({"en": 1.0}, check="nonneg", doc="language tag -> weight")
+    direction: str = key(
+        "inbound",
+        doc="inbound (the consumer writes first) or outbound (a campaign: the brand's "
+        "system message opens each conversation)",
+    )
+    sla_policy: str = key("", doc="id of an [[sla_policies]] entry its conversations name")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -351,84 +362,6 @@ class BehaviourSpec:
     )
     participant_message: float = key(0.0, check="prob", doc="another agent writes in a segment")
     system_message: float = key(0.0, check="prob", doc="the controller bot writes in a segment")
-
-
-@dataclass(frozen=True, kw_only=True)
-class OutcomeSpec:
-    """Surveys, MCS and sales after each final close, following the service received.
-
-    The service penalty of a conversation (logit units) adds the effects below;
-    docs/scenarios.md ("Outcomes") gives the model and its references.
-    """
-
-    survey: float = key(
-        0.0, check="prob", doc="conversations closed by the consumer or an agent with a CSAT answer"
-    )
-    survey_after_auto_close: float = key(
-        0.0,
-        check="prob",
-        doc="conversations closed by the system with a CSAT answer (vendors send none)",
-    )
-    survey_criteria: float = key(0.5, check="prob", doc="surveys that also rate the criteria")
-    csat_shares: list[float] = key(
-        [0.03, 0.03, 0.08, 0.31, 0.55],
-        check="nonneg",
-        doc="shares of the answers 1..5 after ideal service (penalty 0)",
-    )
-    wait_effect: float = key(
-        0.4, check="nonneg", doc="penalty per doubling of 1 + queue wait / 60 s"
-    )
-    response_effect: float = key(
-        0.4, check="nonneg", doc="penalty per doubling of 1 + mean agent response time / 60 s"
-    )
-    transfer_effect: float = key(0.35, check="nonneg", doc="penalty per transfer")
-    unresolved_effect: float = key(
-        1.5, check="nonneg", doc="penalty when the conversation ends unresolved"
-    )
-    multitask_effect: float = key(
-        0.15,
-        check="nonneg",
-        doc="penalty per extra conversation the agent held while answering (mean)",
-    )
-    mcs: float = key(0.0, check="prob", doc="closed conversations with an MCS")
-    mcs_best: float = key(70.0, check="nonneg", doc="mean MCS after ideal service (0-100)")
-    mcs_sd: float = key(18.0, check="nonneg", doc="standard deviation of the MCS around its mean")
-    mcs_per_penalty: float = key(
-        10.0, check="nonneg", doc="MCS points lost per unit of service penalty"
-    )
-    sale: float = key(
-        0.0,
-        check="prob",
-        doc="chance of a sale after ideal service, for skills without their own skills[].sale",
-    )
-    sale_sensitivity: float = key(
-        0.5, check="nonneg", doc="the sale chance is multiplied by exp(-sale_sensitivity x penalty)"
-    )
-    sale_mean_minor: float = key(
-        5000.0, unit="minor units", check="pos", doc="mean sale amount (exponential)"
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class TargetsSpec:
-    """Capacity-planning targets (``ccbench plan``); the simulator itself ignores them."""
-
-    service_level: float = key(
-        0.8, check="prob", doc="share of queued conversations to answer within threshold_s"
-    )
-    threshold_s: float = key(20.0, unit="s", check="pos", doc="service level threshold")
-    confidence: float = key(
-        0.95, check="prob", doc="confidence the targets must be met with, in (0, 1)"
-    )
-    max_abandon_rate: float = key(
-        1.0, check="prob", doc="largest acceptable abandon rate (1 = no target)"
-    )
-    max_asa_s: float | None = key(
-        None,
-        unit="s",
-        check="pos",
-        doc="largest acceptable average speed of answer (none = no target)",
-    )
-    max_occupancy: float = key(
-        1.0, check="prob", doc="largest acceptable agent occupancy (1 = no cap)"
+    note: float = key(
+        0.0, check="prob", doc="the assigned agent writes an internal note in a segment"
     )

@@ -13,7 +13,7 @@ __all__ = ["SUPERVISION", "SUPERVISION_AGENT_COLUMNS"]
 #: Columns of the per-agent table, in output order (also the CSV header).
 SUPERVISION_AGENT_COLUMNS: tuple[str, ...] = (
     "agent_id", "name", "state", "presence_ms", "contacts", "aht", "contacts_per_hour",
-    "turnover_minor", "conversion_rate", "transactions", "satisfaction",
+    "turnover_minor", "turnover_by_currency", "conversion_rate", "transactions", "satisfaction",
     "satisfaction_answered", "in_progress", "ongoing_all_sites", "signal",
 )  # fmt: skip
 # The event-log contract's channels (ccbench.eventlog.CHANNELS; a test checks they agree).

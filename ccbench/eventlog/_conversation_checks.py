@@ -16,6 +16,7 @@ from typing import Any
 
 from ._agent_checks import AgentChecks
 from ._log import EventLog
+from ._message_checks import MessageContext, check_message
 from ._records import Violation
 
 __all__ = ["ConversationState", "EventChecker"]
@@ -46,6 +47,7 @@ class _Conv:
     assigned: int | None = None
     takeover_by: int | None = None
     snoozed: bool = False
+    outbound_unwritten: bool = False  # outbound, and no public message yet
 
 
 class EventChecker:
@@ -139,7 +141,16 @@ class EventChecker:
                 f"bot_flow {e['bot_flow']!r} is not a flow of any roster bot",
                 bot_flow=e["bot_flow"],
             )
-        self.convs[cid] = _Conv(site=e["site"], channel=e["channel"])
+        policy = e["sla_policy"]
+        if policy is not None and self.roster.sla_policy(policy) is None:
+            self.fail(
+                "ref.sla_policy",
+                f"sla_policy {policy!r} is not in roster.sla_policies",
+                sla_policy=policy,
+            )
+        self.convs[cid] = _Conv(
+            site=e["site"], channel=e["channel"], outbound_unwritten=e["direction"] == "outbound"
+        )
 
     # -- routing ------------------------------------------------------------
     def on_conversation_queued(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
@@ -364,7 +375,7 @@ class EventChecker:
 
     # -- content ------------------------------------------------------------
     def on_message_sent(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        role, agent = e["sender_role"], e["agent_id"]
+        role = e["sender_role"]
         if conv.state in _ENDED:
             self.fail(
                 "lifecycle.message-ended",
@@ -373,39 +384,15 @@ class EventChecker:
                 state=conv.state.value,
             )
             return  # nobody is assigned in an ended conversation: role checks would cascade
-        if conv.channel == "call":
-            self.fail("lifecycle.call-message", f"message in call {cid!r}")
-        if role in ("consumer", "system"):
-            if agent is not None:
-                self.fail(
-                    "message.sender",
-                    f"{role} message with agent_id {agent}",
-                    sender_role=role,
-                    agent_id=agent,
-                )
-            return
-        if agent is None:
-            self.fail("message.sender", f"{role} message without agent_id", sender_role=role)
-            return
-        a = self.roster.agent(agent)
-        if a is None:
-            return
-        assigned = conv.state is ConversationState.ASSIGNED and conv.assigned == agent
-        problem = None
-        if role in ("agent", "bot") and not assigned:
-            problem = f"{role} {agent} is not the assigned agent ({conv.assigned})"
-        elif role == "agent" and a.user_type != "human":
-            problem = f"agent {agent} has user_type {a.user_type}"
-        elif role == "bot" and a.user_type != "bot":
-            problem = f"bot {agent} has user_type {a.user_type}"
-        elif role == "manager" and a.role != "manager":
-            problem = f"manager {agent} has role {a.role}"
-        elif role == "participant" and assigned:
-            problem = f"participant {agent} is the assigned agent"
-        if problem:
-            self.fail(
-                "message.role", f"message in {cid!r}: {problem}", sender_role=role, agent_id=agent
-            )
+        ctx = MessageContext(
+            cid=cid,
+            channel=conv.channel,
+            assigned=conv.assigned if conv.state is ConversationState.ASSIGNED else None,
+            outbound_unwritten=conv.outbound_unwritten,
+        )
+        check_message(self.roster, self.fail, ctx, e)
+        if e["visibility"] != "internal":
+            conv.outbound_unwritten = False
 
     def on_view_started(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         key = (cid, e["agent_id"])
@@ -424,4 +411,5 @@ class EventChecker:
     def _no_rule(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
         """Surveys, MCS, intents and sales only need an opened conversation."""
 
-    on_survey_answered = on_mcs_scored = on_intent_detected = on_sale_recorded = _no_rule
+    on_survey_sent = on_survey_answered = _no_rule
+    on_mcs_scored = on_intent_detected = on_sale_recorded = _no_rule

@@ -4,9 +4,13 @@ Parquet: one file, the contract's columns; the roster is stored as JSON in the
 file's key-value metadata under ``ccbench.roster``.
 
 NDJSON: UTF-8, one JSON object per line. Line 1 is the header
-``{"ccbench_eventlog": 1, "roster": {...}}``; every further line is one event
+``{"ccbench_eventlog": 2, "roster": {...}}``; every further line is one event
 with its non-null fields. HTTP ingestion takes event lines without a header.
 Conversion between the two is lossless.
+
+Versions: writing writes :data:`FORMAT_VERSION`; reading accepts every version of
+:data:`READABLE_FORMAT_VERSIONS` (a version-1 log has none of the version-2 fields,
+which read as absent: docs/eventlog.md, "Format versions").
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ from ..files import replace_atomically
 from ._log import EventLog
 from ._records import records_from_table, table_from_records
 from ._roster import Roster
-from ._schema import FORMAT_VERSION
+from ._schema import FORMAT_VERSION, READABLE_FORMAT_VERSIONS
 
 __all__ = ["convert_log", "log_format", "read_log", "write_log"]
 
 ROSTER_KEY = b"ccbench.roster"
+FORMAT_KEY = b"ccbench.eventlog.format"
 HEADER_KEY = "ccbench_eventlog"
 _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 
@@ -100,6 +105,13 @@ def _read_parquet(path: Path, *, sort: bool) -> EventLog:
         roster_doc = json.loads(meta[ROSTER_KEY])
     except ValueError as exc:
         raise LogFormatError(f"{path}: roster metadata is not valid JSON: {exc}") from exc
+    version = meta.get(FORMAT_KEY, str(FORMAT_VERSION).encode())
+    if version not in {str(v).encode() for v in READABLE_FORMAT_VERSIONS}:
+        raise LogFormatError(
+            f"{path}: Parquet metadata {FORMAT_KEY.decode()!r}: expected one of "
+            f"{', '.join(map(str, READABLE_FORMAT_VERSIONS))}, got "
+            f"{version.decode(errors='replace')!r}"
+        )
     roster = _roster_from_json(roster_doc, str(path))
     try:
         return EventLog.from_table(table.replace_schema_metadata(None), roster=roster, sort=sort)
@@ -135,10 +147,12 @@ def _read_ndjson(path: Path, *, sort: bool) -> EventLog:
             f'{{"{HEADER_KEY}": {FORMAT_VERSION}, "roster": {{...}}}}'
         )
     number, header = first
-    if not isinstance(header, dict) or header.get(HEADER_KEY) != FORMAT_VERSION:
+    version = header.get(HEADER_KEY) if isinstance(header, dict) else None
+    if isinstance(version, bool) or version not in READABLE_FORMAT_VERSIONS:
         raise LogFormatError(
             f"{path}: line {number}: expected the header "
-            f'{{"{HEADER_KEY}": {FORMAT_VERSION}, "roster": {{...}}}}, got '
+            f'{{"{HEADER_KEY}": {FORMAT_VERSION}, "roster": {{...}}}} (versions '
+            f"{', '.join(map(str, READABLE_FORMAT_VERSIONS))} are read), got "
             f"{describe(header)}"
         )
     extra = set(header) - {HEADER_KEY, "roster"}

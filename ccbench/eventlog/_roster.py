@@ -16,14 +16,18 @@ from typing import Any
 
 from .._errors import RosterError, describe
 from ._roster_fields import FieldReader, int_item, str_item
-from ._schema import CHANNELS, KINDS
+from ._roster_sla import BUSINESS_DAYS, SLA_CLOCKS, BusinessHours, SlaPolicy, check_business_hours
+from ._schema import KINDS
 
 __all__ = [
     "AGENT_ROLES",
+    "BUSINESS_DAYS",
     "OBJECTIVE_METRICS",
+    "SLA_CLOCKS",
     "USER_TYPES",
     "Agent",
     "Bot",
+    "BusinessHours",
     "Group",
     "LoadWeights",
     "Objective",
@@ -36,6 +40,7 @@ __all__ = [
 
 AGENT_ROLES = ("support", "admin", "tech", "manager")
 USER_TYPES = ("human", "bot")
+#: Days of a business-hours window, Monday first (Python's ``date.weekday()`` order).
 OBJECTIVE_METRICS = (
     "contacts",
     "transactions",
@@ -136,45 +141,6 @@ class Bot:
 
 
 @dataclass(frozen=True, slots=True)
-class SlaPolicy:
-    """Targets (ms) a conversation of the listed channels must meet; None = no target."""
-
-    id: str
-    name: str
-    channels: tuple[str, ...]
-    first_response_ms: int | None = None
-    next_response_ms: int | None = None
-    resolution_ms: int | None = None
-
-    @classmethod
-    def parse(cls, data: Any, path: str) -> SlaPolicy:
-        r = FieldReader(data, path)
-
-        def channel(value: Any, p: str) -> str:
-            if value not in CHANNELS:
-                raise RosterError(
-                    f"{p}: expected one of {', '.join(CHANNELS)}, got {describe(value)}"
-                )
-            return str(value)
-
-        policy = cls(
-            id=r.string("id"),
-            name=r.name(),
-            channels=tuple(r.items("channels", channel)) or CHANNELS,
-            first_response_ms=r.opt_int("first_response_ms", low=1),
-            next_response_ms=r.opt_int("next_response_ms", low=1),
-            resolution_ms=r.opt_int("resolution_ms", low=1),
-        )
-        r.done()
-        if None is policy.first_response_ms is policy.next_response_ms is policy.resolution_ms:
-            raise RosterError(
-                f"{path}: expected at least one of first_response_ms, "
-                "next_response_ms, resolution_ms"
-            )
-        return policy
-
-
-@dataclass(frozen=True, slots=True)
 class Objective:
     """A daily productivity objective; agent_id None means every agent."""
 
@@ -267,6 +233,8 @@ class Roster:
     agents: tuple[Agent, ...] = ()
     bots: tuple[Bot, ...] = ()
     sla_policies: tuple[SlaPolicy, ...] = ()
+    #: weekly business time (roster.timezone) for SLA policies with clock business
+    business_hours: tuple[BusinessHours, ...] = ()
     objectives: tuple[Objective, ...] = ()
     load: LoadWeights = field(default_factory=LoadWeights)
     signals: Signals = field(default_factory=Signals)
@@ -308,6 +276,7 @@ class Roster:
             agents=tuple(r.items("agents", Agent.parse)),
             bots=tuple(r.items("bots", Bot.parse)),
             sla_policies=tuple(r.items("sla_policies", SlaPolicy.parse)),
+            business_hours=tuple(r.items("business_hours", BusinessHours.parse)),
             objectives=tuple(r.items("objectives", Objective.parse)),
             load=LoadWeights() if load is None else LoadWeights.parse(load, "roster.load"),
             signals=Signals() if signals is None else Signals.parse(signals, "roster.signals"),
@@ -353,12 +322,17 @@ class Roster:
                     f"roster.bots[{i}].agent_id: expected the id of an agent "
                     f"with user_type bot, got {b.agent_id!r}"
                 )
+        check_business_hours(self.business_hours, self.sla_policies)
         for i, o in enumerate(self.objectives):
             if o.agent_id is not None and self.agent(o.agent_id) is None:
                 raise RosterError(
                     f"roster.objectives[{i}].agent_id: expected an agent id "
                     f"from roster.agents, got {o.agent_id!r}"
                 )
+
+    def sla_policy(self, policy_id: str) -> SlaPolicy | None:
+        """The SLA policy with this id, or None."""
+        return next((p for p in self.sla_policies if p.id == policy_id), None)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document form; ``Roster.from_dict(r.to_dict()) == r``."""
@@ -369,9 +343,15 @@ class Roster:
             b["flows"] = list(b["flows"])
         for p in data["sla_policies"]:
             p["channels"] = list(p["channels"])
+            if p["clock"] == "calendar":
+                del p["clock"]  # format-1 roster documents stay unchanged
         for key in ("sites", "groups", "skills", "agents", "bots", "sla_policies", "objectives"):
             data[key] = list(data[key])
         # absent when empty, so logs of complete sources keep their roster documents unchanged
+        if self.business_hours:
+            data["business_hours"] = [w.to_dict() for w in self.business_hours]
+        else:
+            del data["business_hours"]
         if self.unrecorded_kinds:
             data["unrecorded_kinds"] = list(self.unrecorded_kinds)
         else:

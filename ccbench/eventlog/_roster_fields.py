@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from .._errors import RosterError, describe
 
-__all__ = ["FieldReader", "int_item", "str_item"]
+__all__ = ["FieldReader", "choice_item", "int_item", "str_item"]
 
 T = TypeVar("T")
 
@@ -121,3 +121,16 @@ def str_item(value: Any, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise RosterError(f"{path}: expected a non-empty string, got {describe(value)}")
     return value
+
+
+def choice_item(choices: tuple[str, ...]) -> Callable[[Any, str], str]:
+    """A list-element reader that accepts only one of ``choices``."""
+
+    def item(value: Any, path: str) -> str:
+        if value not in choices:
+            raise RosterError(
+                f"{path}: expected one of {', '.join(choices)}, got {describe(value)}"
+            )
+        return str(value)
+
+    return item

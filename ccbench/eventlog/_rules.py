@@ -22,6 +22,7 @@ RULES: dict[str, str] = {
     "ref.skill": "a skill id not in the roster",
     "ref.site": "a site not in the roster, or not one of the agent's sites",
     "ref.bot_flow": "a bot flow no roster bot has",
+    "ref.sla_policy": "a conversation's sla_policy not in roster.sla_policies",
     "ref.conversation": "an event for a conversation that was never opened (or merge into one)",
     "lifecycle.duplicate-open": "a conversation opened twice",
     "lifecycle.queue-state": "queued while assigned or ended",
@@ -40,7 +41,7 @@ RULES: dict[str, str] = {
     "lifecycle.merge-state": "merge of a conversation that is not closed, or into itself",
     "lifecycle.abandon-state": "abandon of a conversation that is not waiting in a queue",
     "lifecycle.message-ended": "a message in a closed, abandoned or merged conversation",
-    "lifecycle.call-message": "a message in a call (voice has no messages)",
+    "lifecycle.call-message": "a public message in a call (voice has no messages; notes may be)",
     "routing.offer-skill": "an offer for a skill other than the one the conversation is queued to",
     "routing.agent-skill": "a queue offer to an agent who lacks the skill",
     "agent.logged-out": "an assignment to an agent not logged in to the conversation's site",
@@ -52,6 +53,9 @@ RULES: dict[str, str] = {
     "message.sender": "sender fields that do not fit the role (consumer/system have no "
     "agent_id, the others need one)",
     "message.role": "a role that contradicts the roster or the assignment",
+    "message.note-sender": "an internal note from the consumer or the system",
+    "message.outbound-first": "an outbound conversation whose first public message is the "
+    "consumer's",
     "view.nested": "a view start while the same agent already views the conversation",
     "view.unmatched": "a view end without a matching start",
     "unrecorded": "an event of a kind the roster lists in unrecorded_kinds",

@@ -27,26 +27,39 @@ __all__ = [
     "CHANNELS",
     "CLOSED_BY",
     "COMMON_FIELDS",
+    "DIRECTIONS",
     "FIELDS",
+    "FORMAT_VERSION",
     "KINDS",
     "MAX_SEQ",
     "MAX_TEXT_LENGTH",
     "MAX_TS_MS",
+    "READABLE_FORMAT_VERSIONS",
     "SCHEMA",
     "SENDER_ROLES",
     "STATUSES",
+    "VISIBILITIES",
     "EventKind",
     "FieldSpec",
     "KindSpec",
 ]
 
-FORMAT_VERSION = 1
+#: Version written to every log (NDJSON header, Parquet metadata). Version 2 added the
+#: fields direction, visibility and sla_policy, the kind survey.sent and the status busy.
+FORMAT_VERSION = 2
+#: Versions a reader accepts: a version-1 log reads as version 2 with the new fields
+#: absent (their documented defaults: inbound, public, no policy named).
+READABLE_FORMAT_VERSIONS = (1, 2)
 
 CHANNELS = ("messaging", "chat", "call")
 ASSIGN_REASONS = ("new", "transfer", "back_to_queue", "takeover", "resume")
 CLOSED_BY = ("consumer", "agent", "system")
 SENDER_ROLES = ("consumer", "agent", "bot", "system", "manager", "participant")
-STATUSES = ("online", "away", "back_soon")
+STATUSES = ("online", "away", "back_soon", "busy")
+#: Who started a conversation: the consumer (inbound) or an agent or the brand (outbound).
+DIRECTIONS = ("inbound", "outbound")
+#: Who sees a message: everyone (public) or only the company's users (internal note).
+VISIBILITIES = ("public", "internal")
 
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -84,6 +97,7 @@ class EventKind(StrEnum):
     MESSAGE_SENT = "message.sent"
     VIEW_STARTED = "view.started"
     VIEW_ENDED = "view.ended"
+    SURVEY_SENT = "survey.sent"
     SURVEY_ANSWERED = "survey.answered"
     MCS_SCORED = "mcs.scored"
     INTENT_DETECTED = "intent.detected"
@@ -206,6 +220,18 @@ _FIELD_LIST: tuple[FieldSpec, ...] = (
     _str("intent", "Intent detected by a bot (identifier).", pattern=_IDENT),
     _int("amount_minor", "Sale amount in the currency's minor unit (cents).", 0, _MAX_I64),
     _str("currency", "ISO 4217 currency code.", pattern=_CURRENCY),
+    # format 2: appended, so a format-1 table's columns are a prefix of the schema
+    _str(
+        "direction",
+        "Who started the conversation: inbound (absent) or outbound (agent or brand).",
+        choices=DIRECTIONS,
+    ),
+    _str(
+        "visibility",
+        "Who sees a message: public (absent) or internal (a note).",
+        choices=VISIBILITIES,
+    ),
+    _str("sla_policy", "SLA policy of the conversation (roster sla_policies[].id)."),
 )
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in _FIELD_LIST}
@@ -237,9 +263,9 @@ _K = EventKind
 _KIND_LIST: tuple[KindSpec, ...] = (
     KindSpec(
         _K.CONVERSATION_OPENED,
-        "A consumer starts a conversation.",
+        "A conversation starts (inbound: the consumer; outbound: an agent or the brand).",
         _C + ("site", "channel", "source", "consumer_id"),
-        ("language", "bot_flow"),
+        ("language", "bot_flow", "direction", "sla_policy"),
     ),
     KindSpec(
         _K.CONVERSATION_QUEUED, "The conversation enters a skill's queue.", _C + ("skill_id",)
@@ -308,10 +334,14 @@ _KIND_LIST: tuple[KindSpec, ...] = (
         _C,
     ),
     KindSpec(
-        _K.MESSAGE_SENT, "A message in the conversation.", _C + ("sender_role",), ("agent_id",)
+        _K.MESSAGE_SENT,
+        "A message in the conversation (or an internal note).",
+        _C + ("sender_role",),
+        ("agent_id", "visibility"),
     ),
     KindSpec(_K.VIEW_STARTED, "An agent starts viewing the conversation.", _C + ("agent_id",)),
     KindSpec(_K.VIEW_ENDED, "The agent stops viewing the conversation.", _C + ("agent_id",)),
+    KindSpec(_K.SURVEY_SENT, "The satisfaction survey is sent to the consumer.", _C),
     KindSpec(
         _K.SURVEY_ANSWERED,
         "The consumer answers the satisfaction survey.",

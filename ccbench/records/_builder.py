@@ -135,6 +135,8 @@ class RecordBuilder:
     # -- events -------------------------------------------------------------
     def add(self, row: int) -> None:
         """Fold the event at ``row`` of the columns into the record."""
+        if self.c.visibility.get(row) == "internal":
+            return  # an internal note has no place in a record (docs/formats.md)
         handler = _HANDLERS.get(self.c.kind[row])
         if handler is not None:  # the unrecorded kinds have none
             handler(self, row)

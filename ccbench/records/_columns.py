@@ -48,6 +48,7 @@ COLUMNS = (
     "intent",
     "amount_minor",
     "currency",
+    "visibility",
 )
 
 
@@ -82,6 +83,7 @@ class Columns:
     intent: Mapping[int, Any]
     amount_minor: Mapping[int, Any]
     currency: Mapping[int, Any]
+    visibility: Mapping[int, Any]
 
     @classmethod
     def from_table(

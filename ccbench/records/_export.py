@@ -117,6 +117,8 @@ def conversation_records(
     mine[order[bounds[first] : bounds[last]]] = True
     kind = table.column("kind")
     is_msg = np.asarray(pc.equal(kind, "message.sent"))
+    # an internal note has no place in a record (docs/formats.md): it leaves no trace
+    is_msg &= ~np.asarray(pc.equal(table.column("visibility"), "internal").fill_null(False))
     columns = Columns.from_table(table, keep=~is_msg & mine, timed=mine)
     directory = Directory.from_roster(log.roster)
     firsts = _first_conversations(table)

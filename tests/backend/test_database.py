@@ -75,7 +75,7 @@ def test_duckdb_files_and_memory_are_accepted(tmp_path: Path, example_path: Path
     assert check_database(path) is True
     again = Store(path=path)
     try:
-        assert again.event_count(account="acme") == 167
+        assert again.event_count(account="acme") == 169
     finally:
         again.close()
     assert check_database(":memory:") is False

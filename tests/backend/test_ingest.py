@@ -41,8 +41,8 @@ def test_same_batch_twice_counts_once(example_path: Path) -> None:
         before = segments(client, now=NOW, timeframe=180).json()
         again = client.post(EVENTS, content=ndjson(records), headers=NDJSON)
         after = segments(client, now=NOW, timeframe=180).json()
-    assert first.json() == {"accepted": 167, "duplicates": 0}
-    assert again.json() == {"accepted": 0, "duplicates": 167}
+    assert first.json() == {"accepted": 169, "duplicates": 0}
+    assert again.json() == {"accepted": 0, "duplicates": 169}
     assert after == before
     assert before["metricsTotal"]["totalAgentConversationSegments"] == 18  # by hand
 
@@ -145,8 +145,8 @@ def test_store_survives_reopen(tmp_path: Path, example_path: Path) -> None:
     store.close()
     again = Store(path=str(tmp_path / "db.duckdb"))
     try:
-        assert again.event_count(account=ACCOUNT) == 167
-        assert again.ingest(account=ACCOUNT, table=log.table).duplicates == 167
+        assert again.event_count(account=ACCOUNT) == 169
+        assert again.ingest(account=ACCOUNT, table=log.table).duplicates == 169
     finally:
         again.close()
 
@@ -232,7 +232,7 @@ def test_the_first_bad_line_is_reported_whatever_its_problem() -> None:
     """Within and across chunks, the earliest bad line wins: a rule broken on line 2 before a
     type error on line 3, and a bad line after 10,000 good ones is found."""
     good = [status_event(event_id=f"g{i}", seq=i) for i in range(10_000)]
-    body = ndjson([good[0], status_event(event_id="b", status="busy"), {"ts": "noon"}])
+    body = ndjson([good[0], status_event(event_id="b", status="asleep"), {"ts": "noon"}])
     far = ndjson(good) + b'{"event_id": "late", "colour": 1}\n'
     with backend() as client:
         r = client.post(EVENTS, content=body, headers=NDJSON)

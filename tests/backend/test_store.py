@@ -161,3 +161,35 @@ def test_close_interrupts_a_write_past_its_timeout(
         assert again.ingest(account="acme", table=log.table).accepted == log.table.num_rows
     finally:
         again.close()
+
+
+def test_a_format_1_database_gains_the_format_2_columns(tmp_path: Path) -> None:
+    """A database whose events table was created for format 1 (no direction, visibility,
+    sla_policy) opens with those columns appended, its events kept, and takes a
+    format-2 event with them."""
+    from ccbench.eventlog import table_from_records
+
+    ddl = backend._store._events_ddl()
+    added = ",\n    direction VARCHAR,\n    visibility VARCHAR,\n    sla_policy VARCHAR"
+    old = ddl.replace(added, "")
+    assert old != ddl
+    path = tmp_path / "v1.duckdb"
+    conn = duckdb.connect(str(path))
+    conn.execute(old)
+    conn.execute(
+        "INSERT INTO events (event_id, ts, seq, kind, account, agent_id, site) "
+        "VALUES ('a', 1, 1, 'agent.login', 'acme', 1, 's')"
+    )
+    conn.close()
+    store = Store(path=str(path))
+    try:
+        names = [r[0] for r in store._conn.execute("DESCRIBE events").fetchall()]
+        assert names[-3:] == ["direction", "visibility", "sla_policy"]
+        event = {"event_id": "b", "ts": 2, "seq": 2, "kind": "conversation.opened",
+                 "account": "acme", "conversation_id": "c", "site": "s", "channel": "chat",
+                 "source": "WEB", "consumer_id": "u", "direction": "outbound"}  # fmt: skip
+        store.ingest(account="acme", table=table_from_records([event]))
+        rows = store._conn.execute("SELECT event_id, direction FROM events ORDER BY seq")
+        assert rows.fetchall() == [("a", None), ("b", "outbound")]
+    finally:
+        store.close()

@@ -18,18 +18,18 @@ def test_json_facts_of_the_example_log(
 
     First event e0001 at ts 1795165200000 = 2026-11-20T09:00Z, 10:00 in Paris (UTC+1 in
     November); last e0167 at 1795172500000, 7,300 s later: 12:01:40 Paris. Twelve
-    conversations (examples/README.md), 167 lines after the header, all of account acme.
+    conversations (examples/README.md), 169 lines after the header, all of account acme.
     """
     assert main(["info", "--json", str(example_path)]) == 0
     facts = json.loads(capsys.readouterr().out)
     assert facts["account"] == "acme" and facts["timezone"] == "Europe/Paris"
-    assert facts["events"] == 167 and facts["event_accounts"] == {"acme": 167}
+    assert facts["events"] == 169 and facts["event_accounts"] == {"acme": 169}
     assert (facts["first_ts"], facts["last_ts"]) == (1795165200000, 1795172500000)
     assert facts["first"] == "2026-11-20T10:00:00.000+01:00"
     assert facts["last"] == "2026-11-20T12:01:40.000+01:00"
     assert facts["conversations"] == 12 and sum(facts["channels"].values()) == 12
     assert facts["kinds"]["conversation.opened"] == 12
-    assert sum(facts["kinds"].values()) == 167
+    assert sum(facts["kinds"].values()) == 169
     assert facts["roster"] == {"sites": 2, "groups": 3, "skills": 3, "agents": 5, "bots": 1}
 
 

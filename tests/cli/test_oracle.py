@@ -135,6 +135,6 @@ def test_on_a_terminal_the_phases_are_shown(
     _json(capsys, "oracle", "dashboard", str(example_path), "--now", str(NOON_MS))
     assert shown == [
         f"reading {example_path}",
-        "checking 167 events against the contract",
+        "checking 169 events against the contract",
         "building the oracle",
     ]

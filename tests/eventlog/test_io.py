@@ -235,3 +235,95 @@ def test_written_log_has_default_permissions(example_path: Path, tmp_path: Path)
     finally:
         os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+V1 = Path(__file__).resolve().parents[1] / "data" / "eventlog_v1"
+
+
+@pytest.mark.parametrize("name", ["example_v1.ndjson", "example_v1.parquet"])
+def test_format_1_log_still_reads(name: str, tmp_path: Path) -> None:
+    """A file written by the format-1 code reads as format 2 with the new fields absent,
+    and is written back as format 2 with the same events and roster."""
+    from ccbench.eventlog import FORMAT_VERSION, validate
+
+    path = V1 / name
+    if name.endswith(".ndjson"):
+        assert json.loads(path.read_text().splitlines()[0])["ccbench_eventlog"] == 1
+    else:
+        assert pq.read_schema(path).metadata[b"ccbench.eventlog.format"] == b"1"
+        assert "direction" not in pq.read_schema(path).names  # the old column set
+    log = read_log(path)
+    assert validate(log) == []
+    for new in ("direction", "visibility", "sla_policy"):
+        assert log.table.column(new).null_count == len(log)
+    assert "survey.sent" not in log.kind_counts()
+    out = write_log(log, tmp_path / ("v2" + path.suffix))
+    if name.endswith(".ndjson"):
+        lines = out.read_text().splitlines()
+        assert json.loads(lines[0])["ccbench_eventlog"] == FORMAT_VERSION == 2
+        # the events are written byte for byte as format 1 wrote them
+        assert lines[1:] == path.read_text().splitlines()[1:]
+    else:
+        assert pq.read_schema(out).metadata[b"ccbench.eventlog.format"] == b"2"
+    back = read_log(out)
+    assert back.table.equals(log.table) and back.roster == log.roster
+
+
+def test_both_v1_files_hold_the_same_log() -> None:
+    """The format-1 NDJSON and Parquet fixtures read to the same table and roster."""
+    a, b = read_log(V1 / "example_v1.ndjson"), read_log(V1 / "example_v1.parquet")
+    assert a.table.equals(b.table) and a.roster == b.roster
+
+
+@pytest.mark.parametrize("version", [0, 3, "2", True, None])
+def test_unknown_ndjson_version_is_refused(tmp_path: Path, version: object) -> None:
+    """A header version other than 1 or 2 gets one line naming the versions read."""
+    path = tmp_path / "a.ndjson"
+    path.write_text(json.dumps({"ccbench_eventlog": version, "roster": ROSTER.to_dict()}) + "\n")
+    with pytest.raises(LogFormatError, match=r"versions 1, 2 are read\), got"):
+        read_log(path)
+
+
+def test_unknown_parquet_version_is_refused(tmp_path: Path) -> None:
+    """Parquet metadata naming format 3 is refused with the accepted versions."""
+    log = EventLog.from_records([], roster=ROSTER)
+    path = write_log(log, tmp_path / "a.parquet")
+    table = pq.read_table(path)
+    meta = dict(table.schema.metadata)
+    meta[b"ccbench.eventlog.format"] = b"3"
+    pq.write_table(table.replace_schema_metadata(meta), path)
+    with pytest.raises(LogFormatError, match=r"format': expected one of 1, 2, got '3'"):
+        read_log(path)
+
+
+def test_format_2_fields_and_roster_round_trip(tmp_path: Path) -> None:
+    """direction, visibility, sla_policy, survey.sent, busy and the roster's business
+    hours and policy clock survive Parquet -> NDJSON -> Parquet."""
+    roster = Roster.from_dict(
+        {
+            "account": "acme",
+            "timezone": "Europe/Paris",
+            "groups": [{"id": 1}],
+            "business_hours": [{"days": ["mon", "fri"], "start": "09:00", "end": "18:00"}],
+            "sla_policies": [{"id": "p", "first_response_ms": 60000, "clock": "business"}],
+        }
+    )
+    base = {"account": "acme", "conversation_id": "c"}
+    records = [
+        {**base, "event_id": "a", "ts": 1, "seq": 0, "kind": "conversation.opened",
+         "site": "s", "channel": "chat", "source": "WEB", "consumer_id": "u",
+         "direction": "outbound", "sla_policy": "p"},
+        {**base, "event_id": "b", "ts": 2, "seq": 1, "kind": "message.sent",
+         "sender_role": "agent", "agent_id": 1, "visibility": "internal"},
+        {**base, "event_id": "c", "ts": 3, "seq": 2, "kind": "survey.sent"},
+        {"account": "acme", "event_id": "d", "ts": 4, "seq": 3, "kind": "agent.status",
+         "agent_id": 1, "status": "busy"},
+    ]  # fmt: skip
+    log = EventLog.from_records(records, roster=roster)
+    convert_log(write_log(log, tmp_path / "a.parquet"), tmp_path / "a.ndjson")
+    back = convert_log(tmp_path / "a.ndjson", tmp_path / "b.parquet")
+    assert back.table.equals(log.table) and back.roster == roster
+    assert list(back.records()) == records
+    assert back.roster.to_dict()["business_hours"] == [
+        {"days": ["mon", "fri"], "start": "09:00", "end": "18:00"}
+    ]

@@ -209,3 +209,44 @@ def test_unrecorded_offers_and_agent_states_are_not_required(roster: Roster) -> 
     assert validate(_log(records, lenient)) == []
     with_login = [_ev(0, "agent.login", agent_id=12, site="paris"), *records]
     assert [v.rule for v in validate(_log(with_login, lenient))] == ["unrecorded"]
+
+
+def test_sla_policy_must_be_a_roster_policy(roster: Roster) -> None:
+    """conversation.opened naming an sla_policy the roster lacks breaks ref.sla_policy;
+    naming the example roster's policy is valid."""
+    known = roster.sla_policies[0].id
+    log = _log([{**_open("a", 0), "sla_policy": known}, {**_open("b", 1), "sla_policy": "gold"}],
+               roster)  # fmt: skip
+    (v,) = validate(log)
+    assert (v.rule, v.row, v.values) == ("ref.sla_policy", 1, {"sla_policy": "gold"})
+    assert v.message == "sla_policy 'gold' is not in roster.sla_policies"
+
+
+def test_busy_agent_takes_no_new_conversation(roster: Roster) -> None:
+    """An accept by an agent whose status is busy breaks agent.unavailable (as away does);
+    back online, the same accept is valid."""
+    records = [
+        _ev(0, "agent.login", agent_id=12, site="paris"),
+        _ev(1, "agent.status", agent_id=12, status="busy"),
+        _open("a", 2),
+        _ev(3, "conversation.queued", "a", skill_id=333),
+        _ev(4, "assignment.offered", "a", agent_id=12, skill_id=333, reason="new"),
+        _ev(5, "assignment.accepted", "a", agent_id=12, skill_id=333, reason="new"),
+    ]
+    (v,) = validate(_log(records, roster))
+    assert (v.rule, v.values) == ("agent.unavailable", {"agent_id": 12, "status": "busy"})
+    records[1] = _ev(1, "agent.status", agent_id=12, status="online")
+    assert validate(_log(records, roster)) == []
+
+
+def test_survey_sent_needs_only_an_opened_conversation(roster: Roster) -> None:
+    """survey.sent is valid in any state after opened, with or without an answer after it;
+    before the conversation is opened it breaks ref.conversation."""
+    records = [
+        _ev(0, "survey.sent", "a"),
+        _open("a", 1),
+        _ev(2, "conversation.closed", "a", closed_by="consumer", reason="bye"),
+        _ev(3, "survey.sent", "a"),
+        _ev(4, "survey.answered", "a", csat=4),
+    ]
+    assert [(v.rule, v.row) for v in validate(_log(records, roster))] == [("ref.conversation", 0)]

@@ -48,7 +48,7 @@ def test_ingest_timeouts_are_errors(tmp_path: Path) -> None:
             log=EXAMPLE, out_dir=tmp_path, mapping=mapping, config=cfg, preflight=False
         )
     s = r.summary
-    assert s["ingest"]["batches"] == s["ingest"]["failed_batches"] == 2  # 167 events
+    assert s["ingest"]["batches"] == s["ingest"]["failed_batches"] == 2  # 169 events
     assert s["errors"]["by_class"]["timeout"] == 2
     assert r.exit_code & EXIT_ERRORS
 

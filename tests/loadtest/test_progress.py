@@ -54,9 +54,9 @@ def test_harness_counts_acknowledged_events(tmp_path: Path, example_path: Path) 
     )
     h = Harness(spec=spec, log=read_log(example_path), progress=ProgressFile(tmp_path / "p.json"))
     h.acknowledged({"endpoint": "roster", "status": 200, "events": 0, "body": ""})
-    h.acknowledged({"endpoint": "ingest", "status": 200, "events": 167, "body": ""})
-    assert h.ingested == 167 and len(h.acks) == 2
-    assert read_progress(tmp_path / "p.json") == (INGEST, 167.0, 167.0)  # the example's 167
+    h.acknowledged({"endpoint": "ingest", "status": 200, "events": 169, "body": ""})
+    assert h.ingested == 169 and len(h.acks) == 2
+    assert read_progress(tmp_path / "p.json") == (INGEST, 169.0, 169.0)  # the example's 169
 
 
 def test_a_run_reports_its_phases(tmp_path: Path, example_path: Path) -> None:

@@ -159,3 +159,18 @@ def test_an_empty_log_is_one_empty_page(example_path: Path, tmp_path: Path) -> N
     export_records(empty, tmp_path / "out")
     page = orjson.loads(next((tmp_path / "out").glob("*.json")).read_bytes())
     assert page == page_document([], account="acme", offset=0, limit=100, count=0)
+
+
+def test_an_internal_note_leaves_no_trace_in_bulk_or_fed_records(example_path: Path) -> None:
+    """c01 of the example holds Alice's internal note between her answers: records carry no
+    note (docs/formats.md), so its record has the four public messages, and the record a
+    pipeline is fed (RecordFeed) equals the bulk export's."""
+    from ccbench.records import RecordFeed, conversation_records
+
+    log = read_log(example_path)
+    bulk = {r["info"]["conversationId"]: r for r in conversation_records(log)}
+    fed = {r["info"]["conversationId"]: r for r in RecordFeed(log).advance(len(log))}
+    assert [m["sentBy"] for m in bulk["c01"]["messageRecords"]] == [
+        "Consumer", "Agent", "Consumer", "Agent",
+    ]  # fmt: skip
+    assert fed["c01"] == bulk["c01"]

@@ -25,7 +25,8 @@ def test_back_to_back_shifts_merge() -> None:
 
 def test_workforce_from_smoke() -> None:
     """Pools expand to consecutive ids; breaks fall inside login periods; managers have no
-    routing skills; the bot is always logged in; the roster lists everyone."""
+    routing skills; the bot is always logged in; the roster lists everyone; smoke's busy
+    periods are breaks with status busy, for some agent."""
     scenario = load_scenario("smoke")
     wf = build_workforce(scenario, np.random.default_rng(0))
     ids = [a.id for a in wf.agents]
@@ -33,7 +34,8 @@ def test_workforce_from_smoke() -> None:
     for a in wf.agents:
         for at, _, status in a.breaks:
             assert any(s <= at < e for s, e in a.periods)
-            assert status in ("away", "back_soon")
+            assert status in ("away", "back_soon", "busy")
+    assert any(st == "busy" for a in wf.agents for _, _, st in a.breaks)
     assert all(m.skills == () for m in wf.managers)
     assert [m.id for m in wf.managers] == [500, 501]
     bot = wf.agents[-1]

@@ -118,3 +118,43 @@ def test_sales_come_from_the_skill_that_sells() -> None:
         if KINDS[k] == "sale.recorded"
     ]
     assert sales == [(0, 1), (1, 1), (2, 1)]
+
+
+def test_unanswered_surveys_are_sent_and_answered_ones_too() -> None:
+    """survey 0.5 and survey_unanswered 0.5 over agent closes: every conversation is sent a
+    survey at the close (the two slices of one uniform cover [0, 1)); the answered ones are
+    exactly those whose answer comes, the rest never do; system closes get nothing."""
+    facts = _facts(40)
+    facts.closed_by[30:] = CLOSED_BY.index("system")
+    events = _draw(facts, survey=0.5, survey_unanswered=0.5)
+    sent = {c for k, c, _ in events if k == "survey.sent"}
+    answered = {c for k, c, _ in events if k == "survey.answered"}
+    assert sent == set(range(30))
+    assert answered < sent and 0 < len(answered) < 30
+
+
+def test_without_unanswered_surveys_nothing_is_sent() -> None:
+    """survey_unanswered 0 (the default): answers only, no survey.sent, as format 1 wrote."""
+    kinds = {k for k, _, _ in _draw(_facts(20), survey=1.0)}
+    assert "survey.answered" in kinds and "survey.sent" not in kinds
+
+
+def test_sales_take_their_currencies_by_weight() -> None:
+    """currencies {EUR 1, USD 1}: both appear among 200 sales; without the table every sale
+    is in scenario.currency (EUR)."""
+    facts = _facts(200)
+    s = scenario(
+        skills=[{"id": 1, "sale": 1.0}],
+        outcomes={"sale_sensitivity": 0.0, "currencies": {"EUR": 1.0, "USD": 1.0}},
+    )
+    chunk = draw_outcomes(
+        s, (np.arange(200), np.zeros(200), np.ones(200, dtype=np.int64)), facts,
+        start_ms=0, rng=np.random.default_rng(1),
+    )  # fmt: skip
+    assert set(chunk.extra["currency"][1].tolist()) == {"EUR", "USD"}
+    plain = scenario(skills=[{"id": 1, "sale": 1.0}], outcomes={"sale_sensitivity": 0.0})
+    chunk = draw_outcomes(
+        plain, (np.arange(20), np.zeros(20), np.ones(20, dtype=np.int64)), _facts(20),
+        start_ms=0, rng=np.random.default_rng(1),
+    )  # fmt: skip
+    assert set(chunk.extra["currency"][1].tolist()) == {"EUR"}

@@ -18,6 +18,8 @@ def _columns() -> ConversationColumns:
         source=one("WEB"),
         consumer_id=one("u0"),
         language=one("en"),
+        direction=one(None),
+        sla_policy=one(None),
         bot_flow=one(None),
     )
 

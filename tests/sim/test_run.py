@@ -130,3 +130,31 @@ def test_days_past_the_bound_are_refused_before_simulating(days: float) -> None:
 
     with pytest.raises(ParameterError, match=r"parameter 'days': .*at most 366 days"):
         simulate(scenario=load_scenario("erlang_c"), seed=0, days=days)
+
+
+def test_smoke_produces_the_format_2_events(smoke) -> None:  # type: ignore[no-untyped-def]
+    """Smoke's outbound SMS campaign opens outbound conversations whose first message is
+    the brand's (system); agents write internal notes as themselves; some agents go busy;
+    some surveys are sent and never answered; sales come in EUR and USD; the web stream's
+    conversations name the business-hours policy, which the roster holds."""
+    log = simulate(scenario=smoke, seed=1).log
+    rows = list(log.records())
+    outbound = {r["conversation_id"] for r in rows if r.get("direction") == "outbound"}
+    first: dict[str, str] = {}
+    for r in rows:
+        if r["kind"] == "message.sent" and r.get("visibility") != "internal":
+            first.setdefault(r["conversation_id"], r["sender_role"])
+    assert outbound and {first[c] for c in outbound if c in first} == {"system"}
+    notes = [r for r in rows if r.get("visibility") == "internal"]
+    assert notes and {r["sender_role"] for r in notes} <= {"agent", "manager"}
+    assert any(r.get("status") == "busy" for r in rows)
+    sent = {r["conversation_id"] for r in rows if r["kind"] == "survey.sent"}
+    answered = {r["conversation_id"] for r in rows if r["kind"] == "survey.answered"}
+    assert sent - answered
+    assert {r["currency"] for r in rows if r["kind"] == "sale.recorded"} == {"EUR", "USD"}
+    assert {r.get("sla_policy") for r in rows if r["kind"] == "conversation.opened"} == {
+        None,
+        "business",
+    }
+    assert [p.clock for p in log.roster.sla_policies] == ["calendar", "business"]
+    assert log.roster.business_hours

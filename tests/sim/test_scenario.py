@@ -87,8 +87,45 @@ def _mutated(path: list[Any], value: Any) -> dict[str, Any]:
             [25.0],
             r"\.pools\[0\]\.shift_starts_h\[0\]: expected an hour of the day in \[0, 24\)",
         ),
+        (
+            ["streams", 0, "direction"],
+            "sideways",
+            r"\.streams\[0\]\.direction: expected one of inbound, outbound, got 'sideways'",
+        ),
+        (
+            ["streams", 0, "sla_policy"],
+            "gold",
+            r"\.streams\[0\]\.sla_policy: expected an id from \[\[sla_policies\]\], got 'gold'",
+        ),
+        (
+            ["business_hours"],
+            [{"days": ["mon"], "start": "09:00", "end": "12:00"},
+             {"days": ["mon"], "start": "11:00", "end": "18:00"}],
+            r"scenario \.business_hours\[1\]: expected windows that do not overlap on mon",
+        ),
+        (
+            ["business_hours"],
+            [{"days": ["mon"], "start": "9h", "end": "12:00"}],
+            r"scenario \.business_hours\[0\]\.start: expected a time HH:MM",
+        ),
+        (
+            ["business_hours"],
+            [],
+            r"scenario \.sla_policies\[1\]\.clock: expected calendar while",
+        ),
+        (
+            ["sla_policies", 0],
+            {"id": "empty"},
+            r"\.sla_policies\[0\]: expected at least one of first_response_s, next_response_s, "
+            r"resolution_s, got 'none'",
+        ),
+        (
+            ["outcomes", "currencies"],
+            {"eur": 1.0},
+            r"\.outcomes\.currencies: expected ISO 4217 codes such as EUR, got 'eur'",
+        ),
     ],
-)
+)  # fmt: skip
 def test_invalid_values_are_named(path: list[Any], value: Any, expected: str) -> None:
     """A bad key or value raises InputError naming the path, the value and the expectation."""
     with pytest.raises(InputError, match=expected):

@@ -85,6 +85,8 @@ class _Draw:
         agents = roster.agents
         self.bots = [a.id for a in agents if a.user_type == "bot"]
         self.managers = [a.id for a in agents if a.role == "manager"]
+        # the roster's first SLA policy, named by some conversations (format 2)
+        self.policy = roster.sla_policies[0].id
         self.humans = [a.id for a in agents if a.user_type == "human" and a.role != "manager"]
         self.by_skill = {
             s.id: [a.id for a in agents if s.id in a.skills and a.role != "manager"]
@@ -111,8 +113,8 @@ class _Draw:
         for _ in range(0 if self.profile == "only_logins" else rng.randrange(4)):
             a = rng.choice(self.roster.agents)
             self.step()
-            self.add("agent.status", agent_id=a.id,
-                     status=rng.choice(("online", "online", "away", "back_soon")))  # fmt: skip
+            status = rng.choice(("online", "online", "away", "back_soon", "busy"))
+            self.add("agent.status", agent_id=a.id, status=status)
 
     def logouts(self) -> None:
         for a in self.roster.agents:
@@ -133,7 +135,9 @@ class _Draw:
             elif r < 0.75:
                 role = "bot" if agent in self.bots else "agent"
                 role = "manager" if agent in self.managers else role
-                self.add("message.sent", conversation_id=cid, sender_role=role, agent_id=agent)
+                note = {"visibility": "internal"} if rng.random() < 0.2 else {}
+                self.add("message.sent", conversation_id=cid, sender_role=role, agent_id=agent,
+                         **note)  # fmt: skip
             elif r < 0.82:
                 self.add("message.sent", conversation_id=cid, sender_role="system")
             elif r < 0.9:
@@ -146,6 +150,8 @@ class _Draw:
     def extras(self, cid: str, agent: int | None) -> None:
         """Surveys, MCS, intents, sales, views and snoozes, each sometimes."""
         rng = self.rng
+        if rng.random() < 0.3:
+            self.add("survey.sent", conversation_id=cid)
         if rng.random() < 0.3:
             self.step()
             answer = {k: rng.randint(1, 5) for k in ("csat_welcome", "csat_quality")
@@ -186,7 +192,9 @@ class _Draw:
         self.add("conversation.opened", conversation_id=cid, site=rng.choice(self.sites),
                  channel=channel, source=rng.choice(("APP", "WEB")),
                  consumer_id=f"u{rng.randrange(4)}", language="fr",
-                 **({"bot_flow": "welcome"} if bot_first else {}))  # fmt: skip
+                 **({"bot_flow": "welcome"} if bot_first else {}),
+                 **({"direction": "outbound"} if rng.random() < 0.2 else {}),
+                 **({"sla_policy": self.policy} if rng.random() < 0.3 else {}))  # fmt: skip
         self.messages(cid, None, call=channel == "call")
         skill, reason = (_BOT_SKILL if bot_first else rng.choice(_HUMAN_SKILLS)), "new"
         for _ in range(rng.randrange(1, 4)):

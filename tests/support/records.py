@@ -11,7 +11,10 @@ from ccbench.eventlog import EventLog
 from ccbench.records import UNRECORDED_KINDS, RecordsImport, export_records, import_files
 
 #: fields records do not carry (docs/formats.md): site, bot flow; ids and order are renumbered
-_NOT_CARRIED = {"event_id", "seq", "account", "site", "bot_flow", "conversation_id"}
+_NOT_CARRIED = {
+    "event_id", "seq", "account", "site", "bot_flow", "conversation_id",
+    "direction", "sla_policy", "visibility",
+}  # fmt: skip
 
 
 def round_trip(
@@ -34,6 +37,8 @@ def recordable(log: EventLog) -> dict[str, list[tuple[Any, ...]]]:
         cid, kind = e.get("conversation_id"), e["kind"]
         if cid is None or (kind in UNRECORDED_KINDS and kind != "conversation.reopened"):
             continue
+        if kind == "survey.sent" or e.get("visibility") == "internal":
+            continue  # records carry no unanswered survey and no note (docs/formats.md)
         if kind == "conversation.reopened":
             kind, e = "conversation.resumed", {"ts": e["ts"]}
         if kind == "intent.detected":
