@@ -207,8 +207,8 @@ def export_records(
 
     ``out_dir`` must be missing or empty; the pages are written into a temporary
     sibling directory renamed into place at the end, so a reader never sees part of
-    an export. ``jobs`` processes write contiguous shares of the pages (the files are
-    the same whatever it is). Raises InputError for a bad page size or a non-empty
+    an export. ``jobs`` processes (this one and ``jobs - 1`` started ones) write
+    contiguous shares of the pages (the files are the same whatever it is). Raises InputError for a bad page size or a non-empty
     directory.
     """
     if (
@@ -232,12 +232,15 @@ def export_records(
             written, pages = _export_share(log, tmp, (0, count), page_size, count)
         else:
             context = multiprocessing.get_context("spawn")  # no fork of Arrow's threads
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
                 done = [
                     pool.submit(_export_share, log, tmp, share, page_size, count)
-                    for share in shares
+                    for share in shares[1:]
                 ]
-                written, pages = (sum(x) for x in zip(*(f.result() for f in done), strict=True))
+                # this process writes the first share while the others start and work
+                mine = _export_share(log, tmp, shares[0], page_size, count)
+                results = [mine, *(f.result() for f in done)]
+                written, pages = (sum(x) for x in zip(*results, strict=True))
         os.chmod(tmp, 0o755)
         if target.exists():
             target.rmdir()

@@ -159,3 +159,18 @@ def test_an_empty_log_is_one_empty_page(example_path: Path, tmp_path: Path) -> N
     export_records(empty, tmp_path / "out")
     page = orjson.loads(next((tmp_path / "out").glob("*.json")).read_bytes())
     assert page == page_document([], account="acme", offset=0, limit=100, count=0)
+
+
+def test_pages_are_the_same_bytes_whatever_the_processes(tmp_path: Path) -> None:
+    """The smoke log in pages of 20 by 1, 2 and 3 processes: the same file names and the
+    same bytes (each process writes a contiguous share of the pages; this one the first)."""
+    from sim import load_scenario, simulate
+
+    log = simulate(scenario=load_scenario("smoke"), seed=1).log
+    written = {}
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"jobs{jobs}"
+        summary = export_records(log, out, page_size=20, jobs=jobs)
+        written[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+        assert summary.pages == len(written[jobs]) >= 6
+    assert written[2] == written[1] and written[3] == written[1]
