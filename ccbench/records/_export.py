@@ -275,8 +275,8 @@ def export_records(
     ``out_dir`` must be missing or empty; the pages are written into a temporary
     sibling directory renamed into place at the end, so a reader never sees part of
     an export. ``jobs`` processes (this one and ``jobs - 1`` started ones) write
-    contiguous shares of the pages (the files are the same whatever it is). Raises InputError for a bad page size or a non-empty
-    directory.
+    contiguous shares of the pages (the files are the same whatever it is). Raises
+    InputError for a bad page size or a non-empty directory.
     """
     if (
         isinstance(page_size, bool)

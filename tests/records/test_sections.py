@@ -72,11 +72,12 @@ def test_as_dict_turns_a_fragment_into_the_same_dict() -> None:
 def _pages_of_dicts(log: EventLog, size: int) -> list[bytes]:
     records = list(conversation_records(log))
     account = log.roster.account
-    return [
-        orjson.dumps(page_document(records[i : i + size], account=account, offset=i,
-                                   limit=size, count=len(records)))  # fmt: skip
+    pages = [
+        page_document(records[i : i + size], account=account, offset=i, limit=size,
+                      count=len(records))  # fmt: skip
         for i in range(0, len(records), size)
     ]
+    return [orjson.dumps(p) for p in pages]
 
 
 def _with_quoted_ids(log: EventLog) -> EventLog:
