@@ -72,10 +72,10 @@ def test_as_dict_turns_a_fragment_into_the_same_dict() -> None:
 def _pages_of_dicts(log: EventLog, size: int) -> list[bytes]:
     records = list(conversation_records(log))
     account = log.roster.account
+    n = len(records)
     pages = [
-        page_document(records[i : i + size], account=account, offset=i, limit=size,
-                      count=len(records))  # fmt: skip
-        for i in range(0, len(records), size)
+        page_document(records[i : i + size], account=account, offset=i, limit=size, count=n)
+        for i in range(0, n, size)
     ]
     return [orjson.dumps(p) for p in pages]
 
