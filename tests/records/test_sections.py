@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import orjson
@@ -15,7 +16,7 @@ from ccbench.records import conversation_records, export_records, page_document
 from ccbench.records._sections import Messages, message_records, message_texts
 
 _CIDS = ["c1", "c1", "c2", "conv-é"]
-_ROWS = {
+_ROWS: dict[str, list[Any]] = {
     "seqs": [0, 1, 0, 0],
     "lives": [0, 2, -1, 1],
     "senders": ["u1", "12", "system", "ü-7"],
