@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._errors import InputError
-from ..eventlog import EventLog
+from ..eventlog import EventLog, Roster
 from ._builder import _HANDLERS, RecordBuilder
 from ._builder import SYSTEM_PARTICIPANT as _SYSTEM
 from ._bulk import paused_gc
@@ -299,9 +299,20 @@ def export_records(
             written, pages = _export_share(log, tmp, (0, count), page_size, count)
         else:
             context = multiprocessing.get_context("spawn")  # no fork of Arrow's threads
-            with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+            with (
+                tempfile.TemporaryDirectory(prefix="ccbench-export-") as scratch,
+                ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool,
+            ):
+                # the log goes to the started processes as a file they map, not through a
+                # pipe: pickling it there held this process and made them start late
+                shared = Path(scratch) / "log.arrow"
+                with (
+                    pa.OSFile(str(shared), "wb") as sink,
+                    pa.ipc.new_file(sink, log.table.schema) as writer,
+                ):
+                    writer.write_table(log.table)
                 done = [
-                    pool.submit(_export_share, log, tmp, share, page_size, count)
+                    pool.submit(_export_mapped, shared, log.roster, tmp, share, page_size, count)
                     for share in shares[1:]
                 ]
                 # this process writes the first share while the others start and work
@@ -316,6 +327,15 @@ def export_records(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return ExportSummary(conversations=written, events=len(log), pages=pages, out_dir=target)
+
+
+def _export_mapped(
+    path: Path, roster: Roster, directory: Path, share: tuple[int, int], page_size: int, count: int
+) -> tuple[int, int]:
+    """:func:`_export_share` of the log written at ``path`` (Arrow IPC, memory-mapped)."""
+    table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+    log = EventLog.from_table(table, roster=roster, sort=False)
+    return _export_share(log, directory, share, page_size, count)
 
 
 def _export_share(
