@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..eventlog import KINDS, SCHEMA
+from ._bulk import paused_gc
 from ._conversation import Refused, read_conversation
 from ._facts import Facts, Ids
 from ._fields import Fields
@@ -74,9 +75,12 @@ def convert(
 
 
 def convert_files(paths: Sequence[str], site: str, order_base: int) -> Part:
-    """:func:`convert` of every record of ``paths`` (a worker process's share)."""
+    """:func:`convert` of every record of ``paths`` (a worker process's share), the
+    cyclic collector paused (:func:`paused_gc`: a started process has it on)."""
     problems = Problems()
-    return convert(list(read_files(paths, problems)), problems, site=site, order_base=order_base)
+    with paused_gc():
+        items = list(read_files(paths, problems))
+        return convert(items, problems, site=site, order_base=order_base)
 
 
 def _table(conversations: list[list[dict[str, Any]]]) -> pa.Table:
