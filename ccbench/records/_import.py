@@ -155,10 +155,10 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
         table = part.table
         if table.num_rows:
             conv = table.column("_conv").to_numpy()
-            table = table.filter(pa.array(keep[conv])).set_column(
-                table.schema.get_field_index("_conv"), "_conv", pa.array(conv[keep[conv]] + offset)
-            )
-            tables.append(table)
+            if not keep.all():  # another part holds a later version of some conversation
+                table, conv = table.filter(pa.array(keep[conv])), conv[keep[conv]]
+            index = table.schema.get_field_index("_conv")
+            tables.append(table.set_column(index, "_conv", pa.array(conv + offset)))
         offset += len(part.conversations)
     log = _log(tables, built)
     log, dropped = _keep_valid(log, problems) if check else (log, 0)
