@@ -40,7 +40,7 @@ from ._family_routes import family_routes
 from ._ingest import parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
-from ._records import records_batch
+from ._records import RECORDS_PATH, records_batch
 from ._responses import error_response, json_response
 from ._store import Store
 
@@ -290,7 +290,7 @@ def create_app(config: ServerConfig) -> Starlette:
         # One route per path, so that a 405's Allow lists every method of the path.
         Route(roster_path, roster, methods=["GET", "PUT"]),
         Route("/api/v1/accounts/{account}/events", post_events, methods=["POST"]),
-        Route("/api/v1/accounts/{account}/records", post_records, methods=["POST"]),
+        Route(RECORDS_PATH, post_records, methods=["POST"]),
         Route(str(MSGAGENTSEGMENTS.path), msgagentsegments, methods=["GET"]),
         Route(str(DASHBOARD.path), dashboard, methods=["GET"]),
         *family_routes(store=store, now_ms=now_ms, check_account=_check_account),

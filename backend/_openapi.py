@@ -15,6 +15,8 @@ from ccbench.api import AGENT_SEGMENT_METRICS, DASHBOARD, MSGAGENTSEGMENTS
 from ._openapi_dashboard import dashboard_operation, dashboard_schemas
 from ._openapi_families import family_operations, family_schemas
 from ._openapi_params import clock_parameter, error_rule, query_parameters
+from ._openapi_records import records_operation, records_schemas
+from ._records import RECORDS_PATH
 
 __all__ = ["openapi_document"]
 
@@ -324,6 +326,9 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            RECORDS_PATH: records_operation(
+                _ACCOUNT, _AUTH_ERRORS, _UPLOAD_ERRORS, _error_response
+            ),
             str(MSGAGENTSEGMENTS.path): {"get": _segments_operation()},
             str(DASHBOARD.path): {
                 "get": dashboard_operation(_ACCOUNT, _AUTH_ERRORS, _error_response)
@@ -331,7 +336,12 @@ def openapi_document() -> dict[str, Any]:
             **family_operations(_ACCOUNT, _AUTH_ERRORS, _error_response),
         },
         "components": {
-            "schemas": {**_schemas(), **dashboard_schemas(), **family_schemas()},
+            "schemas": {
+                **_schemas(),
+                **records_schemas(),
+                **dashboard_schemas(),
+                **family_schemas(),
+            },
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

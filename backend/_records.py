@@ -24,7 +24,10 @@ from ccbench import EventSchemaError
 from ccbench.eventlog import Roster
 from ccbench.records import import_records
 
-__all__ = ["RecordsBatch", "records_batch"]
+__all__ = ["RECORDS_PATH", "RecordsBatch", "records_batch"]
+
+#: the route (served by _app.py, documented by _openapi_records.py)
+RECORDS_PATH = "/api/v1/accounts/{account}/records"
 
 #: problems quoted in the answer (all are counted)
 _QUOTED = 20

@@ -22,7 +22,7 @@ from ccbench.eventlog import Roster
 
 from ._registry import CATALOG
 
-__all__ = ["NEEDS", "apply_unavailable", "needs", "unavailable"]
+__all__ = ["CSV_ROWS", "NEEDS", "apply_unavailable", "csv_unavailable", "needs", "unavailable"]
 
 _OPENED, _QUEUED, _ACCEPTED = "conversation.opened", "conversation.queued", "assignment.accepted"
 _MESSAGE, _CLOSED = "message.sent", "conversation.closed"
@@ -106,10 +106,19 @@ _BY_METRIC: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 #: the dashboard's agents table lists the logged-in agents: every column needs logins,
-#: and so does the table's very list of rows
+#: and so does the table's very list of rows; the supervision page's per-agent table
+#: lists the agents connected to the site (docs/metrics.md 6.7)
 _AGENT_ROWS = "dashboard.agent_"
 _TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "dashboard": {"agents.rows": _AGENTS, "agents.total": _AGENTS, "agents.pages": _AGENTS},
+    "supervision": {"agents": _AGENTS},
+}
+#: values of a metric beyond its registry path (``computed_by``): its split by outcome,
+#: its other half, its sample count (a direct offer starts an assignment too)
+_ALSO: dict[str, tuple[str, ...]] = {
+    "report.cc_missed": ("contact_center.missed_by_outcome",),
+    "report.cc_handled_vs_missed": ("contact_center.handled", "contact_center.daily[].missed"),
+    "report.cc_avg_wait_time": ("contact_center.wait_samples",),
 }
 #: metrics of the conversation state, closes and segments need the state's kinds
 _DEFAULT = _STATE
@@ -143,7 +152,37 @@ def unavailable(roster: Roster, *, family: str) -> dict[str, str]:
         lacking = sorted(missing.intersection(NEEDS[m.name]))
         if m.family == family and lacking and m.computed_by:
             path = m.computed_by.split("->", 1)[1].strip()
-            out[path] = f"{m.name} needs {', '.join(lacking)}{_WHY}"
+            for p in (path, *_ALSO.get(m.name, ())):
+                out[p] = f"{m.name} needs {', '.join(lacking)}{_WHY}"
+    return out
+
+
+#: (family, CSV table) -> where its rows are in the family's response, with the prefix
+#: its columns take from there (the report's daily table joins two series)
+CSV_ROWS: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("dashboard", "agents"): (("agents.rows", ""),),
+    ("dashboard", "skills"): (("skills.rows", ""),),
+    ("supervision", "agents"): (("agents", ""),),
+    ("report", "daily"): (("activity.daily", ""), ("contact_center.daily", "cc_")),
+    ("report", "agents"): (("agents", ""),),
+    ("report", "agents_daily"): (("agents[].daily", ""),),
+}
+
+
+def csv_unavailable(roster: Roster, *, family: str, table: str) -> dict[str, str]:
+    """CSV column of ``family``'s ``table`` (:data:`CSV_ROWS`) -> why its values are
+    unavailable on this log (their cells are empty); the key ``""`` when the table's
+    very list of rows is (docs/metrics.md, "Unavailable metrics")."""
+    reasons = unavailable(roster, family=family)
+    out: dict[str, str] = {}
+    for rows, prefix in CSV_ROWS[family, table]:
+        if rows in reasons:
+            out.setdefault("", reasons[rows])
+        head = f"{rows}[]."
+        for path, why in reasons.items():
+            column = path[len(head) :] if path.startswith(head) else ""
+            if column and "." not in column and "[" not in column:
+                out[prefix + column] = why
     return out
 
 

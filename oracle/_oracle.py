@@ -23,7 +23,7 @@ from ._agent_segments import AgentDirectory, agent_segments_response
 from ._columns import EventColumns
 from ._dashboard import Dashboard
 from ._dashboard_params import DashboardParams
-from ._needs import apply_unavailable
+from ._needs import apply_unavailable, csv_unavailable
 from ._params import AgentSegmentsParams, parse_agent_segments_query
 from ._report import report
 from ._report_index import ReportIndex
@@ -152,7 +152,8 @@ class Oracle:
         )
 
     def dashboard_table(self, table: str, **params: Any) -> list[dict[str, Any]]:
-        """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export)."""
+        """Every row of the dashboard's ``agents`` or ``skills`` table, sorted (CSV export);
+        a column unavailable on this log (:meth:`unavailable_columns`) is None."""
         return self._table(table, DashboardParams.create(**params))
 
     def dashboard_table_query(
@@ -164,7 +165,17 @@ class Oracle:
     def _table(self, table: str, params: DashboardParams) -> list[dict[str, Any]]:
         if table not in ("agents", "skills"):
             raise ParameterError("table", f"expected agents or skills, got {table!r}")
-        return self.dashboard_index.table(params, table)
+        rows = self.dashboard_index.table(params, table)
+        nulled = [c for c in csv_unavailable(self.log.roster, family="dashboard", table=table) if c]
+        for row in rows:
+            row.update(dict.fromkeys(nulled))
+        return rows
+
+    def unavailable_columns(self, *, family: str, table: str) -> dict[str, str]:
+        """Column of a CSV table (``dashboard`` agents/skills, ``supervision`` agents,
+        ``report`` daily/agents/agents_daily) -> why its cells are empty on this log;
+        ``""`` when the table's rows themselves are unavailable (docs/metrics.md)."""
+        return csv_unavailable(self.log.roster, family=family, table=table)
 
     def agent_segments(
         self,

@@ -289,8 +289,7 @@ def run_dashboard(args: argparse.Namespace) -> int:
     if args.csv:
         # The export holds every row of the table, sorted, not one page.
         rows = oracle.dashboard_table_query(args.csv, query, now_ms=now)
-        print(table_csv(rows, args.csv), end="")
-        return 0
+        return _print_csv(table_csv(rows, args.csv), oracle, "dashboard", args.csv)
     return _print(oracle.dashboard_query(query, now_ms=now), args)
 
 
@@ -303,8 +302,7 @@ def run_supervision(args: argparse.Namespace) -> int:
     oracle, query, now = _request(args, SUPERVISION)
     page = oracle.supervision_query(query, now_ms=now)
     if args.csv:
-        print(supervision_csv(page["agents"]), end="")
-        return 0
+        return _print_csv(supervision_csv(page["agents"] or []), oracle, "supervision", "agents")
     return _print(page, args)
 
 
@@ -313,9 +311,18 @@ def run_report(args: argparse.Namespace) -> int:
     data = oracle.report_query(query)  # checks the query (end_ms is required)
     _warn_if_nothing_yet(args.log, log, int(dict(query)["end_ms"]), "--end")
     if args.csv:
-        print(report_csv(data, args.csv), end="")
-        return 0
+        return _print_csv(report_csv(data, args.csv), oracle, "report", args.csv)
     return _print(data, args)
+
+
+def _print_csv(text: str, oracle: Oracle, family: str, table: str) -> int:
+    """The CSV on stdout (plain CSV: an unavailable value is an empty cell, as null is);
+    on stderr one line per unavailable column with the reason (docs/metrics.md)."""
+    print(text, end="")
+    for column, why in oracle.unavailable_columns(family=family, table=table).items():
+        where = f"column {column}" if column else "its rows"
+        print(f"ccbench oracle: unavailable in the {table} CSV: {where}: {why}", file=sys.stderr)
+    return 0
 
 
 def run_catalog(args: argparse.Namespace) -> int:

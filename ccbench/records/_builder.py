@@ -17,7 +17,7 @@ from typing import Any
 
 from ..eventlog import KINDS
 from ._columns import Columns, Directory
-from ._sections import message_records, survey_answer
+from ._sections import Messages, survey_answer
 from ._vocab import (
     ABANDONED,
     BACK2Q,
@@ -58,7 +58,7 @@ class RecordBuilder:
             "brandId": account,
             "firstConversation": first_conversation,
         }
-        self.messages: list[dict[str, Any]] = []
+        self.messages = Messages(conversation_id)
         self.message_rows: list[int] = []
         self.consumer_id = ""
         self.participants: dict[str, dict[str, Any]] = {}
@@ -243,26 +243,24 @@ class RecordBuilder:
             participant, sent_by = SYSTEM_PARTICIPANT, "Agent"
         else:
             participant, sent_by = str(c.agent_id[row]), "Agent"
-        self.messages += message_records(
-            self.cid,
-            [len(self.messages)],
-            [self.life],
-            [participant],
-            [sent_by],
-            [self.times[row]],
-            [self.ts[row]],
+        self.messages.append(
+            life=self.life,
+            sender=participant,
+            sent_by=sent_by,
+            time=self.times[row],
+            stamp=self.ts[row],
         )
         self.message_rows.append(row)
 
-    def add_messages(self, messages: list[dict[str, Any]], rows: list[int]) -> None:
-        """All the conversation's messages at once (built by :func:`message_records`),
-        with their rows, before the other events are added (the bulk export's path)."""
+    def add_messages(self, messages: Messages, rows: list[int]) -> None:
+        """All the conversation's messages at once, with their rows, before the other
+        events are added (the bulk export's path)."""
         self.messages, self.message_rows = messages, rows
 
-    def _last_message(self, row: int) -> dict[str, Any] | None:
-        """The latest message before ``row`` (in log order), if any."""
+    def _last_message(self, row: int) -> int | None:
+        """Index of the latest message before ``row`` (in log order), if any."""
         n = bisect_left(self.message_rows, row)
-        return self.messages[n - 1] if n else None
+        return n - 1 if n else None
 
     def _survey_answered(self, row: int) -> None:
         c = self.c
@@ -298,18 +296,18 @@ class RecordBuilder:
         score: dict[str, Any] = {}
         message = self._last_message(row)
         if message is not None:
-            score["messageId"] = message["messageId"]
+            score["messageId"] = self.messages.message_id(message)
         score["mcs"] = mcs
         self.scores.append(self._time(score, row))
         self.info["mcs"], self.info["alertedMCS"] = mcs, self.c.mcs_alerted[row]
 
     def _intent_detected(self, row: int) -> None:
         # intents ride on the message they were detected on: the latest one before
-        message = self._last_message(row)
-        if message is None:
+        n = self._last_message(row)
+        if n is None:
             return
         intent = self.c.intent[row]
-        context = message.setdefault("contextData", {"structuredMetadata": []})
+        context = self.messages.as_dict(n).setdefault("contextData", {"structuredMetadata": []})
         context["structuredMetadata"].append(
             {"botResponse": {"intents": [{"id": intent, "name": intent}]}}
         )
@@ -336,10 +334,11 @@ class RecordBuilder:
     def _message_participants(self) -> None:
         """Senders who were never assigned join agentParticipants as readers, the system
         (controller) as a participant of user type 0, each at their first message."""
-        for m in self.messages:
-            if m["sentBy"] != "Agent" or m["participantId"] in self.participants:
+        m = self.messages
+        for n, (pid, by) in enumerate(zip(m.senders, m.sent_by, strict=True)):
+            if by != "Agent" or pid in self.participants:
                 continue
-            pid = m["participantId"]
+            p: dict[str, Any]
             if pid == SYSTEM_PARTICIPANT:
                 p = {
                     "agentId": pid,
@@ -349,8 +348,8 @@ class RecordBuilder:
                 }
             else:
                 p = dict(self.d.agent(int(pid)))
-            p["time"], p["timeL"] = m["time"], m["timeL"]
-            p["permission"], p["dialogId"] = "READER", m["dialogId"]
+            p["time"], p["timeL"] = m.times[n], m.stamps[n]
+            p["permission"], p["dialogId"] = "READER", m.dialog_id(n)
             self.participants[pid] = p
 
     # -- result -------------------------------------------------------------
@@ -385,7 +384,7 @@ class RecordBuilder:
         self._message_participants()
         record: dict[str, Any] = {"info": info}
         for name, section in (
-            ("messageRecords", self.messages),
+            ("messageRecords", self.messages.entries),
             ("agentParticipants", sorted(self.participants.values(), key=_joined)),
             ("consumerParticipants", self.consumers),
             ("transfers", self.transfers),

@@ -39,9 +39,11 @@ class Refused(Exception):
 
 def conversation_id(record: Any) -> str | None:
     """The record's info.conversationId, when it has a usable one."""
-    if isinstance(record, Mapping):
+    if type(record) is dict or isinstance(record, Mapping):  # JSON gives dicts: no ABC check
         info = record.get("info")
-        if isinstance(info, Mapping) and isinstance(info.get("conversationId"), str):
+        if (type(info) is dict or isinstance(info, Mapping)) and isinstance(
+            info.get("conversationId"), str
+        ):
             cid: str = info["conversationId"].strip()
             return cid or None
     return None

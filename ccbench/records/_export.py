@@ -26,12 +26,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._errors import InputError
-from ..eventlog import EventLog
+from ..eventlog import EventLog, Roster
 from ._builder import _HANDLERS, RecordBuilder
 from ._builder import SYSTEM_PARTICIPANT as _SYSTEM
 from ._bulk import paused_gc
 from ._columns import Columns, Directory
-from ._sections import message_records
+from ._sections import Messages, message_records, message_texts
+from ._vocab import format_times
 
 __all__ = ["ExportSummary", "conversation_records", "export_records", "page_document"]
 
@@ -103,10 +104,23 @@ def conversation_records(
     ``horizon_ms`` (default: the log's last event) is when the records are read: open
     conversations' ``duration`` runs to it. Agent and consumer events with no
     conversation, and every kind in :data:`UNRECORDED_KINDS`, leave no trace. Messages
-    (half of a log) are built ``chunk`` conversations at a time with array operations;
-    the other events go through :class:`RecordBuilder` one by one. ``share = (a, b)``
-    gives only the conversations ``a`` to ``b - 1`` (in that order).
+    (half of a log) are built with array operations; the other events go through
+    :class:`RecordBuilder` one by one, ``chunk`` conversations at a time. ``share =
+    (a, b)`` gives only the conversations ``a`` to ``b - 1`` (in that order).
     """
+    return _records(log, horizon_ms=horizon_ms, chunk=chunk, share=share, fragments=False)
+
+
+def _records(
+    log: EventLog,
+    *,
+    horizon_ms: int | None,
+    chunk: int,
+    share: tuple[int, int] | None,
+    fragments: bool,
+) -> Iterator[dict[str, Any]]:
+    """:func:`conversation_records`; with ``fragments`` the messageRecords entries are
+    ``orjson.Fragment`` s of their JSON (:func:`message_texts`: for orjson only)."""
     table = log.table
     span = log.time_range()
     horizon = horizon_ms if horizon_ms is not None else (span[1] if span else 0)
@@ -119,26 +133,16 @@ def conversation_records(
     is_msg = np.asarray(pc.equal(kind, "message.sent"))
     # an internal note has no place in a record (docs/formats.md): it leaves no trace
     is_msg &= ~np.asarray(pc.equal(table.column("visibility"), "internal").fill_null(False))
-    columns = Columns.from_table(table, keep=~is_msg & mine, timed=mine)
+    columns = Columns.from_table(table, keep=~is_msg & mine, timed=~is_msg & mine)
     directory = Directory.from_roster(log.roster)
     firsts = _first_conversations(table)
-    is_life = np.asarray(pc.is_in(kind, value_set=pa.array(_LIFE_STARTS)))
-    roles = pc.dictionary_encode(table.column("sender_role")).combine_chunks()
-    role_code = roles.indices.fill_null(-1).to_numpy()
-    role_names = roles.dictionary.to_pylist()
-    agent = table.column("agent_id").fill_null(-1).to_numpy()
-    consumer = role_names.index("consumer") if "consumer" in role_names else -2
-    system = role_names.index("system") if "system" in role_names else -2
-    times, stamps = columns.time, columns.ts
+    messages = _share_messages(table, ids, order, bounds, (first, last), is_msg, fragments)
     kinds, handlers = columns.kind, {k: h for k, h in _HANDLERS.items() if k != "message.sent"}
     for i0 in range(first, last, chunk):
         i1 = min(i0 + chunk, last)
         rows = order[bounds[i0] : bounds[i1]]
         sizes = np.diff(bounds[i0 : i1 + 1])
         group = np.repeat(np.arange(i0, i1), sizes)
-        seq = _grouped_cumsum(is_msg[rows], sizes) - 1
-        life = _grouped_cumsum(is_life[rows], sizes) - 1
-        at = np.flatnonzero(is_msg[rows])
         builders = [
             RecordBuilder(
                 ids[i],
@@ -149,30 +153,8 @@ def conversation_records(
             )
             for i in range(i0, i1)
         ]
-        consumers = [columns.consumer_id.get(r, "") for r in order[bounds[i0:i1]].tolist()]
-        cuts = np.searchsorted(group[at], np.arange(i0, i1 + 1)).tolist()
-        mrows, mseq, mlife = rows[at].tolist(), seq[at].tolist(), life[at].tolist()
-        mrole, magent = role_code[rows[at]].tolist(), agent[rows[at]].tolist()
         for k, b in enumerate(builders):
-            lo, hi = cuts[k], cuts[k + 1]
-            who = [
-                consumers[k] if rc == consumer else _SYSTEM if rc == system else str(a)
-                for rc, a in zip(mrole[lo:hi], magent[lo:hi], strict=True)
-            ]
-            by = ["Consumer" if rc == consumer else "Agent" for rc in mrole[lo:hi]]
-            r = mrows[lo:hi]
-            b.add_messages(
-                message_records(
-                    b.cid,
-                    mseq[lo:hi],
-                    mlife[lo:hi],
-                    who,
-                    by,
-                    [times[x] for x in r],
-                    [stamps[x] for x in r],
-                ),
-                r,
-            )
+            b.add_messages(*messages.of(i0 + k - first, b.cid))
         other = ~is_msg[rows]
         for g, row in zip((group[other] - i0).tolist(), rows[other].tolist(), strict=True):
             handler = handlers.get(kinds[row])
@@ -181,6 +163,91 @@ def conversation_records(
         for b in builders:
             if b.dialogs:  # an opened event was seen (always, in a valid log)
                 yield b.record(horizon_ms=horizon)
+
+
+@dataclass(frozen=True, slots=True)
+class _ShareMessages:
+    """The messages of a share's conversations, per message in conversation order:
+    ``cuts[k]:cuts[k + 1]`` are the share's ``k``-th conversation's."""
+
+    cuts: list[int]
+    rows: list[int]
+    texts: list[Any] | None  # the JSON fragments (None: build dicts)
+    seqs: list[int]
+    lives: list[int]
+    senders: list[str]
+    sent_by: list[str]
+    times: list[str]
+    stamps: list[int]
+
+    def of(self, k: int, cid: str) -> tuple[Messages, list[int]]:
+        """The ``k``-th conversation's messages (id ``cid``) and their rows."""
+        lo, hi = self.cuts[k], self.cuts[k + 1]
+        senders, sent_by = self.senders[lo:hi], self.sent_by[lo:hi]
+        times, stamps, lives = self.times[lo:hi], self.stamps[lo:hi], self.lives[lo:hi]
+        entries = (
+            self.texts[lo:hi]
+            if self.texts is not None
+            else message_records(cid, self.seqs[lo:hi], lives, senders, sent_by, times, stamps)
+        )
+        return Messages(cid, entries, senders, sent_by, times, stamps, lives), self.rows[lo:hi]
+
+
+def _share_messages(
+    table: pa.Table,
+    ids: list[str],
+    order: npt.NDArray[np.int64],
+    bounds: npt.NDArray[np.int64],
+    share: tuple[int, int],
+    is_msg: npt.NDArray[np.bool_],
+    fragments: bool,
+) -> _ShareMessages:
+    """Every message of conversations ``share[0]`` to ``share[1] - 1`` at once, with
+    array operations (half of a log is messages): its seq and MAIN dialog (counts of the
+    conversation's earlier messages and lives), its sender (the consumer's id, the
+    system's, or the agent's id) and, with ``fragments``, its JSON (:func:`message_texts`)."""
+    first, last = share
+    rows = order[bounds[first] : bounds[last]]
+    sizes = np.diff(bounds[first : last + 1])
+    at = np.flatnonzero(is_msg[rows])
+    seq = (_grouped_cumsum(is_msg[rows], sizes) - 1)[at]
+    is_life = np.asarray(pc.is_in(table.column("kind").take(pa.array(rows)),
+                                  value_set=pa.array(_LIFE_STARTS)))  # fmt: skip
+    life = (_grouped_cumsum(is_life, sizes) - 1)[at]
+    group = np.repeat(np.arange(last - first), sizes)[at]
+    mrows = pa.array(rows[at])
+    cids = pa.array(ids[first:last], pa.string()).take(pa.array(group))
+    consumers = table.column("consumer_id").take(pa.array(order[bounds[first:last]]))
+    role = table.column("sender_role").take(mrows)
+    consumer = pc.fill_null(pc.equal(role, "consumer"), False)
+    senders = pc.if_else(
+        consumer,
+        consumers.fill_null("").take(pa.array(group)),
+        pc.if_else(
+            pc.fill_null(pc.equal(role, "system"), False),
+            _SYSTEM,
+            table.column("agent_id").take(mrows).fill_null(-1).cast(pa.string()),
+        ),
+    )
+    sent_by = pc.if_else(consumer, "Consumer", "Agent")
+    stamps = table.column("ts").take(mrows).to_numpy()
+    times = format_times(stamps)
+    texts = (
+        message_texts(cids, seq, life, senders, sent_by, pa.array(times, pa.string()), stamps)
+        if fragments
+        else None
+    )
+    return _ShareMessages(
+        cuts=np.searchsorted(group, np.arange(last - first + 1)).tolist(),
+        rows=rows[at].tolist(),
+        texts=texts,
+        seqs=seq.tolist(),
+        lives=life.tolist(),
+        senders=senders.to_pylist(),
+        sent_by=sent_by.to_pylist(),
+        times=times,
+        stamps=stamps.tolist(),
+    )
 
 
 def page_document(
@@ -209,9 +276,9 @@ def export_records(
 
     ``out_dir`` must be missing or empty; the pages are written into a temporary
     sibling directory renamed into place at the end, so a reader never sees part of
-    an export. ``jobs`` processes write contiguous shares of the pages (the files are
-    the same whatever it is). Raises InputError for a bad page size or a non-empty
-    directory.
+    an export. ``jobs`` processes (this one and ``jobs - 1`` started ones) write
+    contiguous shares of the pages (the files are the same whatever it is). Raises
+    InputError for a bad page size or a non-empty directory.
     """
     if (
         isinstance(page_size, bool)
@@ -234,12 +301,26 @@ def export_records(
             written, pages = _export_share(log, tmp, (0, count), page_size, count)
         else:
             context = multiprocessing.get_context("spawn")  # no fork of Arrow's threads
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            with (
+                tempfile.TemporaryDirectory(prefix="ccbench-export-") as scratch,
+                ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool,
+            ):
+                # the log goes to the started processes as a file they map, not through a
+                # pipe: pickling it there held this process and made them start late
+                shared = Path(scratch) / "log.arrow"
+                with (
+                    pa.OSFile(str(shared), "wb") as sink,
+                    pa.ipc.new_file(sink, log.table.schema) as writer,
+                ):
+                    writer.write_table(log.table)
                 done = [
-                    pool.submit(_export_share, log, tmp, share, page_size, count)
-                    for share in shares
+                    pool.submit(_export_mapped, shared, log.roster, tmp, share, page_size, count)
+                    for share in shares[1:]
                 ]
-                written, pages = (sum(x) for x in zip(*(f.result() for f in done), strict=True))
+                # this process writes the first share while the others start and work
+                mine = _export_share(log, tmp, shares[0], page_size, count)
+                results = [mine, *(f.result() for f in done)]
+                written, pages = (sum(x) for x in zip(*results, strict=True))
         os.chmod(tmp, 0o755)
         if target.exists():
             target.rmdir()
@@ -248,6 +329,15 @@ def export_records(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return ExportSummary(conversations=written, events=len(log), pages=pages, out_dir=target)
+
+
+def _export_mapped(
+    path: Path, roster: Roster, directory: Path, share: tuple[int, int], page_size: int, count: int
+) -> tuple[int, int]:
+    """:func:`_export_share` of the log written at ``path`` (Arrow IPC, memory-mapped)."""
+    table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+    log = EventLog.from_table(table, roster=roster, sort=False)
+    return _export_share(log, directory, share, page_size, count)
 
 
 def _export_share(
@@ -260,7 +350,7 @@ def _export_share(
     written, pages = share[0], 0
     batch: list[dict[str, Any]] = []
     with paused_gc():
-        for record in conversation_records(log, share=share):
+        for record in _records(log, horizon_ms=None, chunk=256, share=share, fragments=True):
             batch.append(record)
             if len(batch) == page_size:
                 _write_page(

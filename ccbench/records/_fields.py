@@ -74,7 +74,7 @@ class Fields:
         key, value = self.entries(record, name)
         out = []
         for i, item in enumerate(value):
-            if isinstance(item, Mapping):
+            if type(item) is dict or isinstance(item, Mapping):  # JSON gives dicts: no ABC check
                 out.append((f"{key}[{i}]", item))
             else:
                 self.problems.add(f"{key}[{i}]", item, "expected an object; item ignored")

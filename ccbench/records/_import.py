@@ -95,7 +95,8 @@ def _site(roster: Roster | None) -> str:
 
 
 def _convert_in_processes(names: list[str], *, site: str, jobs: int) -> list[Part]:
-    """Contiguous shares of the files, about equal in bytes, one per process."""
+    """Contiguous shares of the files, about equal in bytes, one per process (this one
+    and ``jobs - 1`` started ones)."""
     sizes = [os.path.getsize(n) if os.path.exists(n) else 0 for n in names]
     total, start, acc = sum(sizes), 0, 0
     shares: list[tuple[int, int]] = []
@@ -106,10 +107,17 @@ def _convert_in_processes(names: list[str], *, site: str, jobs: int) -> list[Par
             start = i + 1
     shares.append((start, len(names)))
     shares = [(a, b) for a, b in shares if b > a]
+    if len(shares) == 1:
+        return [convert_files(names, site, 0)]
     context = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
-    with ProcessPoolExecutor(max_workers=len(shares), mp_context=context) as pool:
-        futures = [pool.submit(convert_files, names[a:b], site, a * _ORDER_SPAN) for a, b in shares]
-        return [f.result() for f in futures]
+    with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=context) as pool:
+        futures = [
+            pool.submit(convert_files, names[a:b], site, a * _ORDER_SPAN) for a, b in shares[1:]
+        ]
+        # this process converts the first share while the others start and work
+        (a, b) = shares[0]
+        mine = convert_files(names[a:b], site, a * _ORDER_SPAN)
+        return [mine, *(f.result() for f in futures)]
 
 
 #: ranks of conversations read from different files compare by file first
@@ -147,10 +155,10 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
         table = part.table
         if table.num_rows:
             conv = table.column("_conv").to_numpy()
-            table = table.filter(pa.array(keep[conv])).set_column(
-                table.schema.get_field_index("_conv"), "_conv", pa.array(conv[keep[conv]] + offset)
-            )
-            tables.append(table)
+            if not keep.all():  # another part holds a later version of some conversation
+                table, conv = table.filter(pa.array(keep[conv])), conv[keep[conv]]
+            index = table.schema.get_field_index("_conv")
+            tables.append(table.set_column(index, "_conv", pa.array(conv + offset)))
         offset += len(part.conversations)
     log = _log(tables, built)
     log, dropped = _keep_valid(log, problems) if check else (log, 0)

@@ -12,8 +12,7 @@ assigned agent when it wrote, and the role is settled against the final roster
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._facts import Facts, Ids
 from ._fields import ABSENT, Fields
@@ -30,10 +29,11 @@ _LEAVING = ("conversation.transferred", "conversation.back_to_queue", "conversat
 SENDER, ASSIGNED = "_sender", "_assigned"
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """One messageRecords entry: time, sequence, who sent it (None: the consumer;
-    ``system``: the controller) and where it is in the record."""
+    ``system``: the controller) and where it is in the record. A named tuple: a record
+    is half messages, and a tuple is built several times faster than a frozen
+    dataclass."""
 
     ts: int
     seq: int
@@ -57,11 +57,13 @@ def read_messages(
     p = fields.problems
     key, items = fields.entries(record, "messageRecords")
     for i, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            p.add(f"{key}[{i}]", item, "expected an object; skipped")
-            continue
         path = f"{key}[{i}]"
-        ts = fields.fast_time(item, "time", path)
+        if type(item) is not dict and not isinstance(item, Mapping):
+            p.add(path, item, "expected an object; skipped")
+            continue
+        ts, text = item.get("timeL"), item.get("time")  # fast_time inlined: the common form
+        if not (type(ts) is int and ts >= 0 and (text is None or fields.same_time(ts, text))):
+            ts = fields.fast_time(item, "time", path)
         if ts is None:
             p.add(f"{path}.timeL", item.get("timeL"), "a message without a time; skipped")
             continue
@@ -100,8 +102,8 @@ def read_messages(
                 f"participant {who} is an agent; read as the consumer, as sentBy says",
             )
         intents = _intents(item) if "contextData" in item else ()
-        message = Message(ts, seq if seq is not None else i, agent, system, path, intents)
-        out.append((ts, message.seq, i, message))
+        n = seq if seq is not None else i
+        out.append((ts, n, i, Message(ts, n, agent, system, path, intents)))
     out.sort(key=lambda t: t[:3])
     return [m for *_, m in out]
 

@@ -140,19 +140,22 @@ def rank(record: Any, order: int) -> tuple[int, int, int, int]:
 def pick_versions(items: Iterable[Sourced], problems: Problems) -> list[Sourced]:
     """One version per conversation id (see :func:`rank`), each duplicate reported;
     records without an id are kept (refused later, with their source)."""
-    best: dict[str, tuple[tuple[int, int, int, int], Sourced]] = {}
+    # a version's rank is computed only when another version of it comes (seldom)
+    best: dict[str, tuple[tuple[int, int, int, int] | int, Sourced]] = {}
     out: list[Sourced | str] = []
     for order, item in enumerate(items):
         cid = conversation_id(item.record)
         if cid is None:
             out.append(item)
             continue
-        version = rank(item.record, order)
         if cid not in best:
-            best[cid] = (version, item)
+            best[cid] = (order, item)
             out.append(cid)
             continue
+        version = rank(item.record, order)
         kept_rank, kept = best[cid]
+        if isinstance(kept_rank, int):
+            kept_rank = rank(kept.record, kept_rank)
         winner = item if version > kept_rank else kept
         problems.source, problems.conversation_id = item.source, cid
         problems.add(

@@ -18,6 +18,7 @@ ROUTES = {
     "/openapi.json": ["get"],
     "/api/v1/accounts/{account}/roster": ["get", "put"],
     "/api/v1/accounts/{account}/events": ["post"],
+    "/api/v1/accounts/{account}/records": ["post"],
     "/operations/api/account/{account}/msgagentsegments": ["get"],
     "/api/v1/accounts/{account}/dashboard": ["get"],
     "/api/v1/accounts/{account}/agent-performance": ["get"],

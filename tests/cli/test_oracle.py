@@ -138,3 +138,35 @@ def test_on_a_terminal_the_phases_are_shown(
         "checking 169 events against the contract",
         "building the oracle",
     ]
+
+
+def test_csv_of_an_imported_log_marks_unavailable_columns(
+    example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On the example imported from records, `--csv skills` leaves the five login-based
+    columns empty (the complete log's billing row says 3 online agents and 10 slots at
+    noon) and names each on stderr with its reason; stdout stays plain CSV; the complete
+    log prints no such line."""
+    pages, log = tmp_path / "pages", tmp_path / "imported.parquet"
+    assert main(["export", "liveperson-records", str(example_path), "--out", str(pages)]) == 0
+    files = [str(p) for p in sorted(pages.glob("*.json"))]
+    assert main(["import", "liveperson-records", *files, "--out", str(log)]) == 0
+    capsys.readouterr()
+    argv = ["oracle", "dashboard", "--now", str(NOON_MS), "--csv", "skills"]
+    assert main([*argv, str(example_path)]) == 0
+    full = capsys.readouterr()
+    assert main([*argv, str(log)]) == 0
+    imported = capsys.readouterr()
+    header = full.out.splitlines()[0].split(",")
+    lost = ["load", "online", "away", "back_soon", "max_slots"]
+    for out, want in ((full.out, ["0.0", "3", "0", "0", "10"]), (imported.out, [""] * 5)):
+        billing = dict(zip(header, out.splitlines()[1].split(","), strict=True))
+        assert [billing[c] for c in lost] == want
+    assert "unavailable" not in full.err
+    lines = [x for x in imported.err.splitlines() if "unavailable in the skills CSV" in x]
+    assert [x.split(": ")[2] for x in lines] == [f"column {c}" for c in lost]
+    assert all("agent.status" in x for x in lines)
+    assert main([*argv[:-1], "agents", str(log)]) == 0
+    agents = capsys.readouterr()
+    assert agents.out.count("\n") == 1  # the header: no agent is known to be logged in
+    assert "unavailable in the agents CSV: its rows: the table lists logged-in agents" in agents.err

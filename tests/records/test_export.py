@@ -174,3 +174,18 @@ def test_an_internal_note_leaves_no_trace_in_bulk_or_fed_records(example_path: P
         "Consumer", "Agent", "Consumer", "Agent",
     ]  # fmt: skip
     assert fed["c01"] == bulk["c01"]
+
+
+def test_pages_are_the_same_bytes_whatever_the_processes(tmp_path: Path) -> None:
+    """The smoke log in pages of 20 by 1, 2 and 3 processes: the same file names and the
+    same bytes (each process writes a contiguous share of the pages; this one the first)."""
+    from sim import load_scenario, simulate
+
+    log = simulate(scenario=load_scenario("smoke"), seed=1).log
+    written = {}
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"jobs{jobs}"
+        summary = export_records(log, out, page_size=20, jobs=jobs)
+        written[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+        assert summary.pages == len(written[jobs]) >= 6
+    assert written[2] == written[1] and written[3] == written[1]

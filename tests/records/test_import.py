@@ -146,3 +146,25 @@ def test_check_is_only_a_safety_net(example_path: Path, tmp_path: Path, check: b
     export_records(log, out)
     result = import_files(sorted(out.glob("*.json")), roster=log.roster, check=check)
     assert validate(result.log) == []
+
+
+def test_import_is_the_same_whatever_the_processes(tmp_path: Path) -> None:
+    """The smoke log's pages (of 20), plus one page sent again in a last file, imported by
+    1, 2 and 3 processes: the same log (every column, in order) and the same problems
+    (20 conversations came twice, each reported once, wherever the two copies were read)."""
+    from ccbench.records import export_records, import_files
+
+    log = simulate(scenario=load_scenario("smoke"), seed=1).log
+    export_records(log, tmp_path / "pages", page_size=20)
+    files = sorted((tmp_path / "pages").glob("*.json"))
+    again = tmp_path / "pages" / "zz-again.json"
+    again.write_bytes(files[2].read_bytes())
+    results = [import_files([*files, again], roster=log.roster, jobs=j) for j in (1, 2, 3)]
+    first = results[0]
+    assert len(first.problems) == 20
+    assert all("also came from" in p.message for p in first.problems)
+    for other in results[1:]:
+        assert other.log.table.equals(first.log.table)
+        assert other.log.roster == first.log.roster
+        assert sorted(map(str, other.problems)) == sorted(map(str, first.problems))
+        assert (other.conversations, other.refused) == (first.conversations, first.refused)
