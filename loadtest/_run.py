@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,12 @@ from ._latency import LatencyBook
 from ._mapping import TargetMapping, load_mapping
 from ._outcome import Breach, check_results, evaluate, exit_code, summarize_run
 from ._preflight import check_target
-from ._progress import VERIFICATION, RunProgress, counted, progress_path, read_progress
+from ._progress import VERIFICATION, RunProgress, progress_path, read_progress
 from ._recording import Record, Recorder
 from ._report import write_reports
 from ._supervise import StopSignals, flush_s, run_bound_s, run_locust
-from ._verify import Verification, verify_records
+from ._verify import Verification
+from ._verify_pool import verify_parallel
 
 __all__ = ["RunResult", "run_loadtest"]
 
@@ -113,6 +115,7 @@ def run_loadtest(
     write: bool = True,
     preflight: bool = True,
     progress: RunProgress | None = None,
+    verify_workers: int | None = None,
 ) -> RunResult:
     """Ingest ``log`` into the target, query it under load, verify and judge.
 
@@ -131,6 +134,8 @@ def run_loadtest(
     Writes ``summary.json``, ``junit.xml`` and ``report.html`` into ``out_dir``
     when ``write``. ``progress(phase, done, total)`` hears how far the ingest, the
     queries and the verification are (``ccbench.progress.Phases.update`` draws it).
+    ``verify_workers``: processes verifying the recorded answers (default: every core,
+    :mod:`loadtest._verify_pool`; the result is the serial one).
     Never raises for a broken backend: that is the result.
     """
     cfg = config or LoadTestConfig()
@@ -197,13 +202,15 @@ def run_loadtest(
                 if progress is not None:
                     progress("building the oracle", 1, 1)
             queries = [r for r in merged["records"] if r.kind == "query"]
-            verification = verify_records(
-                counted(queries, VERIFICATION, progress),
+            verification = verify_parallel(
+                queries,
                 provider=provider,
                 translate=target_mapping.ingest.translate,
                 live=cfg.mode == "live",
                 staleness_ms=cfg.staleness_ms,
                 tolerances=cfg.tolerances,
+                workers=verify_workers,
+                progress=None if progress is None else partial(progress, VERIFICATION),
             )
         except Exception as exc:  # a harness or provider bug still leaves the reports
             verification = Verification()
