@@ -3,11 +3,14 @@
 One :class:`Harness` lives on each Locust process (attached to its
 ``Environment``; no module-level state). The run spec is a JSON document
 written by :func:`loadtest.run_loadtest` (or by hand for a plain ``locust``
-run) and named by the ``CCBENCH_LOADTEST_SPEC`` environment variable; every worker
-reads the same files (the event log), so on several machines they must be
-reachable at the same paths. The file never holds header values (they carry
-secrets once expanded): they reach the Locust processes through the
-``CCBENCH_LOADTEST_HEADERS`` environment variable (:meth:`RunSpec.header_env`).
+run) and named by the ``CCBENCH_LOADTEST_SPEC`` environment variable, which the
+processes forked on the caller's machine (``--processes``) read. A worker on another
+machine (``ccbench loadtest-worker``) has no spec file: it names its own copy of the
+event log in ``CCBENCH_LOADTEST_LOG`` and receives the spec from the master, which also
+checks that the copy holds the same events (:mod:`loadtest._distributed`). The file
+never holds header values (they carry secrets once expanded): they reach the Locust
+processes through the ``CCBENCH_LOADTEST_HEADERS`` environment variable
+(:meth:`RunSpec.header_env`).
 """
 
 from __future__ import annotations
@@ -82,10 +85,15 @@ class RunSpec:
 
     @classmethod
     def read(cls, path: str | Path, *, environ: Mapping[str, str] | None = None) -> RunSpec:
-        """Inverse of :meth:`to_json`; redacted header values come from ``environ``'s
-        ``CCBENCH_LOADTEST_HEADERS`` (default ``os.environ``), RuntimeError naming the
-        header when absent there."""
-        doc = orjson.loads(Path(path).read_bytes())
+        """Inverse of :meth:`to_json` on a file; redacted header values come from
+        ``environ``'s ``CCBENCH_LOADTEST_HEADERS`` (default ``os.environ``), RuntimeError
+        naming the header when absent there."""
+        return cls.from_json(Path(path).read_bytes(), environ=environ)
+
+    @classmethod
+    def from_json(cls, data: bytes | str, *, environ: Mapping[str, str] | None = None) -> RunSpec:
+        """Inverse of :meth:`to_json` (header values as :meth:`read` says)."""
+        doc = orjson.loads(data)
         mapping = TargetMapping.from_dict(doc["mapping"])
         return cls(
             mapping=_with_header_values(mapping, os.environ if environ is None else environ),
@@ -145,6 +153,11 @@ class Harness:
     progress: ProgressFile | None = None
     #: per endpoint (method, headers, path): built once by the users' request path
     templates: dict[str, tuple[str, dict[str, str], str]] = field(default_factory=dict)
+    #: the master: each worker's answer to the run spec (Locust node id -> None when it is
+    #: ready, else the line saying why it cannot take part; loadtest._distributed)
+    workers: dict[str, str | None] = field(default_factory=dict)
+    #: the master: its log's digest, computed when the first remote worker asks
+    digest: str | None = None
     _streams: Iterator[int] = field(default_factory=itertools.count)
 
     @classmethod

@@ -27,6 +27,7 @@ from ccbench import InputError
 from ccbench.eventlog import EventLog, read_log, write_log
 
 from ._config import LoadTestConfig
+from ._distributed import DEFAULT_MASTER_PORT
 from ._expected import ExpectedProvider, OracleProvider
 from ._feeds import expected_log
 from ._harness import RUN_SPEC_ENV, RunSpec
@@ -38,13 +39,12 @@ from ._preflight import check_target
 from ._progress import VERIFICATION, RunProgress, progress_path, read_progress
 from ._recording import Record, Recorder
 from ._report import write_reports
-from ._supervise import StopSignals, flush_s, run_bound_s, run_locust
+from ._supervise import LOCUSTFILE, STARTUP_S, StopSignals, flush_s, run_bound_s, run_locust
 from ._verify import Verification
 from ._verify_pool import verify_parallel
 
 __all__ = ["RunResult", "run_loadtest"]
 
-LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 _LIVE_LEAD_MS = 1000
 
 
@@ -78,7 +78,9 @@ def _time_shift(log: EventLog, config: LoadTestConfig, now_ms: int) -> int:
     return now_ms - _LIVE_LEAD_MS - span[1]
 
 
-def _locust_command(*, processes: int, host: str) -> list[str]:
+def _locust_command(
+    *, processes: int, host: str, expect_workers: int = 0, bind: tuple[str, int] | None = None
+) -> list[str]:
     cmd = [
         sys.executable,
         "-m",
@@ -98,6 +100,19 @@ def _locust_command(*, processes: int, host: str) -> list[str]:
     ]
     if processes > 1:
         cmd += ["--processes", str(processes)]
+    if expect_workers:
+        bind_host, bind_port = bind or ("*", DEFAULT_MASTER_PORT)
+        cmd += [
+            "--master",
+            "--expect-workers",
+            str(expect_workers),
+            "--expect-workers-max-wait",
+            str(int(STARTUP_S)),
+            "--master-bind-host",
+            bind_host,
+            "--master-bind-port",
+            str(bind_port),
+        ]
     return cmd
 
 
@@ -116,6 +131,9 @@ def run_loadtest(
     preflight: bool = True,
     progress: RunProgress | None = None,
     verify_workers: int | None = None,
+    expect_workers: int = 0,
+    master_bind_host: str = "*",
+    master_bind_port: int = DEFAULT_MASTER_PORT,
 ) -> RunResult:
     """Ingest ``log`` into the target, query it under load, verify and judge.
 
@@ -136,11 +154,24 @@ def run_loadtest(
     queries and the verification are (``ccbench.progress.Phases.update`` draws it).
     ``verify_workers``: processes verifying the recorded answers (default: every core,
     :mod:`loadtest._verify_pool`; the result is the serial one).
+    ``expect_workers`` > 0 makes this process a Locust master that waits (up to 60 s)
+    for that many workers (``ccbench loadtest-worker``, :mod:`loadtest._distributed`) on
+    ``master_bind_host:master_bind_port`` and merges their recordings; it excludes
+    ``processes`` > 1.
     Never raises for a broken backend: that is the result.
     """
     cfg = config or LoadTestConfig()
     if processes < 1:
         raise InputError(f"processes: expected an integer >= 1, got {processes}")
+    if expect_workers < 0 or (expect_workers and processes > 1):
+        raise InputError(
+            f"expect_workers: expected 0, or an integer >= 1 with processes = 1, got "
+            f"{expect_workers} (processes {processes})"
+        )
+    if verify_workers is not None and verify_workers < 1:
+        raise InputError(f"verify_workers: expected an integer >= 1, got {verify_workers}")
+    if not 0 < master_bind_port < 65536:
+        raise InputError(f"master_bind_port: expected 1..65535, got {master_bind_port}")
     if isinstance(mapping, TargetMapping):
         target_mapping = mapping.with_base_url(target) if target else mapping
     else:
@@ -183,7 +214,12 @@ def run_loadtest(
     started = time.time()
     with StopSignals() as signals:
         ended = run_locust(
-            _locust_command(processes=processes, host=target_mapping.base_url),
+            _locust_command(
+                processes=processes,
+                host=target_mapping.base_url,
+                expect_workers=expect_workers,
+                bind=(master_bind_host, master_bind_port),
+            ),
             env={**os.environ, RUN_SPEC_ENV: str(spec_path), **spec.header_env()},
             log_path=out / "locust.log",
             bound_s=bound,
@@ -224,7 +260,7 @@ def run_loadtest(
             verification=verification,
             acks=merged["acks"],
             scheduled=merged["scheduled"],
-            processes=processes,
+            processes=expect_workers or processes,
             ingest_over_budget=merged["ingest_over_budget"],
         )
         interrupted = signals.received[0] if signals.received else None
@@ -274,6 +310,7 @@ def _harness_breaches(
         found.append(
             Breach("harness", f"stopped at the run's time bound of {bound_s:.0f} s; {partial}")
         )
+    found += [Breach("harness", problem) for problem in merged["worker_errors"]]
     if merged["reported"] < merged["expected"]:
         found.append(
             Breach(
@@ -327,11 +364,13 @@ def _read_results(path: Path) -> dict[str, Any]:
         "reported": 0,
         "expected": 1,
         "ingest_over_budget": False,
+        "worker_errors": [],
     }
     if not path.exists():
         return merged
     doc: Mapping[str, Any] = orjson.loads(path.read_bytes())
     merged["expected"] = int(doc.get("expected_processes", 1))
+    merged["worker_errors"] = [str(p) for p in doc.get("worker_errors", [])]
     for report in doc["reports"]:
         merged["records"].extend(Recorder.decode(report["records"]))
         merged["latency"].merge_encoded(report["latency"])

@@ -32,7 +32,10 @@ from ccbench.serving import stop_group
 from ._config import LoadTestConfig
 from ._harness import STOP_SIGNAL
 
-__all__ = ["LocustExit", "StopSignals", "run_bound_s", "run_locust"]
+__all__ = ["LOCUSTFILE", "LocustExit", "StopSignals", "run_bound_s", "run_locust"]
+
+#: The locustfile every Locust process of a run loads (users, shape, harness).
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 
 #: Seconds allowed for Locust to start, read the log and spawn (each process).
 STARTUP_S = 60.0

@@ -53,7 +53,40 @@ def register(sub: Any) -> None:
         "--no-ingest", action="store_true", help="the backend already holds the log: only query"
     )
     p.add_argument("--json", action="store_true", help="print the JSON summary instead of tables")
+    p.add_argument(
+        "--master",
+        action="store_true",
+        help="run a Locust master for workers on other hosts (ccbench loadtest-worker)",
+    )
+    p.add_argument(
+        "--expect-workers", type=int, default=2, help="--master: workers to wait for (default 2)"
+    )
+    p.add_argument(
+        "--master-bind-host", default="*", help="--master: interface to listen on (default all)"
+    )
+    p.add_argument(
+        "--master-bind-port", type=int, default=5557, help="--master: port (default 5557)"
+    )
+    p.add_argument(
+        "--verify-workers",
+        type=int,
+        help="processes verifying the recorded answers (default: every core)",
+    )
     p.set_defaults(func=run)
+    w: argparse.ArgumentParser = sub.add_parser(
+        "loadtest-worker",
+        help="take part in a `ccbench loadtest --master` run from another host",
+        description="Run a Locust worker for a ccbench load test master. LOG must hold the "
+        "same events as the master's log (checked by digest); the master sends everything "
+        "else. Stops when the master ends the run.",
+    )
+    w.add_argument("--master-host", required=True, help="host name or address of the master")
+    w.add_argument("--master-port", type=int, default=5557, help="master port (default 5557)")
+    w.add_argument("--log", required=True, help="this host's copy of the master's event log")
+    w.add_argument(
+        "--out", default="loadtest-worker-out", help="where locust.log goes (default %(default)s)"
+    )
+    w.set_defaults(func=run_worker_command)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,6 +118,10 @@ def run(args: argparse.Namespace) -> int:
             processes=args.processes,
             ingest=not args.no_ingest,
             progress=phases.update if phases.enabled else None,
+            verify_workers=args.verify_workers,
+            expect_workers=args.expect_workers if args.master else 0,
+            master_bind_host=args.master_bind_host,
+            master_bind_port=args.master_bind_port,
         )
     if args.json:
         sys.stdout.write(orjson.dumps(result.summary, option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -94,3 +131,18 @@ def run(args: argparse.Namespace) -> int:
     if result.interrupted:
         return 128 + signal.Signals[result.interrupted].value
     return result.exit_code
+
+
+def run_worker_command(args: argparse.Namespace) -> int:
+    from loadtest import run_worker
+
+    code = run_worker(
+        master_host=args.master_host, master_port=args.master_port, log=args.log, out_dir=args.out
+    )
+    if code:
+        print(
+            f"ccbench loadtest-worker: the Locust worker exited with code {code}; see "
+            f"{args.out}/locust.log",
+            file=sys.stderr,
+        )
+    return code
