@@ -17,8 +17,11 @@ Locust master; ``ccbench loadtest-worker --master-host H --log LOG`` runs
    worker's error ends the run before any request, reported as a harness failure.
 
 Workers forked on the caller's machine (``--processes``) read the spec file and say
-:data:`READY` at once. Every process records its own requests; at the flush the master
-merges the records and the HdrHistograms (adding counts, so exactly) into one result.
+:data:`READY` at once. Every process records its own requests into its spill file
+(:mod:`loadtest._spill`); at the flush a remote worker sends its file to the master in
+:data:`RECORDING` pieces of :data:`SHIP_CHUNK` bytes (the master writes it beside its
+own results), and the master merges the HdrHistograms (adding counts, so exactly); the
+recordings stay one file per process, read back in process order as one sequence.
 """
 
 from __future__ import annotations
@@ -44,7 +47,10 @@ __all__ = [
     "HELLO",
     "LOG_ENV",
     "READY",
+    "RECORDING",
+    "SHIP_CHUNK",
     "SPEC",
+    "SPILL_ENV",
     "WORKER_ERROR_ENV",
     "digest_problem",
     "log_digest",
@@ -58,6 +64,13 @@ SPEC = "ccbench_spec"
 READY = "ccbench_ready"
 #: Environment variable naming a worker's own copy of the event log.
 LOG_ENV = "CCBENCH_LOADTEST_LOG"
+#: Environment variable naming the folder where a worker spills its recording before it
+#: ships it to the master.
+SPILL_ENV = "CCBENCH_LOADTEST_SPILL_DIR"
+#: Bytes of a recording per message from a worker to the master.
+SHIP_CHUNK = 4 << 20
+#: Message carrying a piece of a worker's recording file.
+RECORDING = "ccbench_recording"
 #: Environment variable naming the file where a worker writes why it could not take part.
 WORKER_ERROR_ENV = "CCBENCH_LOADTEST_WORKER_ERROR"
 #: Locust's default master port.
@@ -151,6 +164,7 @@ def run_worker(
         env: dict[str, Any] = {
             **os.environ,
             LOG_ENV: str(Path(log).resolve()),
+            SPILL_ENV: str((out / "recordings").resolve()),
             WORKER_ERROR_ENV: str(error_file),
         }
         with StopSignals() as signals:

@@ -35,14 +35,24 @@ from ._mapping import REDACTED, TargetMapping
 from ._progress import INGEST, QUERIES, ProgressFile, progress_path
 from ._queries import QueryMix
 from ._recording import Record, Recorder
+from ._spill import SPILL_BATCH, SpillWriter
 
-__all__ = ["RUN_HEADERS_ENV", "RUN_SPEC_ENV", "STOP_SIGNAL", "Harness", "RunSpec"]
+__all__ = [
+    "RECORDINGS_DIR",
+    "RUN_HEADERS_ENV",
+    "RUN_SPEC_ENV",
+    "STOP_SIGNAL",
+    "Harness",
+    "RunSpec",
+]
 
 #: Environment variable naming the run spec file read by the Locust processes.
 RUN_SPEC_ENV = "CCBENCH_LOADTEST_SPEC"
 #: Environment variable holding the mapping's header values (a JSON object) for the Locust
 #: processes: the run spec file shows them redacted.
 RUN_HEADERS_ENV = "CCBENCH_LOADTEST_HEADERS"
+#: The folder of the recordings (one Parquet file per process) beside the results file.
+RECORDINGS_DIR = "recordings"
 #: The signal that asks a Locust master (or single process) to stop and flush now.
 STOP_SIGNAL = signal.SIGUSR1
 
@@ -158,6 +168,14 @@ class Harness:
     workers: dict[str, str | None] = field(default_factory=dict)
     #: the master: its log's digest, computed when the first remote worker asks
     digest: str | None = None
+    #: where this process spills its recordings (default: RECORDINGS_DIR beside the
+    #: spec's output, on this machine); loadtest._spill
+    spill_dir: Path | None = None
+    spill: SpillWriter | None = None
+    #: the latency of every record spilled so far (the histograms are built batch by batch)
+    book: LatencyBook = field(default_factory=LatencyBook)
+    #: a worker on another machine: its recording goes to the master in messages
+    ships: bool = False
     _streams: Iterator[int] = field(default_factory=itertools.count)
 
     @classmethod
@@ -203,10 +221,27 @@ class Harness:
     def keep(self, record: Record) -> None:
         """Record a finished request (off the timed path: after the response was timed).
 
-        Only appended here: the latency histograms are built from the records
-        when the process reports, so the sending loop pays for one append.
+        Appended here; every :data:`~loadtest._spill.SPILL_BATCH` records the batch goes
+        into the latency histograms and to the spill file (:meth:`spill_batch`).
         """
         self.recorder.add(record)
+        if len(self.recorder) >= SPILL_BATCH:
+            self.spill_batch()
+
+    def spill_writer(self) -> SpillWriter:
+        """This process's spill file, ``process-<index>.parquet`` in :attr:`spill_dir`."""
+        if self.spill is None:
+            folder = self.spill_dir or Path(self.spec.output).parent / RECORDINGS_DIR
+            self.spill = SpillWriter(folder / f"process-{self.process_index}.parquet")
+        return self.spill
+
+    def spill_batch(self) -> None:
+        """Move the records held in memory into the histograms and the spill file."""
+        records = self.recorder.records
+        for r in records:
+            self.book.record(endpoint=r.endpoint, latency_ns=r.latency_ns, lag_ns=r.schedule_lag_ns)
+        self.spill_writer().write(records)
+        self.recorder.records = []
 
     def ingest_allowance_ns(self) -> int:
         """How long the ingest phase may last (ns): the paced replay of the log's span
@@ -249,11 +284,15 @@ class Harness:
             yield first, b"\n".join(batch) + b"\n", len(batch)
 
     def report(self) -> dict[str, Any]:
-        """This process's results for the master: records, histograms, generator counters."""
+        """This process's results for the master: its spill file (closed), histograms,
+        generator counters."""
+        self.spill_batch()
+        spill = self.spill_writer()
         return {
             "process": self.process_index,
-            "records": self.recorder.encode().decode("utf-8"),
-            "latency": LatencyBook.from_records(self.recorder).encode(),
+            "recording": str(spill.close().resolve()),
+            "rows": spill.rows,
+            "latency": self.book.encode(),
             "scheduled": self.scheduled,
             "acks": self.acks,
             "ingest_over_budget": self.ingest_over_budget,

@@ -35,14 +35,17 @@ from ._distributed import (
     HELLO,
     LOG_ENV,
     READY,
+    RECORDING,
+    SHIP_CHUNK,
     SPEC,
+    SPILL_ENV,
     WORKER_ERROR_ENV,
     digest_problem,
     log_digest,
     spec_message,
     worker_spec,
 )
-from ._harness import RUN_SPEC_ENV, STOP_SIGNAL, Harness, RunSpec
+from ._harness import RECORDINGS_DIR, RUN_SPEC_ENV, STOP_SIGNAL, Harness, RunSpec
 from ._supervise import STARTUP_S
 from ._users import (
     INGESTED_MESSAGE,
@@ -50,6 +53,7 @@ from ._users import (
     OpenQueryUser,
     QueryUser,
     harness_of,
+    process_index,
     senders_per_stream,
 )
 
@@ -122,7 +126,7 @@ def _flush(runner: Any) -> None:
         _drain(h)
         reports.append(h.report())
     doc = {
-        "reports": reports,
+        "reports": sorted(reports, key=lambda report: int(report["process"])),
         "query_started_ns": h.query_started_ns,
         "expected_processes": expected,
         "worker_errors": sorted(p for p in h.workers.values() if p is not None),
@@ -131,6 +135,27 @@ def _flush(runner: Any) -> None:
     with open(tmp, "wb") as out:
         out.write(orjson.dumps(doc))
     os.replace(tmp, h.spec.output)
+
+
+def _ship(runner: WorkerRunner, report: dict[str, Any]) -> None:
+    """Send the spill file to the master in pieces, then drop it; the report then names
+    no file (the master knows where it put it)."""
+    path = Path(report["recording"])
+    with open(path, "rb") as recording:
+        first = True
+        while True:
+            data = recording.read(SHIP_CHUNK)
+            if not data and not first:
+                break
+            payload = {"process": report["process"], "data": data, "first": first}
+            runner.send_message(RECORDING, payload)
+            first = False
+    path.unlink()
+    report["recording"] = None
+
+
+def _shipped_path(h: Harness, process: int) -> Path:
+    return Path(h.spec.output).parent / RECORDINGS_DIR / f"process-{process}.parquet"
 
 
 def _workers_ready(runner: MasterRunner, h: Harness) -> bool:
@@ -178,7 +203,13 @@ def _await_spec(env: Environment, runner: WorkerRunner, log_path: str) -> None:
 
     def on_spec(environment: Environment, msg: Any, **_: Any) -> None:
         spec, expected = worker_spec(msg.data, log_path=log_path)
-        harness = Harness(spec=spec, log=read_log(log_path))  # no progress file here
+        spill = os.environ.get(SPILL_ENV)
+        harness = Harness(  # no progress file here: the caller is on the master's host
+            spec=spec,
+            log=read_log(log_path),
+            spill_dir=Path(spill) if spill else None,
+            ships=True,
+        )
         problem = digest_problem(
             log_path=log_path,
             got=log_digest(harness.log),
@@ -201,6 +232,7 @@ def _await_spec(env: Environment, runner: WorkerRunner, log_path: str) -> None:
 def _attach(env: Environment, harness: Harness) -> None:
     runner = env.runner
     env.ccbench = harness  # type: ignore[attr-defined]
+    harness.process_index = process_index(env)  # names its spill file
     # Locust's own request stats are kept; the timeouts below come from the mapping
     for cls in (IngestUser, QueryUser, OpenQueryUser):
         cls.network_timeout = harness.spec.mapping.network_timeout_s
@@ -214,7 +246,10 @@ def _attach(env: Environment, harness: Harness) -> None:
 
         def on_flush(environment: Environment, msg: Any, **_: Any) -> None:
             _drain(harness)
-            runner.send_message(_REPORT, harness.report())
+            report = harness.report()
+            if harness.ships:
+                _ship(runner, report)
+            runner.send_message(_REPORT, report)
 
         runner.register_message(_FLUSH, on_flush, concurrent=True)
         return
@@ -228,7 +263,15 @@ def _attach(env: Environment, harness: Harness) -> None:
     if isinstance(runner, MasterRunner):
         master = runner
 
+        def on_recording(environment: Environment, msg: Any, **_: Any) -> None:
+            path = _shipped_path(harness, msg.data["process"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb" if msg.data["first"] else "ab") as out:
+                out.write(msg.data["data"])
+
         def on_report(environment: Environment, msg: Any, **_: Any) -> None:
+            if msg.data.get("recording") is None:  # shipped in pieces before the report
+                msg.data["recording"] = str(_shipped_path(harness, msg.data["process"]))
             env.ccbench_reports.append(msg.data)  # type: ignore[attr-defined]
 
         def on_ingested(environment: Environment, msg: Any, **_: Any) -> None:
@@ -243,6 +286,7 @@ def _attach(env: Environment, harness: Harness) -> None:
         def on_ready(environment: Environment, msg: Any, **_: Any) -> None:
             harness.workers[msg.node_id] = (msg.data or {}).get("problem")
 
+        runner.register_message(RECORDING, on_recording)
         runner.register_message(_REPORT, on_report)
         runner.register_message(INGESTED_MESSAGE, on_ingested)
         runner.register_message(HELLO, on_hello)

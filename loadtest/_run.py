@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,8 +37,9 @@ from ._mapping import TargetMapping, load_mapping
 from ._outcome import Breach, check_results, evaluate, exit_code, summarize_run
 from ._preflight import check_target
 from ._progress import VERIFICATION, RunProgress, progress_path, read_progress
-from ._recording import Record, Recorder
+from ._recording import Record
 from ._report import write_reports
+from ._spill import Recordings
 from ._supervise import LOCUSTFILE, STARTUP_S, StopSignals, flush_s, run_bound_s, run_locust
 from ._verify import Verification
 from ._verify_pool import verify_parallel
@@ -61,7 +62,8 @@ class RunResult:
     breaches: list[Breach]
     verification: Verification
     latency: LatencyBook
-    records: list[Record] = field(repr=False)
+    #: every request of the run (read from the recordings on disk as it is iterated)
+    records: Sequence[Record] = field(repr=False)
     outputs: dict[str, Path] = field(default_factory=dict)
     interrupted: str | None = None
 
@@ -237,9 +239,8 @@ def run_loadtest(
                 provider = OracleProvider(expected, time_shift_ms=shift)
                 if progress is not None:
                     progress("building the oracle", 1, 1)
-            queries = [r for r in merged["records"] if r.kind == "query"]
             verification = verify_parallel(
-                queries,
+                merged["records"],  # verify_records skips what is not a query
                 provider=provider,
                 translate=target_mapping.ingest.translate,
                 live=cfg.mode == "live",
@@ -355,9 +356,11 @@ def _check_mapping(mapping: TargetMapping, cfg: LoadTestConfig, *, ingest: bool)
 
 
 def _read_results(path: Path) -> dict[str, Any]:
-    """Merge the per-process reports of the results file (empty when Locust failed)."""
+    """Merge the per-process reports of the results file (empty when Locust failed): the
+    recordings as one :class:`~loadtest._spill.Recordings` in process order, the
+    histograms added."""
     merged: dict[str, Any] = {
-        "records": [],
+        "records": Recordings([]),
         "latency": LatencyBook(),
         "acks": [],
         "scheduled": 0,
@@ -371,11 +374,13 @@ def _read_results(path: Path) -> dict[str, Any]:
     doc: Mapping[str, Any] = orjson.loads(path.read_bytes())
     merged["expected"] = int(doc.get("expected_processes", 1))
     merged["worker_errors"] = [str(p) for p in doc.get("worker_errors", [])]
+    files = []
     for report in doc["reports"]:
-        merged["records"].extend(Recorder.decode(report["records"]))
+        files.append(report["recording"])
         merged["latency"].merge_encoded(report["latency"])
         merged["acks"].extend(report["acks"])
         merged["scheduled"] += int(report["scheduled"])
         merged["ingest_over_budget"] |= bool(report.get("ingest_over_budget"))
         merged["reported"] += 1
+    merged["records"] = Recordings(files)
     return merged

@@ -54,6 +54,7 @@ __all__ = [
     "OpenQueryUser",
     "QueryUser",
     "harness_of",
+    "process_index",
     "senders_per_stream",
 ]
 
@@ -123,7 +124,8 @@ class _OneAttemptClients(HTTPClientPool):
         return client
 
 
-def _process_index(env: Environment) -> int:
+def process_index(env: Environment) -> int:
+    """0 on a single process or the master, the worker's index + 1 on a worker."""
     # the master assigns worker indexes after the handshake, before any user starts
     runner = env.runner
     return int(runner.worker_index) + 1 if isinstance(runner, WorkerRunner) else 0
@@ -347,7 +349,7 @@ class QueryUser(_Client):
     def on_start(self) -> None:
         h = harness_of(self.environment)
         h.freeze_heap()
-        self.mix = h.query_mix(process=_process_index(self.environment))
+        self.mix = h.query_mix(process=process_index(self.environment))
         self.think_s = h.spec.config.think_time_s
 
     @task
@@ -371,7 +373,7 @@ class OpenQueryUser(_Client):
     def on_start(self) -> None:
         h = harness_of(self.environment)
         h.freeze_heap()
-        self.mix = h.query_mix(process=_process_index(self.environment))
+        self.mix = h.query_mix(process=process_index(self.environment))
         self.rng = random.Random(self.mix.seed ^ 0x5EED)
 
     @task
