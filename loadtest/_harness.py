@@ -176,6 +176,8 @@ class Harness:
     book: LatencyBook = field(default_factory=LatencyBook)
     #: a worker on another machine: its recording goes to the master in messages
     ships: bool = False
+    #: records held in memory before they are spilled
+    spill_every: int = SPILL_BATCH
     _streams: Iterator[int] = field(default_factory=itertools.count)
 
     @classmethod
@@ -221,11 +223,11 @@ class Harness:
     def keep(self, record: Record) -> None:
         """Record a finished request (off the timed path: after the response was timed).
 
-        Appended here; every :data:`~loadtest._spill.SPILL_BATCH` records the batch goes
-        into the latency histograms and to the spill file (:meth:`spill_batch`).
+        Appended here; every :attr:`spill_every` records the batch goes into the latency
+        histograms and to the spill file (:meth:`spill_batch`).
         """
         self.recorder.add(record)
-        if len(self.recorder) >= SPILL_BATCH:
+        if len(self.recorder) >= self.spill_every:
             self.spill_batch()
 
     def spill_writer(self) -> SpillWriter:
