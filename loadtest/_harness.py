@@ -20,10 +20,10 @@ import itertools
 import os
 import signal
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -139,6 +139,14 @@ def _with_header_values(mapping: TargetMapping, environ: Mapping[str, str]) -> T
     return replace(mapping, headers=headers)
 
 
+class SpillPool(Protocol):
+    """Runs spills one after another off the caller's thread (gevent's ThreadPool(1))."""
+
+    def spawn(self, func: Callable[..., Any], *args: Any) -> Any: ...
+
+    def join(self) -> None: ...
+
+
 @dataclass
 class Harness:
     """State of one Locust process; users reach it through ``environment.ccbench``."""
@@ -178,6 +186,9 @@ class Harness:
     ships: bool = False
     #: records held in memory before they are spilled
     spill_every: int = SPILL_BATCH
+    #: where a batch is spilled: a one-thread pool off the sending loop in Locust
+    #: (loadtest._phases), or None to spill inline (tests)
+    spill_pool: SpillPool | None = None
     _streams: Iterator[int] = field(default_factory=itertools.count)
 
     @classmethod
@@ -238,12 +249,19 @@ class Harness:
         return self.spill
 
     def spill_batch(self) -> None:
-        """Move the records held in memory into the histograms and the spill file."""
-        records = self.recorder.records
+        """Move the records held in memory into the histograms and the spill file (in
+        :attr:`spill_pool` when there is one: converting and compressing a batch takes
+        30-230 ms, a pause the senders would otherwise all share)."""
+        records, self.recorder.records = self.recorder.records, []
+        if self.spill_pool is None:
+            self._spill(records)
+        else:
+            self.spill_pool.spawn(self._spill, records)
+
+    def _spill(self, records: list[Record]) -> None:
         for r in records:
             self.book.record(endpoint=r.endpoint, latency_ns=r.latency_ns, lag_ns=r.schedule_lag_ns)
         self.spill_writer().write(records)
-        self.recorder.records = []
 
     def ingest_allowance_ns(self) -> int:
         """How long the ingest phase may last (ns): the paced replay of the log's span
@@ -289,6 +307,8 @@ class Harness:
         """This process's results for the master: its spill file (closed), histograms,
         generator counters."""
         self.spill_batch()
+        if self.spill_pool is not None:
+            self.spill_pool.join()  # every batch written and histogrammed
         spill = self.spill_writer()
         return {
             "process": self.process_index,

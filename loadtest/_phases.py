@@ -25,6 +25,7 @@ from typing import Any
 
 import gevent
 import orjson
+from gevent.threadpool import ThreadPool
 from locust import LoadTestShape
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
@@ -233,6 +234,7 @@ def _attach(env: Environment, harness: Harness) -> None:
     runner = env.runner
     env.ccbench = harness  # type: ignore[attr-defined]
     harness.process_index = process_index(env)  # names its spill file
+    harness.spill_pool = ThreadPool(1)  # a real thread: batches in order, off the senders
     # Locust's own request stats are kept; the timeouts below come from the mapping
     for cls in (IngestUser, QueryUser, OpenQueryUser):
         cls.network_timeout = harness.spec.mapping.network_timeout_s

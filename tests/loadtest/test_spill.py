@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -81,9 +84,28 @@ def test_query_columns_from_disk_equal_those_in_memory(tmp_path: Path) -> None:
     assert disk.last_received_ns == max(r.received_ns for r in queries)
 
 
-def test_harness_holds_one_batch_and_histograms_every_record(tmp_path: Path) -> None:
-    """With batches of 3, seven records leave one in memory and two row groups on disk; the
-    report closes the file with all seven, every one counted once in the histograms."""
+class _Pool:
+    """A one-thread pool with gevent ThreadPool's spawn/join (what Locust processes use)."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(1)
+        self.futures: list[Future[Any]] = []
+
+    def spawn(self, func: Callable[..., Any], *args: Any) -> Any:
+        self.futures.append(self.pool.submit(func, *args))
+
+    def join(self) -> None:
+        for f in self.futures:
+            f.result()
+
+
+@pytest.mark.parametrize("pool", [None, _Pool])
+def test_harness_holds_one_batch_and_histograms_every_record(
+    tmp_path: Path, pool: type[_Pool] | None
+) -> None:
+    """With batches of 3, seven records leave one in memory and two row groups on disk (once
+    the pool wrote them); the report closes the file with all seven, every one counted once
+    in the histograms."""
     spec = RunSpec(
         mapping=load_mapping(None),
         config=LoadTestConfig(),
@@ -91,9 +113,12 @@ def test_harness_holds_one_batch_and_histograms_every_record(tmp_path: Path) -> 
         output=str(tmp_path / "locust-results.json"),
     )
     h = Harness(spec=spec, log=read_log(EXAMPLE), spill_every=3, process_index=2)
+    h.spill_pool = pool() if pool else None
     records = _records(7)
     for r in records:
         h.keep(r)
+    if h.spill_pool is not None:
+        h.spill_pool.join()
     assert len(h.recorder) == 1 and h.spill is not None and h.spill.rows == 6
     report = h.report()
     assert report["recording"] == str((tmp_path / "recordings" / "process-2.parquet").resolve())
