@@ -235,7 +235,7 @@ def _attach(env: Environment, harness: Harness) -> None:
     env.ccbench = harness  # type: ignore[attr-defined]
     harness.process_index = process_index(env)  # names its spill file
     harness.spill_pool = ThreadPool(1)  # a real thread: batches in order, off the senders
-    # Locust's own request stats are kept; the timeouts below come from the mapping
+    # the users' HTTP clients take their timeouts and host from the mapping
     for cls in (IngestUser, QueryUser, OpenQueryUser):
         cls.network_timeout = harness.spec.mapping.network_timeout_s
         cls.connection_timeout = harness.spec.mapping.connect_timeout_s
