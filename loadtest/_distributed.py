@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,7 @@ from ccbench import InputError
 from ccbench.eventlog import EventLog, read_log
 
 from ._harness import RUN_HEADERS_ENV, RunSpec
-from ._supervise import LOCUSTFILE, StopSignals, run_locust
+from ._supervise import StopSignals, locust_command, run_locust
 
 __all__ = [
     "DEFAULT_MASTER_PORT",
@@ -143,22 +142,9 @@ def run_worker(
     read_log(log)  # one clear line now rather than a worker that dies in Locust
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(LOCUSTFILE),
-        "--worker",
-        "--master-host",
-        master_host,
-        "--master-port",
-        str(master_port),
-        "--exit-code-on-error",
-        "0",
-        "--loglevel",
-        "WARNING",
-    ]
+    cmd = locust_command(
+        "--worker", "--master-host", master_host, "--master-port", str(master_port)
+    )
     with tempfile.TemporaryDirectory(prefix="ccbench-worker-") as tmp:
         error_file = Path(tmp) / "error.txt"
         env: dict[str, Any] = {

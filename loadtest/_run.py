@@ -13,7 +13,6 @@ loads into the caller's process.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from ._progress import VERIFICATION, RunProgress, progress_path, read_progress
 from ._recording import Record
 from ._report import write_reports
 from ._spill import Recordings
-from ._supervise import LOCUSTFILE, STARTUP_S, StopSignals, flush_s, run_bound_s, run_locust
+from ._supervise import STARTUP_S, StopSignals, flush_s, locust_command, run_bound_s, run_locust
 from ._verify import Verification
 from ._verify_pool import verify_parallel
 
@@ -83,23 +82,7 @@ def _time_shift(log: EventLog, config: LoadTestConfig, now_ms: int) -> int:
 def _locust_command(
     *, processes: int, host: str, expect_workers: int = 0, bind: tuple[str, int] | None = None
 ) -> list[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(LOCUSTFILE),
-        "--headless",
-        "--host",
-        host,
-        "--exit-code-on-error",
-        "0",
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-        "--stop-timeout",
-        "1",
-    ]
+    cmd = locust_command("--headless", "--host", host, "--only-summary", "--stop-timeout", "1")
     if processes > 1:
         cmd += ["--processes", str(processes)]
     if expect_workers:
@@ -376,7 +359,15 @@ def _read_results(path: Path) -> dict[str, Any]:
     merged["worker_errors"] = [str(p) for p in doc.get("worker_errors", [])]
     files = []
     for report in doc["reports"]:
-        files.append(report["recording"])
+        recording = report.get("recording")
+        if not recording or not Path(recording).is_file():
+            # a report without its records (a worker's shipping broke off) is not merged
+            merged["worker_errors"].append(
+                f"process {report.get('process')}: its recording {recording} is missing; "
+                "its requests are left out"
+            )
+            continue
+        files.append(recording)
         merged["latency"].merge_encoded(report["latency"])
         merged["acks"].extend(report["acks"])
         merged["scheduled"] += int(report["scheduled"])

@@ -19,10 +19,10 @@ import pytest
 
 from ccbench.eventlog import read_log
 from loadtest import OracleProvider, Record
-from loadtest._queries import QueryMix
 from loadtest._spill import SPILL_BATCH, Recordings, SpillWriter
 
 from .test_bench import FixedProvider
+from .test_verify_pool_bench import example_mix
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
 pytestmark = pytest.mark.bench
@@ -30,15 +30,7 @@ pytestmark = pytest.mark.bench
 
 def _records(n: int, *, realistic: bool) -> list[Record]:
     log = read_log(EXAMPLE)
-    mix = QueryMix.from_log(
-        log,
-        seed=1,
-        invalid_share=0.02,
-        deterministic=True,
-        intervals=True,
-        dashboard_share=0.0,
-        family_shares={},
-    )
+    mix = example_mix(log, invalid_share=0.02)
     oracle = OracleProvider(log) if realistic else None
     trivial = orjson.dumps(FixedProvider.body).decode()
     bodies: dict[tuple[bytes, int], str] = {}

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import pytest
 
-from ccbench.eventlog import read_log
+from ccbench.eventlog import EventLog, read_log
 from loadtest import Expected, OracleProvider, QueryValue, Record, verify_records
 from loadtest._queries import QueryMix
 from loadtest._verify_pool import default_workers, verify_parallel
@@ -44,6 +44,19 @@ class Precomputed:
         return [lo_ms]
 
 
+def example_mix(log: EventLog, *, invalid_share: float) -> QueryMix:
+    """The run's query mix on ``log``: deterministic, msgagentsegments only."""
+    return QueryMix.from_log(
+        log,
+        seed=1,
+        invalid_share=invalid_share,
+        deterministic=True,
+        intervals=True,
+        dashboard_share=0.0,
+        family_shares={},
+    )
+
+
 def _trivial() -> tuple[list[Record], FixedProvider]:
     body = orjson.dumps(FixedProvider.body).decode()
     query = {"timeframe": "60", "v": "1"}
@@ -57,15 +70,7 @@ def _trivial() -> tuple[list[Record], FixedProvider]:
 def _realistic() -> tuple[list[Record], Precomputed]:
     log = read_log(EXAMPLE)
     oracle = OracleProvider(log)
-    mix = QueryMix.from_log(
-        log,
-        seed=1,
-        invalid_share=0.0,
-        deterministic=True,
-        intervals=True,
-        dashboard_share=0.0,
-        family_shares={},
-    )
+    mix = example_mix(log, invalid_share=0.0)
     answers: dict[tuple[bytes, int], Expected] = {}
     records = []
     for _ in range(REALISTIC_ANSWERS):
