@@ -1,6 +1,7 @@
 """Verification throughput per core: `make bench` prints answers/s serial and on every core.
 
-Two workloads: 1,000,000 recorded answers of the generator benchmark's trivial endpoint
+The answers are read back from a spill file, as a run's are. Two workloads: 1,000,000
+recorded answers of the generator benchmark's trivial endpoint
 (the per-answer cost of verification itself), and 20,000 realistic msgagentsegments answers
 of the example log (4.3 KB, about 90 values each) whose expected answers the oracle computed
 beforehand (``Precomputed``), so that the figure is the harness's, not the oracle's.
@@ -19,6 +20,7 @@ import pytest
 from ccbench.eventlog import EventLog, read_log
 from loadtest import Expected, OracleProvider, QueryValue, Record, verify_records
 from loadtest._queries import QueryMix
+from loadtest._spill import SPILL_BATCH, Recordings, SpillWriter
 from loadtest._verify_pool import default_workers, verify_parallel
 
 from .test_bench import FixedProvider
@@ -92,10 +94,16 @@ def _rate(verify: Callable[[], Any], n: int) -> float:
 
 @pytest.mark.parametrize("workload", ["trivial", "realistic"])
 def test_bench_verification_per_core(
-    workload: str, benchmark: Any, capsys: pytest.CaptureFixture[str]
+    workload: str, tmp_path: Path, benchmark: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Answers verified per second on one core and on every core; the results are equal."""
-    records, provider = _trivial() if workload == "trivial" else _realistic()
+    """Answers verified per second on one core and on every core, read back from their
+    spill file as in a run; the results are equal."""
+    in_memory, provider = _trivial() if workload == "trivial" else _realistic()
+    writer = SpillWriter(tmp_path / "process-0.parquet")
+    for i in range(0, len(in_memory), SPILL_BATCH):
+        writer.write(in_memory[i : i + SPILL_BATCH])
+    records = Recordings([writer.close()])
+    del in_memory
     n, cores = len(records), default_workers()
     out: dict[str, Any] = {}
 
