@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from typing import Any
+from typing import Any, TypeVar
 
 from ..progress import Phases, on_terminal
+
+T = TypeVar("T")
 
 
 def register(sub: Any) -> None:
@@ -58,15 +60,9 @@ def register(sub: Any) -> None:
         action="store_true",
         help="run a Locust master for workers on other hosts (ccbench loadtest-worker)",
     )
-    p.add_argument(
-        "--expect-workers", type=int, default=2, help="--master: workers to wait for (default 2)"
-    )
-    p.add_argument(
-        "--master-bind-host", default="*", help="--master: interface to listen on (default all)"
-    )
-    p.add_argument(
-        "--master-bind-port", type=int, default=5557, help="--master: port (default 5557)"
-    )
+    p.add_argument("--expect-workers", type=int, help="--master: workers to wait for (default 2)")
+    p.add_argument("--master-bind-host", help="--master: interface to listen on (default all)")
+    p.add_argument("--master-bind-port", type=int, help="--master: port (default 5557)")
     p.add_argument(
         "--verify-workers",
         type=int,
@@ -92,7 +88,16 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import orjson
 
+    from ccbench import InputError
     from loadtest import load_config, print_summary, run_loadtest
+
+    if not args.master:
+        for flag in ("expect_workers", "master_bind_host", "master_bind_port"):
+            if getattr(args, flag) is not None:
+                name = "--" + flag.replace("_", "-")
+                raise InputError(f"{name}: only a --master run uses it; add --master or drop it")
+    elif args.expect_workers is not None and args.expect_workers < 1:
+        raise InputError(f"--expect-workers: expected an integer >= 1, got {args.expect_workers}")
 
     config = load_config(
         args.config,
@@ -119,9 +124,9 @@ def run(args: argparse.Namespace) -> int:
             ingest=not args.no_ingest,
             progress=phases.update if phases.enabled else None,
             verify_workers=args.verify_workers,
-            expect_workers=args.expect_workers if args.master else 0,
-            master_bind_host=args.master_bind_host,
-            master_bind_port=args.master_bind_port,
+            expect_workers=_given(args.expect_workers, 2) if args.master else 0,
+            master_bind_host=_given(args.master_bind_host, "*"),
+            master_bind_port=_given(args.master_bind_port, 5557),
         )
     if args.json:
         sys.stdout.write(orjson.dumps(result.summary, option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -131,6 +136,10 @@ def run(args: argparse.Namespace) -> int:
     if result.interrupted:
         return 128 + signal.Signals[result.interrupted].value
     return result.exit_code
+
+
+def _given(value: T | None, default: T) -> T:
+    return default if value is None else value
 
 
 def run_worker_command(args: argparse.Namespace) -> int:
