@@ -82,7 +82,10 @@ def test_cli_bad_config_is_a_usage_error(
         (["--master", "--master-bind-port", "0"], "master_bind_port: expected 1..65535, got 0"),
         (["--verify-workers", "0"], "verify_workers: expected an integer >= 1, got 0"),
         (["--expect-workers", "3"], "--expect-workers: only a --master run uses it"),
-        (["--master", "--expect-workers", "0"], "--expect-workers: expected an integer >= 1, got 0"),
+        (
+            ["--master", "--expect-workers", "0"],
+            "--expect-workers: expected an integer >= 1, got 0",
+        ),
     ],
 )
 def test_cli_ignored_or_infinite_settings_are_one_line(
