@@ -20,6 +20,7 @@ from ._adapters import (
 )
 from ._config import LoadTestConfig, Thresholds, load_config
 from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
+from ._distributed import run_worker
 from ._expected import Expected, ExpectedProvider, OracleProvider
 from ._harness import RUN_HEADERS_ENV, RUN_SPEC_ENV, RunSpec
 from ._latency import PERCENTILES, LatencyBook, Percentiles
@@ -103,6 +104,7 @@ __all__ = [
     "oracle_target_app",
     "print_summary",
     "run_loadtest",
+    "run_worker",
     "serve_app",
     "summarize_run",
     "verify_records",

@@ -3,11 +3,14 @@
 One :class:`Harness` lives on each Locust process (attached to its
 ``Environment``; no module-level state). The run spec is a JSON document
 written by :func:`loadtest.run_loadtest` (or by hand for a plain ``locust``
-run) and named by the ``CCBENCH_LOADTEST_SPEC`` environment variable; every worker
-reads the same files (the event log), so on several machines they must be
-reachable at the same paths. The file never holds header values (they carry
-secrets once expanded): they reach the Locust processes through the
-``CCBENCH_LOADTEST_HEADERS`` environment variable (:meth:`RunSpec.header_env`).
+run) and named by the ``CCBENCH_LOADTEST_SPEC`` environment variable, which the
+processes forked on the caller's machine (``--processes``) read. A worker on another
+machine (``ccbench loadtest-worker``) has no spec file: it names its own copy of the
+event log in ``CCBENCH_LOADTEST_LOG`` and receives the spec from the master, which also
+checks that the copy holds the same events (:mod:`loadtest._distributed`). The file
+never holds header values (they carry secrets once expanded): they reach the Locust
+processes through the ``CCBENCH_LOADTEST_HEADERS`` environment variable
+(:meth:`RunSpec.header_env`).
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ import itertools
 import os
 import signal
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -32,14 +35,24 @@ from ._mapping import REDACTED, TargetMapping
 from ._progress import INGEST, QUERIES, ProgressFile, progress_path
 from ._queries import QueryMix
 from ._recording import Record, Recorder
+from ._spill import SPILL_BATCH, SpillWriter
 
-__all__ = ["RUN_HEADERS_ENV", "RUN_SPEC_ENV", "STOP_SIGNAL", "Harness", "RunSpec"]
+__all__ = [
+    "RECORDINGS_DIR",
+    "RUN_HEADERS_ENV",
+    "RUN_SPEC_ENV",
+    "STOP_SIGNAL",
+    "Harness",
+    "RunSpec",
+]
 
 #: Environment variable naming the run spec file read by the Locust processes.
 RUN_SPEC_ENV = "CCBENCH_LOADTEST_SPEC"
 #: Environment variable holding the mapping's header values (a JSON object) for the Locust
 #: processes: the run spec file shows them redacted.
 RUN_HEADERS_ENV = "CCBENCH_LOADTEST_HEADERS"
+#: The folder of the recordings (one Parquet file per process) beside the results file.
+RECORDINGS_DIR = "recordings"
 #: The signal that asks a Locust master (or single process) to stop and flush now.
 STOP_SIGNAL = signal.SIGUSR1
 
@@ -82,10 +95,15 @@ class RunSpec:
 
     @classmethod
     def read(cls, path: str | Path, *, environ: Mapping[str, str] | None = None) -> RunSpec:
-        """Inverse of :meth:`to_json`; redacted header values come from ``environ``'s
-        ``CCBENCH_LOADTEST_HEADERS`` (default ``os.environ``), RuntimeError naming the
-        header when absent there."""
-        doc = orjson.loads(Path(path).read_bytes())
+        """Inverse of :meth:`to_json` on a file; redacted header values come from
+        ``environ``'s ``CCBENCH_LOADTEST_HEADERS`` (default ``os.environ``), RuntimeError
+        naming the header when absent there."""
+        return cls.from_json(Path(path).read_bytes(), environ=environ)
+
+    @classmethod
+    def from_json(cls, data: bytes | str, *, environ: Mapping[str, str] | None = None) -> RunSpec:
+        """Inverse of :meth:`to_json` (header values as :meth:`read` says)."""
+        doc = orjson.loads(data)
         mapping = TargetMapping.from_dict(doc["mapping"])
         return cls(
             mapping=_with_header_values(mapping, os.environ if environ is None else environ),
@@ -121,6 +139,14 @@ def _with_header_values(mapping: TargetMapping, environ: Mapping[str, str]) -> T
     return replace(mapping, headers=headers)
 
 
+class SpillPool(Protocol):
+    """Runs spills one after another off the caller's thread (gevent's ThreadPool(1))."""
+
+    def spawn(self, func: Callable[..., Any], *args: Any) -> Any: ...
+
+    def join(self) -> None: ...
+
+
 @dataclass
 class Harness:
     """State of one Locust process; users reach it through ``environment.ccbench``."""
@@ -145,6 +171,24 @@ class Harness:
     progress: ProgressFile | None = None
     #: per endpoint (method, headers, path): built once by the users' request path
     templates: dict[str, tuple[str, dict[str, str], str]] = field(default_factory=dict)
+    #: the master: each worker's answer to the run spec (Locust node id -> None when it is
+    #: ready, else the line saying why it cannot take part; loadtest._distributed)
+    workers: dict[str, str | None] = field(default_factory=dict)
+    #: the master: its log's digest, computed when the first remote worker asks
+    digest: str | None = None
+    #: where this process spills its recordings (default: RECORDINGS_DIR beside the
+    #: spec's output, on this machine); loadtest._spill
+    spill_dir: Path | None = None
+    spill: SpillWriter | None = None
+    #: the latency of every record spilled so far (the histograms are built batch by batch)
+    book: LatencyBook = field(default_factory=LatencyBook)
+    #: a worker on another machine: its recording goes to the master in messages
+    ships: bool = False
+    #: records held in memory before they are spilled
+    spill_every: int = SPILL_BATCH
+    #: where a batch is spilled: a one-thread pool off the sending loop in Locust
+    #: (loadtest._phases), or None to spill inline (tests)
+    spill_pool: SpillPool | None = None
     _streams: Iterator[int] = field(default_factory=itertools.count)
 
     @classmethod
@@ -190,10 +234,34 @@ class Harness:
     def keep(self, record: Record) -> None:
         """Record a finished request (off the timed path: after the response was timed).
 
-        Only appended here: the latency histograms are built from the records
-        when the process reports, so the sending loop pays for one append.
+        Appended here; every :attr:`spill_every` records the batch goes into the latency
+        histograms and to the spill file (:meth:`spill_batch`).
         """
         self.recorder.add(record)
+        if len(self.recorder) >= self.spill_every:
+            self.spill_batch()
+
+    def spill_writer(self) -> SpillWriter:
+        """This process's spill file, ``process-<index>.parquet`` in :attr:`spill_dir`."""
+        if self.spill is None:
+            folder = self.spill_dir or Path(self.spec.output).parent / RECORDINGS_DIR
+            self.spill = SpillWriter(folder / f"process-{self.process_index}.parquet")
+        return self.spill
+
+    def spill_batch(self) -> None:
+        """Move the records held in memory into the histograms and the spill file (in
+        :attr:`spill_pool` when there is one: converting and compressing a batch takes
+        30-230 ms, a pause the senders would otherwise all share)."""
+        records, self.recorder.records = self.recorder.records, []
+        if self.spill_pool is None:
+            self._spill(records)
+        else:
+            self.spill_pool.spawn(self._spill, records)
+
+    def _spill(self, records: list[Record]) -> None:
+        for r in records:
+            self.book.record(endpoint=r.endpoint, latency_ns=r.latency_ns, lag_ns=r.schedule_lag_ns)
+        self.spill_writer().write(records)
 
     def ingest_allowance_ns(self) -> int:
         """How long the ingest phase may last (ns): the paced replay of the log's span
@@ -236,11 +304,17 @@ class Harness:
             yield first, b"\n".join(batch) + b"\n", len(batch)
 
     def report(self) -> dict[str, Any]:
-        """This process's results for the master: records, histograms, generator counters."""
+        """This process's results for the master: its spill file (closed), histograms,
+        generator counters."""
+        self.spill_batch()
+        if self.spill_pool is not None:
+            self.spill_pool.join()  # every batch written and histogrammed
+        spill = self.spill_writer()
         return {
             "process": self.process_index,
-            "records": self.recorder.encode().decode("utf-8"),
-            "latency": LatencyBook.from_records(self.recorder).encode(),
+            "recording": str(spill.close().resolve()),
+            "rows": spill.rows,
+            "latency": self.book.encode(),
             "scheduled": self.scheduled,
             "acks": self.acks,
             "ingest_over_budget": self.ingest_over_budget,

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import orjson
 
@@ -29,12 +28,9 @@ __all__ = [
     "VERIFICATION",
     "ProgressFile",
     "RunProgress",
-    "counted",
     "progress_path",
     "read_progress",
 ]
-
-T = TypeVar("T")
 
 #: ``progress(phase, done, total)``: ``phase`` one of the labels below, ``done`` out of
 #: ``total`` (None while unknown). ``ccbench.progress.Phases.update`` is one.
@@ -78,16 +74,3 @@ def read_progress(path: str | Path) -> tuple[str, float, float | None] | None:
         return str(doc["phase"]), float(doc["done"]), None if total is None else float(total)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def counted(items: Sequence[T], phase: str, progress: RunProgress | None) -> Iterator[T]:
-    """``items`` one by one, telling ``progress`` every 1 % and at the end how many were
-    handed out (the verification's progress: it takes one record at a time)."""
-    total = len(items)
-    step = max(1, total // 100)
-    for done, item in enumerate(items):
-        if progress is not None and done % step == 0:
-            progress(phase, done, total)
-        yield item
-    if progress is not None:
-        progress(phase, total, total)

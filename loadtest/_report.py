@@ -37,6 +37,7 @@ from ._json_values import visible, visible_json
 from ._latency import LatencyBook
 from ._outcome import CHECKS
 from ._recording import Record
+from ._spill import query_columns
 
 __all__ = ["print_summary", "write_reports"]
 
@@ -47,6 +48,15 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _per_second(sec: np.ndarray, lat: np.ndarray, q: float) -> tuple[np.ndarray, list[float]]:
+    """The ``q``-th percentile of ``lat`` within each second of ``sec`` (sorted once, then
+    split: an hour of a busy run has millions of values over thousands of seconds)."""
+    order = np.argsort(sec, kind="stable")
+    sec, lat = sec[order], lat[order]
+    xs, starts = np.unique(sec, return_index=True)
+    return xs, [float(np.percentile(part, q)) for part in np.split(lat, starts[1:])]
+
+
 def _charts(records: Sequence[Record], summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     import matplotlib
 
@@ -54,18 +64,15 @@ def _charts(records: Sequence[Record], summary: Mapping[str, Any]) -> list[tuple
     from matplotlib.figure import Figure
 
     charts: list[tuple[str, str]] = []
-    queries = [r for r in records if r.kind == "query"]
-    if queries:
-        start = min(r.intended_ns for r in queries)
+    cols = query_columns(records)  # the time columns only: records may be on disk
+    if len(cols.intended_ns):
         fig = Figure(figsize=(8, 3.2))
         ax = fig.add_subplot()
-        for endpoint in sorted({r.endpoint for r in queries}):
-            sel = [r for r in queries if r.endpoint == endpoint]
-            sec = np.array([(r.intended_ns - start) // 1_000_000_000 for r in sel])
-            lat = np.array([r.latency_ns / 1e6 for r in sel])
-            xs = np.unique(sec)
+        sec = (cols.intended_ns - cols.intended_ns.min()) // 1_000_000_000
+        for code, endpoint in sorted(enumerate(cols.names), key=lambda pair: pair[1]):
+            mine = cols.code == code
             for q, style in ((50, "-"), (99, "--")):
-                ys = [np.percentile(lat[sec == x], q) for x in xs]
+                xs, ys = _per_second(sec[mine], cols.latency_ns[mine] / 1e6, q)
                 ax.plot(xs, ys, style, label=f"{endpoint} p{q}")
         ax.set_xlabel("seconds since the first query (intended start)")
         ax.set_ylabel("latency (ms)")

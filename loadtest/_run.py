@@ -13,10 +13,10 @@ loads into the caller's process.
 from __future__ import annotations
 
 import os
-import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from ccbench import InputError
 from ccbench.eventlog import EventLog, read_log, write_log
 
 from ._config import LoadTestConfig
+from ._distributed import DEFAULT_MASTER_PORT
 from ._expected import ExpectedProvider, OracleProvider
 from ._feeds import expected_log
 from ._harness import RUN_SPEC_ENV, RunSpec
@@ -34,15 +35,16 @@ from ._latency import LatencyBook
 from ._mapping import TargetMapping, load_mapping
 from ._outcome import Breach, check_results, evaluate, exit_code, summarize_run
 from ._preflight import check_target
-from ._progress import VERIFICATION, RunProgress, counted, progress_path, read_progress
-from ._recording import Record, Recorder
+from ._progress import VERIFICATION, RunProgress, progress_path, read_progress
+from ._recording import Record
 from ._report import write_reports
-from ._supervise import StopSignals, flush_s, run_bound_s, run_locust
-from ._verify import Verification, verify_records
+from ._spill import Recordings
+from ._supervise import STARTUP_S, StopSignals, flush_s, locust_command, run_bound_s, run_locust
+from ._verify import Verification
+from ._verify_pool import verify_parallel
 
 __all__ = ["RunResult", "run_loadtest"]
 
-LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 _LIVE_LEAD_MS = 1000
 
 
@@ -59,7 +61,8 @@ class RunResult:
     breaches: list[Breach]
     verification: Verification
     latency: LatencyBook
-    records: list[Record] = field(repr=False)
+    #: every request of the run (read from the recordings on disk as it is iterated)
+    records: Sequence[Record] = field(repr=False)
     outputs: dict[str, Path] = field(default_factory=dict)
     interrupted: str | None = None
 
@@ -76,26 +79,25 @@ def _time_shift(log: EventLog, config: LoadTestConfig, now_ms: int) -> int:
     return now_ms - _LIVE_LEAD_MS - span[1]
 
 
-def _locust_command(*, processes: int, host: str) -> list[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(LOCUSTFILE),
-        "--headless",
-        "--host",
-        host,
-        "--exit-code-on-error",
-        "0",
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-        "--stop-timeout",
-        "1",
-    ]
+def _locust_command(
+    *, processes: int, host: str, expect_workers: int = 0, bind: tuple[str, int] | None = None
+) -> list[str]:
+    cmd = locust_command("--headless", "--host", host, "--only-summary", "--stop-timeout", "1")
     if processes > 1:
         cmd += ["--processes", str(processes)]
+    if expect_workers:
+        bind_host, bind_port = bind or ("*", DEFAULT_MASTER_PORT)
+        cmd += [
+            "--master",
+            "--expect-workers",
+            str(expect_workers),
+            "--expect-workers-max-wait",
+            str(int(STARTUP_S)),
+            "--master-bind-host",
+            bind_host,
+            "--master-bind-port",
+            str(bind_port),
+        ]
     return cmd
 
 
@@ -113,6 +115,10 @@ def run_loadtest(
     write: bool = True,
     preflight: bool = True,
     progress: RunProgress | None = None,
+    verify_workers: int | None = None,
+    expect_workers: int = 0,
+    master_bind_host: str = "*",
+    master_bind_port: int = DEFAULT_MASTER_PORT,
 ) -> RunResult:
     """Ingest ``log`` into the target, query it under load, verify and judge.
 
@@ -131,11 +137,26 @@ def run_loadtest(
     Writes ``summary.json``, ``junit.xml`` and ``report.html`` into ``out_dir``
     when ``write``. ``progress(phase, done, total)`` hears how far the ingest, the
     queries and the verification are (``ccbench.progress.Phases.update`` draws it).
+    ``verify_workers``: processes verifying the recorded answers (default: every core,
+    :mod:`loadtest._verify_pool`; the result is the serial one).
+    ``expect_workers`` > 0 makes this process a Locust master that waits (up to 60 s)
+    for that many workers (``ccbench loadtest-worker``, :mod:`loadtest._distributed`) on
+    ``master_bind_host:master_bind_port`` and merges their recordings; it excludes
+    ``processes`` > 1.
     Never raises for a broken backend: that is the result.
     """
     cfg = config or LoadTestConfig()
     if processes < 1:
         raise InputError(f"processes: expected an integer >= 1, got {processes}")
+    if expect_workers < 0 or (expect_workers and processes > 1):
+        raise InputError(
+            f"expect_workers: expected 0, or an integer >= 1 with processes = 1, got "
+            f"{expect_workers} (processes {processes})"
+        )
+    if verify_workers is not None and verify_workers < 1:
+        raise InputError(f"verify_workers: expected an integer >= 1, got {verify_workers}")
+    if not 0 < master_bind_port < 65536:
+        raise InputError(f"master_bind_port: expected 1..65535, got {master_bind_port}")
     if isinstance(mapping, TargetMapping):
         target_mapping = mapping.with_base_url(target) if target else mapping
     else:
@@ -178,7 +199,12 @@ def run_loadtest(
     started = time.time()
     with StopSignals() as signals:
         ended = run_locust(
-            _locust_command(processes=processes, host=target_mapping.base_url),
+            _locust_command(
+                processes=processes,
+                host=target_mapping.base_url,
+                expect_workers=expect_workers,
+                bind=(master_bind_host, master_bind_port),
+            ),
             env={**os.environ, RUN_SPEC_ENV: str(spec_path), **spec.header_env()},
             log_path=out / "locust.log",
             bound_s=bound,
@@ -196,14 +222,15 @@ def run_loadtest(
                 provider = OracleProvider(expected, time_shift_ms=shift)
                 if progress is not None:
                     progress("building the oracle", 1, 1)
-            queries = [r for r in merged["records"] if r.kind == "query"]
-            verification = verify_records(
-                counted(queries, VERIFICATION, progress),
+            verification = verify_parallel(
+                merged["records"],  # verify_records skips what is not a query
                 provider=provider,
                 translate=target_mapping.ingest.translate,
                 live=cfg.mode == "live",
                 staleness_ms=cfg.staleness_ms,
                 tolerances=cfg.tolerances,
+                workers=verify_workers,
+                progress=None if progress is None else partial(progress, VERIFICATION),
             )
         except Exception as exc:  # a harness or provider bug still leaves the reports
             verification = Verification()
@@ -217,7 +244,7 @@ def run_loadtest(
             verification=verification,
             acks=merged["acks"],
             scheduled=merged["scheduled"],
-            processes=processes,
+            processes=expect_workers or processes,
             ingest_over_budget=merged["ingest_over_budget"],
         )
         interrupted = signals.received[0] if signals.received else None
@@ -267,6 +294,7 @@ def _harness_breaches(
         found.append(
             Breach("harness", f"stopped at the run's time bound of {bound_s:.0f} s; {partial}")
         )
+    found += [Breach("harness", problem) for problem in merged["worker_errors"]]
     if merged["reported"] < merged["expected"]:
         found.append(
             Breach(
@@ -311,25 +339,39 @@ def _check_mapping(mapping: TargetMapping, cfg: LoadTestConfig, *, ingest: bool)
 
 
 def _read_results(path: Path) -> dict[str, Any]:
-    """Merge the per-process reports of the results file (empty when Locust failed)."""
+    """Merge the per-process reports of the results file (empty when Locust failed): the
+    recordings as one :class:`~loadtest._spill.Recordings` in process order, the
+    histograms added."""
     merged: dict[str, Any] = {
-        "records": [],
+        "records": Recordings([]),
         "latency": LatencyBook(),
         "acks": [],
         "scheduled": 0,
         "reported": 0,
         "expected": 1,
         "ingest_over_budget": False,
+        "worker_errors": [],
     }
     if not path.exists():
         return merged
     doc: Mapping[str, Any] = orjson.loads(path.read_bytes())
     merged["expected"] = int(doc.get("expected_processes", 1))
+    merged["worker_errors"] = [str(p) for p in doc.get("worker_errors", [])]
+    files = []
     for report in doc["reports"]:
-        merged["records"].extend(Recorder.decode(report["records"]))
+        recording = report.get("recording")
+        if not recording or not Path(recording).is_file():
+            # a report without its records (a worker's shipping broke off) is not merged
+            merged["worker_errors"].append(
+                f"process {report.get('process')}: its recording {recording} is missing; "
+                "its requests are left out"
+            )
+            continue
+        files.append(recording)
         merged["latency"].merge_encoded(report["latency"])
         merged["acks"].extend(report["acks"])
         merged["scheduled"] += int(report["scheduled"])
         merged["ingest_over_budget"] |= bool(report.get("ingest_over_budget"))
         merged["reported"] += 1
+    merged["records"] = Recordings(files)
     return merged

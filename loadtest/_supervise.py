@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,12 +33,39 @@ from ccbench.serving import stop_group
 from ._config import LoadTestConfig
 from ._harness import STOP_SIGNAL
 
-__all__ = ["LocustExit", "StopSignals", "run_bound_s", "run_locust"]
+__all__ = [
+    "LOCUSTFILE",
+    "LocustExit",
+    "StopSignals",
+    "locust_command",
+    "run_bound_s",
+    "run_locust",
+]
+
+#: The locustfile every Locust process of a run loads (users, shape, harness).
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 
 #: Seconds allowed for Locust to start, read the log and spawn (each process).
 STARTUP_S = 60.0
 _POLL_S = 0.1
 _HANDLED = (signal.SIGINT, signal.SIGTERM)
+
+
+def locust_command(*options: str) -> list[str]:
+    """Locust on the harness's locustfile with ``options``, under this interpreter; a run's
+    failed requests are the harness's to judge, never Locust's exit code."""
+    return [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        *options,
+        "--exit-code-on-error",
+        "0",
+        "--loglevel",
+        "WARNING",
+    ]
 
 
 def flush_s(network_timeout_s: float) -> float:

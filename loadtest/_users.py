@@ -15,11 +15,14 @@
   from the intended time (no coordinated omission); when every sender is
   busy, arrivals leave late and the schedule lag is measured, never hidden.
 
-Every request is sent exactly once: the HTTP client's transparent retries
-are off and redirects are not followed, so a reset connection is one
-``connection`` error and a redirect is the answer recorded; a keep-alive
-connection idle for over a second is not reused (``_OneAttemptPool``). The phases
-(ingest, query, flush) are :mod:`loadtest._phases`.
+Requests go straight through geventhttpclient's ``HTTPClient`` (one per user, as
+many connections as the user has senders), not through Locust's FastHttpSession: the
+harness times and records every request itself, so Locust's request event and
+statistics (which cost a fifth of the sending loop) stay empty. Every request is sent
+exactly once: the HTTP client's transparent retries are off and redirects are not
+followed, so a reset connection is one ``connection`` error and a redirect is the answer
+recorded; a keep-alive connection idle for over a second is not reused
+(``_OneAttemptPool``). The phases (ingest, query, flush) are :mod:`loadtest._phases`.
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ import time
 import weakref
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import gevent
 import orjson
-from geventhttpclient.client import HTTPClient, HTTPClientPool
+from geventhttpclient.client import HTTPClient
 from geventhttpclient.connectionpool import ConnectionPool
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -54,6 +57,7 @@ __all__ = [
     "OpenQueryUser",
     "QueryUser",
     "harness_of",
+    "process_index",
     "senders_per_stream",
 ]
 
@@ -111,19 +115,27 @@ class _OneAttemptPool:
         return getattr(self._pool, name)
 
 
-class _OneAttemptClients(HTTPClientPool):
-    """Clients whose connection pool is a :class:`_OneAttemptPool`."""
+def _direct_client(user: FastHttpUser) -> HTTPClient:
+    """The user's HTTP client, straight on geventhttpclient: Locust's FastHttpSession and
+    geventhttpclient's UserAgent parse the URL again, build compatibility objects and fire
+    Locust's request event on every request, which the harness does not use (it times and
+    records every request itself; docs/loadtest.md "Performance")."""
+    assert user.host is not None  # loadtest._phases sets it from the mapping
+    client = HTTPClient.from_url(
+        user.host,
+        concurrency=user.concurrency,
+        connection_timeout=user.connection_timeout,
+        network_timeout=user.network_timeout,
+        insecure=user.insecure,
+    )
+    # HTTPClient reads its pool from this attribute only (geventhttpclient 2.x);
+    # tests/loadtest/test_users.py proves that resets are counted one for one
+    client._connection_pool = _OneAttemptPool(client._connection_pool)  # type: ignore[assignment]
+    return client
 
-    def get_client(self, url: Any) -> HTTPClient:
-        client = super().get_client(url)
-        # HTTPClient reads its pool from this attribute only (geventhttpclient 2.x);
-        # tests/loadtest/test_users.py proves that resets are counted one for one
-        if not isinstance(client._connection_pool, _OneAttemptPool):
-            client._connection_pool = _OneAttemptPool(client._connection_pool)  # type: ignore[assignment]
-        return client
 
-
-def _process_index(env: Environment) -> int:
+def process_index(env: Environment) -> int:
+    """0 on a single process or the master, the worker's index + 1 on a worker."""
     # the master assigns worker indexes after the handshake, before any user starts
     runner = env.runner
     return int(runner.worker_index) + 1 if isinstance(runner, WorkerRunner) else 0
@@ -171,8 +183,9 @@ class _Client(FastHttpUser):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        agent = self.client.client
-        agent.clientpool = _OneAttemptClients(**agent.clientpool.client_args)
+        self.direct = _direct_client(self)
+        # the base URL's own path, if any, comes before every endpoint's (as Locust joins them)
+        self.prefix = urlsplit(self.host or "").path
 
     def _send(
         self,
@@ -190,23 +203,18 @@ class _Client(FastHttpUser):
         clock_header = h.spec.mapping.clock_header
         if clock_ms is not None and clock_header:
             headers = {**headers, clock_header: str(clock_ms)}
-        url = path + ("?" + _query_string(query) if query else "")
+        uri = self.prefix + path + ("?" + _query_string(query) if query else "")
         sent = time.time_ns()
         status, text, error = 0, "", None
         try:
-            # geventhttpclient sends bytes bodies as they are (Locust's hint says str)
-            response = self.client.request(
-                method,
-                url,
-                data=body,  # type: ignore[arg-type]
-                headers=headers,
-                name=endpoint,
-            )
+            response = self.direct.request(method, uri, body=body, headers=headers)
+            try:
+                raw = response.read()
+            finally:
+                response.release()
             status = int(response.status_code or 0)
-            raw = response.content or b""
             text = raw.decode("utf-8", errors="replace")
-            error = _classify(getattr(response, "error", None)) if status == 0 else None
-        except Exception as exc:  # a broken backend must never crash the harness
+        except (Exception, gevent.Timeout) as exc:  # a broken backend never crashes the harness
             error = _classify(exc)
         received = time.time_ns()
         record = Record(
@@ -347,7 +355,7 @@ class QueryUser(_Client):
     def on_start(self) -> None:
         h = harness_of(self.environment)
         h.freeze_heap()
-        self.mix = h.query_mix(process=_process_index(self.environment))
+        self.mix = h.query_mix(process=process_index(self.environment))
         self.think_s = h.spec.config.think_time_s
 
     @task
@@ -371,7 +379,7 @@ class OpenQueryUser(_Client):
     def on_start(self) -> None:
         h = harness_of(self.environment)
         h.freeze_heap()
-        self.mix = h.query_mix(process=_process_index(self.environment))
+        self.mix = h.query_mix(process=process_index(self.environment))
         self.rng = random.Random(self.mix.seed ^ 0x5EED)
 
     @task

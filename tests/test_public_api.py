@@ -276,6 +276,7 @@ EXPECTED: dict[str, list[str]] = {
         "oracle_target_app",
         "print_summary",
         "run_loadtest",
+        "run_worker",
         "serve_app",
         "summarize_run",
         "verify_records",

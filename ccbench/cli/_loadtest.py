@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from typing import Any
+from typing import Any, TypeVar
 
 from ..progress import Phases, on_terminal
+
+T = TypeVar("T")
 
 
 def register(sub: Any) -> None:
@@ -53,13 +55,49 @@ def register(sub: Any) -> None:
         "--no-ingest", action="store_true", help="the backend already holds the log: only query"
     )
     p.add_argument("--json", action="store_true", help="print the JSON summary instead of tables")
+    p.add_argument(
+        "--master",
+        action="store_true",
+        help="run a Locust master for workers on other hosts (ccbench loadtest-worker)",
+    )
+    p.add_argument("--expect-workers", type=int, help="--master: workers to wait for (default 2)")
+    p.add_argument("--master-bind-host", help="--master: interface to listen on (default all)")
+    p.add_argument("--master-bind-port", type=int, help="--master: port (default 5557)")
+    p.add_argument(
+        "--verify-workers",
+        type=int,
+        help="processes verifying the recorded answers (default: every core)",
+    )
     p.set_defaults(func=run)
+    w: argparse.ArgumentParser = sub.add_parser(
+        "loadtest-worker",
+        help="take part in a `ccbench loadtest --master` run from another host",
+        description="Run a Locust worker for a ccbench load test master. LOG must hold the "
+        "same events as the master's log (checked by digest); the master sends everything "
+        "else. Stops when the master ends the run.",
+    )
+    w.add_argument("--master-host", required=True, help="host name or address of the master")
+    w.add_argument("--master-port", type=int, default=5557, help="master port (default 5557)")
+    w.add_argument("--log", required=True, help="this host's copy of the master's event log")
+    w.add_argument(
+        "--out", default="loadtest-worker-out", help="where locust.log goes (default %(default)s)"
+    )
+    w.set_defaults(func=run_worker_command)
 
 
 def run(args: argparse.Namespace) -> int:
     import orjson
 
+    from ccbench import InputError
     from loadtest import load_config, print_summary, run_loadtest
+
+    if not args.master:
+        for flag in ("expect_workers", "master_bind_host", "master_bind_port"):
+            if getattr(args, flag) is not None:
+                name = "--" + flag.replace("_", "-")
+                raise InputError(f"{name}: only a --master run uses it; add --master or drop it")
+    elif args.expect_workers is not None and args.expect_workers < 1:
+        raise InputError(f"--expect-workers: expected an integer >= 1, got {args.expect_workers}")
 
     config = load_config(
         args.config,
@@ -85,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
             processes=args.processes,
             ingest=not args.no_ingest,
             progress=phases.update if phases.enabled else None,
+            verify_workers=args.verify_workers,
+            expect_workers=_given(args.expect_workers, 2) if args.master else 0,
+            master_bind_host=_given(args.master_bind_host, "*"),
+            master_bind_port=_given(args.master_bind_port, 5557),
         )
     if args.json:
         sys.stdout.write(orjson.dumps(result.summary, option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -94,3 +136,22 @@ def run(args: argparse.Namespace) -> int:
     if result.interrupted:
         return 128 + signal.Signals[result.interrupted].value
     return result.exit_code
+
+
+def _given(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
+def run_worker_command(args: argparse.Namespace) -> int:
+    from loadtest import run_worker
+
+    code = run_worker(
+        master_host=args.master_host, master_port=args.master_port, log=args.log, out_dir=args.out
+    )
+    if code:
+        print(
+            f"ccbench loadtest-worker: the Locust worker exited with code {code}; see "
+            f"{args.out}/locust.log",
+            file=sys.stderr,
+        )
+    return code

@@ -75,6 +75,17 @@ def test_cli_bad_config_is_a_usage_error(
         (["--workload", "closed", "--rate", "10"], "loadtest.rate: only the open workload"),
         (["--rate", "inf"], "loadtest.rate: expected a finite number, got inf"),
         (["--duration", "inf"], "loadtest.duration_s: expected a finite number, got inf"),
+        (
+            ["--master", "--processes", "2"],
+            "expect_workers: expected 0, or an integer >= 1 with processes = 1, got 2",
+        ),
+        (["--master", "--master-bind-port", "0"], "master_bind_port: expected 1..65535, got 0"),
+        (["--verify-workers", "0"], "verify_workers: expected an integer >= 1, got 0"),
+        (["--expect-workers", "3"], "--expect-workers: only a --master run uses it"),
+        (
+            ["--master", "--expect-workers", "0"],
+            "--expect-workers: expected an integer >= 1, got 0",
+        ),
     ],
 )
 def test_cli_ignored_or_infinite_settings_are_one_line(
@@ -93,3 +104,14 @@ def test_cli_string_rate_in_the_config_is_one_line(
     config.write_text('[loadtest]\nrate = "100"\n')
     line = one_line_error(capsys, "loadtest", "--log", str(EXAMPLE), "--config", str(config))
     assert "loadtest.rate: expected a finite number, got '100' (str)" in line
+
+
+def test_cli_worker_with_an_unreadable_log_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ccbench loadtest-worker` reads its log before connecting: a missing one is one line."""
+    missing = tmp_path / "nope.ndjson"
+    line = one_line_error(
+        capsys, "loadtest-worker", "--master-host", "127.0.0.1", "--log", str(missing)
+    )
+    assert "nope.ndjson" in line

@@ -1,17 +1,20 @@
 """Generator benchmark: verified requests/s of the harness vs plain Locust, same run, same target.
 
-`make bench` prints both rates and their ratio. The target is a trivial keep-alive server in
-its own process on 127.0.0.1; every harness response is recorded and verified after the run.
+`make bench` prints both rates and their ratio for three rounds, and the median ratio. The
+target is a trivial keep-alive server in its own process on 127.0.0.1; every harness response
+is recorded and verified after the run. No rate is asserted (a shared machine varies).
 """
 
 from __future__ import annotations
 
 import socket
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -21,6 +24,7 @@ from loadtest import Expected, LoadTestConfig, QueryValue, Thresholds, run_loadt
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 EXAMPLE = SUPPORT.parents[1] / "examples" / "example.ndjson"
 SECONDS = 10
+ROUNDS = 3
 pytestmark = pytest.mark.bench
 
 
@@ -93,13 +97,9 @@ def _plain_rate(url: str, users: int) -> float:
     return float(stats["num_requests"]) / (stats["last_request_timestamp"] - stats["start_time"])
 
 
-def test_generator_rate_vs_plain_locust(trivial: str, tmp_path: Path) -> None:
-    """The harness (closed model, recording + HdrHistogram + verification) sustains at least
-    5000 verified requests/s in one process; the ratio to plain Locust is printed."""
-    mapping_file = tmp_path / "trivial.toml"
-    mapping_file.write_text(f'base_url = "{trivial}"\n[endpoints.msgagentsegments]\npath = "/q"\n')
-    users = 20
-    plain = _plain_rate(trivial, users)
+def _harness_rate(mapping_file: Path, out: Path, users: int) -> float:
+    """Verified requests/s of the harness's closed model (every answer recorded, spilled,
+    histogrammed and verified); no wrong answer and no error, or the rate means nothing."""
     cfg = LoadTestConfig(
         workload="closed",
         users=users,
@@ -110,7 +110,7 @@ def test_generator_rate_vs_plain_locust(trivial: str, tmp_path: Path) -> None:
     )
     r = run_loadtest(
         log=EXAMPLE,
-        out_dir=tmp_path / "closed",
+        out_dir=out,
         mapping=mapping_file,
         config=cfg,
         provider=FixedProvider(),
@@ -118,7 +118,33 @@ def test_generator_rate_vs_plain_locust(trivial: str, tmp_path: Path) -> None:
         write=False,
     )
     s = r.summary
-    verified_rate = s["accuracy"]["verified"] / s["query_seconds"]
+    assert s["accuracy"]["mismatches"] == 0 and s["errors"]["count"] == 0
+    return float(s["accuracy"]["verified"] / s["query_seconds"])
+
+
+def test_generator_rate_vs_plain_locust(
+    trivial: str, tmp_path: Path, benchmark: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three rounds of plain Locust and the harness (closed model, 20 users) against the
+    same trivial server, alternating which goes first; prints each round's rates and the
+    median ratio, then the open model at 5,000/s. No rate is asserted: the machine may be
+    shared (the figures go to the README with the command)."""
+    mapping_file = tmp_path / "trivial.toml"
+    mapping_file.write_text(f'base_url = "{trivial}"\n[endpoints.msgagentsegments]\npath = "/q"\n')
+    users = 20
+    rounds: list[tuple[float, float]] = []
+
+    def three_rounds() -> None:
+        for i in range(ROUNDS):
+            if i % 2:
+                harness = _harness_rate(mapping_file, tmp_path / f"closed-{i}", users)
+                plain = _plain_rate(trivial, users)
+            else:
+                plain = _plain_rate(trivial, users)
+                harness = _harness_rate(mapping_file, tmp_path / f"closed-{i}", users)
+            rounds.append((plain, harness))
+
+    benchmark.pedantic(three_rounds, rounds=1, iterations=1)
     # 20 streams sharing 200 senders: enough for the trivial server's sub-ms answers
     open_cfg = LoadTestConfig(
         workload="open",
@@ -139,12 +165,18 @@ def test_generator_rate_vs_plain_locust(trivial: str, tmp_path: Path) -> None:
         write=False,
     )
     gen = o.summary["generator"]
-    print(
-        f"\nplain Locust FastHttpUser: {plain:,.0f} req/s; harness closed model: "
-        f"{verified_rate:,.0f} verified req/s (ratio {verified_rate / plain:.2f}); "
-        f"open model at 5000/s: sent {o.summary['rate']['achieved']:,.0f}/s, "
-        f"completed {o.summary['rate']['completed_per_s']:,.0f}/s, "
-        f"p99 send lag {gen['send_lag_p99_ms']:.1f} ms, exit {o.exit_code}"
+    ratios = [harness / plain for plain, harness in rounds]
+    lines = [
+        f"round {i + 1}: plain Locust FastHttpUser {plain:,.0f} req/s, harness closed model "
+        f"{harness:,.0f} verified req/s, ratio {harness / plain:.2f}"
+        for i, (plain, harness) in enumerate(rounds)
+    ]
+    lines.append(f"median ratio harness / plain Locust: {statistics.median(ratios):.2f}")
+    lines.append(
+        f"open model at 5000/s: sent {o.summary['rate']['achieved']:,.0f}/s, completed "
+        f"{o.summary['rate']['completed_per_s']:,.0f}/s, p99 send lag "
+        f"{gen['send_lag_p99_ms']:.1f} ms, exit {o.exit_code}"
     )
-    assert s["accuracy"]["mismatches"] == 0 and s["errors"]["count"] == 0
-    assert verified_rate >= 5000
+    with capsys.disabled():  # make bench shows the comparison without -s
+        print("\n" + "\n".join(lines))
+    benchmark.extra_info.update(median_ratio=round(statistics.median(ratios), 3))

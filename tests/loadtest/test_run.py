@@ -28,6 +28,7 @@ from loadtest import (
     run_loadtest,
     serve_app,
 )
+from loadtest._run import _read_results
 from tests.support.loadtest_runs import UNTIMED
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example.ndjson"
@@ -248,3 +249,22 @@ def test_header_values_never_reach_the_disk(
     assert not [p.name for p in files if secret.encode() in p.read_bytes()]
     spec = orjson.loads((tmp_path / "run_spec.json").read_bytes())
     assert spec["mapping"]["headers"] == {"Authorization": "<redacted>"}
+
+
+def test_a_report_without_its_recording_is_named_not_merged(tmp_path: Path) -> None:
+    """A process's report whose recording never arrived is left out of the merge and named
+    (a harness breach), rather than failing the run's reading of its results."""
+    report = {
+        "process": 3,
+        "recording": str(tmp_path / "recordings" / "process-3.parquet"),
+        "latency": {},
+        "acks": [],
+        "scheduled": 5,
+    }
+    path = tmp_path / "locust-results.json"
+    path.write_bytes(orjson.dumps({"reports": [report], "expected_processes": 1}))
+    merged = _read_results(path)
+    assert merged["reported"] == 0 and len(merged["records"]) == 0
+    assert merged["worker_errors"] == [
+        f"process 3: its recording {report['recording']} is missing; its requests are left out"
+    ]
