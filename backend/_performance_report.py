@@ -18,11 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench.api import REPORT, parse_query
-from ccbench.arrays import take
-from ccbench.eventlog import EventKind
 
 from ._dashboard_core import mean_ms, percent
-from ._frame import ROLES, Frame, kind_code
+from ._frame import Frame
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
 
 __all__ = ["local_days", "performance_report"]
@@ -114,19 +112,18 @@ def _activity(
 ) -> dict[str, Any]:
     f = x.frame
     n_days = bounds.shape[0] - 1
-    kind, conv, ts = f.kind[lo:hi], f.conv[lo:hi], f.ts[lo:hi]
-    msg = (kind == kind_code(EventKind.MESSAGE_SENT)) & (conv >= 0)
-    incoming = msg & (f.role[lo:hi] == ROLES.index("consumer"))
-    opened = kind == kind_code(EventKind.CONVERSATION_OPENED)
-    acts = opened | (kind == kind_code(EventKind.CONVERSATION_RESUMED)) | incoming
-    users = x.conv_consumer[conv[acts]]
+    ma, mb = np.searchsorted(x.msg_rows, [lo, hi], side="left")
+    oa, ob = np.searchsorted(x.opened_rows, [lo, hi], side="left")
+    msg_ts = f.ts[x.msg_rows[ma:mb]]
+    in_ts = msg_ts[x.msg_incoming[ma:mb]]
+    open_ts = f.ts[x.opened_rows[oa:ob]]
     new = (x.consumer_first_open >= start) & (x.consumer_first_open < end)
     this_period = np.zeros(f.n_conv, dtype=bool)
-    this_period[conv[opened]] = True
-    depth = int(np.count_nonzero(msg & take(this_period, conv, missing=False)))
-    n_conv = int(np.count_nonzero(opened))
+    this_period[f.conv[x.opened_rows[oa:ob]]] = True
+    depth = int(np.count_nonzero(this_period[f.conv[x.msg_rows[ma:mb]]]))
+    n_conv = int(open_ts.shape[0])
     # messages per calendar minute: ts is sorted, so a minute is a run of rows
-    mts = ts[msg]
+    mts = msg_ts
     minute = mts // MINUTE_MS
     heads = np.flatnonzero(np.diff(minute, prepend=-1)) if minute.shape[0] else minute
     count = np.diff(np.append(heads, minute.shape[0]))
@@ -141,15 +138,15 @@ def _activity(
         {"new_users": a, "messages": b, "incoming_messages": c, "conversations": d,
          "max_messages_per_minute": int(m), "max_minute": None if p < 0 else int(p)}
         for a, b, c, d, m, p in zip(
-            _per_day(x.consumer_first_open[new], bounds), _per_day(ts[msg], bounds),
-            _per_day(ts[incoming], bounds), _per_day(ts[opened], bounds),
+            _per_day(x.consumer_first_open[new], bounds), _per_day(msg_ts, bounds),
+            _per_day(in_ts, bounds), _per_day(open_ts, bounds),
             day_max.tolist(), day_peak.tolist(), strict=True)
     ]  # fmt: skip
     return {
         "new_users": int(np.count_nonzero(new)),
-        "active_users": int(np.unique(users[users >= 0]).shape[0]),
-        "total_messages": int(np.count_nonzero(msg)),
-        "incoming_messages": int(np.count_nonzero(incoming)),
+        "active_users": x.active_users.count(*x.active_users.span(lo, hi)),
+        "total_messages": int(msg_ts.shape[0]),
+        "incoming_messages": int(in_ts.shape[0]),
         "peak_rpm": int(count.max()) if count.shape[0] else 0,
         "peak_time": int(at[int(np.argmax(count))]) if count.shape[0] else None,
         "conversations": n_conv,
@@ -161,11 +158,11 @@ def _activity(
 def _chatbot(x: ReportIndex, lo: int, hi: int, top: int | None) -> dict[str, Any]:
     f = x.frame
     a, b = np.searchsorted(x.intent_rows, [lo, hi])
-    code, conv = x.intent_code[a:b], f.conv[x.intent_rows[a:b]]
+    code = x.intent_code[a:b]
     n = len(x.intents)
     detections = np.bincount(code, minlength=n)
-    pairs = np.unique(conv * max(n, 1) + code)
-    convs = np.bincount(pairs % max(n, 1), minlength=n)
+    first = x.intent_pairs.prev[a:b] < a  # the pair's first detection in the period
+    convs = np.bincount(code[first], minlength=n)
     ranked = sorted(
         (i for i in range(n) if detections[i]),
         key=lambda i: (-int(convs[i]), -int(detections[i]), x.intents[i]),
@@ -199,8 +196,8 @@ def _contact_center(
     sa, sb = np.searchsorted(s.start_ts, [start, end])
     human = sa + np.flatnonzero(x.seg_human[sa:sb])
     done = human[s.end_ts[human] < end]
-    users = x.conv_consumer[s.conv[human]]
-    msg = x.msg_in_human[lo:hi]
+    ha, hb = np.searchsorted(x.human_msg_rows, [lo, hi], side="left")
+    msg_ts = f.ts[x.human_msg_rows[ha:hb]]
     ca, cb = np.searchsorted(x.close_rows, [lo, hi])
     reasons = x.close_reason[ca:cb][x.close_cc[ca:cb]]
     counts = np.bincount(reasons, minlength=len(x.reasons))
@@ -211,7 +208,7 @@ def _contact_center(
         for h, m, n in zip(
             _per_day(starts[handled], bounds),
             _per_day(starts[~handled], bounds),
-            _per_day(f.ts[lo:hi][msg], bounds),
+            _per_day(msg_ts, bounds),
             strict=True,
         )
     ]
@@ -225,8 +222,8 @@ def _contact_center(
             "closed": int(np.count_nonzero(closed)),
             "waiting": int(np.count_nonzero(~(handled | abandoned | closed))),
         },
-        "total_messages": int(np.count_nonzero(msg)),
-        "unique_users": int(np.unique(users[users >= 0]).shape[0]),
+        "total_messages": int(msg_ts.shape[0]),
+        "unique_users": x.segment_users.count(*x.segment_users.span(sa, sb)),
         "closing_reasons": [{"reason": x.reasons[i], "count": int(counts[i])} for i in order],
         "avg_conversation_time": mean_ms(
             int((s.end_ts[done] - s.start_ts[done]).sum()), int(done.shape[0])
@@ -262,22 +259,22 @@ def _agents(x: ReportIndex, start: int, end: int, bounds: I64) -> list[dict[str,
         hours, np.searchsorted(humans, p_agent[live]), _overlap(p_lo[live], p_hi[live], bounds)
     )
     out = []
-    for i, agent in enumerate(x.human_ids):
-        conv, mins, hrs = counts[i], minutes[i], hours[i]
-        if not (conv.any() or mins.any() or hrs.any()):
-            continue
+    active = np.flatnonzero(counts.any(axis=1) | minutes.any(axis=1) | hours.any(axis=1))
+    for i in active.tolist():
+        agent = x.human_ids[i]
+        conv, mins, hrs = counts[i].tolist(), minutes[i].tolist(), hours[i].tolist()
         info = roster.agent(agent)
         out.append(
             {
                 "agent_id": agent,
                 "name": info.name if info else "",
                 "role": info.role if info else "",
-                "conversations": int(conv.sum()),
-                "conversation_minutes": int(mins.sum()) / MINUTE_MS,
-                "connection_hours": int(hrs.sum()) / HOUR_MS,
+                "conversations": sum(conv),
+                "conversation_minutes": sum(mins) / MINUTE_MS,
+                "connection_hours": sum(hrs) / HOUR_MS,
                 "daily": [
-                    {"conversations": int(c), "conversation_minutes": int(m) / MINUTE_MS,
-                     "connection_hours": int(h) / HOUR_MS}
+                    {"conversations": c, "conversation_minutes": m / MINUTE_MS,
+                     "connection_hours": h / HOUR_MS}
                     for c, m, h in zip(conv, mins, hrs, strict=True)
                 ],
             }
