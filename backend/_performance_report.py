@@ -52,7 +52,9 @@ def _day(ts: I64, bounds: I64) -> I64:
 
 
 def _per_day(ts: I64, bounds: I64) -> list[int]:
-    return [int(v) for v in np.bincount(_day(ts, bounds), minlength=bounds.shape[0] - 1)]
+    """Count per day of ascending instants inside ``[bounds[0], bounds[-1])``: D binary
+    searches, not one per instant."""
+    return [int(v) for v in np.diff(np.searchsorted(ts, bounds, side="left"))]
 
 
 def _overlap(lo: I64, hi: I64, bounds: I64) -> I64:
@@ -138,7 +140,7 @@ def _activity(
         {"new_users": a, "messages": b, "incoming_messages": c, "conversations": d,
          "max_messages_per_minute": int(m), "max_minute": None if p < 0 else int(p)}
         for a, b, c, d, m, p in zip(
-            _per_day(x.consumer_first_open[new], bounds), _per_day(msg_ts, bounds),
+            _per_day(np.sort(x.consumer_first_open[new]), bounds), _per_day(msg_ts, bounds),
             _per_day(in_ts, bounds), _per_day(open_ts, bounds),
             day_max.tolist(), day_peak.tolist(), strict=True)
     ]  # fmt: skip

@@ -251,26 +251,48 @@ class _Page:
         won_seg[x.sale_segment[visible & (x.sale_segment >= 0)]] = True
         won_disc = np.bincount(disc, weights=won_seg[segs], minlength=pair.shape[0]) > 0
         csat = f.integer("csat")[surveys]
+        # per roster agent (index in ids), sums by bincount instead of a mask per agent
+        ids = np.asarray(sorted(a.id for a in f.roster.agents), dtype=np.int64)
+        m = ids.shape[0]
+
+        def index(agents: I64) -> I64:
+            i = np.searchsorted(ids, agents)
+            return np.where(take(ids, i, missing=-1) == agents, i, m)  # m: not on the roster
+
+        def per(agents: I64, values: npt.NDArray[Any] | None = None) -> list[int]:
+            at = index(agents)
+            if values is None:
+                return np.bincount(at, minlength=m + 1).tolist()  # type: ignore[no-any-return]
+            sums = np.zeros(m + 1, dtype=np.int64)
+            np.add.at(sums, at, values.astype(np.int64))
+            return sums.tolist()  # type: ignore[no-any-return]
+
+        contacts = per(agent_of)
+        done = per(agent_of[ended])
+        aht_sum = per(agent_of[ended], length[ended])
+        won = per(agent_of[won_disc])
+        sale_agent = x.sale_agent[today]
+        transactions = per(sale_agent)
+        turnover = per(sale_agent, x.sale_amount[today])
+        order = np.argsort(index(survey_agent), kind="stable")
+        first = np.searchsorted(index(survey_agent)[order], np.arange(m + 2))
         out: dict[int, dict[str, Any]] = {}
         for a in f.roster.agents:
-            mine = agent_of == a.id
-            contacts, done = int(mine.sum()), int((mine & ended).sum())
-            sales = today[x.sale_agent[today] == a.id]
-            transactions = int(sales.shape[0])
-            won = int((mine & won_disc).sum())
-            answers = csat[survey_agent == a.id]
+            i = int(np.searchsorted(ids, a.id))
+            c, d, t, w = contacts[i], done[i], transactions[i], won[i]
+            answers = csat[order[first[i] : first[i + 1]]]
             out[a.id] = {
-                "contacts": contacts,
-                "aht": mean_ms(int(length[mine & ended].sum()), done),
-                "turnover_minor": int(x.sale_amount[sales].sum()),
-                "conversion_rate": percent(won, contacts)
+                "contacts": c,
+                "aht": mean_ms(aht_sum[i], d),
+                "turnover_minor": turnover[i],
+                "conversion_rate": percent(w, c)
                 if self.req.conversion_rate == "contacts"
-                else percent(transactions, done),
-                "transactions": transactions,
+                else percent(t, d),
+                "transactions": t,
                 "satisfaction": self.req.score(answers),
                 "satisfaction_answered": int(answers.shape[0]),
-                "_won": won,
-                "_ended": done,
+                "_won": w,
+                "_ended": d,
                 "_human": a.user_type == "human",
             }
         return out
