@@ -79,6 +79,7 @@ EXPECTED: dict[str, list[str]] = {
         "MAX_INTEGER",
         "MSGAGENTSEGMENTS",
         "REPORT",
+        "REPORT_TABLES",
         "SUPERVISION",
         "SUPERVISION_AGENT_COLUMNS",
         "Conformance",
@@ -94,6 +95,7 @@ EXPECTED: dict[str, list[str]] = {
         "load_conformance",
         "parse_clock",
         "parse_query",
+        "report_csv",
     ],
     "ccbench.cli": ["main"],
     "plan": [
