@@ -5,8 +5,9 @@ Simulating retail_day (about 1.1M events) takes 20-40 s and storing it through
 keeps both in a cache folder (``CCBENCH_BENCH_CACHE``, default
 ``<tmp>/ccbench-bench-cache``). Each file's name holds a digest of what made it: the
 scenario file and the seed, plus every source file of the simulator and the event-log
-contract (the log), plus the backend's (the store), so a changed simulator or
-backend makes a new file instead of reusing a stale one. Files are written under a
+contract (the log), plus the backend's storage modules (the store:
+``STORE_SOURCES``), so a changed simulator or storage makes a new file instead of
+reusing a stale one. Files are written under a
 temporary name and renamed, so an interrupted run leaves no half file behind.
 """
 
@@ -25,6 +26,8 @@ from sim import Scenario, load_scenario, simulate
 ROOT = Path(__file__).resolve().parents[2]
 RETAIL_DAY_SEED = 1
 STORE_BATCH = 50_000
+#: The backend modules that decide what Store.ingest writes (tables, projections).
+STORE_SOURCES = ("_store.py", "_projection.py", "_dashboard_projection.py", "_database.py")
 
 
 def cache_dir() -> Path:
@@ -65,10 +68,10 @@ def retail_day_path() -> Path:
 def cached_store(log_path: Path, *, into: Path) -> Path:
     """A copy at ``into`` of a DuckDB file holding ``log_path`` stored through
     :class:`backend.Store` (the ingest path without HTTP, batches of 50,000 events);
-    the cached original is made on the first call per log and backend version."""
+    the cached original is made on the first call per log and storage version."""
     from backend import Store
 
-    key = _digest(ROOT / "backend", extra=log_path.name)
+    key = _digest(*(ROOT / "backend" / name for name in STORE_SOURCES), extra=log_path.name)
     cached = cache_dir() / f"{log_path.stem}-store-{key}.duckdb"
     if not cached.is_file():
         log: EventLog = read_log(log_path)
