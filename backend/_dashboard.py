@@ -19,11 +19,19 @@ from typing import Any
 from ccbench.eventlog import Roster
 
 from ._dashboard_core import Context, close_stats, is_active, mean_ms, percent, presence_at
+from ._dashboard_facts import (
+    agent_events,
+    chat_segments,
+    chat_sums,
+    close_sums,
+    open_conversations,
+)  # fmt: skip
+from ._dashboard_index import dashboard_index
 from ._dashboard_params import DashboardQuery, closed_window
-from ._dashboard_sql import ChatSegment, ConvFacts, agent_events, chat_segments, open_conversations
-from ._dashboard_summary import ChatSums, CloseSums, FamilySums, chat_sums, close_sums
+from ._dashboard_sql import ChatSegment, ConvFacts
+from ._dashboard_summary import ChatSums, CloseSums, FamilySums
 from ._dashboard_tables import agent_rows, paged, skill_rows
-from ._store import Store, read_roster
+from ._store import Store
 
 __all__ = ["dashboard_snapshot", "family_sums", "weights"]
 
@@ -204,26 +212,23 @@ def dashboard_snapshot(
     """The dashboard of ``account`` at ``now_ms`` (docs/metrics.md section 3.8 shape);
     None when no roster is stored.
 
-    Every query, the roster's included, reads one snapshot: the answer is that of
-    the state after some whole number of committed batches, never a mix.
+    The answer is read from the account's dashboard index (backend/_dashboard_index.py),
+    made in one read transaction: the state after some whole number of committed
+    batches, never a mix.
     """
     now = now_ms
     messaging = query.mode == "messaging"
-    with store.snapshot() as cur:
-        doc = read_roster(cur, account=account)
-        if doc is None:
-            return None
-        roster = Roster.from_dict(doc)
-        start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
-        convs = open_conversations(cur, account=account, now=now)
-        close_rows = close_sums(
-            cur, account=account, query=query, now=now, start=start,
-            skills_lo=now - SKILLS_WINDOW_MS,
-        )  # fmt: skip
-        if not messaging:  # the chat section: chat visitors' waits and chat segments
-            stays = chat_sums(cur, account=account, query=query, now=now, start=start)
-            segments = chat_segments(cur, account=account, now=now, start=start)
-        presence_events = agent_events(cur, account=account, now=now)
+    x = dashboard_index(store, account=account)
+    if x is None:
+        return None
+    roster = x.roster
+    start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
+    convs = open_conversations(x, now=now)
+    close_rows = close_sums(x, query=query, now=now, start=start, skills_lo=now - SKILLS_WINDOW_MS)
+    if not messaging:  # the chat section: chat visitors' waits and chat segments
+        stays = chat_sums(x, query=query, now=now, start=start)
+        segments = chat_segments(x, now=now, start=start)
+    presence_events = agent_events(x, now=now)
     presence, online = presence_at(presence_events, roster=roster, now=now, start=start)
     ctx = Context(
         query=query,

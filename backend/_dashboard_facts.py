@@ -1,0 +1,331 @@
+"""The dashboard's facts at a ``now``, from the in-memory index (backend/_dashboard_index.py).
+
+Each function answers what the SQL of backend/_dashboard_sql.py and
+backend/_dashboard_summary.py states (their docs and SQL are the reading of
+docs/metrics.md 3.3-3.7 this module follows), with masks and binary searches
+over columns held in memory instead of joins per request: conversations open
+at now with their facts, the closes summed per scope, chat queue stays and
+chat segments, and presence events. A conversation whose last event is before
+now takes its latest facts from ``dash_convs`` (``final_*``); the others have
+them computed from their visible events, as the SQL does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ccbench.arrays import take
+
+from ._dashboard_index import (
+    ACCEPTED,
+    MCS,
+    MESSAGE,
+    QUEUED,
+    ROLES,
+    SURVEY,
+    DashboardIndex,
+    Nullable,
+)  # fmt: skip
+from ._dashboard_params import DashboardQuery
+from ._dashboard_sql import AgentEvent, ChatSegment, ConvFacts
+from ._dashboard_summary import ChatSums, CloseSums, FamilySums
+
+__all__ = ["agent_events", "chat_segments", "chat_sums", "close_sums", "open_conversations"]
+
+I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class _Col:
+    """Values per conversation of a request (0 where ``ok`` is False: SQL NULL)."""
+
+    v: I64
+    ok: B
+
+    def get(self, i: int) -> int | None:
+        return int(self.v[i]) if self.ok[i] else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """ConvFacts' now-dependent columns for conversations ``convs`` (codes), aligned."""
+
+    convs: I64
+    opened: _Col
+    cur_skill: _Col
+    last_role: list[str | None]
+    last_ts: _Col
+    csat: _Col
+    mcs: _Col
+    alerted: _Col
+    a_sum: I64
+    a_n: I64
+    c_sum: I64
+    c_n: I64
+    ttfr: _Col
+    ttfr_consumer: _Col
+    ttfr_first_assign: _Col
+    ttfa: _Col
+    f_sum: I64
+    f_n: I64
+
+
+def _last(owner: I64, rows: I64, sel: B, k: int) -> I64:
+    """Per owner (0..k-1), the last of its selected rows (-1: none); ``owner`` ascending."""
+    out = np.full(k, -1, dtype=np.int64)
+    idx = np.flatnonzero(sel)
+    if idx.shape[0]:
+        o = owner[idx]
+        end = np.ones(idx.shape[0], dtype=bool)
+        end[:-1] = o[1:] != o[:-1]
+        out[o[end]] = rows[idx[end]]
+    return out
+
+
+def _pick(row: I64, src_v: I64, src_ok: B) -> _Col:
+    """Values of a column at ``row`` (-1: NULL)."""
+    return _Col(take(src_v, row, missing=0), take(src_ok, row, missing=False))
+
+
+def _responses(
+    owner: I64, consumer: B, ts: I64, sel: B, k: int, want_consumer: bool
+) -> tuple[I64, I64]:
+    """Per owner, the sum and count of the stream's run heads of side ``want_consumer``
+    measured from the previous head (response_ctes in backend/_dashboard_projection.py)."""
+    idx = np.flatnonzero(sel)
+    o, c, t = owner[idx], consumer[idx], ts[idx]
+    head = np.ones(idx.shape[0], dtype=bool)
+    head[1:] = (o[1:] != o[:-1]) | (c[1:] != c[:-1])
+    ho, hc, ht = o[head], c[head], t[head]
+    keep = np.zeros(ho.shape[0], dtype=bool)
+    keep[1:] = (ho[1:] == ho[:-1]) & (hc[1:] == want_consumer)
+    lat = np.zeros(ho.shape[0], dtype=np.int64)
+    lat[1:] = ht[1:] - ht[:-1]
+    sums = np.zeros(k, dtype=np.int64)
+    np.add.at(sums, ho[keep], lat[keep])
+    return sums, np.bincount(ho[keep], minlength=k).astype(np.int64)
+
+
+def _facts(x: DashboardIndex, convs: I64, now: int) -> _Facts:
+    limit = x.visible(now)
+    final = x.last_event_ts[convs] < now
+    nfi = np.flatnonzero(~final)
+    nf = convs[nfi]
+    # the visible events of the non-final conversations, grouped by conversation
+    lo = np.searchsorted(x.conv_keys, nf * x.width, side="left")
+    n = np.searchsorted(x.conv_keys, nf * x.width + limit, side="left") - lo
+    owner = np.repeat(np.arange(nf.shape[0], dtype=np.int64), n)
+    pos = np.repeat(lo, n) + np.arange(owner.shape[0]) - np.repeat(np.cumsum(n) - n, n)
+    rows = x.conv_rows[pos]
+    kind, role = x.ev_kind[rows], x.ev_role[rows]
+    m = nf.shape[0]
+    routed = ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
+    said = (kind == MESSAGE) & (role >= 0) & (role != ROLES.index("system"))
+    l_skill = _last(owner, rows, routed, m)
+    l_msg = _last(owner, rows, said, m)
+    l_csat = _last(owner, rows, (kind == SURVEY) & x.ev_csat.ok[rows], m)
+    l_mcs = _last(owner, rows, (kind == MCS) & x.ev_mcs.ok[rows], m)
+    l_alert = _last(owner, rows, (kind == MCS) & x.ev_alerted.ok[rows], m)
+    consumer = role == ROLES.index("consumer")
+    staff = (role == ROLES.index("agent")) | (role == ROLES.index("manager"))
+    ts = x.ev_ts[rows]
+    message = kind == MESSAGE
+    a = _responses(owner, consumer, ts, message & (consumer | (staff & x.ev_human[rows])), m, False)
+    sides = np.isin(role, [ROLES.index(r) for r in ("consumer", "agent", "bot", "manager")])
+    c = _responses(owner, consumer, ts, message & sides, m, True)
+
+    def merged(final_col: _Col, row: I64, src_v: I64, src_ok: B) -> _Col:
+        got = _pick(row, src_v, src_ok)
+        v, ok = final_col.v.copy(), final_col.ok.copy()
+        v[nfi], ok[nfi] = got.v, got.ok
+        return _Col(v, ok)
+
+    def final_of(col: Nullable) -> _Col:
+        return _Col(np.where(final, col.v[convs], 0), final & col.ok[convs])
+
+    def summed(col: Nullable, computed: I64) -> I64:
+        out = np.where(final, col.v[convs], 0).astype(np.int64)  # NULL: 0 (coalesce)
+        out[nfi] = computed
+        return out
+
+    roles = [x.final_role[int(cv)] if f else None for cv, f in zip(convs, final, strict=True)]
+    for j, r in zip(nfi.tolist(), l_msg.tolist(), strict=True):
+        roles[j] = ROLES[int(x.ev_role[r])] if r >= 0 else None
+    opened_ok = x.opened_ts.ok[convs] & (x.opened_ts.v[convs] < now)
+    opened = _Col(np.where(opened_ok, x.opened_ts.v[convs], 0), opened_ok)
+    fh_seen = x.fh_ts.ok[convs] & (x.fh_ts.v[convs] < now)
+    fca_seen = x.fca_ts.ok[convs] & (x.fca_ts.v[convs] < now) & x.fam_ts.ok[convs]
+    fa_seen = x.fa_ts.ok[convs] & (x.fa_ts.v[convs] < now) & opened_ok
+    # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL)
+    seg = x.seg_human & x.seg_first_kind & x.seg_first.ok & (x.seg_conv >= 0)
+    seg &= (x.seg_start < now) & (x.seg_first.v < now)
+    f_sum = np.zeros(x.n_conv, dtype=np.int64)
+    np.add.at(f_sum, x.seg_conv[seg], (x.seg_first.v - x.seg_start)[seg])
+    f_n = np.bincount(x.seg_conv[seg], minlength=x.n_conv).astype(np.int64)
+    return _Facts(
+        convs=convs,
+        opened=opened,
+        cur_skill=merged(final_of(x.final_skill), l_skill, x.ev_skill.v, x.ev_skill.ok),
+        last_role=roles,
+        last_ts=merged(final_of(x.final_msg_ts), l_msg, x.ev_ts, x.ev_ts >= 0),
+        csat=merged(final_of(x.final_csat), l_csat, x.ev_csat.v, x.ev_csat.ok),
+        mcs=merged(final_of(x.final_mcs), l_mcs, x.ev_mcs.v, x.ev_mcs.ok),
+        alerted=merged(final_of(x.final_alerted), l_alert, x.ev_alerted.v, x.ev_alerted.ok),
+        a_sum=summed(x.final_a_sum, a[0]),
+        a_n=summed(x.final_a_n, a[1]),
+        c_sum=summed(x.final_c_sum, c[0]),
+        c_n=summed(x.final_c_n, c[1]),
+        ttfr=_Col(np.where(fh_seen, x.ttfr.v[convs], 0), fh_seen & x.ttfr.ok[convs]),
+        ttfr_consumer=_Col(np.where(fca_seen, x.fca_ts.v[convs] - x.fam_ts.v[convs], 0), fca_seen),
+        ttfr_first_assign=_Col(
+            np.where(fh_seen, x.ttfr_first_assign.v[convs], 0),
+            fh_seen & x.ttfr_first_assign.ok[convs],
+        ),
+        ttfa=_Col(np.where(fa_seen, x.fa_ts.v[convs] - opened.v, 0), fa_seen),
+        f_sum=f_sum[convs],
+        f_n=f_n[convs],
+    )
+
+
+def open_conversations(x: DashboardIndex, *, now: int) -> list[ConvFacts]:
+    """Conversations open at ``now`` (a life started before now not ended before it)."""
+    live = (x.life_ts < now) & (~x.life_end.ok | (x.life_end.v >= now)) & (x.life_conv >= 0)
+    convs = np.unique(x.life_conv[live])
+    f = _facts(x, convs, now)
+    # each conversation's agent segment open at now (the last started, start order)
+    open_seg = (x.seg_start < now) & (~x.seg_end.ok | (x.seg_end.v >= now))
+    seg_of = np.full(x.n_conv, -1, dtype=np.int64)
+    idx = np.flatnonzero(open_seg & (x.seg_conv >= 0))
+    np.maximum.at(seg_of, x.seg_conv[idx], idx)
+    seg = seg_of[convs]
+    out = []
+    for i, cv in enumerate(convs.tolist()):
+        s = int(seg[i])
+        out.append(
+            ConvFacts(
+                x.conv_names[cv], int(f.opened.v[i]), True, x.channel[cv], f.cur_skill.get(i),
+                None if s < 0 else int(x.seg_agent[s]), None if s < 0 else int(x.seg_skill[s]),
+                f.last_role[i], f.last_ts.get(i), f.csat.get(i), f.mcs.get(i),
+                f.alerted.get(i), int(f.a_sum[i]), int(f.a_n[i]), int(f.c_sum[i]),
+                int(f.c_n[i]), f.ttfr.get(i), f.ttfr_consumer.get(i),
+                f.ttfr_first_assign.get(i), f.ttfa.get(i), int(f.f_sum[i]), int(f.f_n[i]),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _kept(query: DashboardQuery, skill: _Col | None, group: I64 | None, mask: B) -> B:
+    """The request's skill and group filters (None skill: NULL is never kept)."""
+    if query.skill_ids is not None and skill is not None:
+        mask = mask & skill.ok & np.isin(skill.v, list(query.skill_ids))
+    if query.group_ids is not None and group is not None:
+        mask = mask & np.isin(group, list(query.group_ids))
+    return mask
+
+
+def close_sums(
+    x: DashboardIndex, *, query: DashboardQuery, now: int, start: int, skills_lo: int
+) -> dict[tuple[str, int | None], CloseSums]:
+    """Kept closed conversations summed per scope, as backend/_dashboard_summary.close_sums:
+    ``('w', None)`` the closed window ``[start, now)``, ``('a', agent)``, ``('s', skill)`` in
+    ``[skills_lo, now)``, ``('r', skill)`` in ``[start, now)``."""
+    lo = min(start, skills_lo)
+    a, b = (int(v) for v in np.searchsorted(x.close_ts, [lo, now], side="left"))
+    i = a + np.flatnonzero(x.close_next[a:b] >= b)  # each conversation's last close in range
+    conv = x.close_conv[i]
+    skill = _Col(x.close_skill.v[i], x.close_skill.ok[i])
+    keep = (conv >= 0) & (x.channel[np.maximum(conv, 0)] == query.mode)
+    keep = _kept(query, skill, x.close_group[i], keep)
+    i, conv = i[keep], conv[keep]
+    f = _facts(x, conv, now)
+    ts = x.close_ts[i]
+    by = x.close_by[i]
+    res = ts - f.opened.v
+    agent = _Col(x.close_agent.v[i], x.close_agent.ok[i])
+    skill = _Col(x.close_skill.v[i], x.close_skill.ok[i])
+    in_window = ts >= start
+    scopes = (
+        ("w", in_window, None),
+        ("a", in_window & agent.ok, agent.v),
+        ("s", (ts >= skills_lo) & skill.ok, skill.v),
+        ("r", in_window & skill.ok, skill.v),
+    )
+    columns = (
+        np.ones(i.shape[0], dtype=np.int64), by == 0, by == 1, by == 2, res,
+        f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v,
+        f.a_sum, f.a_n, f.c_sum, f.c_n, f.f_sum, f.f_n,
+        f.ttfr.v, f.ttfr.ok, f.ttfr_consumer.v, f.ttfr_consumer.ok,
+        f.ttfr_first_assign.v, f.ttfr_first_assign.ok, f.ttfa.v, f.ttfa.ok,
+        f.mcs.v, f.mcs.ok, f.alerted.ok & (f.alerted.v == 1), f.alerted.ok & (f.alerted.v == -1),
+    )  # fmt: skip
+    out: dict[tuple[str, int | None], CloseSums] = {}
+    for scope, mask, keys in scopes:
+        sel = np.flatnonzero(mask)
+        if sel.shape[0] == 0:
+            continue
+        if keys is None:
+            names: list[int | None] = [None]
+            group = np.zeros(sel.shape[0], dtype=np.int64)
+        else:
+            uniq, group = np.unique(keys[sel], return_inverse=True)
+            names = [int(v) for v in uniq.tolist()]
+        totals = np.zeros((len(columns), len(names)), dtype=np.int64)
+        for row, col in enumerate(columns):
+            np.add.at(totals[row], group.reshape(-1), col[sel].astype(np.int64))
+        for j, key in enumerate(names):
+            t = [int(v) for v in totals[:, j].tolist()]
+            out[(scope, key)] = CloseSums(
+                closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3],
+                resolution_sum=t[4], csat_answered=t[5], csat_good=t[6], csat_sum=t[7],
+                family=FamilySums(*t[8:]),
+            )  # fmt: skip
+    return out
+
+
+def chat_sums(x: DashboardIndex, *, query: DashboardQuery, now: int, start: int) -> ChatSums:
+    """Chat visitors' waits starting before now and not ended before ``start`` (the skill
+    filter only), and chat segments handled in ``[start, now)`` (both filters)."""
+    end, end_ok = x.stay_end.v, x.stay_end.ok
+    m = (x.stay_start < now) & (~end_ok | (end >= start))
+    m = _kept(query, _Col(x.stay_skill.v, x.stay_skill.ok), None, m)
+    ended = m & end_ok & (end >= start) & (end < now)
+    wait = end - x.stay_start
+    abandoned = ended & (x.stay_outcome == 1)
+    connected = ended & (x.stay_outcome == 0)
+    s_end, s_ok = x.seg_end.v, x.seg_end.ok
+    handled = x.seg_chat & (x.seg_start < now) & s_ok & (s_end > start) & (s_end < now)
+    handled &= x.seg_handled
+    all_ok = np.ones(x.seg_skill.shape[0], dtype=bool)
+    handled = _kept(query, _Col(x.seg_skill, all_ok), x.seg_group, handled)
+    return ChatSums(
+        in_queue=int(np.count_nonzero(m & (~end_ok | (end >= now)))),
+        entered=int(np.count_nonzero(m & (x.stay_start >= start))),
+        abandoned=int(np.count_nonzero(abandoned)),
+        abandoned_sum=int(wait[abandoned].sum()),
+        connected=int(np.count_nonzero(connected)),
+        connected_sum=int(wait[connected].sum()),
+        within_sl=int(np.count_nonzero(connected & (wait <= query.sl_threshold_ms))),
+        handled=int(np.count_nonzero(handled)),
+        handled_sum=int((s_end - x.seg_start)[handled].sum()),
+    )
+
+
+def chat_segments(x: DashboardIndex, *, now: int, start: int) -> list[ChatSegment]:
+    """Chat segments of human agents overlapping ``[start, now)`` (occupancy)."""
+    end, ok = x.seg_end.v, x.seg_end.ok
+    sel = x.seg_chat & x.seg_human & (x.seg_start < now) & (~ok | (end > start))
+    return [
+        ChatSegment(int(x.seg_agent[s]), int(x.seg_skill[s]), int(x.seg_start[s]),
+                    int(end[s]) if ok[s] else None)
+        for s in np.flatnonzero(sel).tolist()
+    ]  # fmt: skip
+
+
+def agent_events(x: DashboardIndex, *, now: int) -> list[AgentEvent]:
+    """Presence events before ``now``, ordered by agent then log order."""
+    limit = x.visible(now)
+    return [x.presence_events[j] for j in np.flatnonzero(x.presence_rows < limit).tolist()]
