@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench.arrays import take
+from ccbench.eventlog import CHANNELS
 
 from ._dashboard_index import (
     ACCEPTED,
@@ -57,7 +58,8 @@ class _Facts:
     convs: I64
     opened: _Col
     cur_skill: _Col
-    last_role: list[str | None]
+    final: B  # the conversation's last event is before now: its final_* facts hold
+    msg_row: I64  # a non-final conversation's last non-system message (event row, -1)
     last_ts: _Col
     csat: _Col
     mcs: _Col
@@ -152,25 +154,24 @@ def _facts(x: DashboardIndex, convs: I64, now: int) -> _Facts:
         out[nfi] = computed
         return out
 
-    roles = [x.final_role[int(cv)] if f else None for cv, f in zip(convs, final, strict=True)]
-    for j, r in zip(nfi.tolist(), l_msg.tolist(), strict=True):
-        roles[j] = ROLES[int(x.ev_role[r])] if r >= 0 else None
+    msg_row = np.full(convs.shape[0], -1, dtype=np.int64)
+    msg_row[nfi] = l_msg
     opened_ok = x.opened_ts.ok[convs] & (x.opened_ts.v[convs] < now)
     opened = _Col(np.where(opened_ok, x.opened_ts.v[convs], 0), opened_ok)
     fh_seen = x.fh_ts.ok[convs] & (x.fh_ts.v[convs] < now)
     fca_seen = x.fca_ts.ok[convs] & (x.fca_ts.v[convs] < now) & x.fam_ts.ok[convs]
     fa_seen = x.fa_ts.ok[convs] & (x.fa_ts.v[convs] < now) & opened_ok
-    # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL)
-    seg = x.seg_human & x.seg_first_kind & x.seg_first.ok & (x.seg_conv >= 0)
-    seg &= (x.seg_start < now) & (x.seg_first.v < now)
-    f_sum = np.zeros(x.n_conv, dtype=np.int64)
-    np.add.at(f_sum, x.seg_conv[seg], (x.seg_first.v - x.seg_start)[seg])
-    f_n = np.bincount(x.seg_conv[seg], minlength=x.n_conv).astype(np.int64)
+    # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL); the
+    # per-conversation sums are a few ms values each: exact in float64
+    seen = (x.fm_start < now) & (x.fm_first < now)
+    f_sum = np.bincount(x.fm_conv[seen], weights=x.fm_ms[seen], minlength=x.n_conv)
+    f_n = np.bincount(x.fm_conv[seen], minlength=x.n_conv)
     return _Facts(
         convs=convs,
         opened=opened,
         cur_skill=merged(final_of(x.final_skill), l_skill, x.ev_skill.v, x.ev_skill.ok),
-        last_role=roles,
+        final=final,
+        msg_row=msg_row,
         last_ts=merged(final_of(x.final_msg_ts), l_msg, x.ev_ts, x.ev_ts >= 0),
         csat=merged(final_of(x.final_csat), l_csat, x.ev_csat.v, x.ev_csat.ok),
         mcs=merged(final_of(x.final_mcs), l_mcs, x.ev_mcs.v, x.ev_mcs.ok),
@@ -186,8 +187,8 @@ def _facts(x: DashboardIndex, convs: I64, now: int) -> _Facts:
             fh_seen & x.ttfr_first_assign.ok[convs],
         ),
         ttfa=_Col(np.where(fa_seen, x.fa_ts.v[convs] - opened.v, 0), fa_seen),
-        f_sum=f_sum[convs],
-        f_n=f_n[convs],
+        f_sum=f_sum[convs].astype(np.int64),
+        f_n=f_n[convs].astype(np.int64),
     )
 
 
@@ -201,21 +202,26 @@ def open_conversations(x: DashboardIndex, *, now: int) -> list[ConvFacts]:
     seg_of = np.full(x.n_conv, -1, dtype=np.int64)
     idx = np.flatnonzero(open_seg & (x.seg_conv >= 0))
     np.maximum.at(seg_of, x.seg_conv[idx], idx)
-    seg = seg_of[convs]
-    out = []
-    for i, cv in enumerate(convs.tolist()):
-        s = int(seg[i])
-        out.append(
-            ConvFacts(
-                x.conv_names[cv], int(f.opened.v[i]), True, x.channel[cv], f.cur_skill.get(i),
-                None if s < 0 else int(x.seg_agent[s]), None if s < 0 else int(x.seg_skill[s]),
-                f.last_role[i], f.last_ts.get(i), f.csat.get(i), f.mcs.get(i),
-                f.alerted.get(i), int(f.a_sum[i]), int(f.a_n[i]), int(f.c_sum[i]),
-                int(f.c_n[i]), f.ttfr.get(i), f.ttfr_consumer.get(i),
-                f.ttfr_first_assign.get(i), f.ttfa.get(i), int(f.f_sum[i]), int(f.f_n[i]),
-            )
-        )  # fmt: skip
-    return out
+    seg = seg_of[convs].tolist()
+    roles = [
+        x.final_role[cv] if fin else (None if r < 0 else ROLES[x.ev_role[r]])
+        for cv, fin, r in zip(convs.tolist(), f.final.tolist(), f.msg_row.tolist(), strict=True)
+    ]
+    agents = [None if s < 0 else int(x.seg_agent[s]) for s in seg]
+    skills = [None if s < 0 else int(x.seg_skill[s]) for s in seg]
+    columns = zip(
+        [x.conv_names[cv] for cv in convs.tolist()], f.opened.v.tolist(), [True] * len(seg),
+        x.channel[convs].tolist(), _values(f.cur_skill), agents, skills, roles,
+        _values(f.last_ts), _values(f.csat), _values(f.mcs), _values(f.alerted),
+        f.a_sum.tolist(), f.a_n.tolist(), f.c_sum.tolist(), f.c_n.tolist(),
+        _values(f.ttfr), _values(f.ttfr_consumer), _values(f.ttfr_first_assign),
+        _values(f.ttfa), f.f_sum.tolist(), f.f_n.tolist(), strict=True,
+    )  # fmt: skip
+    return [ConvFacts(*c) for c in columns]
+
+
+def _values(col: _Col) -> list[int | None]:
+    return [v if ok else None for v, ok in zip(col.v.tolist(), col.ok.tolist(), strict=True)]
 
 
 def _kept(query: DashboardQuery, skill: _Col | None, group: I64 | None, mask: B) -> B:
@@ -238,7 +244,8 @@ def close_sums(
     i = a + np.flatnonzero(x.close_next[a:b] >= b)  # each conversation's last close in range
     conv = x.close_conv[i]
     skill = _Col(x.close_skill.v[i], x.close_skill.ok[i])
-    keep = (conv >= 0) & (x.channel[np.maximum(conv, 0)] == query.mode)
+    mode = CHANNELS.index(query.mode)
+    keep = take(x.channel_code, conv, missing=-1) == mode
     keep = _kept(query, skill, x.close_group[i], keep)
     i, conv = i[keep], conv[keep]
     f = _facts(x, conv, now)
@@ -262,6 +269,7 @@ def close_sums(
         f.ttfr_first_assign.v, f.ttfr_first_assign.ok, f.ttfa.v, f.ttfa.ok,
         f.mcs.v, f.mcs.ok, f.alerted.ok & (f.alerted.v == 1), f.alerted.ok & (f.alerted.v == -1),
     )  # fmt: skip
+    matrix = np.stack([np.asarray(c, dtype=np.int64) for c in columns], axis=1)
     out: dict[tuple[str, int | None], CloseSums] = {}
     for scope, mask, keys in scopes:
         sel = np.flatnonzero(mask)
@@ -269,15 +277,14 @@ def close_sums(
             continue
         if keys is None:
             names: list[int | None] = [None]
-            group = np.zeros(sel.shape[0], dtype=np.int64)
+            totals = matrix[sel].sum(axis=0, keepdims=True)
         else:
-            uniq, group = np.unique(keys[sel], return_inverse=True)
-            names = [int(v) for v in uniq.tolist()]
-        totals = np.zeros((len(columns), len(names)), dtype=np.int64)
-        for row, col in enumerate(columns):
-            np.add.at(totals[row], group.reshape(-1), col[sel].astype(np.int64))
-        for j, key in enumerate(names):
-            t = [int(v) for v in totals[:, j].tolist()]
+            order = sel[np.argsort(keys[sel], kind="stable")]
+            k = keys[order]
+            heads = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
+            names = [int(v) for v in k[heads].tolist()]
+            totals = np.add.reduceat(matrix[order], heads, axis=0)
+        for key, t in zip(names, totals.tolist(), strict=True):
             out[(scope, key)] = CloseSums(
                 closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3],
                 resolution_sum=t[4], csat_answered=t[5], csat_good=t[6], csat_sum=t[7],

@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ccbench.eventlog import SENDER_ROLES, Roster
+from ccbench.eventlog import CHANNELS, SENDER_ROLES, Roster
 
 from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
@@ -85,6 +85,7 @@ class DashboardIndex:
         self.n_conv = convs.num_rows
         self.opened_ts = _nullable(convs, "opened_ts")
         self.channel = np.asarray(convs.column("channel").to_numpy(zero_copy_only=False))
+        self.channel_code = _codes(convs.column("channel"), CHANNELS)  # -1: NULL
         self.fh_ts = _nullable(convs, "fh_ts")
         self.ttfr = _nullable(convs, "ttfr")
         self.ttfr_first_assign = _nullable(convs, "ttfr_first_assign")
@@ -212,9 +213,15 @@ class DashboardIndex:
             return np.asarray(col.to_numpy(zero_copy_only=False), dtype=bool)
 
         self.seg_human = flag("human")
-        self.seg_first_kind = flag("first_kind")
         self.seg_handled = flag("handled")
         self.seg_group = _ints(segs, "group_id")
+        # human NEW/TRANSFER segments with a first message: ttfr_all_assign's samples
+        fm = np.flatnonzero(
+            self.seg_human & flag("first_kind") & self.seg_first.ok & (self.seg_conv >= 0)
+        )
+        self.fm_conv, self.fm_start = self.seg_conv[fm], self.seg_start[fm]
+        self.fm_first = self.seg_first.v[fm]
+        self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)
 
     def visible(self, now: int) -> int:
         """Event rows with ``ts < now`` (a prefix)."""
