@@ -38,6 +38,7 @@ __all__ = ["agent_events", "chat_segments", "chat_sums", "close_sums", "open_con
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
+NEVER = int(np.iinfo(np.int64).max)  # a now after every event
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +234,24 @@ def _kept(query: DashboardQuery, skill: _Col | None, group: I64 | None, mask: B)
     return mask
 
 
+def _close_rows(ts: I64, by: I64, f: _Facts) -> npt.NDArray[np.int64]:
+    """Per close, the CloseSums fields it adds (one row, CloseSums then FamilySums order)."""
+    columns = (
+        np.ones(ts.shape[0], dtype=np.int64), by == 0, by == 1, by == 2, ts - f.opened.v,
+        f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v,
+        f.a_sum, f.a_n, f.c_sum, f.c_n, f.f_sum, f.f_n,
+        f.ttfr.v, f.ttfr.ok, f.ttfr_consumer.v, f.ttfr_consumer.ok,
+        f.ttfr_first_assign.v, f.ttfr_first_assign.ok, f.ttfa.v, f.ttfa.ok,
+        f.mcs.v, f.mcs.ok, f.alerted.ok & (f.alerted.v == 1), f.alerted.ok & (f.alerted.v == -1),
+    )  # fmt: skip
+    return np.stack([np.asarray(c, dtype=np.int64) for c in columns], axis=1)
+
+
+def _static_close_rows(x: DashboardIndex) -> npt.NDArray[np.int64]:
+    """Every close's row at a now after all events (each conversation final)."""
+    return _close_rows(x.close_ts, x.close_by, _facts(x, np.maximum(x.close_conv, 0), NEVER))
+
+
 def close_sums(
     x: DashboardIndex, *, query: DashboardQuery, now: int, start: int, skills_lo: int
 ) -> dict[tuple[str, int | None], CloseSums]:
@@ -248,10 +267,15 @@ def close_sums(
     keep = take(x.channel_code, conv, missing=-1) == mode
     keep = _kept(query, skill, x.close_group[i], keep)
     i, conv = i[keep], conv[keep]
-    f = _facts(x, conv, now)
+    # a conversation whose last event is before now sees all of it: its row is the one
+    # made once per index; the few others get theirs from their visible events
+    matrix = x.memo("close_rows", _static_close_rows)[i]
+    live = np.flatnonzero(x.last_event_ts[conv] >= now)
+    if live.shape[0]:
+        matrix[live] = _close_rows(
+            x.close_ts[i[live]], x.close_by[i[live]], _facts(x, conv[live], now)
+        )
     ts = x.close_ts[i]
-    by = x.close_by[i]
-    res = ts - f.opened.v
     agent = _Col(x.close_agent.v[i], x.close_agent.ok[i])
     skill = _Col(x.close_skill.v[i], x.close_skill.ok[i])
     in_window = ts >= start
@@ -261,15 +285,6 @@ def close_sums(
         ("s", (ts >= skills_lo) & skill.ok, skill.v),
         ("r", in_window & skill.ok, skill.v),
     )
-    columns = (
-        np.ones(i.shape[0], dtype=np.int64), by == 0, by == 1, by == 2, res,
-        f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v,
-        f.a_sum, f.a_n, f.c_sum, f.c_n, f.f_sum, f.f_n,
-        f.ttfr.v, f.ttfr.ok, f.ttfr_consumer.v, f.ttfr_consumer.ok,
-        f.ttfr_first_assign.v, f.ttfr_first_assign.ok, f.ttfa.v, f.ttfa.ok,
-        f.mcs.v, f.mcs.ok, f.alerted.ok & (f.alerted.v == 1), f.alerted.ok & (f.alerted.v == -1),
-    )  # fmt: skip
-    matrix = np.stack([np.asarray(c, dtype=np.int64) for c in columns], axis=1)
     out: dict[tuple[str, int | None], CloseSums] = {}
     for scope, mask, keys in scopes:
         sel = np.flatnonzero(mask)

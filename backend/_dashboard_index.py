@@ -15,8 +15,9 @@ are in log order ``(ts, seq)``, so "visible at now" is a prefix of rows.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,7 @@ from ._store import Store, read_roster
 
 __all__ = ["DashboardIndex", "Nullable", "dashboard_index"]
 
+T = TypeVar("T")
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 _EVENT_KINDS = (
@@ -76,6 +78,8 @@ class DashboardIndex:
 
     def __init__(self, cur: Any, *, account: str, roster: Roster) -> None:
         self.roster = roster
+        self._memo: dict[str, Any] = {}
+        self._memo_lock = threading.Lock()
         p = [account]
         convs = cur.sql(
             "SELECT * FROM dash_convs WHERE account = ? ORDER BY conversation_id", params=p
@@ -222,6 +226,13 @@ class DashboardIndex:
         self.fm_conv, self.fm_start = self.seg_conv[fm], self.seg_start[fm]
         self.fm_first = self.seg_first.v[fm]
         self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)
+
+    def memo(self, name: str, factory: Callable[[DashboardIndex], T]) -> T:
+        """``factory(self)`` made once per index (derived arrays of a request path)."""
+        with self._memo_lock:
+            if name not in self._memo:
+                self._memo[name] = factory(self)
+            return self._memo[name]  # type: ignore[no-any-return]
 
     def visible(self, now: int) -> int:
         """Event rows with ``ts < now`` (a prefix)."""
