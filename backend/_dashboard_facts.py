@@ -278,34 +278,40 @@ def close_sums(
     ts = x.close_ts[i]
     agent = _Col(x.close_agent.v[i], x.close_agent.ok[i])
     skill = _Col(x.close_skill.v[i], x.close_skill.ok[i])
-    in_window = ts >= start
-    scopes = (
-        ("w", in_window, None),
-        ("a", in_window & agent.ok, agent.v),
-        ("s", (ts >= skills_lo) & skill.ok, skill.v),
-        ("r", in_window & skill.ok, skill.v),
-    )
     out: dict[tuple[str, int | None], CloseSums] = {}
-    for scope, mask, keys in scopes:
-        sel = np.flatnonzero(mask)
-        if sel.shape[0] == 0:
-            continue
-        if keys is None:
-            names: list[int | None] = [None]
-            totals = matrix[sel].sum(axis=0, keepdims=True)
-        else:
-            order = sel[np.argsort(keys[sel], kind="stable")]
-            k = keys[order]
-            heads = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
-            names = [int(v) for v in k[heads].tolist()]
-            totals = np.add.reduceat(matrix[order], heads, axis=0)
-        for key, t in zip(names, totals.tolist(), strict=True):
-            out[(scope, key)] = CloseSums(
-                closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3],
-                resolution_sum=t[4], csat_answered=t[5], csat_good=t[6], csat_sum=t[7],
-                family=FamilySums(*t[8:]),
-            )  # fmt: skip
+
+    def put(scope: str, keys: list[int | None], totals: npt.NDArray[np.int64]) -> None:
+        for key, t in zip(keys, totals.tolist(), strict=True):
+            if t[0]:  # a scope and key without closes is absent
+                out[(scope, key)] = CloseSums(
+                    closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3],
+                    resolution_sum=t[4], csat_answered=t[5], csat_good=t[6], csat_sum=t[7],
+                    family=FamilySums(*t[8:]),
+                )  # fmt: skip
+
+    # the closes are in ts order, so "ts >= cut" is a suffix of them, and of each key's
+    w = int(np.searchsorted(ts, start, side="left"))
+    put("w", [None], matrix[w:].sum(axis=0, keepdims=True))
+    for scope, col, cut in (("a", agent, start), ("s", skill, skills_lo), ("r", skill, start)):
+        names, totals = _suffix_sums(matrix, ts, col, cut)
+        put(scope, names, totals)
     return out
+
+
+def _suffix_sums(
+    matrix: npt.NDArray[np.int64], ts: I64, keys: _Col, cut: int
+) -> tuple[list[int | None], npt.NDArray[np.int64]]:
+    """Per non-null key, the sum of ``matrix`` rows with ``ts >= cut`` (``ts`` ascending):
+    rows sorted by key keep their ts order, so each key's rows past the cut are the tail
+    of its run, a difference of two running sums."""
+    sel = np.flatnonzero(keys.ok & (ts >= cut))
+    if sel.shape[0] == 0:
+        return [], np.zeros((0, matrix.shape[1]), dtype=np.int64)
+    order = sel[np.argsort(keys.v[sel], kind="stable")]
+    k = keys.v[order]
+    heads = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
+    names: list[int | None] = [int(v) for v in k[heads].tolist()]
+    return names, np.add.reduceat(matrix[order], heads, axis=0)
 
 
 def chat_sums(x: DashboardIndex, *, query: DashboardQuery, now: int, start: int) -> ChatSums:
