@@ -120,9 +120,9 @@ def _activity(
     in_ts = msg_ts[x.msg_incoming[ma:mb]]
     open_ts = f.ts[x.opened_rows[oa:ob]]
     new = (x.consumer_first_open >= start) & (x.consumer_first_open < end)
-    this_period = np.zeros(f.n_conv, dtype=bool)
-    this_period[f.conv[x.opened_rows[oa:ob]]] = True
-    depth = int(np.count_nonzero(this_period[f.conv[x.msg_rows[ma:mb]]]))
+    # messages of conversations opened in the period (a conversation opens once)
+    opened_at = x.msg_open_row[ma:mb]
+    depth = int(np.count_nonzero((opened_at >= lo) & (opened_at < hi)))
     n_conv = int(open_ts.shape[0])
     # messages per calendar minute: ts is sorted, so a minute is a run of rows
     mts = msg_ts
@@ -243,23 +243,25 @@ def _agents(x: ReportIndex, start: int, end: int, bounds: I64) -> list[dict[str,
     segs = np.flatnonzero(x.seg_human[:sb] & (s.end_ts[:sb] > start))
     started = segs[s.start_ts[segs] >= start]
     seg_ms = _overlap(s.start_ts[segs], s.end_ts[segs], bounds)
-    p_agent, p_lo, p_hi = x.presence
+    _, p_lo, p_hi = x.presence
     live = (p_lo < end) & (p_hi > start)
-    # per human agent (row = index in human_ids) and day: adds, not a mask per agent
-    humans = np.asarray(x.human_ids, dtype=np.int64)
-    n_days = bounds.shape[0] - 1
-    counts = np.zeros((humans.shape[0], n_days), dtype=np.int64)
-    np.add.at(
-        counts,
-        (np.searchsorted(humans, s.agent[started]), _day(s.start_ts[started], bounds)),
-        1,
-    )
-    minutes = np.zeros((humans.shape[0], n_days), dtype=np.int64)
-    np.add.at(minutes, np.searchsorted(humans, s.agent[segs]), seg_ms)
-    hours = np.zeros((humans.shape[0], n_days), dtype=np.int64)
-    np.add.at(
-        hours, np.searchsorted(humans, p_agent[live]), _overlap(p_lo[live], p_hi[live], bounds)
-    )
+    # per human agent (row = index in human_ids) and day, summed by bincount over the
+    # flattened (agent, day) cells: a cell holds one agent's time inside one local day
+    # (at most 25 h per segment or interval), so its float64 sum of integer ms stays far
+    # below 2**53 and is exact
+    n_humans, n_days = len(x.human_ids), bounds.shape[0] - 1
+    cells = n_humans * n_days
+
+    def per_cell(agent_index: I64, ms: I64) -> I64:
+        index = agent_index[:, None] * n_days + np.arange(n_days)
+        sums = np.bincount(index.ravel(), weights=ms.ravel(), minlength=cells)
+        return sums.astype(np.int64).reshape(n_humans, n_days)
+
+    day = _day(s.start_ts[started], bounds)
+    counts = np.bincount(x.seg_human_index[started] * n_days + day, minlength=cells)
+    counts = counts.reshape(n_humans, n_days)
+    minutes = per_cell(x.seg_human_index[segs], seg_ms)
+    hours = per_cell(x.presence_human_index[live], _overlap(p_lo[live], p_hi[live], bounds))
     out = []
     active = np.flatnonzero(counts.any(axis=1) | minutes.any(axis=1) | hours.any(axis=1))
     for i in active.tolist():

@@ -148,6 +148,12 @@ class ReportIndex:
         self.presence = self._presence()
         # per-request slices by row instead of masks over every row of the period
         self.msg_rows = msg.astype(np.int64)
+        open_row = np.full(n, -1, dtype=np.int64)
+        open_row[oc] = self.opened_rows
+        self.msg_open_row = open_row[f.conv[msg]]  # its conversation's opened row (-1)
+        humans_sorted = np.asarray(self.human_ids, dtype=np.int64)
+        self.seg_human_index = np.searchsorted(humans_sorted, s.agent)  # valid where human
+        self.presence_human_index = np.searchsorted(humans_sorted, self.presence[0])
         self.msg_incoming = f.role[msg] == ROLES.index("consumer")
         self.human_msg_rows = np.flatnonzero(self.msg_in_human).astype(np.int64)
         acts = np.sort(
