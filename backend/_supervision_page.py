@@ -111,9 +111,16 @@ class SupervisionRequest:
 
     def score(self, answers: I64) -> float | None:
         """top2: % of answers 4-5; mean: 100 * mean / 5 (section 6.3)."""
+        good = int(np.count_nonzero(answers >= 4))
+        return self.score_of(int(answers.shape[0]), good, int(answers.sum()))
+
+    def score_of(self, answered: int, good: int, total: int) -> float | None:
+        """:meth:`score` from the count of answers, those of 4-5 and their sum (the mean
+        ``total / answered`` is the float numpy's ``mean`` of the answers gives: their
+        integer sum divided once)."""
         if self.satisfaction == "top2":
-            return percent(int(np.count_nonzero(answers >= 4)), int(answers.shape[0]))
-        return None if answers.shape[0] == 0 else 100.0 * float(answers.mean()) / 5
+            return percent(good, answered)
+        return None if answered == 0 else 100.0 * (total / answered) / 5
 
 
 def supervision_page(
@@ -274,13 +281,14 @@ class _Page:
         sale_agent = x.sale_agent[today]
         transactions = per(sale_agent)
         turnover = per(sale_agent, x.sale_amount[today])
-        order = np.argsort(index(survey_agent), kind="stable")
-        first = np.searchsorted(index(survey_agent)[order], np.arange(m + 2))
+        answered = per(survey_agent)
+        good = per(survey_agent[csat >= 4])
+        csat_sum = per(survey_agent, csat)
+        position = {a: i for i, a in enumerate(ids.tolist())}
         out: dict[int, dict[str, Any]] = {}
         for a in f.roster.agents:
-            i = int(np.searchsorted(ids, a.id))
+            i = position[a.id]
             c, d, t, w = contacts[i], done[i], transactions[i], won[i]
-            answers = csat[order[first[i] : first[i + 1]]]
             out[a.id] = {
                 "contacts": c,
                 "aht": mean_ms(aht_sum[i], d),
@@ -289,8 +297,8 @@ class _Page:
                 if self.req.conversion_rate == "contacts"
                 else percent(t, d),
                 "transactions": t,
-                "satisfaction": self.req.score(answers),
-                "satisfaction_answered": int(answers.shape[0]),
+                "satisfaction": self.req.score_of(answered[i], good[i], csat_sum[i]),
+                "satisfaction_answered": answered[i],
                 "_won": w,
                 "_ended": d,
                 "_human": a.user_type == "human",
