@@ -18,14 +18,9 @@ from typing import Any
 
 from ccbench.eventlog import Roster
 
+from ._dashboard_closes import close_sums
 from ._dashboard_core import Context, close_stats, is_active, mean_ms, percent, presence_at
-from ._dashboard_facts import (
-    agent_events,
-    chat_segments,
-    chat_sums,
-    close_sums,
-    open_conversations,
-)  # fmt: skip
+from ._dashboard_facts import agent_events, chat_segments, chat_sums, open_conversations
 from ._dashboard_index import dashboard_index
 from ._dashboard_params import DashboardQuery, closed_window
 from ._dashboard_sql import ChatSegment, ConvFacts

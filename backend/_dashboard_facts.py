@@ -18,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench.arrays import take
-from ccbench.eventlog import CHANNELS
 
 from ._dashboard_index import (
     ACCEPTED,
@@ -32,9 +31,12 @@ from ._dashboard_index import (
 )  # fmt: skip
 from ._dashboard_params import DashboardQuery
 from ._dashboard_sql import AgentEvent, ChatSegment, ConvFacts
-from ._dashboard_summary import ChatSums, CloseSums, FamilySums
+from ._dashboard_summary import ChatSums
 
-__all__ = ["agent_events", "chat_segments", "chat_sums", "close_sums", "open_conversations"]
+__all__ = [
+    "NEVER", "Facts", "agent_events", "chat_segments", "chat_sums", "facts_at",
+    "open_conversations",
+]  # fmt: skip
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -53,7 +55,7 @@ class _Col:
 
 
 @dataclass(frozen=True, slots=True)
-class _Facts:
+class Facts:
     """ConvFacts' now-dependent columns for conversations ``convs`` (codes), aligned."""
 
     convs: I64
@@ -113,16 +115,22 @@ def _responses(
     return sums, np.bincount(ho[keep], minlength=k).astype(np.int64)
 
 
-def _facts(x: DashboardIndex, convs: I64, now: int) -> _Facts:
+def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
+    """(owner, position) of every position of the ranges ``[lo[j], lo[j] + n[j])``."""
+    owner = np.repeat(np.arange(lo.shape[0], dtype=np.int64), n)
+    return owner, np.repeat(lo, n) + np.arange(owner.shape[0]) - np.repeat(np.cumsum(n) - n, n)
+
+
+def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
+    """The facts at ``now`` of conversations ``convs`` (codes, any order; ``now`` NEVER:
+    after every event)."""
     limit = x.visible(now)
     final = x.last_event_ts[convs] < now
     nfi = np.flatnonzero(~final)
     nf = convs[nfi]
     # the visible events of the non-final conversations, grouped by conversation
     lo = np.searchsorted(x.conv_keys, nf * x.width, side="left")
-    n = np.searchsorted(x.conv_keys, nf * x.width + limit, side="left") - lo
-    owner = np.repeat(np.arange(nf.shape[0], dtype=np.int64), n)
-    pos = np.repeat(lo, n) + np.arange(owner.shape[0]) - np.repeat(np.cumsum(n) - n, n)
+    owner, pos = _ranges(lo, np.searchsorted(x.conv_keys, nf * x.width + limit) - lo)
     rows = x.conv_rows[pos]
     kind, role = x.ev_kind[rows], x.ev_role[rows]
     m = nf.shape[0]
@@ -162,12 +170,14 @@ def _facts(x: DashboardIndex, convs: I64, now: int) -> _Facts:
     fh_seen = x.fh_ts.ok[convs] & (x.fh_ts.v[convs] < now)
     fca_seen = x.fca_ts.ok[convs] & (x.fca_ts.v[convs] < now) & x.fam_ts.ok[convs]
     fa_seen = x.fa_ts.ok[convs] & (x.fa_ts.v[convs] < now) & opened_ok
-    # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL); the
-    # per-conversation sums are a few ms values each: exact in float64
-    seen = (x.fm_start < now) & (x.fm_first < now)
-    f_sum = np.bincount(x.fm_conv[seen], weights=x.fm_ms[seen], minlength=x.n_conv)
-    f_n = np.bincount(x.fm_conv[seen], minlength=x.n_conv)
-    return _Facts(
+    # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL), from
+    # the conversations' own samples; the sums are a few ms values each: exact in float64
+    first = np.searchsorted(x.fm_conv, convs, side="left")
+    fm_owner, at = _ranges(first, np.searchsorted(x.fm_conv, convs, side="right") - first)
+    seen = (x.fm_start[at] < now) & (x.fm_first[at] < now)
+    f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[at][seen], minlength=convs.shape[0])
+    f_n = np.bincount(fm_owner[seen], minlength=convs.shape[0])
+    return Facts(
         convs=convs,
         opened=opened,
         cur_skill=merged(final_of(x.final_skill), l_skill, x.ev_skill.v, x.ev_skill.ok),
@@ -188,8 +198,8 @@ def _facts(x: DashboardIndex, convs: I64, now: int) -> _Facts:
             fh_seen & x.ttfr_first_assign.ok[convs],
         ),
         ttfa=_Col(np.where(fa_seen, x.fa_ts.v[convs] - opened.v, 0), fa_seen),
-        f_sum=f_sum[convs].astype(np.int64),
-        f_n=f_n[convs].astype(np.int64),
+        f_sum=f_sum.astype(np.int64),
+        f_n=f_n.astype(np.int64),
     )
 
 
@@ -197,7 +207,7 @@ def open_conversations(x: DashboardIndex, *, now: int) -> list[ConvFacts]:
     """Conversations open at ``now`` (a life started before now not ended before it)."""
     live = (x.life_ts < now) & (~x.life_end.ok | (x.life_end.v >= now)) & (x.life_conv >= 0)
     convs = np.unique(x.life_conv[live])
-    f = _facts(x, convs, now)
+    f = facts_at(x, convs, now)
     # each conversation's agent segment open at now (the last started, start order)
     open_seg = (x.seg_start < now) & (~x.seg_end.ok | (x.seg_end.v >= now))
     seg_of = np.full(x.n_conv, -1, dtype=np.int64)
@@ -232,86 +242,6 @@ def _kept(query: DashboardQuery, skill: _Col | None, group: I64 | None, mask: B)
     if query.group_ids is not None and group is not None:
         mask = mask & np.isin(group, list(query.group_ids))
     return mask
-
-
-def _close_rows(ts: I64, by: I64, f: _Facts) -> npt.NDArray[np.int64]:
-    """Per close, the CloseSums fields it adds (one row, CloseSums then FamilySums order)."""
-    columns = (
-        np.ones(ts.shape[0], dtype=np.int64), by == 0, by == 1, by == 2, ts - f.opened.v,
-        f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v,
-        f.a_sum, f.a_n, f.c_sum, f.c_n, f.f_sum, f.f_n,
-        f.ttfr.v, f.ttfr.ok, f.ttfr_consumer.v, f.ttfr_consumer.ok,
-        f.ttfr_first_assign.v, f.ttfr_first_assign.ok, f.ttfa.v, f.ttfa.ok,
-        f.mcs.v, f.mcs.ok, f.alerted.ok & (f.alerted.v == 1), f.alerted.ok & (f.alerted.v == -1),
-    )  # fmt: skip
-    return np.stack([np.asarray(c, dtype=np.int64) for c in columns], axis=1)
-
-
-def _static_close_rows(x: DashboardIndex) -> npt.NDArray[np.int64]:
-    """Every close's row at a now after all events (each conversation final)."""
-    return _close_rows(x.close_ts, x.close_by, _facts(x, np.maximum(x.close_conv, 0), NEVER))
-
-
-def close_sums(
-    x: DashboardIndex, *, query: DashboardQuery, now: int, start: int, skills_lo: int
-) -> dict[tuple[str, int | None], CloseSums]:
-    """Kept closed conversations summed per scope, as backend/_dashboard_summary.close_sums:
-    ``('w', None)`` the closed window ``[start, now)``, ``('a', agent)``, ``('s', skill)`` in
-    ``[skills_lo, now)``, ``('r', skill)`` in ``[start, now)``."""
-    lo = min(start, skills_lo)
-    a, b = (int(v) for v in np.searchsorted(x.close_ts, [lo, now], side="left"))
-    i = a + np.flatnonzero(x.close_next[a:b] >= b)  # each conversation's last close in range
-    conv = x.close_conv[i]
-    skill = _Col(x.close_skill.v[i], x.close_skill.ok[i])
-    mode = CHANNELS.index(query.mode)
-    keep = take(x.channel_code, conv, missing=-1) == mode
-    keep = _kept(query, skill, x.close_group[i], keep)
-    i, conv = i[keep], conv[keep]
-    # a conversation whose last event is before now sees all of it: its row is the one
-    # made once per index; the few others get theirs from their visible events
-    matrix = x.memo("close_rows", _static_close_rows)[i]
-    live = np.flatnonzero(x.last_event_ts[conv] >= now)
-    if live.shape[0]:
-        matrix[live] = _close_rows(
-            x.close_ts[i[live]], x.close_by[i[live]], _facts(x, conv[live], now)
-        )
-    ts = x.close_ts[i]
-    agent = _Col(x.close_agent.v[i], x.close_agent.ok[i])
-    skill = _Col(x.close_skill.v[i], x.close_skill.ok[i])
-    out: dict[tuple[str, int | None], CloseSums] = {}
-
-    def put(scope: str, keys: list[int | None], totals: npt.NDArray[np.int64]) -> None:
-        for key, t in zip(keys, totals.tolist(), strict=True):
-            if t[0]:  # a scope and key without closes is absent
-                out[(scope, key)] = CloseSums(
-                    closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3],
-                    resolution_sum=t[4], csat_answered=t[5], csat_good=t[6], csat_sum=t[7],
-                    family=FamilySums(*t[8:]),
-                )  # fmt: skip
-
-    # the closes are in ts order, so "ts >= cut" is a suffix of them, and of each key's
-    w = int(np.searchsorted(ts, start, side="left"))
-    put("w", [None], matrix[w:].sum(axis=0, keepdims=True))
-    for scope, col, cut in (("a", agent, start), ("s", skill, skills_lo), ("r", skill, start)):
-        names, totals = _suffix_sums(matrix, ts, col, cut)
-        put(scope, names, totals)
-    return out
-
-
-def _suffix_sums(
-    matrix: npt.NDArray[np.int64], ts: I64, keys: _Col, cut: int
-) -> tuple[list[int | None], npt.NDArray[np.int64]]:
-    """Per non-null key, the sum of ``matrix`` rows with ``ts >= cut`` (``ts`` ascending):
-    rows sorted by key keep their ts order, so each key's rows past the cut are the tail
-    of its run, a difference of two running sums."""
-    sel = np.flatnonzero(keys.ok & (ts >= cut))
-    if sel.shape[0] == 0:
-        return [], np.zeros((0, matrix.shape[1]), dtype=np.int64)
-    order = sel[np.argsort(keys.v[sel], kind="stable")]
-    k = keys.v[order]
-    heads = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
-    names: list[int | None] = [int(v) for v in k[heads].tolist()]
-    return names, np.add.reduceat(matrix[order], heads, axis=0)
 
 
 def chat_sums(x: DashboardIndex, *, query: DashboardQuery, now: int, start: int) -> ChatSums:

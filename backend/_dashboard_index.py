@@ -223,6 +223,7 @@ class DashboardIndex:
         fm = np.flatnonzero(
             self.seg_human & flag("first_kind") & self.seg_first.ok & (self.seg_conv >= 0)
         )
+        fm = fm[np.argsort(self.seg_conv[fm], kind="stable")]  # by conversation
         self.fm_conv, self.fm_start = self.seg_conv[fm], self.seg_start[fm]
         self.fm_first = self.seg_first.v[fm]
         self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)

@@ -21,6 +21,7 @@ import pytest
 
 from backend import Store
 from backend import _dashboard_facts as fast
+from backend._dashboard_closes import close_sums as close_sums_fast
 from backend._dashboard_index import dashboard_index
 from backend._dashboard_params import DashboardQuery, closed_window, parse_dashboard_query
 from backend._dashboard_sql import agent_events, chat_segments, open_conversations
@@ -80,7 +81,7 @@ def test_every_piece_equals_the_sql(smoke: tuple[Store, EventLog]) -> None:
             want_events = agent_events(cur, account=account, now=now)
         got_open = {c.cid: c for c in fast.open_conversations(x, now=now)}
         assert got_open == want_open, now
-        assert fast.close_sums(x, query=q, now=now, start=start, skills_lo=lo) == want_closes
+        assert close_sums_fast(x, query=q, now=now, start=start, skills_lo=lo) == want_closes
         assert fast.chat_sums(x, query=q, now=now, start=start) == want_stays, now
         got_segs = fast.chat_segments(x, now=now, start=start)
         assert sorted(got_segs, key=repr) == sorted(want_segs, key=repr), now
