@@ -9,16 +9,21 @@ write), an open-model client sends the harness's seeded query mix
 instants over the log's day) at a fixed 100 requests/s for 30 s: 40 %
 msgagentsegments, 20 % dashboard, 15 % agent performance, 10 % report, 15 %
 supervision, 2 % of each invalid (``make demo``'s mix: the loadtest defaults give
-the seed 000-002 families no share). Latency is measured from each request's
-intended send time, so queueing counts (no coordinated omission). Then the
-one-week report: 20 requests of the whole week on the 7-day log of
-tests/oracle/test_report_bench.py, one at a time. Prints p50/p99 per endpoint;
-no timing assertions (targets: p99 < 100 ms per endpoint, < 1 s for the week).
+the seed 000-002 families no share); then the same without the dashboard (its
+share to msgagentsegments). Latency is measured from each request's intended
+send time, so queueing counts (no coordinated omission); requests a saturated
+server has not started 30 s after the last send are dropped and counted. The
+server's CPU time per answered request is printed too: unlike latency it hardly
+depends on what else runs on the machine. Then the one-week report: 20 requests
+of the whole week on the 7-day log of tests/oracle/test_report_bench.py, one at
+a time. Prints p50/p99 per endpoint; no timing assertions (targets: p99 < 100 ms
+per endpoint, < 1 s for the week).
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import threading
 import time
@@ -75,6 +80,12 @@ def _send(client: httpx.Client, account: str, q: PlannedQuery) -> int:
         return 0  # counted, never silently dropped
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process ``pid`` has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _serve(db: Path, account: str) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     proc = serve_process(db, port, account=account, token=f"bench-{account}")
@@ -101,7 +112,7 @@ def _mix(
 ) -> None:
     account = log.roster.account
     db = cached_store(retail_day_path(), into=tmp_path / "retail.duckdb")
-    mix = QueryMix.from_log(log, seed=14, dashboard_share=DASHBOARD_SHARE, family_shares=SHARES)
+    mix = QueryMix.from_log(log, seed=14, dashboard_share=dashboard_share, family_shares=SHARES)
     queries = [mix.next() for _ in range(RATE_PER_S * DURATION_S)]
     url, proc = _serve(db, account)
     tally = _Tally()
@@ -111,7 +122,10 @@ def _mix(
         with httpx.Client(base_url=url, timeout=TIMEOUT_S) as c:
             warm = {}
             for endpoint in PATHS:
-                q = next(x for x in queries if x.endpoint == endpoint and not x.invalid_parameter)
+                valid = [x for x in queries if x.endpoint == endpoint and not x.invalid_parameter]
+                if not valid:
+                    continue  # not in this mix
+                q = valid[0]
                 t = time.perf_counter()
                 status = _send(c, account, q)
                 warm[endpoint] = (time.perf_counter() - t) * 1e3
@@ -130,6 +144,8 @@ def _mix(
 
         gc.collect()
         gc.freeze()  # the log in this process: no full collection pauses the senders
+        load = os.getloadavg()[0]
+        cpu = _cpu_s(proc.pid)
         lag = 0.0
         futures: list[Future[None]] = []
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
@@ -146,6 +162,7 @@ def _mix(
             # bounded: a saturated server's backlog is counted as unsent, not waited for
             wait(futures, timeout=DRAIN_S)
             unsent = sum(f.cancel() for f in futures)
+        cpu = _cpu_s(proc.pid) - cpu
         gc.unfreeze()
     finally:
         for c in clients:
@@ -158,10 +175,13 @@ def _mix(
             if unsent
             else ""
         )
+        answered = sum(len(v) for v in tally.ms.values())
         print(
             f"\nretail_day ({len(log):,} events), {RATE_PER_S} req/s for {DURATION_S} s, "
             f"dashboard share {dashboard_share:.0%}, open model (latency from the intended "
-            f"send time; max send lag {lag * 1e3:.0f} ms{saturated})"
+            f"send time; max send lag {lag * 1e3:.0f} ms{saturated}); load average "
+            f"{load:.1f} at the start; server CPU {cpu * 1e3 / max(answered, 1):.1f} ms per "
+            "request (its capacity on two idle cores: 2000 / that, requests/s)"
         )
         print(f"  {'endpoint':<18} {'requests':>8} {'non-2xx/4xx':>11} {'p50 ms':>8} "
               f"{'p99 ms':>8} {'max ms':>8} {'first ms':>9}")  # fmt: skip
