@@ -34,7 +34,8 @@ from ._dashboard_sql import AgentEvent, ChatSegment, ConvFacts
 from ._dashboard_summary import ChatSums
 
 __all__ = [
-    "NEVER", "Facts", "agent_events", "chat_segments", "chat_sums", "facts_at",
+    "NEVER", "Facts", "agent_events", "chat_occupancy", "chat_segments", "chat_sums",
+    "facts_at",
     "open_conversations",
 ]  # fmt: skip
 
@@ -281,6 +282,50 @@ def chat_segments(x: DashboardIndex, *, now: int, start: int) -> list[ChatSegmen
                     int(end[s]) if ok[s] else None)
         for s in np.flatnonzero(sel).tolist()
     ]  # fmt: skip
+
+
+def chat_occupancy(
+    x: DashboardIndex,
+    *,
+    query: DashboardQuery,
+    now: int,
+    start: int,
+    online: dict[int, list[tuple[int, int]]],
+    agents: list[int],
+) -> tuple[int, int]:
+    """(busy, online) ms of ``agents`` (the kept human agents) over ``[start, now)``: their
+    online intervals (disjoint, from presence), and the measure of those covered by at
+    least one of their kept chat segments, as backend/_dashboard.occupancy. One sweep over
+    (agent, instant) boundaries: each agent's +1/-1 steps sum to zero, so running sums over
+    all agents in (agent, instant) order are each agent's counts."""
+    o_agent = [a for a in agents for _ in online.get(a, ())]
+    o = np.asarray([iv for a in agents for iv in online.get(a, ())], dtype=np.int64)
+    o = o.reshape(-1, 2)
+    online_total = int((o[:, 1] - o[:, 0]).sum())
+    end, ok = x.seg_end.v, x.seg_end.ok
+    sel = x.seg_chat & x.seg_human & (x.seg_start < now) & (~ok | (end > start))
+    sel &= np.isin(x.seg_agent, np.asarray(agents, dtype=np.int64))
+    sel = _kept(query, _Col(x.seg_skill, np.ones_like(sel)), x.seg_group, sel)
+    lo = np.maximum(x.seg_start[sel], start)
+    hi = np.where(ok[sel], np.minimum(end[sel], now), now)
+    busy = lo < hi  # an empty interval covers nothing (nor does it in the reference)
+    b_agent, lo, hi = x.seg_agent[sel][busy], lo[busy], hi[busy]
+    n_b, n_o = lo.shape[0], o.shape[0]
+    agent = np.concatenate(
+        (b_agent, b_agent, np.asarray(o_agent, np.int64), np.asarray(o_agent, np.int64))
+    )
+    t = np.concatenate((lo, hi, o[:, 0], o[:, 1]))
+    d_busy = np.concatenate(
+        (np.ones(n_b, np.int64), -np.ones(n_b, np.int64), np.zeros(2 * n_o, np.int64))
+    )
+    d_on = np.concatenate(
+        (np.zeros(2 * n_b, np.int64), np.ones(n_o, np.int64), -np.ones(n_o, np.int64))
+    )
+    order = np.lexsort((t, agent))
+    agent, t = agent[order], t[order]
+    busy_n, on_n = np.cumsum(d_busy[order]), np.cumsum(d_on[order])
+    both = (busy_n[:-1] > 0) & (on_n[:-1] > 0) & (agent[1:] == agent[:-1])
+    return int((t[1:] - t[:-1])[both].sum()), online_total
 
 
 def agent_events(x: DashboardIndex, *, now: int) -> list[AgentEvent]:

@@ -6,7 +6,8 @@ The smoke log (both channels of the dashboard, transfers, surveys, MCS, presence
 stored once; at random instants (before the first event, inside the day and after the
 last one) with random modes and skill/group filters, each piece (open conversations and
 their facts, closes summed per scope, chat queue stays, chat segments, presence
-events) must be the SQL's exactly. The SQL is the direct statement of docs/metrics.md
+events) must be the SQL's exactly, and the chat occupancy (busy and online ms) the
+interval walk's of backend/_dashboard.occupancy. The SQL is the direct statement of docs/metrics.md
 3.3-3.7, so any difference is a bug of the faster path. The end-to-end answers are
 checked against the oracle in tests/e2e/test_differential_dashboard.py.
 """
@@ -21,7 +22,9 @@ import pytest
 
 from backend import Store
 from backend import _dashboard_facts as fast
+from backend._dashboard import _kept_agents, occupancy
 from backend._dashboard_closes import close_sums as close_sums_fast
+from backend._dashboard_core import Context, presence_at
 from backend._dashboard_index import dashboard_index
 from backend._dashboard_params import DashboardQuery, closed_window, parse_dashboard_query
 from backend._dashboard_sql import agent_events, chat_segments, open_conversations
@@ -58,14 +61,15 @@ def _query(rng: random.Random, log: EventLog) -> DashboardQuery:
 
 def test_every_piece_equals_the_sql(smoke: tuple[Store, EventLog]) -> None:
     """60 random instants and filters: open conversations, close sums, chat stays, chat
-    segments and presence events from the index are the SQL's."""
+    segments and presence events from the index are the SQL's, and the chat occupancy
+    sweep is the interval walk's."""
     store, log = smoke
     account = log.roster.account
     x = dashboard_index(store, account=account)
     assert x is not None
     first, last = log.time_range()  # type: ignore[misc]
     rng = random.Random(20260412)
-    seen_open = seen_closed = 0
+    seen_open = seen_closed = busy = 0
     for i in range(INSTANTS):
         now = first - 1 if i == 0 else rng.randint(first, last + 2 * HOUR_MS)
         q = _query(rng, log)
@@ -86,9 +90,18 @@ def test_every_piece_equals_the_sql(smoke: tuple[Store, EventLog]) -> None:
         got_segs = fast.chat_segments(x, now=now, start=start)
         assert sorted(got_segs, key=repr) == sorted(want_segs, key=repr), now
         assert fast.agent_events(x, now=now) == want_events, now
+        _, online = presence_at(want_events, roster=log.roster, now=now, start=start)
+        ctx = Context(
+            query=q, roster=log.roster, now=now, start=start, convs={}, closes={},
+            presence={}, kept_agents=_kept_agents(log.roster, q),
+        )  # fmt: skip
+        humans = [a for a in ctx.kept_agents if ctx.is_human(a)]
+        got = fast.chat_occupancy(x, query=q, now=now, start=start, online=online, agents=humans)
+        assert got == occupancy(ctx, want_segs, online), now
+        busy += got[0]
         seen_open += len(want_open)
         seen_closed += sum(s.closed for k, s in want_closes.items() if k[0] == "w")
-    assert seen_open > 100 and seen_closed > 100  # the instants saw real traffic
+    assert seen_open > 100 and seen_closed > 100 and busy > 0  # they saw real traffic
 
 
 def test_the_index_follows_the_store_version(smoke: tuple[Store, EventLog]) -> None:
