@@ -45,37 +45,26 @@ NEVER = int(np.iinfo(np.int64).max)  # a now after every event
 
 
 @dataclass(frozen=True, slots=True)
-class _Col:
-    """Values per conversation of a request (0 where ``ok`` is False: SQL NULL)."""
-
-    v: I64
-    ok: B
-
-    def get(self, i: int) -> int | None:
-        return int(self.v[i]) if self.ok[i] else None
-
-
-@dataclass(frozen=True, slots=True)
 class Facts:
     """ConvFacts' now-dependent columns for conversations ``convs`` (codes), aligned."""
 
     convs: I64
-    opened: _Col
-    cur_skill: _Col
+    opened: Nullable
+    cur_skill: Nullable
     final: B  # the conversation's last event is before now: its final_* facts hold
     msg_row: I64  # a non-final conversation's last non-system message (event row, -1)
-    last_ts: _Col
-    csat: _Col
-    mcs: _Col
-    alerted: _Col
+    last_ts: Nullable
+    csat: Nullable
+    mcs: Nullable
+    alerted: Nullable
     a_sum: I64
     a_n: I64
     c_sum: I64
     c_n: I64
-    ttfr: _Col
-    ttfr_consumer: _Col
-    ttfr_first_assign: _Col
-    ttfa: _Col
+    ttfr: Nullable
+    ttfr_consumer: Nullable
+    ttfr_first_assign: Nullable
+    ttfa: Nullable
     f_sum: I64
     f_n: I64
 
@@ -92,9 +81,9 @@ def _last(owner: I64, rows: I64, sel: B, k: int) -> I64:
     return out
 
 
-def _pick(row: I64, src_v: I64, src_ok: B) -> _Col:
+def _pick(row: I64, src_v: I64, src_ok: B) -> Nullable:
     """Values of a column at ``row`` (-1: NULL)."""
-    return _Col(take(src_v, row, missing=0), take(src_ok, row, missing=False))
+    return Nullable(take(src_v, row, missing=0), take(src_ok, row, missing=False))
 
 
 def _responses(
@@ -150,14 +139,14 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     sides = np.isin(role, [ROLES.index(r) for r in ("consumer", "agent", "bot", "manager")])
     c = _responses(owner, consumer, ts, message & sides, m, True)
 
-    def merged(final_col: _Col, row: I64, src_v: I64, src_ok: B) -> _Col:
+    def merged(final_col: Nullable, row: I64, src_v: I64, src_ok: B) -> Nullable:
         got = _pick(row, src_v, src_ok)
         v, ok = final_col.v.copy(), final_col.ok.copy()
         v[nfi], ok[nfi] = got.v, got.ok
-        return _Col(v, ok)
+        return Nullable(v, ok)
 
-    def final_of(col: Nullable) -> _Col:
-        return _Col(np.where(final, col.v[convs], 0), final & col.ok[convs])
+    def final_of(col: Nullable) -> Nullable:
+        return Nullable(np.where(final, col.v[convs], 0), final & col.ok[convs])
 
     def summed(col: Nullable, computed: I64) -> I64:
         out = np.where(final, col.v[convs], 0).astype(np.int64)  # NULL: 0 (coalesce)
@@ -167,7 +156,7 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     msg_row = np.full(convs.shape[0], -1, dtype=np.int64)
     msg_row[nfi] = l_msg
     opened_ok = x.opened_ts.ok[convs] & (x.opened_ts.v[convs] < now)
-    opened = _Col(np.where(opened_ok, x.opened_ts.v[convs], 0), opened_ok)
+    opened = Nullable(np.where(opened_ok, x.opened_ts.v[convs], 0), opened_ok)
     fh_seen = x.fh_ts.ok[convs] & (x.fh_ts.v[convs] < now)
     fca_seen = x.fca_ts.ok[convs] & (x.fca_ts.v[convs] < now) & x.fam_ts.ok[convs]
     fa_seen = x.fa_ts.ok[convs] & (x.fa_ts.v[convs] < now) & opened_ok
@@ -192,13 +181,15 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
         a_n=summed(x.final_a_n, a[1]),
         c_sum=summed(x.final_c_sum, c[0]),
         c_n=summed(x.final_c_n, c[1]),
-        ttfr=_Col(np.where(fh_seen, x.ttfr.v[convs], 0), fh_seen & x.ttfr.ok[convs]),
-        ttfr_consumer=_Col(np.where(fca_seen, x.fca_ts.v[convs] - x.fam_ts.v[convs], 0), fca_seen),
-        ttfr_first_assign=_Col(
+        ttfr=Nullable(np.where(fh_seen, x.ttfr.v[convs], 0), fh_seen & x.ttfr.ok[convs]),
+        ttfr_consumer=Nullable(
+            np.where(fca_seen, x.fca_ts.v[convs] - x.fam_ts.v[convs], 0), fca_seen
+        ),
+        ttfr_first_assign=Nullable(
             np.where(fh_seen, x.ttfr_first_assign.v[convs], 0),
             fh_seen & x.ttfr_first_assign.ok[convs],
         ),
-        ttfa=_Col(np.where(fa_seen, x.fa_ts.v[convs] - opened.v, 0), fa_seen),
+        ttfa=Nullable(np.where(fa_seen, x.fa_ts.v[convs] - opened.v, 0), fa_seen),
         f_sum=f_sum.astype(np.int64),
         f_n=f_n.astype(np.int64),
     )
@@ -232,11 +223,11 @@ def open_conversations(x: DashboardIndex, *, now: int) -> list[ConvFacts]:
     return [ConvFacts(*c) for c in columns]
 
 
-def _values(col: _Col) -> list[int | None]:
+def _values(col: Nullable) -> list[int | None]:
     return [v if ok else None for v, ok in zip(col.v.tolist(), col.ok.tolist(), strict=True)]
 
 
-def _kept(query: DashboardQuery, skill: _Col | None, group: I64 | None, mask: B) -> B:
+def _kept(query: DashboardQuery, skill: Nullable | None, group: I64 | None, mask: B) -> B:
     """The request's skill and group filters (None skill: NULL is never kept)."""
     if query.skill_ids is not None and skill is not None:
         mask = mask & skill.ok & np.isin(skill.v, list(query.skill_ids))
@@ -250,7 +241,7 @@ def chat_sums(x: DashboardIndex, *, query: DashboardQuery, now: int, start: int)
     filter only), and chat segments handled in ``[start, now)`` (both filters)."""
     end, end_ok = x.stay_end.v, x.stay_end.ok
     m = (x.stay_start < now) & (~end_ok | (end >= start))
-    m = _kept(query, _Col(x.stay_skill.v, x.stay_skill.ok), None, m)
+    m = _kept(query, Nullable(x.stay_skill.v, x.stay_skill.ok), None, m)
     ended = m & end_ok & (end >= start) & (end < now)
     wait = end - x.stay_start
     abandoned = ended & (x.stay_outcome == 1)
@@ -259,7 +250,7 @@ def chat_sums(x: DashboardIndex, *, query: DashboardQuery, now: int, start: int)
     handled = x.seg_chat & (x.seg_start < now) & s_ok & (s_end > start) & (s_end < now)
     handled &= x.seg_handled
     all_ok = np.ones(x.seg_skill.shape[0], dtype=bool)
-    handled = _kept(query, _Col(x.seg_skill, all_ok), x.seg_group, handled)
+    handled = _kept(query, Nullable(x.seg_skill, all_ok), x.seg_group, handled)
     return ChatSums(
         in_queue=int(np.count_nonzero(m & (~end_ok | (end >= now)))),
         entered=int(np.count_nonzero(m & (x.stay_start >= start))),
@@ -305,7 +296,7 @@ def chat_occupancy(
     end, ok = x.seg_end.v, x.seg_end.ok
     sel = x.seg_chat & x.seg_human & (x.seg_start < now) & (~ok | (end > start))
     sel &= np.isin(x.seg_agent, np.asarray(agents, dtype=np.int64))
-    sel = _kept(query, _Col(x.seg_skill, np.ones_like(sel)), x.seg_group, sel)
+    sel = _kept(query, Nullable(x.seg_skill, np.ones_like(sel)), x.seg_group, sel)
     lo = np.maximum(x.seg_start[sel], start)
     hi = np.where(ok[sel], np.minimum(end[sel], now), now)
     busy = lo < hi  # an empty interval covers nothing (nor does it in the reference)

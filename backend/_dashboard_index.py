@@ -38,7 +38,6 @@ _EVENT_KINDS = (
     "conversation.queued", "assignment.accepted", "message.sent", "survey.answered",
     "mcs.scored", "agent.login", "agent.logout", "agent.status",
 )  # fmt: skip
-_PRESENCE = ("agent.login", "agent.logout", "agent.status")
 #: Event kind codes (index in _EVENT_KINDS).
 QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
 #: Sender role codes.
