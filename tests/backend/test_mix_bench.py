@@ -181,7 +181,7 @@ def _mix(
             f"dashboard share {dashboard_share:.0%}, open model (latency from the intended "
             f"send time; max send lag {lag * 1e3:.0f} ms{saturated}); load average "
             f"{load:.1f} at the start; server CPU {cpu * 1e3 / max(answered, 1):.1f} ms per "
-            "request (its capacity on two idle cores: 2000 / that, requests/s)"
+            "request (one process: about 1000 / that requests/s per core it gets)"
         )
         print(f"  {'endpoint':<18} {'requests':>8} {'non-2xx/4xx':>11} {'p50 ms':>8} "
               f"{'p99 ms':>8} {'max ms':>8} {'first ms':>9}")  # fmt: skip
