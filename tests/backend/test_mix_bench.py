@@ -14,7 +14,9 @@ share to msgagentsegments). Latency is measured from each request's intended
 send time, so queueing counts (no coordinated omission); requests a saturated
 server has not started 30 s after the last send are dropped and counted. The
 server's CPU time per answered request is printed too: unlike latency it hardly
-depends on what else runs on the machine. Then the one-week report: 20 requests
+depends on what else runs on the machine, and 500 requests of the mix are sent one at
+a time for each endpoint's CPU time per request (``/proc`` ticks: a mean over many
+requests, not one request's). Then the one-week report: 20 requests
 of the whole week on the 7-day log of tests/oracle/test_report_bench.py, one at
 a time. Prints p50/p99 per endpoint; no timing assertions (targets: p99 < 100 ms
 per endpoint, < 1 s for the week).
@@ -194,6 +196,51 @@ def _mix(
             print(f"  {endpoint:<18} {ms.shape[0]:>8} {bad:>11} {p50:>8.1f} {p99:>8.1f} "
                   f"{ms.max():>8.1f} {warm[endpoint]:>9.0f}")  # fmt: skip
     assert sum(len(v) for v in tally.ms.values()) + unsent == len(queries)
+
+
+def test_bench_one_at_a_time_cpu(
+    tmp_path: Path,
+    benchmark: Any,
+    retail_day_log: EventLog,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Per endpoint, the server's CPU time and the latency of 500 requests of the five-family
+    mix sent one at a time (printed): what each answer costs, whatever the machine's load."""
+    benchmark.pedantic(_one_at_a_time, args=(tmp_path, retail_day_log, capsys), rounds=1)
+
+
+def _one_at_a_time(tmp_path: Path, log: EventLog, capsys: pytest.CaptureFixture[str]) -> None:
+    account = log.roster.account
+    db = cached_store(retail_day_path(), into=tmp_path / "retail.duckdb")
+    mix = QueryMix.from_log(log, seed=14, dashboard_share=DASHBOARD_SHARE, family_shares=SHARES)
+    queries = [mix.next() for _ in range(500)]
+    url, proc = _serve(db, account)
+    per: dict[str, list[tuple[float, float]]] = {}
+    try:
+        with httpx.Client(base_url=url, timeout=TIMEOUT_S) as c:
+            for endpoint in PATHS:  # warm-up: the frame and the indexes are built once
+                valid = [x for x in queries if x.endpoint == endpoint and not x.invalid_parameter]
+                assert _send(c, account, valid[0]) == 200
+            for q in queries:
+                cpu, t = _cpu_s(proc.pid), time.perf_counter()
+                assert _send(c, account, q) in (200, 400)
+                wall = time.perf_counter() - t
+                per.setdefault(q.endpoint, []).append((wall * 1e3, (_cpu_s(proc.pid) - cpu) * 1e3))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    total = sum(cpu for v in per.values() for _, cpu in v)
+    with capsys.disabled():
+        print(
+            f"\nretail_day, 500 requests of the five-family mix one at a time (load average "
+            f"{os.getloadavg()[0]:.1f}); server CPU {total / len(queries):.1f} ms per request"
+        )
+        for endpoint in PATHS:
+            a = np.asarray(per.get(endpoint, []))
+            if a.shape[0]:
+                p50, p99 = np.percentile(a[:, 0], [50, 99])
+                print(f"  {endpoint:<18} {a.shape[0]:>4} requests: CPU mean {a[:, 1].mean():5.1f} "
+                      f"ms, latency p50 {p50:6.1f} ms, p99 {p99:6.1f} ms")  # fmt: skip
 
 
 def test_bench_week_report_p99(
