@@ -28,6 +28,7 @@ from ccbench.eventlog import CHANNELS, SENDER_ROLES, Roster
 
 from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
+from ._versioned import PerVersion
 
 __all__ = ["DashboardIndex", "Nullable", "dashboard_index"]
 
@@ -239,26 +240,7 @@ class DashboardIndex:
         return int(np.searchsorted(self.ev_ts, now, side="left"))
 
 
-class _Cache:
-    """Per account, the index of the store version it was made at."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[str, tuple[int, DashboardIndex | None]] = {}
-
-    def get(self, store: Store, *, account: str) -> DashboardIndex | None:
-        version = store.version(account=account)
-        with self._lock:
-            entry = self._entries.get(account)
-            if entry is None or entry[0] != version:
-                # the version is read before the data: a write in between makes the next
-                # request rebuild, never a newer index labelled with an old version
-                entry = (version, _load(store, account=account))
-                self._entries[account] = entry
-            return entry[1]
-
-
-def _load(store: Store, *, account: str) -> DashboardIndex | None:
+def _load(store: Store, account: str) -> DashboardIndex | None:
     with store.reader() as base:
         cur = base.cursor()  # relational (Arrow) reads need a cursor of their own
         try:
@@ -273,4 +255,5 @@ def _load(store: Store, *, account: str) -> DashboardIndex | None:
 
 def dashboard_index(store: Store, *, account: str) -> DashboardIndex | None:
     """The account's current dashboard index (None while it has no roster)."""
-    return store.cached(name="dashboard_index", factory=_Cache).get(store, account=account)
+    cache = store.cached(name="dashboard_index", factory=lambda: PerVersion(_load))
+    return cache.get(store, account=account)
