@@ -53,7 +53,7 @@ REPORT = Family(
         Parameter(
             "csv",
             "choice",
-            "Answer with this table of the report as CSV (text/csv) instead of JSON.",
+            "This table of the report as CSV instead of JSON (over HTTP: text/csv).",
             choices=REPORT_TABLES,
         ),
     ),
