@@ -18,12 +18,15 @@ from typing import Any
 
 from ccbench.eventlog import Roster
 
+from ._dashboard_closes import close_sums
 from ._dashboard_core import Context, close_stats, is_active, mean_ms, percent, presence_at
+from ._dashboard_facts import agent_events, chat_occupancy, chat_sums, open_conversations
+from ._dashboard_index import DashboardIndex, dashboard_index
 from ._dashboard_params import DashboardQuery, closed_window
-from ._dashboard_sql import ChatSegment, ConvFacts, agent_events, chat_segments, open_conversations
-from ._dashboard_summary import ChatSums, CloseSums, FamilySums, chat_sums, close_sums
+from ._dashboard_sql import ChatSegment, ConvFacts
+from ._dashboard_summary import ChatSums, CloseSums, FamilySums
 from ._dashboard_tables import agent_rows, paged, skill_rows
-from ._store import Store, read_roster
+from ._store import Store
 
 __all__ = ["dashboard_snapshot", "family_sums", "weights"]
 
@@ -149,10 +152,11 @@ def _measure_overlap(online: list[tuple[int, int]], busy: list[tuple[int, int]])
     return total
 
 
-def chat(
-    ctx: Context, stays: ChatSums, segments: list[ChatSegment], online: dict[int, Any]
-) -> dict[str, Any]:
-    """Chat-mode KPIs over ``[start, now)`` (section 3.6); queue stays come summed."""
+def occupancy(ctx: Context, segments: list[ChatSegment], online: dict[int, Any]) -> tuple[int, int]:
+    """(busy, online) ms of the kept human agents over ``[start, now)``: their online time,
+    and the part of it covered by their kept chat segments (section 3.6). The request path
+    computes the same in memory (backend/_dashboard_facts.chat_occupancy); this is its
+    reference (tests/backend/test_dashboard_facts.py)."""
     q, now, start = ctx.query, ctx.now, ctx.start
     segs = [
         s for s in segments
@@ -169,6 +173,13 @@ def chat(
             continue
         online_total += sum(hi - lo for lo, hi in intervals)
         busy_total += _measure_overlap(intervals, busy_by_agent.get(agent, []))
+    return busy_total, online_total
+
+
+def chat(ctx: Context, stays: ChatSums, busy_total: int, online_total: int) -> dict[str, Any]:
+    """Chat-mode KPIs over ``[start, now)`` (section 3.6); queue stays come summed, the
+    occupancy as its busy and online ms (:func:`occupancy`)."""
+    q = ctx.query
     st = stays
     whole = st.abandoned + st.connected if q.abandon_rate == "handled" else st.entered
     return {
@@ -198,32 +209,35 @@ def alerts(out: dict[str, Any], thresholds: Sequence[tuple[str, float]]) -> list
     return found
 
 
+def _occupancy(x: DashboardIndex, ctx: Context, online: dict[int, Any]) -> tuple[int, int]:
+    humans = [a for a in ctx.kept_agents if ctx.is_human(a)]
+    return chat_occupancy(
+        x, query=ctx.query, now=ctx.now, start=ctx.start, online=online, agents=humans
+    )
+
+
 def dashboard_snapshot(
     store: Store, *, account: str, query: DashboardQuery, now_ms: int
 ) -> dict[str, Any] | None:
     """The dashboard of ``account`` at ``now_ms`` (docs/metrics.md section 3.8 shape);
     None when no roster is stored.
 
-    Every query, the roster's included, reads one snapshot: the answer is that of
-    the state after some whole number of committed batches, never a mix.
+    The answer is read from the account's dashboard index (backend/_dashboard_index.py),
+    made in one read transaction: the state after some whole number of committed
+    batches, never a mix.
     """
     now = now_ms
     messaging = query.mode == "messaging"
-    with store.snapshot() as cur:
-        doc = read_roster(cur, account=account)
-        if doc is None:
-            return None
-        roster = Roster.from_dict(doc)
-        start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
-        convs = open_conversations(cur, account=account, now=now)
-        close_rows = close_sums(
-            cur, account=account, query=query, now=now, start=start,
-            skills_lo=now - SKILLS_WINDOW_MS,
-        )  # fmt: skip
-        if not messaging:  # the chat section: chat visitors' waits and chat segments
-            stays = chat_sums(cur, account=account, query=query, now=now, start=start)
-            segments = chat_segments(cur, account=account, now=now, start=start)
-        presence_events = agent_events(cur, account=account, now=now)
+    x = dashboard_index(store, account=account)
+    if x is None:
+        return None
+    roster = x.roster
+    start, _ = closed_window(query, now_ms=now, timezone=roster.timezone)
+    convs = open_conversations(x, now=now)
+    close_rows = close_sums(x, query=query, now=now, start=start, skills_lo=now - SKILLS_WINDOW_MS)
+    if not messaging:  # the chat section: chat visitors' waits
+        stays = chat_sums(x, query=query, now=now, start=start)
+    presence_events = agent_events(x, now=now)
     presence, online = presence_at(presence_events, roster=roster, now=now, start=start)
     ctx = Context(
         query=query,
@@ -268,7 +282,7 @@ def dashboard_snapshot(
             "group_ids": None if query.group_ids is None else list(query.group_ids),
         },
         "current": current if messaging else None,
-        "chat": None if messaging else chat(ctx, stays, segments, online),
+        "chat": None if messaging else chat(ctx, stays, *_occupancy(x, ctx, online)),
         "closed": closed,
         "agents": paged(agents, "agent_id", query.agent_sort, query.agent_order,
                         query.agent_page, query.agent_page_size),

@@ -1,4 +1,10 @@
-"""The dashboard's facts at a ``now``, read from DuckDB projections.
+"""The dashboard's facts at a ``now``, read from DuckDB projections: the SQL reading.
+
+Requests are answered by backend/_dashboard_facts.py from an in-memory index
+(a join per request cost 0.2-0.7 s on retail_day); these queries state the same
+facts directly in SQL and are the reference it is checked against, piece by
+piece (tests/backend/test_dashboard_facts.py). ``FACTS_CTES`` and the
+dataclasses are shared by both.
 
 Each function runs one SQL query over the dashboard projection
 (backend/_dashboard_projection.py, kept at ingest), ``segments``, ``events``

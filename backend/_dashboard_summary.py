@@ -1,5 +1,9 @@
 """Aggregates of the dashboard computed in SQL: closes and chat queue stays at a ``now``.
 
+The SQL reading: requests sum the same rows in memory (backend/_dashboard_facts.py),
+checked against these queries (tests/backend/test_dashboard_facts.py); the sums'
+dataclasses are shared.
+
 Closes (``dash_closes``), chat queue stays (``dash_stays``) and handled chat
 segments (``segments``, for AHT) number in the
 tens of thousands on a busy day, so the filters (skill at the close or of

@@ -4,7 +4,9 @@
 Each handler checks the account (403 before any data is read), reads the
 query string with the contract's rules (400 naming the parameter), takes now
 from the test clock, and answers from the account's frame (backend/_frame.py)
-in the thread pool. The app (backend/_app.py) passes its own account check,
+in the thread pool. A report asked for one of its tables (``csv``) is that
+table as ``text/csv``, encoded by the contract's :func:`ccbench.api.report_csv`
+(docs/backend.md). The app (backend/_app.py) passes its own account check,
 store and clock in, so this module does not import it.
 """
 
@@ -20,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ccbench.api import AGENT_PERFORMANCE, REPORT, SUPERVISION
+from ccbench.api import AGENT_PERFORMANCE, REPORT, SUPERVISION, parse_query, report_csv
 
 from ._frame import Frame, frame_of
 from ._performance_dashboard import agent_performance
@@ -44,6 +46,13 @@ _ANSWERS: tuple[tuple[str, Answer], ...] = (
 )
 
 
+def _csv_table(answer: Answer, items: list[tuple[str, str]]) -> str | None:
+    """The report table a valid query asks for as CSV (None: the JSON answer)."""
+    if answer is not performance_report:
+        return None
+    return parse_query(REPORT, items).text("csv")
+
+
 def family_routes(
     *,
     store: Callable[[], Store],
@@ -58,14 +67,17 @@ def family_routes(
             items = request.query_params.multi_items()
             now = now_ms(request)
 
-            def work() -> bytes:
+            def work() -> Response:
                 frame = frame_of(store(), account=account)
                 if frame is None:
                     raise HTTPException(404, f"no roster stored for account {account!r}")
-                return orjson.dumps(answer(frame, items=items, now_ms=now))
+                data = answer(frame, items=items, now_ms=now)
+                table = _csv_table(answer, items)
+                if table is not None:
+                    return Response(report_csv(data, table), media_type="text/csv")
+                return Response(orjson.dumps(data), media_type="application/json")
 
-            body = await run_in_threadpool(work)
-            return Response(body, media_type="application/json")
+            return await run_in_threadpool(work)
 
         return handle
 

@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from ccbench.eventlog import CLOSED_BY, SENDER_ROLES, EventKind, Roster
 
 from ._store import Store, read_roster
+from ._versioned import PerVersion
 
 __all__ = [
     "CLOSERS",
@@ -38,7 +39,6 @@ __all__ = [
     "NEVER",
     "ROLES",
     "Frame",
-    "FrameCache",
     "Segments",
     "frame_of",
     "kind_code",
@@ -229,26 +229,11 @@ def load_frame(store: Store, *, account: str) -> Frame | None:
     )
 
 
-class FrameCache:
-    """Per account, the frame of the store version it was made at."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[str, tuple[int, Frame | None]] = {}
-
-    def get(self, store: Store, *, account: str) -> Frame | None:
-        version = store.version(account=account)
-        with self._lock:
-            entry = self._entries.get(account)
-            if entry is None or entry[0] != version:
-                # the version is read before the events: a write in between makes the
-                # next request rebuild, never a newer frame labelled with an old version
-                entry = (version, load_frame(store, account=account))
-                self._entries[account] = entry
-            return entry[1]
-
-
 def frame_of(store: Store, *, account: str) -> Frame | None:
     """The account's current frame (None while it has no roster)."""
-    cache = store.cached(name="frame", factory=FrameCache)
+    cache = store.cached(name="frame", factory=lambda: PerVersion(_load))
     return cache.get(store, account=account)
+
+
+def _load(store: Store, account: str) -> Frame | None:
+    return load_frame(store, account=account)

@@ -37,6 +37,17 @@ def family_schemas() -> dict[str, Any]:
     }
 
 
+def _content(family: Family, name: str) -> dict[str, Any]:
+    """JSON, and for a family with a ``csv`` parameter the table it names as text/csv."""
+    out: dict[str, Any] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+    if "csv" in family.names:
+        out["text/csv"] = {
+            "schema": {"type": "string"},
+            "example": "agent_id,name,role,conversations,conversation_minutes,connection_hours\n",
+        }
+    return out
+
+
 def family_operations(
     account: dict[str, Any],
     errors: dict[str, Any],
@@ -54,12 +65,7 @@ def family_operations(
                 "docs/backend.md. " + error_rule(family),
                 "parameters": [account, *query_parameters(family), clock_parameter()],
                 "responses": {
-                    "200": {
-                        "description": ok,
-                        "content": {
-                            "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
-                        },
-                    },
+                    "200": {"description": ok, "content": _content(family, name)},
                     "400": error("A parameter is invalid; error.parameter names it"),
                     "404": error("No roster stored for the account"),
                     **errors,

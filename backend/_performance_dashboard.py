@@ -123,8 +123,16 @@ class PerformanceIndex:
         agent = f.integer("agent_id")
         self.view_rows = v[np.lexsort((v, f.conv[v], agent[v]))]
         self.view_agent = agent[self.view_rows]
-        self.messages = np.flatnonzero(f.kind == kind_code(EventKind.MESSAGE_SENT))
-        self.message_agent = agent[self.messages]
+        # messages and response samples by (agent, ts): one agent's range is two binary
+        # searches, not a mask over every message of the log
+        messages = np.flatnonzero(f.kind == kind_code(EventKind.MESSAGE_SENT))
+        by_agent = np.lexsort((messages, agent[messages]))
+        self.message_agent = agent[messages][by_agent]
+        self.message_ts = f.ts[messages][by_agent]
+        r = self.responses
+        by_agent = np.lexsort((r.ts, r.agent))
+        self.resp_agent, self.resp_ts = r.agent[by_agent], r.ts[by_agent]
+        self.resp_conv, self.resp_value = r.conv[by_agent], r.value[by_agent]
 
     def open_at(self, now: int) -> B:
         live = (self.period_start < now) & (self.period_end >= now)
@@ -178,6 +186,14 @@ def _answer(x: PerformanceIndex, *, a: int, start: int, now: int, bucket: int) -
     }
 
 
+def _range(agents: I64, ts: I64, a: int, start: int, now: int) -> slice:
+    """The positions of agent ``a``'s items with ``start <= ts < now`` in arrays sorted by
+    (agent, ts)."""
+    lo, hi = np.searchsorted(agents, [a, a + 1])
+    b, e = np.searchsorted(ts[lo:hi], [start, now])
+    return slice(int(lo + b), int(lo + e))
+
+
 def _handle_time(x: PerformanceIndex, a: int, start: int, now: int) -> int | None:
     """View sessions of the agent started in the range: each ``view.started`` ends at the
     next view event of the same conversation when that is a ``view.ended``, else at now."""
@@ -210,10 +226,9 @@ def _response_times(
     )
     first_ch = x.channel[s.conv[segs[has_first]]]
     first_v = (s.first_ts - s.start_ts)[segs[has_first]]
-    r = x.responses
-    keep = (r.agent == a) & (r.ts >= start) & (r.ts < now)
-    resp_ch = x.channel[r.conv[keep]]
-    resp_v = r.value[keep]
+    keep = _range(x.resp_agent, x.resp_ts, a, start, now)
+    resp_ch = x.channel[x.resp_conv[keep]]
+    resp_v = x.resp_value[keep]
     out: dict[str, dict[str, Any]] = {}
     for ch in sorted(set(first_ch.tolist()) | set(resp_ch.tolist())):
         fv, rv = first_v[first_ch == ch], resp_v[resp_ch == ch]
@@ -227,8 +242,7 @@ def _response_times(
 
 def _messages(x: PerformanceIndex, a: int, start: int, now: int, bucket: int) -> list[Any]:
     """Messages carrying the agent's id (as assignee or participant) per bucket."""
-    ts = x.frame.ts[x.messages[x.message_agent == a]]
-    ts = ts[(ts >= start) & (ts < now)]
+    ts = x.message_ts[_range(x.message_agent, x.message_ts, a, start, now)]
     n = -(-(now - start) // bucket)
     counts = np.bincount((ts - start) // bucket, minlength=n)
     return [{"start": start + k * bucket, "count": int(counts[k])} for k in range(n)]
@@ -277,10 +291,16 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
     seen = np.flatnonzero(close_ts < now)[::-1]
     first_close[x.close_conv[seen]] = close_ts[seen]
     closed_at = first_close[convs]
-    # next responses: every visible human response but the one sent with the first reply
+    # next responses: every visible human response but the one sent with the first reply;
+    # the samples are sorted by conversation, so those of ``convs`` are their ranges
     r = x.responses
-    fh_r = x.first_human[r.conv]
-    nxt = (r.ts < now) & (r.ts != take(f.ts, fh_r, missing=-1))
+    lo = np.searchsorted(r.conv, convs, side="left")
+    n = np.searchsorted(r.conv, convs, side="right") - lo
+    owner = np.repeat(np.arange(convs.shape[0]), n)
+    idx = np.repeat(lo, n) + np.arange(owner.shape[0]) - np.repeat(np.cumsum(n) - n, n)
+    fh_r = x.first_human[r.conv[idx]]
+    nxt = (r.ts[idx] < now) & (r.ts[idx] != take(f.ts, fh_r, missing=-1))
+    owner_n, ts_n, value_n = owner[nxt], r.ts[idx][nxt], r.value[idx][nxt]
     breached = np.zeros(convs.shape[0], dtype=bool)
     achieved = np.zeros(convs.shape[0], dtype=bool)
     covered = np.zeros(convs.shape[0], dtype=bool)
@@ -306,10 +326,9 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
             breached |= sel & late
             met &= (done >= 0) & ~late
         if policy.next_response_ms is not None:
-            worst = np.zeros(f.n_conv, dtype=np.int64)
-            spent = clock(r.ts[nxt] - r.value[nxt], r.ts[nxt])
-            np.maximum.at(worst, r.conv[nxt], spent)
-            late = worst[convs] > policy.next_response_ms
+            worst = np.zeros(convs.shape[0], dtype=np.int64)
+            np.maximum.at(worst, owner_n, clock(ts_n - value_n, ts_n))
+            late = worst > policy.next_response_ms
             breached |= sel & late
             met &= ~late
         achieved |= met

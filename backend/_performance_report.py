@@ -18,11 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench.api import REPORT, parse_query
-from ccbench.arrays import take
-from ccbench.eventlog import EventKind
 
 from ._dashboard_core import mean_ms, percent
-from ._frame import ROLES, Frame, kind_code
+from ._frame import Frame
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
 
 __all__ = ["local_days", "performance_report"]
@@ -54,7 +52,9 @@ def _day(ts: I64, bounds: I64) -> I64:
 
 
 def _per_day(ts: I64, bounds: I64) -> list[int]:
-    return [int(v) for v in np.bincount(_day(ts, bounds), minlength=bounds.shape[0] - 1)]
+    """Count per day of ascending instants inside ``[bounds[0], bounds[-1])``: D binary
+    searches, not one per instant."""
+    return [int(v) for v in np.diff(np.searchsorted(ts, bounds, side="left"))]
 
 
 def _overlap(lo: I64, hi: I64, bounds: I64) -> I64:
@@ -114,19 +114,18 @@ def _activity(
 ) -> dict[str, Any]:
     f = x.frame
     n_days = bounds.shape[0] - 1
-    kind, conv, ts = f.kind[lo:hi], f.conv[lo:hi], f.ts[lo:hi]
-    msg = (kind == kind_code(EventKind.MESSAGE_SENT)) & (conv >= 0)
-    incoming = msg & (f.role[lo:hi] == ROLES.index("consumer"))
-    opened = kind == kind_code(EventKind.CONVERSATION_OPENED)
-    acts = opened | (kind == kind_code(EventKind.CONVERSATION_RESUMED)) | incoming
-    users = x.conv_consumer[conv[acts]]
+    ma, mb = np.searchsorted(x.msg_rows, [lo, hi], side="left")
+    oa, ob = np.searchsorted(x.opened_rows, [lo, hi], side="left")
+    msg_ts = f.ts[x.msg_rows[ma:mb]]
+    in_ts = msg_ts[x.msg_incoming[ma:mb]]
+    open_ts = f.ts[x.opened_rows[oa:ob]]
     new = (x.consumer_first_open >= start) & (x.consumer_first_open < end)
-    this_period = np.zeros(f.n_conv, dtype=bool)
-    this_period[conv[opened]] = True
-    depth = int(np.count_nonzero(msg & take(this_period, conv, missing=False)))
-    n_conv = int(np.count_nonzero(opened))
+    # messages of conversations opened in the period (a conversation opens once)
+    opened_at = x.msg_open_row[ma:mb]
+    depth = int(np.count_nonzero((opened_at >= lo) & (opened_at < hi)))
+    n_conv = int(open_ts.shape[0])
     # messages per calendar minute: ts is sorted, so a minute is a run of rows
-    mts = ts[msg]
+    mts = msg_ts
     minute = mts // MINUTE_MS
     heads = np.flatnonzero(np.diff(minute, prepend=-1)) if minute.shape[0] else minute
     count = np.diff(np.append(heads, minute.shape[0]))
@@ -141,15 +140,15 @@ def _activity(
         {"new_users": a, "messages": b, "incoming_messages": c, "conversations": d,
          "max_messages_per_minute": int(m), "max_minute": None if p < 0 else int(p)}
         for a, b, c, d, m, p in zip(
-            _per_day(x.consumer_first_open[new], bounds), _per_day(ts[msg], bounds),
-            _per_day(ts[incoming], bounds), _per_day(ts[opened], bounds),
+            _per_day(np.sort(x.consumer_first_open[new]), bounds), _per_day(msg_ts, bounds),
+            _per_day(in_ts, bounds), _per_day(open_ts, bounds),
             day_max.tolist(), day_peak.tolist(), strict=True)
     ]  # fmt: skip
     return {
         "new_users": int(np.count_nonzero(new)),
-        "active_users": int(np.unique(users[users >= 0]).shape[0]),
-        "total_messages": int(np.count_nonzero(msg)),
-        "incoming_messages": int(np.count_nonzero(incoming)),
+        "active_users": x.active_users.count(*x.active_users.span(lo, hi)),
+        "total_messages": int(msg_ts.shape[0]),
+        "incoming_messages": int(in_ts.shape[0]),
         "peak_rpm": int(count.max()) if count.shape[0] else 0,
         "peak_time": int(at[int(np.argmax(count))]) if count.shape[0] else None,
         "conversations": n_conv,
@@ -161,11 +160,11 @@ def _activity(
 def _chatbot(x: ReportIndex, lo: int, hi: int, top: int | None) -> dict[str, Any]:
     f = x.frame
     a, b = np.searchsorted(x.intent_rows, [lo, hi])
-    code, conv = x.intent_code[a:b], f.conv[x.intent_rows[a:b]]
+    code = x.intent_code[a:b]
     n = len(x.intents)
     detections = np.bincount(code, minlength=n)
-    pairs = np.unique(conv * max(n, 1) + code)
-    convs = np.bincount(pairs % max(n, 1), minlength=n)
+    first = x.intent_pairs.prev[a:b] < a  # the pair's first detection in the period
+    convs = np.bincount(code[first], minlength=n)
     ranked = sorted(
         (i for i in range(n) if detections[i]),
         key=lambda i: (-int(convs[i]), -int(detections[i]), x.intents[i]),
@@ -199,8 +198,8 @@ def _contact_center(
     sa, sb = np.searchsorted(s.start_ts, [start, end])
     human = sa + np.flatnonzero(x.seg_human[sa:sb])
     done = human[s.end_ts[human] < end]
-    users = x.conv_consumer[s.conv[human]]
-    msg = x.msg_in_human[lo:hi]
+    ha, hb = np.searchsorted(x.human_msg_rows, [lo, hi], side="left")
+    msg_ts = f.ts[x.human_msg_rows[ha:hb]]
     ca, cb = np.searchsorted(x.close_rows, [lo, hi])
     reasons = x.close_reason[ca:cb][x.close_cc[ca:cb]]
     counts = np.bincount(reasons, minlength=len(x.reasons))
@@ -211,7 +210,7 @@ def _contact_center(
         for h, m, n in zip(
             _per_day(starts[handled], bounds),
             _per_day(starts[~handled], bounds),
-            _per_day(f.ts[lo:hi][msg], bounds),
+            _per_day(msg_ts, bounds),
             strict=True,
         )
     ]
@@ -225,8 +224,8 @@ def _contact_center(
             "closed": int(np.count_nonzero(closed)),
             "waiting": int(np.count_nonzero(~(handled | abandoned | closed))),
         },
-        "total_messages": int(np.count_nonzero(msg)),
-        "unique_users": int(np.unique(users[users >= 0]).shape[0]),
+        "total_messages": int(msg_ts.shape[0]),
+        "unique_users": x.segment_users.count(*x.segment_users.span(sa, sb)),
         "closing_reasons": [{"reason": x.reasons[i], "count": int(counts[i])} for i in order],
         "avg_conversation_time": mean_ms(
             int((s.end_ts[done] - s.start_ts[done]).sum()), int(done.shape[0])
@@ -244,40 +243,42 @@ def _agents(x: ReportIndex, start: int, end: int, bounds: I64) -> list[dict[str,
     segs = np.flatnonzero(x.seg_human[:sb] & (s.end_ts[:sb] > start))
     started = segs[s.start_ts[segs] >= start]
     seg_ms = _overlap(s.start_ts[segs], s.end_ts[segs], bounds)
-    p_agent, p_lo, p_hi = x.presence
+    _, p_lo, p_hi = x.presence
     live = (p_lo < end) & (p_hi > start)
-    # per human agent (row = index in human_ids) and day: adds, not a mask per agent
-    humans = np.asarray(x.human_ids, dtype=np.int64)
-    n_days = bounds.shape[0] - 1
-    counts = np.zeros((humans.shape[0], n_days), dtype=np.int64)
-    np.add.at(
-        counts,
-        (np.searchsorted(humans, s.agent[started]), _day(s.start_ts[started], bounds)),
-        1,
-    )
-    minutes = np.zeros((humans.shape[0], n_days), dtype=np.int64)
-    np.add.at(minutes, np.searchsorted(humans, s.agent[segs]), seg_ms)
-    hours = np.zeros((humans.shape[0], n_days), dtype=np.int64)
-    np.add.at(
-        hours, np.searchsorted(humans, p_agent[live]), _overlap(p_lo[live], p_hi[live], bounds)
-    )
+    # per human agent (row = index in human_ids) and day, summed by bincount over the
+    # flattened (agent, day) cells: a cell holds one agent's time inside one local day
+    # (at most 25 h per segment or interval), so its float64 sum of integer ms stays far
+    # below 2**53 and is exact
+    n_humans, n_days = len(x.human_ids), bounds.shape[0] - 1
+    cells = n_humans * n_days
+
+    def per_cell(agent_index: I64, ms: I64) -> I64:
+        index = agent_index[:, None] * n_days + np.arange(n_days)
+        sums = np.bincount(index.ravel(), weights=ms.ravel(), minlength=cells)
+        return sums.astype(np.int64).reshape(n_humans, n_days)
+
+    day = _day(s.start_ts[started], bounds)
+    counts = np.bincount(x.seg_human_index[started] * n_days + day, minlength=cells)
+    counts = counts.reshape(n_humans, n_days)
+    minutes = per_cell(x.seg_human_index[segs], seg_ms)
+    hours = per_cell(x.presence_human_index[live], _overlap(p_lo[live], p_hi[live], bounds))
     out = []
-    for i, agent in enumerate(x.human_ids):
-        conv, mins, hrs = counts[i], minutes[i], hours[i]
-        if not (conv.any() or mins.any() or hrs.any()):
-            continue
+    active = np.flatnonzero(counts.any(axis=1) | minutes.any(axis=1) | hours.any(axis=1))
+    for i in active.tolist():
+        agent = x.human_ids[i]
+        conv, mins, hrs = counts[i].tolist(), minutes[i].tolist(), hours[i].tolist()
         info = roster.agent(agent)
         out.append(
             {
                 "agent_id": agent,
                 "name": info.name if info else "",
                 "role": info.role if info else "",
-                "conversations": int(conv.sum()),
-                "conversation_minutes": int(mins.sum()) / MINUTE_MS,
-                "connection_hours": int(hrs.sum()) / HOUR_MS,
+                "conversations": sum(conv),
+                "conversation_minutes": sum(mins) / MINUTE_MS,
+                "connection_hours": sum(hrs) / HOUR_MS,
                 "daily": [
-                    {"conversations": int(c), "conversation_minutes": int(m) / MINUTE_MS,
-                     "connection_hours": int(h) / HOUR_MS}
+                    {"conversations": c, "conversation_minutes": m / MINUTE_MS,
+                     "connection_hours": h / HOUR_MS}
                     for c, m, h in zip(conv, mins, hrs, strict=True)
                 ],
             }

@@ -23,7 +23,9 @@ from ._frame import CLOSERS, NEVER, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation
 from ._supervision_index import SupervisionIndex
 
-__all__ = ["ABANDONED", "CLOSED", "HANDLED", "WAITING", "Assignments", "ReportIndex"]
+__all__ = [
+    "ABANDONED", "CLOSED", "HANDLED", "WAITING", "Assignments", "Distinct", "ReportIndex",
+]  # fmt: skip
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -41,6 +43,29 @@ class Assignments:
     reply_ts: I64
     takeover: B
     bot: B
+
+
+class Distinct:
+    """Positions of sorted ``rows`` with a key each (-1: none), for "how many distinct keys
+    among positions ``[a, b)``" without a hash per request: a position counts when the
+    previous position with its key is before ``a`` (made once per frame)."""
+
+    def __init__(self, rows: I64, keys: I64) -> None:
+        self.rows, self.keys = rows, keys
+        order = np.argsort(keys, kind="stable")
+        same = np.zeros(order.shape[0], dtype=bool)
+        same[1:] = keys[order[1:]] == keys[order[:-1]]
+        self.prev = np.full(order.shape[0], -1, dtype=np.int64)
+        self.prev[order[1:][same[1:]]] = order[:-1][same[1:]]
+
+    def span(self, lo: int, hi: int) -> tuple[int, int]:
+        """The positions ``[a, b)`` of rows in ``[lo, hi)``."""
+        a, b = np.searchsorted(self.rows, [lo, hi], side="left")
+        return int(a), int(b)
+
+    def count(self, a: int, b: int) -> int:
+        """Distinct keys (>= 0) among positions ``[a, b)``."""
+        return int(np.count_nonzero((self.prev[a:b] < a) & (self.keys[a:b] >= 0)))
 
 
 def _codes(values: npt.NDArray[np.object_]) -> tuple[I64, tuple[str, ...]]:
@@ -121,6 +146,27 @@ class ReportIndex:
         np.minimum.at(self.seg_reply, seg_of, f.ts[msg[own]])
         self.assignments = self._assignments()
         self.presence = self._presence()
+        # per-request slices by row instead of masks over every row of the period
+        self.msg_rows = msg.astype(np.int64)
+        open_row = np.full(n, -1, dtype=np.int64)
+        open_row[oc] = self.opened_rows
+        self.msg_open_row = open_row[f.conv[msg]]  # its conversation's opened row (-1)
+        humans_sorted = np.asarray(self.human_ids, dtype=np.int64)
+        self.seg_human_index = np.searchsorted(humans_sorted, s.agent)  # valid where human
+        self.presence_human_index = np.searchsorted(humans_sorted, self.presence[0])
+        self.msg_incoming = f.role[msg] == ROLES.index("consumer")
+        self.human_msg_rows = np.flatnonzero(self.msg_in_human).astype(np.int64)
+        acts = np.sort(
+            np.concatenate(
+                (self.opened_rows, f.rows(EventKind.CONVERSATION_RESUMED),
+                 self.msg_rows[self.msg_incoming])
+            )
+        )  # fmt: skip
+        self.active_users = Distinct(acts, self.conv_consumer[f.conv[acts]])
+        human_segs = np.flatnonzero(self.seg_human).astype(np.int64)
+        self.segment_users = Distinct(human_segs, self.conv_consumer[s.conv[human_segs]])
+        pair = f.conv[self.intent_rows] * max(len(self.intents), 1) + self.intent_code
+        self.intent_pairs = Distinct(self.intent_rows, pair)
 
     def _assignments(self) -> Assignments:
         f = self.frame

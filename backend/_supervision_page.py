@@ -111,9 +111,16 @@ class SupervisionRequest:
 
     def score(self, answers: I64) -> float | None:
         """top2: % of answers 4-5; mean: 100 * mean / 5 (section 6.3)."""
+        good = int(np.count_nonzero(answers >= 4))
+        return self.score_of(int(answers.shape[0]), good, int(answers.sum()))
+
+    def score_of(self, answered: int, good: int, total: int) -> float | None:
+        """:meth:`score` from the count of answers, those of 4-5 and their sum (the mean
+        ``total / answered`` is the float numpy's ``mean`` of the answers gives: their
+        integer sum divided once)."""
         if self.satisfaction == "top2":
-            return percent(int(np.count_nonzero(answers >= 4)), int(answers.shape[0]))
-        return None if answers.shape[0] == 0 else 100.0 * float(answers.mean()) / 5
+            return percent(good, answered)
+        return None if answered == 0 else 100.0 * (total / answered) / 5
 
 
 def supervision_page(
@@ -252,28 +259,55 @@ class _Page:
         won_seg[x.sale_segment[visible & (x.sale_segment >= 0)]] = True
         won_disc = np.bincount(disc, weights=won_seg[segs], minlength=pair.shape[0]) > 0
         csat = f.integer("csat")[surveys]
+        # per roster agent (index in ids), sums by bincount instead of a mask per agent
+        ids = np.asarray(sorted(a.id for a in f.roster.agents), dtype=np.int64)
+        m = ids.shape[0]
+
+        def index(agents: I64) -> I64:
+            i = np.searchsorted(ids, agents)
+            return np.where(take(ids, i, missing=-1) == agents, i, m)  # m: not on the roster
+
+        def per(agents: I64, values: npt.NDArray[Any] | None = None) -> list[int]:
+            at = index(agents)
+            if values is None:
+                return np.bincount(at, minlength=m + 1).tolist()  # type: ignore[no-any-return]
+            sums = np.zeros(m + 1, dtype=np.int64)
+            np.add.at(sums, at, values.astype(np.int64))
+            return sums.tolist()  # type: ignore[no-any-return]
+
+        contacts = per(agent_of)
+        done = per(agent_of[ended])
+        aht_sum = per(agent_of[ended], length[ended])
+        won = per(agent_of[won_disc])
+        sale_agent = x.sale_agent[today]
+        transactions = per(sale_agent)
+        # each roster agent's sales today as one slice, for the sums per currency
+        by_agent = np.argsort(index(sale_agent), kind="stable")
+        cuts = np.searchsorted(index(sale_agent)[by_agent], np.arange(m + 2)).tolist()
+        sold = today[by_agent]
+        answered = per(survey_agent)
+        good = per(survey_agent[csat >= 4])
+        csat_sum = per(survey_agent, csat)
+        position = {a: i for i, a in enumerate(ids.tolist())}
         out: dict[int, dict[str, Any]] = {}
         for a in f.roster.agents:
-            mine = agent_of == a.id
-            contacts, done = int(mine.sum()), int((mine & ended).sum())
-            sales = today[x.sale_agent[today] == a.id]
-            transactions = int(sales.shape[0])
-            won = int((mine & won_disc).sum())
-            answers = csat[survey_agent == a.id]
+            i = position[a.id]
+            c, d, t, w = contacts[i], done[i], transactions[i], won[i]
+            sales = sold[cuts[i] : cuts[i + 1]]
             by_currency = _per_currency(x.sale_currency[sales], x.sale_amount[sales])
             out[a.id] = {
-                "contacts": contacts,
-                "aht": mean_ms(int(length[mine & ended].sum()), done),
+                "contacts": c,
+                "aht": mean_ms(aht_sum[i], d),
                 "turnover_minor": _one_currency(by_currency),
                 "turnover_by_currency": by_currency,
-                "conversion_rate": percent(won, contacts)
+                "conversion_rate": percent(w, c)
                 if self.req.conversion_rate == "contacts"
-                else percent(transactions, done),
-                "transactions": transactions,
-                "satisfaction": self.req.score(answers),
-                "satisfaction_answered": int(answers.shape[0]),
-                "_won": won,
-                "_ended": done,
+                else percent(t, d),
+                "transactions": t,
+                "satisfaction": self.req.score_of(answered[i], good[i], csat_sum[i]),
+                "satisfaction_answered": answered[i],
+                "_won": w,
+                "_ended": d,
                 "_human": a.user_type == "human",
             }
         return out

@@ -9,6 +9,8 @@ families. The oracle reads only the log: it never imports sim, backend or
 loadtest.
 """
 
+from ccbench.api import REPORT_TABLES, report_csv
+
 from ._catalog import catalog_json, catalog_markdown
 from ._columns import EventColumns
 from ._dashboard_params import AGENT_COLUMNS, DASHBOARD_KPIS, SKILL_COLUMNS, DashboardParams
@@ -21,7 +23,6 @@ from ._params import (
     parse_agent_segments_query,
 )
 from ._registry import CATALOG, FAMILIES, Metric, metric
-from ._report import REPORT_TABLES, report_csv
 from ._segment_table import END_KINDS, START_KINDS, EndKind, Feature, Segments, StartKind
 from ._supervision import supervision_csv
 from ._supervision_params import SUPERVISION_AGENT_COLUMNS, SupervisionParams

@@ -10,16 +10,13 @@ with the period, not the log.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import zoneinfo
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ccbench import ParameterError
 from ccbench.api import REPORT, check_values
 from ccbench.arrays import take
 from ccbench.eventlog import EventKind
@@ -28,14 +25,12 @@ from ._arith import mean_ms, percent
 from ._columns import KIND_CODES, ROLE_CONSUMER
 from ._report_index import ABANDONED, CLOSED, HANDLED, ReportIndex
 
-__all__ = ["REPORT_TABLES", "local_days", "report", "report_csv"]
+__all__ = ["local_days", "report"]
 
 I64 = npt.NDArray[np.int64]
 K = KIND_CODES
 DAY_MS = 86_400_000
 MINUTE_MS = 60_000
-#: CSV exports of a report (``report_csv``).
-REPORT_TABLES = ("daily", "agents", "agents_daily")
 
 
 def local_days(start: int, end: int, timezone: str) -> tuple[list[str], I64]:
@@ -305,41 +300,3 @@ def _agents(ix: ReportIndex, start: int, end: int, bounds: I64) -> list[dict[str
             }
         )  # fmt: skip
     return out
-
-
-_AGENT_TOTALS = ("conversations", "conversation_minutes", "connection_hours")
-_CSV_COLUMNS = {
-    "agents": ("agent_id", "name", "role", *_AGENT_TOTALS),
-    "agents_daily": ("agent_id", "date", *_AGENT_TOTALS),
-}
-
-
-def report_csv(data: dict[str, Any], table: str) -> str:
-    """CSV of a report's ``daily`` series, ``agents`` totals or ``agents_daily`` rows.
-
-    ``daily`` joins the activity and contact-center daily rows (contact-center
-    columns prefixed ``cc_``); null is an empty cell.
-    """
-    if table not in REPORT_TABLES:
-        raise ParameterError("table", f"expected one of {', '.join(REPORT_TABLES)}, got {table!r}")
-    rows: list[dict[str, Any]]
-    if table == "daily":
-        rows = [
-            {**a, **{f"cc_{k}": v for k, v in cc.items() if k not in ("date", "start", "end")}}
-            for a, cc in zip(
-                data["activity"]["daily"], data["contact_center"]["daily"], strict=True
-            )
-        ]
-        columns = tuple(rows[0])  # a period has at least one day
-    else:
-        columns = _CSV_COLUMNS[table]
-        if table == "agents":
-            rows = data["agents"]
-        else:
-            rows = [{"agent_id": a["agent_id"], **d} for a in data["agents"] for d in a["daily"]]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for r in rows:
-        writer.writerow(["" if r[k] is None else r[k] for k in columns])
-    return out.getvalue()

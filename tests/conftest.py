@@ -20,8 +20,9 @@ def example_path() -> Path:
 
 @pytest.fixture(scope="session")
 def retail_day_log() -> EventLog:
-    """retail_day simulated once per session with seed 1 (~1.11M events): the benchmarks'
-    common one-day log."""
-    from sim import load_scenario, simulate
+    """retail_day with seed 1 (~1.11M events): the benchmarks' common one-day log,
+    simulated once and then read from the benchmark cache (tests/support/bench_cache.py)."""
+    from ccbench.eventlog import read_log
+    from tests.support.bench_cache import retail_day_path
 
-    return simulate(scenario=load_scenario("retail_day"), seed=1).log
+    return read_log(retail_day_path())

@@ -85,6 +85,7 @@ EXPECTED: dict[str, list[str]] = {
         "MAX_INTEGER",
         "MSGAGENTSEGMENTS",
         "REPORT",
+        "REPORT_TABLES",
         "SUPERVISION",
         "SUPERVISION_AGENT_COLUMNS",
         "Conformance",
@@ -100,6 +101,7 @@ EXPECTED: dict[str, list[str]] = {
         "load_conformance",
         "parse_clock",
         "parse_query",
+        "report_csv",
     ],
     "ccbench.cli": ["main"],
     "plan": [

@@ -15,7 +15,7 @@ It imports only the standard library and the exception tree.
 from ._conformance import Conformance, ConformanceCase, load_conformance
 from ._msgagentsegments import AGENT_SEGMENT_METRICS, MSGAGENTSEGMENTS
 from ._performance_dashboard import AGENT_PERFORMANCE
-from ._performance_report import REPORT
+from ._performance_report import REPORT, REPORT_TABLES, report_csv
 from ._query import (
     CLOCK_HEADER,
     CLOCK_MAX_DIGITS,
@@ -54,6 +54,7 @@ __all__ = [
     "MAX_INTEGER",
     "MSGAGENTSEGMENTS",
     "REPORT",
+    "REPORT_TABLES",
     "SUPERVISION",
     "SUPERVISION_AGENT_COLUMNS",
     "Conformance",
@@ -69,4 +70,5 @@ __all__ = [
     "load_conformance",
     "parse_clock",
     "parse_query",
+    "report_csv",
 ]

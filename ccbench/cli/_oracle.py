@@ -21,7 +21,6 @@ import sys
 from typing import Any
 
 from oracle import (
-    REPORT_TABLES,
     Oracle,
     catalog_json,
     catalog_markdown,
@@ -158,7 +157,6 @@ def register(sub: Any) -> None:
     r.add_argument("--start", dest="start_ms", help="period start: epoch ms or ISO 8601")
     r.add_argument("--end", dest="end_ms", help="period end (exclusive): epoch ms or ISO 8601")
     _add_options(r, REPORT, skip=("start_ms", "end_ms"))
-    r.add_argument("--csv", choices=REPORT_TABLES, help="print that table as CSV instead")
     _compact(r)
     r.set_defaults(func=run_report)
     c: argparse.ArgumentParser = families.add_parser(

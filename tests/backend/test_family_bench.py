@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -49,10 +50,14 @@ def _time(client: httpx.Client, path: str, query: dict[str, str], now: int) -> f
 
 
 def test_bench_families_retail_day(
-    tmp_path: Path, retail_day_log: EventLog, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, benchmark: Any, retail_day_log: EventLog, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """p50/p99 of agent performance, report (one day) and supervision requests (printed)."""
-    log = retail_day_log
+    # through the benchmark fixture: `make bench` (--benchmark-only) skips tests without it
+    benchmark.pedantic(_families, args=(tmp_path, retail_day_log, capsys), rounds=1)
+
+
+def _families(tmp_path: Path, log: EventLog, capsys: pytest.CaptureFixture[str]) -> None:
     db = _store(tmp_path / "retail.duckdb", log)
     first, last = log.time_range()  # type: ignore[misc]
     pools = FamilyPools(
@@ -89,8 +94,14 @@ def test_bench_families_retail_day(
             print("  " + line)
 
 
-def test_bench_week_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_week_report(
+    tmp_path: Path, benchmark: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     """p50/p99 of one-week reports on the 7-day log (printed)."""
+    benchmark.pedantic(_week, args=(tmp_path, capsys), rounds=1)
+
+
+def _week(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from sim import simulate
     from tests.oracle.test_report_bench import WEEK_DAYS, scaled_week
 

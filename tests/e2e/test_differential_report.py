@@ -6,7 +6,8 @@ inside or after the log, at local midnights or anywhere, with and without
 ``top_intents``) must return exactly ``Oracle(log).report_query(query)``. Requests the
 contract rejects (an end not after the start, a period over 366 days, top_intents 0)
 are 400s naming the same parameter. A report is seen at its end, so the test clock
-header is sent but does not change it.
+header is sent but does not change it. The report's CSV tables (``csv=daily``,
+``agents``, ``agents_daily``) are the oracle's CSV of its answer, byte for byte.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccbench.api import REPORT
+from ccbench import ParameterError
+from ccbench.api import REPORT, REPORT_TABLES, report_csv
 from ccbench.eventlog import EventLog
 from oracle import Oracle
 from sim import Scenario, load_scenario, simulate
@@ -26,6 +28,7 @@ from tests.support.differential import Outcome, compare, served
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_QUERIES = 200
+CSV_QUERIES = 90
 WEEK_QUERIES = 60
 DAY_MS = 86_400_000
 
@@ -116,3 +119,38 @@ def test_backend_report_equals_oracle_on_a_week(
     """Random periods up to the whole week of a 7-day log (daily series over several local
     days, consumers coming back) agree too."""
     _run(client, logs["week"], "week", WEEK_QUERIES, 20260310)
+
+
+def test_backend_report_csv_equals_oracle(logs: dict[str, EventLog], client: httpx.Client) -> None:
+    """90 random valid periods per log, each with a random table: the backend's text/csv
+    body is the oracle's CSV of its report, byte for byte; a table outside the contract's
+    choices is a 400 naming ``csv`` in both."""
+    rng = random.Random(20260311)
+    for name, log in logs.items():
+        oracle = Oracle(log)
+        path = str(REPORT.path).format(account=log.roster.account)
+        first, last = log.time_range()  # type: ignore[misc]
+        tables = dict.fromkeys(REPORT_TABLES, 0)
+        bad = 0
+        while min(tables.values()) < CSV_QUERIES // 3:
+            start = rng.randint(first - DAY_MS, last)
+            end = start + rng.randint(1, last - first + 2 * DAY_MS)
+            table = rng.choice([*REPORT_TABLES, "skills", "Daily", ""])
+            query = [("start_ms", str(start)), ("end_ms", str(end)), ("csv", table)]
+            r = client.get(
+                path,
+                params=query,
+                headers={"Authorization": f"Bearer token-{name}", "X-Clock-Now": str(first)},
+            )
+            if table not in REPORT_TABLES:
+                with pytest.raises(ParameterError) as err:
+                    oracle.report_query(query)
+                assert err.value.parameter == "csv"
+                assert r.status_code == 400 and r.json()["error"]["parameter"] == "csv", r.text
+                bad += 1
+                continue
+            assert r.status_code == 200, r.text
+            assert r.headers["content-type"].startswith("text/csv")
+            assert r.content == report_csv(oracle.report_query(query), table).encode(), query
+            tables[table] += 1
+        assert bad > 0

@@ -1,0 +1,261 @@
+"""The dashboard's inputs of one account as numpy columns, read once per store version.
+
+The seed 003 dashboard (backend/_dashboard.py) answers at any ``now`` from the
+dashboard projection (backend/_dashboard_projection.py), ``segments``, the
+routing/message/survey/presence events and ``roster_agents``. Reading and
+joining those in SQL on every request cost 0.2-0.7 s on retail_day; this index
+holds them in memory instead, made in one read transaction on the first request
+after a committed write (:meth:`Store.version` changed, as for the frame,
+backend/_frame.py), so a request costs binary searches and masks
+(backend/_dashboard_facts.py). Conversations are codes into ``conv_ids`` (the
+``dash_convs`` rows); nullable integer columns come with a ``*_ok`` mask; events
+are in log order ``(ts, seq)``, so "visible at now" is a prefix of rows.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ccbench.eventlog import CHANNELS, SENDER_ROLES, Roster
+
+from ._dashboard_sql import AgentEvent
+from ._store import Store, read_roster
+from ._versioned import PerVersion
+
+__all__ = ["DashboardIndex", "Nullable", "dashboard_index"]
+
+T = TypeVar("T")
+I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+_EVENT_KINDS = (
+    "conversation.queued", "assignment.accepted", "message.sent", "survey.answered",
+    "mcs.scored", "agent.login", "agent.logout", "agent.status",
+)  # fmt: skip
+#: Event kind codes (index in _EVENT_KINDS).
+QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
+#: Sender role codes.
+ROLES: tuple[str, ...] = tuple(SENDER_ROLES)
+
+
+@dataclass(frozen=True, slots=True)
+class Nullable:
+    """An integer column: ``v`` its values (0 where null), ``ok`` where it is not null."""
+
+    v: I64
+    ok: B
+
+    def get(self, i: int) -> int | None:
+        return int(self.v[i]) if self.ok[i] else None
+
+
+def _nullable(table: pa.Table, name: str) -> Nullable:
+    col = table.column(name)
+    ok = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    return Nullable(np.asarray(col.fill_null(0).to_numpy(), dtype=np.int64), ok)
+
+
+def _ints(table: pa.Table, name: str) -> I64:
+    return np.asarray(table.column(name).to_numpy(), dtype=np.int64)
+
+
+def _codes(column: pa.ChunkedArray, values: tuple[str, ...] | pa.Array) -> I64:
+    """Index of each value in ``values`` (-1: null or absent)."""
+    found = pc.index_in(column, value_set=pa.array(values, pa.string()))
+    return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
+
+
+class DashboardIndex:
+    """See the module doc. Events (``ev_*``), conversations (``dash_convs``), lives,
+    closes, chat queue stays and segments of one account, plus its roster."""
+
+    def __init__(self, cur: Any, *, account: str, roster: Roster) -> None:
+        self.roster = roster
+        self._memo: dict[str, Any] = {}
+        self._memo_lock = threading.Lock()
+        p = [account]
+        convs = cur.sql(
+            "SELECT * FROM dash_convs WHERE account = ? ORDER BY conversation_id", params=p
+        ).to_arrow_table()
+        self.conv_ids = convs.column("conversation_id").combine_chunks()
+        self.conv_names: list[str] = self.conv_ids.to_pylist()
+        self.n_conv = convs.num_rows
+        self.opened_ts = _nullable(convs, "opened_ts")
+        self.channel = np.asarray(convs.column("channel").to_numpy(zero_copy_only=False))
+        self.channel_code = _codes(convs.column("channel"), CHANNELS)  # -1: NULL
+        self.fh_ts = _nullable(convs, "fh_ts")
+        self.ttfr = _nullable(convs, "ttfr")
+        self.ttfr_first_assign = _nullable(convs, "ttfr_first_assign")
+        self.fam_ts = _nullable(convs, "fam_ts")
+        self.fca_ts = _nullable(convs, "fca_ts")
+        self.fa_ts = _nullable(convs, "fa_ts")
+        self.last_event_ts = _ints(convs, "last_event_ts")
+        self.final_skill = _nullable(convs, "final_skill")
+        self.final_role: list[str | None] = convs.column("final_role").to_pylist()
+        self.final_msg_ts = _nullable(convs, "final_msg_ts")
+        self.final_csat = _nullable(convs, "final_csat")
+        self.final_mcs = _nullable(convs, "final_mcs")
+        self.final_alerted = _nullable(convs, "final_alerted")
+        self.final_a_sum = _nullable(convs, "final_a_sum")
+        self.final_a_n = _nullable(convs, "final_a_n")
+        self.final_c_sum = _nullable(convs, "final_c_sum")
+        self.final_c_n = _nullable(convs, "final_c_n")
+        self._events(cur, p)
+        lives = cur.sql(
+            "SELECT conversation_id, ts, end_ts FROM dash_lives WHERE account = ?", params=p
+        ).to_arrow_table()
+        self.life_conv = self.code(lives.column("conversation_id"))
+        self.life_ts = _ints(lives, "ts")
+        self.life_end = _nullable(lives, "end_ts")
+        self._closes(cur, p)
+        stays = cur.sql(
+            "SELECT skill_id, start_ts, end_ts, outcome FROM dash_stays WHERE account = ?",
+            params=p,
+        ).to_arrow_table()
+        self.stay_skill = _nullable(stays, "skill_id")
+        self.stay_start = _ints(stays, "start_ts")
+        self.stay_end = _nullable(stays, "end_ts")
+        self.stay_outcome = _codes(stays.column("outcome"), ("connected", "abandoned"))
+        self._segments(cur, p)
+
+    def code(self, ids: pa.ChunkedArray) -> I64:
+        """Conversation codes of ``ids`` (-1: not in dash_convs)."""
+        return _codes(ids, self.conv_ids)
+
+    def _events(self, cur: Any, p: list[str]) -> None:
+        kinds = ", ".join(f"'{k}'" for k in _EVENT_KINDS)
+        ev = cur.sql(
+            "SELECT e.conversation_id, e.ts, e.kind, e.skill_id, e.agent_id, e.sender_role, "
+            "e.csat, e.mcs, e.mcs_alerted, e.site, e.status, "
+            "coalesce(h.user_type = 'human', false) AS human "
+            "FROM events e LEFT JOIN roster_agents h "
+            "ON h.account = e.account AND h.agent_id = e.agent_id "
+            f"WHERE e.account = ? AND e.kind IN ({kinds}) "
+            # a note is no message (docs/metrics.md, shared conventions)
+            "AND e.visibility IS DISTINCT FROM 'internal' ORDER BY e.ts, e.seq",
+            params=p,
+        ).to_arrow_table()
+        self.ev_ts = _ints(ev, "ts")
+        self.ev_kind = _codes(ev.column("kind"), _EVENT_KINDS)
+        self.ev_conv = self.code(ev.column("conversation_id"))
+        self.ev_skill = _nullable(ev, "skill_id")
+        self.ev_role = _codes(ev.column("sender_role"), ROLES)
+        self.ev_human = np.asarray(ev.column("human").to_numpy(zero_copy_only=False), dtype=bool)
+        self.ev_csat = _nullable(ev, "csat")
+        self.ev_mcs = _nullable(ev, "mcs")
+        self.ev_alerted = _nullable(ev, "mcs_alerted")
+        # conversation events grouped by conversation, log order inside: key conv * W + row
+        rows = np.flatnonzero((self.ev_conv >= 0) & (self.ev_kind < len(_EVENT_KINDS) - 3))
+        self.width = self.ev_ts.shape[0] + 1
+        keys = self.ev_conv[rows] * self.width + rows
+        order = np.argsort(keys, kind="stable")
+        self.conv_rows, self.conv_keys = rows[order], keys[order]
+        # presence events by agent then log order, as the dashboard's AgentEvent rows
+        pres = np.flatnonzero(self.ev_kind >= len(_EVENT_KINDS) - 3)
+        agent = _nullable(ev, "agent_id")
+        pres = pres[np.lexsort((pres, agent.v[pres], ~agent.ok[pres]))]  # NULL agents last
+        self.presence_rows = pres
+        site = ev.column("site").take(pa.array(pres)).to_pylist()
+        status = ev.column("status").take(pa.array(pres)).to_pylist()
+        # agent events carry agent_id (docs/eventlog.md); a NULL one stays None, as in SQL
+        agents = cast("list[int]", [agent.get(int(i)) for i in pres])
+        self.presence_events = [
+            AgentEvent(a, t, _EVENT_KINDS[k], s, st)
+            for a, t, k, s, st in zip(
+                agents, self.ev_ts[pres].tolist(),
+                self.ev_kind[pres].tolist(), site, status, strict=True)
+        ]  # fmt: skip
+
+    def _closes(self, cur: Any, p: list[str]) -> None:
+        closes = cur.sql(
+            "SELECT c.conversation_id, c.ts, c.closed_by, c.agent_id, c.skill_id, "
+            "coalesce(g.group_id, -1) AS group_id FROM dash_closes c "
+            "LEFT JOIN roster_agents g ON g.account = c.account AND g.agent_id = c.agent_id "
+            "WHERE c.account = ? ORDER BY c.ts, c.seq",
+            params=p,
+        ).to_arrow_table()
+        self.close_conv = self.code(closes.column("conversation_id"))
+        self.close_ts = _ints(closes, "ts")
+        self.close_by = _codes(closes.column("closed_by"), ("consumer", "agent", "system"))
+        self.close_agent = _nullable(closes, "agent_id")
+        self.close_skill = _nullable(closes, "skill_id")
+        self.close_group = _ints(closes, "group_id")
+        # position of the conversation's next close (n: none), for "its last close before now"
+        n = self.close_ts.shape[0]
+        order = np.lexsort((np.arange(n), self.close_conv))
+        same = np.zeros(n, dtype=bool)
+        same[:-1] = self.close_conv[order[1:]] == self.close_conv[order[:-1]]
+        self.close_next = np.full(n, n, dtype=np.int64)
+        self.close_next[order[:-1][same[:-1]]] = order[1:][same[:-1]]
+
+    def _segments(self, cur: Any, p: list[str]) -> None:
+        segs = cur.sql(
+            "SELECT s.conversation_id, s.agent_id, s.skill_id, s.channel, s.start_ts, s.end_ts, "
+            "s.first_ts, s.start_kind IN ('new', 'transfer', 'back_to_queue') AS first_kind, "
+            "s.msg_count > 0 AND s.consumer_after_first AS handled, "
+            "coalesce(h.user_type = 'human', false) AS human, "
+            "coalesce(h.group_id, -1) AS group_id FROM segments s "
+            "LEFT JOIN roster_agents h ON h.account = s.account AND h.agent_id = s.agent_id "
+            "WHERE s.account = ? ORDER BY s.start_ts, s.segment_id",
+            params=p,
+        ).to_arrow_table()
+        self.seg_conv = self.code(segs.column("conversation_id"))
+        self.seg_agent = _ints(segs, "agent_id")
+        self.seg_skill = _ints(segs, "skill_id")
+        self.seg_chat = _codes(segs.column("channel"), ("chat",)) == 0
+        self.seg_start = _ints(segs, "start_ts")
+        self.seg_end = _nullable(segs, "end_ts")
+        self.seg_first = _nullable(segs, "first_ts")
+
+        def flag(name: str) -> B:
+            col = segs.column(name).fill_null(False)
+            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=bool)
+
+        self.seg_human = flag("human")
+        self.seg_handled = flag("handled")
+        self.seg_group = _ints(segs, "group_id")
+        # human NEW/TRANSFER segments with a first message: ttfr_all_assign's samples
+        fm = np.flatnonzero(
+            self.seg_human & flag("first_kind") & self.seg_first.ok & (self.seg_conv >= 0)
+        )
+        fm = fm[np.argsort(self.seg_conv[fm], kind="stable")]  # by conversation
+        self.fm_conv, self.fm_start = self.seg_conv[fm], self.seg_start[fm]
+        self.fm_first = self.seg_first.v[fm]
+        self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)
+
+    def memo(self, name: str, factory: Callable[[DashboardIndex], T]) -> T:
+        """``factory(self)`` made once per index (derived arrays of a request path)."""
+        with self._memo_lock:
+            if name not in self._memo:
+                self._memo[name] = factory(self)
+            return self._memo[name]  # type: ignore[no-any-return]
+
+    def visible(self, now: int) -> int:
+        """Event rows with ``ts < now`` (a prefix)."""
+        return int(np.searchsorted(self.ev_ts, now, side="left"))
+
+
+def _load(store: Store, account: str) -> DashboardIndex | None:
+    with store.reader() as base:
+        cur = base.cursor()  # relational (Arrow) reads need a cursor of their own
+        try:
+            cur.execute("BEGIN TRANSACTION").fetchall()
+            doc = read_roster(cur, account=account)
+            if doc is None:
+                return None
+            return DashboardIndex(cur, account=account, roster=Roster.from_dict(doc))
+        finally:
+            cur.close()
+
+
+def dashboard_index(store: Store, *, account: str) -> DashboardIndex | None:
+    """The account's current dashboard index (None while it has no roster)."""
+    cache = store.cached(name="dashboard_index", factory=lambda: PerVersion(_load))
+    return cache.get(store, account=account)
