@@ -24,6 +24,7 @@ import orjson
 
 from ccbench import InputError
 from ccbench.eventlog import EventLog, read_log, write_log
+from ccbench.serving import free_port
 
 from ._config import LoadTestConfig
 from ._distributed import DEFAULT_MASTER_PORT
@@ -84,7 +85,12 @@ def _locust_command(
 ) -> list[str]:
     cmd = locust_command("--headless", "--host", host, "--only-summary", "--stop-timeout", "1")
     if processes > 1:
-        cmd += ["--processes", str(processes)]
+        # a port of its own on the loopback: two runs on one machine (CI jobs, a test suite
+        # beside a run) would otherwise share Locust's default 5557, and one run's forked
+        # workers could report to the other's master
+        port = str(free_port())
+        cmd += ["--processes", str(processes), "--master-bind-host", "127.0.0.1"]
+        cmd += ["--master-bind-port", port, "--master-host", "127.0.0.1", "--master-port", port]
     if expect_workers:
         bind_host, bind_port = bind or ("*", DEFAULT_MASTER_PORT)
         cmd += [

@@ -268,3 +268,20 @@ def test_a_report_without_its_recording_is_named_not_merged(tmp_path: Path) -> N
     assert merged["worker_errors"] == [
         f"process 3: its recording {report['recording']} is missing; its requests are left out"
     ]
+
+
+def test_forked_workers_meet_their_master_on_a_port_of_its_own() -> None:
+    """`--processes 2` binds the master to 127.0.0.1 on a free port and points the forked
+    workers at it, so two runs on one machine never share Locust's default port 5557 (a
+    run once merged four processes' reports: the other run's workers had joined it)."""
+    from loadtest._run import _locust_command
+
+    cmd = _locust_command(processes=2, host="http://127.0.0.1:1")
+
+    def value(option: str) -> str:
+        return cmd[cmd.index(option) + 1]
+
+    assert value("--processes") == "2" and value("--master-bind-host") == "127.0.0.1"
+    assert value("--master-host") == "127.0.0.1"
+    assert value("--master-bind-port") == value("--master-port") != "5557"
+    assert "--master-bind-port" not in _locust_command(processes=1, host="http://127.0.0.1:1")
