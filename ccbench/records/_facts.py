@@ -19,6 +19,8 @@ __all__ = ["UNASSIGNED", "AgentFact", "Facts", "Ids"]
 UNASSIGNED = 0
 #: base of the ids given to non-numeric agent ids
 _FRESH_BASE = 10**12
+#: agent ids are 64-bit integers in the log
+_LARGEST = 2**63
 
 
 @dataclass(slots=True)
@@ -83,7 +85,9 @@ class Ids:
     fresh: dict[str, int] = field(default_factory=dict)
 
     def agent(self, text: str, path: str, problems: Problems) -> int:
-        if text.isdigit():
+        # ASCII digits only (str.isdigit takes superscripts int() refuses) and an id a
+        # 64-bit column holds; any other string gets a fresh id
+        if text.isascii() and text.isdigit() and int(text) < _LARGEST:
             return int(text)
         got = self.fresh.get(text)
         if got is None:

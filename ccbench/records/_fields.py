@@ -16,11 +16,14 @@ from typing import Any
 from ._problems import Problems
 from ._vocab import SECTION_ALIASES, format_time, parse_time
 
-__all__ = ["ABSENT", "Fields"]
+__all__ = ["ABSENT", "LAST_MS", "Fields"]
 
 #: strings the vendor writes for "no value"
 ABSENT = frozenset({"", "undefined", "null", "None"})
 _INTEGER = re.compile(r"^-?\d+$")
+#: the last epoch ms the readable form can show (9999-12-31 23:59:59.999): a later
+#: ``L`` time is no time (formatting it, to compare with its twin, overflowed)
+LAST_MS = 253_402_300_799_999
 #: readable and epoch-ms times may disagree by up to this much (the vendor rounds one)
 _TIME_SLACK_MS = 1000
 
@@ -45,7 +48,7 @@ class Fields:
         """:meth:`time`, with the exporter's own form (an int twin and the exact
         readable text, or the twin alone) read without parsing."""
         stamp = item.get(base + "L")
-        if type(stamp) is int and stamp >= 0:
+        if type(stamp) is int and 0 <= stamp <= LAST_MS:
             text = item.get(base)
             if text is None or self.same_time(stamp, text):
                 return stamp
@@ -95,6 +98,8 @@ class Fields:
         """An integer; -1 and the absent strings are None. ``string_ok``: the tables say
         string (ids), so a numeric string is normal; otherwise it is reported."""
         value = item.get(key)
+        if type(value) is int:  # the common case first (a bool is no int here)
+            return None if value == -1 else value
         if value is None or (isinstance(value, str) and value.strip() in ABSENT):
             return None
         if isinstance(value, bool):
@@ -114,6 +119,9 @@ class Fields:
     def text(self, item: Mapping[str, Any], key: str, path: str) -> str | None:
         """A string; the absent strings are None; a number is read as its decimal text."""
         value = item.get(key)
+        if type(value) is str:  # the common case first
+            value = value.strip()
+            return None if value in ABSENT else value
         if value is None:
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -130,6 +138,13 @@ class Fields:
         stamp = self.integer(item, base + "L", f"{path}.{base}L")
         if stamp is not None and stamp < 0:
             self.problems.add(f"{path}.{base}L", stamp, "expected epoch ms >= 0; read as absent")
+            stamp = None
+        elif stamp is not None and stamp > LAST_MS:
+            self.problems.add(
+                f"{path}.{base}L",
+                stamp,
+                f"expected epoch ms <= {LAST_MS} (year 9999); read as absent",
+            )
             stamp = None
         text = self.text(item, base, f"{path}.{base}")
         parsed = parse_time(text) if text is not None else None

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ._facts import Facts, Ids
-from ._fields import ABSENT, Fields
+from ._fields import ABSENT, LAST_MS, Fields
 from ._timeline import Participant
 
 __all__ = ["ASSIGNED", "SENDER", "Message", "merge_messages", "read_messages"]
@@ -62,7 +62,9 @@ def read_messages(
             p.add(path, item, "expected an object; skipped")
             continue
         ts, text = item.get("timeL"), item.get("time")  # fast_time inlined: the common form
-        if not (type(ts) is int and ts >= 0 and (text is None or fields.same_time(ts, text))):
+        if not (
+            type(ts) is int and 0 <= ts <= LAST_MS and (text is None or fields.same_time(ts, text))
+        ):
             ts = fields.fast_time(item, "time", path)
         if ts is None:
             p.add(f"{path}.timeL", item.get("timeL"), "a message without a time; skipped")

@@ -161,6 +161,40 @@ def test_sender_without_participant_entry() -> None:
     assert result.log.roster.agent(9) is not None
 
 
+@pytest.mark.parametrize("agent_id", ["99999999999999999999", "7\u00b2"])
+def test_agent_ids_no_integer_column_holds_get_fresh_ids(agent_id: str) -> None:
+    """An agent id of digits beyond 64 bits, or with a superscript digit (str.isdigit
+    takes it, int() does not), is mapped to a fresh id and reported, never a crash."""
+    r = _record()
+    r["agentParticipants"][0]["agentId"] = agent_id
+    r["interactions"][0]["assignedAgentId"] = agent_id
+    r["messageRecords"][1]["participantId"] = agent_id
+    result = _import(r)
+    assert _fields(result) == ["agentParticipants[0].agentId"]
+    assert "mapped to" in result.problems[0].message
+    fresh = [e["agent_id"] for e in result.log.records() if e["kind"] == "assignment.accepted"]
+    assert len(fresh) == 1 and fresh[0] >= 10**12
+
+
+@pytest.mark.parametrize("section", ["info", "messageRecords"])
+def test_times_beyond_year_9999_are_absent(section: str) -> None:
+    """An epoch-ms time past 9999-12-31 is reported and read as absent, never an
+    overflow: its readable twin is then the time, as when the L field is missing."""
+    r = _record()
+    item = r["info"] if section == "info" else r["messageRecords"][1]
+    key = "startTime" if section == "info" else "time"
+    item[key + "L"], item[key] = 10**20, "2020-09-13 12:26:41.000+0000"  # T + 1 s
+    result = _import(r)
+    path = "info.startTimeL" if section == "info" else "messageRecords[1].timeL"
+    assert [p.field for p in result.problems][:1] == [path]
+    assert "year 9999" in result.problems[0].message
+    events = list(result.log.records())
+    if section == "info":
+        assert events[0]["kind"] == "conversation.opened" and events[0]["ts"] == T + 1_000
+    else:
+        assert [e["ts"] for e in events if e["kind"] == "message.sent"] == [T + 1_000, T + 1_000]
+
+
 def test_aliases_of_section_names() -> None:
     """consumerParticipant and messageScore (the examples' names) read like the tables'."""
     r = _record()
