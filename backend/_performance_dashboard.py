@@ -298,9 +298,9 @@ def _sla(x: PerformanceIndex, mine: I64, start: int, now: int, limit: int) -> di
     n = np.searchsorted(r.conv, convs, side="right") - lo
     owner = np.repeat(np.arange(convs.shape[0]), n)
     idx = np.repeat(lo, n) + np.arange(owner.shape[0]) - np.repeat(np.cumsum(n) - n, n)
-    fh_r = x.first_human[r.conv[idx]]
-    nxt = (r.ts[idx] < now) & (r.ts[idx] != take(f.ts, fh_r, missing=-1))
-    owner_n, ts_n, value_n = owner[nxt], r.ts[idx][nxt], r.value[idx][nxt]
+    fh_r, ts_r = x.first_human[r.conv[idx]], r.ts[idx]
+    nxt = (ts_r < now) & (ts_r != take(f.ts, fh_r, missing=-1))
+    owner_n, ts_n, value_n = owner[nxt], ts_r[nxt], r.value[idx][nxt]
     breached = np.zeros(convs.shape[0], dtype=bool)
     achieved = np.zeros(convs.shape[0], dtype=bool)
     covered = np.zeros(convs.shape[0], dtype=bool)

@@ -280,10 +280,11 @@ class _Page:
         aht_sum = per(agent_of[ended], length[ended])
         won = per(agent_of[won_disc])
         sale_agent = x.sale_agent[today]
-        transactions = per(sale_agent)
-        # each roster agent's sales today as one slice, for the sums per currency
-        by_agent = np.argsort(index(sale_agent), kind="stable")
-        cuts = np.searchsorted(index(sale_agent)[by_agent], np.arange(m + 2)).tolist()
+        # each roster agent's sales today as one slice: their count and sums per currency
+        sale_at = index(sale_agent)
+        by_agent = np.argsort(sale_at, kind="stable")
+        cuts = np.searchsorted(sale_at[by_agent], np.arange(m + 2))
+        transactions = np.diff(cuts).tolist()
         sold = today[by_agent]
         answered = per(survey_agent)
         good = per(survey_agent[csat >= 4])
