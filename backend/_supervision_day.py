@@ -7,42 +7,77 @@ now) and lasts their summed ``end - start``; it is won when one of them has a
 visible sale (ts < now). Sales count by their ts, today. The survey set is
 the latest visible survey of each site conversation, when answered today.
 
-Every array has one entry per roster index plus one (the last) for agents
-not on the roster, so a request counts with ``bincount`` over indexes made
-at index time and never sorts.
+For one local day every one of those facts is a count of **items below now**:
+a discussion counts once its first segment of the day has started (an item at
+that start); it is won once its first sale is visible (at that sale's ts). It
+is ended for ``now`` in ``(R_k, s_k+1]``, where ``s_k`` are the starts of its
+day segments and ``R_k`` the latest end among the first k (the day's k-th
+segment has started and none of the k is open): an item ``+1`` (and
+``+length``) at ``R_k`` and ``-1`` at ``s_k+1``. A survey is in the set for
+``now`` in ``(ts, ts of the conversation's next survey]``: ``+1`` at its ts,
+``-1`` at the next one's. So a :class:`DayTable` is made once per (site,
+day), and a request answers with one binary search per agent.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from ._supervision_index import SiteFacts
+from ._frame import NEVER, Frame
+from ._supervision_index import SiteFacts, SupervisionIndex
 
-__all__ = ["AgentDay", "agent_day"]
+__all__ = ["AgentDay", "DayTable", "ItemsBelow", "SupervisionDays"]
 
 I64 = npt.NDArray[np.int64]
+#: Day tables span 26 h from midnight (any DST day); a longer local day gets an open-ended one.
+_DAY_MS = 26 * 3_600_000
+_KEPT = 12  # day tables kept per frame (each a few MB)
+
+
+class ItemsBelow:
+    """Items ``(owner, value, weights)``; :meth:`below` sums, per owner, the weights of
+    its items with ``value < t``. Sorted by (owner, rank of value), with running sums."""
+
+    def __init__(self, owner: I64, value: I64, weights: I64, *, owners: int) -> None:
+        order = np.lexsort((value, owner))
+        self.values = np.unique(value)
+        self.span = self.values.shape[0] + 1
+        self.keys = owner[order] * self.span + np.searchsorted(self.values, value[order])
+        self.cum = np.zeros((order.shape[0] + 1, weights.shape[1]), dtype=np.int64)
+        np.cumsum(weights[order], axis=0, out=self.cum[1:])
+        self.base = np.arange(owners, dtype=np.int64) * self.span
+        self.first = self.cum[np.searchsorted(self.keys, self.base)]
+
+    def below(self, t: int) -> I64:
+        """``(owners, weights)``: per owner, the summed weights of its items below ``t``."""
+        rank = int(np.searchsorted(self.values, t, side="left"))
+        sums: I64 = self.cum[np.searchsorted(self.keys, self.base + rank)] - self.first
+        return sums
 
 
 @dataclass(frozen=True, slots=True)
 class AgentDay:
-    """Per roster index: discussions (``contacts``), the ended ones and their summed
-    length (ms), those with a sale, sales per currency, survey answers; and the survey
-    set's csat columns (``csat[0]`` the score's answers, then the criteria, -1 unrated)."""
+    """Per roster index (and a last entry for agents not on the roster) at now: discussions
+    (``contacts``), the ended ones and their summed length (ms), those with a sale, sales
+    per currency, survey answers (count, of 4-5, summed); and per survey column (csat,
+    then the criteria, rated ones only) the site's ``(answered, good, total)``."""
 
-    contacts: list[int]
-    ended: list[int]
-    handled_ms: list[int]
-    won: list[int]
-    transactions: list[int]
-    sale_count: npt.NDArray[np.int64]  # (agents + 1, currencies)
-    sale_sum: npt.NDArray[np.int64]  # (agents + 1, currencies), minor units
-    answered: list[int]
-    good: list[int]
-    csat_sum: list[int]
-    csat: I64
+    contacts: I64
+    ended: I64
+    handled_ms: I64
+    won: I64
+    transactions: I64
+    sale_count: I64  # (agents + 1, currencies)
+    sale_sum: I64  # (agents + 1, currencies), minor units
+    answered: I64
+    good: I64
+    csat_sum: I64
+    site_surveys: list[tuple[int, int, int]]
 
     def turnover(self, i: int, currencies: tuple[str, ...]) -> dict[str, int]:
         """Agent ``i``'s sales today summed per currency (present ones, sorted)."""
@@ -64,57 +99,134 @@ class AgentDay:
         return [c for c, n in zip(currencies, present, strict=True) if n]
 
 
-def _per(at: I64, size: int, values: I64 | None = None) -> list[int]:
-    if values is None:
-        return np.bincount(at, minlength=size).tolist()
-    sums = np.zeros(size, dtype=np.int64)
-    np.add.at(sums, at, values)
-    return sums.tolist()  # type: ignore[no-any-return]
+class DayTable:
+    """One site's discussions, sales and surveys of the local day from ``midnight`` (ms),
+    up to ``bound`` (exclusive): what :meth:`at` needs for any ``now`` in between."""
+
+    def __init__(
+        self, facts: SiteFacts, *, agents: int, currencies: int, midnight: int, bound: int
+    ) -> None:
+        owners = agents + 1
+        self.currencies = currencies
+        self.discussions = _discussions(facts, owners=owners, midnight=midnight, bound=bound)
+        lo, hi = np.searchsorted(facts.sale_ts, [midnight, bound], side="left").tolist()
+        cell = facts.sale_currency[lo:hi]
+        weights = np.zeros((hi - lo, 2 * currencies), dtype=np.int64)
+        weights[np.arange(hi - lo), cell] = 1
+        weights[np.arange(hi - lo), currencies + cell] = facts.sale_amount[lo:hi]
+        self.sales = ItemsBelow(
+            facts.sale_agent[lo:hi], facts.sale_ts[lo:hi], weights, owners=owners
+        )
+        lo, hi = np.searchsorted(facts.survey_ts, [midnight, bound], side="left").tolist()
+        ts, later = facts.survey_ts[lo:hi], facts.survey_next_ts[lo:hi]
+        csat = facts.survey_csat[:, lo:hi]
+        # +1 when the survey becomes visible, -1 when the conversation's next one does
+        when = np.concatenate((ts, later))
+        sign = np.concatenate((np.ones(hi - lo, np.int64), -np.ones(hi - lo, np.int64)))
+        # per column: answered, good (4-5), total; a criterion counts rated surveys (> 0)
+        stats = []
+        for j, c in enumerate(csat):
+            rated = np.ones_like(c) if j == 0 else (c > 0).astype(np.int64)
+            stats += [rated, (c >= 4).astype(np.int64), c * rated]
+        per_survey = np.stack(stats, axis=1).reshape(hi - lo, len(stats))
+        weights = np.concatenate((per_survey, per_survey)) * sign[:, None]
+        agent = np.tile(facts.survey_agent[lo:hi], 2)
+        self.surveys = ItemsBelow(agent, when, weights[:, :3], owners=owners)
+        self.site_surveys = ItemsBelow(np.zeros_like(agent), when, weights, owners=1)
+
+    def at(self, now: int) -> AgentDay:
+        """The sums at ``now`` (``midnight <= now < bound``)."""
+        d = self.discussions.below(now)
+        sales = self.sales.below(now)
+        count = sales[:, : self.currencies]
+        v = self.surveys.below(now)
+        site = self.site_surveys.below(now)[0].tolist()
+        return AgentDay(
+            contacts=d[:, 0],
+            won=d[:, 1],
+            ended=d[:, 2],
+            handled_ms=d[:, 3],
+            transactions=count.sum(axis=1),
+            sale_count=count,
+            sale_sum=sales[:, self.currencies :],
+            answered=v[:, 0],
+            good=v[:, 1],
+            csat_sum=v[:, 2],
+            site_surveys=[(site[j], site[j + 1], site[j + 2]) for j in range(0, len(site), 3)],
+        )
 
 
-def agent_day(
-    facts: SiteFacts, *, agents: int, currencies: int, midnight: int, now: int, limit: int
-) -> AgentDay:
-    """Today's sums of the site ``facts`` for ``agents`` roster agents (plus the others),
-    ``limit`` the number of rows visible at ``now``."""
-    size = agents + 1
-    lo, hi = np.searchsorted(facts.seg_start, [midnight, now], side="left").tolist()
-    pair, end = facts.seg_pair[lo:hi], facts.seg_end[lo:hi]
-    n_pairs = facts.pair_agent.shape[0]
-    seen = np.zeros(n_pairs, dtype=bool)
-    seen[pair] = True
-    closed = end < now
-    running = np.zeros(n_pairs, dtype=bool)
-    running[pair[~closed]] = True
-    length = np.zeros(n_pairs, dtype=np.int64)
-    np.add.at(length, pair[closed], (end - facts.seg_start[lo:hi])[closed])
-    won = np.zeros(n_pairs, dtype=bool)
-    won[pair[facts.seg_won_ts[lo:hi] < now]] = True
-    present = np.flatnonzero(seen)
-    ended = present[~running[present]]
-    agent = facts.pair_agent
-    s_lo, s_hi = np.searchsorted(facts.sale_ts, [midnight, now], side="left").tolist()
-    sale_agent = facts.sale_agent[s_lo:s_hi]
-    cell = sale_agent * currencies + facts.sale_currency[s_lo:s_hi]
-    sale_count = np.bincount(cell, minlength=size * currencies).reshape(size, currencies)
-    sale_sum = np.zeros(size * currencies, dtype=np.int64)
-    np.add.at(sale_sum, cell, facts.sale_amount[s_lo:s_hi])
-    # the latest visible survey of each conversation: none of its later ones is visible
-    v_lo = int(np.searchsorted(facts.survey_ts, midnight, side="left"))
-    v_hi = max(v_lo, int(np.searchsorted(facts.survey_row, limit, side="left")))
-    surveys = v_lo + np.flatnonzero(facts.survey_next[v_lo:v_hi] >= limit)
-    survey_agent = facts.survey_agent[surveys]
-    csat = facts.survey_csat[:, surveys]
-    return AgentDay(
-        contacts=_per(agent[present], size),
-        ended=_per(agent[ended], size),
-        handled_ms=_per(agent[ended], size, length[ended]),
-        won=_per(agent[np.flatnonzero(won)], size),
-        transactions=_per(sale_agent, size),
-        sale_count=sale_count,
-        sale_sum=sale_sum.reshape(size, currencies),
-        answered=_per(survey_agent, size),
-        good=_per(survey_agent[csat[0] >= 4], size),
-        csat_sum=_per(survey_agent, size, csat[0]),
-        csat=csat,
-    )
+def _discussions(facts: SiteFacts, *, owners: int, midnight: int, bound: int) -> ItemsBelow:
+    """Items of the day's discussions, weights (contacts, won, ended, length ms)."""
+    lo, hi = np.searchsorted(facts.seg_start, [midnight, bound], side="left").tolist()
+    order = lo + np.argsort(facts.seg_pair[lo:hi], kind="stable")  # by pair, then start
+    pair, start, end = facts.seg_pair[order], facts.seg_start[order], facts.seg_end[order]
+    n = order.shape[0]
+    head = np.ones(n, dtype=bool)
+    head[1:] = pair[1:] != pair[:-1]
+    run = np.cumsum(head) - 1
+    heads = np.flatnonzero(head)
+    agent = facts.pair_agent[pair]
+    # R_k, the latest end among a run's first k segments: a running max restarted per run
+    # (on ranks offset by the run, so that no run sees an earlier one's ends)
+    ends = np.unique(end)
+    rank = run * ends.shape[0] + np.searchsorted(ends, end)
+    latest = ends[np.maximum.accumulate(rank) - run * ends.shape[0]] if n else end
+    # summed length of a run's first k segments, read only while all of them have ended
+    length = np.where(end < NEVER, end - start, 0)
+    total = np.cumsum(length)
+    total -= (total - length)[heads][run]
+    following = np.full(n, NEVER, dtype=np.int64)  # the run's next start
+    following[:-1] = np.where(head[1:], NEVER, start[1:])
+    since = np.maximum(start, latest)
+    ended = since < following  # ended for now in (since, following]
+    stops = ended & (following < NEVER)
+    first_sale = np.minimum.reduceat(facts.seg_won_ts[order], heads) if n else end
+    sold = first_sale < NEVER
+    parts = [
+        (agent[heads], start[heads]),
+        (agent[heads][sold], first_sale[sold]),
+        (agent[ended], since[ended]),
+        (agent[stops], following[stops]),
+    ]
+    cut = np.cumsum([0, *(len(a) for a, _ in parts)])
+    weights = np.zeros((int(cut[-1]), 4), dtype=np.int64)
+    weights[cut[0] : cut[1], 0] = 1
+    weights[cut[1] : cut[2], 1] = 1
+    weights[cut[2] : cut[3], 2] = 1
+    weights[cut[2] : cut[3], 3] = total[ended]
+    weights[cut[3] :, 2] = -1
+    weights[cut[3] :, 3] = -total[stops]
+    owner = np.concatenate([a for a, _ in parts])
+    return ItemsBelow(owner, np.concatenate([v for _, v in parts]), weights, owners=owners)
+
+
+class SupervisionDays:
+    """The day tables of one frame's sites, made on first use per (site, local day);
+    the last :data:`_KEPT` used are kept."""
+
+    def __init__(self, frame: Frame) -> None:
+        self.index = frame.memo("supervision", SupervisionIndex)
+        self._lock = threading.Lock()
+        self._tables: OrderedDict[tuple[int, int, int], DayTable] = OrderedDict()
+
+    def at(self, *, site: int, midnight: int, now: int) -> AgentDay:
+        """Site ``site``'s sums of today (``[midnight, now)``) at ``now``."""
+        bound = min(midnight + _DAY_MS, int(NEVER)) if now < midnight + _DAY_MS else int(NEVER)
+        key = (site, midnight, bound)
+        with self._lock:
+            table = self._tables.get(key)
+            if table is None:
+                x = self.index
+                table = DayTable(
+                    x.site_facts[site],
+                    agents=x.ids.shape[0],
+                    currencies=len(x.currencies),
+                    midnight=midnight,
+                    bound=bound,
+                )
+                self._tables[key] = table
+                if len(self._tables) > _KEPT:
+                    self._tables.popitem(last=False)
+            self._tables.move_to_end(key)
+        return table.at(now)

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench.arrays import take
-from ccbench.eventlog import EventKind
+from ccbench.eventlog import CHANNELS, EventKind
 
 from ._frame import NEVER, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation
@@ -64,8 +64,7 @@ class SiteFacts:
     sale_currency: I64  # index in SupervisionIndex.currencies
     sale_amount: I64
     survey_ts: I64
-    survey_row: I64
-    survey_next: I64  # the conversation's next survey row (frame length: none)
+    survey_next_ts: I64  # ts of the conversation's next survey (NEVER: none)
     survey_agent: I64
     survey_csat: I64  # (4, surveys): csat, then the criteria (-1: not rated)
 
@@ -81,6 +80,10 @@ class SupervisionIndex:
         self.conv_site[f.conv[opened]] = f.text("site")[opened]
         self.conv_channel = np.full(n, "", dtype=object)
         self.conv_channel[f.conv[opened]] = f.text("channel")[opened]
+        self.conv_channel_code = np.array(
+            [CHANNELS.index(c) if c in CHANNELS else -1 for c in self.conv_channel.tolist()],
+            dtype=np.int64,
+        )
         s = f.segs
         self.sites = tuple(site.id for site in f.roster.sites)
         code = {site: i for i, site in enumerate(self.sites)}
@@ -174,8 +177,7 @@ class SupervisionIndex:
                     sale_currency=self.sale_currency[sales],
                     sale_amount=self.sale_amount[sales],
                     survey_ts=f.ts[row[here]],
-                    survey_row=row[here],
-                    survey_next=nxt[here],
+                    survey_next_ts=take(f.ts, nxt[here], missing=NEVER),
                     survey_agent=agent[here],
                     survey_csat=csat[:, here],
                 )

@@ -19,15 +19,15 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench import ParameterError, RosterError
-from ccbench.api import SUPERVISION, SUPERVISION_AGENT_COLUMNS, parse_query
+from ccbench.api import SUPERVISION, parse_query
 from ccbench.arrays import take
-from ccbench.eventlog import Objective, Roster
+from ccbench.eventlog import CHANNELS, Objective, Roster
 
-from ._dashboard_core import mean_ms, percent
+from ._dashboard_core import percent
 from ._frame import Frame
-from ._supervision_day import agent_day
-from ._supervision_index import SupervisionIndex
+from ._supervision_day import SupervisionDays
 from ._supervision_presence import BUSY, ONLINE
+from ._supervision_table import AgentMetrics, agent_metrics, agent_rows
 
 __all__ = ["SupervisionRequest", "local_midnight", "supervision_page"]
 
@@ -112,15 +112,10 @@ class SupervisionRequest:
             return "good"
         return "poor" if score < self.poor_pct else "average"
 
-    def score(self, answers: I64) -> float | None:
-        """top2: % of answers 4-5; mean: 100 * mean / 5 (section 6.3)."""
-        good = int(np.count_nonzero(answers >= 4))
-        return self.score_of(int(answers.shape[0]), good, int(answers.sum()))
-
     def score_of(self, answered: int, good: int, total: int) -> float | None:
-        """:meth:`score` from the count of answers, those of 4-5 and their sum (the mean
-        ``total / answered`` is the float numpy's ``mean`` of the answers gives: their
-        integer sum divided once)."""
+        """top2: % of answers 4-5; mean: 100 * mean / 5 (section 6.3), from the count of
+        answers, those of 4-5 and their sum (the mean ``total / answered`` is the float
+        numpy's ``mean`` of the answers gives: their integer sum divided once)."""
         if self.satisfaction == "top2":
             return percent(good, answered)
         return None if answered == 0 else 100.0 * (total / answered) / 5
@@ -131,80 +126,52 @@ def supervision_page(
 ) -> dict[str, Any]:
     """The page of a query string's site at ``now_ms`` (docs/metrics.md 6.8)."""
     req = SupervisionRequest.parse(items, roster=frame.roster, now_ms=now_ms)
-    return _Page(frame.memo("supervision", SupervisionIndex), req).answer()
+    return _Page(frame.memo("supervision_days", SupervisionDays), req).answer()
 
 
 class _Page:
-    def __init__(self, x: SupervisionIndex, req: SupervisionRequest) -> None:
+    def __init__(self, days: SupervisionDays, req: SupervisionRequest) -> None:
+        x = days.index
         self.x, self.req, self.f = x, req, x.frame
         self.now = req.now_ms
         self.midnight = local_midnight(self.now, self.f.roster.timezone)
         self.limit = self.f.visible(self.now)
         self.site = x.sites.index(req.site_id)
-        self.day = agent_day(
-            x.site_facts[self.site],
-            agents=x.ids.shape[0],
-            currencies=len(x.currencies),
-            midnight=self.midnight,
-            now=self.now,
-            limit=self.limit,
-        )
+        self.day = days.at(site=self.site, midnight=self.midnight, now=self.now)
 
     def answer(self) -> dict[str, Any]:
         x, f, req, now, day = self.x, self.f, self.req, self.now, self.day
-        roster, s, m = f.roster, f.segs, x.ids.shape[0]
-        open_segs = np.flatnonzero(s.open_at(now))
-        ongoing = np.bincount(x.seg_agent[open_segs], minlength=m + 1)[:m]
+        s, m = f.segs, x.ids.shape[0]
+        # segments open at now: started before it (a prefix, in start order), not ended
+        started = int(np.searchsorted(s.start_ts, now, side="left"))
+        open_segs = np.flatnonzero(s.end_ts[:started] >= now)
+        ongoing = np.bincount(x.seg_agent[open_segs], minlength=m + 1)
         # a takeover occupies none of the manager's slots (docs/eventlog.md, "Agents")
         holding = np.bincount(x.seg_agent[open_segs[~x.seg_takeover[open_segs]]], minlength=m + 1)
         here = open_segs[x.seg_site[open_segs] == self.site]
-        in_progress = np.bincount(x.seg_agent[here], minlength=m + 1)[:m]
+        in_progress = np.bincount(x.seg_agent[here], minlength=m + 1)
         status, connected = x.presence.at(now, self.site)
         online = connected & (status == ONLINE)
         free_slots = np.maximum(x.max_slots - holding[:m], 0) * online
-        busy = (online & (free_slots == 0)) | (connected & (status == BUSY))
         # the busy status is busy as the agent said it; away, back_soon are not
+        busy = (online & (free_slots == 0)) | (connected & (status == BUSY))
         state = np.where(online & ~busy, 0, np.where(busy, 1, 2))
         humans = np.flatnonzero(connected & x.human)
+        ids = x.ids[humans].tolist()
         by_state = np.bincount(state[humans], minlength=3).tolist()
         visitors = self._visitors(here)
         flagged = {v["agent_id"] for v in visitors["rows"] if v["signals"]}
-        overall = self._entry(day.csat[0])
-        presence_ms = x.presence.connected_ms(self.site, self.midnight, now)[humans].tolist()
-        rows = []
-        for i, p, st, busy_here, busy_all in zip(
-            humans.tolist(),
-            presence_ms,
-            state[humans].tolist(),
-            in_progress[humans].tolist(),
-            ongoing[humans].tolist(),
-            strict=True,
-        ):
-            a = int(x.ids[i])
-            metrics = self._metrics(i)
-            hours = p / 3_600_000
-            row = {
-                "agent_id": a,
-                "name": x.names[i],
-                "state": _STATES[st],
-                "presence_ms": p,
-                **metrics,
-                "contacts_per_hour": None if hours == 0 else metrics["contacts"] / hours,
-                "in_progress": busy_here,
-                "ongoing_all_sites": busy_all,
-                "signal": a in flagged,
-            }
-            rows.append({k: row[k] for k in SUPERVISION_AGENT_COLUMNS})
-        criteria = {}
-        for j, name in enumerate(_CRITERIA, start=1):
-            values = day.csat[j]
-            criteria[name] = self._entry(values[values > 0])  # not rated: absent (-1)
+        overall = self._entry(*day.site_surveys[0])
+        # a criterion's answers are the surveys that rate it
+        criteria = {
+            n: self._entry(*v) for n, v in zip(_CRITERIA, day.site_surveys[1:], strict=True)
+        }
         human_free = int(free_slots[x.human].sum())
         bot_free = int(free_slots[x.bot].sum())
         return {
             "now": now,
             "site_id": req.site_id,
-            "day": {"start": self.midnight, "end": now, "timezone": roster.timezone},
+            "day": {"start": self.midnight, "end": now, "timezone": f.roster.timezone},
             "agents_by_status": {
                 "available": by_state[0],
                 "busy": by_state[1],
@@ -224,38 +191,41 @@ class _Page:
                 "bots": bot_free,
             },
             "currencies": day.currencies_sold(x.currencies),
-            "agents": rows,
+            "agents": agent_rows(
+                self._metrics(humans),
+                agent_id=ids,
+                name=[x.names[i] for i in humans.tolist()],
+                state=[_STATES[k] for k in state[humans].tolist()],
+                presence_ms=x.presence.connected_ms(self.site, self.midnight, now)[humans],
+                in_progress=in_progress[humans].tolist(),
+                ongoing_all_sites=ongoing[humans].tolist(),
+                signal=[a in flagged for a in ids],
+            ),
         }
 
-    def _entry(self, answers: I64) -> dict[str, Any]:
-        score = self.req.score(answers)
-        return {"score": score, "answered": int(answers.shape[0]), "band": self.req.band(score)}
+    def _entry(self, answered: int, good: int, total: int) -> dict[str, Any]:
+        """Section 6.3's score of ``answered`` answers, ``good`` of them 4-5, summing
+        ``total``."""
+        score = self.req.score_of(answered, good, total)
+        return {"score": score, "answered": answered, "band": self.req.band(score)}
 
-    def _metrics(self, i: int) -> dict[str, Any]:
-        """Roster agent ``i``'s columns of today at the site (section 6.7)."""
-        day = self.day
-        c, d, t, w = day.contacts[i], day.ended[i], day.transactions[i], day.won[i]
-        by_currency = day.turnover(i, self.x.currencies) if t else {}
-        return {
-            "contacts": c,
-            "aht": mean_ms(day.handled_ms[i], d),
-            "turnover_minor": _one_currency(by_currency),
-            "turnover_by_currency": by_currency,
-            "conversion_rate": percent(w, c)
-            if self.req.conversion_rate == "contacts"
-            else percent(t, d),
-            "transactions": t,
-            "satisfaction": self.req.score_of(day.answered[i], day.good[i], day.csat_sum[i]),
-            "satisfaction_answered": day.answered[i],
-        }
+    def _metrics(self, agents: I64) -> AgentMetrics:
+        """Section 6.7's values of today at the site of the roster indexes ``agents``."""
+        return agent_metrics(
+            self.day,
+            agents,
+            currencies=self.x.currencies,
+            conversion_rate=self.req.conversion_rate,
+            satisfaction=self.req.satisfaction,
+        )
 
     def _team(self, page_score: float | None) -> dict[str, Any]:
         """The human team's values of the objectives' metrics (section 6.4)."""
         x, day = self.x, self.day
-        team = x.human.tolist()
+        human = np.flatnonzero(x.human)
 
-        def total(values: list[int]) -> int:
-            return sum(v for v, h in zip(values, team, strict=False) if h)
+        def total(values: I64) -> int:
+            return int(values[human].sum())
 
         contacts, transactions = total(day.contacts), total(day.transactions)
         return {
@@ -278,8 +248,8 @@ class _Page:
             if o.agent_id is None:
                 actual = totals[o.metric]
             else:
-                i = int(np.searchsorted(self.x.ids, o.agent_id))
-                actual = self._metrics(i)[_COLUMN[o.metric]]
+                i = np.searchsorted(self.x.ids, [o.agent_id])
+                actual = getattr(self._metrics(i), _COLUMN[o.metric])[0]
             out.append(
                 {
                     "id": o.id,
@@ -298,7 +268,8 @@ class _Page:
         waits when consumer messages follow the last company-side message, from the first
         of them but not before the segment started (section 6.5)."""
         x, f, s, req, now = self.x, self.f, self.f.segs, self.req, self.now
-        segs = here[np.isin(x.conv_channel[s.conv[here]], list(req.channels))]
+        wanted = np.array([c in req.channels for c in CHANNELS] + [False])  # last: -1, none
+        segs = here[wanted[x.conv_channel_code[s.conv[here]]]]
         conv = s.conv[segs]
         after = x.company_msgs.last_before(conv, self.limit)
         first = x.consumer_msgs.first_after(conv, after)
