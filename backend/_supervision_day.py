@@ -36,27 +36,42 @@ __all__ = ["AgentDay", "DayTable", "ItemsBelow", "SupervisionDays"]
 I64 = npt.NDArray[np.int64]
 #: Day tables span 26 h from midnight (any DST day); a longer local day gets an open-ended one.
 _DAY_MS = 26 * 3_600_000
-_KEPT = 12  # day tables kept per frame (each a few MB)
+_KEPT = 32  # day tables kept per frame (together about the size of the days' segments)
 
 
 class ItemsBelow:
     """Items ``(owner, value, weights)``; :meth:`below` sums, per owner, the weights of
-    its items with ``value < t``. Sorted by (owner, rank of value), with running sums."""
+    its items with ``value < t``.
 
-    def __init__(self, owner: I64, value: I64, weights: I64, *, owners: int) -> None:
-        order = np.lexsort((value, owner))
-        self.values = np.unique(value)
-        self.span = self.values.shape[0] + 1
-        self.keys = owner[order] * self.span + np.searchsorted(self.values, value[order])
-        self.cum = np.zeros((order.shape[0] + 1, weights.shape[1]), dtype=np.int64)
-        np.cumsum(weights[order], axis=0, out=self.cum[1:])
-        self.base = np.arange(owners, dtype=np.int64) * self.span
-        self.first = self.cum[np.searchsorted(self.keys, self.base)]
+    Items are kept in value order with a snapshot of every owner's sums every
+    ``block`` items: a query copies the snapshot below ``t`` and adds the at most
+    ``block`` items after it, reading memory in order (a binary search per owner
+    would touch as many scattered places as there are owners).
+    """
+
+    def __init__(
+        self, owner: I64, value: I64, weights: I64, *, owners: int, block: int = 512
+    ) -> None:
+        order = np.argsort(value, kind="stable")
+        self.values, self.owner, self.weights = value[order], owner[order], weights[order]
+        self.owners, self.block = owners, block
+        n, width = order.shape[0], weights.shape[1]
+        # every owner's sums of each block, then running totals over the blocks
+        cell = (np.arange(n) // block * owners + self.owner)[:, None] * width + np.arange(width)
+        per_block = np.zeros((n // block + 1) * owners * width, dtype=np.int64)
+        np.add.at(per_block, cell.reshape(-1), self.weights.reshape(-1))
+        self.snapshots = np.zeros((n // block + 1, owners, width), dtype=np.int64)
+        np.cumsum(per_block.reshape(-1, owners, width)[:-1], axis=0, out=self.snapshots[1:])
 
     def below(self, t: int) -> I64:
         """``(owners, weights)``: per owner, the summed weights of its items below ``t``."""
-        rank = int(np.searchsorted(self.values, t, side="left"))
-        sums: I64 = self.cum[np.searchsorted(self.keys, self.base + rank)] - self.first
+        r = int(np.searchsorted(self.values, t, side="left"))
+        j = r // self.block
+        sums: I64 = self.snapshots[j].copy()
+        owner, weights = self.owner[j * self.block : r], self.weights[j * self.block : r]
+        width = weights.shape[1]
+        cell = owner[:, None] * width + np.arange(width)
+        np.add.at(sums.reshape(-1), cell.reshape(-1), weights.reshape(-1))
         return sums
 
 
@@ -166,7 +181,7 @@ def _discussions(facts: SiteFacts, *, owners: int, midnight: int, bound: int) ->
     head[1:] = pair[1:] != pair[:-1]
     run = np.cumsum(head) - 1
     heads = np.flatnonzero(head)
-    agent = facts.pair_agent[pair]
+    agent = facts.seg_agent[order]
     # R_k, the latest end among a run's first k segments: a running max restarted per run
     # (on ranks offset by the run, so that no run sees an earlier one's ends)
     ends = np.unique(end)

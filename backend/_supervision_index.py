@@ -17,6 +17,7 @@ cuts ranges by binary search and counts per agent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -50,15 +51,15 @@ class SiteFacts:
     """One site's segments, sales and surveys, each kind in log order.
 
     Agents are roster indexes (``m``, the roster size, for an agent not on it).
-    A discussion is an (agent, conversation) pair: ``seg_pair`` numbers the
-    site's pairs from 0 and ``pair_agent`` gives each pair's agent.
+    A discussion is an (agent, conversation) pair: ``seg_pair`` is the same
+    number for the segments of one pair.
     """
 
     seg_start: I64
     seg_end: I64  # NEVER while no end event is stored
     seg_pair: I64
+    seg_agent: I64
     seg_won_ts: I64  # ts of the segment's first sale (NEVER: none)
-    pair_agent: I64
     sale_ts: I64
     sale_agent: I64
     sale_currency: I64  # index in SupervisionIndex.currencies
@@ -69,27 +70,26 @@ class SiteFacts:
     survey_csat: I64  # (4, surveys): csat, then the criteria (-1: not rated)
 
 
+def _codes(n: int, conv: I64, values: npt.NDArray[np.object_], names: tuple[str, ...]) -> I64:
+    """Per conversation, the index in ``names`` of its value (-1: none of them)."""
+    code = {name: i for i, name in enumerate(names)}
+    out = np.full(n, -1, dtype=np.int64)
+    out[conv] = np.fromiter(map(code.get, values.tolist(), repeat(-1)), np.int64, len(conv))
+    return out
+
+
 class SupervisionIndex:
-    """Per-conversation site/channel, presence timelines, and each site's facts."""
+    """Per-conversation site/channel codes, presence timelines, and each site's facts."""
 
     def __init__(self, frame: Frame) -> None:
         f = self.frame = frame
         n = f.n_conv
         opened = f.rows(EventKind.CONVERSATION_OPENED)
-        self.conv_site = np.full(n, "", dtype=object)
-        self.conv_site[f.conv[opened]] = f.text("site")[opened]
-        self.conv_channel = np.full(n, "", dtype=object)
-        self.conv_channel[f.conv[opened]] = f.text("channel")[opened]
-        self.conv_channel_code = np.array(
-            [CHANNELS.index(c) if c in CHANNELS else -1 for c in self.conv_channel.tolist()],
-            dtype=np.int64,
-        )
         s = f.segs
         self.sites = tuple(site.id for site in f.roster.sites)
-        code = {site: i for i, site in enumerate(self.sites)}
-        self.conv_site_code = np.array(
-            [code.get(str(x), -1) for x in self.conv_site.tolist()], dtype=np.int64
-        )
+        # site and channel codes (index in sites, CHANNELS; -1: other or none)
+        self.conv_site_code = _codes(n, f.conv[opened], f.text("site")[opened], self.sites)
+        self.conv_channel_code = _codes(n, f.conv[opened], f.text("channel")[opened], CHANNELS)
         self.seg_site = self.conv_site_code[s.conv]
         self.seg_takeover = s.start_kind == "takeover"
         # the roster in ascending id order: a request counts per roster index
@@ -147,31 +147,22 @@ class SupervisionIndex:
         won_ts = np.full(s.agent.shape[0], NEVER, dtype=np.int64)
         attributed = np.flatnonzero(self.sale_segment >= 0)[::-1]
         won_ts[self.sale_segment[attributed]] = self.sale_ts[attributed]
-        # discussions: (site, agent, conversation) runs of the segments in that order
-        order = np.lexsort((s.conv, s.agent, self.seg_site))
-        change = np.zeros(order.shape[0], dtype=bool)
-        change[:1] = True
-        for col in (self.seg_site, s.agent, s.conv):
-            change[1:] |= col[order][1:] != col[order][:-1]
-        pair = np.empty(order.shape[0], dtype=np.int64)
-        pair[order] = np.cumsum(change) - 1
-        pair_agent = self.seg_agent[order[change]]
+        # a discussion is one (agent, conversation) pair (all agents not on the roster: one)
+        pair = self.seg_agent * max(f.n_conv, 1) + s.conv
         survey_site, row, nxt, agent, csat = self._surveys()
         sale_site = take(self.conv_site_code, self.sale_conv, missing=-1)
         out = []
         for k in range(len(self.sites)):
             segs = np.flatnonzero(self.seg_site == k)
-            base = int(pair[segs].min()) if segs.shape[0] else 0
-            pairs = pair[segs] - base
             sales = np.flatnonzero(sale_site == k)
             here = survey_site == k
             out.append(
                 SiteFacts(
                     seg_start=s.start_ts[segs],
                     seg_end=s.end_ts[segs],
-                    seg_pair=pairs,
+                    seg_pair=pair[segs],
+                    seg_agent=self.seg_agent[segs],
                     seg_won_ts=won_ts[segs],
-                    pair_agent=pair_agent[base : base + (int(pairs.max()) + 1 if len(segs) else 0)],
                     sale_ts=self.sale_ts[sales],
                     sale_agent=self.agent_index(self.sale_agent[sales]),
                     sale_currency=self.sale_currency[sales],

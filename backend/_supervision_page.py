@@ -34,6 +34,8 @@ __all__ = ["SupervisionRequest", "local_midnight", "supervision_page"]
 I64 = npt.NDArray[np.int64]
 _CRITERIA = ("welcome", "response_time", "quality")
 _STATES = ("available", "busy", "unavailable")
+# a visitor's signals by (handling exceeded) + 2 * (response exceeded)
+_SIGNALS = ((), ("handling_duration",), ("response_time",), ("handling_duration", "response_time"))
 _COLUMN = {
     "contacts": "contacts",
     "transactions": "transactions",
@@ -266,39 +268,50 @@ class _Page:
     def _visitors(self, here: I64) -> dict[str, Any]:
         """Site conversations in the chosen channels with a segment open at now; a visitor
         waits when consumer messages follow the last company-side message, from the first
-        of them but not before the segment started (section 6.5)."""
+        of them but not before the segment started (section 6.5). Rows by conversation id
+        (a stable sort: one conversation's segments keep their start order)."""
         x, f, s, req, now = self.x, self.f, self.f.segs, self.req, self.now
         wanted = np.array([c in req.channels for c in CHANNELS] + [False])  # last: -1, none
         segs = here[wanted[x.conv_channel_code[s.conv[here]]]]
+        ids = [f.conv_ids[c] for c in s.conv[segs].tolist()]
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        segs = segs[np.asarray(order, dtype=np.int64)]
         conv = s.conv[segs]
         after = x.company_msgs.last_before(conv, self.limit)
         first = x.consumer_msgs.first_after(conv, after)
         waiting = (first >= 0) & (first < self.limit)
         since = np.maximum(take(f.ts, first, missing=0), s.start_ts[segs])
         handling = now - s.start_ts[segs]
-        rows = []
-        for i in range(segs.shape[0]):
-            wait = int(now - since[i]) if waiting[i] else None
-            signals = []
-            if handling[i] > req.max_handling_ms:
-                signals.append("handling_duration")
-            if wait is not None and wait > req.max_response_ms:
-                signals.append("response_time")
-            rows.append(
-                {
-                    "conversation_id": f.conv_ids[conv[i]],
-                    "channel": str(x.conv_channel[conv[i]]),
-                    "agent_id": int(s.agent[segs[i]]),
-                    "handling_ms": int(handling[i]),
-                    "waiting_ms": wait,
-                    "signals": signals,
-                }
+        wait = now - since
+        long_handling = handling > req.max_handling_ms
+        long_wait = waiting & (wait > req.max_response_ms)
+        channel = x.conv_channel_code[conv]
+        rows = [
+            {
+                "conversation_id": ids[k],
+                "channel": CHANNELS[ch],
+                "agent_id": a,
+                "handling_ms": h,
+                "waiting_ms": w if waits else None,
+                "signals": _SIGNALS[lh + 2 * lw],
+            }
+            for k, ch, a, h, w, waits, lh, lw in zip(
+                order,
+                channel.tolist(),
+                s.agent[segs].tolist(),
+                handling.tolist(),
+                wait.tolist(),
+                waiting.tolist(),
+                long_handling.tolist(),
+                long_wait.tolist(),
+                strict=True,
             )
-        rows.sort(key=lambda r: r["conversation_id"])
+        ]
+        counts = np.bincount(channel, minlength=len(CHANNELS)).tolist()
         return {
             "total": len(rows),
-            "signalled": sum(1 for r in rows if r["signals"]),
-            "by_channel": {ch: sum(1 for r in rows if r["channel"] == ch) for ch in req.channels},
+            "signalled": int(np.count_nonzero(long_handling | long_wait)),
+            "by_channel": {ch: counts[CHANNELS.index(ch)] for ch in req.channels},
             "max_handling_ms": req.max_handling_ms,
             "max_response_ms": req.max_response_ms,
             "rows": rows,
