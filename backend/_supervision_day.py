@@ -61,7 +61,8 @@ class ItemsBelow:
         per_block = np.zeros((n // block + 1) * owners * width, dtype=np.int64)
         np.add.at(per_block, cell.reshape(-1), self.weights.reshape(-1))
         self.snapshots = np.zeros((n // block + 1, owners, width), dtype=np.int64)
-        np.cumsum(per_block.reshape(-1, owners, width)[:-1], axis=0, out=self.snapshots[1:])
+        blocks = per_block.reshape(n // block + 1, owners, width)
+        np.cumsum(blocks[:-1], axis=0, out=self.snapshots[1:])
 
     def below(self, t: int) -> I64:
         """``(owners, weights)``: per owner, the summed weights of its items below ``t``."""
@@ -116,21 +117,31 @@ class AgentDay:
 
 class DayTable:
     """One site's discussions, sales and surveys of the local day from ``midnight`` (ms),
-    up to ``bound`` (exclusive): what :meth:`at` needs for any ``now`` in between."""
+    up to ``bound`` (exclusive): what :meth:`at` needs for any ``now`` in between
+    (``block``: :class:`ItemsBelow`'s)."""
 
     def __init__(
-        self, facts: SiteFacts, *, agents: int, currencies: int, midnight: int, bound: int
+        self,
+        facts: SiteFacts,
+        *,
+        agents: int,
+        currencies: int,
+        midnight: int,
+        bound: int,
+        block: int = 512,
     ) -> None:
         owners = agents + 1
         self.currencies = currencies
-        self.discussions = _discussions(facts, owners=owners, midnight=midnight, bound=bound)
+        self.discussions = _discussions(
+            facts, owners=owners, midnight=midnight, bound=bound, block=block
+        )
         lo, hi = np.searchsorted(facts.sale_ts, [midnight, bound], side="left").tolist()
         cell = facts.sale_currency[lo:hi]
         weights = np.zeros((hi - lo, 2 * currencies), dtype=np.int64)
         weights[np.arange(hi - lo), cell] = 1
         weights[np.arange(hi - lo), currencies + cell] = facts.sale_amount[lo:hi]
         self.sales = ItemsBelow(
-            facts.sale_agent[lo:hi], facts.sale_ts[lo:hi], weights, owners=owners
+            facts.sale_agent[lo:hi], facts.sale_ts[lo:hi], weights, owners=owners, block=block
         )
         lo, hi = np.searchsorted(facts.survey_ts, [midnight, bound], side="left").tolist()
         ts, later = facts.survey_ts[lo:hi], facts.survey_next_ts[lo:hi]
@@ -146,8 +157,8 @@ class DayTable:
         per_survey = np.stack(stats, axis=1).reshape(hi - lo, len(stats))
         weights = np.concatenate((per_survey, per_survey)) * sign[:, None]
         agent = np.tile(facts.survey_agent[lo:hi], 2)
-        self.surveys = ItemsBelow(agent, when, weights[:, :3], owners=owners)
-        self.site_surveys = ItemsBelow(np.zeros_like(agent), when, weights, owners=1)
+        self.surveys = ItemsBelow(agent, when, weights[:, :3], owners=owners, block=block)
+        self.site_surveys = ItemsBelow(np.zeros_like(agent), when, weights, owners=1, block=block)
 
     def at(self, now: int) -> AgentDay:
         """The sums at ``now`` (``midnight <= now < bound``)."""
@@ -171,7 +182,9 @@ class DayTable:
         )
 
 
-def _discussions(facts: SiteFacts, *, owners: int, midnight: int, bound: int) -> ItemsBelow:
+def _discussions(
+    facts: SiteFacts, *, owners: int, midnight: int, bound: int, block: int
+) -> ItemsBelow:
     """Items of the day's discussions, weights (contacts, won, ended, length ms)."""
     lo, hi = np.searchsorted(facts.seg_start, [midnight, bound], side="left").tolist()
     order = lo + np.argsort(facts.seg_pair[lo:hi], kind="stable")  # by pair, then start
@@ -213,7 +226,8 @@ def _discussions(facts: SiteFacts, *, owners: int, midnight: int, bound: int) ->
     weights[cut[3] :, 2] = -1
     weights[cut[3] :, 3] = -total[stops]
     owner = np.concatenate([a for a, _ in parts])
-    return ItemsBelow(owner, np.concatenate([v for _, v in parts]), weights, owners=owners)
+    value = np.concatenate([v for _, v in parts])
+    return ItemsBelow(owner, value, weights, owners=owners, block=block)
 
 
 class SupervisionDays:
