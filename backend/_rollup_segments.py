@@ -2,7 +2,7 @@
 
 :class:`SegmentArrays` reads, through a :class:`SnapshotCursor`, the
 ``segments`` rows of one account (or of the conversations changed since a
-version) in the rollup's order, (agent, skill, source, start_ts), with each
+version) in start order (``start_ts``, then segment id), with each
 segment's settled contribution ``V`` (one int64 per name in :data:`FIELDS`)
 and its counted messages. :meth:`SegmentArrays.at_now` gives the
 contribution of a segment judged at an earlier ``now`` (backend/_rollup.py
@@ -51,7 +51,7 @@ _MIN = np.iinfo(np.int64).min
 
 Array = npt.NDArray[np.int64]
 
-_ORDER = "agent_id, skill_id, source NULLS FIRST, start_ts, segment_id"
+_ORDER = "start_ts, segment_id"
 #: The conversations changed after version ``$since`` (the delta's scope).
 CHANGED_SQL = (
     "SELECT conversation_id FROM projection_changes WHERE account = $account AND version > $since"

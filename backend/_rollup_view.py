@@ -1,29 +1,36 @@
-"""The rollup's view of one account: prefix sums per key (base) plus recent changes (delta).
+"""The rollup's view of one account: segments in start order with running totals (base)
+plus recent changes (delta).
 
-:class:`RollupBase` holds every segment of a snapshot sorted by key =
-(agent, skill, source) and start, with running totals of their settled
-contributions; :class:`RollupDelta` the current segments of the
-conversations changed since. :meth:`RollupView.sums` answers one query:
-sums per (agent, skill) and interval, exact integers (backend/_rollup.py
-describes the scheme, docs/backend.md the guarantees).
+:class:`RollupBase` holds every segment of a snapshot in start order, each with
+its key = (agent, skill, source) and settled contribution ``V``, and before
+every :data:`BLOCK` segments a snapshot of the running totals of ``V`` per key;
+:class:`RollupDelta` the current segments of the conversations changed since,
+and the (agent, skill) pairs of both tiers. backend/_rollup_cells.py answers a
+query from a :class:`RollupView`: sums per (interval, agent, skill), exact
+integers (backend/_rollup.py describes the scheme, docs/backend.md the
+guarantees).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow.compute as pc
 
-from ._rollup_segments import CHANGED_SQL, FIELDS, SegmentArrays, SnapshotCursor, SortedPairs
+from ._rollup_segments import CHANGED_SQL, FIELDS, SegmentArrays, SnapshotCursor
 
-__all__ = ["Filters", "Groups", "RollupBase", "RollupDelta", "RollupView"]
+__all__ = ["BLOCK", "Filters", "Keys", "RollupBase", "RollupDelta", "RollupView"]
 
 Array = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 
+#: Segments between two snapshots of the running totals (a sum up to a position adds at
+#: most this many segments to a snapshot).
+BLOCK = 2048
 _ROSTER_SQL = "SELECT agent_id, group_id, user_type FROM roster_agents WHERE account = $account"
 
 
@@ -62,19 +69,75 @@ class Filters:
 
 
 @dataclass(frozen=True, slots=True)
+class Keys:
+    """The distinct (agent, skill, source) of the base's segments, sorted by them, with
+    the agent's roster facts and the index of each key's (agent, skill) pair."""
+
+    agent: Array
+    skill: Array
+    source: npt.NDArray[np.object_]
+    group: Array
+    user_type: npt.NDArray[np.object_]
+    pair: Array
+
+    def match(self, filters: Filters) -> Mask:
+        """Which keys the filters keep."""
+        return filters.match(self.agent, self.skill, self.source, self.group, self.user_type)
+
+
+def _keys(segs: SegmentArrays) -> tuple[Keys, Array, Array]:
+    """The keys, each segment's key index, and the (agent, skill) pairs (sorted)."""
+    sources = segs.source.tolist()
+    names = sorted({s for s in sources if s is not None})
+    code = {name: i + 1 for i, name in enumerate(names)}  # 0: no source
+    source = np.fromiter(map(code.get, sources, repeat(0)), np.int64, len(sources))
+    order = np.lexsort((source, segs.skill, segs.agent))
+    n = order.shape[0]
+    new_key = np.ones(n, dtype=bool)
+    new_pair = np.ones(n, dtype=bool)
+    if n > 1:
+        a, s, c = segs.agent[order], segs.skill[order], source[order]
+        new_pair[1:] = (a[1:] != a[:-1]) | (s[1:] != s[:-1])
+        new_key[1:] = new_pair[1:] | (c[1:] != c[:-1])
+    seg_key = np.empty(n, dtype=np.int64)
+    seg_key[order] = np.cumsum(new_key) - 1
+    first = order[new_key]  # a segment of each key
+    pair = np.cumsum(new_pair)[new_key] - 1
+    keys = Keys(
+        agent=segs.agent[first],
+        skill=segs.skill[first],
+        source=segs.source[first],
+        group=segs.group[first],
+        user_type=segs.user_type[first],
+        pair=pair.astype(np.int64),
+    )
+    pairs = np.stack((keys.agent, keys.skill), axis=1)[np.flatnonzero(np.diff(pair, prepend=-1))]
+    return keys, seg_key, pairs.reshape(-1, 2)
+
+
+def _snapshots(seg_key: Array, values: Array, keys: int) -> Array:
+    """``(blocks, keys, fields)``: the totals of ``V`` per key before each block."""
+    n, width = values.shape[0], len(FIELDS)
+    blocks = n // BLOCK + 1
+    cell = ((np.arange(n) // BLOCK) * keys + seg_key)[:, None] * width + np.arange(width)
+    per_block = np.zeros(blocks * keys * width, dtype=np.int64)
+    np.add.at(per_block, cell.reshape(-1), values.reshape(-1))
+    out = np.zeros((blocks, keys, width), dtype=np.int64)
+    np.cumsum(per_block.reshape(blocks, keys, width)[:-1], axis=0, out=out[1:])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class RollupBase:
-    """All segments of a snapshot as prefix sums per (agent, skill, source) key."""
+    """All segments of a snapshot in start order, with per-key running totals."""
 
     version: int  # projection_changes version of the snapshot
     roster: Mapping[int, tuple[int, str]]  # agent -> (group, user type)
     segs: SegmentArrays
-    key_first: Array  # position of each key's first segment (keys in segment order)
     seg_key: Array
-    by_key: SortedPairs
-    cum: Array  # (segments + 1, len(FIELDS)): running totals of V
-    by_start: Array  # segment positions sorted by start_ts
-    start_sorted: Array
-    settle_sorted: Array
+    keys: Keys
+    pairs: Array  # (pairs, 2): the distinct (agent, skill), sorted
+    snapshots: Array  # (segments // BLOCK + 1, keys, len(FIELDS))
 
     @classmethod
     def read(cls, cur: SnapshotCursor, *, account: str, version: int) -> RollupBase:
@@ -83,40 +146,39 @@ class RollupBase:
             int(a): (int(g), str(u)) for a, g, u in cur.execute(_ROSTER_SQL, params).fetchall()
         }
         segs = SegmentArrays.read(cur, account=account, roster=roster, since=None)
-        # sorted by (agent, skill, source): a key starts wherever one of them changes
-        n = len(segs.agent)
-        change = np.ones(n, dtype=bool)
-        if n > 1:
-            change[1:] = (
-                (segs.agent[1:] != segs.agent[:-1])
-                | (segs.skill[1:] != segs.skill[:-1])
-                | (segs.source[1:] != segs.source[:-1])
-            )
-        seg_key = np.cumsum(change, dtype=np.int64) - 1
-        cum = np.zeros((n + 1, len(FIELDS)), dtype=np.int64)
-        np.cumsum(segs.values, axis=0, out=cum[1:])
-        by_start = np.argsort(segs.start, kind="stable").astype(np.int64)
+        keys, seg_key, pairs = _keys(segs)
         return cls(
             version=version,
             roster=roster,
             segs=segs,
-            key_first=np.flatnonzero(change).astype(np.int64),
             seg_key=seg_key,
-            by_key=SortedPairs.of(seg_key, segs.start),
-            cum=cum,
-            by_start=by_start,
-            start_sorted=segs.start[by_start],
-            settle_sorted=segs.settle[by_start],
+            keys=keys,
+            pairs=pairs,
+            snapshots=_snapshots(seg_key, segs.values, keys.agent.shape[0]),
         )
+
+    def prefix(self, p: int) -> Array:
+        """``(keys, fields)``: the sums of ``V`` per key over the first ``p`` segments."""
+        b = p // BLOCK
+        out: Array = self.snapshots[b].copy()
+        width = out.shape[1]
+        cell = self.seg_key[b * BLOCK : p, None] * width + np.arange(width)
+        np.add.at(out.reshape(-1), cell.reshape(-1), self.segs.values[b * BLOCK : p].reshape(-1))
+        return out
 
 
 @dataclass(frozen=True, slots=True)
 class RollupDelta:
-    """The current segments of the conversations changed since the base's snapshot."""
+    """The current segments of the conversations changed since the base's snapshot, and
+    the (agent, skill) pairs of both tiers (``pairs``, sorted; ``base_pair`` maps the
+    base's pair indexes to them, ``seg_pair`` gives each delta segment's)."""
 
     version: int
     segs: SegmentArrays
     stale: Mask | None  # base segments whose conversation changed (None: none)
+    pairs: Array
+    base_pair: Array
+    seg_pair: Array
 
     @classmethod
     def read(
@@ -130,20 +192,18 @@ class RollupDelta:
         if changed.num_rows:
             hit = pc.is_in(base.segs.conv, value_set=changed.column(0).combine_chunks())
             stale = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
-        return cls(version=version, segs=segs, stale=stale)
-
-
-@dataclass(frozen=True, slots=True)
-class Groups:
-    """Sums per (agent, skill) group and interval: ``sums[g, interval, field]``.
-
-    A group appears when one of its keys passed the filters; its count of
-    segments (field ``seg``) may still be 0 in some or all intervals.
-    """
-
-    agent: Array
-    skill: Array
-    sums: Array
+        both = np.concatenate((base.pairs, np.stack((segs.agent, segs.skill), axis=1)))
+        pairs, index = np.unique(both.reshape(-1, 2), axis=0, return_inverse=True)
+        index = index.reshape(-1)
+        n = base.pairs.shape[0]
+        return cls(
+            version=version,
+            segs=segs,
+            stale=stale,
+            pairs=pairs.reshape(-1, 2),
+            base_pair=index[:n],
+            seg_pair=index[n:],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,79 +212,3 @@ class RollupView:
 
     base: RollupBase
     delta: RollupDelta
-
-    def sums(self, *, lo: int, now: int, step: int, n: int, filters: Filters) -> Groups:
-        """Sums per (agent, skill) and interval (``n`` of ``step`` ms from ``lo``;
-        ``lo + n*step == now``) of the filtered segments, as judged at ``now``."""
-        b, segs = self.base, self.base.segs
-        first = b.key_first
-        keep = filters.match(
-            segs.agent[first],
-            segs.skill[first],
-            segs.source[first],
-            segs.group[first],
-            segs.user_type[first],
-        )
-        sel = np.flatnonzero(keep)
-        local = np.full(len(first), -1, dtype=np.int64)
-        local[sel] = np.arange(len(sel))
-        bounds = lo + step * np.arange(n + 1, dtype=np.int64)
-        pos = b.by_key.search(sel[:, None], bounds[None, :])  # (keys, n + 1)
-        sums = b.cum[pos[:, 1:]] - b.cum[pos[:, :-1]]  # (keys, n, fields)
-        # the window's base segments whose V is not their contribution at now
-        i, j = np.searchsorted(b.start_sorted, [lo, now], side="left")
-        window = b.by_start[i:j]
-        fix = b.settle_sorted[i:j] > now
-        if self.delta.stale is not None:
-            fix |= self.delta.stale[window]
-        idx = window[fix]
-        idx = idx[local[b.seg_key[idx]] >= 0]
-        if len(idx):
-            adjust = -segs.values[idx]
-            live = (
-                ~self.delta.stale[idx] if self.delta.stale is not None else np.ones(len(idx), bool)
-            )
-            adjust[live] += segs.at_now(idx[live], now)
-            np.add.at(sums, (local[b.seg_key[idx]], (segs.start[idx] - lo) // step), adjust)
-        # keys are sorted by (agent, skill, source): one group per run of (agent, skill)
-        agent, skill = segs.agent[first[sel]], segs.skill[first[sel]]
-        change = np.ones(len(sel), dtype=bool)
-        change[1:] = (agent[1:] != agent[:-1]) | (skill[1:] != skill[:-1])
-        runs = np.flatnonzero(change)
-        grouped = (
-            np.add.reduceat(sums, runs, axis=0)
-            if len(runs)
-            else np.zeros((0, n, len(FIELDS)), dtype=np.int64)
-        )
-        base = Groups(agent=agent[runs], skill=skill[runs], sums=grouped)
-        return self._add_delta(base, lo=lo, now=now, step=step, filters=filters)
-
-    def _add_delta(
-        self, groups: Groups, *, lo: int, now: int, step: int, filters: Filters
-    ) -> Groups:
-        d = self.delta.segs
-        if not len(d.start):
-            return groups
-        keep = (d.start >= lo) & (d.start < now)
-        keep &= filters.match(d.agent, d.skill, d.source, d.group, d.user_type)
-        idx = np.flatnonzero(keep)
-        if not len(idx):
-            return groups
-        index = {
-            pair: g
-            for g, pair in enumerate(zip(groups.agent.tolist(), groups.skill.tolist(), strict=True))
-        }
-        gi = np.array(
-            [
-                index.setdefault(pair, len(index))
-                for pair in zip(d.agent[idx].tolist(), d.skill[idx].tolist(), strict=True)
-            ],
-            dtype=np.int64,
-        )
-        sums = groups.sums
-        if len(index) > len(sums):
-            more = np.zeros((len(index) - len(sums), *sums.shape[1:]), dtype=np.int64)
-            sums = np.concatenate([sums, more])
-        np.add.at(sums, (gi, (d.start[idx] - lo) // step), d.at_now(idx, now))
-        names = np.array(list(index), dtype=np.int64).reshape(-1, 2)
-        return Groups(agent=names[:, 0], skill=names[:, 1], sums=sums)
