@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from ._params import SegmentQuery
 from ._rollup import RollupCache
-from ._rollup_cells import cells
+from ._rollup_cells import cells, sum_by
 from ._rollup_segments import FIELDS
 from ._rollup_view import Filters
 from ._store import Store
@@ -70,18 +70,25 @@ def _metric_objects(v: Array, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
         ),
         "avgTimeToResponseFromAgentAssignment": lambda: avg("r_sum", "r_n"),
     }
+    # built column by column: a literal per row, then one store per value (faster than
+    # a dict(zip()) per row)
     picked = [columns[m]() for m in wanted]
-    return [dict(zip(wanted, row, strict=True)) for row in zip(*picked, strict=True)]
+    rows = [{wanted[0]: x} for x in picked[0]]
+    for name, column in zip(wanted[1:], picked[1:], strict=True):
+        for row, x in zip(rows, column, strict=True):
+            row[name] = x
+    return rows
 
 
-def _runs(*keys: Array) -> Array:
-    """Starts of the runs of equal ``keys`` tuples (rows sorted by them)."""
+def _runs(*keys: Array) -> tuple[Array, Array]:
+    """Starts of the runs of equal ``keys`` tuples (rows sorted by them), and each row's
+    run."""
     n = keys[0].shape[0]
     change = np.zeros(n, dtype=bool)
     change[:1] = True
     for k in keys:
         change[1:] |= k[1:] != k[:-1]
-    return np.flatnonzero(change)
+    return np.flatnonzero(change), np.cumsum(change) - 1
 
 
 def _sections(
@@ -92,12 +99,9 @@ def _sections(
 
     Every value comes from raw sums and counts, never from other rows' averages.
     """
-    a = _runs(section, agent)
-    t = _runs(section)
-    rows = [
-        np.add.reduceat(v, a, axis=0) if len(a) else v,
-        np.add.reduceat(v, t, axis=0) if len(t) else v,
-    ]
+    a, agent_run = _runs(section, agent)
+    t, section_run = _runs(section)
+    rows = [sum_by(agent_run, v, len(a)), sum_by(section_run, v, len(t))]
     if query.by_skill:
         order = np.lexsort((agent, skill, section))  # by skill, then agent: ascending ids
         rows.append(v[order])
@@ -113,7 +117,7 @@ def _sections(
         s_section, s_skill = section[order], skill[order]
         s_agent = list(map(str, agent[order].tolist()))
         skill_cut = np.searchsorted(s_section, np.arange(count + 1)).tolist()
-        skill_runs = _runs(s_section, s_skill).tolist() + [len(s_agent)]
+        skill_runs = _runs(s_section, s_skill)[0].tolist() + [len(s_agent)]
         skill_names = list(map(str, s_skill.tolist()))
     out = []
     r = 0  # the next skill run
@@ -167,14 +171,13 @@ def agent_segment_metrics(
     if query.interval_min is None:
         return _sections(c.interval, c.agent, c.skill, c.sums, 1, query)[0]
     # the timeframe summary: each (agent, skill)'s sums over the intervals, as section n
-    by_pair = np.lexsort((c.skill, c.agent))
-    heads = _runs(c.agent[by_pair], c.skill[by_pair])
-    summary = np.add.reduceat(c.sums[by_pair], heads, axis=0) if len(heads) else c.sums
+    summary = sum_by(c.pair, c.sums, c.pairs.shape[0])
+    counted = np.flatnonzero(summary[:, 0] > 0)  # ascending pairs: by agent, then skill
     sections = _sections(
-        np.concatenate((c.interval, np.full(len(heads), n, dtype=np.int64))),
-        np.concatenate((c.agent, c.agent[by_pair][heads])),
-        np.concatenate((c.skill, c.skill[by_pair][heads])),
-        np.concatenate((c.sums, summary)),
+        np.concatenate((c.interval, np.full(len(counted), n, dtype=np.int64))),
+        np.concatenate((c.agent, c.pairs[counted, 0])),
+        np.concatenate((c.skill, c.pairs[counted, 1])),
+        np.concatenate((c.sums, summary[counted])),
         n + 1,
         query,
     )

@@ -24,9 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ._rollup_segments import FIELDS
-from ._rollup_view import BLOCK, Filters, RollupView
+from ._rollup_view import BLOCK, Filters, RollupView, Totals
 
-__all__ = ["Cells", "cells"]
+__all__ = ["Cells", "cells", "sum_by"]
 
 Array = npt.NDArray[np.int64]
 _WIDTH = len(FIELDS)
@@ -35,11 +35,14 @@ _WIDTH = len(FIELDS)
 @dataclass(frozen=True, slots=True)
 class Cells:
     """Sums of the filtered segments per (interval, agent, skill) with at least one
-    segment, sorted by (interval, agent, skill): ``sums[cell, field]``."""
+    segment, sorted by (interval, agent, skill): ``sums[cell, field]``; ``pair`` is the
+    cell's row of ``pairs``, the (agent, skill) pairs in that order."""
 
     interval: Array
     agent: Array
     skill: Array
+    pair: Array
+    pairs: Array
     sums: Array
 
 
@@ -51,8 +54,8 @@ class _Query:
     now: int
     step: int
     n: int
-    keep: npt.NDArray[np.bool_]  # per base key
-    key_pair: Array  # per base key: its pair among the view's pairs
+    level: Totals  # the base groups the query adds up
+    keep: npt.NDArray[np.bool_]  # per group of the level
     fix: Array  # base segments of the window counted at now, kept by the filters
     live: Array  # those of them still current (the others count 0)
     delta: Array  # delta segments of the window kept by the filters
@@ -63,13 +66,14 @@ def cells(view: RollupView, *, lo: int, now: int, step: int, n: int, filters: Fi
     (``n`` intervals of ``step`` ms; ``lo + n * step == now``), judged at ``now``."""
     b, d = view.base, view.delta
     segs, ds = b.segs, d.segs
-    keep = b.keys.match(filters)
+    level = b.level(filters)
+    keep = level.keep(filters)
     i, j = np.searchsorted(segs.start, [lo, now], side="left").tolist()
     unsettled = segs.settle[i:j] > now
     if d.stale is not None:
         unsettled |= d.stale[i:j]
     fix = i + np.flatnonzero(unsettled)
-    fix = fix[keep[b.seg_key[fix]]]
+    fix = fix[keep[level.of_segment[fix]]]
     window = (ds.start >= lo) & (ds.start < now)
     if window.any():
         window &= filters.match(ds.agent, ds.skill, ds.source, ds.group, ds.user_type)
@@ -78,8 +82,8 @@ def cells(view: RollupView, *, lo: int, now: int, step: int, n: int, filters: Fi
         now=now,
         step=step,
         n=n,
+        level=level,
         keep=keep,
-        key_pair=d.base_pair[b.keys.pair],
         fix=fix,
         live=fix if d.stale is None else fix[~d.stale[fix]],
         delta=np.flatnonzero(window),
@@ -91,24 +95,21 @@ def cells(view: RollupView, *, lo: int, now: int, step: int, n: int, filters: Fi
     code, sums = code[counted], sums[counted]
     pairs = d.pairs.shape[0]
     pair = code % pairs
-    return Cells(interval=code // pairs, agent=d.pairs[pair, 0], skill=d.pairs[pair, 1], sums=sums)
+    return Cells(
+        interval=code // pairs,
+        agent=d.pairs[pair, 0],
+        skill=d.pairs[pair, 1],
+        pair=pair,
+        pairs=d.pairs,
+        sums=sums,
+    )
 
 
-def _prefix(view: RollupView, q: _Query) -> tuple[Array, Array]:
-    """(interval, pair) codes, ascending, and their sums, from the running totals."""
+def _at_now(view: RollupView, q: _Query, grid: Array, pairs: Array) -> tuple[Array, Array]:
+    """``grid[interval, pair column]`` (the base's V per pair of ``pairs``, ascending)
+    with the fixed segments counted at now and the delta's added; widened by the delta's
+    new pairs."""
     b, d = view.base, view.delta
-    segs = b.segs
-    bounds = q.lo + q.step * np.arange(q.n + 1, dtype=np.int64)
-    ks = np.flatnonzero(q.keep)
-    totals = np.stack(
-        [b.prefix(p)[ks] for p in np.searchsorted(segs.start, bounds, side="left").tolist()]
-    ).reshape(q.n + 1, ks.shape[0], _WIDTH)
-    per_key = totals[1:] - totals[:-1]
-    # keys are sorted by (agent, skill, source): the keys of one pair are a run
-    key_pair = q.key_pair[ks]
-    runs = np.flatnonzero(np.diff(key_pair, prepend=-1))
-    grid = np.add.reduceat(per_key, runs, axis=1) if len(runs) else per_key
-    pairs = key_pair[runs]
     added = d.seg_pair[q.delta]
     if len(added):
         more = np.union1d(pairs, added)
@@ -121,11 +122,25 @@ def _prefix(view: RollupView, q: _Query) -> tuple[Array, Array]:
     if len(q.fix):
         adjust = -b.segs.values[q.fix]
         adjust[np.isin(q.fix, q.live)] += b.segs.at_now(q.live, q.now)
-        at = (
-            (b.segs.start[q.fix] - q.lo) // q.step,
-            np.searchsorted(pairs, q.key_pair[b.seg_key[q.fix]]),
-        )
+        pair = d.base_pair[b.by_pair.of_segment[q.fix]]
+        at = ((b.segs.start[q.fix] - q.lo) // q.step, np.searchsorted(pairs, pair))
         np.add.at(grid, at, adjust)
+    return grid, pairs
+
+
+def _prefix(view: RollupView, q: _Query) -> tuple[Array, Array]:
+    """(interval, pair) codes, ascending, and their sums, from the running totals."""
+    b, d = view.base, view.delta
+    bounds = q.lo + q.step * np.arange(q.n + 1, dtype=np.int64)
+    kept = np.flatnonzero(q.keep)
+    totals = np.stack(
+        [
+            q.level.prefix(b.segs.values, p)[kept]
+            for p in np.searchsorted(b.segs.start, bounds, side="left").tolist()
+        ]
+    ).reshape(q.n + 1, kept.shape[0], _WIDTH)
+    # one kept group per pair (a source filter keeps one source), ascending
+    grid, pairs = _at_now(view, q, totals[1:] - totals[:-1], d.base_pair[q.level.pair[kept]])
     interval, column = np.nonzero(grid[:, :, 0])
     code = interval * d.pairs.shape[0] + pairs[column]
     return code, grid[interval, column]
@@ -136,20 +151,31 @@ def _scan(view: RollupView, q: _Query, i: int, j: int) -> tuple[Array, Array]:
     b, d = view.base, view.delta
     segs, ds = b.segs, d.segs
     pairs = d.pairs.shape[0]
-    w = i + np.flatnonzero(q.keep[b.seg_key[i:j]])
-    values = segs.values[w]
+    w = i + np.flatnonzero(q.keep[q.level.of_segment[i:j]])
+    values = np.take(segs.values, w, axis=0)
     if len(q.fix):
         values[np.searchsorted(w, q.fix)] = 0  # a stale segment counts 0
         values[np.searchsorted(w, q.live)] = segs.at_now(q.live, q.now)
-    code = (segs.start[w] - q.lo) // q.step * pairs + q.key_pair[b.seg_key[w]]
+    code = (segs.start[w] - q.lo) // q.step * pairs + d.base_pair[b.by_pair.of_segment[w]]
     if len(q.delta):
-        code = np.concatenate(
-            (code, (ds.start[q.delta] - q.lo) // q.step * pairs + d.seg_pair[q.delta])
-        )
+        late = (ds.start[q.delta] - q.lo) // q.step * pairs + d.seg_pair[q.delta]
+        code = np.concatenate((code, late))
         values = np.concatenate((values, ds.at_now(q.delta, q.now)))
     order = np.argsort(code, kind="stable")
-    code = code[order]
-    heads = np.flatnonzero(np.diff(code, prepend=-1))
-    if not len(heads):
-        return code, values
-    return code[heads], np.add.reduceat(values[order], heads, axis=0)
+    ordered = code[order]
+    head = np.diff(ordered, prepend=-1) != 0
+    cell = np.empty(len(code), dtype=np.int64)
+    cell[order] = np.cumsum(head) - 1
+    return ordered[head], sum_by(cell, values, int(np.count_nonzero(head)))
+
+
+def sum_by(ids: Array, values: Array, groups: int) -> Array:
+    """``(groups, fields)``: the rows of ``values`` summed per id (``0 <= id < groups``).
+
+    One flat ``np.add.at`` (int64, exact; numpy's fast path) beats reduceat and
+    cumulative sums along the rows of a 2-D array, whose inner loops are row by row.
+    """
+    width = values.shape[1]
+    out = np.zeros(groups * width, dtype=np.int64)
+    np.add.at(out, (ids[:, None] * width + np.arange(width)).reshape(-1), values.reshape(-1))
+    return out.reshape(groups, width)

@@ -1,9 +1,9 @@
 """The rollup's view of one account: segments in start order with running totals (base)
 plus recent changes (delta).
 
-:class:`RollupBase` holds every segment of a snapshot in start order, each with
-its key = (agent, skill, source) and settled contribution ``V``, and before
-every :data:`BLOCK` segments a snapshot of the running totals of ``V`` per key;
+RollupBase holds every segment of a snapshot in start order with its settled
+contribution ``V`` and, before every :data:`BLOCK` segments, the running totals
+of ``V`` per (agent, skill) and per (agent, skill, source) (:class:`Totals`);
 :class:`RollupDelta` the current segments of the conversations changed since,
 and the (agent, skill) pairs of both tiers. backend/_rollup_cells.py answers a
 query from a :class:`RollupView`: sums per (interval, agent, skill), exact
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +22,7 @@ import pyarrow.compute as pc
 
 from ._rollup_segments import CHANGED_SQL, FIELDS, SegmentArrays, SnapshotCursor
 
-__all__ = ["BLOCK", "Filters", "Keys", "RollupBase", "RollupDelta", "RollupView"]
+__all__ = ["BLOCK", "Filters", "RollupBase", "RollupDelta", "RollupView", "Totals"]
 
 Array = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -53,13 +52,16 @@ class Filters:
         user_type: npt.NDArray[np.object_],
     ) -> Mask:
         """Which rows (segments or keys) the filters keep."""
+        mask = self.agent_mask(agent, group, user_type) & self.skill_mask(skill)
+        if self.source is not None:
+            mask &= source == self.source
+        return mask
+
+    def agent_mask(self, agent: Array, group: Array, user_type: npt.NDArray[np.object_]) -> Mask:
+        """Which agents (with their roster group and user type) the filters keep."""
         mask = np.ones(len(agent), dtype=bool)
         if self.agents is not None:
             mask &= np.isin(agent, np.asarray(self.agents, dtype=np.int64))
-        if self.skills is not None:
-            mask &= np.isin(skill, np.asarray(self.skills, dtype=np.int64))
-        if self.source is not None:
-            mask &= source == self.source
         if self.groups is not None:
             # agents missing from the roster (group -1) match no group list
             mask &= np.isin(group, np.asarray(self.groups, dtype=np.int64)) & (group >= 0)
@@ -67,77 +69,114 @@ class Filters:
             mask &= user_type == self.user_type
         return mask
 
+    def skill_mask(self, skill: Array) -> Mask:
+        """Which skills the filters keep."""
+        if self.skills is None:
+            return np.ones(len(skill), dtype=bool)
+        return np.isin(skill, np.asarray(self.skills, dtype=np.int64))
+
 
 @dataclass(frozen=True, slots=True)
-class Keys:
-    """The distinct (agent, skill, source) of the base's segments, sorted by them, with
-    the agent's roster facts and the index of each key's (agent, skill) pair."""
+class Totals:
+    """The base's segments in groups, by (agent, skill) or by (agent, skill, source):
+    each segment's group (``of_segment``) and, before every :data:`BLOCK` segments in
+    start order, the running totals of ``V`` per group. Group ``g`` is agent
+    ``agents[agent_of[g]]`` (``agent_group``, ``agent_user_type``: its roster facts),
+    skill ``skills[skill_of[g]]``, source ``source[g]`` (no sources: the (agent, skill)
+    level) and pair ``pair[g]`` of :attr:`RollupBase.pairs`."""
 
-    agent: Array
-    skill: Array
-    source: npt.NDArray[np.object_]
-    group: Array
-    user_type: npt.NDArray[np.object_]
+    agents: Array
+    agent_group: Array
+    agent_user_type: npt.NDArray[np.object_]
+    skills: Array
+    agent_of: Array
+    skill_of: Array
+    source: npt.NDArray[np.object_] | None
     pair: Array
+    of_segment: Array
+    snapshots: Array  # (segments // BLOCK + 1, groups, len(FIELDS))
 
-    def match(self, filters: Filters) -> Mask:
-        """Which keys the filters keep."""
-        return filters.match(self.agent, self.skill, self.source, self.group, self.user_type)
+    def keep(self, filters: Filters) -> Mask:
+        """Which groups the filters keep (:meth:`Filters.match` of their segments; the
+        source filter only on the (agent, skill, source) level)."""
+        agents = filters.agent_mask(self.agents, self.agent_group, self.agent_user_type)
+        mask: Mask = agents[self.agent_of] & filters.skill_mask(self.skills)[self.skill_of]
+        if filters.source is not None and self.source is not None:
+            mask &= self.source == filters.source
+        return mask
+
+    def prefix(self, values: Array, p: int) -> Array:
+        """``(groups, fields)``: the sums of ``values`` (``V`` in start order) per group
+        over the first ``p`` segments: a snapshot and at most BLOCK - 1 segments."""
+        b = p // BLOCK
+        out: Array = self.snapshots[b].copy()
+        width = out.shape[1]
+        cell = self.of_segment[b * BLOCK : p, None] * width + np.arange(width)
+        np.add.at(out.reshape(-1), cell.reshape(-1), values[b * BLOCK : p].reshape(-1))
+        return out
 
 
-def _keys(segs: SegmentArrays) -> tuple[Keys, Array, Array]:
-    """The keys, each segment's key index, and the (agent, skill) pairs (sorted)."""
-    sources = segs.source.tolist()
-    names = sorted({s for s in sources if s is not None})
-    code = {name: i + 1 for i, name in enumerate(names)}  # 0: no source
-    source = np.fromiter(map(code.get, sources, repeat(0)), np.int64, len(sources))
-    order = np.lexsort((source, segs.skill, segs.agent))
-    n = order.shape[0]
-    new_key = np.ones(n, dtype=bool)
-    new_pair = np.ones(n, dtype=bool)
-    if n > 1:
-        a, s, c = segs.agent[order], segs.skill[order], source[order]
-        new_pair[1:] = (a[1:] != a[:-1]) | (s[1:] != s[:-1])
-        new_key[1:] = new_pair[1:] | (c[1:] != c[:-1])
-    seg_key = np.empty(n, dtype=np.int64)
-    seg_key[order] = np.cumsum(new_key) - 1
-    first = order[new_key]  # a segment of each key
-    pair = np.cumsum(new_pair)[new_key] - 1
-    keys = Keys(
-        agent=segs.agent[first],
-        skill=segs.skill[first],
-        source=segs.source[first],
-        group=segs.group[first],
-        user_type=segs.user_type[first],
-        pair=pair.astype(np.int64),
+def _totals(segs: SegmentArrays, *, by_source: bool) -> tuple[Totals, Array]:
+    """The (agent, skill) or (agent, skill, source) groups of ``segs`` (start order), and
+    the (agent, skill) pairs, sorted."""
+    agents, first, agent_at = np.unique(segs.agent, return_index=True, return_inverse=True)
+    skills, skill_at = np.unique(segs.skill, return_inverse=True)
+    pair_code = agent_at.reshape(-1) * len(skills) + skill_at.reshape(-1)
+    pair_codes = np.unique(pair_code)
+    names: list[str | None] = [None]
+    code = pair_code
+    if by_source:
+        sources = segs.source.tolist()
+        names += sorted({s for s in sources if s is not None})
+        at = {name: i for i, name in enumerate(names)}
+        code = pair_code * len(names) + np.fromiter(
+            map(at.__getitem__, sources), np.int64, len(sources)
+        )
+    groups, of_segment = np.unique(code, return_inverse=True)
+    of_segment = of_segment.reshape(-1).astype(np.int64)
+    group_pair = groups // len(names)
+    totals = Totals(
+        agents=agents,
+        agent_group=segs.group[first],
+        agent_user_type=segs.user_type[first],
+        skills=skills,
+        agent_of=group_pair // max(len(skills), 1),
+        skill_of=group_pair % max(len(skills), 1),
+        source=np.asarray(names, dtype=object)[groups % len(names)] if by_source else None,
+        pair=np.searchsorted(pair_codes, group_pair),
+        of_segment=of_segment,
+        snapshots=_snapshots(of_segment, segs.values, len(groups)),
     )
-    pairs = np.stack((keys.agent, keys.skill), axis=1)[np.flatnonzero(np.diff(pair, prepend=-1))]
-    return keys, seg_key, pairs.reshape(-1, 2)
+    pairs = np.stack(
+        (agents[pair_codes // max(len(skills), 1)], skills[pair_codes % max(len(skills), 1)]),
+        axis=1,
+    )
+    return totals, pairs.reshape(-1, 2)
 
 
-def _snapshots(seg_key: Array, values: Array, keys: int) -> Array:
-    """``(blocks, keys, fields)``: the totals of ``V`` per key before each block."""
+def _snapshots(of_segment: Array, values: Array, groups: int) -> Array:
+    """``(blocks, groups, fields)``: the totals of ``V`` per group before each block."""
     n, width = values.shape[0], len(FIELDS)
     blocks = n // BLOCK + 1
-    cell = ((np.arange(n) // BLOCK) * keys + seg_key)[:, None] * width + np.arange(width)
-    per_block = np.zeros(blocks * keys * width, dtype=np.int64)
+    cell = ((np.arange(n) // BLOCK) * groups + of_segment)[:, None] * width + np.arange(width)
+    per_block = np.zeros(blocks * groups * width, dtype=np.int64)
     np.add.at(per_block, cell.reshape(-1), values.reshape(-1))
-    out = np.zeros((blocks, keys, width), dtype=np.int64)
-    np.cumsum(per_block.reshape(blocks, keys, width)[:-1], axis=0, out=out[1:])
+    out = np.zeros((blocks, groups, width), dtype=np.int64)
+    np.cumsum(per_block.reshape(blocks, groups, width)[:-1], axis=0, out=out[1:])
     return out
 
 
 @dataclass(frozen=True, slots=True)
 class RollupBase:
-    """All segments of a snapshot in start order, with per-key running totals."""
+    """All segments of a snapshot in start order, with running totals per (agent, skill)
+    and per (agent, skill, source)."""
 
     version: int  # projection_changes version of the snapshot
     roster: Mapping[int, tuple[int, str]]  # agent -> (group, user type)
     segs: SegmentArrays
-    seg_key: Array
-    keys: Keys
     pairs: Array  # (pairs, 2): the distinct (agent, skill), sorted
-    snapshots: Array  # (segments // BLOCK + 1, keys, len(FIELDS))
+    by_pair: Totals
+    by_key: Totals
 
     @classmethod
     def read(cls, cur: SnapshotCursor, *, account: str, version: int) -> RollupBase:
@@ -146,25 +185,16 @@ class RollupBase:
             int(a): (int(g), str(u)) for a, g, u in cur.execute(_ROSTER_SQL, params).fetchall()
         }
         segs = SegmentArrays.read(cur, account=account, roster=roster, since=None)
-        keys, seg_key, pairs = _keys(segs)
+        by_pair, pairs = _totals(segs, by_source=False)
+        by_key, _ = _totals(segs, by_source=True)
         return cls(
-            version=version,
-            roster=roster,
-            segs=segs,
-            seg_key=seg_key,
-            keys=keys,
-            pairs=pairs,
-            snapshots=_snapshots(seg_key, segs.values, keys.agent.shape[0]),
+            version=version, roster=roster, segs=segs, pairs=pairs, by_pair=by_pair, by_key=by_key
         )
 
-    def prefix(self, p: int) -> Array:
-        """``(keys, fields)``: the sums of ``V`` per key over the first ``p`` segments."""
-        b = p // BLOCK
-        out: Array = self.snapshots[b].copy()
-        width = out.shape[1]
-        cell = self.seg_key[b * BLOCK : p, None] * width + np.arange(width)
-        np.add.at(out.reshape(-1), cell.reshape(-1), self.segs.values[b * BLOCK : p].reshape(-1))
-        return out
+    def level(self, filters: Filters) -> Totals:
+        """The groups a query adds up: one per (agent, skill) kept; with a source filter,
+        the (agent, skill, source) groups, of which one per (agent, skill) is kept."""
+        return self.by_pair if filters.source is None else self.by_key
 
 
 @dataclass(frozen=True, slots=True)
