@@ -117,15 +117,20 @@ def _at_now(view: RollupView, q: _Query, grid: Array, pairs: Array) -> tuple[Arr
             wider = np.zeros((q.n, len(more), _WIDTH), dtype=np.int64)
             wider[:, np.searchsorted(more, pairs)] = grid
             grid, pairs = wider, more
-        at = ((d.segs.start[q.delta] - q.lo) // q.step, np.searchsorted(pairs, added))
-        np.add.at(grid, at, d.segs.at_now(q.delta, q.now))
+        cell = (d.segs.start[q.delta] - q.lo) // q.step * len(pairs)
+        _add_rows(grid, cell + np.searchsorted(pairs, added), d.segs.at_now(q.delta, q.now))
     if len(q.fix):
-        adjust = -b.segs.values[q.fix]
-        adjust[np.isin(q.fix, q.live)] += b.segs.at_now(q.live, q.now)
-        pair = d.base_pair[b.by_pair.of_segment[q.fix]]
-        at = ((b.segs.start[q.fix] - q.lo) // q.step, np.searchsorted(pairs, pair))
-        np.add.at(grid, at, adjust)
+        adjust = -np.take(b.segs.values, q.fix, axis=0)
+        adjust[np.searchsorted(q.fix, q.live)] += b.segs.at_now(q.live, q.now)
+        pair = np.searchsorted(pairs, d.base_pair[b.by_pair.of_segment[q.fix]])
+        _add_rows(grid, (b.segs.start[q.fix] - q.lo) // q.step * len(pairs) + pair, adjust)
     return grid, pairs
+
+
+def _add_rows(grid: Array, rows: Array, values: Array) -> None:
+    """``grid`` viewed as rows of fields: ``values[k]`` added to row ``rows[k]``."""
+    flat = grid.reshape(-1)  # a view: grid is contiguous
+    np.add.at(flat, (rows[:, None] * _WIDTH + np.arange(_WIDTH)).reshape(-1), values.reshape(-1))
 
 
 def _prefix(view: RollupView, q: _Query) -> tuple[Array, Array]:

@@ -61,10 +61,10 @@ class Filters:
         """Which agents (with their roster group and user type) the filters keep."""
         mask = np.ones(len(agent), dtype=bool)
         if self.agents is not None:
-            mask &= np.isin(agent, np.asarray(self.agents, dtype=np.int64))
+            mask &= _among(agent, self.agents)
         if self.groups is not None:
             # agents missing from the roster (group -1) match no group list
-            mask &= np.isin(group, np.asarray(self.groups, dtype=np.int64)) & (group >= 0)
+            mask &= _among(group, self.groups) & (group >= 0)
         if self.user_type is not None:
             mask &= user_type == self.user_type
         return mask
@@ -73,7 +73,16 @@ class Filters:
         """Which skills the filters keep."""
         if self.skills is None:
             return np.ones(len(skill), dtype=bool)
-        return np.isin(skill, np.asarray(self.skills, dtype=np.int64))
+        return _among(skill, self.skills)
+
+
+def _among(values: Array, wanted: tuple[int, ...]) -> Mask:
+    """``np.isin(values, wanted)``; by a set lookup per value for a few thousand values
+    (np.isin's fixed cost is larger there)."""
+    if len(values) > 4096:
+        return np.isin(values, np.asarray(wanted, dtype=np.int64))
+    found = set(wanted)
+    return np.fromiter(map(found.__contains__, values.tolist()), bool, len(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +116,19 @@ class Totals:
 
     def prefix(self, values: Array, p: int) -> Array:
         """``(groups, fields)``: the sums of ``values`` (``V`` in start order) per group
-        over the first ``p`` segments: a snapshot and at most BLOCK - 1 segments."""
+        over the first ``p`` segments: a snapshot and at most BLOCK / 2 segments."""
         b = p // BLOCK
+        # from the nearer snapshot: the one before p plus [b * BLOCK, p), or the next one
+        # minus [p, (b + 1) * BLOCK)
+        if p - b * BLOCK > BLOCK // 2 and b + 1 < self.snapshots.shape[0]:
+            lo, hi, b, sign = p, (b + 1) * BLOCK, b + 1, -1
+        else:
+            lo, hi, sign = b * BLOCK, p, 1
         out: Array = self.snapshots[b].copy()
         width = out.shape[1]
-        cell = self.of_segment[b * BLOCK : p, None] * width + np.arange(width)
-        np.add.at(out.reshape(-1), cell.reshape(-1), values[b * BLOCK : p].reshape(-1))
+        cell = self.of_segment[lo:hi, None] * width + np.arange(width)
+        rows = values[lo:hi].reshape(-1)
+        np.add.at(out.reshape(-1), cell.reshape(-1), rows if sign > 0 else -rows)
         return out
 
 
