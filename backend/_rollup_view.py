@@ -132,42 +132,41 @@ class Totals:
         return out
 
 
-def _totals(segs: SegmentArrays, *, by_source: bool) -> tuple[Totals, Array]:
-    """The (agent, skill) or (agent, skill, source) groups of ``segs`` (start order), and
+def _levels(segs: SegmentArrays) -> tuple[Totals, Totals, Array]:
+    """The (agent, skill) and (agent, skill, source) groups of ``segs`` (start order), and
     the (agent, skill) pairs, sorted."""
     agents, first, agent_at = np.unique(segs.agent, return_index=True, return_inverse=True)
     skills, skill_at = np.unique(segs.skill, return_inverse=True)
-    pair_code = agent_at.reshape(-1) * len(skills) + skill_at.reshape(-1)
-    pair_codes = np.unique(pair_code)
-    names: list[str | None] = [None]
-    code = pair_code
-    if by_source:
-        sources = segs.source.tolist()
-        names += sorted({s for s in sources if s is not None})
-        at = {name: i for i, name in enumerate(names)}
-        code = pair_code * len(names) + np.fromiter(
-            map(at.__getitem__, sources), np.int64, len(sources)
+    width = max(len(skills), 1)
+    pair_code = agent_at.reshape(-1) * width + skill_at.reshape(-1)
+    pair_codes, pair_of = np.unique(pair_code, return_inverse=True)
+    sources = segs.source.tolist()
+    names = [None, *sorted({s for s in sources if s is not None})]
+    at = {name: i for i, name in enumerate(names)}
+    source_of = np.fromiter(map(at.__getitem__, sources), np.int64, len(sources))
+    keys, key_of = np.unique(pair_of.reshape(-1) * len(names) + source_of, return_inverse=True)
+
+    def level(of_segment: Array, pair: Array, source: npt.NDArray[np.object_] | None) -> Totals:
+        code = pair_codes[pair]
+        return Totals(
+            agents=agents,
+            agent_group=segs.group[first],
+            agent_user_type=segs.user_type[first],
+            skills=skills,
+            agent_of=code // width,
+            skill_of=code % width,
+            source=source,
+            pair=pair,
+            of_segment=of_segment,
+            snapshots=_snapshots(of_segment, segs.values, len(pair)),
         )
-    groups, of_segment = np.unique(code, return_inverse=True)
-    of_segment = of_segment.reshape(-1).astype(np.int64)
-    group_pair = groups // len(names)
-    totals = Totals(
-        agents=agents,
-        agent_group=segs.group[first],
-        agent_user_type=segs.user_type[first],
-        skills=skills,
-        agent_of=group_pair // max(len(skills), 1),
-        skill_of=group_pair % max(len(skills), 1),
-        source=np.asarray(names, dtype=object)[groups % len(names)] if by_source else None,
-        pair=np.searchsorted(pair_codes, group_pair),
-        of_segment=of_segment,
-        snapshots=_snapshots(of_segment, segs.values, len(groups)),
+
+    by_pair = level(pair_of.reshape(-1), np.arange(len(pair_codes)), None)
+    by_key = level(
+        key_of.reshape(-1), keys // len(names), np.asarray(names, dtype=object)[keys % len(names)]
     )
-    pairs = np.stack(
-        (agents[pair_codes // max(len(skills), 1)], skills[pair_codes % max(len(skills), 1)]),
-        axis=1,
-    )
-    return totals, pairs.reshape(-1, 2)
+    pairs = np.stack((agents[pair_codes // width], skills[pair_codes % width]), axis=1)
+    return by_pair, by_key, pairs.reshape(-1, 2)
 
 
 def _snapshots(of_segment: Array, values: Array, groups: int) -> Array:
@@ -177,9 +176,11 @@ def _snapshots(of_segment: Array, values: Array, groups: int) -> Array:
     cell = ((np.arange(n) // BLOCK) * groups + of_segment)[:, None] * width + np.arange(width)
     per_block = np.zeros(blocks * groups * width, dtype=np.int64)
     np.add.at(per_block, cell.reshape(-1), values.reshape(-1))
-    out = np.zeros((blocks, groups, width), dtype=np.int64)
-    np.cumsum(per_block.reshape(blocks, groups, width)[:-1], axis=0, out=out[1:])
-    return out
+    out = np.zeros((blocks, groups * width), dtype=np.int64)
+    sums = per_block.reshape(blocks, groups * width)
+    for b in range(1, blocks):  # a running sum block by block (numpy's along rows is slow)
+        np.add(out[b - 1], sums[b - 1], out=out[b])
+    return out.reshape(blocks, groups, width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +202,7 @@ class RollupBase:
             int(a): (int(g), str(u)) for a, g, u in cur.execute(_ROSTER_SQL, params).fetchall()
         }
         segs = SegmentArrays.read(cur, account=account, roster=roster, since=None)
-        by_pair, pairs = _totals(segs, by_source=False)
-        by_key, _ = _totals(segs, by_source=True)
+        by_pair, by_key, pairs = _levels(segs)
         return cls(
             version=version, roster=roster, segs=segs, pairs=pairs, by_pair=by_pair, by_key=by_key
         )
