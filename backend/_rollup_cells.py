@@ -5,8 +5,8 @@ belongs to the interval of its start and is judged at ``now``
 (backend/_rollup.py). Two ways give the same integers; :func:`cells` takes the
 cheaper one for the query:
 
-- **prefix**: per key, the running totals at each interval boundary (a
-  snapshot plus at most ``BLOCK`` segments, backend/_rollup_view.py),
+- **prefix**: per group, the running totals at each interval boundary (a
+  snapshot plus at most half a block of segments, backend/_rollup_view.py),
   differenced: the cost grows with boundaries x keys, not with the window;
 - **scan**: the window's segments themselves, grouped by their (interval,
   pair) code: the cost grows with the window's segments.
@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._rollup_segments import FIELDS
-from ._rollup_view import BLOCK, Filters, RollupView, Totals
+from ._rollup_view import Filters, RollupView, Totals
 
 __all__ = ["Cells", "cells", "sum_by"]
 
@@ -61,9 +61,19 @@ class _Query:
     delta: Array  # delta segments of the window kept by the filters
 
 
-def cells(view: RollupView, *, lo: int, now: int, step: int, n: int, filters: Filters) -> Cells:
+def cells(
+    view: RollupView,
+    *,
+    lo: int,
+    now: int,
+    step: int,
+    n: int,
+    filters: Filters,
+    way: str | None = None,
+) -> Cells:
     """Sums per (interval, agent, skill) of the filtered segments starting in ``[lo, now)``
-    (``n`` intervals of ``step`` ms; ``lo + n * step == now``), judged at ``now``."""
+    (``n`` intervals of ``step`` ms; ``lo + n * step == now``), judged at ``now``.
+    ``way`` ("prefix" or "scan") forces one of the two ways (None: the cheaper)."""
     b, d = view.base, view.delta
     segs, ds = b.segs, d.segs
     level = b.level(filters)
@@ -88,9 +98,13 @@ def cells(view: RollupView, *, lo: int, now: int, step: int, n: int, filters: Fi
         live=fix if d.stale is None else fix[~d.stale[fix]],
         delta=np.flatnonzero(window),
     )
-    kept = int(np.count_nonzero(keep))
-    by_prefix = (n + 1) * (keep.shape[0] + BLOCK // 2) + n * kept
-    code, sums = _prefix(view, q) if by_prefix < (j - i) * 3 else _scan(view, q, i, j)
+    if way is None:
+        # estimated element operations: per boundary a snapshot and half a block of
+        # segments, per interval the kept groups; per window segment about three
+        kept = int(np.count_nonzero(keep))
+        by_prefix = (n + 1) * (keep.shape[0] + level.block // 2) + n * kept
+        way = "prefix" if by_prefix < (j - i) * 3 else "scan"
+    code, sums = _prefix(view, q) if way == "prefix" else _scan(view, q, i, j)
     counted = sums[:, 0] > 0
     code, sums = code[counted], sums[counted]
     pairs = d.pairs.shape[0]

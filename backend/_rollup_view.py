@@ -88,8 +88,8 @@ def _among(values: Array, wanted: tuple[int, ...]) -> Mask:
 @dataclass(frozen=True, slots=True)
 class Totals:
     """The base's segments in groups, by (agent, skill) or by (agent, skill, source):
-    each segment's group (``of_segment``) and, before every :data:`BLOCK` segments in
-    start order, the running totals of ``V`` per group. Group ``g`` is agent
+    each segment's group (``of_segment``) and, before every ``block`` segments in start
+    order (:data:`BLOCK`), the running totals of ``V`` per group. Group ``g`` is agent
     ``agents[agent_of[g]]`` (``agent_group``, ``agent_user_type``: its roster facts),
     skill ``skills[skill_of[g]]``, source ``source[g]`` (no sources: the (agent, skill)
     level) and pair ``pair[g]`` of :attr:`RollupBase.pairs`."""
@@ -103,7 +103,8 @@ class Totals:
     source: npt.NDArray[np.object_] | None
     pair: Array
     of_segment: Array
-    snapshots: Array  # (segments // BLOCK + 1, groups, len(FIELDS))
+    block: int
+    snapshots: Array  # (segments // block + 1, groups, len(FIELDS))
 
     def keep(self, filters: Filters) -> Mask:
         """Which groups the filters keep (:meth:`Filters.match` of their segments; the
@@ -117,13 +118,14 @@ class Totals:
     def prefix(self, values: Array, p: int) -> Array:
         """``(groups, fields)``: the sums of ``values`` (``V`` in start order) per group
         over the first ``p`` segments: a snapshot and at most BLOCK / 2 segments."""
-        b = p // BLOCK
-        # from the nearer snapshot: the one before p plus [b * BLOCK, p), or the next one
-        # minus [p, (b + 1) * BLOCK)
-        if p - b * BLOCK > BLOCK // 2 and b + 1 < self.snapshots.shape[0]:
-            lo, hi, b, sign = p, (b + 1) * BLOCK, b + 1, -1
+        block = self.block
+        b = p // block
+        # from the nearer snapshot: the one before p plus [b * block, p), or the next one
+        # minus [p, (b + 1) * block)
+        if p - b * block > block // 2 and b + 1 < self.snapshots.shape[0]:
+            lo, hi, b, sign = p, (b + 1) * block, b + 1, -1
         else:
-            lo, hi, sign = b * BLOCK, p, 1
+            lo, hi, sign = b * block, p, 1
         out: Array = self.snapshots[b].copy()
         width = out.shape[1]
         cell = self.of_segment[lo:hi, None] * width + np.arange(width)
@@ -132,7 +134,7 @@ class Totals:
         return out
 
 
-def _levels(segs: SegmentArrays) -> tuple[Totals, Totals, Array]:
+def _levels(segs: SegmentArrays, block: int) -> tuple[Totals, Totals, Array]:
     """The (agent, skill) and (agent, skill, source) groups of ``segs`` (start order), and
     the (agent, skill) pairs, sorted."""
     agents, first, agent_at = np.unique(segs.agent, return_index=True, return_inverse=True)
@@ -158,7 +160,8 @@ def _levels(segs: SegmentArrays) -> tuple[Totals, Totals, Array]:
             source=source,
             pair=pair,
             of_segment=of_segment,
-            snapshots=_snapshots(of_segment, segs.values, len(pair)),
+            block=block,
+            snapshots=_snapshots(of_segment, segs.values, len(pair), block),
         )
 
     by_pair = level(pair_of.reshape(-1), np.arange(len(pair_codes)), None)
@@ -169,11 +172,11 @@ def _levels(segs: SegmentArrays) -> tuple[Totals, Totals, Array]:
     return by_pair, by_key, pairs.reshape(-1, 2)
 
 
-def _snapshots(of_segment: Array, values: Array, groups: int) -> Array:
+def _snapshots(of_segment: Array, values: Array, groups: int, block: int) -> Array:
     """``(blocks, groups, fields)``: the totals of ``V`` per group before each block."""
     n, width = values.shape[0], len(FIELDS)
-    blocks = n // BLOCK + 1
-    cell = ((np.arange(n) // BLOCK) * groups + of_segment)[:, None] * width + np.arange(width)
+    blocks = n // block + 1
+    cell = ((np.arange(n) // block) * groups + of_segment)[:, None] * width + np.arange(width)
     per_block = np.zeros(blocks * groups * width, dtype=np.int64)
     np.add.at(per_block, cell.reshape(-1), values.reshape(-1))
     out = np.zeros((blocks, groups * width), dtype=np.int64)
@@ -196,13 +199,16 @@ class RollupBase:
     by_key: Totals
 
     @classmethod
-    def read(cls, cur: SnapshotCursor, *, account: str, version: int) -> RollupBase:
+    def read(
+        cls, cur: SnapshotCursor, *, account: str, version: int, block: int = BLOCK
+    ) -> RollupBase:
+        """The account's segments in the snapshot ``cur`` (``block``: :class:`Totals`')."""
         params = {"account": account}
         roster = {
             int(a): (int(g), str(u)) for a, g, u in cur.execute(_ROSTER_SQL, params).fetchall()
         }
         segs = SegmentArrays.read(cur, account=account, roster=roster, since=None)
-        by_pair, by_key, pairs = _levels(segs)
+        by_pair, by_key, pairs = _levels(segs, block)
         return cls(
             version=version, roster=roster, segs=segs, pairs=pairs, by_pair=by_pair, by_key=by_key
         )
