@@ -28,7 +28,7 @@ Array = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 
 #: Segments between two snapshots of the running totals (a sum up to a position adds at
-#: most this many segments to a snapshot).
+#: most half this many segments to a snapshot); more when a level has more groups.
 BLOCK = 2048
 _ROSTER_SQL = "SELECT agent_id, group_id, user_type FROM roster_agents WHERE account = $account"
 
@@ -150,6 +150,9 @@ def _levels(segs: SegmentArrays, block: int) -> tuple[Totals, Totals, Array]:
 
     def level(of_segment: Array, pair: Array, source: npt.NDArray[np.object_] | None) -> Totals:
         code = pair_codes[pair]
+        # a block of at least one segment per group: the snapshots never hold more rows
+        # than there are segments, however many groups
+        size = max(block, len(pair))
         return Totals(
             agents=agents,
             agent_group=segs.group[first],
@@ -160,8 +163,8 @@ def _levels(segs: SegmentArrays, block: int) -> tuple[Totals, Totals, Array]:
             source=source,
             pair=pair,
             of_segment=of_segment,
-            block=block,
-            snapshots=_snapshots(of_segment, segs.values, len(pair), block),
+            block=size,
+            snapshots=_snapshots(of_segment, segs.values, len(pair), size),
         )
 
     by_pair = level(pair_of.reshape(-1), np.arange(len(pair_codes)), None)
@@ -202,7 +205,8 @@ class RollupBase:
     def read(
         cls, cur: SnapshotCursor, *, account: str, version: int, block: int = BLOCK
     ) -> RollupBase:
-        """The account's segments in the snapshot ``cur`` (``block``: :class:`Totals`')."""
+        """The account's segments in the snapshot ``cur`` (``block``: the least
+        :attr:`Totals.block`)."""
         params = {"account": account}
         roster = {
             int(a): (int(g), str(u)) for a, g, u in cur.execute(_ROSTER_SQL, params).fetchall()
