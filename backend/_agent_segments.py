@@ -18,66 +18,20 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from ._params import SegmentQuery
 from ._rollup import RollupCache
 from ._rollup_cells import cells, sum_by
-from ._rollup_segments import FIELDS
 from ._rollup_view import Filters
+from ._segment_json import MetricTexts, sums_of, texts
 from ._store import Store
 
-__all__ = ["agent_segment_metrics"]
+__all__ = ["agent_segment_json", "agent_segment_metrics"]
 
 _MS_PER_MIN = 60_000
-_F = {name: i for i, name in enumerate(FIELDS)}
 
 Array = npt.NDArray[np.int64]
-
-
-def _doubles(values: npt.NDArray[np.float64]) -> list[float | int]:
-    """The values as JSON numbers: an integral double as an integer (1, as in seed 004)."""
-    out = values.astype(object)
-    integral = values == np.floor(values)
-    out[integral] = values[integral].astype(np.int64)  # exact: each is below 2**63
-    return out.tolist()  # type: ignore[no-any-return]
-
-
-def _metric_objects(v: Array, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The metrics object of each row of sums ``v`` (rows with at least one segment)."""
-
-    def f(name: str) -> Array:
-        return v[:, _F[name]]
-
-    def avg(total: str, n: str) -> list[int]:
-        # Sums of non-negative ms: floor division truncates toward zero; -1 without samples.
-        return np.where(f(n) > 0, f(total) // np.maximum(f(n), 1), -1).tolist()  # type: ignore[no-any-return]
-
-    # int64 / int64 is the IEEE double quotient, as Python's int / int below 2**53
-    columns: dict[str, Any] = {
-        "totalAgentConversationSegments": lambda: f("seg").tolist(),
-        "avgAgentMessagesinAgentSegment": lambda: _doubles(f("msgs") / f("seg")),
-        "avgAgentSegmentDuration": lambda: avg("dur", "ended"),
-        "interactiveAgentSegments": lambda: f("interactive").tolist(),
-        "agentSegmentsAbandonedByConsumers": lambda: f("abandoned").tolist(),
-        "agentSegmentsWithNonResponsiveConsumers": lambda: f("nr_consumers").tolist(),
-        "agentSegmentsWithNonResponsiveAgents": lambda: f("nr_agents").tolist(),
-        "avgTimetoFirstAgentMessageFromAgentAssignment": lambda: avg("f_sum", "f_n"),
-        "avgTimetoFirstAgentMessageFromAgentAssignment_AfterTransfer": lambda: avg(
-            "ft_sum", "ft_n"
-        ),
-        "avgTimetoFirstAgentMessageFromAgentAssignment_NewConversation": lambda: avg(
-            "fn_sum", "fn_n"
-        ),
-        "avgTimeToResponseFromAgentAssignment": lambda: avg("r_sum", "r_n"),
-    }
-    # built column by column: a literal per row, then one store per value (faster than
-    # a dict(zip()) per row)
-    picked = [columns[m]() for m in wanted]
-    rows = [{wanted[0]: x} for x in picked[0]]
-    for name, column in zip(wanted[1:], picked[1:], strict=True):
-        for row, x in zip(rows, column, strict=True):
-            row[name] = x
-    return rows
 
 
 def _runs(*keys: Array) -> tuple[Array, Array]:
@@ -93,58 +47,54 @@ def _runs(*keys: Array) -> tuple[Array, Array]:
 
 def _sections(
     section: Array, agent: Array, skill: Array, v: Array, count: int, query: SegmentQuery
-) -> list[dict[str, Any]]:
-    """``count`` metricsData objects from sums ``v`` per (section, agent, skill), rows
-    sorted by them, each with at least one segment.
+) -> list[bytes]:
+    """``count`` metricsData objects (JSON) from sums ``v`` per (section, agent, skill),
+    rows sorted by them, each with at least one segment.
 
     Every value comes from raw sums and counts, never from other rows' averages.
     """
     a, agent_run = _runs(section, agent)
     t, section_run = _runs(section)
     rows = [sum_by(agent_run, v, len(a)), sum_by(section_run, v, len(t))]
+    ids = [agent[a]]
     if query.by_skill:
         order = np.lexsort((agent, skill, section))  # by skill, then agent: ascending ids
-        rows.append(v[order])
-    objects = _metric_objects(np.concatenate(rows), query.metrics)
-    agent_objects, total_objects = objects[: len(a)], objects[len(a) : len(a) + len(t)]
-    agent_names = list(map(str, agent[a].tolist()))
+        rows.append(np.take(v, order, axis=0))
+        ids += [np.zeros(len(t), dtype=np.int64), agent[order]]
+    m = MetricTexts(np.concatenate(rows), query.metrics, sums_of(query.metrics))
+    names = texts(np.concatenate(ids))  # each row's agent (totals: unused)
     agent_cut = np.searchsorted(section[a], np.arange(count + 1)).tolist()
-    total_at = dict(zip(section[t].tolist(), total_objects, strict=True))
-    zero = dict.fromkeys(query.metrics, 0)  # No data: every requested metric is 0 (seed 004).
-    skill_cut: list[int] = []
+    total_at = dict(zip(section[t].tolist(), range(len(a), len(a) + len(t)), strict=True))
+    runs: list[int] = []
     if query.by_skill:
-        skill_objects = objects[len(a) + len(t) :]
+        base = len(a) + len(t)  # the (skill, agent) rows' first
         s_section, s_skill = section[order], skill[order]
-        s_agent = list(map(str, agent[order].tolist()))
-        skill_cut = np.searchsorted(s_section, np.arange(count + 1)).tolist()
-        skill_runs = _runs(s_section, s_skill)[0].tolist() + [len(s_agent)]
-        skill_names = list(map(str, s_skill.tolist()))
+        skill_cut = (base + np.searchsorted(s_section, np.arange(count + 1))).tolist()
+        runs = (base + _runs(s_section, s_skill)[0]).tolist() + [len(names)]
+        skill_names = texts(s_skill)
     out = []
-    r = 0  # the next skill run
+    r = 0  # the next (skill) run
     for k in range(count):
-        data: dict[str, Any] = {}
+        parts = [b"{"]
         if query.by_skill:
-            per_skill: dict[str, dict[str, Any]] = {}
-            while skill_runs[r] < skill_cut[k + 1]:
-                lo, hi = skill_runs[r], skill_runs[r + 1]
-                per_skill[skill_names[lo]] = {
-                    "metricsPerAgent": dict(zip(s_agent[lo:hi], skill_objects[lo:hi], strict=True))
-                }
+            per_skill = []
+            while runs[r] < skill_cut[k + 1]:
+                lo, hi = runs[r], runs[r + 1]
+                name = skill_names[lo - base]
+                agents = m.keyed(names, lo, hi)
+                per_skill.append(b'"' + name + b'":{"metricsPerAgent":' + agents + b"}")
                 r += 1
-            data["metricsPerSkill"] = per_skill
-        lo, hi = agent_cut[k], agent_cut[k + 1]
-        data["agentsMetrics"] = {
-            "metricsPerAgent": dict(zip(agent_names[lo:hi], agent_objects[lo:hi], strict=True))
-        }
-        data["metricsTotal"] = total_at.get(k, zero)
-        out.append(data)
+            parts += [b'"metricsPerSkill":{', b",".join(per_skill), b"},"]
+        agents = m.keyed(names, agent_cut[k], agent_cut[k + 1])
+        total = m.object(total_at[k]) if k in total_at else m.zero
+        parts += [b'"agentsMetrics":{"metricsPerAgent":', agents, b'},"metricsTotal":', total, b"}"]
+        out.append(b"".join(parts))
     return out
 
 
-def agent_segment_metrics(
-    store: Store, *, account: str, query: SegmentQuery, now_ms: int
-) -> dict[str, Any]:
-    """The msgagentsegments response for ``account`` at ``now_ms`` (epoch ms).
+def agent_segment_json(store: Store, *, account: str, query: SegmentQuery, now_ms: int) -> bytes:
+    """The msgagentsegments response for ``account`` at ``now_ms`` (epoch ms), as JSON
+    (backend/_segment_json.py: the bytes ``orjson.dumps`` gives for the answer's dict).
 
     Window [now_ms - timeframe, now_ms); with an interval, intervals are
     anchored at now (oldest first, timestamp = interval start in ms).
@@ -167,6 +117,7 @@ def agent_segment_metrics(
             groups=query.group_ids,
             user_type=query.user_type,
         ),
+        fields=sums_of(query.metrics),
     )
     if query.interval_min is None:
         return _sections(c.interval, c.agent, c.skill, c.sums, 1, query)[0]
@@ -181,9 +132,17 @@ def agent_segment_metrics(
         n + 1,
         query,
     )
-    return {
-        "metricsByIntervals": [
-            {"timestamp": lo + i * step_ms, "metricsData": sections[i]} for i in range(n)
-        ],
-        "timeframeSummary": sections[n],
-    }
+    intervals = b",".join(
+        b'{"timestamp":%d,"metricsData":%s}' % (lo + i * step_ms, sections[i]) for i in range(n)
+    )
+    return b'{"metricsByIntervals":[%s],"timeframeSummary":%s}' % (intervals, sections[n])
+
+
+def agent_segment_metrics(
+    store: Store, *, account: str, query: SegmentQuery, now_ms: int
+) -> dict[str, Any]:
+    """:func:`agent_segment_json`'s answer as Python objects (what its JSON decodes to)."""
+    answer: dict[str, Any] = orjson.loads(
+        agent_segment_json(store, account=account, query=query, now_ms=now_ms)
+    )
+    return answer

@@ -32,7 +32,7 @@ from ccbench.api import CLOCK_HEADER, DASHBOARD, MSGAGENTSEGMENTS, parse_clock
 from ccbench.eventlog import Roster
 
 from ._admission import Admission, Guard, read_body
-from ._agent_segments import agent_segment_metrics
+from ._agent_segments import agent_segment_json
 from ._batch_items import NDJSON_TYPES
 from ._dashboard import dashboard_snapshot
 from ._dashboard_params import parse_dashboard_query
@@ -239,10 +239,11 @@ def create_app(config: ServerConfig) -> Starlette:
         account = _check_account(request)
         query = parse_segment_query(request.query_params.multi_items())
         now = now_ms(request)
-        result = await run_in_threadpool(
-            agent_segment_metrics, store(), account=account, query=query, now_ms=now
+        # the answer comes as JSON already (backend/_segment_json.py)
+        body = await run_in_threadpool(
+            agent_segment_json, store(), account=account, query=query, now_ms=now
         )
-        return json_response(result)
+        return Response(body, media_type="application/json")
 
     async def dashboard(request: Request) -> Response:
         account = _check_account(request)

@@ -18,6 +18,7 @@ instead, and so do the delta's segments of the window.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,8 +36,9 @@ _WIDTH = len(FIELDS)
 @dataclass(frozen=True, slots=True)
 class Cells:
     """Sums of the filtered segments per (interval, agent, skill) with at least one
-    segment, sorted by (interval, agent, skill): ``sums[cell, field]``; ``pair`` is the
-    cell's row of ``pairs``, the (agent, skill) pairs in that order."""
+    segment, sorted by (interval, agent, skill): ``sums[cell, k]`` of the query's k-th
+    field ("seg" first); ``pair`` is the cell's row of ``pairs``, the (agent, skill)
+    pairs in that order."""
 
     interval: Array
     agent: Array
@@ -59,6 +61,7 @@ class _Query:
     fix: Array  # base segments of the window counted at now, kept by the filters
     live: Array  # those of them still current (the others count 0)
     delta: Array  # delta segments of the window kept by the filters
+    fields: Array  # the sums wanted (indexes in FIELDS, "seg" first)
 
 
 def cells(
@@ -69,10 +72,12 @@ def cells(
     step: int,
     n: int,
     filters: Filters,
+    fields: Sequence[int] | None = None,
     way: str | None = None,
 ) -> Cells:
     """Sums per (interval, agent, skill) of the filtered segments starting in ``[lo, now)``
     (``n`` intervals of ``step`` ms; ``lo + n * step == now``), judged at ``now``.
+    ``fields``: the sums kept, indexes in FIELDS starting with "seg"'s (None: all).
     ``way`` ("prefix" or "scan") forces one of the two ways (None: the cheaper)."""
     b, d = view.base, view.delta
     segs, ds = b.segs, d.segs
@@ -97,6 +102,7 @@ def cells(
         fix=fix,
         live=fix if d.stale is None else fix[~d.stale[fix]],
         delta=np.flatnonzero(window),
+        fields=np.arange(_WIDTH) if fields is None else np.asarray(fields, dtype=np.int64),
     )
     if way is None:
         # estimated element operations: per boundary a snapshot and half a block of
@@ -162,7 +168,7 @@ def _prefix(view: RollupView, q: _Query) -> tuple[Array, Array]:
     grid, pairs = _at_now(view, q, totals[1:] - totals[:-1], d.base_pair[q.level.pair[kept]])
     interval, column = np.nonzero(grid[:, :, 0])
     code = interval * d.pairs.shape[0] + pairs[column]
-    return code, grid[interval, column]
+    return code, grid[interval, column][:, q.fields]
 
 
 def _scan(view: RollupView, q: _Query, i: int, j: int) -> tuple[Array, Array]:
@@ -175,11 +181,12 @@ def _scan(view: RollupView, q: _Query, i: int, j: int) -> tuple[Array, Array]:
     if len(q.fix):
         values[np.searchsorted(w, q.fix)] = 0  # a stale segment counts 0
         values[np.searchsorted(w, q.live)] = segs.at_now(q.live, q.now)
+    values = values[:, q.fields]
     code = (segs.start[w] - q.lo) // q.step * pairs + d.base_pair[b.by_pair.of_segment[w]]
     if len(q.delta):
         late = (ds.start[q.delta] - q.lo) // q.step * pairs + d.seg_pair[q.delta]
         code = np.concatenate((code, late))
-        values = np.concatenate((values, ds.at_now(q.delta, q.now)))
+        values = np.concatenate((values, ds.at_now(q.delta, q.now)[:, q.fields]))
     order = np.argsort(code, kind="stable")
     ordered = code[order]
     head = np.diff(ordered, prepend=-1) != 0

@@ -178,7 +178,7 @@ def test_a_500_keeps_the_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(backend._app, "agent_segment_metrics", boom)
+    monkeypatch.setattr(backend._app, "agent_segment_json", boom)
     with _served() as (_, port):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
