@@ -95,20 +95,6 @@ class AgentDay:
     csat_sum: I64
     site_surveys: list[tuple[int, int, int]]
 
-    def turnover(self, i: int, currencies: tuple[str, ...]) -> dict[str, int]:
-        """Agent ``i``'s sales today summed per currency (present ones, sorted)."""
-        count, total = self.sale_count[i].tolist(), self.sale_sum[i].tolist()
-        return {c: v for c, n, v in zip(currencies, count, total, strict=True) if n}
-
-    def team_turnover(
-        self, team: npt.NDArray[np.bool_], currencies: tuple[str, ...]
-    ) -> dict[str, int]:
-        """The sales today of the agents ``team`` (mask over roster indexes) per currency."""
-        m = team.shape[0]
-        count = self.sale_count[:m][team].sum(axis=0).tolist()
-        total = self.sale_sum[:m][team].sum(axis=0).tolist()
-        return {c: v for c, n, v in zip(currencies, count, total, strict=True) if n}
-
     def currencies_sold(self, currencies: tuple[str, ...]) -> list[str]:
         """The currencies of today's site sales, any agent's, sorted."""
         present = self.sale_count.sum(axis=0).tolist()

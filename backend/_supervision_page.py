@@ -26,7 +26,7 @@ from ._dashboard_core import percent
 from ._frame import Frame
 from ._supervision_day import SupervisionDays
 from ._supervision_presence import BUSY, ONLINE
-from ._supervision_table import AgentMetrics, agent_metrics, agent_rows
+from ._supervision_table import AgentMetrics, agent_metrics, agent_rows, turnovers
 
 __all__ = ["SupervisionRequest", "local_midnight", "supervision_page"]
 
@@ -232,7 +232,10 @@ class _Page:
         return {
             "contacts": contacts,
             "transactions": transactions,
-            "turnover_minor": _one_currency(day.team_turnover(x.human, x.currencies)),
+            "turnover_minor": turnovers(
+                day.sale_count[human].sum(axis=0, keepdims=True),
+                day.sale_sum[human].sum(axis=0, keepdims=True),
+            )[0],
             "conversion_rate_pct": percent(total(day.won), contacts)
             if self.req.conversion_rate == "contacts"
             else percent(transactions, total(day.ended)),
@@ -313,9 +316,3 @@ class _Page:
             "max_response_ms": req.max_response_ms,
             "rows": rows,
         }
-
-
-def _one_currency(by_currency: dict[str, int]) -> int | None:
-    """Turnover in minor units: 0 without sales, the total in one currency, None across
-    several (their minor units do not add)."""
-    return None if len(by_currency) > 1 else sum(by_currency.values(), 0)

@@ -20,7 +20,15 @@ from ccbench.api import SUPERVISION_AGENT_COLUMNS
 
 from ._supervision_day import AgentDay
 
-__all__ = ["AgentMetrics", "agent_metrics", "agent_rows", "means_ms", "percents", "scores"]
+__all__ = [
+    "AgentMetrics",
+    "agent_metrics",
+    "agent_rows",
+    "means_ms",
+    "percents",
+    "scores",
+    "turnovers",
+]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -58,6 +66,13 @@ def scores(answered: I64, good: I64, total: I64, *, satisfaction: str) -> list[f
     return _or_none(100.0 * _ratio(total, answered) / 5, answered == 0)
 
 
+def turnovers(count: I64, total: I64) -> list[int | None]:
+    """Per row of sales counts and sums per currency: the turnover in minor units, 0
+    without sales, the total in one currency, None across several (their minor units do
+    not add, section 6.7)."""
+    return _or_none(total.sum(axis=1), (count > 0).sum(axis=1) > 1)
+
+
 @dataclass(frozen=True, slots=True)
 class AgentMetrics:
     """Section 6.7's values of today at the site, one entry per agent asked (ms, percent,
@@ -93,7 +108,7 @@ def agent_metrics(
     return AgentMetrics(
         contacts=contacts.tolist(),
         aht=means_ms(day.handled_ms[agents], ended),
-        turnover_minor=_or_none(total.sum(axis=1), (count > 0).sum(axis=1) > 1),
+        turnover_minor=turnovers(count, total),
         turnover_by_currency=by_currency,
         conversion_rate=percents(won, contacts)
         if conversion_rate == "contacts"

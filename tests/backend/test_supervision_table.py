@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from backend._dashboard_core import mean_ms, percent
 from backend._supervision_day import AgentDay
-from backend._supervision_table import agent_metrics, agent_rows, means_ms, percents, scores
+from backend._supervision_table import (
+    agent_metrics,
+    agent_rows,
+    means_ms,
+    percents,
+    scores,
+    turnovers,
+)
 from ccbench.api import SUPERVISION_AGENT_COLUMNS
 
 counts = st.integers(0, 10**6)
@@ -119,3 +126,10 @@ def test_transactions_rate_and_mean_score() -> None:
     )
     assert metrics.conversion_rate == [100.0 * 2 / 3]
     assert metrics.satisfaction == [80.0]
+
+
+def test_turnover_in_one_currency_only() -> None:
+    """Sales in EUR and USD: no total (null); in EUR only: the EUR sum; none: 0."""
+    count = np.asarray([[1, 2], [3, 0], [0, 0]], dtype=np.int64)
+    total = np.asarray([[100, 50], [70, 0], [0, 0]], dtype=np.int64)
+    assert turnovers(count, total) == [None, 70, 0]
