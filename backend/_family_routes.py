@@ -4,19 +4,19 @@
 Each handler checks the account (403 before any data is read), reads the
 query string with the contract's rules (400 naming the parameter), takes now
 from the test clock, and answers from the account's frame (backend/_frame.py)
-in the thread pool. A report asked for one of its tables (``csv``) is that
-table as ``text/csv``, encoded by the contract's :func:`ccbench.api.report_csv`
-(docs/backend.md). The app (backend/_app.py) passes its own account check,
-store and clock in, so this module does not import it.
+in a worker thread once the account has a query slot (backend/_query_slots.py).
+A report asked for one of its tables (``csv``) is that table as ``text/csv``,
+encoded by the contract's :func:`ccbench.api.report_csv` (docs/backend.md). The
+app (backend/_app.py) passes its own account check, store, clock and query slots
+in, so this module does not import it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import orjson
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -58,8 +58,10 @@ def family_routes(
     store: Callable[[], Store],
     now_ms: Callable[[Request], int],
     check_account: Callable[[Request], str],
+    compute: Callable[[str, Callable[[], Response]], Awaitable[Response]],
 ) -> list[Route]:
-    """One GET route per frame-backed family."""
+    """One GET route per frame-backed family; ``compute`` runs an answer's work off the
+    event loop in one of the account's turns at the app's query slots."""
 
     def endpoint(answer: Answer) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
@@ -77,7 +79,7 @@ def family_routes(
                     return Response(report_csv(data, table), media_type="text/csv")
                 return Response(orjson.dumps(data), media_type="application/json")
 
-            return await run_in_threadpool(work)
+            return await compute(account, work)
 
         return handle
 
