@@ -23,7 +23,7 @@ from ._rollup_segments import FIELDS
 from ._rollup_view import Filters
 from ._store import Store
 
-__all__ = ["agent_segment_metrics"]
+__all__ = ["agent_segment_metrics", "prepare_segment_rollup", "segment_rollup_ready"]
 
 _MS_PER_MIN = 60_000
 
@@ -112,7 +112,7 @@ def agent_segment_metrics(
     window_ms = query.timeframe_min * _MS_PER_MIN
     step_ms = (query.interval_min or query.timeframe_min) * _MS_PER_MIN
     lo = now_ms - window_ms
-    rollup = store.cached(name="segment_rollup", factory=RollupCache).view(store, account=account)
+    rollup = _rollups(store).view(store, account=account)
     groups = rollup.sums(
         lo=lo,
         now=now_ms,
@@ -139,3 +139,17 @@ def agent_segment_metrics(
         ],
         "timeframeSummary": _section(groups.agent, groups.skill, sums.sum(axis=1), query),
     }
+
+
+def segment_rollup_ready(store: Store, *, account: str) -> bool:
+    """Whether the account's rollup is current (a query would not refresh it); never blocks."""
+    return _rollups(store).ready(store, account=account)
+
+
+def prepare_segment_rollup(store: Store, *, account: str) -> None:
+    """Bring the account's rollup up to date (what the next query would otherwise do)."""
+    _rollups(store).view(store, account=account)
+
+
+def _rollups(store: Store) -> RollupCache:
+    return store.cached(name="segment_rollup", factory=RollupCache)

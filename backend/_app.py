@@ -33,9 +33,14 @@ from ccbench.api import CLOCK_HEADER, DASHBOARD, MSGAGENTSEGMENTS, parse_clock
 from ccbench.eventlog import Roster
 
 from ._admission import Admission, Guard, read_body
-from ._agent_segments import agent_segment_metrics
+from ._agent_segments import (
+    agent_segment_metrics,
+    prepare_segment_rollup,
+    segment_rollup_ready,
+)
 from ._batch_items import NDJSON_TYPES
 from ._dashboard import dashboard_snapshot
+from ._dashboard_index import dashboard_index, dashboard_index_ready
 from ._dashboard_params import parse_dashboard_query
 from ._family_routes import family_routes
 from ._ingest import parse_batch
@@ -134,8 +139,21 @@ def create_app(config: ServerConfig) -> Starlette:
 
     slots = QuerySlots(slots=config.query_threads)
 
-    async def compute(account: str, work: Callable[[], T]) -> T:
-        """``work`` in a worker thread once ``account`` has one of the query slots."""
+    async def compute(
+        account: str,
+        work: Callable[[], T],
+        *,
+        ready: Callable[[], bool],
+        prepare: Callable[[], object],
+    ) -> T:
+        """``work`` in a worker thread once ``account`` has one of the query slots.
+
+        Data the query derives from the store, stale after a write (``ready()`` false),
+        is remade by ``prepare`` first, in a thread that holds no slot: an account's
+        rebuild (seconds on a large log) never takes a slot that others wait for.
+        """
+        if not ready():
+            await run_in_threadpool(prepare)
         async with slots.slot(account):
             return await to_thread.run_sync(work)
 
@@ -256,7 +274,12 @@ def create_app(config: ServerConfig) -> Starlette:
         def work() -> dict[str, Any]:
             return agent_segment_metrics(store(), account=account, query=query, now_ms=now)
 
-        result = await compute(account, work)
+        result = await compute(
+            account,
+            work,
+            ready=lambda: segment_rollup_ready(store(), account=account),
+            prepare=lambda: prepare_segment_rollup(store(), account=account),
+        )
         return json_response(result)
 
     async def dashboard(request: Request) -> Response:
@@ -270,7 +293,13 @@ def create_app(config: ServerConfig) -> Starlette:
                 raise HTTPException(404, f"no roster stored for account {account!r}")
             return answer
 
-        return json_response(await compute(account, work))
+        answer = await compute(
+            account,
+            work,
+            ready=lambda: dashboard_index_ready(store(), account=account),
+            prepare=lambda: dashboard_index(store(), account=account),
+        )
+        return json_response(answer)
 
     async def on_parameter(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ParameterError)

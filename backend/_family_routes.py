@@ -13,7 +13,7 @@ in, so this module does not import it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import orjson
@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from ccbench.api import AGENT_PERFORMANCE, REPORT, SUPERVISION, parse_query, report_csv
 
-from ._frame import Frame, frame_of
+from ._frame import Frame, frame_of, frame_ready
 from ._performance_dashboard import agent_performance
 from ._performance_report import performance_report
 from ._store import Store
@@ -37,6 +37,20 @@ class Answer(Protocol):
     def __call__(
         self, frame: Frame, *, items: list[tuple[str, str]], now_ms: int
     ) -> dict[str, Any]: ...
+
+
+class Compute(Protocol):
+    """How the app runs a query's work: in its turn at the query slots, with the data
+    the query derives from the store made ready first (backend/_app.py)."""
+
+    async def __call__(
+        self,
+        account: str,
+        work: Callable[[], Response],
+        *,
+        ready: Callable[[], bool],
+        prepare: Callable[[], object],
+    ) -> Response: ...
 
 
 _ANSWERS: tuple[tuple[str, Answer], ...] = (
@@ -58,7 +72,7 @@ def family_routes(
     store: Callable[[], Store],
     now_ms: Callable[[Request], int],
     check_account: Callable[[Request], str],
-    compute: Callable[[str, Callable[[], Response]], Awaitable[Response]],
+    compute: Compute,
 ) -> list[Route]:
     """One GET route per frame-backed family; ``compute`` runs an answer's work off the
     event loop in one of the account's turns at the app's query slots."""
@@ -79,7 +93,12 @@ def family_routes(
                     return Response(report_csv(data, table), media_type="text/csv")
                 return Response(orjson.dumps(data), media_type="application/json")
 
-            return await compute(account, work)
+            return await compute(
+                account,
+                work,
+                ready=lambda: frame_ready(store(), account=account),
+                prepare=lambda: frame_of(store(), account=account),
+            )
 
         return handle
 

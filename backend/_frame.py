@@ -41,6 +41,7 @@ __all__ = [
     "Frame",
     "Segments",
     "frame_of",
+    "frame_ready",
     "kind_code",
 ]
 
@@ -231,8 +232,16 @@ def load_frame(store: Store, *, account: str) -> Frame | None:
 
 def frame_of(store: Store, *, account: str) -> Frame | None:
     """The account's current frame (None while it has no roster)."""
-    cache = store.cached(name="frame", factory=lambda: PerVersion(_load))
-    return cache.get(store, account=account)
+    return _frames(store).get(store, account=account)
+
+
+def frame_ready(store: Store, *, account: str) -> bool:
+    """Whether :func:`frame_of` would answer at once (no rebuild pending); never blocks."""
+    return _frames(store).ready(store, account=account)
+
+
+def _frames(store: Store) -> PerVersion[Frame | None]:
+    return store.cached(name="frame", factory=lambda: PerVersion(_load))
 
 
 def _load(store: Store, account: str) -> Frame | None:
