@@ -19,13 +19,15 @@ import numpy.typing as npt
 from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
+from ._dominance import Dominance
 from ._frame import CLOSERS, NEVER, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation
+from ._keyed_intervals import KeyedIntervals
+from ._minute_peaks import MinutePeaks
+from ._range_counts import CodeCounts, Distinct, Ended
 from ._supervision_index import SupervisionIndex
 
-__all__ = [
-    "ABANDONED", "CLOSED", "HANDLED", "WAITING", "Assignments", "Distinct", "ReportIndex",
-]  # fmt: skip
+__all__ = ["ABANDONED", "CLOSED", "HANDLED", "WAITING", "Assignments", "ReportIndex"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -43,29 +45,6 @@ class Assignments:
     reply_ts: I64
     takeover: B
     bot: B
-
-
-class Distinct:
-    """Positions of sorted ``rows`` with a key each (-1: none), for "how many distinct keys
-    among positions ``[a, b)``" without a hash per request: a position counts when the
-    previous position with its key is before ``a`` (made once per frame)."""
-
-    def __init__(self, rows: I64, keys: I64) -> None:
-        self.rows, self.keys = rows, keys
-        order = np.argsort(keys, kind="stable")
-        same = np.zeros(order.shape[0], dtype=bool)
-        same[1:] = keys[order[1:]] == keys[order[:-1]]
-        self.prev = np.full(order.shape[0], -1, dtype=np.int64)
-        self.prev[order[1:][same[1:]]] = order[:-1][same[1:]]
-
-    def span(self, lo: int, hi: int) -> tuple[int, int]:
-        """The positions ``[a, b)`` of rows in ``[lo, hi)``."""
-        a, b = np.searchsorted(self.rows, [lo, hi], side="left")
-        return int(a), int(b)
-
-    def count(self, a: int, b: int) -> int:
-        """Distinct keys (>= 0) among positions ``[a, b)``."""
-        return int(np.count_nonzero((self.prev[a:b] < a) & (self.keys[a:b] >= 0)))
 
 
 def _codes(values: npt.NDArray[np.object_]) -> tuple[I64, tuple[str, ...]]:
@@ -134,8 +113,8 @@ class ReportIndex:
         a_row = accepts.last_before(f.conv[msg], msg)
         e_row = ends.last_before(f.conv[msg], msg)
         running = a_row > e_row
-        self.msg_in_human = np.zeros(f.ts.shape[0], dtype=bool)
-        self.msg_in_human[msg[running]] = self.row_human[a_row[running]]
+        in_human = np.zeros(msg.shape[0], dtype=bool)  # sent while a human segment runs
+        in_human[running] = self.row_human[a_row[running]]
         # first message of the segment's own agent (roles agent, bot, manager: R of 1.2)
         own = running & np.isin(
             f.role[msg], [ROLES.index("agent"), ROLES.index("bot"), ROLES.index("manager")]
@@ -146,27 +125,84 @@ class ReportIndex:
         np.minimum.at(self.seg_reply, seg_of, f.ts[msg[own]])
         self.assignments = self._assignments()
         self.presence = self._presence()
-        # per-request slices by row instead of masks over every row of the period
-        self.msg_rows = msg.astype(np.int64)
-        open_row = np.full(n, -1, dtype=np.int64)
-        open_row[oc] = self.opened_rows
-        self.msg_open_row = open_row[f.conv[msg]]  # its conversation's opened row (-1)
-        humans_sorted = np.asarray(self.human_ids, dtype=np.int64)
-        self.seg_human_index = np.searchsorted(humans_sorted, s.agent)  # valid where human
-        self.presence_human_index = np.searchsorted(humans_sorted, self.presence[0])
-        self.msg_incoming = f.role[msg] == ROLES.index("consumer")
-        self.human_msg_rows = np.flatnonzero(self.msg_in_human).astype(np.int64)
-        acts = np.sort(
-            np.concatenate(
-                (self.opened_rows, f.rows(EventKind.CONVERSATION_RESUMED),
-                 self.msg_rows[self.msg_incoming])
-            )
-        )  # fmt: skip
-        self.active_users = Distinct(acts, self.conv_consumer[f.conv[acts]])
-        human_segs = np.flatnonzero(self.seg_human).astype(np.int64)
-        self.segment_users = Distinct(human_segs, self.conv_consumer[s.conv[human_segs]])
+        self._activity(msg, oc)
+        self._contact_center(msg[in_human])
+        self._agents()
         pair = f.conv[self.intent_rows] * max(len(self.intents), 1) + self.intent_code
         self.intent_pairs = Distinct(self.intent_rows, pair)
+        self.language_counts = CodeCounts(
+            self.opened_rows, self.conv_language[oc], len(self.languages)
+        )
+        self.flow_counts = CodeCounts(self.opened_rows, self.conv_flow[oc], len(self.flows))
+
+    def _activity(self, msg: I64, oc: I64) -> None:
+        """Sorted instants of the messages, incoming messages, openings and consumers' first
+        openings; per-minute message counts; each message's conversation's opening position
+        (depth: messages of conversations opened in the period); users' activity rows."""
+        f = self.frame
+        self.msg_ts = f.ts[msg]
+        incoming = f.role[msg] == ROLES.index("consumer")
+        self.incoming_ts = self.msg_ts[incoming]
+        self.open_ts = f.ts[self.opened_rows]
+        self.first_open_ts = np.sort(self.consumer_first_open)
+        self.minutes = MinutePeaks(self.msg_ts)
+        open_at = np.full(f.n_conv, -1, dtype=np.int64)
+        open_at[oc] = np.arange(oc.shape[0], dtype=np.int64)
+        self.msg_open = Dominance(open_at[f.conv[msg]])
+        acts = np.sort(
+            np.concatenate(
+                (self.opened_rows, f.rows(EventKind.CONVERSATION_RESUMED), msg[incoming])
+            )
+        )
+        self.active_users = Distinct(acts, self.conv_consumer[f.conv[acts]])
+
+    def _contact_center(self, human_msg: I64) -> None:
+        """Assignments by outcome (ended before the period's end), waits, human segments
+        (done, users), messages in a human segment and contact-center closing reasons."""
+        f, s, asg = self.frame, self.frame.segs, self.assignments
+        self.human_msg_ts = f.ts[human_msg]
+        handled = asg.outcome == HANDLED
+        self.handled = Ended(asg.start_ts[handled], asg.end_ts[handled])
+        self.bot_handled = Ended(asg.start_ts[handled & asg.bot], asg.end_ts[handled & asg.bot])
+        abandoned, closed = asg.outcome == ABANDONED, asg.outcome == CLOSED
+        self.abandoned = Ended(asg.start_ts[abandoned], asg.end_ts[abandoned])
+        self.closed = Ended(asg.start_ts[closed], asg.end_ts[closed])
+        # a wait is a sample once its reply (after the accept ending it) is seen
+        w = handled & ~asg.takeover & ~asg.bot
+        reply = asg.reply_ts[w]
+        self.waits = Ended(
+            asg.start_ts[w],
+            np.maximum(asg.end_ts[w], reply),
+            np.where(reply < NEVER, reply - asg.start_ts[w], 0),
+        )
+        human = np.flatnonzero(self.seg_human).astype(np.int64)
+        self.human_segs = human
+        self.segment_users = Distinct(human, self.conv_consumer[s.conv[human]])
+        end = s.end_ts[human]
+        self.segs_done = Ended(
+            s.start_ts[human], end, np.where(end < NEVER, end - s.start_ts[human], 0)
+        )
+        cc = self.close_cc
+        self.cc_reasons = CodeCounts(self.close_rows[cc], self.close_reason[cc], len(self.reasons))
+
+    def _agents(self) -> None:
+        """Human agents' segments and logged-in intervals by agent (index in human_ids)."""
+        s, roster = self.frame.segs, self.frame.roster
+        ids = np.asarray(self.human_ids, dtype=np.int64)
+        human = self.human_segs
+        self.seg_time = KeyedIntervals(
+            keys=np.searchsorted(ids, s.agent[human]),
+            start=s.start_ts[human],
+            end=s.end_ts[human],
+            n_keys=len(self.human_ids),
+        )
+        agent, lo, hi = self.presence
+        self.presence_time = KeyedIntervals(
+            keys=np.searchsorted(ids, agent), start=lo, end=hi, n_keys=len(self.human_ids)
+        )
+        info = [roster.agent(a) for a in self.human_ids]
+        self.human_names = [i.name if i else "" for i in info]
+        self.human_roles = [i.role if i else "" for i in info]
 
     def _assignments(self) -> Assignments:
         f = self.frame

@@ -1,0 +1,84 @@
+"""Range counts over a frame's sorted rows or items, made once per frame, for the report.
+
+docs/metrics.md section 5 counts things "in the period": distinct consumers among
+the period's rows, rows of each reason or language in it, assignments started in it
+and ended before its end (and the sum of their waits). Each is answered here by
+binary searches and a 2-D dominance count (backend/_dominance.py), never by a mask
+over the period's rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from ._dominance import Dominance
+
+__all__ = ["CodeCounts", "Distinct", "Ended"]
+
+I64 = npt.NDArray[np.int64]
+
+
+class Distinct:
+    """Positions of sorted ``rows`` with a key each (-1: none), for "how many distinct keys
+    among positions ``[a, b)``" without a hash per request: a position counts when the
+    previous position with its key (``prev``, -1) is before ``a``, a 2-D count (made once
+    per frame)."""
+
+    def __init__(self, rows: I64, keys: I64) -> None:
+        self.rows, self.keys = rows, keys
+        order = np.argsort(keys, kind="stable")
+        same = np.zeros(order.shape[0], dtype=bool)
+        same[1:] = keys[order[1:]] == keys[order[:-1]]
+        self.prev = np.full(order.shape[0], -1, dtype=np.int64)
+        self.prev[order[1:][same[1:]]] = order[:-1][same[1:]]
+        # a position without a key never counts: its value is beyond every a
+        self.first = Dominance(np.where(keys >= 0, self.prev, rows.shape[0]))
+
+    def span(self, lo: int, hi: int) -> tuple[int, int]:
+        """The positions ``[a, b)`` of rows in ``[lo, hi)``."""
+        a, b = np.searchsorted(self.rows, [lo, hi], side="left")
+        return int(a), int(b)
+
+    def count(self, a: int, b: int) -> int:
+        """Distinct keys (>= 0) among positions ``[a, b)``."""
+        below = self.first.below(np.array([a, b], dtype=np.int64), a)
+        return int(below[1] - below[0])
+
+
+class CodeCounts:
+    """Ascending ``rows`` with a code each (-1: none, up to ``n_codes - 1``): how many rows of
+    each code lie in ``[lo, hi)``, by binary searches in the rows sorted by (code, row)."""
+
+    def __init__(self, rows: I64, codes: I64, n_codes: int) -> None:
+        self.width = int(rows[-1]) + 1 if rows.shape[0] else 1
+        self.keys = np.sort((codes + 1) * self.width + rows)
+        self.base = np.arange(n_codes + 1, dtype=np.int64) * self.width
+
+    def counts(self, lo: int, hi: int) -> I64:
+        """Per code + 1 (index 0: none): rows in ``[lo, hi)``."""
+        lo, hi = min(lo, self.width), min(hi, self.width)
+        a = np.searchsorted(self.keys, self.base + lo, side="left")
+        b = np.searchsorted(self.keys, self.base + hi, side="left")
+        out: I64 = b - a
+        return out
+
+
+class Ended:
+    """Items of one kind by start time (ascending) with an end time and a weight: how many
+    started in each window ``[bounds[d], bounds[d+1])`` had ended before a time, and the sum
+    of their weights."""
+
+    def __init__(self, start_ts: I64, end_ts: I64, weights: I64 | None = None) -> None:
+        self.start_ts = start_ts
+        self.ended = Dominance(end_ts, weights)
+
+    def count(self, bounds: I64, before: int) -> I64:
+        """Per window: items started in it with an end before ``before``."""
+        at = np.searchsorted(self.start_ts, bounds, side="left")
+        return np.diff(self.ended.below(at, before))
+
+    def total(self, bounds: I64, before: int) -> I64:
+        """Per window: the weights of those items."""
+        at = np.searchsorted(self.start_ts, bounds, side="left")
+        return np.diff(self.ended.sum_below(at, before))
