@@ -13,6 +13,8 @@ partial row and column (B = 2 sqrt(n), so the grid holds about n / 4 cells).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,21 +32,21 @@ class Dominance:
         n = int(values.shape[0])
         self.n = n
         self.block = block = max(16, 2 * math.isqrt(n))
-        order = np.argsort(values, kind="stable").astype(np.int64)  # rank -> position
+        index = np.int32 if n < 2**31 else np.int64  # positions and ranks: half the memory
+        order = np.argsort(values, kind="stable").astype(index)  # rank -> position
         self.sorted_values = np.asarray(values, dtype=np.int64)[order]
-        self.pos_of_rank = order
-        self.rank_of_pos = np.empty(n, dtype=np.int64)
-        self.rank_of_pos[order] = np.arange(n, dtype=np.int64)
+        self.pos_of_rank: npt.NDArray[Any] = order
+        self.rank_of_pos: npt.NDArray[Any] = np.empty_like(order)
+        self.rank_of_pos[order] = np.arange(n, dtype=index)
         side = n // block + 1  # block indices 0..side-1 of positions and of ranks
         cell = (np.arange(n, dtype=np.int64) // block) * side + self.rank_of_pos // block
         self.grid = self._prefix(np.bincount(cell, minlength=side * side), side)
         self.weights: I64 | None = None
         if weights is not None:
-            w = np.asarray(weights, dtype=np.int64)
+            self.weights = w = np.asarray(weights, dtype=np.int64)
             sums = np.zeros(side * side, dtype=np.int64)
             np.add.at(sums, cell, w)  # integer sums: exact, unlike bincount's float weights
             self.sum_grid = self._prefix(sums, side)
-            self.weights = w
             self.weights_by_rank = w[order]
 
     @staticmethod
@@ -54,39 +56,38 @@ class Dominance:
         out[1:, 1:] = cells.astype(np.int64).reshape(side, side).cumsum(0).cumsum(1)
         return out
 
-    def below(self, b: I64, v: int) -> I64:
+    def below(self, b: Sequence[int], v: int) -> list[int]:
         """Per item of ``b`` (positions 0..n): how many positions ``p < b`` have a value ``< v``."""
-        return self._below(np.asarray(b, dtype=np.int64), v, weighted=False)
+        return self._below(b, v, weighted=False)[0]
 
-    def sum_below(self, b: I64, v: int) -> I64:
-        """Per item of ``b``: the sum of the weights of the positions ``p < b`` with a value
-        ``< v``."""
-        return self._below(np.asarray(b, dtype=np.int64), v, weighted=True)
+    def below_with_sums(self, b: Sequence[int], v: int) -> tuple[list[int], list[int]]:
+        """Per item of ``b``: the count as :meth:`below` and the sum of those positions'
+        weights (0 without weights)."""
+        return self._below(b, v, weighted=True)
 
-    def _below(self, b: I64, v: int, *, weighted: bool) -> I64:
+    def _below(self, b: Sequence[int], v: int, *, weighted: bool) -> tuple[list[int], list[int]]:
         block = self.block
-        c = int(np.searchsorted(self.sorted_values, v, side="left"))  # ranks [0, c): value < v
+        c = int(self.sorted_values.searchsorted(v, side="left"))  # ranks [0, c): value < v
         k = c // block
         kb = k * block
-        j = b // block
-        grid = self.sum_grid if weighted else self.grid
-        out: I64 = grid[j, k].copy()
-        # the partial row: positions [j * block, b) with a rank below the full rank blocks
-        for i, (bi, ji) in enumerate(zip(b.tolist(), j.tolist(), strict=True)):
-            inside = self.rank_of_pos[ji * block : bi] < kb
+        column = self.pos_of_rank[kb:c]  # ranks past the full rank blocks
+        counts: list[int] = []
+        sums: list[int] = []
+        for bi in b:
+            j = bi // block
+            # the partial row: positions [j * block, b) with a rank in the full rank blocks
+            row = self.rank_of_pos[j * block : bi] < kb
+            # the partial column: ranks [kb, c) at a position below b
+            col = column < bi
+            counts.append(
+                int(self.grid[j, k]) + int(np.count_nonzero(row)) + int(np.count_nonzero(col))
+            )
             if weighted:
-                assert self.weights is not None
-                out[i] += int(self.weights[ji * block : bi][inside].sum())
-            else:
-                out[i] += int(np.count_nonzero(inside))
-        # the partial column: ranks [kb, c) at a position below b
-        pos = self.pos_of_rank[kb:c]
-        by_pos = np.argsort(pos)
-        at = np.searchsorted(pos[by_pos], b, side="left")
-        if weighted:
-            cum = np.zeros(pos.shape[0] + 1, dtype=np.int64)
-            np.cumsum(self.weights_by_rank[kb:c][by_pos], out=cum[1:])
-            out += cum[at]
-        else:
-            out += at
-        return out
+                sums.append(
+                    0
+                    if self.weights is None
+                    else int(self.sum_grid[j, k])
+                    + int(self.weights[j * block : bi][row].sum())
+                    + int(self.weights_by_rank[kb:c][col].sum())
+                )
+        return counts, sums

@@ -99,9 +99,8 @@ def _activity(
     ma, mb = (int(v) for v in np.searchsorted(x.msg_ts, [start, end], side="left"))
     oa, ob = (int(v) for v in np.searchsorted(x.open_ts, [start, end], side="left"))
     # messages of conversations opened in the period (a conversation opens once)
-    cut = np.array([ma, mb], dtype=np.int64)
-    opened_by = x.msg_open.below(cut, ob) - x.msg_open.below(cut, oa)
-    depth = int(opened_by[1] - opened_by[0])
+    top, bottom = x.msg_open.below((ma, mb), ob), x.msg_open.below((ma, mb), oa)
+    depth = (top[1] - top[0]) - (bottom[1] - bottom[0])
     n_conv = ob - oa
     day_max, day_peak = x.minutes.peaks(bounds)
     peak = max(day_max)
@@ -157,28 +156,27 @@ def _contact_center(
 ) -> dict[str, Any]:
     """Assignments started in the period, their outcome seen at its end (docs/metrics.md 5)."""
     s = x.frame.segs
-    end = int(bounds[-1])
-    period = bounds[[0, -1]]
-    started = np.diff(np.searchsorted(x.assignments.start_ts, bounds, side="left"))
-    handled = x.handled.count(bounds, end)
-    n_total, n_handled = int(started.sum()), int(handled.sum())
-    abandoned = int(x.abandoned.count(period, end)[0])
-    closed = int(x.closed.count(period, end)[0])
+    start, end = int(bounds[0]), int(bounds[-1])
+    started = _per_day(x.assignments.start_ts, bounds)
+    handled = x.handled.per_window(bounds, end)
+    n_total, n_handled = sum(started), sum(handled)
+    abandoned = x.abandoned.in_window(start, end, end)[0]
+    closed = x.closed.in_window(start, end, end)[0]
     # a wait ends at the human accepting agent's first reply (bots' replies are the chatbot's)
-    waits, wait_ms = int(x.waits.count(period, end)[0]), int(x.waits.total(period, end)[0])
-    done, done_ms = int(x.segs_done.count(period, end)[0]), int(x.segs_done.total(period, end)[0])
-    sa, sb = np.searchsorted(s.start_ts, period)
+    waits, wait_ms = x.waits.in_window(start, end, end)
+    done, done_ms = x.segs_done.in_window(start, end, end)
+    sa, sb = s.start_ts.searchsorted([start, end]).tolist()
     messages = _per_day(x.human_msg_ts, bounds)
     counts = x.cc_reasons.counts(lo, hi)[1:].tolist()
     order = sorted((i for i, c in enumerate(counts) if c), key=lambda i: (-counts[i], x.reasons[i]))
     daily = [
         {**d, "handled": h, "missed": t - h, "messages": m}
-        for d, h, t, m in zip(days, handled.tolist(), started.tolist(), messages, strict=True)
+        for d, h, t, m in zip(days, handled, started, messages, strict=True)
     ]
     return {
         "total_conversations": n_total,
         "handled": n_handled,
-        "handled_by_bot": int(x.bot_handled.count(period, end)[0]),
+        "handled_by_bot": x.bot_handled.in_window(start, end, end)[0],
         "missed": n_total - n_handled,
         "missed_by_outcome": {
             "abandoned": abandoned,
@@ -186,7 +184,7 @@ def _contact_center(
             "waiting": n_total - n_handled - abandoned - closed,
         },
         "total_messages": sum(messages),
-        "unique_users": x.segment_users.count(*x.segment_users.span(int(sa), int(sb))),
+        "unique_users": x.segment_users.count(*x.segment_users.span(sa, sb)),
         "closing_reasons": [{"reason": x.reasons[i], "count": counts[i]} for i in order],
         "avg_conversation_time": mean_ms(done_ms, done),
         "avg_wait_time": mean_ms(wait_ms, waits),

@@ -9,6 +9,8 @@ over the period's rows.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 
@@ -42,8 +44,8 @@ class Distinct:
 
     def count(self, a: int, b: int) -> int:
         """Distinct keys (>= 0) among positions ``[a, b)``."""
-        below = self.first.below(np.array([a, b], dtype=np.int64), a)
-        return int(below[1] - below[0])
+        below = self.first.below((a, b), a)
+        return below[1] - below[0]
 
 
 class CodeCounts:
@@ -66,19 +68,22 @@ class CodeCounts:
 
 class Ended:
     """Items of one kind by start time (ascending) with an end time and a weight: how many
-    started in each window ``[bounds[d], bounds[d+1])`` had ended before a time, and the sum
-    of their weights."""
+    started in a window had ended before a time, and the sum of their weights."""
 
     def __init__(self, start_ts: I64, end_ts: I64, weights: I64 | None = None) -> None:
         self.start_ts = start_ts
         self.ended = Dominance(end_ts, weights)
 
-    def count(self, bounds: I64, before: int) -> I64:
-        """Per window: items started in it with an end before ``before``."""
-        at = np.searchsorted(self.start_ts, bounds, side="left")
-        return np.diff(self.ended.below(at, before))
+    def per_window(self, bounds: I64, before: int) -> list[int]:
+        """Per window ``[bounds[d], bounds[d+1])``: items started in it with an end before
+        ``before``."""
+        at = self.start_ts.searchsorted(bounds, side="left").tolist()
+        below = self.ended.below(at, before)
+        return [b - a for a, b in itertools.pairwise(below)]
 
-    def total(self, bounds: I64, before: int) -> I64:
-        """Per window: the weights of those items."""
-        at = np.searchsorted(self.start_ts, bounds, side="left")
-        return np.diff(self.ended.sum_below(at, before))
+    def in_window(self, start: int, end: int, before: int) -> tuple[int, int]:
+        """(count, weight sum) of the items started in ``[start, end)`` with an end before
+        ``before``."""
+        at = self.start_ts.searchsorted([start, end], side="left").tolist()
+        (ca, cb), (wa, wb) = self.ended.below_with_sums(at, before)
+        return cb - ca, wb - wa

@@ -12,18 +12,18 @@ from backend._dominance import Dominance
 def test_counts_of_a_hand_sequence() -> None:
     """values 5 1 4 1 9: below position 4 the values < 4 are the two 1s; < 5 adds the 4."""
     d = Dominance(np.array([5, 1, 4, 1, 9]), weights=np.array([10, 20, 30, 40, 50]))
-    assert d.below(np.array([0, 4, 5]), 4).tolist() == [0, 2, 2]
-    assert d.below(np.array([4]), 5).tolist() == [3]  # 1, 4, 1
-    assert d.below(np.array([5]), 10).tolist() == [5]
-    assert d.sum_below(np.array([4, 5]), 5).tolist() == [20 + 30 + 40, 20 + 30 + 40]
-    assert d.sum_below(np.array([5]), 100).tolist() == [150]
+    assert d.below([0, 4, 5], 4) == [0, 2, 2]
+    assert d.below([4], 5) == [3]  # 1, 4, 1
+    assert d.below([5], 10) == [5]
+    assert d.below_with_sums([4, 5], 5) == ([3, 3], [20 + 30 + 40, 20 + 30 + 40])
+    assert d.below_with_sums([5], 100) == ([5], [150])
 
 
 def test_empty_sequence() -> None:
     """No positions: every count and sum is 0."""
     d = Dominance(np.array([], dtype=np.int64), weights=np.array([], dtype=np.int64))
-    assert d.below(np.array([0]), 7).tolist() == [0]
-    assert d.sum_below(np.array([0]), 7).tolist() == [0]
+    assert d.below([0], 7) == [0]
+    assert d.below_with_sums([0], 7) == ([0], [0])
 
 
 @settings(max_examples=200, deadline=None)
@@ -37,9 +37,10 @@ def test_counts_and_sums_equal_the_direct_ones(values: list[int], data: st.DataO
     w = (v * 7 + 3) % 11 - 2  # weights of both signs
     d = Dominance(v, weights=w)
     n = v.shape[0]
-    cuts = np.asarray(data.draw(st.lists(st.integers(0, n), min_size=1, max_size=5)))
+    cuts = data.draw(st.lists(st.integers(0, n), min_size=1, max_size=5))
     bound = data.draw(st.integers(-7, 42))
-    want = [int(np.count_nonzero(v[:b] < bound)) for b in cuts.tolist()]
-    want_sum = [int(w[:b][v[:b] < bound].sum()) for b in cuts.tolist()]
-    assert d.below(cuts, bound).tolist() == want
-    assert d.sum_below(cuts, bound).tolist() == want_sum
+    want = [int(np.count_nonzero(v[:b] < bound)) for b in cuts]
+    want_sum = [int(w[:b][v[:b] < bound].sum()) for b in cuts]
+    assert d.below(cuts, bound) == want
+    assert d.below_with_sums(cuts, bound) == (want, want_sum)
+    assert Dominance(v).below_with_sums(cuts, bound) == (want, [0] * len(cuts))
