@@ -37,14 +37,14 @@ class _Sorted:
         self.code = code[order]
         self.cum = np.zeros(code.shape[0] + 1, dtype=np.int64)
         np.cumsum(times[order] - t0, out=self.cum[1:])
-        self.key_at = np.searchsorted(self.code, np.arange(n_keys, dtype=np.int64) * width)
+        key_at = np.searchsorted(self.code, np.arange(n_keys, dtype=np.int64) * width)
+        self.key_at, self.key_cum = key_at[:, None], self.cum[key_at][:, None]
 
-    def before(self, queries: I64, per_key: int) -> tuple[I64, I64]:
-        """(count, sum of relative times) of each query's key below its rank; the queries
-        are ``per_key`` per key, keys ascending."""
-        at = np.searchsorted(self.code, queries, side="left")
-        base = np.repeat(self.key_at, per_key)
-        return at - base, self.cum[at] - self.cum[base]
+    def before(self, queries: I64) -> tuple[I64, I64]:
+        """(count, sum of relative times) per (key, rank) of ``queries`` (n_keys, m): the
+        key's times of a smaller rank."""
+        at = self.code.searchsorted(queries, side="left")
+        return at - self.key_at, self.cum[at] - self.key_cum
 
 
 class KeyedIntervals:
@@ -56,53 +56,51 @@ class KeyedIntervals:
         self.n_keys = n_keys
         covering = end > start  # the others cover nothing
         finite = covering & (end < NEVER)
-        self.rank = np.unique(np.concatenate((start, end[finite])))
-        self.width = width = int(self.rank.shape[0]) + 1
+        self.rank = np.unique(np.concatenate((start[covering], end[finite])))
+        width = int(self.rank.shape[0]) + 1
         self.t0 = t0 = int(self.rank[0]) if self.rank.shape[0] else 0
         self.top = int(self.rank[-1]) + 1 if self.rank.shape[0] else 1
+        self.base = np.arange(n_keys, dtype=np.int64)[:, None] * width
 
         def by_key(k: I64, times: I64) -> _Sorted:
             return _Sorted(k, times, rank=self.rank, width=width, t0=t0, n_keys=n_keys)
 
-        self.starts = by_key(keys, start)
-        self.covering_starts = by_key(keys[covering], start[covering])
+        self.starts = by_key(keys[covering], start[covering])
         self.ends = by_key(keys[finite], end[finite])
         self.open = np.bincount(keys[covering & ~finite], minlength=n_keys).astype(np.int64)
-        # intervals ending at or before their start, by start: started() leaves out those
-        # of them that ended by the first bound
+        # the intervals ending at or before their start, by start (few, if any)
         empty = np.flatnonzero(~covering)
         empty = empty[np.argsort(start[empty], kind="stable")]
         self.empty_key, self.empty_start, self.empty_end = keys[empty], start[empty], end[empty]
 
     def _queries(self, bounds: I64) -> tuple[I64, I64]:
-        """(bounds clamped to the span, query codes by (key, bound))."""
+        """(bounds clamped to the span, relative to t0; query codes (n_keys, len(bounds)))."""
         t = np.clip(bounds, self.t0, self.top)
-        r = np.searchsorted(self.rank, t, side="left")
-        base = np.arange(self.n_keys, dtype=np.int64)[:, None] * self.width
-        return t, (base + r[None, :]).ravel()
+        return t - self.t0, self.base + self.rank.searchsorted(t, side="left")
+
+    def profile(self, bounds: I64) -> tuple[I64, I64]:
+        """(:meth:`started`, :meth:`covered`) from one search of the starts."""
+        rel, q = self._queries(bounds)
+        cs, ss = self.starts.before(q)
+        ce, se = self.ends.before(q)
+        f = rel * (cs - ce) - (ss - se)
+        # past the last finite time only the open intervals (all started by then) grow
+        beyond = np.diff(np.maximum(bounds, self.top))
+        covered: I64 = f[:, 1:] - f[:, :-1] + self.open[:, None] * beyond
+        started: I64 = cs[:, 1:] - cs[:, :-1]
+        # an empty interval counts if it ended after bounds[0]
+        a, b = self.empty_start.searchsorted([bounds[0], bounds[-1]], side="left").tolist()
+        if a < b:
+            late = np.flatnonzero(self.empty_end[a:b] > bounds[0]) + a
+            day = np.searchsorted(bounds, self.empty_start[late], side="right") - 1
+            np.add.at(started, (self.empty_key[late], day), 1)
+        return started, covered
 
     def started(self, bounds: I64) -> I64:
         """(n_keys, len(bounds) - 1): intervals starting in ``[bounds[d], bounds[d+1])``
         and ending after ``bounds[0]``."""
-        _, q = self._queries(bounds)
-        count, _ = self.starts.before(q, bounds.shape[0])
-        out = np.diff(count.reshape(self.n_keys, -1), axis=1)
-        # an interval starting at or after bounds[0] that ended by then has end <= start
-        a, b = np.searchsorted(self.empty_start, [bounds[0], bounds[-1]], side="left")
-        gone = np.flatnonzero(self.empty_end[a:b] <= bounds[0]) + a
-        if gone.shape[0]:
-            day = np.searchsorted(bounds, self.empty_start[gone], side="right") - 1
-            np.subtract.at(out, (self.empty_key[gone], day), 1)
-        return out
+        return self.profile(bounds)[0]
 
     def covered(self, bounds: I64) -> I64:
         """(n_keys, len(bounds) - 1): ms of the intervals inside ``[bounds[d], bounds[d+1])``."""
-        t, q = self._queries(bounds)
-        cs, ss = self.covering_starts.before(q, bounds.shape[0])
-        ce, se = self.ends.before(q, bounds.shape[0])
-        rel = np.tile(t - self.t0, self.n_keys)
-        f = (rel * (cs - ce) - (ss - se)).reshape(self.n_keys, -1)
-        # past the last finite time only the open intervals (all started by then) grow
-        beyond = np.maximum(bounds, self.top) - self.top
-        out: I64 = np.diff(f, axis=1) + self.open[:, None] * np.diff(beyond)[None, :]
-        return out
+        return self.profile(bounds)[1]

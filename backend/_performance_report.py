@@ -196,22 +196,25 @@ def _contact_center(
 def _agents(x: ReportIndex, bounds: I64, dates: list[str]) -> list[dict[str, Any]]:
     """Per human agent with activity: segments started, segment time and logged-in time,
     per local day and in total."""
-    counts = x.seg_time.started(bounds)
-    seg_ms = x.seg_time.covered(bounds)
+    counts, seg_ms = x.seg_time.profile(bounds)
     logged_ms = x.presence_time.covered(bounds)
     active = np.flatnonzero(counts.any(axis=1) | seg_ms.any(axis=1) | logged_ms.any(axis=1))
     counts, seg_ms, logged_ms = counts[active], seg_ms[active], logged_ms[active]
+    # the daily rows of every agent in one flat pass (agent-major), then a slice per agent
+    n_days = len(dates)
+    daily = [
+        {"date": d, "conversations": c, "conversation_minutes": m, "connection_hours": h}
+        for d, c, m, h in zip(
+            dates * active.shape[0], counts.ravel().tolist(),
+            (seg_ms.ravel() / MINUTE_MS).tolist(), (logged_ms.ravel() / HOUR_MS).tolist(),
+            strict=True)
+    ]  # fmt: skip
     ids, names, roles = x.human_ids, x.human_names, x.human_roles
     return [
         {"agent_id": ids[i], "name": names[i], "role": roles[i], "conversations": c,
-         "conversation_minutes": m, "connection_hours": h,
-         "daily": [
-             {"date": d, "conversations": dc, "conversation_minutes": dm, "connection_hours": dh}
-             for d, dc, dm, dh in zip(dates, cs, ms, hs, strict=True)
-         ]}
-        for i, c, m, h, cs, ms, hs in zip(
-            active.tolist(), counts.sum(axis=1).tolist(),
+         "conversation_minutes": m, "connection_hours": h, "daily": daily[k : k + n_days]}
+        for k, i, c, m, h in zip(
+            range(0, len(daily), n_days), active.tolist(), counts.sum(axis=1).tolist(),
             (seg_ms.sum(axis=1) / MINUTE_MS).tolist(), (logged_ms.sum(axis=1) / HOUR_MS).tolist(),
-            counts.tolist(), (seg_ms / MINUTE_MS).tolist(), (logged_ms / HOUR_MS).tolist(),
             strict=True)
     ]  # fmt: skip
