@@ -18,6 +18,8 @@ int64 sums stay exact while span x intervals < 2**63.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 
@@ -26,7 +28,6 @@ from ._frame import NEVER
 __all__ = ["KeyedIntervals"]
 
 I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 _STRIDE = 1024
 
 
@@ -49,76 +50,70 @@ class KeyedIntervals:
         self.sign = np.where(order < n_start, 1, -1).astype(np.int64)
         self.t0 = int(self.times[0]) if self.times.shape[0] else 0
         self.top = int(self.times[-1]) + 1 if self.times.shape[0] else 1
-        self.signed = self.sign * (self.times - self.t0)  # + start, - end
+        # per event, three weights on three cells of its key: A (+1 start, -1 end), G
+        # (+ start, - end, relative to t0) and starts (1 at a start)
+        k = self.keys
+        self.cells = np.stack((k, k + n_keys, k + 2 * n_keys), axis=1)
+        signed = self.sign * (self.times - self.t0)
+        self.weights = np.stack((self.sign, signed, (self.sign > 0).astype(np.int64)), axis=1)
         # bincount's float sums are exact while a stride's |sum| stays below 2**53
         self.exact_float = (self.top - self.t0) * stride < 2**53
-        self.sign_f, self.signed_f = self.sign.astype(np.float64), self.signed.astype(np.float64)
-        # checkpoint c: the state before event c * stride, per key
+        self.weights_f = self.weights.astype(np.float64)
+        # checkpoint c: the state before event c * stride, per (weight, key)
         n = self.times.shape[0]
-        cell = (np.arange(n, dtype=np.int64) // stride) * n_keys + self.keys
         side = n // stride + 1
-        self.active = self._checkpoints(cell, self.sign, side)
-        self.sums = self._checkpoints(cell, self.signed, side)
-        self.starts = self._checkpoints(cell, (self.sign > 0).astype(np.int64), side)
+        per_block = np.zeros(side * 3 * n_keys, dtype=np.int64)
+        block = (np.arange(n, dtype=np.int64) // stride)[:, None] * (3 * n_keys)
+        np.add.at(per_block, (block + self.cells).ravel(), self.weights.ravel())
+        self.checkpoints = np.zeros((side, 3 * n_keys), dtype=np.int64)
+        np.cumsum(per_block.reshape(side, 3 * n_keys)[:-1], axis=0, out=self.checkpoints[1:])
         # intervals ending at or before their start, by start: they only count as started
         empty = np.flatnonzero(~covering)
         empty = empty[np.argsort(start[empty], kind="stable")]
         self.empty_key, self.empty_start, self.empty_end = keys[empty], start[empty], end[empty]
 
-    def _checkpoints(self, cell: I64, weights: I64, side: int) -> I64:
-        per_block = np.zeros(side * self.n_keys, dtype=np.int64)
-        np.add.at(per_block, cell, weights)
-        out = np.zeros((side, self.n_keys), dtype=np.int64)
-        np.cumsum(per_block.reshape(side, self.n_keys)[:-1], axis=0, out=out[1:])
-        return out
-
-    def _state(self, t: list[int]) -> tuple[I64, I64, I64]:
-        """(A, G, starts) per (bound, key) at the clamped bounds ``t``: each bound's
+    def _state(self, t: list[int]) -> I64:
+        """(len(t), 3 * n_keys): A, G and starts per key at each clamped bound: the bound's
         checkpoint plus the events from it to the bound."""
-        m, n_keys = len(t), self.n_keys
-        p = self.times.searchsorted(t, side="left")
-        c = p // self.stride
-        lo = c * self.stride
-        n = p - lo
-        idx = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
-        cell = np.repeat(np.arange(m, dtype=np.int64) * n_keys, n) + self.keys[idx]
-        size = m * n_keys
-
-        def add(table: I64, exact: F64, weights: I64) -> I64:
+        size = 3 * self.n_keys
+        out = np.empty((len(t), size), dtype=np.int64)
+        for i, p in enumerate(self.times.searchsorted(t, side="left").tolist()):
+            c = p // self.stride
+            lo = c * self.stride
+            cells = self.cells[lo:p].ravel()
             if self.exact_float:
-                part = np.bincount(cell, weights=exact[idx], minlength=size).astype(np.int64)
+                part = np.bincount(cells, weights=self.weights_f[lo:p].ravel(), minlength=size)
+                out[i] = self.checkpoints[c] + part
             else:
-                part = np.zeros(size, dtype=np.int64)
-                np.add.at(part, cell, weights[idx])
-            out: I64 = table[c] + part.reshape(m, n_keys)
-            return out
-
-        starts = self.starts[c] + np.bincount(cell[self.sign[idx] > 0], minlength=size).reshape(
-            m, n_keys
-        )
-        return (
-            add(self.active, self.sign_f, self.sign),
-            add(self.sums, self.signed_f, self.signed),
-            starts,
-        )
+                out[i] = self.checkpoints[c]
+                np.add.at(out[i], cells, self.weights[lo:p].ravel())
+        return out
 
     def profile(self, bounds: I64) -> tuple[I64, I64]:
         """(:meth:`started`, :meth:`covered`), from one pass per bound."""
         b = bounds.tolist()
         t = [min(max(v, self.t0), self.top) for v in b]
-        active, sums, starts = self._state(t)
-        rel = np.asarray(t, dtype=np.int64)[:, None] - self.t0
-        f = (rel * active - sums).T
+        n_keys = self.n_keys
+        state = self._state(t)
+        active, sums, starts = (
+            state[:, :n_keys],
+            state[:, n_keys : 2 * n_keys],
+            state[:, 2 * n_keys :],
+        )
+        f = (np.asarray(t, dtype=np.int64)[:, None] - self.t0) * active - sums
+        covered: I64 = (f[1:] - f[:-1]).T
         # past the last event only the open intervals (all started by then) grow
-        beyond = np.diff(np.maximum(bounds, self.top))
-        covered: I64 = f[:, 1:] - f[:, :-1] + active[-1][:, None] * beyond[None, :]
-        s = starts.T
-        started: I64 = s[:, 1:] - s[:, :-1]
+        beyond = [max(v, self.top) for v in b]
+        if beyond[-1] > self.top:
+            grow = np.asarray([y - x for x, y in itertools.pairwise(beyond)], dtype=np.int64)
+            covered = covered + active[-1][:, None] * grow[None, :]
+        started: I64 = (starts[1:] - starts[:-1]).T
         # an empty interval counts if it ended after bounds[0]
-        a, z = self.empty_start.searchsorted([b[0], b[-1]], side="left").tolist()
-        if a < z:
+        if self.empty_start.shape[0]:
+            a, z = self.empty_start.searchsorted([b[0], b[-1]], side="left").tolist()
             late = np.flatnonzero(self.empty_end[a:z] > b[0]) + a
             day = np.searchsorted(bounds, self.empty_start[late], side="right") - 1
+            started = started.copy()
             np.add.at(started, (self.empty_key[late], day), 1)
         return started, covered
 
