@@ -48,6 +48,8 @@ class Dominance:
             np.add.at(sums, cell, w)  # integer sums: exact, unlike bincount's float weights
             self.sum_grid = self._prefix(sums, side)
             self.weights_by_rank = w[order]
+            self.sum_by_rank = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(self.weights_by_rank, out=self.sum_by_rank[1:])
 
     @staticmethod
     def _prefix(cells: I64, side: int) -> I64:
@@ -74,6 +76,11 @@ class Dominance:
         counts: list[int] = []
         sums: list[int] = []
         for bi in b:
+            if bi >= self.n:  # every position: the ranks below c
+                counts.append(c)
+                if weighted:
+                    sums.append(0 if self.weights is None else int(self.sum_by_rank[c]))
+                continue
             j = bi // block
             # the partial row: positions [j * block, b) with a rank in the full rank blocks
             row = self.rank_of_pos[j * block : bi] < kb

@@ -36,6 +36,8 @@ class Distinct:
         self.prev[order[1:][same[1:]]] = order[:-1][same[1:]]
         # a position without a key never counts: its value is beyond every a
         self.first = Dominance(np.where(keys >= 0, self.prev, rows.shape[0]))
+        self.keyed = np.zeros(rows.shape[0] + 1, dtype=np.int64)
+        np.cumsum(keys >= 0, out=self.keyed[1:])
 
     def span(self, lo: int, hi: int) -> tuple[int, int]:
         """The positions ``[a, b)`` of rows in ``[lo, hi)``."""
@@ -43,9 +45,9 @@ class Distinct:
         return int(a), int(b)
 
     def count(self, a: int, b: int) -> int:
-        """Distinct keys (>= 0) among positions ``[a, b)``."""
-        below = self.first.below((a, b), a)
-        return below[1] - below[0]
+        """Distinct keys (>= 0) among positions ``[a, b)``: those below b whose previous is
+        below a, less the positions below a (each keyed one has its previous below a)."""
+        return self.first.below((b,), a)[0] - int(self.keyed[a])
 
 
 class CodeCounts:
@@ -68,22 +70,29 @@ class CodeCounts:
 
 class Ended:
     """Items of one kind by start time (ascending) with an end time and a weight: how many
-    started in a window had ended before a time, and the sum of their weights."""
+    started in a window had ended before a time, and the sum of their weights. When no
+    item ends before it starts, the items ended before ``t`` all started before ``t``: the
+    window's last bound needs no 2-D count."""
 
     def __init__(self, start_ts: I64, end_ts: I64, weights: I64 | None = None) -> None:
         self.start_ts = start_ts
         self.ended = Dominance(end_ts, weights)
+        self.ordered = bool(np.all(end_ts >= start_ts))
+
+    def _at(self, bounds: list[int], before: int) -> list[int]:
+        at: list[int] = self.start_ts.searchsorted(bounds, side="left").tolist()
+        if self.ordered and bounds[-1] == before:
+            at[-1] = self.start_ts.shape[0]
+        return at
 
     def per_window(self, bounds: I64, before: int) -> list[int]:
         """Per window ``[bounds[d], bounds[d+1])``: items started in it with an end before
         ``before``."""
-        at = self.start_ts.searchsorted(bounds, side="left").tolist()
-        below = self.ended.below(at, before)
+        below = self.ended.below(self._at(bounds.tolist(), before), before)
         return [b - a for a, b in itertools.pairwise(below)]
 
     def in_window(self, start: int, end: int, before: int) -> tuple[int, int]:
         """(count, weight sum) of the items started in ``[start, end)`` with an end before
         ``before``."""
-        at = self.start_ts.searchsorted([start, end], side="left").tolist()
-        (ca, cb), (wa, wb) = self.ended.below_with_sums(at, before)
+        (ca, cb), (wa, wb) = self.ended.below_with_sums(self._at([start, end], before), before)
         return cb - ca, wb - wa
