@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._order import stable_order
+
 __all__ = ["Dominance"]
 
 I64 = npt.NDArray[np.int64]
@@ -33,7 +35,7 @@ class Dominance:
         self.n = n
         self.block = block = max(16, 2 * math.isqrt(n))
         index = np.int32 if n < 2**31 else np.int64  # positions and ranks: half the memory
-        order = np.argsort(values, kind="stable").astype(index)  # rank -> position
+        order = stable_order(values).astype(index)  # rank -> position
         self.sorted_values = np.asarray(values, dtype=np.int64)[order]
         self.pos_of_rank: npt.NDArray[Any] = order
         self.rank_of_pos: npt.NDArray[Any] = np.empty_like(order)
@@ -44,8 +46,12 @@ class Dominance:
         self.weights: I64 | None = None
         if weights is not None:
             self.weights = w = np.asarray(weights, dtype=np.int64)
-            sums = np.zeros(side * side, dtype=np.int64)
-            np.add.at(sums, cell, w)  # integer sums: exact, unlike bincount's float weights
+            # bincount's float sums are exact while every |sum| is below 2**53
+            if float(np.abs(w.astype(np.float64)).sum()) < 2**53:
+                sums = np.bincount(cell, weights=w, minlength=side * side).astype(np.int64)
+            else:
+                sums = np.zeros(side * side, dtype=np.int64)
+                np.add.at(sums, cell, w)
             self.sum_grid = self._prefix(sums, side)
             self.weights_by_rank = w[order]
             self.sum_by_rank = np.zeros(n + 1, dtype=np.int64)

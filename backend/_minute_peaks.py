@@ -26,7 +26,10 @@ class MinutePeaks:
 
     def __init__(self, ts: I64) -> None:
         self.ts = ts
-        self.minutes, counts = np.unique(ts // MINUTE_MS, return_counts=True)
+        minute = ts // MINUTE_MS  # ascending: a minute is a run
+        heads = np.flatnonzero(np.diff(minute, prepend=minute[:1] - 1))
+        self.minutes = minute[heads]
+        counts = np.diff(np.append(heads, minute.shape[0]))
         # one max finds the largest count and, among equal counts, the earliest minute
         index = np.arange(self.minutes.shape[0], dtype=np.int64)
         self.keys = (counts.astype(np.int64) << 32) | (_LOW - index)

@@ -134,7 +134,7 @@ def _chatbot(x: ReportIndex, lo: int, hi: int, top: int | None) -> dict[str, Any
     code = x.intent_code[a:b]
     n = len(x.intents)
     detections = np.bincount(code, minlength=n)
-    first = x.intent_pairs.prev[a:b] < a  # the pair's first detection in the period
+    first = x.intent_prev[a:b] < a  # the pair's first detection in the period
     convs = np.bincount(code[first], minlength=n)
     ranked = sorted(
         (i for i in range(n) if detections[i]),

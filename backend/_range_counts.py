@@ -15,10 +15,21 @@ import numpy as np
 import numpy.typing as npt
 
 from ._dominance import Dominance
+from ._order import stable_order
 
-__all__ = ["CodeCounts", "Distinct", "Ended"]
+__all__ = ["CodeCounts", "Distinct", "Ended", "previous_same"]
 
 I64 = npt.NDArray[np.int64]
+
+
+def previous_same(keys: I64) -> I64:
+    """Per position, the previous position with the same key (-1: none)."""
+    order = stable_order(keys)
+    same = np.zeros(order.shape[0], dtype=bool)
+    same[1:] = keys[order[1:]] == keys[order[:-1]]
+    prev = np.full(order.shape[0], -1, dtype=np.int64)
+    prev[order[1:][same[1:]]] = order[:-1][same[1:]]
+    return prev
 
 
 class Distinct:
@@ -28,14 +39,9 @@ class Distinct:
     per frame)."""
 
     def __init__(self, rows: I64, keys: I64) -> None:
-        self.rows, self.keys = rows, keys
-        order = np.argsort(keys, kind="stable")
-        same = np.zeros(order.shape[0], dtype=bool)
-        same[1:] = keys[order[1:]] == keys[order[:-1]]
-        self.prev = np.full(order.shape[0], -1, dtype=np.int64)
-        self.prev[order[1:][same[1:]]] = order[:-1][same[1:]]
+        self.rows = rows
         # a position without a key never counts: its value is beyond every a
-        self.first = Dominance(np.where(keys >= 0, self.prev, rows.shape[0]))
+        self.first = Dominance(np.where(keys >= 0, previous_same(keys), rows.shape[0]))
         self.keyed = np.zeros(rows.shape[0] + 1, dtype=np.int64)
         np.cumsum(keys >= 0, out=self.keyed[1:])
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ccbench.arrays import take
 from ccbench.eventlog import EventKind
@@ -24,7 +26,8 @@ from ._frame import CLOSERS, NEVER, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation
 from ._keyed_intervals import KeyedIntervals
 from ._minute_peaks import MinutePeaks
-from ._range_counts import CodeCounts, Distinct, Ended
+from ._order import stable_order
+from ._range_counts import CodeCounts, Distinct, Ended, previous_same
 from ._supervision_index import SupervisionIndex
 
 __all__ = ["ABANDONED", "CLOSED", "HANDLED", "WAITING", "Assignments", "ReportIndex"]
@@ -32,6 +35,16 @@ __all__ = ["ABANDONED", "CLOSED", "HANDLED", "WAITING", "Assignments", "ReportIn
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 HANDLED, ABANDONED, CLOSED, WAITING = 0, 1, 2, 3
+#: The events ending a segment (docs/metrics.md 1.1).
+_SEGMENT_ENDS = [
+    kind_code(k)
+    for k in (
+        EventKind.CONVERSATION_TRANSFERRED,
+        EventKind.CONVERSATION_BACK_TO_QUEUE,
+        EventKind.CONVERSATION_TAKEN_OVER,
+        EventKind.CONVERSATION_CLOSED,
+    )
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +61,16 @@ class Assignments:
 
 
 def _codes(values: npt.NDArray[np.object_]) -> tuple[I64, tuple[str, ...]]:
-    """Codes into the sorted distinct non-null values (-1 for null)."""
-    present = [v for v in values.tolist() if v is not None]
-    names = tuple(sorted(set(present)))
-    index = {v: i for i, v in enumerate(names)}
-    return np.asarray([index.get(v, -1) for v in values.tolist()], dtype=np.int64), names
+    """Codes into the sorted distinct non-null values (-1 for null). Arrow sorts strings by
+    their UTF-8 bytes, which is code point order, Python's order of str."""
+    encoded = pc.dictionary_encode(pa.array(values, type=pa.string()))
+    names = encoded.dictionary
+    order = pc.sort_indices(names).to_numpy()  # sorted position -> dictionary index
+    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(names), dtype=np.int64)
+    rank[-1] = -1  # null
+    index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return rank[index], tuple(names.take(order).to_pylist())
 
 
 class ReportIndex:
@@ -64,10 +82,16 @@ class ReportIndex:
         humans = {a.id for a in f.roster.agents if a.user_type == "human"}
         self.human_ids = tuple(sorted(humans))
         agent = f.integer("agent_id")
-        self.row_human = np.isin(agent, np.array(sorted(humans) or [-2], dtype=np.int64))
+        accept = f.kind == kind_code(EventKind.ASSIGNMENT_ACCEPTED)
+        # whether an accept's agent is a human roster user (read at accept rows only)
+        accept_rows = np.flatnonzero(accept)
+        self.row_human = np.zeros(f.ts.shape[0], dtype=bool)
+        self.row_human[accept_rows] = np.isin(
+            agent[accept_rows], np.array(sorted(humans) or [-2], dtype=np.int64)
+        )
         self.opened_rows = f.rows(EventKind.CONVERSATION_OPENED)
         oc = f.conv[self.opened_rows]
-        consumer, self.consumers = _codes(f.text("consumer_id")[self.opened_rows])
+        consumer, consumers = _codes(f.text("consumer_id")[self.opened_rows])
         self.conv_consumer = np.full(n, -1, dtype=np.int64)
         self.conv_consumer[oc] = consumer
         flow, self.flows = _codes(f.text("bot_flow")[self.opened_rows])
@@ -81,41 +105,55 @@ class ReportIndex:
         self.conv_language = np.full(n, -1, dtype=np.int64)
         known = lang >= 0
         self.conv_language[f.conv[lang_rows[known]]] = lang[known]  # later writes win
-        self.consumer_first_open = np.full(len(self.consumers), NEVER, dtype=np.int64)
+        self.consumer_first_open = np.full(len(consumers), NEVER, dtype=np.int64)
         np.minimum.at(self.consumer_first_open, consumer, f.ts[self.opened_rows])
         self.close_rows = f.rows(EventKind.CONVERSATION_CLOSED)
         self.close_reason, self.reasons = _codes(f.text("reason")[self.close_rows])
         s = f.segs
         self.seg_human = np.isin(s.agent, np.array(sorted(humans) or [-2], dtype=np.int64))
-        accepts = PerConversation(f, f.kind == kind_code(EventKind.ASSIGNMENT_ACCEPTED))
-        first_human = PerConversation(
-            f, (f.kind == kind_code(EventKind.ASSIGNMENT_ACCEPTED)) & self.row_human
-        ).first()
+        first_human = PerConversation(f, accept & self.row_human).first()
         close_conv = f.conv[self.close_rows]
         fh = first_human[close_conv]
         self.close_cc = (fh >= 0) & (fh < self.close_rows)
-        ends = PerConversation(
-            f,
-            np.isin(
-                f.kind,
-                [
-                    kind_code(k)
-                    for k in (
-                        EventKind.CONVERSATION_TRANSFERRED,
-                        EventKind.CONVERSATION_BACK_TO_QUEUE,
-                        EventKind.CONVERSATION_TAKEN_OVER,
-                        EventKind.CONVERSATION_CLOSED,
-                    )
-                ],
-            ),
-        )
+        human_msg = self._segment_messages(accept, agent)
+        self.assignments = self._assignments()
+        self.presence = self._presence()
         msg = np.flatnonzero((f.kind == kind_code(EventKind.MESSAGE_SENT)) & (f.conv >= 0))
-        a_row = accepts.last_before(f.conv[msg], msg)
-        e_row = ends.last_before(f.conv[msg], msg)
+        self._activity(msg, oc)
+        self._contact_center(human_msg)
+        self._agents()
+        pair = f.conv[self.intent_rows] * max(len(self.intents), 1) + self.intent_code
+        self.intent_prev = previous_same(pair)  # the pair's previous detection (-1)
+        self.language_counts = CodeCounts(
+            self.opened_rows, self.conv_language[oc], len(self.languages)
+        )
+        self.flow_counts = CodeCounts(self.opened_rows, self.conv_flow[oc], len(self.flows))
+
+    def _segment_messages(self, accept: B, agent: I64) -> I64:
+        """Each segment's first message of its own agent (``seg_reply``, roles agent, bot,
+        manager: R of 1.2), and the rows of the messages sent while a human's segment runs:
+        after the conversation's last accept and no transfer, back-to-queue, takeover or
+        close since. One pass over the conversation's events in (conversation, row) order,
+        where a running maximum carries the last accept and the last end."""
+        f, s = self.frame, self.frame.segs
+        end = np.isin(f.kind, _SEGMENT_ENDS)
+        message = f.kind == kind_code(EventKind.MESSAGE_SENT)
+        rows = np.flatnonzero((accept | end | message) & (f.conv >= 0))
+        rows = rows[stable_order(f.conv[rows])]
+        base = f.conv[rows] * (f.ts.shape[0] + 1)
+        m = message[rows]
+
+        def last(mask: B) -> I64:
+            """At each message, the conversation's last row of ``mask`` before it (-1)."""
+            carried = np.maximum.accumulate(np.where(mask[rows], base + rows + 1, base))
+            out: I64 = (carried - base - 1)[m]
+            return out
+
+        msg = rows[m]
+        a_row, e_row = last(accept), last(end)
         running = a_row > e_row
-        in_human = np.zeros(msg.shape[0], dtype=bool)  # sent while a human segment runs
+        in_human = np.zeros(msg.shape[0], dtype=bool)
         in_human[running] = self.row_human[a_row[running]]
-        # first message of the segment's own agent (roles agent, bot, manager: R of 1.2)
         own = running & np.isin(
             f.role[msg], [ROLES.index("agent"), ROLES.index("bot"), ROLES.index("manager")]
         )
@@ -123,17 +161,7 @@ class ReportIndex:
         seg_of = np.searchsorted(s.start_row, a_row[own])
         self.seg_reply = np.full(s.start_row.shape[0], NEVER, dtype=np.int64)
         np.minimum.at(self.seg_reply, seg_of, f.ts[msg[own]])
-        self.assignments = self._assignments()
-        self.presence = self._presence()
-        self._activity(msg, oc)
-        self._contact_center(msg[in_human])
-        self._agents()
-        pair = f.conv[self.intent_rows] * max(len(self.intents), 1) + self.intent_code
-        self.intent_pairs = Distinct(self.intent_rows, pair)
-        self.language_counts = CodeCounts(
-            self.opened_rows, self.conv_language[oc], len(self.languages)
-        )
-        self.flow_counts = CodeCounts(self.opened_rows, self.conv_flow[oc], len(self.flows))
+        return np.sort(msg[in_human])
 
     def _activity(self, msg: I64, oc: I64) -> None:
         """Sorted instants of the messages, incoming messages, openings and consumers' first

@@ -19,6 +19,13 @@ def test_counts_of_a_hand_sequence() -> None:
     assert d.below_with_sums([5], 100) == ([5], [150])
 
 
+def test_sums_of_huge_weights_are_exact() -> None:
+    """Weights near 2**60 (float sums would round): the integer sums of the direct scan."""
+    big = 2**60 + 1
+    d = Dominance(np.array([3, 1, 2, 1]), weights=np.array([big, big + 2, 5, big + 4]))
+    assert d.below_with_sums([3, 4], 2) == ([1, 2], [big + 2, 2 * big + 6])
+
+
 def test_empty_sequence() -> None:
     """No positions: every count and sum is 0."""
     d = Dominance(np.array([], dtype=np.int64), weights=np.array([], dtype=np.int64))
