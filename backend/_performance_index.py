@@ -16,8 +16,9 @@ import numpy.typing as npt
 from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
-from ._frame import CLOSERS, ROLES, Frame, kind_code
+from ._frame import CLOSERS, KINDS, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation, Responses, human_mask, human_responses
+from ._order import stable_order
 
 __all__ = ["PerformanceIndex", "agent_slice"]
 
@@ -28,7 +29,11 @@ FIRST_RESPONSE_STARTS = ("new", "transfer", "back_to_queue")
 
 
 def _rows(frame: Frame, *kinds: EventKind) -> B:
-    return np.isin(frame.kind, [kind_code(k) for k in kinds])
+    """Rows of any of ``kinds``: a lookup by kind code (-1: a kind of none of them)."""
+    table = np.zeros(len(KINDS) + 1, dtype=bool)
+    table[[kind_code(k) + 1 for k in kinds]] = True
+    out: B = table[frame.kind.astype(np.intp) + 1]
+    return out
 
 
 def agent_slice(agents: I64, a: int) -> tuple[int, int]:
@@ -92,7 +97,7 @@ class PerformanceIndex:
         self.view_agent = agent[self.view_rows]
         # messages and response samples by (agent, ts)
         messages = np.flatnonzero(message)
-        by_agent = np.lexsort((messages, agent[messages]))
+        by_agent = stable_order(agent[messages])
         self.message_agent = agent[messages][by_agent]
         self.message_ts = f.ts[messages][by_agent]
         r = self.responses
