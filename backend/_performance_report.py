@@ -24,12 +24,12 @@ from ccbench.api import REPORT, parse_query
 
 from ._dashboard_core import mean_ms, percent
 from ._frame import Frame
+from ._minute_peaks import MINUTE_MS
 from ._report_index import ReportIndex
 
 __all__ = ["local_days", "performance_report"]
 
 I64 = npt.NDArray[np.int64]
-MINUTE_MS = 60_000
 HOUR_MS = 3_600_000
 
 

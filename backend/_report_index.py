@@ -7,6 +7,13 @@ contact center's assignments (a wait from the first queued/offered while
 unassigned to the accept, abandon or close ending it, and takeovers) with
 their outcome and the first reply of the accepting agent; which messages are
 sent while a human segment runs; human agents' logged-in intervals.
+
+From these it keeps what a request reads, so that no request passes over the
+period's events: sorted instants (messages, openings, first openings) for daily
+counts by binary search, per-minute message counts (backend/_minute_peaks.py),
+range counts (backend/_range_counts.py: distinct users, per-code counts, items
+started in a window and ended before a time) and per-agent interval totals
+(backend/_keyed_intervals.py).
 """
 
 from __future__ import annotations
