@@ -16,7 +16,7 @@ import numpy.typing as npt
 from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
-from ._frame import CLOSERS, KINDS, ROLES, Frame, kind_code
+from ._frame import CLOSERS, ROLES, Frame, kind_code, kind_mask
 from ._frame_lookup import PerConversation, Responses, human_mask, human_responses
 from ._order import stable_order
 
@@ -29,11 +29,7 @@ FIRST_RESPONSE_STARTS = ("new", "transfer", "back_to_queue")
 
 
 def _rows(frame: Frame, *kinds: EventKind) -> B:
-    """Rows of any of ``kinds``: a lookup by kind code (-1: a kind of none of them)."""
-    table = np.zeros(len(KINDS) + 1, dtype=bool)
-    table[[kind_code(k) + 1 for k in kinds]] = True
-    out: B = table[frame.kind.astype(np.intp) + 1]
-    return out
+    return kind_mask(frame.kind, *kinds)
 
 
 def agent_slice(agents: I64, a: int) -> tuple[int, int]:
@@ -85,7 +81,7 @@ class PerformanceIndex:
             f, message & (f.role == ROLES.index("consumer"))
         ).first()
         # first human message (role agent or manager, a human roster user; section 3.4)
-        human = message & np.isin(f.role, [ROLES.index("agent"), ROLES.index("manager")])
+        human = message & ((f.role == ROLES.index("agent")) | (f.role == ROLES.index("manager")))
         self.first_human = PerConversation(f, human & human_mask(f)).first()
         self.responses: Responses = human_responses(f)
         self._segments(f)

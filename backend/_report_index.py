@@ -29,7 +29,7 @@ from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._dominance import Dominance
-from ._frame import CLOSERS, NEVER, ROLES, Frame, kind_code
+from ._frame import CLOSERS, NEVER, ROLES, Frame, kind_code, kind_mask
 from ._frame_lookup import PerConversation
 from ._keyed_intervals import KeyedIntervals
 from ._minute_peaks import MinutePeaks
@@ -43,15 +43,12 @@ I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 HANDLED, ABANDONED, CLOSED, WAITING = 0, 1, 2, 3
 #: The events ending a segment (docs/metrics.md 1.1).
-_SEGMENT_ENDS = [
-    kind_code(k)
-    for k in (
-        EventKind.CONVERSATION_TRANSFERRED,
-        EventKind.CONVERSATION_BACK_TO_QUEUE,
-        EventKind.CONVERSATION_TAKEN_OVER,
-        EventKind.CONVERSATION_CLOSED,
-    )
-]
+_SEGMENT_ENDS = (
+    EventKind.CONVERSATION_TRANSFERRED,
+    EventKind.CONVERSATION_BACK_TO_QUEUE,
+    EventKind.CONVERSATION_TAKEN_OVER,
+    EventKind.CONVERSATION_CLOSED,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +140,7 @@ class ReportIndex:
         close since. One pass over the conversation's events in (conversation, row) order,
         where a running maximum carries the last accept and the last end."""
         f, s = self.frame, self.frame.segs
-        end = np.isin(f.kind, _SEGMENT_ENDS)
+        end = kind_mask(f.kind, *_SEGMENT_ENDS)
         message = f.kind == kind_code(EventKind.MESSAGE_SENT)
         rows = np.flatnonzero((accept | end | message) & (f.conv >= 0))
         rows = rows[stable_order(f.conv[rows])]
@@ -161,14 +158,19 @@ class ReportIndex:
         running = a_row > e_row
         in_human = np.zeros(msg.shape[0], dtype=bool)
         in_human[running] = self.row_human[a_row[running]]
-        own = running & np.isin(
-            f.role[msg], [ROLES.index("agent"), ROLES.index("bot"), ROLES.index("manager")]
+        role = f.role[msg]
+        own = running & (
+            (role == ROLES.index("agent"))
+            | (role == ROLES.index("bot"))
+            | (role == ROLES.index("manager"))
         )
         own[own] = agent[msg[own]] == agent[a_row[own]]
         seg_of = np.searchsorted(s.start_row, a_row[own])
         self.seg_reply = np.full(s.start_row.shape[0], NEVER, dtype=np.int64)
         np.minimum.at(self.seg_reply, seg_of, f.ts[msg[own]])
-        return np.sort(msg[in_human])
+        flag = np.zeros(f.ts.shape[0], dtype=bool)  # back to row order
+        flag[msg[in_human]] = True
+        return np.flatnonzero(flag)
 
     def _activity(self, msg: I64, oc: I64) -> None:
         """Sorted instants of the messages, incoming messages, openings and consumers' first
@@ -184,11 +186,9 @@ class ReportIndex:
         open_at = np.full(f.n_conv, -1, dtype=np.int64)
         open_at[oc] = np.arange(oc.shape[0], dtype=np.int64)
         self.msg_open = Dominance(open_at[f.conv[msg]])
-        acts = np.sort(
-            np.concatenate(
-                (self.opened_rows, f.rows(EventKind.CONVERSATION_RESUMED), msg[incoming])
-            )
-        )
+        active = kind_mask(f.kind, EventKind.CONVERSATION_OPENED, EventKind.CONVERSATION_RESUMED)
+        active[msg[incoming]] = True
+        acts = np.flatnonzero(active)
         self.active_users = Distinct(acts, self.conv_consumer[f.conv[acts]])
 
     def _contact_center(self, human_msg: I64) -> None:
@@ -241,24 +241,23 @@ class ReportIndex:
 
     def _assignments(self) -> Assignments:
         f = self.frame
-        wait_kinds = [
-            kind_code(k)
-            for k in (
-                EventKind.CONVERSATION_QUEUED,
-                EventKind.ASSIGNMENT_OFFERED,
-                EventKind.ASSIGNMENT_DECLINED,
-            )
-        ]
+        wait_kinds = (
+            EventKind.CONVERSATION_QUEUED,
+            EventKind.ASSIGNMENT_OFFERED,
+            EventKind.ASSIGNMENT_DECLINED,
+        )
         accepted_kind = kind_code(EventKind.ASSIGNMENT_ACCEPTED)
-        other = [
-            accepted_kind,
-            kind_code(EventKind.CONVERSATION_CLOSED),
-            kind_code(EventKind.CONVERSATION_ABANDONED),
-        ]
-        rows = np.flatnonzero(np.isin(f.kind, [*wait_kinds, *other]) & (f.conv >= 0))
-        rows = rows[np.argsort(f.conv[rows], kind="stable")]
+        waits = kind_mask(f.kind, *wait_kinds)
+        ends = kind_mask(
+            f.kind,
+            EventKind.ASSIGNMENT_ACCEPTED,
+            EventKind.CONVERSATION_CLOSED,
+            EventKind.CONVERSATION_ABANDONED,
+        )
+        rows = np.flatnonzero((waits | ends) & (f.conv >= 0))
+        rows = rows[stable_order(f.conv[rows])]
         conv = f.conv[rows]
-        waiting = np.isin(f.kind[rows], wait_kinds)
+        waiting = waits[rows]
         same = np.zeros(rows.shape[0], dtype=bool)
         same[1:] = conv[1:] == conv[:-1]
         prev_wait = np.zeros(rows.shape[0], dtype=bool)
