@@ -61,8 +61,9 @@ _ANSWERS: tuple[tuple[str, Answer], ...] = (
 
 
 def _csv_table(answer: Answer, items: list[tuple[str, str]]) -> str | None:
-    """The report table a valid query asks for as CSV (None: the JSON answer)."""
-    if answer is not performance_report:
+    """The report table a valid query asks for as CSV (None: the JSON answer). The answer
+    has read ``items`` already, so without a ``csv`` item there is nothing to parse."""
+    if answer is not performance_report or all(key != "csv" for key, _ in items):
         return None
     return parse_query(REPORT, items).text("csv")
 

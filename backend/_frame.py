@@ -43,6 +43,7 @@ __all__ = [
     "frame_of",
     "frame_ready",
     "kind_code",
+    "kind_mask",
 ]
 
 T = TypeVar("T")
@@ -64,6 +65,15 @@ _TEXT_COLUMNS = (
 def kind_code(kind: EventKind) -> int:
     """The ``Frame.kind`` code of ``kind``."""
     return KINDS.index(kind.value)
+
+
+def kind_mask(kind: npt.NDArray[np.int8], *kinds: EventKind) -> npt.NDArray[np.bool_]:
+    """Where the ``kind`` codes are any of ``kinds``: one comparison per kind, several times
+    faster than ``np.isin`` over a frame's 10**6 rows."""
+    out = np.zeros(kind.shape[0], dtype=bool)
+    for k in kinds:
+        out |= kind == kind_code(k)
+    return out
 
 
 def _codes(column: pa.ChunkedArray, values: tuple[str, ...]) -> npt.NDArray[np.int8]:
