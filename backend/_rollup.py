@@ -3,13 +3,16 @@
 The rollup is an in-memory image of one account's ``segments`` and
 ``segment_messages`` rows in two tiers, both read from DuckDB snapshots:
 
-**Base** (rebuilt rarely): segments sorted by (key, start_ts) with key =
-(agent, skill, source). For each segment it keeps its **settled
-contribution** ``V`` (the sums of ``FIELDS`` it adds to its group once every
-fact of it is visible) and a running total ``cum`` of ``V`` in that order, so
-the sum over the segments of key ``k`` with ``start_ts`` in ``[a, b)`` is
-``cum[j] - cum[i]``, ``i`` and ``j`` found by binary search. Window edges and
-interval boundaries fall at any millisecond: no bucket granularity.
+**Base** (rebuilt rarely): segments in start order. For each segment it keeps
+its **settled contribution** ``V`` (the sums of ``FIELDS`` it adds to its
+group once every fact of it is visible) and, every ``BLOCK`` segments, a
+snapshot of the running totals of ``V`` per (agent, skill) and per (agent,
+skill, source). The sums of a group over start times ``[a, b)`` are the
+totals at the position of ``b`` minus those at ``a`` (binary search on the
+start times), each a snapshot plus at most half a block of segments; a query
+with many short intervals adds up its window's segments directly instead
+(backend/_rollup_cells.py). Window edges and interval boundaries fall at any
+millisecond: no bucket granularity.
 
 A segment is **settled** at ``now`` when ``now >= settle_ts``: for an ended
 segment ``settle_ts = end_ts + 1`` (its end event is visible, and so is every
@@ -30,8 +33,9 @@ the base, or a new roster arrives, the base is rebuilt. Rows of
 the cache tells the store (``Store.hold_changes``), which prunes them.
 
 This module keeps the current view per account (:class:`RollupCache`);
-backend/_rollup_segments.py reads a snapshot's segments into arrays and
-backend/_rollup_view.py adds them up.
+backend/_rollup_segments.py reads a snapshot's segments into arrays,
+backend/_rollup_view.py holds them with their running totals and
+backend/_rollup_cells.py adds them up for a query.
 
 Every sum is an exact integer, so the answer equals a scan of the projection
 (docs/backend.md). The arithmetic is int64, which wraps around modulo 2**64
@@ -40,8 +44,10 @@ Every sum is an exact integer, so the answer equals a scan of the projection
 is the sum over the segments starting in the window of terms each below the
 timeframe (<= 24 h: durations, waits and responses of what is visible before
 now), so it fits int64 for up to 10**11 segments in a window, and a sum that
-fits is exact whatever wrapped on the way. Search keys never overflow
-(``SortedPairs``): the rollup answers for any ts the contract accepts.
+fits is exact whatever wrapped on the way. The messages' search keys never
+overflow (``SortedPairs``): the rollup answers for any ts the contract accepts.
+The snapshots hold at most one row of sums per segment (a block has at least
+as many segments as its level has groups).
 """
 
 from __future__ import annotations
