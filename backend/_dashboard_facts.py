@@ -5,9 +5,10 @@ backend/_dashboard_summary.py states (their docs and SQL are the reading of
 docs/metrics.md 3.3-3.7 this module follows), with masks and binary searches
 over columns held in memory instead of joins per request: conversations open
 at now with their facts, the closes summed per scope, chat queue stays and
-chat segments, and presence events. A conversation whose last event is before
-now takes its latest facts from ``dash_convs`` (``final_*``); the others have
-them computed from their visible events, as the SQL does.
+chat segments, and presence events. A conversation's latest facts are those as
+of its last visible event (backend/_dashboard_latest.py), which the SQL takes
+from ``dash_convs`` (``final_*``) when every event is visible and computes from
+the visible events otherwise.
 """
 
 from __future__ import annotations
@@ -19,16 +20,8 @@ import numpy.typing as npt
 
 from ccbench.arrays import take
 
-from ._dashboard_index import (
-    ACCEPTED,
-    MCS,
-    MESSAGE,
-    QUEUED,
-    ROLES,
-    SURVEY,
-    DashboardIndex,
-    Nullable,
-)  # fmt: skip
+from ._dashboard_index import ROLES, DashboardIndex, Nullable
+from ._dashboard_latest import last_visible, latest_facts
 from ._dashboard_params import DashboardQuery
 from ._dashboard_sql import AgentEvent, ChatSegment, ConvFacts
 from ._dashboard_summary import ChatSums
@@ -40,6 +33,7 @@ __all__ = [
 ]  # fmt: skip
 
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 B = npt.NDArray[np.bool_]
 NEVER = int(np.iinfo(np.int64).max)  # a now after every event
 
@@ -51,8 +45,7 @@ class Facts:
     convs: I64
     opened: Nullable
     cur_skill: Nullable
-    final: B  # the conversation's last event is before now: its final_* facts hold
-    msg_row: I64  # a non-final conversation's last non-system message (event row, -1)
+    msg_row: I64  # the last visible non-system message (event row, -1: none)
     last_ts: Nullable
     csat: Nullable
     mcs: Nullable
@@ -69,40 +62,9 @@ class Facts:
     f_n: I64
 
 
-def _last(owner: I64, rows: I64, sel: B, k: int) -> I64:
-    """Per owner (0..k-1), the last of its selected rows (-1: none); ``owner`` ascending."""
-    out = np.full(k, -1, dtype=np.int64)
-    idx = np.flatnonzero(sel)
-    if idx.shape[0]:
-        o = owner[idx]
-        end = np.ones(idx.shape[0], dtype=bool)
-        end[:-1] = o[1:] != o[:-1]
-        out[o[end]] = rows[idx[end]]
-    return out
-
-
 def _pick(row: I64, src_v: I64, src_ok: B) -> Nullable:
     """Values of a column at ``row`` (-1: NULL)."""
     return Nullable(take(src_v, row, missing=0), take(src_ok, row, missing=False))
-
-
-def _responses(
-    owner: I64, consumer: B, ts: I64, sel: B, k: int, want_consumer: bool
-) -> tuple[I64, I64]:
-    """Per owner, the sum and count of the stream's run heads of side ``want_consumer``
-    measured from the previous head (response_ctes in backend/_dashboard_projection.py)."""
-    idx = np.flatnonzero(sel)
-    o, c, t = owner[idx], consumer[idx], ts[idx]
-    head = np.ones(idx.shape[0], dtype=bool)
-    head[1:] = (o[1:] != o[:-1]) | (c[1:] != c[:-1])
-    ho, hc, ht = o[head], c[head], t[head]
-    keep = np.zeros(ho.shape[0], dtype=bool)
-    keep[1:] = (ho[1:] == ho[:-1]) & (hc[1:] == want_consumer)
-    lat = np.zeros(ho.shape[0], dtype=np.int64)
-    lat[1:] = ht[1:] - ht[:-1]
-    sums = np.zeros(k, dtype=np.int64)
-    np.add.at(sums, ho[keep], lat[keep])
-    return sums, np.bincount(ho[keep], minlength=k).astype(np.int64)
 
 
 def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
@@ -113,48 +75,18 @@ def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
 
 def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     """The facts at ``now`` of conversations ``convs`` (codes, any order; ``now`` NEVER:
-    after every event)."""
-    limit = x.visible(now)
-    final = x.last_event_ts[convs] < now
-    nfi = np.flatnonzero(~final)
-    nf = convs[nfi]
-    # the visible events of the non-final conversations, grouped by conversation
-    lo = np.searchsorted(x.conv_keys, nf * x.width, side="left")
-    owner, pos = _ranges(lo, np.searchsorted(x.conv_keys, nf * x.width + limit) - lo)
-    rows = x.conv_rows[pos]
-    kind, role = x.ev_kind[rows], x.ev_role[rows]
-    m = nf.shape[0]
-    routed = ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
-    said = (kind == MESSAGE) & (role >= 0) & (role != ROLES.index("system"))
-    l_skill = _last(owner, rows, routed, m)
-    l_msg = _last(owner, rows, said, m)
-    l_csat = _last(owner, rows, (kind == SURVEY) & x.ev_csat.ok[rows], m)
-    l_mcs = _last(owner, rows, (kind == MCS) & x.ev_mcs.ok[rows], m)
-    l_alert = _last(owner, rows, (kind == MCS) & x.ev_alerted.ok[rows], m)
-    consumer = role == ROLES.index("consumer")
-    staff = (role == ROLES.index("agent")) | (role == ROLES.index("manager"))
-    ts = x.ev_ts[rows]
-    message = kind == MESSAGE
-    a = _responses(owner, consumer, ts, message & (consumer | (staff & x.ev_human[rows])), m, False)
-    sides = np.isin(role, [ROLES.index(r) for r in ("consumer", "agent", "bot", "manager")])
-    c = _responses(owner, consumer, ts, message & sides, m, True)
+    after every event): the latest ones as of each conversation's last visible event
+    (backend/_dashboard_latest.py), the first-response family from ``dash_convs``."""
+    latest = x.memo("latest", latest_facts)
+    at = last_visible(x, convs, now)
 
-    def merged(final_col: Nullable, row: I64, src_v: I64, src_ok: B) -> Nullable:
-        got = _pick(row, src_v, src_ok)
-        v, ok = final_col.v.copy(), final_col.ok.copy()
-        v[nfi], ok[nfi] = got.v, got.ok
-        return Nullable(v, ok)
+    def row(col: I32) -> I64:
+        return take(col, at, missing=-1).astype(np.int64)
 
-    def final_of(col: Nullable) -> Nullable:
-        return Nullable(np.where(final, col.v[convs], 0), final & col.ok[convs])
+    def count(col: I64 | I32) -> I64:
+        return take(col, at, missing=0).astype(np.int64)
 
-    def summed(col: Nullable, computed: I64) -> I64:
-        out = np.where(final, col.v[convs], 0).astype(np.int64)  # NULL: 0 (coalesce)
-        out[nfi] = computed
-        return out
-
-    msg_row = np.full(convs.shape[0], -1, dtype=np.int64)
-    msg_row[nfi] = l_msg
+    msg_row = row(latest.msg_row)
     opened_ok = x.opened_ts.ok[convs] & (x.opened_ts.v[convs] < now)
     opened = Nullable(np.where(opened_ok, x.opened_ts.v[convs], 0), opened_ok)
     fh_seen = x.fh_ts.ok[convs] & (x.fh_ts.v[convs] < now)
@@ -163,24 +95,23 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL), from
     # the conversations' own samples; the sums are a few ms values each: exact in float64
     first = np.searchsorted(x.fm_conv, convs, side="left")
-    fm_owner, at = _ranges(first, np.searchsorted(x.fm_conv, convs, side="right") - first)
-    seen = (x.fm_start[at] < now) & (x.fm_first[at] < now)
-    f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[at][seen], minlength=convs.shape[0])
+    fm_owner, pos = _ranges(first, np.searchsorted(x.fm_conv, convs, side="right") - first)
+    seen = (x.fm_start[pos] < now) & (x.fm_first[pos] < now)
+    f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[pos][seen], minlength=convs.shape[0])
     f_n = np.bincount(fm_owner[seen], minlength=convs.shape[0])
     return Facts(
         convs=convs,
         opened=opened,
-        cur_skill=merged(final_of(x.final_skill), l_skill, x.ev_skill.v, x.ev_skill.ok),
-        final=final,
+        cur_skill=_pick(row(latest.skill_row), x.ev_skill.v, x.ev_skill.ok),
         msg_row=msg_row,
-        last_ts=merged(final_of(x.final_msg_ts), l_msg, x.ev_ts, x.ev_ts >= 0),
-        csat=merged(final_of(x.final_csat), l_csat, x.ev_csat.v, x.ev_csat.ok),
-        mcs=merged(final_of(x.final_mcs), l_mcs, x.ev_mcs.v, x.ev_mcs.ok),
-        alerted=merged(final_of(x.final_alerted), l_alert, x.ev_alerted.v, x.ev_alerted.ok),
-        a_sum=summed(x.final_a_sum, a[0]),
-        a_n=summed(x.final_a_n, a[1]),
-        c_sum=summed(x.final_c_sum, c[0]),
-        c_n=summed(x.final_c_n, c[1]),
+        last_ts=Nullable(take(x.ev_ts, msg_row, missing=0), msg_row >= 0),
+        csat=_pick(row(latest.csat_row), x.ev_csat.v, x.ev_csat.ok),
+        mcs=_pick(row(latest.mcs_row), x.ev_mcs.v, x.ev_mcs.ok),
+        alerted=_pick(row(latest.alert_row), x.ev_alerted.v, x.ev_alerted.ok),
+        a_sum=count(latest.a_sum),
+        a_n=count(latest.a_n),
+        c_sum=count(latest.c_sum),
+        c_n=count(latest.c_n),
         ttfr=Nullable(np.where(fh_seen, x.ttfr.v[convs], 0), fh_seen & x.ttfr.ok[convs]),
         ttfr_consumer=Nullable(
             np.where(fca_seen, x.fca_ts.v[convs] - x.fam_ts.v[convs], 0), fca_seen
@@ -206,10 +137,7 @@ def open_conversations(x: DashboardIndex, *, now: int) -> list[ConvFacts]:
     idx = np.flatnonzero(open_seg & (x.seg_conv >= 0))
     np.maximum.at(seg_of, x.seg_conv[idx], idx)
     seg = seg_of[convs].tolist()
-    roles = [
-        x.final_role[cv] if fin else (None if r < 0 else ROLES[x.ev_role[r]])
-        for cv, fin, r in zip(convs.tolist(), f.final.tolist(), f.msg_row.tolist(), strict=True)
-    ]
+    roles = [None if r < 0 else ROLES[x.ev_role[r]] for r in f.msg_row.tolist()]
     agents = [None if s < 0 else int(x.seg_agent[s]) for s in seg]
     skills = [None if s < 0 else int(x.seg_skill[s]) for s in seg]
     columns = zip(

@@ -79,10 +79,14 @@ class DashboardIndex:
     def __init__(self, cur: Any, *, account: str, roster: Roster) -> None:
         self.roster = roster
         self._memo: dict[str, Any] = {}
-        self._memo_lock = threading.Lock()
+        self._memo_lock = threading.RLock()  # a factory may use another memo
         p = [account]
+        # the final_* facts are not read: backend/_dashboard_latest.py has them per event
         convs = cur.sql(
-            "SELECT * FROM dash_convs WHERE account = ? ORDER BY conversation_id", params=p
+            "SELECT conversation_id, opened_ts, channel, fh_ts, ttfr, ttfr_first_assign, "
+            "fam_ts, fca_ts, fa_ts, last_event_ts FROM dash_convs WHERE account = ? "
+            "ORDER BY conversation_id",
+            params=p,
         ).to_arrow_table()
         self.conv_ids = convs.column("conversation_id").combine_chunks()
         self.conv_names: list[str] = self.conv_ids.to_pylist()
@@ -97,16 +101,6 @@ class DashboardIndex:
         self.fca_ts = _nullable(convs, "fca_ts")
         self.fa_ts = _nullable(convs, "fa_ts")
         self.last_event_ts = _ints(convs, "last_event_ts")
-        self.final_skill = _nullable(convs, "final_skill")
-        self.final_role: list[str | None] = convs.column("final_role").to_pylist()
-        self.final_msg_ts = _nullable(convs, "final_msg_ts")
-        self.final_csat = _nullable(convs, "final_csat")
-        self.final_mcs = _nullable(convs, "final_mcs")
-        self.final_alerted = _nullable(convs, "final_alerted")
-        self.final_a_sum = _nullable(convs, "final_a_sum")
-        self.final_a_n = _nullable(convs, "final_a_n")
-        self.final_c_sum = _nullable(convs, "final_c_sum")
-        self.final_c_n = _nullable(convs, "final_c_n")
         self._events(cur, p)
         lives = cur.sql(
             "SELECT conversation_id, ts, end_ts FROM dash_lives WHERE account = ?", params=p
