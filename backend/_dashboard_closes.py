@@ -4,9 +4,10 @@ The reading is backend/_dashboard_summary.py's (docs/metrics.md 3.7): each
 conversation's last close before now, when it is in ``[min(start, skills_lo),
 now)``, of the request's channel, kept by the skill filter (skill at the
 close) and the group filter (group of the close's agent, -1 without one),
-summed per scope: ``('w', None)`` over the closed window ``[start, now)``,
-``('a', agent)`` per agent in it, ``('s', skill)`` per skill over
-``[skills_lo, now)`` and ``('r', skill)`` per skill over the window.
+summed per scope: the closed window ``[start, now)`` (``w``: every field),
+per agent in it (``a``), per skill over ``[skills_lo, now)`` (``s``) and per
+skill over the window (``r``); the per-key scopes carry the close fields only
+(:data:`CLOSE_FIELDS`: the tables show no response times).
 
 A default 24-hour window holds tens of thousands of closes; summing their rows
 per request cost ~10 ms of CPU. Instead, each close has a row of the fields it
@@ -19,27 +20,34 @@ corrections make it exact: closes followed by another close of their
 conversation before now (not the last one) are taken out, and closes whose
 conversation has events at or after now get their row computed from the visible
 events instead (backend/_dashboard_facts.py). Both sets are small (re-closed
-conversations, conversations still active at now) and found by one pass of two
-comparisons over the closes of the range.
+conversations, conversations still active at now): the first is read from the
+list of re-closed closes, the second is a stabbing query (the close before now,
+the conversation's last event at or after it; backend/_dashboard_stabbing.py).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from ccbench.eventlog import CHANNELS
 
-from ._dashboard_facts import NEVER, Facts, facts_at
-from ._dashboard_index import DashboardIndex
+from ._dashboard_facts import Facts, facts_at
+from ._dashboard_index import NEVER, DashboardIndex
 from ._dashboard_params import DashboardQuery
+from ._dashboard_roster import kept_ids
+from ._dashboard_stabbing import Stabbing
 from ._dashboard_summary import CloseSums, FamilySums
 
-__all__ = ["close_sums"]
+__all__ = ["CLOSE_FIELDS", "ClosedSums", "close_rows", "close_sums"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 M = npt.NDArray[np.int64]
+#: The per-key scopes' fields: the first ones of a row (CloseSums' own fields).
+CLOSE_FIELDS = 8
 
 
 def close_rows(ts: I64, by: I64, f: Facts) -> M:
@@ -55,92 +63,122 @@ def close_rows(ts: I64, by: I64, f: Facts) -> M:
     return np.stack([np.asarray(c, dtype=np.int64) for c in columns], axis=1)
 
 
+@dataclass(frozen=True, slots=True)
+class ClosedSums:
+    """The closes summed per scope (rows in :func:`close_rows` order; a key without
+    closes has a row of zeros). ``agent_ids``/``skill_ids`` (ascending) key the
+    per-key scopes' rows."""
+
+    window: I64  # 'w': every field
+    agent_ids: I64
+    by_agent: M  # 'a': CLOSE_FIELDS columns
+    skill_ids: I64
+    by_skill: M  # 's'
+    by_skill_window: M  # 'r'
+
+    def closed_window(self) -> CloseSums:
+        """The window's sums as :class:`CloseSums`."""
+        t = self.window.tolist()
+        return CloseSums(
+            closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3], resolution_sum=t[4],
+            csat_answered=t[5], csat_good=t[6], csat_sum=t[7], family=FamilySums(*t[8:]),
+        )  # fmt: skip
+
+
 class _Cells:
     """Every close's final row, grouped into cells with running sums (see the module doc)."""
 
     def __init__(self, x: DashboardIndex) -> None:
         n = x.close_ts.shape[0]
         conv = x.close_conv
-        self.rows = close_rows(x.close_ts, x.close_by, facts_at(x, np.maximum(conv, 0), NEVER))
+        rows = close_rows(x.close_ts, x.close_by, facts_at(x, np.maximum(conv, 0), NEVER))
+        self.rows = rows
         channel = np.where(conv >= 0, x.channel_code[np.maximum(conv, 0)], -1)
         agent = np.where(x.close_agent.ok, x.close_agent.v, -1)
         skill = np.where(x.close_skill.ok, x.close_skill.v, -1)
-        table = np.stack([channel, agent, skill, x.close_group], axis=1).reshape(n, 4)
-        keys, cell = np.unique(table, axis=0, return_inverse=True)
-        cell = cell.reshape(-1).astype(np.int64)
-        self.cell = cell  # by close position
-        self.channel, self.agent, self.skill, self.group = (keys[:, j] for j in range(4))
+        by_cell = np.lexsort((x.close_group, skill, agent, channel))
+        table = np.stack([channel, agent, skill, x.close_group])[:, by_cell]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (table[:, 1:] != table[:, :-1]).any(axis=0)
+        cell = np.empty(n, dtype=np.int64)
+        cell[by_cell] = np.cumsum(new) - 1
+        self.cell = cell  # by close position; cells ascend by (channel, agent, skill, group)
+        self.channel, self.agent, self.skill, self.group = table[:, new]
+        self.agent_ids = np.unique(self.agent[self.agent >= 0])
+        self.skill_ids = np.unique(self.skill[self.skill >= 0])
+        self.agent_key = np.searchsorted(self.agent_ids, self.agent)  # meaningful where >= 0
+        self.skill_key = np.searchsorted(self.skill_ids, self.skill)
+        self.by_skill = np.lexsort((np.arange(self.skill.shape[0]), self.skill))
         self.width = n + 1
         order = np.lexsort((np.arange(n), cell))
         self.keys = cell[order] * self.width + order  # (cell, position), ascending
-        self.sums = np.zeros((n + 1, self.rows.shape[1]), dtype=np.int64)
-        np.cumsum(self.rows[order], axis=0, out=self.sums[1:])
-        # the ts of each close's conversation's last event: final at now iff before now
-        self.last_event = np.where(conv >= 0, x.last_event_ts[np.maximum(conv, 0)], NEVER)
+        self.sums = np.zeros((n + 1, rows.shape[1]), dtype=np.int64, order="F")
+        np.cumsum(rows[order], axis=0, out=self.sums[1:])
+        # closes followed by another of their conversation (positions ascending)
+        self.reclosed = np.flatnonzero(x.close_next < n)
+        self.reclosed_next = x.close_next[self.reclosed]
+        # a close's conversation has events at or after now iff close ts < now <= last event
+        last = np.where(conv >= 0, x.last_event_ts[np.maximum(conv, 0)], x.close_ts)
+        self.pending = Stabbing(x.close_ts, np.maximum(last, x.close_ts))
 
-    def totals(self, cells: I64, lo: int, hi: int) -> M:
-        """Per cell, the summed rows of its closes at positions ``[lo, hi)``."""
+    def totals(self, cells: I64, lo: int, hi: int, fields: int) -> M:
+        """Per cell, the first ``fields`` of the summed rows of its closes at positions
+        ``[lo, hi)``."""
         a = np.searchsorted(self.keys, cells * self.width + lo, side="left")
         b = np.searchsorted(self.keys, cells * self.width + hi, side="left")
-        out: M = self.sums[b] - self.sums[a]
+        out: M = self.sums[b, :fields] - self.sums[a, :fields]
         return out
 
 
 def close_sums(
     x: DashboardIndex, *, query: DashboardQuery, now: int, start: int, skills_lo: int
-) -> dict[tuple[str, int | None], CloseSums]:
-    """The closes summed per scope (see the module doc); a scope and key without closes
-    is absent, as a SQL group without rows."""
+) -> ClosedSums:
+    """The closes summed per scope (see the module doc)."""
     c = x.memo("close_cells", _Cells)
     ts = x.close_ts
     lo = min(start, skills_lo)
     a, b, w, s = (int(v) for v in np.searchsorted(ts, [lo, now, start, skills_lo], side="left"))
-    mode = CHANNELS.index(query.mode)
-    kept = c.channel == mode
+    kept = c.channel == CHANNELS.index(query.mode)
     if query.skill_ids is not None:
-        kept &= np.isin(c.skill, list(query.skill_ids))  # a NULL skill (-1) is never kept
+        kept &= kept_ids(c.skill, query.skill_ids)  # a NULL skill (-1) is never kept
     if query.group_ids is not None:
-        kept &= np.isin(c.group, list(query.group_ids))
+        kept &= kept_ids(c.group, query.group_ids)
     cells = np.flatnonzero(kept)
     # corrections: closes in [lo, now) of kept cells that are not their conversation's
     # last before now (out), or whose conversation has events at or after now (recomputed)
-    later = x.close_next[a:b] < b
-    out_pos = a + np.flatnonzero(later)
+    i, j = np.searchsorted(c.reclosed, [a, b])
+    out_pos = c.reclosed[i:j][c.reclosed_next[i:j] < b]
     out_pos = out_pos[kept[c.cell[out_pos]]]
-    near = a + np.flatnonzero(~later & (c.last_event[a:b] >= now))
+    near = c.pending.at(now)
+    near = near[(near >= a) & (x.close_next[near] >= b)]
     near = near[kept[c.cell[near]]]
     fixed = close_rows(ts[near], x.close_by[near], facts_at(x, x.close_conv[near], now))
     fix_pos = np.concatenate((out_pos, near, near))
     fix_rows = np.concatenate((-c.rows[out_pos], -c.rows[near], fixed))
     fix_cell = c.cell[fix_pos]
-    out: dict[tuple[str, int | None], CloseSums] = {}
-    for scope, cut, key_of in (("w", w, None), ("a", w, c.agent), ("s", s, c.skill),
-                               ("r", w, c.skill)):  # fmt: skip
-        fix = fix_pos >= cut
-        if key_of is None:
-            total = c.totals(cells, cut, b).sum(axis=0) + fix_rows[fix].sum(axis=0)
-            _put(out, scope, [None], total[None, :])
-            continue
-        chosen = cells[key_of[cells] >= 0]
-        fix &= key_of[fix_cell] >= 0
-        keys = np.concatenate((key_of[chosen], key_of[fix_cell[fix]]))
-        rows = np.concatenate((c.totals(chosen, cut, b), fix_rows[fix]))
-        if keys.shape[0] == 0:
-            continue
-        order = np.argsort(keys, kind="stable")
-        k = keys[order]
-        heads = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
-        _put(out, scope, k[heads].tolist(), np.add.reduceat(rows[order], heads, axis=0))
-    return out
+    window = c.totals(cells, w, b, c.sums.shape[1]).sum(axis=0)
+    window += fix_rows[fix_pos >= w].sum(axis=0)
 
+    def per_key(order: I64, key_of: I64, n_keys: int, cut: int) -> M:
+        chosen = order[kept[order] & (key_of[order] >= 0)]  # ascending key
+        out = np.zeros((n_keys, CLOSE_FIELDS), dtype=np.int64)
+        if chosen.shape[0]:
+            k = key_of[chosen]
+            heads = np.flatnonzero(np.diff(k, prepend=-1))
+            totals = c.totals(chosen, cut, b, CLOSE_FIELDS)
+            out[k[heads]] = np.add.reduceat(totals, heads, axis=0)
+        fix = (fix_pos >= cut) & (key_of[fix_cell] >= 0)
+        np.add.at(out, key_of[fix_cell[fix]], fix_rows[fix, :CLOSE_FIELDS])
+        return out
 
-def _put(
-    out: dict[tuple[str, int | None], CloseSums], scope: str, keys: list[int | None], totals: M
-) -> None:
-    for key, t in zip(keys, totals.tolist(), strict=True):
-        if t[0]:  # a scope and key without closes is absent, as a SQL group without rows
-            out[(scope, key)] = CloseSums(
-                closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3],
-                resolution_sum=t[4], csat_answered=t[5], csat_good=t[6], csat_sum=t[7],
-                family=FamilySums(*t[8:]),
-            )  # fmt: skip
+    agent_key = np.where(c.agent >= 0, c.agent_key, -1)
+    skill_key = np.where(c.skill >= 0, c.skill_key, -1)
+    n_a, n_s = c.agent_ids.shape[0], c.skill_ids.shape[0]
+    return ClosedSums(
+        window=window,
+        agent_ids=c.agent_ids,
+        by_agent=per_key(np.arange(c.agent.shape[0]), agent_key, n_a, w),
+        skill_ids=c.skill_ids,
+        by_skill=per_key(c.by_skill, skill_key, n_s, s),
+        by_skill_window=per_key(c.by_skill, skill_key, n_s, w),
+    )

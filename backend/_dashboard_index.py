@@ -30,7 +30,7 @@ from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
 from ._versioned import PerVersion
 
-__all__ = ["DashboardIndex", "Nullable", "dashboard_index"]
+__all__ = ["NEVER", "DashboardIndex", "Nullable", "dashboard_index"]
 
 T = TypeVar("T")
 I64 = npt.NDArray[np.int64]
@@ -41,6 +41,7 @@ _EVENT_KINDS = (
 )  # fmt: skip
 #: Event kind codes (index in _EVENT_KINDS).
 QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
+NEVER = int(np.iinfo(np.int64).max)  # an instant after every event; no end
 #: Sender role codes.
 ROLES: tuple[str, ...] = tuple(SENDER_ROLES)
 
