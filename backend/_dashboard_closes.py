@@ -86,7 +86,15 @@ class ClosedSums:
 
 
 class _Cells:
-    """Every close's final row, grouped into cells with running sums (see the module doc)."""
+    """Every close's final row, grouped into cells with running sums (see the module doc).
+
+    A close followed by another of its conversation stops counting at that next close:
+    its row is also entered negated at the next close's position, so a cell's running
+    sum to ``b`` is that of the closes last before ``b``. Summing from a cut ``c`` instead
+    of the start removes the negated rows of the pairs that straddle it (the first
+    close before ``c``, the next at or after it): those are found by a stabbing query
+    over the pairs (first, next] of positions, and added back.
+    """
 
     def __init__(self, x: DashboardIndex) -> None:
         n = x.close_ts.shape[0]
@@ -106,28 +114,41 @@ class _Cells:
         self.channel, self.agent, self.skill, self.group = table[:, new]
         self.agent_ids = np.unique(self.agent[self.agent >= 0])
         self.skill_ids = np.unique(self.skill[self.skill >= 0])
-        self.agent_key = np.searchsorted(self.agent_ids, self.agent)  # meaningful where >= 0
-        self.skill_key = np.searchsorted(self.skill_ids, self.skill)
-        self.by_skill = np.lexsort((np.arange(self.skill.shape[0]), self.skill))
+        self.agent_key = np.where(self.agent >= 0, np.searchsorted(self.agent_ids, self.agent), -1)
+        self.skill_key = np.where(self.skill >= 0, np.searchsorted(self.skill_ids, self.skill), -1)
+        # (first, next) closes of a conversation: the first's row leaves at the next
+        self.first = np.flatnonzero(x.close_next < n)
+        self.next = x.close_next[self.first]
+        self.straddling = Stabbing(self.first, self.next)
+        entry_cell = np.concatenate((cell, cell[self.first]))
+        entry_pos = np.concatenate((np.arange(n), self.next))
+        entry_row = np.concatenate((np.arange(n), self.first))
+        sign = np.repeat(np.asarray([1, -1], dtype=np.int64), [n, self.first.shape[0]])
+        order = np.lexsort((entry_pos, entry_cell))
         self.width = n + 1
-        order = np.lexsort((np.arange(n), cell))
-        self.keys = cell[order] * self.width + order  # (cell, position), ascending
-        self.sums = np.zeros((n + 1, rows.shape[1]), dtype=np.int64, order="F")
-        np.cumsum(rows[order], axis=0, out=self.sums[1:])
-        # closes followed by another of their conversation (positions ascending)
-        self.reclosed = np.flatnonzero(x.close_next < n)
-        self.reclosed_next = x.close_next[self.reclosed]
+        self.keys = entry_cell[order] * self.width + entry_pos[order]  # ascending
+        self.sums = np.zeros((order.shape[0] + 1, rows.shape[1]), dtype=np.int64)
+        np.cumsum(rows[entry_row[order]] * sign[order, None], axis=0, out=self.sums[1:])
         # a close's conversation has events at or after now iff close ts < now <= last event
         last = np.where(conv >= 0, x.last_event_ts[np.maximum(conv, 0)], x.close_ts)
         self.pending = Stabbing(x.close_ts, np.maximum(last, x.close_ts))
 
-    def totals(self, cells: I64, lo: int, hi: int, fields: int) -> M:
-        """Per cell, the first ``fields`` of the summed rows of its closes at positions
-        ``[lo, hi)``."""
-        a = np.searchsorted(self.keys, cells * self.width + lo, side="left")
-        b = np.searchsorted(self.keys, cells * self.width + hi, side="left")
-        out: M = self.sums[b, :fields] - self.sums[a, :fields]
+    def at(self, cells: I64, position: int) -> I64:
+        """Per cell, its running sums' index at ``position``."""
+        out: I64 = np.searchsorted(self.keys, cells * self.width + position, side="left")
         return out
+
+
+def _by_key(rows: M, key: I64, n_keys: int) -> M:
+    """Rows summed per key (0..n_keys-1; -1 dropped)."""
+    keep = np.flatnonzero(key >= 0)
+    order = keep[np.argsort(key[keep], kind="stable")]
+    out = np.zeros((n_keys, rows.shape[1]), dtype=np.int64)
+    if order.shape[0]:
+        k = key[order]
+        heads = np.flatnonzero(np.diff(k, prepend=-1))
+        out[k[heads]] = np.add.reduceat(rows[order], heads, axis=0)
+    return out
 
 
 def close_sums(
@@ -136,49 +157,42 @@ def close_sums(
     """The closes summed per scope (see the module doc)."""
     c = x.memo("close_cells", _Cells)
     ts = x.close_ts
-    lo = min(start, skills_lo)
-    a, b, w, s = (int(v) for v in np.searchsorted(ts, [lo, now, start, skills_lo], side="left"))
+    a, b, w, s = (
+        int(v) for v in np.searchsorted(ts, [min(start, skills_lo), now, start, skills_lo])
+    )
     kept = c.channel == CHANNELS.index(query.mode)
     if query.skill_ids is not None:
         kept &= kept_ids(c.skill, query.skill_ids)  # a NULL skill (-1) is never kept
     if query.group_ids is not None:
         kept &= kept_ids(c.group, query.group_ids)
     cells = np.flatnonzero(kept)
-    # corrections: closes in [lo, now) of kept cells that are not their conversation's
-    # last before now (out), or whose conversation has events at or after now (recomputed)
-    i, j = np.searchsorted(c.reclosed, [a, b])
-    out_pos = c.reclosed[i:j][c.reclosed_next[i:j] < b]
-    out_pos = out_pos[kept[c.cell[out_pos]]]
+    rank = np.cumsum(kept) - 1  # a kept cell's row below
+    end = c.sums[c.at(cells, b)]
+    window = end - c.sums[c.at(cells, w)]  # per kept cell, closes in [start, now)
+    skills = end[:, :CLOSE_FIELDS] - c.sums[c.at(cells, s), :CLOSE_FIELDS]  # [skills_lo, now)
+    # pairs straddling a cut: the first's row was taken out at the next, before now
+    for cut, target in ((w, window), (s, skills)):
+        pair = c.straddling.at(cut)
+        pair = pair[(c.next[pair] < b) & kept[c.cell[c.first[pair]]]]
+        first = c.first[pair]
+        np.add.at(target, rank[c.cell[first]], c.rows[first, : target.shape[1]])
+    # last closes before now whose conversation has events at or after now: their row at
+    # now instead of the final one
     near = c.pending.at(now)
     near = near[(near >= a) & (x.close_next[near] >= b)]
     near = near[kept[c.cell[near]]]
-    fixed = close_rows(ts[near], x.close_by[near], facts_at(x, x.close_conv[near], now))
-    fix_pos = np.concatenate((out_pos, near, near))
-    fix_rows = np.concatenate((-c.rows[out_pos], -c.rows[near], fixed))
-    fix_cell = c.cell[fix_pos]
-    window = c.totals(cells, w, b, c.sums.shape[1]).sum(axis=0)
-    window += fix_rows[fix_pos >= w].sum(axis=0)
-
-    def per_key(order: I64, key_of: I64, n_keys: int, cut: int) -> M:
-        chosen = order[kept[order] & (key_of[order] >= 0)]  # ascending key
-        out = np.zeros((n_keys, CLOSE_FIELDS), dtype=np.int64)
-        if chosen.shape[0]:
-            k = key_of[chosen]
-            heads = np.flatnonzero(np.diff(k, prepend=-1))
-            totals = c.totals(chosen, cut, b, CLOSE_FIELDS)
-            out[k[heads]] = np.add.reduceat(totals, heads, axis=0)
-        fix = (fix_pos >= cut) & (key_of[fix_cell] >= 0)
-        np.add.at(out, key_of[fix_cell[fix]], fix_rows[fix, :CLOSE_FIELDS])
-        return out
-
-    agent_key = np.where(c.agent >= 0, c.agent_key, -1)
-    skill_key = np.where(c.skill >= 0, c.skill_key, -1)
+    fix = (
+        close_rows(ts[near], x.close_by[near], facts_at(x, x.close_conv[near], now)) - c.rows[near]
+    )
+    for cut, target in ((w, window), (s, skills)):
+        at = near >= cut
+        np.add.at(target, rank[c.cell[near[at]]], fix[at, : target.shape[1]])
     n_a, n_s = c.agent_ids.shape[0], c.skill_ids.shape[0]
     return ClosedSums(
-        window=window,
+        window=window.sum(axis=0),
         agent_ids=c.agent_ids,
-        by_agent=per_key(np.arange(c.agent.shape[0]), agent_key, n_a, w),
+        by_agent=_by_key(window[:, :CLOSE_FIELDS], c.agent_key[cells], n_a),
         skill_ids=c.skill_ids,
-        by_skill=per_key(c.by_skill, skill_key, n_s, s),
-        by_skill_window=per_key(c.by_skill, skill_key, n_s, w),
+        by_skill=_by_key(skills, c.skill_key[cells], n_s),
+        by_skill_window=_by_key(window[:, :CLOSE_FIELDS], c.skill_key[cells], n_s),
     )

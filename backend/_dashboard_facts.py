@@ -38,8 +38,8 @@ class Facts:
     convs: I64
     opened: Nullable
     cur_skill: Nullable
-    msg_row: I64  # the last visible non-system message (event row, -1: none)
-    last_ts: Nullable
+    last_ts: Nullable  # the last visible non-system message: its ts and role code (-1)
+    last_role: I64
     csat: Nullable
     mcs: Nullable
     alerted: Nullable
@@ -55,11 +55,6 @@ class Facts:
     f_n: I64
 
 
-def _pick(row: I64, src_v: I64, src_ok: B) -> Nullable:
-    """Values of a column at ``row`` (-1: NULL)."""
-    return Nullable(take(src_v, row, missing=0), take(src_ok, row, missing=False))
-
-
 def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
     """(owner, position) of every position of the ranges ``[lo[j], lo[j] + n[j])``."""
     owner = np.repeat(np.arange(lo.shape[0], dtype=np.int64), n)
@@ -71,49 +66,42 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     after every event): the latest ones as of each conversation's last visible event
     (backend/_dashboard_latest.py), the first-response family from ``dash_convs``."""
     latest = x.memo("latest", latest_facts)
-    at = last_visible(x, convs, now)
-
-    def row(col: I32) -> I64:
-        return take(col, at, missing=-1).astype(np.int64)
-
-    def count(col: I64 | I32) -> I64:
-        return take(col, at, missing=0).astype(np.int64)
-
-    msg_row = row(latest.msg_row)
-    opened_ok = x.opened_ts.ok[convs] & (x.opened_ts.v[convs] < now)
-    opened = Nullable(np.where(opened_ok, x.opened_ts.v[convs], 0), opened_ok)
+    at = last_visible(x, latest, convs, now)  # -1: none, the columns' last entry
+    opened_ts = x.opened_ts.v[convs]
+    opened_ok = x.opened_ts.ok[convs] & (opened_ts < now)
+    opened = Nullable(np.where(opened_ok, opened_ts, 0), opened_ok)
     fh_seen = x.fh_ts.ok[convs] & (x.fh_ts.v[convs] < now)
-    fca_seen = x.fca_ts.ok[convs] & (x.fca_ts.v[convs] < now) & x.fam_ts.ok[convs]
-    fa_seen = x.fa_ts.ok[convs] & (x.fa_ts.v[convs] < now) & opened_ok
+    fam_ts, fca_ts = x.fam_ts.v[convs], x.fca_ts.v[convs]
+    fca_seen = x.fca_ts.ok[convs] & (fca_ts < now) & x.fam_ts.ok[convs]
+    fa_ts = x.fa_ts.v[convs]
+    fa_seen = x.fa_ts.ok[convs] & (fa_ts < now) & opened_ok
     # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL), from
     # the conversations' own samples; the sums are a few ms values each: exact in float64
-    first = np.searchsorted(x.fm_conv, convs, side="left")
-    fm_owner, pos = _ranges(first, np.searchsorted(x.fm_conv, convs, side="right") - first)
+    first = x.fm_bounds[convs]
+    fm_owner, pos = _ranges(first, x.fm_bounds[convs + 1] - first)
     seen = (x.fm_start[pos] < now) & (x.fm_first[pos] < now)
     f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[pos][seen], minlength=convs.shape[0])
     f_n = np.bincount(fm_owner[seen], minlength=convs.shape[0])
     return Facts(
         convs=convs,
         opened=opened,
-        cur_skill=_pick(row(latest.skill_row), x.ev_skill.v, x.ev_skill.ok),
-        msg_row=msg_row,
-        last_ts=Nullable(take(x.ev_ts, msg_row, missing=0), msg_row >= 0),
-        csat=_pick(row(latest.csat_row), x.ev_csat.v, x.ev_csat.ok),
-        mcs=_pick(row(latest.mcs_row), x.ev_mcs.v, x.ev_mcs.ok),
-        alerted=_pick(row(latest.alert_row), x.ev_alerted.v, x.ev_alerted.ok),
-        a_sum=count(latest.a_sum),
-        a_n=count(latest.a_n),
-        c_sum=count(latest.c_sum),
-        c_n=count(latest.c_n),
+        cur_skill=Nullable(latest.skill[at], latest.skill_ok[at]),
+        last_ts=Nullable(latest.msg_ts[at], latest.msg_ok[at]),
+        last_role=latest.msg_role[at].astype(np.int64),
+        csat=Nullable(latest.csat[at].astype(np.int64), latest.csat_ok[at]),
+        mcs=Nullable(latest.mcs[at].astype(np.int64), latest.mcs_ok[at]),
+        alerted=Nullable(latest.alerted[at].astype(np.int64), latest.alerted_ok[at]),
+        a_sum=latest.a_sum[at],
+        a_n=latest.a_n[at].astype(np.int64),
+        c_sum=latest.c_sum[at],
+        c_n=latest.c_n[at].astype(np.int64),
         ttfr=Nullable(np.where(fh_seen, x.ttfr.v[convs], 0), fh_seen & x.ttfr.ok[convs]),
-        ttfr_consumer=Nullable(
-            np.where(fca_seen, x.fca_ts.v[convs] - x.fam_ts.v[convs], 0), fca_seen
-        ),
+        ttfr_consumer=Nullable(np.where(fca_seen, fca_ts - fam_ts, 0), fca_seen),
         ttfr_first_assign=Nullable(
             np.where(fh_seen, x.ttfr_first_assign.v[convs], 0),
             fh_seen & x.ttfr_first_assign.ok[convs],
         ),
-        ttfa=Nullable(np.where(fa_seen, x.fa_ts.v[convs] - opened.v, 0), fa_seen),
+        ttfa=Nullable(np.where(fa_seen, fa_ts - opened.v, 0), fa_seen),
         f_sum=f_sum.astype(np.int64),
         f_n=f_n.astype(np.int64),
     )
@@ -161,5 +149,5 @@ def open_conversations(x: DashboardIndex, *, now: int) -> OpenConvs:
         channel=x.channel_code[convs],
         seg_agent=Nullable(take(x.seg_agent, seg, missing=0), seg >= 0),
         seg_skill=Nullable(take(x.seg_skill, seg, missing=0), seg >= 0),
-        last_role=take(x.ev_role, f.msg_row, missing=-1),
+        last_role=f.last_role,
     )

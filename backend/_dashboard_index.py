@@ -224,6 +224,7 @@ class DashboardIndex:
         self.fm_conv, self.fm_start = self.seg_conv[fm], self.seg_start[fm]
         self.fm_first = self.seg_first.v[fm]
         self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)
+        self.fm_bounds = np.searchsorted(self.fm_conv, np.arange(self.n_conv + 1))
 
     def memo(self, name: str, factory: Callable[[DashboardIndex], T]) -> T:
         """``factory(self)`` made once per index (derived arrays of a request path)."""

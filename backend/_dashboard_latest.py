@@ -22,9 +22,12 @@ yet), the sums and counts cover the conversation's events up to the position.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from ccbench.arrays import take
 
 from ._dashboard_index import ACCEPTED, MCS, MESSAGE, QUEUED, ROLES, SURVEY, DashboardIndex
 
@@ -32,35 +35,58 @@ __all__ = ["Latest", "last_visible", "latest_facts"]
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
+I16 = npt.NDArray[np.int16]
+I8 = npt.NDArray[np.int8]
 B = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
 class Latest:
-    """Per conversation event position (see the module doc), the conversation's facts
-    up to and including it."""
+    """Per conversation event position (see the module doc), the conversation's facts up
+    to and including it; every column has one more entry at the end, the facts before
+    any event (no value, zero sums), read at position -1. ``first[c]`` is conversation
+    ``c``'s first position (``first[c + 1]`` the end of its positions)."""
 
-    skill_row: I32  # last queued/accepted with a skill
-    msg_row: I32  # last non-system message
-    csat_row: I32  # last survey answer with a CSAT
-    mcs_row: I32  # last MCS score
-    alert_row: I32  # last MCS alert flag
+    first: I64
+    skill: I64  # the last queued/accepted skill
+    skill_ok: B
+    msg_ts: I64  # the last non-system message: its ts and role code
+    msg_ok: B
+    msg_role: I8  # -1: none
+    csat: I8  # the last survey answer's CSAT
+    csat_ok: B
+    mcs: I16  # the last MCS score and alert flag
+    mcs_ok: B
+    alerted: I8
+    alerted_ok: B
     a_sum: I64  # the agent side's responses (ms), "exc. bots"
     a_n: I32
     c_sum: I64  # the consumer's responses (ms)
     c_n: I32
 
 
-def _last_row(rows: I64, group_start: I64, sel: B) -> I32:
+def _last_row(rows: I64, group_start: I64, sel: B) -> I64:
     """Per position, the event row of the last selected position of its conversation
     up to it (-1: none); running maximum of selected positions, cut at the group start."""
     found = np.maximum.accumulate(np.where(sel, np.arange(sel.shape[0]), -1))
-    return np.where(found >= group_start, rows[np.maximum(found, 0)], -1).astype(np.int32)
+    out: I64 = np.where(found >= group_start, rows[np.maximum(found, 0)], -1)
+    return out
+
+
+def _at(row: I64, values: npt.NDArray[Any], dtype: type) -> tuple[Any, B]:
+    """Values (0 where none) and presence at event rows ``row`` (-1: none), with the
+    trailing entry of "no event"."""
+    found = row >= 0
+    v = np.zeros(row.shape[0] + 1, dtype=dtype)
+    v[:-1] = np.where(found, take(values, row, missing=0), 0)
+    present = np.zeros(row.shape[0] + 1, dtype=bool)
+    present[:-1] = found
+    return v, present
 
 
 def _responses(
     owner: I64, group_start: I64, consumer: B, ts: I64, sel: B, want_consumer: bool
-) -> tuple[I64, I32]:
+) -> tuple[I64, I64]:
     """Running sum and count per position of the stream's run heads of side
     ``want_consumer`` measured from the previous head of the conversation (response_ctes
     in backend/_dashboard_projection.py)."""
@@ -81,7 +107,13 @@ def _responses(
         running = np.cumsum(v)
         before = np.where(group_start > 0, running[np.maximum(group_start - 1, 0)], 0)
         out.append(running - before)  # the conversation's own part
-    return out[0], out[1].astype(np.int32)
+    return out[0], out[1]
+
+
+def _summed(v: npt.NDArray[Any], dtype: type) -> Any:
+    out = np.zeros(v.shape[0] + 1, dtype=dtype)
+    out[:-1] = v
+    return out
 
 
 def latest_facts(x: DashboardIndex) -> Latest:
@@ -102,25 +134,31 @@ def latest_facts(x: DashboardIndex) -> Latest:
     a_sum, a_n = _responses(owner, group_start, consumer, ts, agent_side, False)
     c_sum, c_n = _responses(owner, group_start, consumer, ts, message & sides, True)
     said = message & (role >= 0) & (role != ROLES.index("system"))
+    routed = ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
+    skill = _at(_last_row(rows, group_start, routed), x.ev_skill.v, np.int64)
+    msg = _last_row(rows, group_start, said)
+    msg_ts, msg_ok = _at(msg, x.ev_ts, np.int64)
+    role_at, _ = _at(msg, x.ev_role, np.int8)
+    surveyed = (kind == SURVEY) & x.ev_csat.ok[rows]
+    csat = _at(_last_row(rows, group_start, surveyed), x.ev_csat.v, np.int8)
+    scored = (kind == MCS) & x.ev_mcs.ok[rows]
+    mcs = _at(_last_row(rows, group_start, scored), x.ev_mcs.v, np.int16)
+    flagged = (kind == MCS) & x.ev_alerted.ok[rows]
+    alerted = _at(_last_row(rows, group_start, flagged), x.ev_alerted.v, np.int8)
     return Latest(
-        skill_row=_last_row(
-            rows, group_start, ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
-        ),
-        msg_row=_last_row(rows, group_start, said),
-        csat_row=_last_row(rows, group_start, (kind == SURVEY) & x.ev_csat.ok[rows]),
-        mcs_row=_last_row(rows, group_start, (kind == MCS) & x.ev_mcs.ok[rows]),
-        alert_row=_last_row(rows, group_start, (kind == MCS) & x.ev_alerted.ok[rows]),
-        a_sum=a_sum,
-        a_n=a_n,
-        c_sum=c_sum,
-        c_n=c_n,
-    )
+        first=np.searchsorted(x.conv_keys, np.arange(x.n_conv + 1) * x.width),
+        skill=skill[0], skill_ok=skill[1],
+        msg_ts=msg_ts, msg_ok=msg_ok, msg_role=np.where(msg_ok, role_at, -1).astype(np.int8),
+        csat=csat[0], csat_ok=csat[1], mcs=mcs[0], mcs_ok=mcs[1],
+        alerted=alerted[0], alerted_ok=alerted[1],
+        a_sum=_summed(a_sum, np.int64), a_n=_summed(a_n, np.int32),
+        c_sum=_summed(c_sum, np.int64), c_n=_summed(c_n, np.int32),
+    )  # fmt: skip
 
 
-def last_visible(x: DashboardIndex, convs: I64, now: int) -> I64:
+def last_visible(x: DashboardIndex, latest: Latest, convs: I64, now: int) -> I64:
     """Per conversation of ``convs`` (codes), the position of its last event before
     ``now`` (-1: none)."""
-    lo = np.searchsorted(x.conv_keys, convs * x.width, side="left")
     hi = np.searchsorted(x.conv_keys, convs * x.width + x.visible(now), side="left")
-    out: I64 = np.where(hi > lo, hi - 1, -1)
+    out: I64 = np.where(hi > latest.first[convs], hi - 1, -1)
     return out

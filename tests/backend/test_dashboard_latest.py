@@ -82,21 +82,22 @@ def index() -> Iterator[DashboardIndex]:
 
 
 def _facts(x: DashboardIndex, cid: str, sec: int) -> dict[str, object]:
-    """The latest facts of ``cid`` at now = T0 + sec s, values instead of rows."""
+    """The latest facts of ``cid`` at now = T0 + sec s (none visible: {})."""
     latest = latest_facts(x)
-    at = int(last_visible(x, np.asarray([x.conv_names.index(cid)]), T0 + sec * S)[0])
+    at = int(last_visible(x, latest, np.asarray([x.conv_names.index(cid)]), T0 + sec * S)[0])
     if at < 0:
+        assert latest.a_n[at] == latest.c_n[at] == 0 and not latest.skill_ok[at]
         return {}
 
-    def value(row: int, column: np.ndarray) -> object:
-        return None if row < 0 else int(column[row])
+    def value(column: np.ndarray, ok: np.ndarray) -> object:
+        return int(column[at]) if ok[at] else None
 
     return {
-        "skill": value(int(latest.skill_row[at]), x.ev_skill.v),
-        "msg_ts": value(int(latest.msg_row[at]), x.ev_ts),
-        "csat": value(int(latest.csat_row[at]), x.ev_csat.v),
-        "mcs": value(int(latest.mcs_row[at]), x.ev_mcs.v),
-        "alerted": value(int(latest.alert_row[at]), x.ev_alerted.v),
+        "skill": value(latest.skill, latest.skill_ok),
+        "msg_ts": value(latest.msg_ts, latest.msg_ok),
+        "csat": value(latest.csat, latest.csat_ok),
+        "mcs": value(latest.mcs, latest.mcs_ok),
+        "alerted": value(latest.alerted, latest.alerted_ok),
         "a": (int(latest.a_sum[at]), int(latest.a_n[at])),
         "c": (int(latest.c_sum[at]), int(latest.c_n[at])),
     }
