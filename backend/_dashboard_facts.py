@@ -20,8 +20,33 @@ import numpy.typing as npt
 
 from ccbench.arrays import take
 
-from ._dashboard_index import NEVER, DashboardIndex, Nullable
-from ._dashboard_latest import last_visible, latest_facts
+from ._dashboard_index import (
+    FA,
+    FCA,
+    FH,
+    FM_HI,
+    FM_LO,
+    NEVER,
+    OPENED,
+    TFA,
+    TFA_OK,
+    TTFA,
+    TTFR,
+    TTFR_CONSUMER,
+    TTFR_OK,
+    DashboardIndex,
+    Nullable,
+)  # fmt: skip
+from ._dashboard_latest import (
+    A_SUM,
+    C_SUM,
+    COUNTS,
+    MSG_TS,
+    SKILL,
+    last_visible,
+    latest_facts,
+    small,
+)
 from ._dashboard_stabbing import Stabbing
 
 __all__ = ["Facts", "OpenConvs", "facts_at", "open_conversations"]
@@ -66,42 +91,42 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     after every event): the latest ones as of each conversation's last visible event
     (backend/_dashboard_latest.py), the first-response family from ``dash_convs``."""
     latest = x.memo("latest", latest_facts)
-    at = last_visible(x, latest, convs, now)  # -1: none, the columns' last entry
-    opened_ts = x.opened_ts.v[convs]
-    opened_ok = x.opened_ts.ok[convs] & (opened_ts < now)
-    opened = Nullable(np.where(opened_ok, opened_ts, 0), opened_ok)
-    fh_seen = x.fh_ts.ok[convs] & (x.fh_ts.v[convs] < now)
-    fam_ts, fca_ts = x.fam_ts.v[convs], x.fca_ts.v[convs]
-    fca_seen = x.fca_ts.ok[convs] & (fca_ts < now) & x.fam_ts.ok[convs]
-    fa_ts = x.fa_ts.v[convs]
-    fa_seen = x.fa_ts.ok[convs] & (fa_ts < now) & opened_ok
+    c = np.take(x.conv_table, convs, axis=0)
+    # -1 (no visible event) reads the table's last row: no facts
+    f = np.take(latest.table, last_visible(x, c, now), axis=0)
+    opened_ok = c[:, OPENED] < now
+    fh_seen = c[:, FH] < now
+    fca_seen = c[:, FCA] < now
+    fa_seen = (c[:, FA] < now) & opened_ok
     # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL), from
     # the conversations' own samples; the sums are a few ms values each: exact in float64
-    first = x.fm_bounds[convs]
-    fm_owner, pos = _ranges(first, x.fm_bounds[convs + 1] - first)
+    fm_owner, pos = _ranges(c[:, FM_LO], c[:, FM_HI] - c[:, FM_LO])
     seen = (x.fm_start[pos] < now) & (x.fm_first[pos] < now)
     f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[pos][seen], minlength=convs.shape[0])
     f_n = np.bincount(fm_owner[seen], minlength=convs.shape[0])
+    skill, msg_ts = f[:, SKILL], f[:, MSG_TS]
+    csat, mcs, alerted = small(f, "csat"), small(f, "mcs"), small(f, "alerted")
+
+    def known(v: I64, ok: B) -> Nullable:
+        return Nullable(np.where(ok, v, 0), ok)
+
     return Facts(
         convs=convs,
-        opened=opened,
-        cur_skill=Nullable(latest.skill[at], latest.skill_ok[at]),
-        last_ts=Nullable(latest.msg_ts[at], latest.msg_ok[at]),
-        last_role=latest.msg_role[at].astype(np.int64),
-        csat=Nullable(latest.csat[at].astype(np.int64), latest.csat_ok[at]),
-        mcs=Nullable(latest.mcs[at].astype(np.int64), latest.mcs_ok[at]),
-        alerted=Nullable(latest.alerted[at].astype(np.int64), latest.alerted_ok[at]),
-        a_sum=latest.a_sum[at],
-        a_n=latest.a_n[at].astype(np.int64),
-        c_sum=latest.c_sum[at],
-        c_n=latest.c_n[at].astype(np.int64),
-        ttfr=Nullable(np.where(fh_seen, x.ttfr.v[convs], 0), fh_seen & x.ttfr.ok[convs]),
-        ttfr_consumer=Nullable(np.where(fca_seen, fca_ts - fam_ts, 0), fca_seen),
-        ttfr_first_assign=Nullable(
-            np.where(fh_seen, x.ttfr_first_assign.v[convs], 0),
-            fh_seen & x.ttfr_first_assign.ok[convs],
-        ),
-        ttfa=Nullable(np.where(fa_seen, fa_ts - opened.v, 0), fa_seen),
+        opened=known(c[:, OPENED], opened_ok),
+        cur_skill=known(skill, skill >= 0),
+        last_ts=known(msg_ts, msg_ts >= 0),
+        last_role=small(f, "role"),
+        csat=Nullable(csat, csat > 0),
+        mcs=known(mcs, mcs >= 0),
+        alerted=known(alerted, alerted >= -1),
+        a_sum=f[:, A_SUM],
+        a_n=f[:, COUNTS] & 0xFFFFFFFF,
+        c_sum=f[:, C_SUM],
+        c_n=f[:, COUNTS] >> 32,
+        ttfr=known(c[:, TTFR], fh_seen & (c[:, TTFR_OK] != 0)),
+        ttfr_consumer=known(c[:, TTFR_CONSUMER], fca_seen),
+        ttfr_first_assign=known(c[:, TFA], fh_seen & (c[:, TFA_OK] != 0)),
+        ttfa=known(c[:, TTFA], fa_seen),
         f_sum=f_sum.astype(np.int64),
         f_n=f_n.astype(np.int64),
     )
@@ -131,8 +156,10 @@ def _stabbings(x: DashboardIndex) -> tuple[Stabbing, Stabbing]:
 def open_conversations(x: DashboardIndex, *, now: int) -> OpenConvs:
     """Conversations open at ``now`` (a life started before now not ended before it)."""
     lives, segs = x.memo("open_stabbings", _stabbings)
-    conv = x.life_conv[lives.at(now)]
-    convs = np.unique(conv[conv >= 0])
+    conv = np.sort(x.life_conv[lives.at(now)])
+    distinct = np.ones(conv.shape[0], dtype=bool)
+    distinct[1:] = conv[1:] != conv[:-1]
+    convs = conv[distinct & (conv >= 0)]  # np.unique hashes: slower on a few hundred
     f = facts_at(x, convs, now)
     # each conversation's agent segment open at now: the last started (start order)
     open_seg = segs.at(now)
@@ -141,13 +168,16 @@ def open_conversations(x: DashboardIndex, *, now: int) -> OpenConvs:
     seg_conv, open_seg = seg_conv[order], open_seg[order]
     last = np.ones(seg_conv.shape[0], dtype=bool)
     last[:-1] = seg_conv[1:] != seg_conv[:-1]
-    seg_conv, open_seg = seg_conv[last], open_seg[last]
-    at = np.searchsorted(seg_conv, convs)
-    seg = np.where(take(seg_conv, at, missing=-1) == convs, take(open_seg, at, missing=-1), -1)
+    # ends in a -1 that no conversation matches: searchsorted's "past the end" reads it
+    seg_conv = np.append(seg_conv[last], -1)
+    open_seg = np.append(open_seg[last], 0)
+    at = np.searchsorted(seg_conv[:-1], convs)
+    has = seg_conv[at] == convs
+    seg = np.where(has, open_seg[at], -1)
     return OpenConvs(
         facts=f,
         channel=x.channel_code[convs],
-        seg_agent=Nullable(take(x.seg_agent, seg, missing=0), seg >= 0),
-        seg_skill=Nullable(take(x.seg_skill, seg, missing=0), seg >= 0),
+        seg_agent=Nullable(take(x.seg_agent, seg, missing=0), has),
+        seg_skill=Nullable(take(x.seg_skill, seg, missing=0), has),
         last_role=f.last_role,
     )

@@ -92,15 +92,8 @@ class DashboardIndex:
         self.conv_ids = convs.column("conversation_id").combine_chunks()
         self.conv_names: list[str] = self.conv_ids.to_pylist()
         self.n_conv = convs.num_rows
-        self.opened_ts = _nullable(convs, "opened_ts")
         self.channel = np.asarray(convs.column("channel").to_numpy(zero_copy_only=False))
         self.channel_code = _codes(convs.column("channel"), CHANNELS)  # -1: NULL
-        self.fh_ts = _nullable(convs, "fh_ts")
-        self.ttfr = _nullable(convs, "ttfr")
-        self.ttfr_first_assign = _nullable(convs, "ttfr_first_assign")
-        self.fam_ts = _nullable(convs, "fam_ts")
-        self.fca_ts = _nullable(convs, "fca_ts")
-        self.fa_ts = _nullable(convs, "fa_ts")
         self.last_event_ts = _ints(convs, "last_event_ts")
         self._events(cur, p)
         lives = cur.sql(
@@ -119,6 +112,7 @@ class DashboardIndex:
         self.stay_end = _nullable(stays, "end_ts")
         self.stay_outcome = _codes(stays.column("outcome"), ("connected", "abandoned"))
         self._segments(cur, p)
+        self.conv_table = _conv_table(convs, self)
 
     def code(self, ids: pa.ChunkedArray) -> I64:
         """Conversation codes of ``ids`` (-1: not in dash_convs)."""
@@ -226,6 +220,11 @@ class DashboardIndex:
         self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)
         self.fm_bounds = np.searchsorted(self.fm_conv, np.arange(self.n_conv + 1))
 
+    def bounds(self) -> I64:
+        """Per conversation code and one past the last, its first ``conv_rows`` position."""
+        out: I64 = np.searchsorted(self.conv_keys, np.arange(self.n_conv + 1) * self.width)
+        return out
+
     def memo(self, name: str, factory: Callable[[DashboardIndex], T]) -> T:
         """``factory(self)`` made once per index (derived arrays of a request path)."""
         with self._memo_lock:
@@ -236,6 +235,37 @@ class DashboardIndex:
     def visible(self, now: int) -> int:
         """Event rows with ``ts < now`` (a prefix)."""
         return int(np.searchsorted(self.ev_ts, now, side="left"))
+
+
+#: Columns of ``DashboardIndex.conv_table``: per conversation, its instants (NEVER:
+#: none) and values (0 with ``*_OK`` 0: none) of the first-response family (docs/metrics.md
+#: 3.4; TTFR_CONSUMER counts from FCA, seen with it; TTFA is FA - OPENED, seen with FA
+#: when OPENED is), its ``conv_rows`` positions ``[FIRST, END)``, its first-message
+#: samples ``[FM_LO, FM_HI)`` and the ts of its last event.
+(OPENED, FH, TTFR, TTFR_OK, TFA, TFA_OK, FCA, TTFR_CONSUMER, FA, TTFA, FIRST, END, FM_LO,
+ FM_HI, LAST_EVENT) = range(15)  # fmt: skip
+
+
+def _conv_table(convs: pa.Table, x: DashboardIndex) -> I64:
+    """The per-conversation columns a request gathers together (one row each: a request
+    reads a few thousand scattered conversations, and one gather of rows misses the
+    cache once per conversation where a gather per column misses it once per column)."""
+    opened, fh, fam, fca, fa = (_nullable(convs, c) for c in ("opened_ts", "fh_ts", "fam_ts",
+                                                             "fca_ts", "fa_ts"))  # fmt: skip
+    ttfr, tfa = _nullable(convs, "ttfr"), _nullable(convs, "ttfr_first_assign")
+    consumer = fca.ok & fam.ok
+    both = fa.ok & opened.ok
+    bounds = x.bounds()
+
+    def at(col: Nullable) -> I64:
+        return np.where(col.ok, col.v, NEVER)
+
+    return np.stack(
+        [at(opened), at(fh), ttfr.v, ttfr.ok, tfa.v, tfa.ok, np.where(consumer, fca.v, NEVER),
+         np.where(consumer, fca.v - fam.v, 0), at(fa), np.where(both, fa.v - opened.v, 0),
+         bounds[:-1], bounds[1:], x.fm_bounds[:-1], x.fm_bounds[1:], x.last_event_ts],
+        axis=1,
+    ).astype(np.int64)  # fmt: skip
 
 
 def _load(store: Store, account: str) -> DashboardIndex | None:

@@ -29,9 +29,23 @@ import numpy.typing as npt
 
 from ccbench.arrays import take
 
-from ._dashboard_index import ACCEPTED, MCS, MESSAGE, QUEUED, ROLES, SURVEY, DashboardIndex
+from ._dashboard_index import (
+    ACCEPTED,
+    END,
+    FIRST,
+    LAST_EVENT,
+    MCS,
+    MESSAGE,
+    QUEUED,
+    ROLES,
+    SURVEY,
+    DashboardIndex,
+)
 
-__all__ = ["Latest", "last_visible", "latest_facts"]
+__all__ = [
+    "A_SUM", "COUNTS", "C_SUM", "MSG_TS", "SKILL", "SMALL_FIELDS", "Latest", "last_visible",
+    "latest_facts", "small",
+]  # fmt: skip
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -40,29 +54,32 @@ I8 = npt.NDArray[np.int8]
 B = npt.NDArray[np.bool_]
 
 
+#: Columns of :attr:`Latest.table`: the current skill (-1: none), the last non-system
+#: message's ts (-1: none), the response sums (ms), their counts packed (agent side in
+#: the low 32 bits, consumer in the high ones; a conversation has far fewer than 2**31
+#: messages), and the small codes packed in SMALL (see :data:`SMALL_FIELDS`).
+SKILL, MSG_TS, A_SUM, C_SUM, COUNTS, SMALL = range(6)
+#: (shift, offset) of each code in the SMALL column: the value is ``((small >> shift) &
+#: 255) - offset``, and none is ``-offset`` (stored as 0): -1 for the role (a code of
+#: ROLES), 0 for the CSAT (1-5), -1 for the MCS (0-100), -2 for the alert flag (-1, 0, 1).
+SMALL_FIELDS = {"role": (0, 1), "csat": (8, 0), "mcs": (16, 1), "alerted": (24, 2)}
+
+
 @dataclass(frozen=True, slots=True)
 class Latest:
     """Per conversation event position (see the module doc), the conversation's facts up
-    to and including it; every column has one more entry at the end, the facts before
-    any event (no value, zero sums), read at position -1. ``first[c]`` is conversation
-    ``c``'s first position (``first[c + 1]`` the end of its positions)."""
+    to and including it, one row of :data:`SKILL`... columns each (one gather reads
+    them all); the last row is the facts before any event (none, zero sums), read at
+    position -1."""
 
-    first: I64
-    skill: I64  # the last queued/accepted skill
-    skill_ok: B
-    msg_ts: I64  # the last non-system message: its ts and role code
-    msg_ok: B
-    msg_role: I8  # -1: none
-    csat: I8  # the last survey answer's CSAT
-    csat_ok: B
-    mcs: I16  # the last MCS score and alert flag
-    mcs_ok: B
-    alerted: I8
-    alerted_ok: B
-    a_sum: I64  # the agent side's responses (ms), "exc. bots"
-    a_n: I32
-    c_sum: I64  # the consumer's responses (ms)
-    c_n: I32
+    table: I64
+
+
+def small(rows: I64, name: str) -> I64:
+    """The code ``name`` of :data:`SMALL_FIELDS` in gathered rows of :attr:`Latest.table`."""
+    shift, offset = SMALL_FIELDS[name]
+    out: I64 = ((rows[:, SMALL] >> shift) & 255) - offset
+    return out
 
 
 def _last_row(rows: I64, group_start: I64, sel: B) -> I64:
@@ -73,15 +90,10 @@ def _last_row(rows: I64, group_start: I64, sel: B) -> I64:
     return out
 
 
-def _at(row: I64, values: npt.NDArray[Any], dtype: type) -> tuple[Any, B]:
-    """Values (0 where none) and presence at event rows ``row`` (-1: none), with the
-    trailing entry of "no event"."""
-    found = row >= 0
-    v = np.zeros(row.shape[0] + 1, dtype=dtype)
-    v[:-1] = np.where(found, take(values, row, missing=0), 0)
-    present = np.zeros(row.shape[0] + 1, dtype=bool)
-    present[:-1] = found
-    return v, present
+def _at(row: I64, values: npt.NDArray[Any], none: int) -> I64:
+    """Values at event rows ``row`` (-1: ``none``)."""
+    out: I64 = np.where(row >= 0, take(values, row, missing=0).astype(np.int64), none)
+    return out
 
 
 def _responses(
@@ -110,12 +122,6 @@ def _responses(
     return out[0], out[1]
 
 
-def _summed(v: npt.NDArray[Any], dtype: type) -> Any:
-    out = np.zeros(v.shape[0] + 1, dtype=dtype)
-    out[:-1] = v
-    return out
-
-
 def latest_facts(x: DashboardIndex) -> Latest:
     """The facts of every conversation event position of ``x`` (see the module doc)."""
     rows = x.conv_rows
@@ -135,30 +141,45 @@ def latest_facts(x: DashboardIndex) -> Latest:
     c_sum, c_n = _responses(owner, group_start, consumer, ts, message & sides, True)
     said = message & (role >= 0) & (role != ROLES.index("system"))
     routed = ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
-    skill = _at(_last_row(rows, group_start, routed), x.ev_skill.v, np.int64)
     msg = _last_row(rows, group_start, said)
-    msg_ts, msg_ok = _at(msg, x.ev_ts, np.int64)
-    role_at, _ = _at(msg, x.ev_role, np.int8)
     surveyed = (kind == SURVEY) & x.ev_csat.ok[rows]
-    csat = _at(_last_row(rows, group_start, surveyed), x.ev_csat.v, np.int8)
     scored = (kind == MCS) & x.ev_mcs.ok[rows]
-    mcs = _at(_last_row(rows, group_start, scored), x.ev_mcs.v, np.int16)
     flagged = (kind == MCS) & x.ev_alerted.ok[rows]
-    alerted = _at(_last_row(rows, group_start, flagged), x.ev_alerted.v, np.int8)
-    return Latest(
-        first=np.searchsorted(x.conv_keys, np.arange(x.n_conv + 1) * x.width),
-        skill=skill[0], skill_ok=skill[1],
-        msg_ts=msg_ts, msg_ok=msg_ok, msg_role=np.where(msg_ok, role_at, -1).astype(np.int8),
-        csat=csat[0], csat_ok=csat[1], mcs=mcs[0], mcs_ok=mcs[1],
-        alerted=alerted[0], alerted_ok=alerted[1],
-        a_sum=_summed(a_sum, np.int64), a_n=_summed(a_n, np.int32),
-        c_sum=_summed(c_sum, np.int64), c_n=_summed(c_n, np.int32),
-    )  # fmt: skip
+    codes = {
+        "role": (msg, x.ev_role),
+        "csat": (_last_row(rows, group_start, surveyed), x.ev_csat.v),
+        "mcs": (_last_row(rows, group_start, scored), x.ev_mcs.v),
+        "alerted": (_last_row(rows, group_start, flagged), x.ev_alerted.v),
+    }
+    packed = np.zeros(n, dtype=np.int64)
+    for name, (shift, offset) in SMALL_FIELDS.items():
+        packed |= (_at(*codes[name], -offset) + offset) << shift
+    table = np.zeros((n + 1, 6), dtype=np.int64)  # the last row: no event (below)
+    table[:-1, SKILL] = _at(_last_row(rows, group_start, routed), x.ev_skill.v, -1)
+    table[:-1, MSG_TS] = _at(msg, x.ev_ts, -1)
+    table[:-1, A_SUM], table[:-1, C_SUM] = a_sum, c_sum
+    table[:-1, COUNTS] = a_n | (c_n << 32)
+    table[:-1, SMALL] = packed
+    table[-1] = [-1, -1, 0, 0, 0, 0]  # every small code none
+    return Latest(table)
 
 
-def last_visible(x: DashboardIndex, latest: Latest, convs: I64, now: int) -> I64:
-    """Per conversation of ``convs`` (codes), the position of its last event before
-    ``now`` (-1: none)."""
-    hi = np.searchsorted(x.conv_keys, convs * x.width + x.visible(now), side="left")
-    out: I64 = np.where(hi > latest.first[convs], hi - 1, -1)
+def last_visible(x: DashboardIndex, conv: I64, now: int) -> I64:
+    """Per conversation (``conv``: its gathered ``conv_table`` rows), the position of its
+    last event before ``now`` (-1: none). A conversation whose last event is before now
+    sees them all; the others are searched within their own positions (a few cache
+    lines each, where a search of all positions misses the cache at every step)."""
+    first, end = conv[:, FIRST], conv[:, END]
+    limit = x.visible(now)
+    lo = np.where(conv[:, LAST_EVENT] < now, end, first)  # lo: positions known visible
+    hi = end.copy()
+    active = np.flatnonzero(lo < hi)
+    while active.shape[0]:
+        a, b = lo[active], hi[active]
+        mid = (a + b) >> 1
+        seen = x.conv_rows[mid] < limit
+        a, b = np.where(seen, mid + 1, a), np.where(seen, b, mid)
+        lo[active], hi[active] = a, b
+        active = active[a < b]
+    out: I64 = np.where(lo > first, lo - 1, -1)
     return out

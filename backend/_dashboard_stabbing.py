@@ -40,14 +40,16 @@ class Stabbing:
         ids = np.flatnonzero(short)
         ids = ids[np.argsort(lo[ids], kind="stable")]
         self.short_ids, self.short_lo, self.short_hi = ids, lo[ids], hi[ids]
-        self.long_ids = np.flatnonzero(~short)
-        self.long_lo, self.long_hi = lo[self.long_ids], hi[self.long_ids]
+        ids = np.flatnonzero(~short)
+        ids = ids[np.argsort(lo[ids], kind="stable")]
+        self.long_ids, self.long_lo, self.long_hi = ids, lo[ids], hi[ids]
 
     def at(self, t: int) -> I64:
-        """Ids of the intervals with ``lo < t <= hi``, ascending."""
-        a = int(np.searchsorted(self.short_lo, max(t - self.horizon, _INT64_MIN), side="left"))
-        b = int(np.searchsorted(self.short_lo, t, side="left"))
-        short = self.short_ids[a:b][self.short_hi[a:b] >= t]
-        long = self.long_ids[(self.long_lo < t) & (self.long_hi >= t)]
-        out: I64 = np.sort(np.concatenate((short, long)))
+        """Ids of the intervals with ``lo < t <= hi``, in no particular order."""
+        a, b = np.searchsorted(self.short_lo, [max(t - self.horizon, _INT64_MIN), t])
+        c = int(np.searchsorted(self.long_lo, t))
+        out: I64 = np.concatenate((
+            self.short_ids[a:b][self.short_hi[a:b] >= t],
+            self.long_ids[:c][self.long_hi[:c] >= t],
+        ))  # fmt: skip
         return out

@@ -18,12 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
 import pytest
 
 from backend import Store
-from backend._dashboard_index import DashboardIndex, dashboard_index
-from backend._dashboard_latest import last_visible, latest_facts
+from backend._dashboard_index import ROLES, DashboardIndex, dashboard_index
+from backend._dashboard_latest import (
+    A_SUM,
+    C_SUM,
+    COUNTS,
+    MSG_TS,
+    SKILL,
+    SMALL_FIELDS,
+    last_visible,
+    latest_facts,
+    small,
+)  # fmt: skip
 from ccbench.eventlog import EventLog, Roster
 from tests.support.hand_logs import HandLog
 
@@ -84,22 +93,23 @@ def index() -> Iterator[DashboardIndex]:
 def _facts(x: DashboardIndex, cid: str, sec: int) -> dict[str, object]:
     """The latest facts of ``cid`` at now = T0 + sec s (none visible: {})."""
     latest = latest_facts(x)
-    at = int(last_visible(x, latest, np.asarray([x.conv_names.index(cid)]), T0 + sec * S)[0])
-    if at < 0:
-        assert latest.a_n[at] == latest.c_n[at] == 0 and not latest.skill_ok[at]
+    conv = x.conv_table[[x.conv_names.index(cid)]]
+    at = int(last_visible(x, conv, T0 + sec * S)[0])
+    row = latest.table[[at]]
+    codes = {name: int(small(row, name)[0]) for name in SMALL_FIELDS}
+    if at < 0:  # the last row: no facts
+        assert row.tolist() == [[-1, -1, 0, 0, 0, 0]]
+        assert codes == {"role": -1, "csat": 0, "mcs": -1, "alerted": -2}
         return {}
-
-    def value(column: np.ndarray, ok: np.ndarray) -> object:
-        return int(column[at]) if ok[at] else None
-
+    r = row[0].tolist()
     return {
-        "skill": value(latest.skill, latest.skill_ok),
-        "msg_ts": value(latest.msg_ts, latest.msg_ok),
-        "csat": value(latest.csat, latest.csat_ok),
-        "mcs": value(latest.mcs, latest.mcs_ok),
-        "alerted": value(latest.alerted, latest.alerted_ok),
-        "a": (int(latest.a_sum[at]), int(latest.a_n[at])),
-        "c": (int(latest.c_sum[at]), int(latest.c_n[at])),
+        "skill": None if r[SKILL] < 0 else r[SKILL],
+        "msg": None if r[MSG_TS] < 0 else (r[MSG_TS], ROLES[codes["role"]]),
+        "csat": codes["csat"] or None,
+        "mcs": None if codes["mcs"] < 0 else codes["mcs"],
+        "alerted": None if codes["alerted"] < -1 else codes["alerted"],
+        "a": (r[A_SUM], r[COUNTS] & 0xFFFFFFFF),
+        "c": (r[C_SUM], r[COUNTS] >> 32),
     }
 
 
@@ -111,7 +121,7 @@ def test_before_the_first_event_nothing_is_visible(index: DashboardIndex) -> Non
 def test_facts_after_the_first_agent_answer(index: DashboardIndex) -> None:
     """At 160 s: skill 1 (the accept), last message a150, one agent response of 50 s."""
     assert _facts(index, "A", 160) == {
-        "skill": 1, "msg_ts": T0 + 150 * S, "csat": None, "mcs": None, "alerted": None,
+        "skill": 1, "msg": (T0 + 150 * S, "agent"), "csat": None, "mcs": None, "alerted": None,
         "a": (50 * S, 1), "c": (0, 0),
     }  # fmt: skip
 
@@ -120,20 +130,20 @@ def test_a_bot_message_answers_for_the_consumer_stream_only(index: DashboardInde
     """At 205 s: a200 is the second agent response (30 s after c170); the bot's b180
     is no agent response but a head of the consumer's stream; c170 answered a150."""
     assert _facts(index, "A", 205) == {
-        "skill": 1, "msg_ts": T0 + 200 * S, "csat": None, "mcs": None, "alerted": None,
+        "skill": 1, "msg": (T0 + 200 * S, "agent"), "csat": None, "mcs": None, "alerted": None,
         "a": (80 * S, 2), "c": (20 * S, 1),
     }  # fmt: skip
 
 
 def test_a_system_message_is_no_last_message(index: DashboardIndex) -> None:
     """At 300 s the system message of 210 s is visible but a200 stays the last one."""
-    assert _facts(index, "A", 300)["msg_ts"] == T0 + 200 * S
+    assert _facts(index, "A", 300)["msg"] == (T0 + 200 * S, "agent")
 
 
 def test_every_event_visible(index: DashboardIndex) -> None:
     """After the last event: c900 answered b180 (720 s), the MCS is 60 with alert 0."""
     assert _facts(index, "A", 2000) == {
-        "skill": 1, "msg_ts": T0 + 900 * S, "csat": None, "mcs": 60, "alerted": 0,
+        "skill": 1, "msg": (T0 + 900 * S, "consumer"), "csat": None, "mcs": 60, "alerted": 0,
         "a": (80 * S, 2), "c": (740 * S, 2),
     }  # fmt: skip
 
@@ -141,7 +151,7 @@ def test_every_event_visible(index: DashboardIndex) -> None:
 def test_conversations_do_not_share_facts(index: DashboardIndex) -> None:
     """B's facts are its own (skill 2, csat 5 after 310 s), none of A's carry over."""
     assert _facts(index, "B", 2000) == {
-        "skill": 2, "msg_ts": T0 + 220 * S, "csat": 5, "mcs": None, "alerted": None,
+        "skill": 2, "msg": (T0 + 220 * S, "consumer"), "csat": 5, "mcs": None, "alerted": None,
         "a": (0, 0), "c": (0, 0),
     }  # fmt: skip
     assert _facts(index, "B", 305)["csat"] is None

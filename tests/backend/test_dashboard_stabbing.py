@@ -20,12 +20,12 @@ _SPANS = st.lists(
 @given(spans=_SPANS, instants=st.lists(st.integers(-5, 1400), min_size=1, max_size=10))
 def test_equals_the_mask(spans: list[tuple[int, int | None]], instants: list[int]) -> None:
     """Any intervals (some endless, of any length) and instants: the ids with
-    lo < t <= hi, ascending, whatever horizon was chosen."""
+    lo < t <= hi, whatever horizon was chosen."""
     lo = np.asarray([a for a, _ in spans], dtype=np.int64)
     hi = np.asarray([NEVER if n is None else a + n for a, n in spans], dtype=np.int64)
     index = Stabbing(lo, hi)
     for t in instants:
-        assert index.at(t).tolist() == np.flatnonzero((lo < t) & (hi >= t)).tolist()
+        assert sorted(index.at(t).tolist()) == np.flatnonzero((lo < t) & (hi >= t)).tolist()
 
 
 def test_short_and_long_intervals() -> None:
@@ -37,8 +37,8 @@ def test_short_and_long_intervals() -> None:
     index = Stabbing(lo, hi)
     assert index.horizon == 5
     assert index.long_ids.tolist() == [11]
-    assert index.at(503).tolist() == [9, 11]
-    assert index.at(500).tolist() == [8, 11]  # (495, 500] holds 500: hi is included
+    assert sorted(index.at(503).tolist()) == [9, 11]
+    assert sorted(index.at(500).tolist()) == [8, 11]  # (495, 500] holds 500: hi is included
     assert index.at(0).tolist() == []  # lo < t: nothing starts before 0
 
 
