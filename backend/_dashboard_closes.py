@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from ccbench.eventlog import CHANNELS
 
-from ._dashboard_facts import Facts, facts_at
+from ._dashboard_facts import FAMILY, Facts, facts_at
 from ._dashboard_index import NEVER, DashboardIndex
 from ._dashboard_params import DashboardQuery
 from ._dashboard_roster import kept_ids
@@ -52,15 +52,13 @@ CLOSE_FIELDS = 8
 
 def close_rows(ts: I64, by: I64, f: Facts) -> M:
     """Per close, the CloseSums fields it adds (one row, CloseSums then FamilySums order)."""
-    columns = (
-        np.ones(ts.shape[0], dtype=np.int64), by == 0, by == 1, by == 2, ts - f.opened.v,
-        f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v,
-        f.a_sum, f.a_n, f.c_sum, f.c_n, f.f_sum, f.f_n,
-        f.ttfr.v, f.ttfr.ok, f.ttfr_consumer.v, f.ttfr_consumer.ok,
-        f.ttfr_first_assign.v, f.ttfr_first_assign.ok, f.ttfa.v, f.ttfa.ok,
-        f.mcs.v, f.mcs.ok, f.alerted.ok & (f.alerted.v == 1), f.alerted.ok & (f.alerted.v == -1),
-    )  # fmt: skip
-    return np.stack([np.asarray(c, dtype=np.int64) for c in columns], axis=1)
+    out = np.empty((ts.shape[0], CLOSE_FIELDS + len(FAMILY)), dtype=np.int64)
+    out[:, 0] = 1
+    out[:, 1], out[:, 2], out[:, 3] = by == 0, by == 1, by == 2
+    out[:, 4] = ts - f.opened.v
+    out[:, 5], out[:, 6], out[:, 7] = f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v
+    out[:, CLOSE_FIELDS:] = f.family
+    return out
 
 
 @dataclass(frozen=True, slots=True)

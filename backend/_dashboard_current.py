@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ccbench.arrays import take
 from ccbench.eventlog import CHANNELS
 
-from ._dashboard_facts import OpenConvs
+from ._dashboard_facts import FAMILY, Facts, OpenConvs
 from ._dashboard_index import ROLES
 from ._dashboard_params import DashboardQuery
 from ._dashboard_roster import RosterArrays, kept_ids
@@ -75,26 +75,12 @@ def weight_sum(weight: F64, owner: I64, n: int) -> F64:
     return out
 
 
-def _family(o: OpenConvs, sample: B) -> FamilySums:
-    f = o.facts
-
-    def total(v: I64) -> int:
-        return int(v[sample].sum())
-
-    def present(v: I64, ok: B) -> tuple[int, int]:
-        chosen = sample & ok
-        return int(v[chosen].sum()), int(np.count_nonzero(chosen))
-
-    scored = sample & f.mcs.ok
-    return FamilySums(
-        total(f.a_sum), total(f.a_n), total(f.c_sum), total(f.c_n), total(f.f_sum),
-        total(f.f_n), *present(f.ttfr.v, f.ttfr.ok),
-        *present(f.ttfr_consumer.v, f.ttfr_consumer.ok),
-        *present(f.ttfr_first_assign.v, f.ttfr_first_assign.ok), *present(f.ttfa.v, f.ttfa.ok),
-        *present(f.mcs.v, f.mcs.ok),
-        int(np.count_nonzero(scored & f.alerted.ok & (f.alerted.v == 1))),
-        int(np.count_nonzero(scored & f.alerted.ok & (f.alerted.v == -1))),
-    )  # fmt: skip
+def _family(f: Facts, sample: B) -> FamilySums:
+    """The sample's family sums; its alert flags count among MCS-scored ones only."""
+    t = f.family[sample].sum(axis=0).tolist()
+    scored = f.family[sample & (f.family[:, FAMILY.index("mcs_ok")] != 0)]
+    t[-2:] = scored[:, -2:].sum(axis=0).tolist()
+    return FamilySums(*t)
 
 
 def current(
@@ -146,5 +132,5 @@ def current(
         agent_weight=weight_sum(weight, owner, n_agents),
         skill_open=np.bincount(cur[cur >= 0], minlength=n_skills),
         skill_assigned=np.bincount(cur[(cur >= 0) & o.seg_agent.ok], minlength=n_skills),
-        sample=_family(o, sample),
+        sample=_family(f, sample),
     )

@@ -49,16 +49,28 @@ from ._dashboard_latest import (
 )
 from ._dashboard_stabbing import Stabbing
 
-__all__ = ["Facts", "OpenConvs", "facts_at", "open_conversations"]
+__all__ = ["FAMILY", "Facts", "OpenConvs", "facts_at", "open_conversations"]
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 B = npt.NDArray[np.bool_]
 
 
+#: Columns of :attr:`Facts.family`, FamilySums' fields in order: response sums and
+#: counts, the first-response family's values and presence (0/1), the MCS and its
+#: presence, and whether the alert flag is +1 or -1.
+FAMILY = (
+    "a_sum", "a_n", "c_sum", "c_n", "f_sum", "f_n", "ttfr", "ttfr_ok", "ttfr_consumer",
+    "ttfr_consumer_ok", "ttfr_first_assign", "ttfr_first_assign_ok", "ttfa", "ttfa_ok",
+    "mcs", "mcs_ok", "positive", "negative",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """ConvFacts' now-dependent columns for conversations ``convs`` (codes), aligned."""
+    """ConvFacts' now-dependent columns for conversations ``convs`` (codes), aligned; the
+    response-time family and MCS as one matrix (:data:`FAMILY` columns, 0 where
+    absent), summed as it is by the messaging section and the closes."""
 
     convs: I64
     opened: Nullable
@@ -66,18 +78,8 @@ class Facts:
     last_ts: Nullable  # the last visible non-system message: its ts and role code (-1)
     last_role: I64
     csat: Nullable
-    mcs: Nullable
     alerted: Nullable
-    a_sum: I64
-    a_n: I64
-    c_sum: I64
-    c_n: I64
-    ttfr: Nullable
-    ttfr_consumer: Nullable
-    ttfr_first_assign: Nullable
-    ttfa: Nullable
-    f_sum: I64
-    f_n: I64
+    family: npt.NDArray[np.int64]
 
 
 def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
@@ -106,6 +108,20 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     f_n = np.bincount(fm_owner[seen], minlength=convs.shape[0])
     skill, msg_ts = f[:, SKILL], f[:, MSG_TS]
     csat, mcs, alerted = small(f, "csat"), small(f, "mcs"), small(f, "alerted")
+    family = np.empty((convs.shape[0], len(FAMILY)), dtype=np.int64)
+    family[:, 0], family[:, 2] = f[:, A_SUM], f[:, C_SUM]
+    family[:, 1], family[:, 3] = f[:, COUNTS] & 0xFFFFFFFF, f[:, COUNTS] >> 32
+    family[:, 4], family[:, 5] = f_sum, f_n
+    for col, value, ok in (
+        (6, c[:, TTFR], fh_seen & (c[:, TTFR_OK] != 0)),
+        (8, c[:, TTFR_CONSUMER], fca_seen),
+        (10, c[:, TFA], fh_seen & (c[:, TFA_OK] != 0)),
+        (12, c[:, TTFA], fa_seen),
+        (14, mcs, mcs >= 0),
+    ):  # a value and its presence
+        family[:, col] = np.where(ok, value, 0)
+        family[:, col + 1] = ok
+    family[:, 16], family[:, 17] = alerted == 1, alerted == -1
 
     def known(v: I64, ok: B) -> Nullable:
         return Nullable(np.where(ok, v, 0), ok)
@@ -117,18 +133,8 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
         last_ts=known(msg_ts, msg_ts >= 0),
         last_role=small(f, "role"),
         csat=Nullable(csat, csat > 0),
-        mcs=known(mcs, mcs >= 0),
         alerted=known(alerted, alerted >= -1),
-        a_sum=f[:, A_SUM],
-        a_n=f[:, COUNTS] & 0xFFFFFFFF,
-        c_sum=f[:, C_SUM],
-        c_n=f[:, COUNTS] >> 32,
-        ttfr=known(c[:, TTFR], fh_seen & (c[:, TTFR_OK] != 0)),
-        ttfr_consumer=known(c[:, TTFR_CONSUMER], fca_seen),
-        ttfr_first_assign=known(c[:, TFA], fh_seen & (c[:, TFA_OK] != 0)),
-        ttfa=known(c[:, TTFA], fa_seen),
-        f_sum=f_sum.astype(np.int64),
-        f_n=f_n.astype(np.int64),
+        family=family,
     )
 
 

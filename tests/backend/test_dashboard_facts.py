@@ -30,14 +30,22 @@ def _as_rows(x: DashboardIndex, o: fast.OpenConvs) -> dict[str, ConvFacts]:
     """The arrays of ``o`` as the SQL's rows."""
     f = o.facts
     n = f.convs.shape[0]
+
+    def family(name: str) -> list[int]:
+        return f.family[:, fast.FAMILY.index(name)].tolist()  # type: ignore[no-any-return]
+
+    def present(name: str) -> list[int | None]:
+        ok = f.family[:, fast.FAMILY.index(f"{name}_ok")] != 0
+        return _values(Nullable(f.family[:, fast.FAMILY.index(name)], ok))
+
     columns = zip(
         [x.conv_names[c] for c in f.convs.tolist()], f.opened.v.tolist(), [True] * n,
         x.channel[f.convs].tolist(), _values(f.cur_skill), _values(o.seg_agent),
         _values(o.seg_skill), [None if r < 0 else ROLES[r] for r in o.last_role.tolist()],
-        _values(f.last_ts), _values(f.csat), _values(f.mcs), _values(f.alerted),
-        f.a_sum.tolist(), f.a_n.tolist(), f.c_sum.tolist(), f.c_n.tolist(), _values(f.ttfr),
-        _values(f.ttfr_consumer), _values(f.ttfr_first_assign), _values(f.ttfa),
-        f.f_sum.tolist(), f.f_n.tolist(), strict=True,
+        _values(f.last_ts), _values(f.csat), present("mcs"), _values(f.alerted),
+        family("a_sum"), family("a_n"), family("c_sum"), family("c_n"), present("ttfr"),
+        present("ttfr_consumer"), present("ttfr_first_assign"), present("ttfa"),
+        family("f_sum"), family("f_n"), strict=True,
     )  # fmt: skip
     return {c[0]: ConvFacts(*c) for c in columns}
 
