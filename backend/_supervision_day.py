@@ -197,9 +197,10 @@ def _discussions(
     agent = facts.seg_agent[order]
     # R_k, the latest end among a run's first k segments: a running max restarted per run
     # (on ranks offset by the run, so that no run sees an earlier one's ends)
-    ends = np.unique(end)
-    rank = run * ends.shape[0] + np.searchsorted(ends, end)
-    latest = ends[np.maximum.accumulate(rank) - run * ends.shape[0]] if n else end
+    by_end = np.argsort(end)
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_end] = np.arange(n)
+    latest = end[by_end][np.maximum.accumulate(run * n + rank) - run * n] if n else end
     # summed length of a run's first k segments, read only while all of them have ended
     length = np.where(end < NEVER, end - start, 0)
     total = np.cumsum(length)

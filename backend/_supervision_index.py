@@ -78,6 +78,40 @@ def _codes(n: int, conv: I64, values: npt.NDArray[np.object_], names: tuple[str,
     return out
 
 
+class Waiting:
+    """Whether a conversation's visitor waits at a row limit, and since when (section 6.5).
+
+    The consumer and company-side (agent, bot, manager, participant) messages of each
+    conversation in log order: a visitor waits when the last of them before the limit
+    is the consumer's, since the first consumer message after the last company-side one
+    (kept per message: the head of its run of consumer messages).
+    """
+
+    def __init__(self, frame: Frame) -> None:
+        f = frame
+        message = (f.kind == kind_code(EventKind.MESSAGE_SENT)) & (f.conv >= 0)
+        consumer = message & (f.role == ROLES.index("consumer"))
+        rows = np.flatnonzero(message & (f.role != ROLES.index("system"))).astype(np.int64)
+        self.width = f.ts.shape[0] + 1
+        # by conversation, then row (timsort: ids are numbered in order of first appearance)
+        self.keys = np.sort(f.conv[rows] * self.width + rows, kind="stable")
+        conv, rows = np.divmod(self.keys, self.width)
+        self.consumer = consumer[rows]
+        head = self.consumer.copy()  # a consumer message after a company-side one, or first
+        head[1:] &= ~(self.consumer[:-1] & (conv[1:] == conv[:-1]))
+        first = np.maximum.accumulate(np.where(head, np.arange(rows.shape[0]), 0))
+        self.since = f.ts[rows[first]] if rows.shape[0] else rows
+
+    def at(self, conv: I64, limit: int) -> tuple[npt.NDArray[np.bool_], I64]:
+        """Per conversation: whether its visitor waits with rows below ``limit`` visible,
+        and the ts of the first consumer message it waits since (0 where it does not)."""
+        i = np.searchsorted(self.keys, conv * self.width + limit, side="left") - 1
+        found = i >= 0
+        found[found] = self.keys[i[found]] // self.width == conv[found]
+        waits = found & take(self.consumer, i, missing=False)
+        return waits, np.where(waits, take(self.since, i, missing=0), 0)
+
+
 class SupervisionIndex:
     """Per-conversation site/channel codes, presence timelines, and each site's facts."""
 
@@ -116,12 +150,7 @@ class SupervisionIndex:
         self.currencies = tuple(str(c) for c in np.unique(names))
         self.sale_currency = np.searchsorted(np.asarray(self.currencies, dtype=str), names)
         self.sale_segment = self._sale_segments()
-        message = f.kind == kind_code(EventKind.MESSAGE_SENT)
-        consumer = message & (f.role == ROLES.index("consumer"))
-        self.consumer_msgs = PerConversation(f, consumer)
-        self.company_msgs = PerConversation(
-            f, message & ~consumer & (f.role != ROLES.index("system"))
-        )
+        self.waiting = Waiting(f)
         self.times, self.states = self._presence()
         self.presence = PresenceTimeline.of(self.ids.tolist(), self.times, self.states, self.sites)
         self.site_facts = self._site_facts()

@@ -20,7 +20,6 @@ import numpy.typing as npt
 
 from ccbench import ParameterError, RosterError
 from ccbench.api import SUPERVISION, parse_query
-from ccbench.arrays import take
 from ccbench.eventlog import CHANNELS, Objective, Roster
 
 from ._dashboard_core import percent
@@ -277,10 +276,8 @@ class _Page:
         order = sorted(range(len(ids)), key=ids.__getitem__)
         segs = segs[np.asarray(order, dtype=np.int64)]
         conv = s.conv[segs]
-        after = x.company_msgs.last_before(conv, self.limit)
-        first = x.consumer_msgs.first_after(conv, after)
-        waiting = (first >= 0) & (first < self.limit)
-        since = np.maximum(take(f.ts, first, missing=0), s.start_ts[segs])
+        waiting, first_ts = x.waiting.at(conv, self.limit)
+        since = np.maximum(first_ts, s.start_ts[segs])
         handling = now - s.start_ts[segs]
         wait = now - since
         long_handling = handling > req.max_handling_ms
