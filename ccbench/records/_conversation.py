@@ -76,13 +76,14 @@ def read_conversation(
     participants = _participants(record, fields, facts, ids)
     main, surveys = _dialogs(record, fields, facts)
     lives = _lives(info, fields, facts, start, main)
-    channel = CHANNEL_OF.get(main[0][1].get("dialogChannelType", "MESSAGING")) if main else None
+    kind = main[0][1].get("dialogChannelType", "MESSAGING") if main else None
+    channel = CHANNEL_OF.get(kind) if isinstance(kind, str) else None
     if channel is None:
         channel = "messaging"
         if main:
             p.add(
                 f"{main[0][0]}.dialogChannelType",
-                main[0][1].get("dialogChannelType"),
+                kind,
                 "expected MESSAGING, CHAT or VOICE; read as MESSAGING",
             )
     opened = {
@@ -164,7 +165,7 @@ def _participants(
             fact.user_type = "bot"
         role = (fields.text(item, "role", f"{path}.role") or "").upper()
         fact.manager = fact.manager or role == "MANAGER"
-        group = fields.integer(item, "agentGroupId", f"{path}.agentGroupId", string_ok=True)
+        group = fields.ident(item, "agentGroupId", f"{path}.agentGroupId")
         if group is not None:
             fact.group_id = group
             name = fields.text(item, "agentGroupName", f"{path}.agentGroupName") or ""
@@ -177,19 +178,19 @@ def _participants(
 
 def _dialogs(
     record: Mapping[str, Any], fields: Fields, facts: Facts
-) -> tuple[list[tuple[str, Mapping[str, Any]]], dict[str, int]]:
-    """(MAIN dialogs, POST_SURVEY dialogId -> start ms)."""
+) -> tuple[list[tuple[str, Mapping[str, Any], int | None]], dict[str, int]]:
+    """(MAIN dialogs as (path, dialog, skill), POST_SURVEY dialogId -> start ms)."""
     main, surveys = [], {}
     for path, item in fields.section(record, "dialogs"):
         kind = (fields.text(item, "dialogType", f"{path}.dialogType") or "MAIN").upper()
-        if kind == "MAIN":
-            main.append((path, item))
-        elif kind == "POST_SURVEY":
+        if kind == "POST_SURVEY":
             start = fields.fast_time(item, "startTime", path)
             dialog = fields.text(item, "dialogId", f"{path}.dialogId")
             if start is not None and dialog is not None:
                 surveys[dialog] = start
-        skill = fields.integer(item, "skillId", f"{path}.skillId", string_ok=True)
+        skill = fields.ident(item, "skillId", f"{path}.skillId")
+        if kind == "MAIN":
+            main.append((path, item, skill))
         if skill is not None:
             facts.skill(skill, fields.text(item, "skillName", f"{path}.skillName"))
     return main, surveys
@@ -200,7 +201,7 @@ def _lives(
     fields: Fields,
     facts: Facts,
     start: int,
-    main: list[tuple[str, Mapping[str, Any]]],
+    main: list[tuple[str, Mapping[str, Any], int | None]],
 ) -> list[Life]:
     p = fields.problems
     status = (fields.text(info, "status", "info.status") or "").upper()
@@ -222,21 +223,20 @@ def _lives(
             "conversation; ignored (a close needs status CLOSE and an end)",
         )
     description = fields.text(info, "closeReasonDescription", "info.closeReasonDescription")
-    latest = fields.integer(info, "latestSkillId", "info.latestSkillId", string_ok=True)
+    latest = fields.ident(info, "latestSkillId", "info.latestSkillId")
     if latest is not None:
         facts.skill(latest, fields.text(info, "latestSkillName", "info.latestSkillName"))
     if not main:
         return [Life("info", start, end, reason, description, latest)]
     lives = []
-    starts = [fields.fast_time(d, "startTime", path) for path, d in main]
-    for (path, d), d_start in sorted(
+    starts = [fields.fast_time(d, "startTime", path) for path, d, _skill in main]
+    for (path, d, skill), d_start in sorted(
         zip(main, starts, strict=True), key=lambda pair: start if pair[1] is None else pair[1]
     ):
         d_end = fields.fast_time(d, "endTime", path)
         d_status = (fields.text(d, "status", f"{path}.status") or "").upper()
         if d_status == "OPEN":
             d_end = None
-        skill = fields.integer(d, "skillId", f"{path}.skillId", string_ok=True)
         lives.append(
             Life(
                 path,

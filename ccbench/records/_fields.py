@@ -16,7 +16,7 @@ from typing import Any
 from ._problems import Problems
 from ._vocab import SECTION_ALIASES, format_time, parse_time
 
-__all__ = ["ABSENT", "LAST_MS", "Fields"]
+__all__ = ["ABSENT", "LAST_MS", "Fields", "listed"]
 
 #: strings the vendor writes for "no value"
 ABSENT = frozenset({"", "undefined", "null", "None"})
@@ -24,6 +24,8 @@ _INTEGER = re.compile(r"^-?\d+$")
 #: the last epoch ms the readable form can show (9999-12-31 23:59:59.999): a later
 #: ``L`` time is no time (formatting it, to compare with its twin, overflowed)
 LAST_MS = 253_402_300_799_999
+#: skill and group ids are 64-bit integers in the log and the roster
+_LARGEST_ID = 2**63
 #: readable and epoch-ms times may disagree by up to this much (the vendor rounds one)
 _TIME_SLACK_MS = 1000
 
@@ -116,6 +118,19 @@ class Fields:
             return None
         return None if value == -1 else value
 
+    def ident(
+        self, item: Mapping[str, Any], key: str, path: str, *, string_ok: bool = True
+    ) -> int | None:
+        """A skill or group id: :meth:`integer`, and one no 64-bit column holds (below
+        0 but the vendor's -1, or from 2^63) is reported and read as absent."""
+        value = self.integer(item, key, path, string_ok=string_ok)
+        if value is not None and not 0 <= value < _LARGEST_ID:
+            self.problems.add(
+                path, value, "expected an id from 0 to 2^63-1 (or -1); read as absent"
+            )
+            return None
+        return value
+
     def text(self, item: Mapping[str, Any], key: str, path: str) -> str | None:
         """A string; the absent strings are None; a number is read as its decimal text."""
         value = item.get(key)
@@ -159,3 +174,9 @@ class Fields:
                 f"disagrees with {base}L = {stamp} by {parsed - stamp} ms; {base}L read",
             )
         return stamp
+
+
+def listed(value: Any) -> list[Any]:
+    """``value`` when it is a list, else no entries: for free-form parts of a record
+    (contextData), where any other value carries nothing the importer reads."""
+    return value if isinstance(value, list) else []

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ._facts import Facts, Ids
-from ._fields import ABSENT, LAST_MS, Fields
+from ._fields import ABSENT, LAST_MS, Fields, listed
 from ._timeline import Participant
 
 __all__ = ["ASSIGNED", "SENDER", "Message", "merge_messages", "read_messages"]
@@ -115,10 +115,10 @@ def _intents(item: Mapping[str, Any]) -> tuple[str, ...]:
     if not isinstance(context, Mapping):
         return ()
     found: list[str] = []
-    for entry in context.get("structuredMetadata") or []:
+    for entry in listed(context.get("structuredMetadata")):
         bot = entry.get("botResponse") if isinstance(entry, Mapping) else None
         if isinstance(bot, Mapping):
-            for intent in bot.get("intents") or []:
+            for intent in listed(bot.get("intents")):
                 if isinstance(intent, Mapping):
                     name = intent.get("name") or intent.get("id")
                     if isinstance(name, str) and name.strip():

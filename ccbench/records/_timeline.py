@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._facts import Facts, Ids
-from ._fields import Fields
+from ._fields import Fields, listed
 from ._vocab import ABANDONED, BACK2Q, CLOSED_BY_OF, SUGGESTED_TIMEOUT, TAKEOVER
 
 __all__ = ["Life", "Lifecycle", "Participant"]
@@ -175,7 +175,7 @@ class Lifecycle:
     def transfer(self, ts: int, item: Mapping[str, Any], path: str) -> None:
         f = self.f
         reason = (f.text(item, "reason", f"{path}.reason") or "").lower()
-        target = f.integer(item, "targetSkillId", f"{path}.targetSkillId")
+        target = f.ident(item, "targetSkillId", f"{path}.targetSkillId", string_ok=False)
         if target is not None:
             self.facts.skill(target, f.text(item, "targetSkillName", f"{path}.targetSkillName"))
         source = self._agent(item, "sourceAgentId", path)
@@ -285,7 +285,7 @@ def _action_reason(context: Any) -> str | None:
     """The free-text transfer reason ccbench keeps in contextData's actionReason."""
     if not isinstance(context, Mapping):
         return None
-    for entry in context.get("structuredMetadata") or []:
+    for entry in listed(context.get("structuredMetadata")):
         if isinstance(entry, Mapping):
             action = entry.get("actionReason")
             if isinstance(action, Mapping) and isinstance(action.get("reason"), str):
