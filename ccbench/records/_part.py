@@ -76,11 +76,14 @@ def convert(
 
 def convert_files(paths: Sequence[str], site: str, order_base: int) -> Part:
     """:func:`convert` of every record of ``paths`` (a worker process's share), the
-    cyclic collector paused (:func:`paused_gc`: a started process has it on)."""
+    cyclic collector paused (:func:`paused_gc`: a started process has it on). The
+    records are freed before it resumes: a collection then would walk them all."""
     problems = Problems()
     with paused_gc():
         items = list(read_files(paths, problems))
-        return convert(items, problems, site=site, order_base=order_base)
+        part = convert(items, problems, site=site, order_base=order_base)
+        del items
+    return part
 
 
 def _table(conversations: list[list[dict[str, Any]]]) -> pa.Table:
