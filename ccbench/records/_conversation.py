@@ -22,11 +22,12 @@ from ._messages import merge_messages, read_messages
 from ._timeline import Life, Lifecycle, Participant, closed_by_of
 from ._vocab import CHANNEL_OF
 
-__all__ = ["Refused", "read_conversation"]
+__all__ = ["LANGUAGE_TAG", "Refused", "conversation_id", "read_conversation", "source_name"]
 
 Event = dict[str, Any]
 _SOURCE_CHARS = re.compile(r"[^A-Z0-9_]+")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+#: what info.language must look like to be kept (en, fr-FR...)
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class Refused(Exception):
@@ -96,7 +97,7 @@ def read_conversation(
     }
     language = fields.text(info, "language", "info.language")
     if language is not None:
-        if _LANGUAGE.match(language):
+        if LANGUAGE_TAG.match(language):
             opened["language"] = language
         else:
             p.add("info.language", language, "expected a language tag such as en or fr-FR; dropped")
@@ -333,11 +334,18 @@ def _source(info: Mapping[str, Any], fields: Fields) -> str:
     if text is None:
         fields.problems.add("info.source", info.get("source"), "no source; read as UNKNOWN")
         return "UNKNOWN"
-    source = _SOURCE_CHARS.sub("_", text.upper()).strip("_")
-    if not source or not source[0].isalpha():
+    source = source_name(text)
+    if source is None:
         fields.problems.add("info.source", text, "no letter to start a source; read as UNKNOWN")
         return "UNKNOWN"
     return source
+
+
+def source_name(text: str) -> str | None:
+    """The log's source of an info.source text (upper case, runs of other characters
+    as ``_``), or None when no letter starts it."""
+    source = _SOURCE_CHARS.sub("_", text.upper()).strip("_")
+    return source if source and source[0].isalpha() else None
 
 
 def _consumer(record: Mapping[str, Any], fields: Fields, cid: str) -> str:

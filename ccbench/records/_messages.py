@@ -18,7 +18,7 @@ from ._facts import Facts, Ids
 from ._fields import ABSENT, LAST_MS, Fields, listed
 from ._timeline import Participant
 
-__all__ = ["ASSIGNED", "SENDER", "Message", "merge_messages", "read_messages"]
+__all__ = ["ASSIGNED", "SENDER", "Message", "intents_of", "merge_messages", "read_messages"]
 
 Event = dict[str, Any]
 _OPENING = ("conversation.opened", "conversation.resumed")
@@ -103,14 +103,15 @@ def read_messages(
                 item.get("sentBy"),
                 f"participant {who} is an agent; read as the consumer, as sentBy says",
             )
-        intents = _intents(item) if "contextData" in item else ()
+        intents = intents_of(item) if "contextData" in item else ()
         n = seq if seq is not None else i
         out.append((ts, n, i, Message(ts, n, agent, system, path, intents)))
     out.sort(key=lambda t: t[:3])
     return [m for *_, m in out]
 
 
-def _intents(item: Mapping[str, Any]) -> tuple[str, ...]:
+def intents_of(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """The intent names a message's contextData carries (bot responses)."""
     context = item.get("contextData")
     if not isinstance(context, Mapping):
         return ()

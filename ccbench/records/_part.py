@@ -24,10 +24,12 @@ from ..eventlog import KINDS, SCHEMA
 from ._bulk import paused_gc
 from ._conversation import Refused, read_conversation
 from ._facts import Facts, Ids
+from ._fast import StrictFields, Unclean, read_typed
 from ._fields import Fields
 from ._messages import ASSIGNED, SENDER
 from ._problems import Problem, Problems
 from ._read import Sourced, pick_versions, rank, read_files
+from ._typed import typed_record
 
 __all__ = ["SITE_PLACEHOLDER", "Part", "convert", "convert_files"]
 
@@ -51,26 +53,36 @@ def convert(
 ) -> Part:
     """The part of ``items`` (one version per conversation already kept among them);
     ``order_base`` places them among other shares when versions are compared."""
-    fields, facts, ids = Fields(problems), Facts(), Ids()
+    fields, facts, ids, strict = Fields(problems), Facts(), Ids(), StrictFields()
     conversations: list[list[dict[str, Any]]] = []
     meta: list[tuple[str, tuple[int, int, int, int], str]] = []
     refused = 0
     for order, item in enumerate(pick_versions(items, problems)):
+        typed = item.typed if item.typed is not None else typed_record(item.parsed)
+        if typed is not None:
+            try:
+                cid, events = read_typed(typed, f=strict, facts=facts, site=site)
+            except Unclean:
+                pass  # the tolerant reader reports what it is
+            else:
+                conversations.append(events)
+                meta.append((cid, rank(item, order_base + order), item.source))
+                continue
+        record = item.record
         problems.source, problems.conversation_id = item.source, None
-        info = item.record.get("info") if isinstance(item.record, dict) else None
+        info = record.get("info") if isinstance(record, dict) else None
         if isinstance(info, dict):
             problems.conversation_id = info.get("conversationId")
         try:
-            if not isinstance(item.record, dict):
-                raise Refused("$", item.record, "expected a record object")
-            events = read_conversation(item.record, fields=fields, facts=facts, ids=ids, site=site)
+            if not isinstance(record, dict):
+                raise Refused("$", record, "expected a record object")
+            events = read_conversation(record, fields=fields, facts=facts, ids=ids, site=site)
         except Refused as exc:
             problems.add(exc.field, exc.value, exc.message + "; record refused")
             refused += 1
             continue
         conversations.append(events)
-        meta.append((events[0]["conversation_id"], rank(item.record, order_base + order),
-                     item.source))  # fmt: skip
+        meta.append((events[0]["conversation_id"], rank(item, order_base + order), item.source))
     return Part(_table(conversations), meta, facts, list(problems.items), refused)
 
 

@@ -1,0 +1,368 @@
+"""A typed record read without a problem: the importer's fast path (docs/formats.md).
+
+:func:`read_typed` gives the events :func:`._conversation.read_conversation` gives for
+the same record, for the records that reader reads without reporting anything, the
+common case by far; at the first thing it would report, it raises :class:`Unclean` and
+the caller hands the record to that reader, which reports it. The sections a record
+has most of (messages, participants, dialogs, interactions) are read here from the
+typed structs of :mod:`._typed` with the same rules, in the same order, without the
+per-field checks and paths of the tolerant accessors; the rest is the tolerant code
+itself, given a :class:`Fields` whose problems raise: the lifecycle
+(:class:`._timeline.Lifecycle`, transfers included), the merge of the messages, the
+extras, and every less common form of a value ("undefined", -1, a readable time
+without its twin). The facts this path writes before it raises are those the
+tolerant reader writes first too, and writing them again changes nothing, so a
+record read twice reads as once. tests/records/test_fast.py holds both paths to the
+same log and roster.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from msgspec import UNSET
+
+from ._conversation import LANGUAGE_TAG, source_name
+from ._extras import read_extras
+from ._facts import UNASSIGNED, Facts, Ids, decimal_id
+from ._fields import ABSENT, LAST_MS, Fields, clean, valid_id
+from ._messages import Message, intents_of, merge_messages
+from ._problems import Problems
+from ._timeline import Life, Lifecycle, Participant, closed_by_of
+from ._typed import Dialog, Info, TypedRecord
+from ._vocab import CHANNEL_OF
+
+__all__ = ["StrictFields", "Unclean", "read_typed"]
+
+Event = dict[str, Any]
+#: where a message is, in a problem: messages raise rather than report here
+_MESSAGES = "messageRecords"
+
+
+class Unclean(Exception):
+    """The tolerant reader would report something at ``path``."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+class _Raising(Problems):
+    def add(self, path: str, value: Any, message: str) -> None:
+        raise Unclean(path)
+
+
+class _StrictIds(Ids):
+    """Decimal ids only: another one would be reported (and remembered) by :class:`Ids`."""
+
+    def agent(self, text: str, path: str, problems: Problems) -> int:
+        number = decimal_id(text)
+        if number is None:
+            raise Unclean(path)
+        return number
+
+
+class StrictFields(Fields):
+    """The tolerant accessors, raising :class:`Unclean` where they would report."""
+
+    def __init__(self) -> None:
+        super().__init__(_Raising())
+        self.ids = _StrictIds()
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else clean(value)
+
+
+def _id(value: int | None, path: str) -> int | None:
+    """A skill or group id as :meth:`Fields.ident` reads it (-1 is none)."""
+    if value is None or value == -1:
+        return None
+    if not valid_id(value):
+        raise Unclean(path)
+    return value
+
+
+def _ms(f: Fields, stamp: int | None, text: str | None, base: str, path: str) -> int | None:
+    """:meth:`Fields.fast_time` of a typed time pair."""
+    if stamp is not None and 0 <= stamp <= LAST_MS and (text is None or f.same_time(stamp, text)):
+        return stamp
+    return f.time({base + "L": stamp, base: text}, base, path)
+
+
+def read_typed(
+    record: TypedRecord, *, f: StrictFields, facts: Facts, site: str
+) -> tuple[str, list[Event]]:
+    """(conversation id, events in conversation order) of a record, all at ``site``."""
+    if not (
+        record.messagesRecords is UNSET
+        and record.consumerParticipant is UNSET
+        and record.messageScore is UNSET
+    ):
+        raise Unclean("messagesRecords")  # the examples' section names: left to the other
+    info = record.info
+    cid = info.conversationId.strip() if info.conversationId is not None else ""
+    start = _ms(f, info.startTimeL, info.startTime, "startTime", "info")
+    if not cid or start is None or info.isPartial is True:
+        raise Unclean("info")
+    brand = _text(info.brandId)
+    if brand is not None:
+        if facts.brand is None:
+            facts.brand = brand
+        elif brand != facts.brand:
+            raise Unclean("info.brandId")
+    participants = _participants(record, facts)
+    main, surveys = _dialogs(record, f, facts)
+    lives = _lives(info, f, facts, start, main)
+    channel = "messaging"
+    if main:
+        kind = main[0][1].dialogChannelType
+        kind = "MESSAGING" if kind is UNSET else kind  # absent reads as MESSAGING
+        found = CHANNEL_OF.get(kind) if isinstance(kind, str) else None
+        if found is None:
+            raise Unclean(f"{main[0][0]}.dialogChannelType")
+        channel = found
+    source = _text(info.source)
+    source = source_name(source) if source is not None else None
+    if source is None:
+        raise Unclean("info.source")
+    opened = {
+        "kind": "conversation.opened",
+        "ts": start,
+        "site": site,
+        "channel": channel,
+        "source": source,
+        "consumer_id": _consumer(record),
+    }
+    language = _text(info.language)
+    if language is not None:
+        if not LANGUAGE_TAG.match(language):
+            raise Unclean("info.language")
+        opened["language"] = language
+    cycle = Lifecycle(cid, fields=f, facts=facts, ids=f.ids, channel=channel)
+    for kind, at, index, path, item in _points(record, f, lives):
+        if kind == "start":
+            cycle.start(item, first=index == 0, opened=opened)  # a later start cannot fail
+        elif kind == "end":
+            cycle.end(item)
+        elif kind == "transfer":
+            cycle.transfer(at, item, path)
+        else:
+            cycle.interaction(at, f.ids.agent(item, path, f.problems), path)
+    messages = _messages(record, f, participants)
+    merged = merge_messages(cycle.events, messages, f, call=channel == "call")
+    accepts = [(e["ts"], e["agent_id"]) for e in merged if e["kind"] == "assignment.accepted"]
+    ends = [life.end for life in lives if life.end is not None]
+    end_ms = ends[-1] if ends else max((e["ts"] for e in merged), default=start)
+    merged += read_extras(
+        _extras_view(record),
+        f,
+        info={
+            "csat": info.csat,
+            "csatRate": info.csatRate,
+            "mcs": info.mcs,
+            "alertedMCS": info.alertedMCS,
+        },
+        end_ms=end_ms,
+        dialog_starts=surveys,
+        accepts=accepts,
+        messages=[e for e in merged if "_intents" in e],
+    )
+    for e in merged:
+        e["conversation_id"] = cid
+        e.pop("_intents", None)
+    return cid, merged
+
+
+def _extras_view(record: TypedRecord) -> dict[str, Any]:
+    view: dict[str, Any] = {}
+    if record.conversationSurveys is not None:
+        view["conversationSurveys"] = record.conversationSurveys
+    if record.messageScores is not None:
+        view["messageScores"] = record.messageScores
+    if record.sdes is not None:
+        view["sdes"] = record.sdes
+    return view
+
+
+def _participants(record: TypedRecord, facts: Facts) -> dict[str, Participant]:
+    out: dict[str, Participant] = {}
+    for item in record.agentParticipants or ():
+        text = _text(item.agentId)
+        if text is None:
+            raise Unclean("agentParticipants.agentId")
+        user_type = _text(item.userType)
+        type_name = (_text(item.userTypeName) or "").lower()
+        if user_type == "0" or type_name == "system":
+            out[text] = Participant(agent=None, bot=False, manager=False)
+            continue
+        agent = decimal_id(text)
+        if agent is None:
+            raise Unclean("agentParticipants.agentId")
+        fact = facts.agent(agent)
+        fact.name = fact.name or next(
+            (
+                n
+                for v in (item.agentFullName, item.agentNickname, item.agentLoginName)
+                if (n := _text(v)) is not None
+            ),
+            "",
+        )
+        if user_type == "2" or type_name == "bot":
+            fact.user_type = "bot"
+        fact.manager = fact.manager or (_text(item.role) or "").upper() == "MANAGER"
+        group = _id(item.agentGroupId, "agentParticipants.agentGroupId")
+        if group is not None:
+            fact.group_id = group
+            facts.groups[group] = facts.groups.get(group) or _text(item.agentGroupName) or ""
+        else:
+            facts.groups.setdefault(UNASSIGNED, "Unassigned")
+        out[text] = Participant(agent=agent, bot=fact.user_type == "bot", manager=fact.manager)
+    return out
+
+
+def _dialogs(
+    record: TypedRecord, f: Fields, facts: Facts
+) -> tuple[list[tuple[str, Dialog, int | None]], dict[str, int]]:
+    main, surveys = [], {}
+    for i, item in enumerate(record.dialogs or ()):
+        path = f"dialogs[{i}]"
+        kind = (_text(item.dialogType) or "MAIN").upper()
+        if kind == "POST_SURVEY":
+            start = _ms(f, item.startTimeL, item.startTime, "startTime", path)
+            dialog = _text(item.dialogId)
+            if start is not None and dialog is not None:
+                surveys[dialog] = start
+        skill = _id(item.skillId, path)
+        if kind == "MAIN":
+            main.append((path, item, skill))
+        if skill is not None:
+            facts.skill(skill, _text(item.skillName))
+    return main, surveys
+
+
+def _lives(
+    info: Info, f: Fields, facts: Facts, start: int, main: list[tuple[str, Dialog, int | None]]
+) -> list[Life]:
+    status = (_text(info.status) or "").upper()
+    end = _ms(f, info.endTimeL, info.endTime, "endTime", "info")
+    if status not in ("OPEN", "CLOSE") or (status == "CLOSE") != (end is not None):
+        raise Unclean("info.status")
+    reason = closed_by_of(_text(info.closeReason))
+    if status == "OPEN" and reason is not None:
+        raise Unclean("info.closeReason")
+    description = _text(info.closeReasonDescription)
+    latest = _id(info.latestSkillId, "info.latestSkillId")
+    if latest is not None:
+        facts.skill(latest, _text(info.latestSkillName))
+    if not main:
+        return [Life("info", start, end, reason, description, latest)]
+    starts = [_ms(f, d.startTimeL, d.startTime, "startTime", path) for path, d, _ in main]
+    lives = []
+    for (path, d, skill), d_start in sorted(
+        zip(main, starts, strict=True), key=lambda pair: start if pair[1] is None else pair[1]
+    ):
+        d_end = _ms(f, d.endTimeL, d.endTime, "endTime", path)
+        if (_text(d.status) or "").upper() == "OPEN":
+            d_end = None
+        lives.append(
+            Life(
+                path,
+                d_start if d_start is not None else start,
+                d_end,
+                closed_by_of(_text(d.closeReason)),
+                _text(d.closeReasonDescription),
+                skill,
+            )
+        )
+    first, last = lives[0], lives[-1]
+    if first.start != start or (end is None and last.end is not None):
+        raise Unclean(first.path)
+    if end is not None and last.end is None:
+        lives[-1] = Life(last.path, last.start, end, reason, description, last.skill)
+    return lives
+
+
+def _points(
+    record: TypedRecord, f: StrictFields, lives: list[Life]
+) -> list[tuple[str, int, int, str, Any]]:
+    """:func:`._conversation._points` of a typed record."""
+    keyed: list[tuple[tuple[int, int, int, int], tuple[str, int, int, str, Any]]] = []
+    starts = [life.start for life in lives]
+    for i, life in enumerate(lives):
+        keyed.append(((life.start, i, 0, 0), ("start", life.start, i, life.path, life)))
+        if life.end is not None:
+            if life.end < life.start:
+                raise Unclean(f"{life.path}.endTimeL")
+            keyed.append(((life.end, i, 3, 0), ("end", life.end, i, life.path, life)))
+    for n, item in enumerate(record.transfers or ()):
+        path = f"transfers[{n}]"
+        ts = f.fast_time(item, "time", path)
+        if ts is None:
+            raise Unclean(path)
+        at = max(0, bisect_right(starts, ts) - 1)
+        keyed.append(((ts, at, 1, n), ("transfer", ts, at, path, item)))
+    for n, act in enumerate(record.interactions or ()):
+        path = f"interactions[{n}]"
+        ts = _ms(f, act.interactionTimeL, act.interactionTime, "interactionTime", path)
+        agent = _text(act.assignedAgentId)
+        if agent is None:
+            agent = _text(act.agentId)
+        if ts is None or agent is None:
+            raise Unclean(path)
+        seq = act.interactiveSequence
+        at = max(0, bisect_right(starts, ts) - 1)
+        keyed.append(
+            ((ts, at, 2, (seq if seq != -1 else None) or n), ("interaction", ts, at, path, agent))
+        )
+    keyed.sort(key=lambda kp: kp[0])
+    return [point for _, point in keyed]
+
+
+def _messages(
+    record: TypedRecord, f: Fields, participants: dict[str, Participant]
+) -> list[Message]:
+    """:func:`._messages.read_messages` of a typed record."""
+    out: list[tuple[int, int, int, Message]] = []
+    for i, item in enumerate(record.messageRecords or ()):
+        ts, text = item.timeL, item.time
+        if not (ts is not None and 0 <= ts <= LAST_MS and (text is None or f.same_time(ts, text))):
+            ts = _ms(f, ts, text, "time", _MESSAGES)
+            if ts is None:
+                raise Unclean(_MESSAGES)
+        seq = item.seq
+        by = item.sentBy
+        if by not in ("Consumer", "Agent"):
+            by = (_text(by) or "").capitalize()
+            if by not in ("Consumer", "Agent"):
+                raise Unclean(_MESSAGES)
+        who = item.participantId
+        if who is None or who in ABSENT:
+            who = _text(who)
+        agent, system = None, False
+        if by == "Agent":
+            known = participants.get(who or "")
+            if known is None:
+                raise Unclean(_MESSAGES)
+            agent, system = known.agent, known.agent is None
+        elif who is not None and who in participants:
+            raise Unclean(_MESSAGES)
+        intents = intents_of({"contextData": item.contextData}) if item.contextData else ()
+        n = seq if seq is not None else i
+        out.append((ts, n, i, Message(ts, n, agent, system, _MESSAGES, intents)))
+    out.sort(key=lambda t: t[:3])
+    return [m for *_, m in out]
+
+
+def _consumer(record: TypedRecord) -> str:
+    for item in record.consumerParticipants or ():
+        who = _text(item.participantId)
+        if who is not None:
+            return who
+    for message in record.messageRecords or ():
+        if (_text(message.sentBy) or "").lower() == "consumer":
+            who = _text(message.participantId)
+            if who is not None:
+                return who
+    raise Unclean("consumerParticipants")
