@@ -94,7 +94,8 @@ def _ms(f: Fields, stamp: int | None, text: str | None, base: str, path: str) ->
 def read_typed(
     record: TypedRecord, *, f: StrictFields, facts: Facts, site: str
 ) -> tuple[str, list[Event]]:
-    """(conversation id, events in conversation order) of a record, all at ``site``."""
+    """(conversation id, events in conversation order) of a record, all at ``site``; the
+    events' own ``conversation_id`` and ``_intents`` are left as they fall."""
     if not (
         record.messagesRecords is UNSET
         and record.consumerParticipant is UNSET
@@ -152,26 +153,34 @@ def read_typed(
             cycle.interaction(at, f.ids.agent(item, path, f.problems), path)
     messages = _messages(record, f, participants)
     merged = merge_messages(cycle.events, messages, f, call=channel == "call")
-    accepts = [(e["ts"], e["agent_id"]) for e in merged if e["kind"] == "assignment.accepted"]
-    ends = [life.end for life in lives if life.end is not None]
-    end_ms = ends[-1] if ends else max((e["ts"] for e in merged), default=start)
-    merged += read_extras(
-        _extras_view(record),
-        f,
-        info={
-            "csat": info.csat,
-            "csatRate": info.csatRate,
-            "mcs": info.mcs,
-            "alertedMCS": info.alertedMCS,
-        },
-        end_ms=end_ms,
-        dialog_starts=surveys,
-        accepts=accepts,
-        messages=[e for e in merged if "_intents" in e],
-    )
-    for e in merged:
-        e["conversation_id"] = cid
-        e.pop("_intents", None)
+    extras = _extras_view(record)
+    talks = [e for e in merged if "_intents" in e]
+    if (
+        extras  # otherwise read_extras would read nothing but what info says
+        or any(e["_intents"] for e in talks)
+        or info.csat is not None
+        or info.csatRate is not None
+        or info.mcs is not None
+        or info.alertedMCS is not None
+    ):
+        accepts = [(e["ts"], e["agent_id"]) for e in merged if e["kind"] == "assignment.accepted"]
+        ends = [life.end for life in lives if life.end is not None]
+        end_ms = ends[-1] if ends else max((e["ts"] for e in merged), default=start)
+        merged += read_extras(
+            extras,
+            f,
+            info={
+                "csat": info.csat,
+                "csatRate": info.csatRate,
+                "mcs": info.mcs,
+                "alertedMCS": info.alertedMCS,
+            },
+            end_ms=end_ms,
+            dialog_starts=surveys,
+            accepts=accepts,
+            messages=talks,
+        )
+    # the conversation id is filled in by column (._part._table): events need not hold it
     return cid, merged
 
 
@@ -325,15 +334,16 @@ def _messages(
 ) -> list[Message]:
     """:func:`._messages.read_messages` of a typed record."""
     out: list[tuple[int, int, int, Message]] = []
+    same_time = f.same_time
     for i, item in enumerate(record.messageRecords or ()):
         ts, text = item.timeL, item.time
-        if not (ts is not None and 0 <= ts <= LAST_MS and (text is None or f.same_time(ts, text))):
+        if ts is None or not 0 <= ts <= LAST_MS or (text is not None and not same_time(ts, text)):
             ts = _ms(f, ts, text, "time", _MESSAGES)
             if ts is None:
                 raise Unclean(_MESSAGES)
         seq = item.seq
         by = item.sentBy
-        if by not in ("Consumer", "Agent"):
+        if by != "Consumer" and by != "Agent":
             by = (_text(by) or "").capitalize()
             if by not in ("Consumer", "Agent"):
                 raise Unclean(_MESSAGES)
@@ -351,7 +361,7 @@ def _messages(
         intents = intents_of({"contextData": item.contextData}) if item.contextData else ()
         n = seq if seq is not None else i
         out.append((ts, n, i, Message(ts, n, agent, system, _MESSAGES, intents)))
-    out.sort(key=lambda t: t[:3])
+    out.sort()  # (ts, n, i) never ties: the messages themselves are not compared
     return [m for *_, m in out]
 
 

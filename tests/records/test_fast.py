@@ -254,7 +254,10 @@ class _Both:
         got: Any = None
         if typed is not None:
             with contextlib.suppress(Unclean):
-                got = read_typed(typed, f=self.strict, facts=self.fast_facts, site="s")[1]
+                cid, events = read_typed(typed, f=self.strict, facts=self.fast_facts, site="s")
+                got = [{**e, "conversation_id": cid} for e in events]
+                for e in got:
+                    e.pop("_intents", None)
         if got is None:
             with contextlib.suppress(Refused):
                 read_conversation(record, fields=Fields(Problems()), facts=self.fast_facts,
