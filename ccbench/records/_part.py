@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -42,7 +41,7 @@ SITE_PLACEHOLDER = "\0site"
 class Part:
     """A share's events and what assembly needs (module docstring)."""
 
-    table: pa.Table
+    tables: list[pa.Table]  # one per kind, with only the columns that kind takes
     conversations: list[tuple[str, tuple[int, int, int, int], str]]  # id, rank, source
     facts: Facts
     problems: list[Problem] = field(default_factory=list)
@@ -84,8 +83,8 @@ def convert(
             continue
         conversations.append(events)
         meta.append((events[0]["conversation_id"], rank(item, order_base + order), item.source))
-    table = _table(conversations, [cid for cid, _rank, _source in meta])
-    return Part(table, meta, facts, list(problems.items), refused)
+    tables = _tables(conversations, [cid for cid, _rank, _source in meta])
+    return Part(tables, meta, facts, list(problems.items), refused)
 
 
 def convert_files(paths: Sequence[str], site: str, order_base: int) -> Part:
@@ -100,10 +99,11 @@ def convert_files(paths: Sequence[str], site: str, order_base: int) -> Part:
     return part
 
 
-def _table(conversations: list[list[dict[str, Any]]], ids: list[str]) -> pa.Table:
-    """The events as columns, built kind by kind from the fields each kind takes (rows
-    grouped by kind: assembly puts them in log order by ``_conv`` and ``_pos``); the
-    kind and the conversation id (``ids``, one per conversation) are filled in bulk."""
+def _tables(conversations: list[list[dict[str, Any]]], ids: list[str]) -> list[pa.Table]:
+    """The events as columns, one table per kind with the fields that kind takes (a
+    share sent to another process carries no column of nulls; assembly puts the rows
+    in log order by ``_conv`` and ``_pos``); the kind and the conversation id (``ids``,
+    one per conversation) are filled in bulk."""
     flat = [e for events in conversations for e in events]
     sizes = np.array([len(events) for events in conversations], dtype=np.int64)
     conv = np.repeat(np.arange(len(conversations), dtype=np.int64), sizes)
@@ -111,40 +111,34 @@ def _table(conversations: list[list[dict[str, Any]]], ids: list[str]) -> pa.Tabl
     by_kind: dict[str, list[int]] = defaultdict(list)
     for index, e in enumerate(flat):
         by_kind[e["kind"]].append(index)
-    parts, codes = [], []
-    for number, (kind, indices) in enumerate(by_kind.items()):
+    cids = pa.array(ids, pa.string())
+    tables = []
+    for kind, indices in by_kind.items():
         names = ["ts", *KINDS[kind].required, *KINDS[kind].optional]
         columns = [pa.field(n, SCHEMA.field(n).type) for n in names if n != "conversation_id"]
         if kind == "message.sent":
             columns += [pa.field(SENDER, pa.int64()), pa.field(ASSIGNED, pa.bool_())]
         # Arrow reads the dicts' fields in C++ (a Python loop per column took twice as long)
         rows = pa.array([flat[i] for i in indices], type=pa.struct(columns))
-        parts.append(pa.Table.from_batches([pa.RecordBatch.from_struct_array(rows)]))
-        codes.append(np.full(len(indices), number, dtype=np.int64))
-    if not parts:
-        return pa.table({"_conv": pa.array([], pa.int64()), "_pos": pa.array([], pa.int64())})
-    at = np.concatenate([np.array(indices, dtype=np.int64) for indices in by_kind.values()])
-    code: npt.NDArray[np.int64] = np.concatenate(codes)
-    table = pa.concat_tables(parts, promote_options="default")
-    table = table.append_column("kind", pa.array(list(by_kind), pa.string()).take(code))
-    table = table.append_column("conversation_id", pa.array(ids, pa.string()).take(conv[at]))
-    table = table.append_column("_conv", pa.array(conv[at]))
-    table = table.append_column("_pos", pa.array(pos[at]))
-    return table.add_column(0, "event_id", _event_ids(table, code))
+        table = pa.Table.from_batches([pa.RecordBatch.from_struct_array(rows)])
+        at = np.array(indices, dtype=np.int64)
+        table = table.append_column("kind", pa.array([kind], pa.string()).take(np.zeros_like(at)))
+        table = table.append_column("conversation_id", cids.take(conv[at]))
+        table = table.append_column("_conv", pa.array(conv[at]))
+        table = table.append_column("_pos", pa.array(pos[at]))
+        tables.append(table.add_column(0, "event_id", _event_ids(table)))
+    return tables
 
 
-def _event_ids(table: pa.Table, code: npt.NDArray[np.int64]) -> pa.Array:
-    """``<conversationId>:<kind>:<ms>:<n>``, ``n`` counting from 1 the events of that kind
-    (``code``, one per kind) at that millisecond in the conversation, in conversation
-    order (``_pos``)."""
+def _event_ids(table: pa.Table) -> pa.Array:
+    """``<conversationId>:<kind>:<ms>:<n>`` of one kind's events, ``n`` counting from 1
+    the events at that millisecond in the conversation, in conversation order (``_pos``)."""
     ts = table.column("ts").to_numpy()
     conv = table.column("_conv").to_numpy()
-    order = np.lexsort((table.column("_pos").to_numpy(), ts, code, conv))
-    key = (conv[order], code[order], ts[order])
+    order = np.lexsort((table.column("_pos").to_numpy(), ts, conv))
+    key = (conv[order], ts[order])
     starts = np.ones(len(order), dtype=bool)
-    starts[1:] = (
-        (key[0][1:] != key[0][:-1]) | (key[1][1:] != key[1][:-1]) | (key[2][1:] != key[2][:-1])
-    )
+    starts[1:] = (key[0][1:] != key[0][:-1]) | (key[1][1:] != key[1][:-1])
     run = np.arange(len(order)) - np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
     n = np.empty(len(order), dtype=np.int64)
     n[order] = run + 1
