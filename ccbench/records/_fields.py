@@ -9,6 +9,7 @@ number written as a string where the tables say number is reported and read.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -45,7 +46,7 @@ class Fields:
         prefix = self._minutes.get(minute)
         if prefix is None:
             prefix = self._minutes[minute] = format_time(minute * 60_000)[:17]
-        return bool(text == f"{prefix}{milli // 1000:02d}.{milli % 1000:03d}+0000")
+        return bool(text == prefix + _minute_tails()[milli])
 
     def fast_time(self, item: Mapping[str, Any], base: str, path: str) -> int | None:
         """:meth:`time`, with the exporter's own form (an int twin and the exact
@@ -173,6 +174,12 @@ class Fields:
                 f"disagrees with {base}L = {stamp} by {parsed - stamp} ms; {base}L read",
             )
         return stamp
+
+
+@functools.cache
+def _minute_tails() -> tuple[str, ...]:
+    """``ss.SSS+0000`` of each millisecond of a minute, the end of a readable time."""
+    return tuple(f"{ms // 1000:02d}.{ms % 1000:03d}+0000" for ms in range(60_000))
 
 
 def clean(text: str) -> str | None:
