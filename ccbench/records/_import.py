@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -172,7 +173,8 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
 def _log(tables: list[pa.Table], roster: Roster) -> EventLog:
     """The parts' events in log order, (ts, conversation, position in it), with message
     roles settled against the final roster and the first site filled in (each on the
-    tables of the kinds that have them, before they are widened into one)."""
+    tables of the kinds that have them)."""
+    tables = [t for t in tables if t.num_rows]
     if not tables:
         return EventLog.from_table(SCHEMA.empty_table(), roster=roster)
     site = roster.sites[0].id
@@ -184,17 +186,43 @@ def _log(tables: list[pa.Table], roster: Roster) -> EventLog:
         if SENDER in table.column_names:
             table = _settle_roles(table, roster)
         tables[i] = table.drop_columns([c for c in (SENDER, ASSIGNED) if c in table.column_names])
-    table = pa.concat_tables(tables, promote_options="default")
+    ts, conv, pos = (
+        np.concatenate([t.column(name).to_numpy() for t in tables])
+        for name in ("ts", "_conv", "_pos")
+    )
+    order = np.lexsort((pos, conv, ts))
+    table = _interleave([t.drop_columns(["_conv", "_pos"]) for t in tables], order)
     n = table.num_rows
-    ts = table.column("ts").to_numpy()
-    order = np.lexsort((table.column("_pos").to_numpy(), table.column("_conv").to_numpy(), ts))
-    seq = np.empty(n, dtype=np.int64)
-    seq[order] = np.arange(n, dtype=np.int64)
-    table = table.drop_columns([c for c in table.column_names if c.startswith("_")])
-    table = table.append_column("seq", pa.array(seq))
+    table = table.append_column("seq", pa.array(np.arange(n, dtype=np.int64)))
     account = pa.array([roster.account], type=pa.string()).take(np.zeros(n, dtype=np.int64))
     table = table.append_column("account", account)
-    return EventLog.from_table(table.take(pa.array(order)), roster=roster)
+    return EventLog.from_table(table, roster=roster)
+
+
+def _interleave(tables: list[pa.Table], order: npt.NDArray[np.int64]) -> pa.Table:
+    """The rows of ``tables`` (numbered one table after another) in ``order``, with every
+    column any of them has, null in the rows of a table without it. Each column is taken
+    from its tables' values alone: the tables of a log's kinds share few columns, and
+    widening them first (then taking) wrote every column in full twice."""
+    sizes = np.array([t.num_rows for t in tables], dtype=np.int64)
+    which = np.repeat(np.arange(len(tables)), sizes)[order]  # the table of each row
+    offset = order - (np.cumsum(sizes) - sizes)[which]  # its row in that table
+    names = list(dict.fromkeys(name for t in tables for name in t.column_names))
+    columns = []
+    indices: dict[tuple[int, ...], pa.Array] = {}  # by the tables having a column
+    for name in names:
+        having = tuple(k for k, t in enumerate(tables) if name in t.column_names)
+        index = indices.get(having)
+        if index is None:
+            base = np.full(len(tables), -1, dtype=np.int64)
+            base[list(having)] = np.cumsum(sizes[list(having)]) - sizes[list(having)]
+            start = base[which]
+            index = indices[having] = pa.array(start + offset, mask=start < 0)
+        values = pa.concat_arrays(
+            [chunk for k in having for chunk in tables[k].column(name).chunks]
+        )
+        columns.append(values.take(index))
+    return pa.table(columns, names=names)
 
 
 def _settle_roles(table: pa.Table, roster: Roster) -> pa.Table:
