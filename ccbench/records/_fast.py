@@ -268,10 +268,11 @@ def _lives(
     if not main:
         return [Life("info", start, end, reason, description, latest)]
     starts = [_ms(f, d.startTimeL, d.startTime, "startTime", path) for path, d, _ in main]
+    pairs = list(zip(main, starts, strict=True))
+    if len(pairs) > 1:
+        pairs.sort(key=lambda pair: start if pair[1] is None else pair[1])
     lives = []
-    for (path, d, skill), d_start in sorted(
-        zip(main, starts, strict=True), key=lambda pair: start if pair[1] is None else pair[1]
-    ):
+    for (path, d, skill), d_start in pairs:
         d_end = _ms(f, d.endTimeL, d.endTime, "endTime", path)
         if (_text(d.status) or "").upper() == "OPEN":
             d_end = None
@@ -296,37 +297,36 @@ def _lives(
 def _points(
     record: TypedRecord, f: StrictFields, lives: list[Life]
 ) -> list[tuple[str, int, int, str, Any]]:
-    """:func:`._conversation._points` of a typed record."""
-    keyed: list[tuple[tuple[int, int, int, int], tuple[str, int, int, str, Any]]] = []
+    """:func:`._conversation._points` of a typed record. Its sort key ends with the
+    point's place in the list, so ties keep that order and points are never compared.
+    Paths name sections, not entries: a problem here raises, it is never written."""
+    keyed: list[tuple[int, int, int, int, int, tuple[str, int, int, str, Any]]] = []
     starts = [life.start for life in lives]
     for i, life in enumerate(lives):
-        keyed.append(((life.start, i, 0, 0), ("start", life.start, i, life.path, life)))
+        keyed.append((life.start, i, 0, 0, len(keyed), ("start", life.start, i, life.path, life)))
         if life.end is not None:
             if life.end < life.start:
                 raise Unclean(f"{life.path}.endTimeL")
-            keyed.append(((life.end, i, 3, 0), ("end", life.end, i, life.path, life)))
+            keyed.append((life.end, i, 3, 0, len(keyed), ("end", life.end, i, life.path, life)))
     for n, item in enumerate(record.transfers or ()):
-        path = f"transfers[{n}]"
-        ts = f.fast_time(item, "time", path)
+        ts = f.fast_time(item, "time", "transfers")
         if ts is None:
-            raise Unclean(path)
+            raise Unclean("transfers")
         at = max(0, bisect_right(starts, ts) - 1)
-        keyed.append(((ts, at, 1, n), ("transfer", ts, at, path, item)))
+        keyed.append((ts, at, 1, n, len(keyed), ("transfer", ts, at, "transfers", item)))
     for n, act in enumerate(record.interactions or ()):
-        path = f"interactions[{n}]"
-        ts = _ms(f, act.interactionTimeL, act.interactionTime, "interactionTime", path)
+        ts = _ms(f, act.interactionTimeL, act.interactionTime, "interactionTime", "interactions")
         agent = _text(act.assignedAgentId)
         if agent is None:
             agent = _text(act.agentId)
         if ts is None or agent is None:
-            raise Unclean(path)
+            raise Unclean("interactions")
         seq = act.interactiveSequence
         at = max(0, bisect_right(starts, ts) - 1)
-        keyed.append(
-            ((ts, at, 2, (seq if seq != -1 else None) or n), ("interaction", ts, at, path, agent))
-        )
-    keyed.sort(key=lambda kp: kp[0])
-    return [point for _, point in keyed]
+        seq = (seq if seq != -1 else None) or n
+        keyed.append((ts, at, 2, seq, len(keyed), ("interaction", ts, at, "interactions", agent)))
+    keyed.sort()
+    return [point[5] for point in keyed]
 
 
 def _messages(

@@ -27,8 +27,7 @@ interaction of another agent with no transfer reads as a transfer).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._facts import Facts, Ids
 from ._fields import Fields, listed
@@ -39,10 +38,11 @@ __all__ = ["Life", "Lifecycle", "Participant"]
 Event = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Life:
+class Life(NamedTuple):
     """One MAIN dialog: ``start``/``end`` epoch ms (``end`` None while open), how it
-    closed (``closed_by`` consumer/agent/system, the description) and its skill."""
+    closed (``closed_by`` consumer/agent/system, the description) and its skill. A
+    named tuple, as :class:`Participant`: built for every record, several times faster
+    than a frozen dataclass."""
 
     path: str
     start: int
@@ -52,8 +52,7 @@ class Life:
     skill: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
+class Participant(NamedTuple):
     """An agentParticipants entry: ``agent`` None for the system (user type 0)."""
 
     agent: int | None
