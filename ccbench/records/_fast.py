@@ -3,8 +3,8 @@
 :func:`read_typed` gives the events :func:`._conversation.read_conversation` gives for
 the same record, for the records that reader reads without reporting anything, the
 common case by far; at the first thing it would report, it raises :class:`Unclean` and
-the caller hands the record to that reader, which reports it. The sections a record
-has most of (messages, participants, dialogs, interactions) are read here from the
+the caller hands the record to that reader, which reports it (:mod:`._strict`). The
+sections a record has most of (messages, participants, dialogs, interactions) are read here from the
 typed structs of :mod:`._typed` with the same rules, in the same order, without the
 per-field checks and paths of the tolerant accessors; the rest is the tolerant code
 itself, given a :class:`Fields` whose problems raise: the lifecycle
@@ -19,83 +19,53 @@ same log and roster.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any
+from typing import Any, NamedTuple
 
 from msgspec import UNSET
 
 from ._conversation import LANGUAGE_TAG, source_name
 from ._extras import read_extras
-from ._facts import UNASSIGNED, Facts, Ids, decimal_id
-from ._fields import ABSENT, LAST_MS, Fields, clean, valid_id
-from ._messages import Message, intents_of, merge_messages
-from ._problems import Problems
+from ._facts import UNASSIGNED, Facts, decimal_id
+from ._fields import ABSENT, LAST_MS, Fields
+from ._messages import Message, intents_of, interleave
+from ._strict import StrictFields, Unclean, read_id, read_ms, read_text
 from ._timeline import Life, Lifecycle, Participant, closed_by_of
 from ._typed import Dialog, Info, TypedRecord
 from ._vocab import CHANNEL_OF
 
-__all__ = ["StrictFields", "Unclean", "read_typed"]
+__all__ = ["CONSUMER", "SYSTEM", "FastRead", "MessageRows", "read_typed"]
 
 Event = dict[str, Any]
 #: where a message is, in a problem: messages raise rather than report here
 _MESSAGES = "messageRecords"
+#: a message sender that is no agent (:class:`MessageRows`)
+CONSUMER, SYSTEM = -1, -2
 
 
-class Unclean(Exception):
-    """The tolerant reader would report something at ``path``."""
+class MessageRows(NamedTuple):
+    """A record's message events as columns: time (epoch ms), sender (an agent's id, or
+    :data:`CONSUMER` or :data:`SYSTEM`), whether the sender held the conversation then,
+    and the position in the conversation."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.path = path
-
-
-class _Raising(Problems):
-    def add(self, path: str, value: Any, message: str) -> None:
-        raise Unclean(path)
+    ts: list[int]
+    sender: list[int]
+    holds: list[bool]
+    at: list[int]
 
 
-class _StrictIds(Ids):
-    """Decimal ids only: another one would be reported (and remembered) by :class:`Ids`."""
+class FastRead(NamedTuple):
+    """A record read by the fast path: its conversation id, its other events (lifecycle,
+    then extras; their ``conversation_id`` and ``_intents`` as they fall) with each
+    one's position in the conversation, and its messages as columns."""
 
-    def agent(self, text: str, path: str, problems: Problems) -> int:
-        number = decimal_id(text)
-        if number is None:
-            raise Unclean(path)
-        return number
-
-
-class StrictFields(Fields):
-    """The tolerant accessors, raising :class:`Unclean` where they would report."""
-
-    def __init__(self) -> None:
-        super().__init__(_Raising())
-        self.ids = _StrictIds()
+    cid: str
+    events: list[Event]
+    at: list[int]
+    messages: MessageRows
 
 
-def _text(value: str | None) -> str | None:
-    return None if value is None else clean(value)
-
-
-def _id(value: int | None, path: str) -> int | None:
-    """A skill or group id as :meth:`Fields.ident` reads it (-1 is none)."""
-    if value is None or value == -1:
-        return None
-    if not valid_id(value):
-        raise Unclean(path)
-    return value
-
-
-def _ms(f: Fields, stamp: int | None, text: str | None, base: str, path: str) -> int | None:
-    """:meth:`Fields.fast_time` of a typed time pair."""
-    if stamp is not None and 0 <= stamp <= LAST_MS and (text is None or f.same_time(stamp, text)):
-        return stamp
-    return f.time({base + "L": stamp, base: text}, base, path)
-
-
-def read_typed(
-    record: TypedRecord, *, f: StrictFields, facts: Facts, site: str
-) -> tuple[str, list[Event]]:
-    """(conversation id, events in conversation order) of a record, all at ``site``; the
-    events' own ``conversation_id`` and ``_intents`` are left as they fall."""
+def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str) -> FastRead:
+    """The events of a record (:class:`FastRead`), all at site ``site``."""
     if not (
         record.messagesRecords is UNSET
         and record.consumerParticipant is UNSET
@@ -104,10 +74,10 @@ def read_typed(
         raise Unclean("messagesRecords")  # the examples' section names: left to the other
     info = record.info
     cid = info.conversationId.strip() if info.conversationId is not None else ""
-    start = _ms(f, info.startTimeL, info.startTime, "startTime", "info")
+    start = read_ms(f, info.startTimeL, info.startTime, "startTime", "info")
     if not cid or start is None or info.isPartial is True:
         raise Unclean("info")
-    brand = _text(info.brandId)
+    brand = read_text(info.brandId)
     if brand is not None:
         if facts.brand is None:
             facts.brand = brand
@@ -124,7 +94,7 @@ def read_typed(
         if found is None:
             raise Unclean(f"{main[0][0]}.dialogChannelType")
         channel = found
-    source = _text(info.source)
+    source = read_text(info.source)
     source = source_name(source) if source is not None else None
     if source is None:
         raise Unclean("info.source")
@@ -136,7 +106,7 @@ def read_typed(
         "source": source,
         "consumer_id": _consumer(record),
     }
-    language = _text(info.language)
+    language = read_text(info.language)
     if language is not None:
         if not LANGUAGE_TAG.match(language):
             raise Unclean("info.language")
@@ -151,22 +121,39 @@ def read_typed(
             cycle.transfer(at, item, path)
         else:
             cycle.interaction(at, f.ids.agent(item, path, f.problems), path)
+    events: list[Event] = []  # the lifecycle's, then the extras'
+    places: list[int] = []  # each one's position in the conversation
+    rows = MessageRows([], [], [], [])
+    talks: list[Event] = []  # the messages that carry intents, for read_extras
+    count = 0  # after the loop: how many events the lifecycle and the messages make
     messages = _messages(record, f, participants)
-    merged = merge_messages(cycle.events, messages, f, call=channel == "call")
+    for count, item in enumerate(
+        interleave(cycle.events, messages, f, call=channel == "call"), start=1
+    ):
+        if isinstance(item, dict):
+            events.append(item)
+            places.append(count - 1)
+            continue
+        m, holds = item
+        rows.ts.append(m.ts)
+        rows.sender.append(SYSTEM if m.system else CONSUMER if m.agent is None else m.agent)
+        rows.holds.append(holds)
+        rows.at.append(count - 1)
+        if m.intents:
+            talks.append({"ts": m.ts, "agent_id": m.agent, "_intents": m.intents})
     extras = _extras_view(record)
-    talks = [e for e in merged if "_intents" in e]
     if (
         extras  # otherwise read_extras would read nothing but what info says
-        or any(e["_intents"] for e in talks)
+        or talks
         or info.csat is not None
         or info.csatRate is not None
         or info.mcs is not None
         or info.alertedMCS is not None
     ):
-        accepts = [(e["ts"], e["agent_id"]) for e in merged if e["kind"] == "assignment.accepted"]
+        accepts = [(e["ts"], e["agent_id"]) for e in events if e["kind"] == "assignment.accepted"]
         ends = [life.end for life in lives if life.end is not None]
-        end_ms = ends[-1] if ends else max((e["ts"] for e in merged), default=start)
-        merged += read_extras(
+        last = max(max(e["ts"] for e in events), max(rows.ts, default=start))
+        extra = read_extras(
             extras,
             f,
             info={
@@ -175,13 +162,14 @@ def read_typed(
                 "mcs": info.mcs,
                 "alertedMCS": info.alertedMCS,
             },
-            end_ms=end_ms,
+            end_ms=ends[-1] if ends else last,
             dialog_starts=surveys,
             accepts=accepts,
             messages=talks,
         )
-    # the conversation id is filled in by column (._part._table): events need not hold it
-    return cid, merged
+        events += extra
+        places += range(count, count + len(extra))
+    return FastRead(cid, events, places, rows)
 
 
 def _extras_view(record: TypedRecord) -> dict[str, Any]:
@@ -198,11 +186,11 @@ def _extras_view(record: TypedRecord) -> dict[str, Any]:
 def _participants(record: TypedRecord, facts: Facts) -> dict[str, Participant]:
     out: dict[str, Participant] = {}
     for item in record.agentParticipants or ():
-        text = _text(item.agentId)
+        text = read_text(item.agentId)
         if text is None:
             raise Unclean("agentParticipants.agentId")
-        user_type = _text(item.userType)
-        type_name = (_text(item.userTypeName) or "").lower()
+        user_type = read_text(item.userType)
+        type_name = (read_text(item.userTypeName) or "").lower()
         if user_type == "0" or type_name == "system":
             out[text] = Participant(agent=None, bot=False, manager=False)
             continue
@@ -214,17 +202,17 @@ def _participants(record: TypedRecord, facts: Facts) -> dict[str, Participant]:
             (
                 n
                 for v in (item.agentFullName, item.agentNickname, item.agentLoginName)
-                if (n := _text(v)) is not None
+                if (n := read_text(v)) is not None
             ),
             "",
         )
         if user_type == "2" or type_name == "bot":
             fact.user_type = "bot"
-        fact.manager = fact.manager or (_text(item.role) or "").upper() == "MANAGER"
-        group = _id(item.agentGroupId, "agentParticipants.agentGroupId")
+        fact.manager = fact.manager or (read_text(item.role) or "").upper() == "MANAGER"
+        group = read_id(item.agentGroupId, "agentParticipants.agentGroupId")
         if group is not None:
             fact.group_id = group
-            facts.groups[group] = facts.groups.get(group) or _text(item.agentGroupName) or ""
+            facts.groups[group] = facts.groups.get(group) or read_text(item.agentGroupName) or ""
         else:
             facts.groups.setdefault(UNASSIGNED, "Unassigned")
         out[text] = Participant(agent=agent, bot=fact.user_type == "bot", manager=fact.manager)
@@ -237,52 +225,52 @@ def _dialogs(
     main, surveys = [], {}
     for i, item in enumerate(record.dialogs or ()):
         path = f"dialogs[{i}]"
-        kind = (_text(item.dialogType) or "MAIN").upper()
+        kind = (read_text(item.dialogType) or "MAIN").upper()
         if kind == "POST_SURVEY":
-            start = _ms(f, item.startTimeL, item.startTime, "startTime", path)
-            dialog = _text(item.dialogId)
+            start = read_ms(f, item.startTimeL, item.startTime, "startTime", path)
+            dialog = read_text(item.dialogId)
             if start is not None and dialog is not None:
                 surveys[dialog] = start
-        skill = _id(item.skillId, path)
+        skill = read_id(item.skillId, path)
         if kind == "MAIN":
             main.append((path, item, skill))
         if skill is not None:
-            facts.skill(skill, _text(item.skillName))
+            facts.skill(skill, read_text(item.skillName))
     return main, surveys
 
 
 def _lives(
     info: Info, f: Fields, facts: Facts, start: int, main: list[tuple[str, Dialog, int | None]]
 ) -> list[Life]:
-    status = (_text(info.status) or "").upper()
-    end = _ms(f, info.endTimeL, info.endTime, "endTime", "info")
+    status = (read_text(info.status) or "").upper()
+    end = read_ms(f, info.endTimeL, info.endTime, "endTime", "info")
     if status not in ("OPEN", "CLOSE") or (status == "CLOSE") != (end is not None):
         raise Unclean("info.status")
-    reason = closed_by_of(_text(info.closeReason))
+    reason = closed_by_of(read_text(info.closeReason))
     if status == "OPEN" and reason is not None:
         raise Unclean("info.closeReason")
-    description = _text(info.closeReasonDescription)
-    latest = _id(info.latestSkillId, "info.latestSkillId")
+    description = read_text(info.closeReasonDescription)
+    latest = read_id(info.latestSkillId, "info.latestSkillId")
     if latest is not None:
-        facts.skill(latest, _text(info.latestSkillName))
+        facts.skill(latest, read_text(info.latestSkillName))
     if not main:
         return [Life("info", start, end, reason, description, latest)]
-    starts = [_ms(f, d.startTimeL, d.startTime, "startTime", path) for path, d, _ in main]
+    starts = [read_ms(f, d.startTimeL, d.startTime, "startTime", path) for path, d, _ in main]
     pairs = list(zip(main, starts, strict=True))
     if len(pairs) > 1:
         pairs.sort(key=lambda pair: start if pair[1] is None else pair[1])
     lives = []
     for (path, d, skill), d_start in pairs:
-        d_end = _ms(f, d.endTimeL, d.endTime, "endTime", path)
-        if (_text(d.status) or "").upper() == "OPEN":
+        d_end = read_ms(f, d.endTimeL, d.endTime, "endTime", path)
+        if (read_text(d.status) or "").upper() == "OPEN":
             d_end = None
         lives.append(
             Life(
                 path,
                 d_start if d_start is not None else start,
                 d_end,
-                closed_by_of(_text(d.closeReason)),
-                _text(d.closeReasonDescription),
+                closed_by_of(read_text(d.closeReason)),
+                read_text(d.closeReasonDescription),
                 skill,
             )
         )
@@ -315,10 +303,12 @@ def _points(
         at = max(0, bisect_right(starts, ts) - 1)
         keyed.append((ts, at, 1, n, len(keyed), ("transfer", ts, at, "transfers", item)))
     for n, act in enumerate(record.interactions or ()):
-        ts = _ms(f, act.interactionTimeL, act.interactionTime, "interactionTime", "interactions")
-        agent = _text(act.assignedAgentId)
+        ts = read_ms(
+            f, act.interactionTimeL, act.interactionTime, "interactionTime", "interactions"
+        )
+        agent = read_text(act.assignedAgentId)
         if agent is None:
-            agent = _text(act.agentId)
+            agent = read_text(act.agentId)
         if ts is None or agent is None:
             raise Unclean("interactions")
         seq = act.interactiveSequence
@@ -338,18 +328,18 @@ def _messages(
     for i, item in enumerate(record.messageRecords or ()):
         ts, text = item.timeL, item.time
         if ts is None or not 0 <= ts <= LAST_MS or (text is not None and not same_time(ts, text)):
-            ts = _ms(f, ts, text, "time", _MESSAGES)
+            ts = read_ms(f, ts, text, "time", _MESSAGES)
             if ts is None:
                 raise Unclean(_MESSAGES)
         seq = item.seq
         by = item.sentBy
         if by != "Consumer" and by != "Agent":
-            by = (_text(by) or "").capitalize()
+            by = (read_text(by) or "").capitalize()
             if by not in ("Consumer", "Agent"):
                 raise Unclean(_MESSAGES)
         who = item.participantId
         if who is None or who in ABSENT:
-            who = _text(who)
+            who = read_text(who)
         agent, system = None, False
         if by == "Agent":
             known = participants.get(who or "")
@@ -367,12 +357,12 @@ def _messages(
 
 def _consumer(record: TypedRecord) -> str:
     for item in record.consumerParticipants or ():
-        who = _text(item.participantId)
+        who = read_text(item.participantId)
         if who is not None:
             return who
     for message in record.messageRecords or ():
-        if (_text(message.sentBy) or "").lower() == "consumer":
-            who = _text(message.participantId)
+        if (read_text(message.sentBy) or "").lower() == "consumer":
+            who = read_text(message.participantId)
             if who is not None:
                 return who
     raise Unclean("consumerParticipants")

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,11 +26,12 @@ from ..eventlog import KINDS, SCHEMA
 from ._bulk import paused_gc
 from ._conversation import Refused, read_conversation
 from ._facts import Facts, Ids
-from ._fast import StrictFields, Unclean, read_typed
+from ._fast import SYSTEM, MessageRows, read_typed
 from ._fields import Fields
 from ._messages import ASSIGNED, SENDER
 from ._problems import Problem, Problems
 from ._read import Sourced, pick_versions, rank, read_files
+from ._strict import StrictFields, Unclean
 from ._typed import typed_record
 
 __all__ = ["SITE_PLACEHOLDER", "Part", "convert", "convert_files"]
@@ -55,18 +58,22 @@ def convert(
     ``order_base`` places them among other shares when versions are compared."""
     fields, facts, ids, strict = Fields(problems), Facts(), Ids(), StrictFields()
     conversations: list[list[dict[str, Any]]] = []
+    positions: list[list[int] | None] = []  # None: the events are in conversation order
+    messages = _Messages()
     meta: list[tuple[str, tuple[int, int, int, int], str]] = []
     refused = 0
     for order, item in enumerate(pick_versions(items, problems)):
         typed = item.typed if item.typed is not None else typed_record(item.parsed)
         if typed is not None:
             try:
-                cid, events = read_typed(typed, f=strict, facts=facts, site=site)
+                read = read_typed(typed, f=strict, facts=facts, site=site)
             except Unclean:
                 pass  # the tolerant reader reports what it is
             else:
-                conversations.append(events)
-                meta.append((cid, rank(item, order_base + order), item.source))
+                messages.add(len(conversations), read.messages)
+                conversations.append(read.events)
+                positions.append(read.at)
+                meta.append((read.cid, rank(item, order_base + order), item.source))
                 continue
         record = item.record
         problems.source, problems.conversation_id = item.source, None
@@ -82,8 +89,12 @@ def convert(
             refused += 1
             continue
         conversations.append(events)
+        positions.append(None)
         meta.append((events[0]["conversation_id"], rank(item, order_base + order), item.source))
-    tables = _tables(conversations, [cid for cid, _rank, _source in meta])
+    ids_ = pa.array([cid for cid, _rank, _source in meta], pa.string())
+    tables = _tables(conversations, positions, ids_)
+    if messages.ts:
+        tables.append(messages.table(ids_))
     return Part(tables, meta, facts, list(problems.items), refused)
 
 
@@ -99,19 +110,28 @@ def convert_files(paths: Sequence[str], site: str, order_base: int) -> Part:
     return part
 
 
-def _tables(conversations: list[list[dict[str, Any]]], ids: list[str]) -> list[pa.Table]:
+def _tables(
+    conversations: list[list[dict[str, Any]]], positions: list[list[int] | None], ids: pa.Array
+) -> list[pa.Table]:
     """The events as columns, one table per kind with the fields that kind takes (a
     share sent to another process carries no column of nulls; assembly puts the rows
-    in log order by ``_conv`` and ``_pos``); the kind and the conversation id (``ids``,
+    in log order by ``_conv`` and ``_pos``, each event's position in its conversation:
+    ``positions``, or its place in the list); the kind and the conversation id (``ids``,
     one per conversation) are filled in bulk."""
     flat = [e for events in conversations for e in events]
     sizes = np.array([len(events) for events in conversations], dtype=np.int64)
     conv = np.repeat(np.arange(len(conversations), dtype=np.int64), sizes)
-    pos = np.arange(len(flat), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    pos = np.fromiter(
+        chain.from_iterable(
+            range(len(events)) if at is None else at
+            for events, at in zip(conversations, positions, strict=True)
+        ),
+        dtype=np.int64,
+        count=len(flat),
+    )
     by_kind: dict[str, list[int]] = defaultdict(list)
     for index, e in enumerate(flat):
         by_kind[e["kind"]].append(index)
-    cids = pa.array(ids, pa.string())
     tables = []
     for kind, indices in by_kind.items():
         names = ["ts", *KINDS[kind].required, *KINDS[kind].optional]
@@ -122,12 +142,61 @@ def _tables(conversations: list[list[dict[str, Any]]], ids: list[str]) -> list[p
         rows = pa.array([flat[i] for i in indices], type=pa.struct(columns))
         table = pa.Table.from_batches([pa.RecordBatch.from_struct_array(rows)])
         at = np.array(indices, dtype=np.int64)
-        table = table.append_column("kind", pa.array([kind], pa.string()).take(np.zeros_like(at)))
-        table = table.append_column("conversation_id", cids.take(conv[at]))
-        table = table.append_column("_conv", pa.array(conv[at]))
-        table = table.append_column("_pos", pa.array(pos[at]))
-        tables.append(table.add_column(0, "event_id", _event_ids(table)))
+        tables.append(_finish(table, kind, ids, conv[at], pos[at]))
     return tables
+
+
+def _finish(
+    table: pa.Table,
+    kind: str,
+    ids: pa.Array,
+    conv: npt.NDArray[np.int64],
+    pos: npt.NDArray[np.int64],
+) -> pa.Table:
+    """One kind's events with their kind, conversation id, markers and event id."""
+    table = table.append_column("kind", pa.array([kind], pa.string()).take(np.zeros_like(conv)))
+    table = table.append_column("conversation_id", ids.take(conv))
+    table = table.append_column("_conv", pa.array(conv))
+    table = table.append_column("_pos", pa.array(pos))
+    return table.add_column(0, "event_id", _event_ids(table))
+
+
+class _Messages:
+    """The fast path's message events of a share, as columns (:class:`MessageRows`)."""
+
+    def __init__(self) -> None:
+        self.conv: list[int] = []
+        self.ts: list[int] = []
+        self.sender: list[int] = []
+        self.holds: list[bool] = []
+        self.at: list[int] = []
+
+    def add(self, conv: int, rows: MessageRows) -> None:
+        self.conv += [conv] * len(rows.ts)
+        self.ts += rows.ts
+        self.sender += rows.sender
+        self.holds += rows.holds
+        self.at += rows.at
+
+    def table(self, ids: pa.Array) -> pa.Table:
+        """The message.sent table, as the per-kind tables are (sender_role is set for
+        the consumer and the system; an agent's waits for the roster, with ``_sender``
+        and ``_assigned``)."""
+        sender = np.array(self.sender, dtype=np.int64)
+        agent = sender < 0
+        roles = pa.array([None, "consumer", "system"], pa.string())
+        table = pa.table(
+            {
+                "ts": pa.array(self.ts, pa.int64()),
+                "sender_role": roles.take(np.where(sender == SYSTEM, 2, np.where(agent, 1, 0))),
+                "agent_id": pa.array(sender, mask=agent),
+                "visibility": pa.nulls(len(sender), pa.string()),
+                SENDER: pa.array(sender, mask=agent),
+                ASSIGNED: pa.array(np.array(self.holds, dtype=bool), mask=agent),
+            }
+        )
+        conv = np.array(self.conv, dtype=np.int64)
+        return _finish(table, "message.sent", ids, conv, np.array(self.at, dtype=np.int64))
 
 
 def _event_ids(table: pa.Table) -> pa.Array:
