@@ -27,7 +27,12 @@ from ._rollup_view import Filters
 from ._segment_json import MetricTexts, sums_of, texts
 from ._store import Store
 
-__all__ = ["agent_segment_json", "agent_segment_metrics"]
+__all__ = [
+    "agent_segment_json",
+    "agent_segment_metrics",
+    "prepare_segment_rollup",
+    "segment_rollup_ready",
+]
 
 _MS_PER_MIN = 60_000
 
@@ -103,7 +108,7 @@ def agent_segment_json(store: Store, *, account: str, query: SegmentQuery, now_m
     step_ms = (query.interval_min or query.timeframe_min) * _MS_PER_MIN
     lo = now_ms - window_ms
     n = window_ms // step_ms
-    rollup = store.cached(name="segment_rollup", factory=RollupCache).view(store, account=account)
+    rollup = _rollups(store).view(store, account=account)
     c = cells(
         rollup,
         lo=lo,
@@ -146,3 +151,17 @@ def agent_segment_metrics(
         agent_segment_json(store, account=account, query=query, now_ms=now_ms)
     )
     return answer
+
+
+def segment_rollup_ready(store: Store, *, account: str) -> bool:
+    """Whether the account's rollup is current (a query would not refresh it); never blocks."""
+    return _rollups(store).ready(store, account=account)
+
+
+def prepare_segment_rollup(store: Store, *, account: str) -> None:
+    """Bring the account's rollup up to date (what the next query would otherwise do)."""
+    _rollups(store).view(store, account=account)
+
+
+def _rollups(store: Store) -> RollupCache:
+    return store.cached(name="segment_rollup", factory=RollupCache)

@@ -4,9 +4,10 @@ The reading is backend/_dashboard_summary.py's (docs/metrics.md 3.7): each
 conversation's last close before now, when it is in ``[min(start, skills_lo),
 now)``, of the request's channel, kept by the skill filter (skill at the
 close) and the group filter (group of the close's agent, -1 without one),
-summed per scope: ``('w', None)`` over the closed window ``[start, now)``,
-``('a', agent)`` per agent in it, ``('s', skill)`` per skill over
-``[skills_lo, now)`` and ``('r', skill)`` per skill over the window.
+summed per scope: the closed window ``[start, now)`` (``w``: every field),
+per agent in it (``a``), per skill over ``[skills_lo, now)`` (``s``) and per
+skill over the window (``r``); the per-key scopes carry the close fields only
+(:data:`CLOSE_FIELDS`: the tables show no response times).
 
 A default 24-hour window holds tens of thousands of closes; summing their rows
 per request cost ~10 ms of CPU. Instead, each close has a row of the fields it
@@ -19,128 +20,182 @@ corrections make it exact: closes followed by another close of their
 conversation before now (not the last one) are taken out, and closes whose
 conversation has events at or after now get their row computed from the visible
 events instead (backend/_dashboard_facts.py). Both sets are small (re-closed
-conversations, conversations still active at now) and found by one pass of two
-comparisons over the closes of the range.
+conversations, conversations still active at now): the first is read from the
+list of re-closed closes, the second is a stabbing query (the close before now,
+the conversation's last event at or after it; backend/_dashboard_stabbing.py).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from ccbench.eventlog import CHANNELS
 
-from ._dashboard_facts import NEVER, Facts, facts_at
-from ._dashboard_index import DashboardIndex
+from ._dashboard_facts import FAMILY, Facts, facts_at
+from ._dashboard_index import NEVER, DashboardIndex
 from ._dashboard_params import DashboardQuery
+from ._dashboard_roster import kept_ids
+from ._dashboard_stabbing import Stabbing
 from ._dashboard_summary import CloseSums, FamilySums
 
-__all__ = ["close_sums"]
+__all__ = ["CLOSE_FIELDS", "ClosedSums", "close_rows", "close_sums"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 M = npt.NDArray[np.int64]
+#: The per-key scopes' fields: the first ones of a row (CloseSums' own fields).
+CLOSE_FIELDS = 8
 
 
 def close_rows(ts: I64, by: I64, f: Facts) -> M:
     """Per close, the CloseSums fields it adds (one row, CloseSums then FamilySums order)."""
-    columns = (
-        np.ones(ts.shape[0], dtype=np.int64), by == 0, by == 1, by == 2, ts - f.opened.v,
-        f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v,
-        f.a_sum, f.a_n, f.c_sum, f.c_n, f.f_sum, f.f_n,
-        f.ttfr.v, f.ttfr.ok, f.ttfr_consumer.v, f.ttfr_consumer.ok,
-        f.ttfr_first_assign.v, f.ttfr_first_assign.ok, f.ttfa.v, f.ttfa.ok,
-        f.mcs.v, f.mcs.ok, f.alerted.ok & (f.alerted.v == 1), f.alerted.ok & (f.alerted.v == -1),
-    )  # fmt: skip
-    return np.stack([np.asarray(c, dtype=np.int64) for c in columns], axis=1)
+    out = np.empty((ts.shape[0], CLOSE_FIELDS + len(FAMILY)), dtype=np.int64)
+    out[:, 0] = 1
+    out[:, 1], out[:, 2], out[:, 3] = by == 0, by == 1, by == 2
+    out[:, 4] = ts - f.opened.v
+    out[:, 5], out[:, 6], out[:, 7] = f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v
+    out[:, CLOSE_FIELDS:] = f.family
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedSums:
+    """The closes summed per scope (rows in :func:`close_rows` order; a key without
+    closes has a row of zeros). ``agent_ids``/``skill_ids`` (ascending) key the
+    per-key scopes' rows."""
+
+    window: I64  # 'w': every field
+    agent_ids: I64
+    by_agent: M  # 'a': CLOSE_FIELDS columns
+    skill_ids: I64
+    by_skill: M  # 's'
+    by_skill_window: M  # 'r'
+
+    def closed_window(self) -> CloseSums:
+        """The window's sums as :class:`CloseSums`."""
+        t = self.window.tolist()
+        return CloseSums(
+            closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3], resolution_sum=t[4],
+            csat_answered=t[5], csat_good=t[6], csat_sum=t[7], family=FamilySums(*t[8:]),
+        )  # fmt: skip
 
 
 class _Cells:
-    """Every close's final row, grouped into cells with running sums (see the module doc)."""
+    """Every close's final row, grouped into cells with running sums (see the module doc).
+
+    A close followed by another of its conversation stops counting at that next close:
+    its row is also entered negated at the next close's position, so a cell's running
+    sum to ``b`` is that of the closes last before ``b``. Summing from a cut ``c`` instead
+    of the start removes the negated rows of the pairs that straddle it (the first
+    close before ``c``, the next at or after it): those are found by a stabbing query
+    over the pairs (first, next] of positions, and added back.
+    """
 
     def __init__(self, x: DashboardIndex) -> None:
         n = x.close_ts.shape[0]
         conv = x.close_conv
-        self.rows = close_rows(x.close_ts, x.close_by, facts_at(x, np.maximum(conv, 0), NEVER))
+        rows = close_rows(x.close_ts, x.close_by, facts_at(x, np.maximum(conv, 0), NEVER))
+        self.rows = rows
         channel = np.where(conv >= 0, x.channel_code[np.maximum(conv, 0)], -1)
         agent = np.where(x.close_agent.ok, x.close_agent.v, -1)
         skill = np.where(x.close_skill.ok, x.close_skill.v, -1)
-        table = np.stack([channel, agent, skill, x.close_group], axis=1).reshape(n, 4)
-        keys, cell = np.unique(table, axis=0, return_inverse=True)
-        cell = cell.reshape(-1).astype(np.int64)
-        self.cell = cell  # by close position
-        self.channel, self.agent, self.skill, self.group = (keys[:, j] for j in range(4))
+        by_cell = np.lexsort((x.close_group, skill, agent, channel))
+        table = np.stack([channel, agent, skill, x.close_group])[:, by_cell]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (table[:, 1:] != table[:, :-1]).any(axis=0)
+        cell = np.empty(n, dtype=np.int64)
+        cell[by_cell] = np.cumsum(new) - 1
+        self.cell = cell  # by close position; cells ascend by (channel, agent, skill, group)
+        self.channel, self.agent, self.skill, self.group = table[:, new]
+        self.agent_ids = np.unique(self.agent[self.agent >= 0])
+        self.skill_ids = np.unique(self.skill[self.skill >= 0])
+        self.agent_key = np.where(self.agent >= 0, np.searchsorted(self.agent_ids, self.agent), -1)
+        self.skill_key = np.where(self.skill >= 0, np.searchsorted(self.skill_ids, self.skill), -1)
+        # (first, next) closes of a conversation: the first's row leaves at the next
+        self.first = np.flatnonzero(x.close_next < n)
+        self.next = x.close_next[self.first]
+        self.straddling = Stabbing(self.first, self.next)
+        entry_cell = np.concatenate((cell, cell[self.first]))
+        entry_pos = np.concatenate((np.arange(n), self.next))
+        entry_row = np.concatenate((np.arange(n), self.first))
+        sign = np.repeat(np.asarray([1, -1], dtype=np.int64), [n, self.first.shape[0]])
+        order = np.lexsort((entry_pos, entry_cell))
         self.width = n + 1
-        order = np.lexsort((np.arange(n), cell))
-        self.keys = cell[order] * self.width + order  # (cell, position), ascending
-        self.sums = np.zeros((n + 1, self.rows.shape[1]), dtype=np.int64)
-        np.cumsum(self.rows[order], axis=0, out=self.sums[1:])
-        # the ts of each close's conversation's last event: final at now iff before now
-        self.last_event = np.where(conv >= 0, x.last_event_ts[np.maximum(conv, 0)], NEVER)
+        self.keys = entry_cell[order] * self.width + entry_pos[order]  # ascending
+        self.sums = np.zeros((order.shape[0] + 1, rows.shape[1]), dtype=np.int64)
+        np.cumsum(rows[entry_row[order]] * sign[order, None], axis=0, out=self.sums[1:])
+        # a close's conversation has events at or after now iff close ts < now <= last event
+        last = np.where(conv >= 0, x.last_event_ts[np.maximum(conv, 0)], x.close_ts)
+        self.pending = Stabbing(x.close_ts, np.maximum(last, x.close_ts))
 
-    def totals(self, cells: I64, lo: int, hi: int) -> M:
-        """Per cell, the summed rows of its closes at positions ``[lo, hi)``."""
-        a = np.searchsorted(self.keys, cells * self.width + lo, side="left")
-        b = np.searchsorted(self.keys, cells * self.width + hi, side="left")
-        out: M = self.sums[b] - self.sums[a]
+    def at(self, cells: I64, position: int) -> I64:
+        """Per cell, its running sums' index at ``position``."""
+        out: I64 = np.searchsorted(self.keys, cells * self.width + position, side="left")
         return out
+
+
+def _by_key(rows: M, key: I64, n_keys: int) -> M:
+    """Rows summed per key (0..n_keys-1; -1 dropped); a sort and a reduceat (np.add.at
+    on rows is an order of magnitude slower)."""
+    keep = np.flatnonzero(key >= 0)
+    order = keep[np.argsort(key[keep], kind="stable")]
+    out = np.zeros((n_keys, rows.shape[1]), dtype=np.int64)
+    if order.shape[0]:
+        k = key[order]
+        heads = np.ones(k.shape[0], dtype=bool)
+        heads[1:] = k[1:] != k[:-1]
+        at = np.flatnonzero(heads)
+        out[k[at]] = np.add.reduceat(np.take(rows, order, axis=0), at, axis=0)
+    return out
 
 
 def close_sums(
     x: DashboardIndex, *, query: DashboardQuery, now: int, start: int, skills_lo: int
-) -> dict[tuple[str, int | None], CloseSums]:
-    """The closes summed per scope (see the module doc); a scope and key without closes
-    is absent, as a SQL group without rows."""
+) -> ClosedSums:
+    """The closes summed per scope (see the module doc)."""
     c = x.memo("close_cells", _Cells)
     ts = x.close_ts
-    lo = min(start, skills_lo)
-    a, b, w, s = (int(v) for v in np.searchsorted(ts, [lo, now, start, skills_lo], side="left"))
-    mode = CHANNELS.index(query.mode)
-    kept = c.channel == mode
+    bounds = np.searchsorted(ts, [min(start, skills_lo), now, start, skills_lo])
+    a, b, w, s = (int(v) for v in bounds)
+    kept = c.channel == CHANNELS.index(query.mode)
     if query.skill_ids is not None:
-        kept &= np.isin(c.skill, list(query.skill_ids))  # a NULL skill (-1) is never kept
+        kept &= kept_ids(c.skill, query.skill_ids)  # a NULL skill (-1) is never kept
     if query.group_ids is not None:
-        kept &= np.isin(c.group, list(query.group_ids))
+        kept &= kept_ids(c.group, query.group_ids)
     cells = np.flatnonzero(kept)
-    # corrections: closes in [lo, now) of kept cells that are not their conversation's
-    # last before now (out), or whose conversation has events at or after now (recomputed)
-    later = x.close_next[a:b] < b
-    out_pos = a + np.flatnonzero(later)
-    out_pos = out_pos[kept[c.cell[out_pos]]]
-    near = a + np.flatnonzero(~later & (c.last_event[a:b] >= now))
+    end = np.take(c.sums, c.at(cells, b), axis=0)
+    # per scope, rows to sum and their cells: the kept cells' closes in the scope...
+    window = [end - np.take(c.sums, c.at(cells, w), axis=0)]  # [start, now)
+    skills = [end[:, :CLOSE_FIELDS] - np.take(c.sums, c.at(cells, s), axis=0)[:, :CLOSE_FIELDS]]
+    window_cells, skills_cells = [cells], [cells]
+    # ...the pairs straddling its cut: the first's row was taken out at the next, before now
+    for cut, rows, at in ((w, window, window_cells), (s, skills, skills_cells)):
+        pair = c.straddling.at(cut)
+        first = c.first[pair[(c.next[pair] < b) & kept[c.cell[c.first[pair]]]]]
+        rows.append(np.take(c.rows, first, axis=0)[:, : rows[0].shape[1]])
+        at.append(c.cell[first])
+    # ...and the last closes before now whose conversation has events at or after now:
+    # their row at now instead of the final one
+    near = c.pending.at(now)
+    near = near[(near >= a) & (x.close_next[near] >= b)]
     near = near[kept[c.cell[near]]]
-    fixed = close_rows(ts[near], x.close_by[near], facts_at(x, x.close_conv[near], now))
-    fix_pos = np.concatenate((out_pos, near, near))
-    fix_rows = np.concatenate((-c.rows[out_pos], -c.rows[near], fixed))
-    fix_cell = c.cell[fix_pos]
-    out: dict[tuple[str, int | None], CloseSums] = {}
-    for scope, cut, key_of in (("w", w, None), ("a", w, c.agent), ("s", s, c.skill),
-                               ("r", w, c.skill)):  # fmt: skip
-        fix = fix_pos >= cut
-        if key_of is None:
-            total = c.totals(cells, cut, b).sum(axis=0) + fix_rows[fix].sum(axis=0)
-            _put(out, scope, [None], total[None, :])
-            continue
-        chosen = cells[key_of[cells] >= 0]
-        fix &= key_of[fix_cell] >= 0
-        keys = np.concatenate((key_of[chosen], key_of[fix_cell[fix]]))
-        rows = np.concatenate((c.totals(chosen, cut, b), fix_rows[fix]))
-        if keys.shape[0] == 0:
-            continue
-        order = np.argsort(keys, kind="stable")
-        k = keys[order]
-        heads = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
-        _put(out, scope, k[heads].tolist(), np.add.reduceat(rows[order], heads, axis=0))
-    return out
-
-
-def _put(
-    out: dict[tuple[str, int | None], CloseSums], scope: str, keys: list[int | None], totals: M
-) -> None:
-    for key, t in zip(keys, totals.tolist(), strict=True):
-        if t[0]:  # a scope and key without closes is absent, as a SQL group without rows
-            out[(scope, key)] = CloseSums(
-                closed=t[0], by_consumer=t[1], by_agent=t[2], by_system=t[3],
-                resolution_sum=t[4], csat_answered=t[5], csat_good=t[6], csat_sum=t[7],
-                family=FamilySums(*t[8:]),
-            )  # fmt: skip
+    at_now = close_rows(ts[near], x.close_by[near], facts_at(x, x.close_conv[near], now))
+    fix = at_now - np.take(c.rows, near, axis=0)
+    for cut, rows, at in ((w, window, window_cells), (s, skills, skills_cells)):
+        inside = near >= cut
+        rows.append(fix[inside, : rows[0].shape[1]])
+        at.append(c.cell[near[inside]])
+    w_rows, w_cells = np.concatenate(window), np.concatenate(window_cells)
+    s_rows, s_cells = np.concatenate(skills), np.concatenate(skills_cells)
+    n_a, n_s = c.agent_ids.shape[0], c.skill_ids.shape[0]
+    return ClosedSums(
+        window=w_rows.sum(axis=0),
+        agent_ids=c.agent_ids,
+        by_agent=_by_key(w_rows[:, :CLOSE_FIELDS], c.agent_key[w_cells], n_a),
+        skill_ids=c.skill_ids,
+        by_skill=_by_key(s_rows, c.skill_key[s_cells], n_s),
+        by_skill_window=_by_key(w_rows[:, :CLOSE_FIELDS], c.skill_key[w_cells], n_s),
+    )

@@ -5,9 +5,10 @@ backend/_dashboard_summary.py states (their docs and SQL are the reading of
 docs/metrics.md 3.3-3.7 this module follows), with masks and binary searches
 over columns held in memory instead of joins per request: conversations open
 at now with their facts, the closes summed per scope, chat queue stays and
-chat segments, and presence events. A conversation whose last event is before
-now takes its latest facts from ``dash_convs`` (``final_*``); the others have
-them computed from their visible events, as the SQL does.
+chat segments, and presence events. A conversation's latest facts are those as
+of its last visible event (backend/_dashboard_latest.py), which the SQL takes
+from ``dash_convs`` (``final_*``) when every event is visible and computes from
+the visible events otherwise.
 """
 
 from __future__ import annotations
@@ -20,89 +21,65 @@ import numpy.typing as npt
 from ccbench.arrays import take
 
 from ._dashboard_index import (
-    ACCEPTED,
-    MCS,
-    MESSAGE,
-    QUEUED,
-    ROLES,
-    SURVEY,
+    FA,
+    FCA,
+    FH,
+    FM_HI,
+    FM_LO,
+    NEVER,
+    OPENED,
+    TFA,
+    TFA_OK,
+    TTFA,
+    TTFR,
+    TTFR_CONSUMER,
+    TTFR_OK,
     DashboardIndex,
     Nullable,
 )  # fmt: skip
-from ._dashboard_params import DashboardQuery
-from ._dashboard_sql import AgentEvent, ChatSegment, ConvFacts
-from ._dashboard_summary import ChatSums
+from ._dashboard_latest import (
+    A_SUM,
+    C_SUM,
+    COUNTS,
+    MSG_TS,
+    SKILL,
+    last_visible,
+    latest_facts,
+    small,
+)
+from ._dashboard_stabbing import Stabbing
 
-__all__ = [
-    "NEVER", "Facts", "agent_events", "chat_occupancy", "chat_segments", "chat_sums",
-    "facts_at",
-    "open_conversations",
-]  # fmt: skip
+__all__ = ["FAMILY", "Facts", "OpenConvs", "facts_at", "open_conversations"]
 
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 B = npt.NDArray[np.bool_]
-NEVER = int(np.iinfo(np.int64).max)  # a now after every event
+
+
+#: Columns of :attr:`Facts.family`, FamilySums' fields in order: response sums and
+#: counts, the first-response family's values and presence (0/1), the MCS and its
+#: presence, and whether the alert flag is +1 or -1.
+FAMILY = (
+    "a_sum", "a_n", "c_sum", "c_n", "f_sum", "f_n", "ttfr", "ttfr_ok", "ttfr_consumer",
+    "ttfr_consumer_ok", "ttfr_first_assign", "ttfr_first_assign_ok", "ttfa", "ttfa_ok",
+    "mcs", "mcs_ok", "positive", "negative",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """ConvFacts' now-dependent columns for conversations ``convs`` (codes), aligned."""
+    """ConvFacts' now-dependent columns for conversations ``convs`` (codes), aligned; the
+    response-time family and MCS as one matrix (:data:`FAMILY` columns, 0 where
+    absent), summed as it is by the messaging section and the closes."""
 
     convs: I64
     opened: Nullable
     cur_skill: Nullable
-    final: B  # the conversation's last event is before now: its final_* facts hold
-    msg_row: I64  # a non-final conversation's last non-system message (event row, -1)
-    last_ts: Nullable
+    last_ts: Nullable  # the last visible non-system message: its ts and role code (-1)
+    last_role: I64
     csat: Nullable
-    mcs: Nullable
     alerted: Nullable
-    a_sum: I64
-    a_n: I64
-    c_sum: I64
-    c_n: I64
-    ttfr: Nullable
-    ttfr_consumer: Nullable
-    ttfr_first_assign: Nullable
-    ttfa: Nullable
-    f_sum: I64
-    f_n: I64
-
-
-def _last(owner: I64, rows: I64, sel: B, k: int) -> I64:
-    """Per owner (0..k-1), the last of its selected rows (-1: none); ``owner`` ascending."""
-    out = np.full(k, -1, dtype=np.int64)
-    idx = np.flatnonzero(sel)
-    if idx.shape[0]:
-        o = owner[idx]
-        end = np.ones(idx.shape[0], dtype=bool)
-        end[:-1] = o[1:] != o[:-1]
-        out[o[end]] = rows[idx[end]]
-    return out
-
-
-def _pick(row: I64, src_v: I64, src_ok: B) -> Nullable:
-    """Values of a column at ``row`` (-1: NULL)."""
-    return Nullable(take(src_v, row, missing=0), take(src_ok, row, missing=False))
-
-
-def _responses(
-    owner: I64, consumer: B, ts: I64, sel: B, k: int, want_consumer: bool
-) -> tuple[I64, I64]:
-    """Per owner, the sum and count of the stream's run heads of side ``want_consumer``
-    measured from the previous head (response_ctes in backend/_dashboard_projection.py)."""
-    idx = np.flatnonzero(sel)
-    o, c, t = owner[idx], consumer[idx], ts[idx]
-    head = np.ones(idx.shape[0], dtype=bool)
-    head[1:] = (o[1:] != o[:-1]) | (c[1:] != c[:-1])
-    ho, hc, ht = o[head], c[head], t[head]
-    keep = np.zeros(ho.shape[0], dtype=bool)
-    keep[1:] = (ho[1:] == ho[:-1]) & (hc[1:] == want_consumer)
-    lat = np.zeros(ho.shape[0], dtype=np.int64)
-    lat[1:] = ht[1:] - ht[:-1]
-    sums = np.zeros(k, dtype=np.int64)
-    np.add.at(sums, ho[keep], lat[keep])
-    return sums, np.bincount(ho[keep], minlength=k).astype(np.int64)
+    family: npt.NDArray[np.int64]
 
 
 def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
@@ -113,213 +90,100 @@ def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
 
 def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     """The facts at ``now`` of conversations ``convs`` (codes, any order; ``now`` NEVER:
-    after every event)."""
-    limit = x.visible(now)
-    final = x.last_event_ts[convs] < now
-    nfi = np.flatnonzero(~final)
-    nf = convs[nfi]
-    # the visible events of the non-final conversations, grouped by conversation
-    lo = np.searchsorted(x.conv_keys, nf * x.width, side="left")
-    owner, pos = _ranges(lo, np.searchsorted(x.conv_keys, nf * x.width + limit) - lo)
-    rows = x.conv_rows[pos]
-    kind, role = x.ev_kind[rows], x.ev_role[rows]
-    m = nf.shape[0]
-    routed = ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
-    said = (kind == MESSAGE) & (role >= 0) & (role != ROLES.index("system"))
-    l_skill = _last(owner, rows, routed, m)
-    l_msg = _last(owner, rows, said, m)
-    l_csat = _last(owner, rows, (kind == SURVEY) & x.ev_csat.ok[rows], m)
-    l_mcs = _last(owner, rows, (kind == MCS) & x.ev_mcs.ok[rows], m)
-    l_alert = _last(owner, rows, (kind == MCS) & x.ev_alerted.ok[rows], m)
-    consumer = role == ROLES.index("consumer")
-    staff = (role == ROLES.index("agent")) | (role == ROLES.index("manager"))
-    ts = x.ev_ts[rows]
-    message = kind == MESSAGE
-    a = _responses(owner, consumer, ts, message & (consumer | (staff & x.ev_human[rows])), m, False)
-    sides = np.isin(role, [ROLES.index(r) for r in ("consumer", "agent", "bot", "manager")])
-    c = _responses(owner, consumer, ts, message & sides, m, True)
-
-    def merged(final_col: Nullable, row: I64, src_v: I64, src_ok: B) -> Nullable:
-        got = _pick(row, src_v, src_ok)
-        v, ok = final_col.v.copy(), final_col.ok.copy()
-        v[nfi], ok[nfi] = got.v, got.ok
-        return Nullable(v, ok)
-
-    def final_of(col: Nullable) -> Nullable:
-        return Nullable(np.where(final, col.v[convs], 0), final & col.ok[convs])
-
-    def summed(col: Nullable, computed: I64) -> I64:
-        out = np.where(final, col.v[convs], 0).astype(np.int64)  # NULL: 0 (coalesce)
-        out[nfi] = computed
-        return out
-
-    msg_row = np.full(convs.shape[0], -1, dtype=np.int64)
-    msg_row[nfi] = l_msg
-    opened_ok = x.opened_ts.ok[convs] & (x.opened_ts.v[convs] < now)
-    opened = Nullable(np.where(opened_ok, x.opened_ts.v[convs], 0), opened_ok)
-    fh_seen = x.fh_ts.ok[convs] & (x.fh_ts.v[convs] < now)
-    fca_seen = x.fca_ts.ok[convs] & (x.fca_ts.v[convs] < now) & x.fam_ts.ok[convs]
-    fa_seen = x.fa_ts.ok[convs] & (x.fa_ts.v[convs] < now) & opened_ok
+    after every event): the latest ones as of each conversation's last visible event
+    (backend/_dashboard_latest.py), the first-response family from ``dash_convs``."""
+    latest = x.memo("latest", latest_facts)
+    c = np.take(x.conv_table, convs, axis=0)
+    # -1 (no visible event) reads the table's last row: no facts
+    f = np.take(latest.table, last_visible(x, c, now), axis=0)
+    opened_ok = c[:, OPENED] < now
+    fh_seen = c[:, FH] < now
+    fca_seen = c[:, FCA] < now
+    fa_seen = (c[:, FA] < now) & opened_ok
     # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL), from
     # the conversations' own samples; the sums are a few ms values each: exact in float64
-    first = np.searchsorted(x.fm_conv, convs, side="left")
-    fm_owner, at = _ranges(first, np.searchsorted(x.fm_conv, convs, side="right") - first)
-    seen = (x.fm_start[at] < now) & (x.fm_first[at] < now)
-    f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[at][seen], minlength=convs.shape[0])
+    fm_owner, pos = _ranges(c[:, FM_LO], c[:, FM_HI] - c[:, FM_LO])
+    seen = (x.fm_start[pos] < now) & (x.fm_first[pos] < now)
+    f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[pos][seen], minlength=convs.shape[0])
     f_n = np.bincount(fm_owner[seen], minlength=convs.shape[0])
+    skill, msg_ts = f[:, SKILL], f[:, MSG_TS]
+    csat, mcs, alerted = small(f, "csat"), small(f, "mcs"), small(f, "alerted")
+    family = np.empty((convs.shape[0], len(FAMILY)), dtype=np.int64)
+    family[:, 0], family[:, 2] = f[:, A_SUM], f[:, C_SUM]
+    family[:, 1], family[:, 3] = f[:, COUNTS] & 0xFFFFFFFF, f[:, COUNTS] >> 32
+    family[:, 4], family[:, 5] = f_sum, f_n
+    for col, value, ok in (
+        (6, c[:, TTFR], fh_seen & (c[:, TTFR_OK] != 0)),
+        (8, c[:, TTFR_CONSUMER], fca_seen),
+        (10, c[:, TFA], fh_seen & (c[:, TFA_OK] != 0)),
+        (12, c[:, TTFA], fa_seen),
+        (14, mcs, mcs >= 0),
+    ):  # a value and its presence
+        family[:, col] = np.where(ok, value, 0)
+        family[:, col + 1] = ok
+    family[:, 16], family[:, 17] = alerted == 1, alerted == -1
+
+    def known(v: I64, ok: B) -> Nullable:
+        return Nullable(np.where(ok, v, 0), ok)
+
     return Facts(
         convs=convs,
-        opened=opened,
-        cur_skill=merged(final_of(x.final_skill), l_skill, x.ev_skill.v, x.ev_skill.ok),
-        final=final,
-        msg_row=msg_row,
-        last_ts=merged(final_of(x.final_msg_ts), l_msg, x.ev_ts, x.ev_ts >= 0),
-        csat=merged(final_of(x.final_csat), l_csat, x.ev_csat.v, x.ev_csat.ok),
-        mcs=merged(final_of(x.final_mcs), l_mcs, x.ev_mcs.v, x.ev_mcs.ok),
-        alerted=merged(final_of(x.final_alerted), l_alert, x.ev_alerted.v, x.ev_alerted.ok),
-        a_sum=summed(x.final_a_sum, a[0]),
-        a_n=summed(x.final_a_n, a[1]),
-        c_sum=summed(x.final_c_sum, c[0]),
-        c_n=summed(x.final_c_n, c[1]),
-        ttfr=Nullable(np.where(fh_seen, x.ttfr.v[convs], 0), fh_seen & x.ttfr.ok[convs]),
-        ttfr_consumer=Nullable(
-            np.where(fca_seen, x.fca_ts.v[convs] - x.fam_ts.v[convs], 0), fca_seen
-        ),
-        ttfr_first_assign=Nullable(
-            np.where(fh_seen, x.ttfr_first_assign.v[convs], 0),
-            fh_seen & x.ttfr_first_assign.ok[convs],
-        ),
-        ttfa=Nullable(np.where(fa_seen, x.fa_ts.v[convs] - opened.v, 0), fa_seen),
-        f_sum=f_sum.astype(np.int64),
-        f_n=f_n.astype(np.int64),
+        opened=known(c[:, OPENED], opened_ok),
+        cur_skill=known(skill, skill >= 0),
+        last_ts=known(msg_ts, msg_ts >= 0),
+        last_role=small(f, "role"),
+        csat=Nullable(csat, csat > 0),
+        alerted=known(alerted, alerted >= -1),
+        family=family,
     )
 
 
-def open_conversations(x: DashboardIndex, *, now: int) -> list[ConvFacts]:
+@dataclass(frozen=True, slots=True)
+class OpenConvs:
+    """Conversations open at a now (``facts.convs``, ascending codes) with their facts,
+    channel code, agent segment open at now (``seg_*``, ``seg_agent.ok`` False when
+    unassigned) and the role code of the last non-system message (-1: none)."""
+
+    facts: Facts
+    channel: I64
+    seg_agent: Nullable
+    seg_skill: Nullable
+    last_role: I64
+
+
+def _stabbings(x: DashboardIndex) -> tuple[Stabbing, Stabbing]:
+    """Lives (open at now: started before now, next life event not before now) and
+    agent segments (open at now likewise)."""
+    lives = Stabbing(x.life_ts, np.where(x.life_end.ok, x.life_end.v, NEVER))
+    segs = Stabbing(x.seg_start, np.where(x.seg_end.ok, x.seg_end.v, NEVER))
+    return lives, segs
+
+
+def open_conversations(x: DashboardIndex, *, now: int) -> OpenConvs:
     """Conversations open at ``now`` (a life started before now not ended before it)."""
-    live = (x.life_ts < now) & (~x.life_end.ok | (x.life_end.v >= now)) & (x.life_conv >= 0)
-    convs = np.unique(x.life_conv[live])
+    lives, segs = x.memo("open_stabbings", _stabbings)
+    conv = np.sort(x.life_conv[lives.at(now)])
+    distinct = np.ones(conv.shape[0], dtype=bool)
+    distinct[1:] = conv[1:] != conv[:-1]
+    convs = conv[distinct & (conv >= 0)]  # np.unique hashes: slower on a few hundred
     f = facts_at(x, convs, now)
-    # each conversation's agent segment open at now (the last started, start order)
-    open_seg = (x.seg_start < now) & (~x.seg_end.ok | (x.seg_end.v >= now))
-    seg_of = np.full(x.n_conv, -1, dtype=np.int64)
-    idx = np.flatnonzero(open_seg & (x.seg_conv >= 0))
-    np.maximum.at(seg_of, x.seg_conv[idx], idx)
-    seg = seg_of[convs].tolist()
-    roles = [
-        x.final_role[cv] if fin else (None if r < 0 else ROLES[x.ev_role[r]])
-        for cv, fin, r in zip(convs.tolist(), f.final.tolist(), f.msg_row.tolist(), strict=True)
-    ]
-    agents = [None if s < 0 else int(x.seg_agent[s]) for s in seg]
-    skills = [None if s < 0 else int(x.seg_skill[s]) for s in seg]
-    columns = zip(
-        [x.conv_names[cv] for cv in convs.tolist()], f.opened.v.tolist(), [True] * len(seg),
-        x.channel[convs].tolist(), _values(f.cur_skill), agents, skills, roles,
-        _values(f.last_ts), _values(f.csat), _values(f.mcs), _values(f.alerted),
-        f.a_sum.tolist(), f.a_n.tolist(), f.c_sum.tolist(), f.c_n.tolist(),
-        _values(f.ttfr), _values(f.ttfr_consumer), _values(f.ttfr_first_assign),
-        _values(f.ttfa), f.f_sum.tolist(), f.f_n.tolist(), strict=True,
-    )  # fmt: skip
-    return [ConvFacts(*c) for c in columns]
-
-
-def _values(col: Nullable) -> list[int | None]:
-    return [v if ok else None for v, ok in zip(col.v.tolist(), col.ok.tolist(), strict=True)]
-
-
-def _kept(query: DashboardQuery, skill: Nullable | None, group: I64 | None, mask: B) -> B:
-    """The request's skill and group filters (None skill: NULL is never kept)."""
-    if query.skill_ids is not None and skill is not None:
-        mask = mask & skill.ok & np.isin(skill.v, list(query.skill_ids))
-    if query.group_ids is not None and group is not None:
-        mask = mask & np.isin(group, list(query.group_ids))
-    return mask
-
-
-def chat_sums(x: DashboardIndex, *, query: DashboardQuery, now: int, start: int) -> ChatSums:
-    """Chat visitors' waits starting before now and not ended before ``start`` (the skill
-    filter only), and chat segments handled in ``[start, now)`` (both filters)."""
-    end, end_ok = x.stay_end.v, x.stay_end.ok
-    m = (x.stay_start < now) & (~end_ok | (end >= start))
-    m = _kept(query, Nullable(x.stay_skill.v, x.stay_skill.ok), None, m)
-    ended = m & end_ok & (end >= start) & (end < now)
-    wait = end - x.stay_start
-    abandoned = ended & (x.stay_outcome == 1)
-    connected = ended & (x.stay_outcome == 0)
-    s_end, s_ok = x.seg_end.v, x.seg_end.ok
-    handled = x.seg_chat & (x.seg_start < now) & s_ok & (s_end > start) & (s_end < now)
-    handled &= x.seg_handled
-    all_ok = np.ones(x.seg_skill.shape[0], dtype=bool)
-    handled = _kept(query, Nullable(x.seg_skill, all_ok), x.seg_group, handled)
-    return ChatSums(
-        in_queue=int(np.count_nonzero(m & (~end_ok | (end >= now)))),
-        entered=int(np.count_nonzero(m & (x.stay_start >= start))),
-        abandoned=int(np.count_nonzero(abandoned)),
-        abandoned_sum=int(wait[abandoned].sum()),
-        connected=int(np.count_nonzero(connected)),
-        connected_sum=int(wait[connected].sum()),
-        within_sl=int(np.count_nonzero(connected & (wait <= query.sl_threshold_ms))),
-        handled=int(np.count_nonzero(handled)),
-        handled_sum=int((s_end - x.seg_start)[handled].sum()),
+    # each conversation's agent segment open at now: the last started (start order)
+    open_seg = segs.at(now)
+    seg_conv = x.seg_conv[open_seg]  # ascending segment within each conversation below
+    order = np.lexsort((open_seg, seg_conv))
+    seg_conv, open_seg = seg_conv[order], open_seg[order]
+    last = np.ones(seg_conv.shape[0], dtype=bool)
+    last[:-1] = seg_conv[1:] != seg_conv[:-1]
+    # ends in a -1 that no conversation matches: searchsorted's "past the end" reads it
+    seg_conv = np.append(seg_conv[last], -1)
+    open_seg = np.append(open_seg[last], 0)
+    at = np.searchsorted(seg_conv[:-1], convs)
+    has = seg_conv[at] == convs
+    seg = np.where(has, open_seg[at], -1)
+    return OpenConvs(
+        facts=f,
+        channel=x.channel_code[convs],
+        seg_agent=Nullable(take(x.seg_agent, seg, missing=0), has),
+        seg_skill=Nullable(take(x.seg_skill, seg, missing=0), has),
+        last_role=f.last_role,
     )
-
-
-def chat_segments(x: DashboardIndex, *, now: int, start: int) -> list[ChatSegment]:
-    """Chat segments of human agents overlapping ``[start, now)`` (occupancy)."""
-    end, ok = x.seg_end.v, x.seg_end.ok
-    sel = x.seg_chat & x.seg_human & (x.seg_start < now) & (~ok | (end > start))
-    return [
-        ChatSegment(int(x.seg_agent[s]), int(x.seg_skill[s]), int(x.seg_start[s]),
-                    int(end[s]) if ok[s] else None)
-        for s in np.flatnonzero(sel).tolist()
-    ]  # fmt: skip
-
-
-def chat_occupancy(
-    x: DashboardIndex,
-    *,
-    query: DashboardQuery,
-    now: int,
-    start: int,
-    online: dict[int, list[tuple[int, int]]],
-    agents: list[int],
-) -> tuple[int, int]:
-    """(busy, online) ms of ``agents`` (the kept human agents) over ``[start, now)``: their
-    online intervals (disjoint, from presence), and the measure of those covered by at
-    least one of their kept chat segments, as backend/_dashboard.occupancy. One sweep over
-    (agent, instant) boundaries: each agent's +1/-1 steps sum to zero, so running sums over
-    all agents in (agent, instant) order are each agent's counts."""
-    o_agent = [a for a in agents for _ in online.get(a, ())]
-    o = np.asarray([iv for a in agents for iv in online.get(a, ())], dtype=np.int64)
-    o = o.reshape(-1, 2)
-    online_total = int((o[:, 1] - o[:, 0]).sum())
-    end, ok = x.seg_end.v, x.seg_end.ok
-    sel = x.seg_chat & x.seg_human & (x.seg_start < now) & (~ok | (end > start))
-    sel &= np.isin(x.seg_agent, np.asarray(agents, dtype=np.int64))
-    sel = _kept(query, Nullable(x.seg_skill, np.ones_like(sel)), x.seg_group, sel)
-    lo = np.maximum(x.seg_start[sel], start)
-    hi = np.where(ok[sel], np.minimum(end[sel], now), now)
-    busy = lo < hi  # an empty interval covers nothing (nor does it in the reference)
-    b_agent, lo, hi = x.seg_agent[sel][busy], lo[busy], hi[busy]
-    n_b, n_o = lo.shape[0], o.shape[0]
-    agent = np.concatenate(
-        (b_agent, b_agent, np.asarray(o_agent, np.int64), np.asarray(o_agent, np.int64))
-    )
-    t = np.concatenate((lo, hi, o[:, 0], o[:, 1]))
-    d_busy = np.concatenate(
-        (np.ones(n_b, np.int64), -np.ones(n_b, np.int64), np.zeros(2 * n_o, np.int64))
-    )
-    d_on = np.concatenate(
-        (np.zeros(2 * n_b, np.int64), np.ones(n_o, np.int64), -np.ones(n_o, np.int64))
-    )
-    order = np.lexsort((t, agent))
-    agent, t = agent[order], t[order]
-    busy_n, on_n = np.cumsum(d_busy[order]), np.cumsum(d_on[order])
-    both = (busy_n[:-1] > 0) & (on_n[:-1] > 0) & (agent[1:] == agent[:-1])
-    return int((t[1:] - t[:-1])[both].sum()), online_total
-
-
-def agent_events(x: DashboardIndex, *, now: int) -> list[AgentEvent]:
-    """Presence events before ``now``, ordered by agent then log order."""
-    limit = x.visible(now)
-    return [x.presence_events[j] for j in np.flatnonzero(x.presence_rows < limit).tolist()]

@@ -30,7 +30,7 @@ from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
 from ._versioned import PerVersion
 
-__all__ = ["DashboardIndex", "Nullable", "dashboard_index"]
+__all__ = ["NEVER", "DashboardIndex", "Nullable", "dashboard_index", "dashboard_index_ready"]
 
 T = TypeVar("T")
 I64 = npt.NDArray[np.int64]
@@ -41,6 +41,7 @@ _EVENT_KINDS = (
 )  # fmt: skip
 #: Event kind codes (index in _EVENT_KINDS).
 QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
+NEVER = int(np.iinfo(np.int64).max)  # an instant after every event; no end
 #: Sender role codes.
 ROLES: tuple[str, ...] = tuple(SENDER_ROLES)
 
@@ -79,34 +80,21 @@ class DashboardIndex:
     def __init__(self, cur: Any, *, account: str, roster: Roster) -> None:
         self.roster = roster
         self._memo: dict[str, Any] = {}
-        self._memo_lock = threading.Lock()
+        self._memo_lock = threading.RLock()  # a factory may use another memo
         p = [account]
+        # the final_* facts are not read: backend/_dashboard_latest.py has them per event
         convs = cur.sql(
-            "SELECT * FROM dash_convs WHERE account = ? ORDER BY conversation_id", params=p
+            "SELECT conversation_id, opened_ts, channel, fh_ts, ttfr, ttfr_first_assign, "
+            "fam_ts, fca_ts, fa_ts, last_event_ts FROM dash_convs WHERE account = ? "
+            "ORDER BY conversation_id",
+            params=p,
         ).to_arrow_table()
         self.conv_ids = convs.column("conversation_id").combine_chunks()
         self.conv_names: list[str] = self.conv_ids.to_pylist()
         self.n_conv = convs.num_rows
-        self.opened_ts = _nullable(convs, "opened_ts")
         self.channel = np.asarray(convs.column("channel").to_numpy(zero_copy_only=False))
         self.channel_code = _codes(convs.column("channel"), CHANNELS)  # -1: NULL
-        self.fh_ts = _nullable(convs, "fh_ts")
-        self.ttfr = _nullable(convs, "ttfr")
-        self.ttfr_first_assign = _nullable(convs, "ttfr_first_assign")
-        self.fam_ts = _nullable(convs, "fam_ts")
-        self.fca_ts = _nullable(convs, "fca_ts")
-        self.fa_ts = _nullable(convs, "fa_ts")
         self.last_event_ts = _ints(convs, "last_event_ts")
-        self.final_skill = _nullable(convs, "final_skill")
-        self.final_role: list[str | None] = convs.column("final_role").to_pylist()
-        self.final_msg_ts = _nullable(convs, "final_msg_ts")
-        self.final_csat = _nullable(convs, "final_csat")
-        self.final_mcs = _nullable(convs, "final_mcs")
-        self.final_alerted = _nullable(convs, "final_alerted")
-        self.final_a_sum = _nullable(convs, "final_a_sum")
-        self.final_a_n = _nullable(convs, "final_a_n")
-        self.final_c_sum = _nullable(convs, "final_c_sum")
-        self.final_c_n = _nullable(convs, "final_c_n")
         self._events(cur, p)
         lives = cur.sql(
             "SELECT conversation_id, ts, end_ts FROM dash_lives WHERE account = ?", params=p
@@ -124,6 +112,7 @@ class DashboardIndex:
         self.stay_end = _nullable(stays, "end_ts")
         self.stay_outcome = _codes(stays.column("outcome"), ("connected", "abandoned"))
         self._segments(cur, p)
+        self.conv_table = _conv_table(convs, self)
 
     def code(self, ids: pa.ChunkedArray) -> I64:
         """Conversation codes of ``ids`` (-1: not in dash_convs)."""
@@ -229,6 +218,12 @@ class DashboardIndex:
         self.fm_conv, self.fm_start = self.seg_conv[fm], self.seg_start[fm]
         self.fm_first = self.seg_first.v[fm]
         self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)
+        self.fm_bounds = np.searchsorted(self.fm_conv, np.arange(self.n_conv + 1))
+
+    def bounds(self) -> I64:
+        """Per conversation code and one past the last, its first ``conv_rows`` position."""
+        out: I64 = np.searchsorted(self.conv_keys, np.arange(self.n_conv + 1) * self.width)
+        return out
 
     def memo(self, name: str, factory: Callable[[DashboardIndex], T]) -> T:
         """``factory(self)`` made once per index (derived arrays of a request path)."""
@@ -240,6 +235,37 @@ class DashboardIndex:
     def visible(self, now: int) -> int:
         """Event rows with ``ts < now`` (a prefix)."""
         return int(np.searchsorted(self.ev_ts, now, side="left"))
+
+
+#: Columns of ``DashboardIndex.conv_table``: per conversation, its instants (NEVER:
+#: none) and values (0 with ``*_OK`` 0: none) of the first-response family (docs/metrics.md
+#: 3.4; TTFR_CONSUMER counts from FCA, seen with it; TTFA is FA - OPENED, seen with FA
+#: when OPENED is), its ``conv_rows`` positions ``[FIRST, END)``, its first-message
+#: samples ``[FM_LO, FM_HI)`` and the ts of its last event.
+(OPENED, FH, TTFR, TTFR_OK, TFA, TFA_OK, FCA, TTFR_CONSUMER, FA, TTFA, FIRST, END, FM_LO,
+ FM_HI, LAST_EVENT) = range(15)  # fmt: skip
+
+
+def _conv_table(convs: pa.Table, x: DashboardIndex) -> I64:
+    """The per-conversation columns a request gathers together (one row each: a request
+    reads a few thousand scattered conversations, and one gather of rows misses the
+    cache once per conversation where a gather per column misses it once per column)."""
+    opened, fh, fam, fca, fa = (_nullable(convs, c) for c in ("opened_ts", "fh_ts", "fam_ts",
+                                                             "fca_ts", "fa_ts"))  # fmt: skip
+    ttfr, tfa = _nullable(convs, "ttfr"), _nullable(convs, "ttfr_first_assign")
+    consumer = fca.ok & fam.ok
+    both = fa.ok & opened.ok
+    bounds = x.bounds()
+
+    def at(col: Nullable) -> I64:
+        return np.where(col.ok, col.v, NEVER)
+
+    return np.stack(
+        [at(opened), at(fh), ttfr.v, ttfr.ok, tfa.v, tfa.ok, np.where(consumer, fca.v, NEVER),
+         np.where(consumer, fca.v - fam.v, 0), at(fa), np.where(both, fa.v - opened.v, 0),
+         bounds[:-1], bounds[1:], x.fm_bounds[:-1], x.fm_bounds[1:], x.last_event_ts],
+        axis=1,
+    ).astype(np.int64)  # fmt: skip
 
 
 def _load(store: Store, account: str) -> DashboardIndex | None:
@@ -257,5 +283,13 @@ def _load(store: Store, account: str) -> DashboardIndex | None:
 
 def dashboard_index(store: Store, *, account: str) -> DashboardIndex | None:
     """The account's current dashboard index (None while it has no roster)."""
-    cache = store.cached(name="dashboard_index", factory=lambda: PerVersion(_load))
-    return cache.get(store, account=account)
+    return _indexes(store).get(store, account=account)
+
+
+def dashboard_index_ready(store: Store, *, account: str) -> bool:
+    """Whether :func:`dashboard_index` would answer at once; never blocks."""
+    return _indexes(store).ready(store, account=account)
+
+
+def _indexes(store: Store) -> PerVersion[DashboardIndex | None]:
+    return store.cached(name="dashboard_index", factory=lambda: PerVersion(_load))

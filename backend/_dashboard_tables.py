@@ -1,122 +1,190 @@
-"""Agents and skills tables of the dashboard: rows, sorting and paging (section 3.7).
+"""Agents and skills tables of the dashboard: columns, sorting and paging (section 3.7).
 
-Rows are dicts in the column order of AGENT_TABLE_COLUMNS / SKILL_TABLE_COLUMNS.
-Sorting puts null values last in both orders and breaks ties by ascending id,
-so pages are stable.
+Every column is computed for all rows as an array; only the sort column is read
+for all of them, and only the rows of the requested page become dicts, in the
+column order of DASHBOARD_AGENT_COLUMNS / DASHBOARD_SKILL_COLUMNS. Sorting puts
+null values last in both orders and breaks ties by ascending id, so pages are
+stable.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ._dashboard_core import Context, close_stats, percent
-from ._dashboard_sql import ConvFacts
+import numpy as np
+import numpy.typing as npt
 
-__all__ = ["agent_rows", "paged", "skill_rows"]
+from ccbench.arrays import take
 
-_CLOSE_COLUMNS = ("closed", "avg_resolution_time", "csat", "csat_answered")
+from ._dashboard_closes import ClosedSums
+from ._dashboard_current import Current
+from ._dashboard_params import DashboardQuery
+from ._dashboard_presence import PresenceNow
+from ._dashboard_roster import RosterArrays, kept_ids
 
+__all__ = ["Column", "agent_table", "close_columns", "paged", "skill_table"]
 
-def _close_columns(
-    ctx: Context, key: tuple[str, int], resolved: tuple[str, int] | None = None
-) -> dict[str, Any]:
-    """A row's close columns from scope ``key``; the resolution time from ``resolved``
-    when given (the skills table's selected period)."""
-    stats = close_stats(ctx.closes.get(key), ctx.query.csat)
-    if resolved is not None:
-        res = close_stats(ctx.closes.get(resolved), ctx.query.csat)
-        stats["avg_resolution_time"] = res["avg_resolution_time"]
-    return {k: stats[k] for k in _CLOSE_COLUMNS}
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+B = npt.NDArray[np.bool_]
 
 
-def _agent_load(ctx: Context, agent: int, weights: dict[int, list[tuple[float, bool]]]) -> Any:
-    return percent(math.fsum(w for w, _ in weights.get(agent, ())), ctx.max_slots(agent))
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: values per row (an array or a list), null where ``ok`` is False
+    (None: never null)."""
+
+    values: npt.NDArray[Any] | list[Any]
+    ok: B | None = None
+
+    def at(self, rows: Sequence[int] | I64) -> list[Any]:
+        """Python values of ``rows`` (None where null)."""
+        if isinstance(self.values, list):
+            got = [self.values[i] for i in rows]
+        else:
+            got = self.values[np.asarray(rows, dtype=np.int64)].tolist()
+        if self.ok is None:
+            return got
+        ok = self.ok[np.asarray(rows, dtype=np.int64)].tolist()
+        return [v if k else None for v, k in zip(got, ok, strict=True)]
 
 
-def agent_rows(ctx: Context, weights: dict[int, list[tuple[float, bool]]]) -> list[dict[str, Any]]:
-    """One row per kept agent logged in at now; closes are the window's (``weights``: per
-    agent, (weight, active) of its kept assigned conversations)."""
-    rows = []
-    for a in ctx.kept_agents:
-        presence = ctx.presence[a]
-        if presence.status is None or presence.since is None:
-            continue
-        agent = ctx.roster.agent(a)
-        assert agent is not None  # kept agents come from the roster
-        mine = weights.get(a, [])
-        rows.append(
-            {
-                "agent_id": a,
-                "name": agent.name,
-                "status": presence.status,
-                "status_time_ms": ctx.now - presence.since,
-                "open": len(mine),
-                "active": sum(1 for _, active in mine if active),
-                "load": _agent_load(ctx, a, weights),
-                **_close_columns(ctx, ("a", a)),
-            }
-        )
-    return rows
+def percent(part: npt.NDArray[Any], whole: npt.NDArray[Any]) -> Column:
+    """``(100.0 * part) / whole`` per row, null where whole is 0 (the scalar rule of
+    backend/_dashboard_core.percent, element-wise in float64)."""
+    ok = whole != 0
+    return Column(100.0 * part / np.where(ok, whole, 1), ok)
 
 
-def skill_rows(
-    ctx: Context,
-    weights: dict[int, list[tuple[float, bool]]],
-    kept_open: Sequence[ConvFacts],
-) -> list[dict[str, Any]]:
+def mean_ms(total: I64, n: I64) -> Column:
+    """Means (ms) truncated toward zero, null without samples (backend/_dashboard_core)."""
+    ok = n != 0
+    q = np.abs(total) // np.where(ok, n, 1)
+    return Column(np.where(total >= 0, q, -q), ok)
+
+
+def close_columns(
+    sums: ClosedSums, which: str, ids: I64, query: DashboardQuery
+) -> dict[str, Column]:
+    """Closed, resolution time, CSAT and CSAT answers of the keys ``ids`` in the scope
+    ``which`` (``by_agent``, ``by_skill`` or ``by_skill_window``) of ``sums``."""
+    keys = sums.agent_ids if which == "by_agent" else sums.skill_ids
+    at = np.searchsorted(keys, ids)
+    at = np.where(take(keys, at, missing=-1) == ids, at, -1)
+    table: I64 = getattr(sums, which)
+    rows = table[np.maximum(at, 0)] if table.shape[0] else np.zeros((ids.shape[0], 8), np.int64)
+    rows = np.where((at >= 0)[:, None], rows, 0)
+    closed, answered = rows[:, 0], rows[:, 5]
+    if query.csat == "mean":
+        csat = percent(rows[:, 7], 5 * answered)
+    else:
+        csat = percent(rows[:, 6], answered)
+    return {
+        "closed": Column(closed),
+        "avg_resolution_time": mean_ms(rows[:, 4], closed),
+        "csat": csat,
+        "csat_answered": Column(answered),
+    }
+
+
+def agent_table(
+    r: RosterArrays,
+    *,
+    kept: B,
+    presence: PresenceNow,
+    statuses: tuple[str, ...],
+    cur: Current,
+    sums: ClosedSums,
+    query: DashboardQuery,
+    now: int,
+) -> dict[str, Column]:
+    """One row per kept agent logged in at now (ascending id); closes are the window's."""
+    rows = np.flatnonzero(kept & (presence.status >= 0))
+    load = percent(cur.agent_weight[rows], r.slots[rows])
+    return {
+        "agent_id": Column(r.agent_ids[rows]),
+        "name": Column([r.agent_names[i] for i in rows.tolist()]),
+        "status": Column([statuses[s] for s in presence.status[rows].tolist()]),
+        "status_time_ms": Column(now - presence.since[rows]),
+        "open": Column(cur.agent_open[rows]),
+        "active": Column(cur.agent_active[rows]),
+        "load": load,
+        **close_columns(sums, "by_agent", r.agent_ids[rows], query),
+    }
+
+
+def skill_table(
+    r: RosterArrays,
+    *,
+    kept: B,
+    presence: PresenceNow,
+    statuses: tuple[str, ...],
+    cur: Current,
+    sums: ClosedSums,
+    query: DashboardQuery,
+) -> dict[str, Column]:
     """One row per roster skill kept by the skill filter: closed and CSAT over the last 12
     hours, the resolution time over the selected window (docs/metrics.md 3.7)."""
-    open_of: dict[int | None, list[ConvFacts]] = {}
-    for c in kept_open:
-        open_of.setdefault(c.cur_skill, []).append(c)
-    rows = []
-    for skill in sorted(ctx.roster.skills, key=lambda k: k.id):
-        if not ctx.skill_kept(skill.id):
-            continue
-        mine = open_of.get(skill.id, [])
-        agents = [
-            a for a in ctx.kept_agents
-            if ctx.presence[a].status is not None
-            and ctx.has_skill(a, skill.id)
-        ]  # fmt: skip
-        statuses = [ctx.presence[a].status for a in agents]
-        loads = [x for x in (_agent_load(ctx, a, weights) for a in agents) if x is not None]
-        assigned = sum(1 for c in mine if c.seg_agent is not None)
-        rows.append(
-            {
-                "skill_id": skill.id,
-                "name": skill.name,
-                "open": len(mine),
-                "unassigned": len(mine) - assigned,
-                "assigned": assigned,
-                "load": math.fsum(loads) / len(loads) if loads else None,
-                "online": statuses.count("online"),
-                "away": statuses.count("away"),
-                "back_soon": statuses.count("back_soon"),
-                "max_slots": sum(ctx.max_slots(a) for a in agents),
-                **_close_columns(ctx, ("s", skill.id), ("r", skill.id)),
-            }
-        )
-    return rows
+    rows = np.flatnonzero(kept_ids(r.skill_ids, query.skill_ids))
+    present = kept & (presence.status >= 0)
+    has_slots = r.slots != 0  # an agent without slots has no load, nor is it averaged
+    load = 100.0 * cur.agent_weight / np.where(has_slots, r.slots, 1)
+    loads, online, away, back_soon, slots = [], [], [], [], []
+    status = {s: presence.status == statuses.index(s) for s in _COUNTED if s in statuses}
+    nobody = np.zeros(present.shape[0], dtype=bool)
+    for j in rows.tolist():
+        agents = present & r.has_skill[:, j]
+        values = load[agents & has_slots].tolist()
+        loads.append(math.fsum(values) / len(values) if values else None)
+        online.append(int(np.count_nonzero(agents & status.get("online", nobody))))
+        away.append(int(np.count_nonzero(agents & status.get("away", nobody))))
+        back_soon.append(int(np.count_nonzero(agents & status.get("back_soon", nobody))))
+        slots.append(int(r.slots[agents].sum()))
+    closes = close_columns(sums, "by_skill", r.skill_ids[rows], query)
+    closes["avg_resolution_time"] = close_columns(
+        sums, "by_skill_window", r.skill_ids[rows], query
+    )["avg_resolution_time"]
+    opened, assigned = cur.skill_open[rows], cur.skill_assigned[rows]
+    return {
+        "skill_id": Column(r.skill_ids[rows]),
+        "name": Column([r.skill_names[j] for j in rows.tolist()]),
+        "open": Column(opened),
+        "unassigned": Column(opened - assigned),
+        "assigned": Column(assigned),
+        "load": Column(loads),
+        "online": Column(online),
+        "away": Column(away),
+        "back_soon": Column(back_soon),
+        "max_slots": Column(slots),
+        **closes,
+    }
+
+
+_COUNTED = ("online", "away", "back_soon")  # the skills table's status columns
 
 
 def paged(
-    rows: list[dict[str, Any]], id_key: str, column: str, order: str, number: int, size: int
+    columns: dict[str, Column], id_key: str, column: str, order: str, number: int, size: int
 ) -> dict[str, Any]:
-    """Page ``number`` (1-based, ``size`` rows) of ``rows`` sorted by ``column``."""
-    by_id = sorted(rows, key=lambda r: r[id_key])
-    known = [r for r in by_id if r[column] is not None]
+    """Page ``number`` (1-based, ``size`` rows) of the rows (ascending id) sorted by
+    ``column``."""
+    values = columns[column].at(range(len(columns[id_key].values)))
+    known = [i for i, v in enumerate(values) if v is not None]
     # sorted() is stable in both directions, so equal values keep ascending id.
-    ordered = sorted(known, key=lambda r: r[column], reverse=order == "desc")
-    ordered += [r for r in by_id if r[column] is None]
+    ordered = sorted(known, key=values.__getitem__, reverse=order == "desc")
+    ordered += [i for i, v in enumerate(values) if v is None]
+    page = ordered[(number - 1) * size : number * size]
+    cells = [c.at(page) for c in columns.values()]
+    total = len(values)
     return {
-        "total": len(rows),
+        "total": total,
         "page": number,
         "page_size": size,
-        "pages": -(-len(rows) // size),
+        "pages": -(-total // size),
         "sort": column,
         "order": order,
-        "rows": ordered[(number - 1) * size : number * size],
+        "rows": [dict(zip(columns, row, strict=True)) for row in zip(*cells, strict=True)],
     }

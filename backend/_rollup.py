@@ -102,22 +102,33 @@ class RollupCache:
     ``view`` checks the store's in-memory write counter first (no database
     access while nothing changed); after a write it reads, in one snapshot,
     either just the delta or, when the delta grew large or the roster
-    changed, a new base. One thread refreshes while the others wait.
+    changed, a new base. One thread refreshes an account while that account's
+    other requests wait; each account has its own lock, so another account's
+    requests never wait for it.
     ``delta_min``: the least number of changed conversations that triggers a
     base rebuild (more when the base holds over 8 times as many segments).
     """
 
     def __init__(self, *, delta_min: int = _DELTA_MIN) -> None:
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()  # only around making an account's lock
+        self._locks: dict[str, threading.Lock] = {}
         self._views: dict[str, tuple[int, RollupView]] = {}
         self._delta_min = delta_min
+
+    def ready(self, store: ChangeStore, *, account: str) -> bool:
+        """Whether :meth:`view` would answer at once (nothing written since the last
+        refresh); no lock and no database access, so the event loop may ask."""
+        hit = self._views.get(account)
+        return hit is not None and hit[0] == store.version(account=account)
 
     def view(self, store: ChangeStore, *, account: str) -> RollupView:
         """The view of ``account`` including every write committed before this call."""
         hit = self._views.get(account)
         if hit is not None and hit[0] == store.version(account=account):
             return hit[1]
-        with self._lock:
+        with self._guard:
+            lock = self._locks.setdefault(account, threading.Lock())
+        with lock:
             counter = store.version(account=account)  # read before the data
             hit = self._views.get(account)
             if hit is not None and hit[0] == counter:
@@ -127,7 +138,7 @@ class RollupCache:
                 store.hold_changes(account=account, holder=_HOLDER, through=0)
             with store.snapshot() as cur:
                 view = self._refresh(cur, account, None if hit is None else hit[1])
-            # refreshes are serialised by self._lock and bases only move forward:
+            # an account's refreshes are serialised by its lock and bases only move forward:
             # no later refresh reads changes at or below this base's version
             store.hold_changes(account=account, holder=_HOLDER, through=view.base.version)
             self._views[account] = (counter, view)
