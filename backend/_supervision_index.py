@@ -27,6 +27,7 @@ from ccbench.eventlog import CHANNELS, EventKind
 
 from ._frame import NEVER, ROLES, Frame, kind_code
 from ._frame_lookup import PerConversation
+from ._order import stable_order
 from ._supervision_presence import PresenceTimeline
 
 __all__ = ["Presence", "SiteFacts", "SupervisionIndex"]
@@ -93,9 +94,9 @@ class Waiting:
         consumer = message & (f.role == ROLES.index("consumer"))
         rows = np.flatnonzero(message & (f.role != ROLES.index("system"))).astype(np.int64)
         self.width = f.ts.shape[0] + 1
-        # by conversation, then row (timsort: ids are numbered in order of first appearance)
-        self.keys = np.sort(f.conv[rows] * self.width + rows, kind="stable")
-        conv, rows = np.divmod(self.keys, self.width)
+        rows = rows[stable_order(f.conv[rows])]  # by conversation, then row
+        conv = f.conv[rows]
+        self.keys = conv * self.width + rows
         self.consumer = consumer[rows]
         head = self.consumer.copy()  # a consumer message after a company-side one, or first
         head[1:] &= ~(self.consumer[:-1] & (conv[1:] == conv[:-1]))
