@@ -34,9 +34,10 @@ import numpy.typing as npt
 
 from ccbench.eventlog import CHANNELS
 
-from ._dashboard_facts import FAMILY, Facts, facts_at
+from ._dashboard_facts import CLOSE_FIELDS, close_rows, facts_at
 from ._dashboard_index import NEVER, DashboardIndex
 from ._dashboard_params import DashboardQuery
+from ._dashboard_pending import CHANGING, TIMED, pending_changes
 from ._dashboard_roster import kept_ids
 from ._dashboard_stabbing import Stabbing
 from ._dashboard_summary import CloseSums, FamilySums
@@ -46,19 +47,6 @@ __all__ = ["CLOSE_FIELDS", "ClosedSums", "close_rows", "close_sums"]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 M = npt.NDArray[np.int64]
-#: The per-key scopes' fields: the first ones of a row (CloseSums' own fields).
-CLOSE_FIELDS = 8
-
-
-def close_rows(ts: I64, by: I64, f: Facts) -> M:
-    """Per close, the CloseSums fields it adds (one row, CloseSums then FamilySums order)."""
-    out = np.empty((ts.shape[0], CLOSE_FIELDS + len(FAMILY)), dtype=np.int64)
-    out[:, 0] = 1
-    out[:, 1], out[:, 2], out[:, 3] = by == 0, by == 1, by == 2
-    out[:, 4] = ts - f.opened.v
-    out[:, 5], out[:, 6], out[:, 7] = f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v
-    out[:, CLOSE_FIELDS:] = f.family
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +115,8 @@ class _Cells:
         self.keys = entry_cell[order] * self.width + entry_pos[order]  # ascending
         self.sums = np.zeros((order.shape[0] + 1, rows.shape[1]), dtype=np.int64)
         np.cumsum(rows[entry_row[order]] * sign[order, None], axis=0, out=self.sums[1:])
-        # a close's conversation has events at or after now iff close ts < now <= last event
-        last = np.where(conv >= 0, x.last_event_ts[np.maximum(conv, 0)], x.close_ts)
-        self.pending = Stabbing(x.close_ts, np.maximum(last, x.close_ts))
+        # what changes in them at a now (backend/_dashboard_pending.py)
+        self.changing, self.timed = pending_changes(x, cell=cell, n_cells=self.channel.shape[0])
 
     def at(self, cells: I64, position: int) -> I64:
         """Per cell, its running sums' index at ``position``."""
@@ -158,8 +145,7 @@ def close_sums(
     """The closes summed per scope (see the module doc)."""
     c = x.memo("close_cells", _Cells)
     ts = x.close_ts
-    bounds = np.searchsorted(ts, [min(start, skills_lo), now, start, skills_lo])
-    a, b, w, s = (int(v) for v in bounds)
+    b, w, s = (int(v) for v in np.searchsorted(ts, [now, start, skills_lo]))
     kept = c.channel == CHANNELS.index(query.mode)
     if query.skill_ids is not None:
         kept &= kept_ids(c.skill, query.skill_ids)  # a NULL skill (-1) is never kept
@@ -177,17 +163,13 @@ def close_sums(
         first = c.first[pair[(c.next[pair] < b) & kept[c.cell[c.first[pair]]]]]
         rows.append(np.take(c.rows, first, axis=0)[:, : rows[0].shape[1]])
         at.append(c.cell[first])
-    # ...and the last closes before now whose conversation has events at or after now:
-    # their row at now instead of the final one
-    near = c.pending.at(now)
-    near = near[(near >= a) & (x.close_next[near] >= b)]
-    near = near[kept[c.cell[near]]]
-    at_now = close_rows(ts[near], x.close_by[near], facts_at(x, x.close_conv[near], now))
-    fix = at_now - np.take(c.rows, near, axis=0)
-    for cut, rows, at in ((w, window, window_cells), (s, skills, skills_cells)):
-        inside = near >= cut
-        rows.append(fix[inside, : rows[0].shape[1]])
-        at.append(c.cell[near[inside]])
+    # ...and what their closes' conversations change after now, still to come
+    cuts = (start, skills_lo)
+    for pending, cols in ((c.changing, CHANGING), (c.timed, TIMED)):
+        w_change, s_change = pending.changes(cells, kept, now=now, cuts=cuts)
+        window[0][:, cols] += w_change
+        narrow = cols < CLOSE_FIELDS
+        skills[0][:, cols[narrow]] += s_change[:, narrow]
     w_rows, w_cells = np.concatenate(window), np.concatenate(window_cells)
     s_rows, s_cells = np.concatenate(skills), np.concatenate(skills_cells)
     n_a, n_s = c.agent_ids.shape[0], c.skill_ids.shape[0]

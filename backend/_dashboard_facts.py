@@ -49,7 +49,10 @@ from ._dashboard_latest import (
 )
 from ._dashboard_stabbing import Stabbing
 
-__all__ = ["FAMILY", "Facts", "OpenConvs", "facts_at", "open_conversations"]
+__all__ = [
+    "CLOSE_FIELDS", "FAMILY", "Facts", "OpenConvs", "close_rows", "facts_as_of", "facts_at",
+    "open_conversations",
+]  # fmt: skip
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -82,6 +85,23 @@ class Facts:
     family: npt.NDArray[np.int64]
 
 
+#: A close row's own fields (CloseSums' before its family): closed, closers,
+#: resolution, CSAT answers, good answers and their sum.
+CLOSE_FIELDS = 8
+
+
+def close_rows(ts: I64, by: I64, f: Facts) -> npt.NDArray[np.int64]:
+    """Per close at ``ts`` (ms) by closer code ``by`` of the conversation of ``f``, the
+    CloseSums fields it adds (one row, CloseSums then FamilySums order)."""
+    out = np.empty((ts.shape[0], CLOSE_FIELDS + len(FAMILY)), dtype=np.int64)
+    out[:, 0] = 1
+    out[:, 1], out[:, 2], out[:, 3] = by == 0, by == 1, by == 2
+    out[:, 4] = ts - f.opened.v
+    out[:, 5], out[:, 6], out[:, 7] = f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v
+    out[:, CLOSE_FIELDS:] = f.family
+    return out
+
+
 def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
     """(owner, position) of every position of the ranges ``[lo[j], lo[j] + n[j])``."""
     owner = np.repeat(np.arange(lo.shape[0], dtype=np.int64), n)
@@ -92,10 +112,21 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     """The facts at ``now`` of conversations ``convs`` (codes, any order; ``now`` NEVER:
     after every event): the latest ones as of each conversation's last visible event
     (backend/_dashboard_latest.py), the first-response family from ``dash_convs``."""
-    latest = x.memo("latest", latest_facts)
     c = np.take(x.conv_table, convs, axis=0)
+    return _facts(x, convs, c, last_visible(x, c, now), now)
+
+
+def facts_as_of(x: DashboardIndex, convs: I64, positions: I64, now: int | I64) -> Facts:
+    """:func:`facts_at`, the latest facts read at ``positions`` (-1: before any event)
+    instead of at each conversation's last event before now; ``now`` may be one instant
+    per conversation."""
+    return _facts(x, convs, np.take(x.conv_table, convs, axis=0), positions, now)
+
+
+def _facts(x: DashboardIndex, convs: I64, c: I64, positions: I64, now: int | I64) -> Facts:
+    latest = x.memo("latest", latest_facts)
     # -1 (no visible event) reads the table's last row: no facts
-    f = np.take(latest.table, last_visible(x, c, now), axis=0)
+    f = np.take(latest.table, positions, axis=0)
     opened_ok = c[:, OPENED] < now
     fh_seen = c[:, FH] < now
     fca_seen = c[:, FCA] < now
@@ -103,7 +134,8 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL), from
     # the conversations' own samples; the sums are a few ms values each: exact in float64
     fm_owner, pos = _ranges(c[:, FM_LO], c[:, FM_HI] - c[:, FM_LO])
-    seen = (x.fm_start[pos] < now) & (x.fm_first[pos] < now)
+    sample_now = now[fm_owner] if isinstance(now, np.ndarray) else now
+    seen = (x.fm_start[pos] < sample_now) & (x.fm_first[pos] < sample_now)
     f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[pos][seen], minlength=convs.shape[0])
     f_n = np.bincount(fm_owner[seen], minlength=convs.shape[0])
     skill, msg_ts = f[:, SKILL], f[:, MSG_TS]

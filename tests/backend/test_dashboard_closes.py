@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import astuple
 
 from backend import Store
-from backend._dashboard_closes import CLOSE_FIELDS, ClosedSums, close_sums
+from backend._dashboard_closes import ClosedSums, close_sums
+from backend._dashboard_facts import CLOSE_FIELDS
 from backend._dashboard_index import dashboard_index
 from backend._dashboard_summary import CloseSums
 from backend._dashboard_summary import close_sums as sql_close_sums
