@@ -47,7 +47,7 @@ class Prepared:
 
     def __init__(self, x: DashboardIndex) -> None:
         self.roster = RosterArrays.of(x.roster)
-        self.presence = presence_log(x.presence_events, x.presence_rows, roster=self.roster)
+        self.presence = presence_log(x.presence_events, roster=self.roster)
         self.occupancy: Occupancy = occupancy_index(x, self.presence, self.roster)
 
 
@@ -133,9 +133,7 @@ def _chat_section(
     now: int, start: int,
 ) -> dict[str, Any]:  # fmt: skip
     humans = kept & p.roster.human
-    busy = p.occupancy.busy_online(
-        p.presence, query=query, agents=humans, limit=x.visible(now), now=now, start=start
-    )
+    busy = p.occupancy.busy_online(p.presence, query=query, agents=humans, now=now, start=start)
     online = int(pres.online_ms[humans].sum())
     return chat(query, chat_sums(x, query=query, now=now, start=start), busy, online)
 
@@ -158,7 +156,7 @@ def dashboard_snapshot(
     p = prepared(x)
     r = p.roster
     start, _ = closed_window(query, now_ms=now, timezone=x.roster.timezone)
-    pres = presence_now(p.presence, limit=x.visible(now), now=now, start=start)
+    pres = presence_now(p.presence, now=now, start=start)
     kept = r.kept_agents(query)
     load = x.roster.load
     cur = current(

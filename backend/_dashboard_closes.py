@@ -34,10 +34,11 @@ import numpy.typing as npt
 
 from ccbench.eventlog import CHANNELS
 
-from ._dashboard_facts import CLOSE_FIELDS, close_rows, facts_at
+from ._dashboard_arrays import distinct, sum_sorted
+from ._dashboard_facts import CHANGING, CLOSE_FIELDS, TIMED, close_rows, facts_at
 from ._dashboard_index import NEVER, DashboardIndex
 from ._dashboard_params import DashboardQuery
-from ._dashboard_pending import CHANGING, TIMED, pending_changes
+from ._dashboard_pending import pending_changes
 from ._dashboard_roster import kept_ids
 from ._dashboard_stabbing import Stabbing
 from ._dashboard_summary import CloseSums, FamilySums
@@ -98,8 +99,8 @@ class _Cells:
         cell[by_cell] = np.cumsum(new) - 1
         self.cell = cell  # by close position; cells ascend by (channel, agent, skill, group)
         self.channel, self.agent, self.skill, self.group = table[:, new]
-        self.agent_ids = np.unique(self.agent[self.agent >= 0])
-        self.skill_ids = np.unique(self.skill[self.skill >= 0])
+        self.agent_ids = distinct(self.agent[self.agent >= 0])
+        self.skill_ids = distinct(self.skill[self.skill >= 0])
         self.agent_key = np.where(self.agent >= 0, np.searchsorted(self.agent_ids, self.agent), -1)
         self.skill_key = np.where(self.skill >= 0, np.searchsorted(self.skill_ids, self.skill), -1)
         # (first, next) closes of a conversation: the first's row leaves at the next
@@ -124,21 +125,6 @@ class _Cells:
         return out
 
 
-def _by_key(rows: M, key: I64, n_keys: int) -> M:
-    """Rows summed per key (0..n_keys-1; -1 dropped); a sort and a reduceat (np.add.at
-    on rows is an order of magnitude slower)."""
-    keep = np.flatnonzero(key >= 0)
-    order = keep[np.argsort(key[keep], kind="stable")]
-    out = np.zeros((n_keys, rows.shape[1]), dtype=np.int64)
-    if order.shape[0]:
-        k = key[order]
-        heads = np.ones(k.shape[0], dtype=bool)
-        heads[1:] = k[1:] != k[:-1]
-        at = np.flatnonzero(heads)
-        out[k[at]] = np.add.reduceat(np.take(rows, order, axis=0), at, axis=0)
-    return out
-
-
 def close_sums(
     x: DashboardIndex, *, query: DashboardQuery, now: int, start: int, skills_lo: int
 ) -> ClosedSums:
@@ -151,33 +137,33 @@ def close_sums(
         kept &= kept_ids(c.skill, query.skill_ids)  # a NULL skill (-1) is never kept
     if query.group_ids is not None:
         kept &= kept_ids(c.group, query.group_ids)
-    cells = np.flatnonzero(kept)
+    cells = np.flatnonzero(kept)  # ascending: by agent (one channel), the agents' order
     end = np.take(c.sums, c.at(cells, b), axis=0)
-    # per scope, rows to sum and their cells: the kept cells' closes in the scope...
-    window = [end - np.take(c.sums, c.at(cells, w), axis=0)]  # [start, now)
-    skills = [end[:, :CLOSE_FIELDS] - np.take(c.sums, c.at(cells, s), axis=0)[:, :CLOSE_FIELDS]]
-    window_cells, skills_cells = [cells], [cells]
-    # ...the pairs straddling its cut: the first's row was taken out at the next, before now
-    for cut, rows, at in ((w, window, window_cells), (s, skills, skills_cells)):
+    # per kept cell, its closes in the window [start, now) and in [skills_lo, now)...
+    window = end - np.take(c.sums, c.at(cells, w), axis=0)
+    skills = end[:, :CLOSE_FIELDS] - np.take(c.sums, c.at(cells, s), axis=0)[:, :CLOSE_FIELDS]
+    # ...plus the pairs straddling the cut: the first's row was taken out at the next
+    for cut, rows in ((w, window), (s, skills)):
         pair = c.straddling.at(cut)
         first = c.first[pair[(c.next[pair] < b) & kept[c.cell[c.first[pair]]]]]
-        rows.append(np.take(c.rows, first, axis=0)[:, : rows[0].shape[1]])
-        at.append(c.cell[first])
+        if first.shape[0]:  # few: conversations closed before the cut and again after
+            np.add.at(rows, np.searchsorted(cells, c.cell[first]),
+                      np.take(c.rows, first, axis=0)[:, : rows.shape[1]])  # fmt: skip
     # ...and what their closes' conversations change after now, still to come
     cuts = (start, skills_lo)
     for pending, cols in ((c.changing, CHANGING), (c.timed, TIMED)):
         w_change, s_change = pending.changes(cells, kept, now=now, cuts=cuts)
-        window[0][:, cols] += w_change
+        window[:, cols] += w_change
         narrow = cols < CLOSE_FIELDS
-        skills[0][:, cols[narrow]] += s_change[:, narrow]
-    w_rows, w_cells = np.concatenate(window), np.concatenate(window_cells)
-    s_rows, s_cells = np.concatenate(skills), np.concatenate(skills_cells)
-    n_a, n_s = c.agent_ids.shape[0], c.skill_ids.shape[0]
+        skills[:, cols[narrow]] += s_change[:, narrow]
+    agent = c.agent_key[cells]
+    by_skill = np.argsort(c.skill_key[cells], kind="stable")
+    skill = c.skill_key[cells][by_skill]
     return ClosedSums(
-        window=w_rows.sum(axis=0),
+        window=window.sum(axis=0),
         agent_ids=c.agent_ids,
-        by_agent=_by_key(w_rows[:, :CLOSE_FIELDS], c.agent_key[w_cells], n_a),
+        by_agent=sum_sorted(window[:, :CLOSE_FIELDS], agent, c.agent_ids.shape[0]),
         skill_ids=c.skill_ids,
-        by_skill=_by_key(s_rows, c.skill_key[s_cells], n_s),
-        by_skill_window=_by_key(w_rows[:, :CLOSE_FIELDS], c.skill_key[w_cells], n_s),
+        by_skill=sum_sorted(skills[by_skill], skill, c.skill_ids.shape[0]),
+        by_skill_window=sum_sorted(window[by_skill, :CLOSE_FIELDS], skill, c.skill_ids.shape[0]),
     )

@@ -17,14 +17,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ccbench.eventlog import CHANNELS, SENDER_ROLES, Roster
+from ccbench.eventlog import CHANNELS, CLOSED_BY, SENDER_ROLES, Roster
 
 from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
@@ -37,8 +37,9 @@ I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 _EVENT_KINDS = (
     "conversation.queued", "assignment.accepted", "message.sent", "survey.answered",
-    "mcs.scored", "agent.login", "agent.logout", "agent.status",
+    "mcs.scored",
 )  # fmt: skip
+_AGENT_KINDS = ("agent.login", "agent.logout", "agent.status")
 #: Event kind codes (index in _EVENT_KINDS).
 QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
 NEVER = int(np.iinfo(np.int64).max)  # an instant after every event; no end
@@ -73,6 +74,21 @@ def _codes(column: pa.ChunkedArray, values: tuple[str, ...] | pa.Array) -> I64:
     return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
 
 
+def _sql_code(column: str, values: tuple[str, ...]) -> str:
+    """SQL for the index of ``column``'s value in ``values`` (-1: null or absent): the
+    codes come out of the query, not out of a string column matched again here."""
+    cases = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(values))
+    return f"CASE {column} {cases} ELSE -1 END"
+
+
+#: The conversation code (the ``dash_convs`` rows in conversation_id order) of a row
+#: joined as ``code`` (-1: not in dash_convs); the queries' ``$account`` is the account.
+_CODES = (
+    "WITH code AS (SELECT conversation_id, row_number() OVER (ORDER BY conversation_id) - 1 "
+    "AS conv FROM dash_convs WHERE account = $account) "
+)
+
+
 class DashboardIndex:
     """See the module doc. Events (``ev_*``), conversations (``dash_convs``), lives,
     closes, chat queue stays and segments of one account, plus its roster."""
@@ -81,11 +97,11 @@ class DashboardIndex:
         self.roster = roster
         self._memo: dict[str, Any] = {}
         self._memo_lock = threading.RLock()  # a factory may use another memo
-        p = [account]
+        p = {"account": account}
         # the final_* facts are not read: backend/_dashboard_latest.py has them per event
         convs = cur.sql(
             "SELECT conversation_id, opened_ts, channel, fh_ts, ttfr, ttfr_first_assign, "
-            "fam_ts, fca_ts, fa_ts, last_event_ts FROM dash_convs WHERE account = ? "
+            "fam_ts, fca_ts, fa_ts, last_event_ts FROM dash_convs WHERE account = $account "
             "ORDER BY conversation_id",
             params=p,
         ).to_arrow_table()
@@ -97,14 +113,17 @@ class DashboardIndex:
         self.last_event_ts = _ints(convs, "last_event_ts")
         self._events(cur, p)
         lives = cur.sql(
-            "SELECT conversation_id, ts, end_ts FROM dash_lives WHERE account = ?", params=p
+            _CODES + "SELECT coalesce(k.conv, -1) AS conv, l.ts, l.end_ts FROM dash_lives l "
+            "LEFT JOIN code k ON k.conversation_id = l.conversation_id "
+            "WHERE l.account = $account",
+            params=p,
         ).to_arrow_table()
-        self.life_conv = self.code(lives.column("conversation_id"))
+        self.life_conv = _ints(lives, "conv")
         self.life_ts = _ints(lives, "ts")
         self.life_end = _nullable(lives, "end_ts")
         self._closes(cur, p)
         stays = cur.sql(
-            "SELECT skill_id, start_ts, end_ts, outcome FROM dash_stays WHERE account = ?",
+            "SELECT skill_id, start_ts, end_ts, outcome FROM dash_stays WHERE account = $account",
             params=p,
         ).to_arrow_table()
         self.stay_skill = _nullable(stays, "skill_id")
@@ -114,65 +133,63 @@ class DashboardIndex:
         self._segments(cur, p)
         self.conv_table = _conv_table(convs, self)
 
-    def code(self, ids: pa.ChunkedArray) -> I64:
-        """Conversation codes of ``ids`` (-1: not in dash_convs)."""
-        return _codes(ids, self.conv_ids)
-
-    def _events(self, cur: Any, p: list[str]) -> None:
+    def _events(self, cur: Any, p: dict[str, str]) -> None:
         kinds = ", ".join(f"'{k}'" for k in _EVENT_KINDS)
         ev = cur.sql(
-            "SELECT e.conversation_id, e.ts, e.kind, e.skill_id, e.agent_id, e.sender_role, "
-            "e.csat, e.mcs, e.mcs_alerted, e.site, e.status, "
+            _CODES + "SELECT coalesce(c.conv, -1) AS conv, e.ts, "
+            f"{_sql_code('e.kind', _EVENT_KINDS)} AS kind, e.skill_id, "
+            f"{_sql_code('e.sender_role', ROLES)} AS role, e.csat, e.mcs, e.mcs_alerted, "
             "coalesce(h.user_type = 'human', false) AS human "
             "FROM events e LEFT JOIN roster_agents h "
             "ON h.account = e.account AND h.agent_id = e.agent_id "
-            f"WHERE e.account = ? AND e.kind IN ({kinds}) "
+            "LEFT JOIN code c ON c.conversation_id = e.conversation_id "
+            f"WHERE e.account = $account AND e.kind IN ({kinds}) "
             # a note is no message (docs/metrics.md, shared conventions)
             "AND e.visibility IS DISTINCT FROM 'internal' ORDER BY e.ts, e.seq",
             params=p,
         ).to_arrow_table()
         self.ev_ts = _ints(ev, "ts")
-        self.ev_kind = _codes(ev.column("kind"), _EVENT_KINDS)
-        self.ev_conv = self.code(ev.column("conversation_id"))
+        self.ev_kind = _ints(ev, "kind")
+        self.ev_conv = _ints(ev, "conv")
         self.ev_skill = _nullable(ev, "skill_id")
-        self.ev_role = _codes(ev.column("sender_role"), ROLES)
+        self.ev_role = _ints(ev, "role")
         self.ev_human = np.asarray(ev.column("human").to_numpy(zero_copy_only=False), dtype=bool)
         self.ev_csat = _nullable(ev, "csat")
         self.ev_mcs = _nullable(ev, "mcs")
         self.ev_alerted = _nullable(ev, "mcs_alerted")
         # conversation events grouped by conversation, log order inside: key conv * W + row
-        rows = np.flatnonzero((self.ev_conv >= 0) & (self.ev_kind < len(_EVENT_KINDS) - 3))
+        rows = np.flatnonzero(self.ev_conv >= 0)
         self.width = self.ev_ts.shape[0] + 1
         keys = self.ev_conv[rows] * self.width + rows
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)  # the keys are distinct
         self.conv_rows, self.conv_keys = rows[order], keys[order]
-        # presence events by agent then log order, as the dashboard's AgentEvent rows
-        pres = np.flatnonzero(self.ev_kind >= len(_EVENT_KINDS) - 3)
-        agent = _nullable(ev, "agent_id")
-        pres = pres[np.lexsort((pres, agent.v[pres], ~agent.ok[pres]))]  # NULL agents last
-        self.presence_rows = pres
-        site = ev.column("site").take(pa.array(pres)).to_pylist()
-        status = ev.column("status").take(pa.array(pres)).to_pylist()
-        # agent events carry agent_id (docs/eventlog.md); a NULL one stays None, as in SQL
-        agents = cast("list[int]", [agent.get(int(i)) for i in pres])
+        # presence events by agent then log order, as the dashboard's AgentEvent rows; an
+        # agent event carries agent_id (docs/eventlog.md), a NULL one stays None, as in SQL
+        agents = ", ".join(f"'{k}'" for k in _AGENT_KINDS)
         self.presence_events = [
-            AgentEvent(a, t, _EVENT_KINDS[k], s, st)
-            for a, t, k, s, st in zip(
-                agents, self.ev_ts[pres].tolist(),
-                self.ev_kind[pres].tolist(), site, status, strict=True)
-        ]  # fmt: skip
+            AgentEvent(*row)
+            for row in cur.execute(
+                "SELECT agent_id, ts, kind, site, status FROM events "
+                f"WHERE account = $account AND kind IN ({agents}) "
+                "AND visibility IS DISTINCT FROM 'internal' "
+                "ORDER BY agent_id NULLS LAST, ts, seq",
+                p,
+            ).fetchall()
+        ]
 
-    def _closes(self, cur: Any, p: list[str]) -> None:
+    def _closes(self, cur: Any, p: dict[str, str]) -> None:
         closes = cur.sql(
-            "SELECT c.conversation_id, c.ts, c.closed_by, c.agent_id, c.skill_id, "
+            _CODES + "SELECT coalesce(k.conv, -1) AS conv, c.ts, "
+            f"{_sql_code('c.closed_by', CLOSED_BY)} AS closed_by, c.agent_id, c.skill_id, "
             "coalesce(g.group_id, -1) AS group_id FROM dash_closes c "
             "LEFT JOIN roster_agents g ON g.account = c.account AND g.agent_id = c.agent_id "
-            "WHERE c.account = ? ORDER BY c.ts, c.seq",
+            "LEFT JOIN code k ON k.conversation_id = c.conversation_id "
+            "WHERE c.account = $account ORDER BY c.ts, c.seq",
             params=p,
         ).to_arrow_table()
-        self.close_conv = self.code(closes.column("conversation_id"))
+        self.close_conv = _ints(closes, "conv")
         self.close_ts = _ints(closes, "ts")
-        self.close_by = _codes(closes.column("closed_by"), ("consumer", "agent", "system"))
+        self.close_by = _ints(closes, "closed_by")
         self.close_agent = _nullable(closes, "agent_id")
         self.close_skill = _nullable(closes, "skill_id")
         self.close_group = _ints(closes, "group_id")
@@ -184,21 +201,22 @@ class DashboardIndex:
         self.close_next = np.full(n, n, dtype=np.int64)
         self.close_next[order[:-1][same[:-1]]] = order[1:][same[:-1]]
 
-    def _segments(self, cur: Any, p: list[str]) -> None:
+    def _segments(self, cur: Any, p: dict[str, str]) -> None:
         segs = cur.sql(
-            "SELECT s.conversation_id, s.agent_id, s.skill_id, s.channel, s.start_ts, s.end_ts, "
+            _CODES + "SELECT coalesce(k.conv, -1) AS conv, s.agent_id, s.skill_id, "
+            "s.channel = 'chat' AS chat, s.start_ts, s.end_ts, "
             "s.first_ts, s.start_kind IN ('new', 'transfer', 'back_to_queue') AS first_kind, "
             "s.msg_count > 0 AND s.consumer_after_first AS handled, "
             "coalesce(h.user_type = 'human', false) AS human, "
             "coalesce(h.group_id, -1) AS group_id FROM segments s "
             "LEFT JOIN roster_agents h ON h.account = s.account AND h.agent_id = s.agent_id "
-            "WHERE s.account = ? ORDER BY s.start_ts, s.segment_id",
+            "LEFT JOIN code k ON k.conversation_id = s.conversation_id "
+            "WHERE s.account = $account ORDER BY s.start_ts, s.segment_id",
             params=p,
         ).to_arrow_table()
-        self.seg_conv = self.code(segs.column("conversation_id"))
+        self.seg_conv = _ints(segs, "conv")
         self.seg_agent = _ints(segs, "agent_id")
         self.seg_skill = _ints(segs, "skill_id")
-        self.seg_chat = _codes(segs.column("channel"), ("chat",)) == 0
         self.seg_start = _ints(segs, "start_ts")
         self.seg_end = _nullable(segs, "end_ts")
         self.seg_first = _nullable(segs, "first_ts")
@@ -207,6 +225,7 @@ class DashboardIndex:
             col = segs.column(name).fill_null(False)
             return np.asarray(col.to_numpy(zero_copy_only=False), dtype=bool)
 
+        self.seg_chat = flag("chat")
         self.seg_human = flag("human")
         self.seg_handled = flag("handled")
         self.seg_group = _ints(segs, "group_id")

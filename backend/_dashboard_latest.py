@@ -22,12 +22,9 @@ yet), the sums and counts cover the conversation's events up to the position.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-
-from ccbench.arrays import take
 
 from ._dashboard_index import (
     ACCEPTED,
@@ -82,27 +79,19 @@ def small(rows: I64, name: str) -> I64:
     return out
 
 
-def _last_row(rows: I64, group_start: I64, sel: B) -> I64:
-    """Per position, the event row of the last selected position of its conversation
-    up to it (-1: none); running maximum of selected positions, cut at the group start."""
+def _filled(values: I64, sel: B, group_start: I64, none: int) -> I64:
+    """Per position, ``values`` (by position) at the last selected position of its
+    conversation up to it (``none``: no such position): a running maximum of the
+    selected positions, cut at the conversation's first."""
     found = np.maximum.accumulate(np.where(sel, np.arange(sel.shape[0]), -1))
-    out: I64 = np.where(found >= group_start, rows[np.maximum(found, 0)], -1)
+    out: I64 = np.where(found >= group_start, values[found], none)  # found -1 is masked
     return out
 
 
-def _at(row: I64, values: npt.NDArray[Any], none: int) -> I64:
-    """Values at event rows ``row`` (-1: ``none``)."""
-    out: I64 = np.where(row >= 0, take(values, row, missing=0).astype(np.int64), none)
-    return out
-
-
-def _responses(
-    owner: I64, group_start: I64, consumer: B, ts: I64, sel: B, want_consumer: bool
-) -> tuple[I64, I64]:
-    """Running sum and count per position of the stream's run heads of side
-    ``want_consumer`` measured from the previous head of the conversation (response_ctes
-    in backend/_dashboard_projection.py)."""
-    n = owner.shape[0]
+def _heads(owner: I64, consumer: B, ts: I64, sel: B, want_consumer: bool) -> tuple[I64, I64]:
+    """Positions and latencies (ms) of the responses of one stream: its run heads of side
+    ``want_consumer`` after an earlier head of the conversation, measured from that head
+    (response_ctes in backend/_dashboard_projection.py)."""
     idx = np.flatnonzero(sel)
     o, c, t = owner[idx], consumer[idx], ts[idx]
     head = np.ones(idx.shape[0], dtype=bool)
@@ -110,16 +99,9 @@ def _responses(
     hi, ho, hc, ht = idx[head], o[head], c[head], t[head]
     keep = np.zeros(hi.shape[0], dtype=bool)
     keep[1:] = (ho[1:] == ho[:-1]) & (hc[1:] == want_consumer)
-    latency = np.zeros(n, dtype=np.int64)
-    latency[hi[1:][keep[1:]]] = (ht[1:] - ht[:-1])[keep[1:]]
-    counted = np.zeros(n, dtype=np.int64)
-    counted[hi[keep]] = 1
-    out = []
-    for v in (latency, counted):
-        running = np.cumsum(v)
-        before = np.where(group_start > 0, running[np.maximum(group_start - 1, 0)], 0)
-        out.append(running - before)  # the conversation's own part
-    return out[0], out[1]
+    latency = np.zeros(hi.shape[0], dtype=np.int64)
+    latency[1:] = ht[1:] - ht[:-1]
+    return hi[keep], latency[keep]
 
 
 def latest_facts(x: DashboardIndex) -> Latest:
@@ -136,30 +118,31 @@ def latest_facts(x: DashboardIndex) -> Latest:
     staff = (role == ROLES.index("agent")) | (role == ROLES.index("manager"))
     sides = consumer | staff | (role == ROLES.index("bot"))
     ts = x.ev_ts[rows]
+    table = np.zeros((n + 1, 6), dtype=np.int64)  # the last row: no event (below)
+    # responses: (sum, count) of the agent side's and of the consumer's, running within
+    # each conversation (the running sums less those before its first position)
+    steps = np.zeros((n, 4), dtype=np.int64)
     agent_side = message & (consumer | (staff & x.ev_human[rows]))
-    a_sum, a_n = _responses(owner, group_start, consumer, ts, agent_side, False)
-    c_sum, c_n = _responses(owner, group_start, consumer, ts, message & sides, True)
+    for col, sel, want in ((0, agent_side, False), (2, message & sides, True)):
+        at, latency = _heads(owner, consumer, ts, sel, want)
+        steps[at, col], steps[at, col + 1] = latency, 1
+    running = np.cumsum(steps, axis=0)
+    running -= np.where((group_start > 0)[:, None], running[group_start - 1], 0)
+    table[:-1, A_SUM], table[:-1, C_SUM] = running[:, 0], running[:, 2]
+    table[:-1, COUNTS] = running[:, 1] | (running[:, 3] << 32)
     said = message & (role >= 0) & (role != ROLES.index("system"))
     routed = ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
-    msg = _last_row(rows, group_start, said)
-    surveyed = (kind == SURVEY) & x.ev_csat.ok[rows]
-    scored = (kind == MCS) & x.ev_mcs.ok[rows]
-    flagged = (kind == MCS) & x.ev_alerted.ok[rows]
-    codes = {
-        "role": (msg, x.ev_role),
-        "csat": (_last_row(rows, group_start, surveyed), x.ev_csat.v),
-        "mcs": (_last_row(rows, group_start, scored), x.ev_mcs.v),
-        "alerted": (_last_row(rows, group_start, flagged), x.ev_alerted.v),
+    table[:-1, SKILL] = _filled(x.ev_skill.v[rows], routed, group_start, -1)
+    table[:-1, MSG_TS] = _filled(ts, said, group_start, -1)
+    codes = {  # the selected events and their value, per small code
+        "role": (said, role),
+        "csat": ((kind == SURVEY) & x.ev_csat.ok[rows], x.ev_csat.v[rows]),
+        "mcs": ((kind == MCS) & x.ev_mcs.ok[rows], x.ev_mcs.v[rows]),
+        "alerted": ((kind == MCS) & x.ev_alerted.ok[rows], x.ev_alerted.v[rows]),
     }
-    packed = np.zeros(n, dtype=np.int64)
     for name, (shift, offset) in SMALL_FIELDS.items():
-        packed |= (_at(*codes[name], -offset) + offset) << shift
-    table = np.zeros((n + 1, 6), dtype=np.int64)  # the last row: no event (below)
-    table[:-1, SKILL] = _at(_last_row(rows, group_start, routed), x.ev_skill.v, -1)
-    table[:-1, MSG_TS] = _at(msg, x.ev_ts, -1)
-    table[:-1, A_SUM], table[:-1, C_SUM] = a_sum, c_sum
-    table[:-1, COUNTS] = a_n | (c_n << 32)
-    table[:-1, SMALL] = packed
+        sel, values = codes[name]
+        table[:-1, SMALL] |= (_filled(values, sel, group_start, -offset) + offset) << shift
     table[-1] = [-1, -1, 0, 0, 0, 0]  # every small code none
     return Latest(table)
 

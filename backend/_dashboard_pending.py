@@ -31,22 +31,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._dashboard_facts import close_rows, facts_as_of
+from ._dashboard_arrays import distinct, ranges
+from ._dashboard_facts import changing_columns, timed_columns
 from ._dashboard_index import END, FA, FCA, FH, FIRST, FM_HI, FM_LO, NEVER, OPENED, DashboardIndex
+from ._dashboard_latest import latest_facts
 from ._dashboard_stabbing import Stabbing
 
-__all__ = ["CHANGING", "TIMED", "Pending", "pending_changes"]
+__all__ = ["Pending", "pending_changes"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 M = npt.NDArray[np.int64]
-#: Close-row columns (backend/_dashboard_facts.close_rows) set by the latest facts:
-#: csat_answered, csat_good, csat_sum, response sums and counts, mcs sum and count,
-#: positive and negative alerts.
-CHANGING = np.asarray([5, 6, 7, 8, 9, 10, 11, 22, 23, 24, 25])
-#: Close-row columns set by the instants before now: resolution, first-message sums and
-#: counts, ttfr, ttfr_consumer, ttfr_first_assign and ttfa with their counts.
-TIMED = np.asarray([4, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21])
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +55,27 @@ class _Items:
 
 
 class Pending:
-    """Items with running sums per cell (see the module doc), one set per column group."""
+    """Items with running sums per cell (see the module doc), one set per column group.
+
+    An item enters its cell's running sum at its lo and leaves it at its hi, so a cell's
+    sum over the instants before now is that of its items with ``lo < now <= hi``: one
+    binary search per cell. The items pending over a cut are found by a stabbing query."""
 
     def __init__(self, items: _Items, n_cells: int) -> None:
-        self.n_cells = n_cells
-        self.lo, self.hi, self.cell = items.lo, items.hi, items.cell
-        self.times = np.unique(np.concatenate((items.lo, items.hi)))
-        width = self.times.shape[0] + 1
-        self.by_lo = _Running(items.cell, np.searchsorted(self.times, items.lo), items.weight,
-                              width)  # fmt: skip
-        self.by_hi = _Running(items.cell, np.searchsorted(self.times, items.hi), items.weight,
-                              width)  # fmt: skip
+        self.lo, self.hi, self.cell, self.weight = items.lo, items.hi, items.cell, items.weight
+        self.times = distinct(np.concatenate((items.lo, items.hi)))
+        self.width = self.times.shape[0] + 1
+        k = items.lo.shape[0]
+        cell = np.concatenate((items.cell, items.cell))
+        rank = np.searchsorted(self.times, np.concatenate((items.lo, items.hi)))
+        order = np.lexsort((rank, cell))
+        self.keys = cell[order] * self.width + rank[order]
+        sign = np.repeat(np.asarray([1, -1], dtype=np.int64), [k, k])[order]
+        rows = np.concatenate((np.arange(k), np.arange(k)))[order]
+        self.sums = np.zeros((2 * k + 1, items.weight.shape[1]), dtype=np.int64)
+        np.cumsum(items.weight[rows] * sign[:, None], axis=0, out=self.sums[1:])
+        # a cell's running sums start after the cells before it: the sums there, per cell
+        self.base = self.sums[np.searchsorted(self.keys, np.arange(n_cells) * self.width)]
         self.spans = Stabbing(items.lo, items.hi)
 
     def changes(self, cells: I64, kept: B, *, now: int, cuts: tuple[int, ...]) -> list[M]:
@@ -78,57 +83,28 @@ class Pending:
         kept cells as a mask), the changes pending at ``now`` of its closes at or after
         the cut."""
         rank = int(np.searchsorted(self.times, now))
-        pending = self.by_lo.before(cells, rank) - self.by_hi.before(cells, rank)
+        at = np.searchsorted(self.keys, cells * self.width + rank)
+        pending = np.take(self.sums, at, axis=0) - np.take(self.base, cells, axis=0)
         out = []
         for cut in cuts:
             span = self.spans.at(cut)
             span = span[(self.hi[span] >= now) & kept[self.cell[span]]]
-            total = pending.copy()
-            if span.shape[0]:
-                at = np.searchsorted(cells, self.cell[span])
-                np.subtract.at(total, at, self.by_lo.weights(span))
+            total = pending
+            if span.shape[0]:  # few: the items pending over the whole scope
+                total = pending.copy()
+                np.subtract.at(total, np.searchsorted(cells, self.cell[span]), self.weight[span])
             out.append(total)
         return out
 
 
-class _Running:
-    """Item weights by (cell, instant rank) with running sums."""
-
-    def __init__(self, cell: I64, rank: I64, weight: M, width: int) -> None:
-        order = np.lexsort((rank, cell))
-        self.keys = cell[order] * width + rank[order]
-        self.width = width
-        self.where = np.empty(order.shape[0], dtype=np.int64)  # an item's place in order
-        self.where[order] = np.arange(order.shape[0])
-        self.sums = np.zeros((order.shape[0] + 1, weight.shape[1]), dtype=np.int64)
-        np.cumsum(weight[order], axis=0, out=self.sums[1:])
-
-    def before(self, cells: I64, rank: int) -> M:
-        """Per cell, its items' weights summed over instants ranked below ``rank``."""
-        at = np.searchsorted(self.keys, cells * self.width + rank)
-        start = np.searchsorted(self.keys, cells * self.width)
-        out: M = np.take(self.sums, at, axis=0) - np.take(self.sums, start, axis=0)
-        return out
-
-    def weights(self, items: I64) -> M:
-        """The weights of ``items`` (differences of the running sums: not kept apart)."""
-        k = self.where[items]
-        out: M = np.take(self.sums, k + 1, axis=0) - np.take(self.sums, k, axis=0)
-        return out
+def _changing(x: DashboardIndex, positions: I64) -> M:
+    """The CHANGING columns with the latest facts read at ``positions`` (-1: none)."""
+    return changing_columns(np.take(x.memo("latest", latest_facts).table, positions, axis=0))
 
 
-def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
-    """(owner, position) of every position of the ranges ``[lo[j], lo[j] + n[j])``."""
-    owner = np.repeat(np.arange(lo.shape[0], dtype=np.int64), n)
-    return owner, np.repeat(lo, n) + np.arange(owner.shape[0]) - np.repeat(np.cumsum(n) - n, n)
-
-
-def _row(x: DashboardIndex, convs: I64, positions: I64, now: int | I64, cols: I64) -> M:
-    """Columns ``cols`` of a close row of ``convs`` with the latest facts read at
-    ``positions`` (-1: before any event) and the instants before ``now``."""
-    f = facts_as_of(x, convs, positions, now)
-    zeros = np.zeros(convs.shape[0], dtype=np.int64)
-    out: M = close_rows(zeros, zeros, f)[:, cols]
+def _timed(x: DashboardIndex, convs: I64, now: int | I64) -> M:
+    """The TIMED columns of ``convs`` at ``now`` (one per conversation, or one)."""
+    out, _ = timed_columns(x, np.take(x.conv_table, convs, axis=0), now)
     return out
 
 
@@ -141,13 +117,10 @@ def _position_items(x: DashboardIndex, closes: I64, next_ts: I64) -> _Items:
     after = np.searchsorted(x.conv_keys, keys + np.searchsorted(x.ev_ts, ts, side="right"))
     tail = np.searchsorted(x.conv_keys, keys + np.searchsorted(x.ev_ts, next_ts))
     tail = np.maximum(np.where(next_ts < NEVER, tail, c[:, END]), after)
-    owner, pos = _ranges(after, tail - after)
-    oc = conv[owner]
-    change = _row(x, oc, pos, NEVER, CHANGING) - _row(
-        x, oc, np.where(pos > c[owner, FIRST], pos - 1, -1), NEVER, CHANGING
-    )
-    rest = _row(x, conv, c[:, END] - 1, NEVER, CHANGING) - _row(
-        x, conv, np.where(tail > c[:, FIRST], tail - 1, -1), NEVER, CHANGING
+    owner, pos = ranges(after, tail - after)
+    change = _changing(x, pos) - _changing(x, np.where(pos > c[owner, FIRST], pos - 1, -1))
+    rest = _changing(x, np.where(c[:, END] > c[:, FIRST], c[:, END] - 1, -1)) - _changing(
+        x, np.where(tail > c[:, FIRST], tail - 1, -1)
     )
     return _Items(
         lo=np.concatenate((ts[owner], ts)),
@@ -161,7 +134,7 @@ def _instant_items(x: DashboardIndex, closes: I64, next_ts: I64) -> _Items:
     """A change of the TIMED columns at each instant of the conversation after the close."""
     ts, conv = x.close_ts[closes], x.close_conv[closes]
     c = np.take(x.conv_table, conv, axis=0)
-    owner, pos = _ranges(c[:, FM_LO], c[:, FM_HI] - c[:, FM_LO])
+    owner, pos = ranges(c[:, FM_LO], c[:, FM_HI] - c[:, FM_LO])
     sample = np.maximum(x.fm_start[pos], x.fm_first[pos])  # seen once both are before now
     k = closes.shape[0]
     who = np.concatenate([np.arange(k)] * 4 + [owner])
@@ -173,11 +146,8 @@ def _instant_items(x: DashboardIndex, closes: I64, next_ts: I64) -> _Items:
     distinct = np.ones(who.shape[0], dtype=bool)
     distinct[1:] = (who[1:] != who[:-1]) | (when[1:] != when[:-1])
     who, when = who[distinct], when[distinct]
-    last = c[:, END] - 1
-    change = _row(x, conv[who], last[who], when + 1, TIMED) - _row(
-        x, conv[who], last[who], when, TIMED
-    )
-    rest = _row(x, conv, last, NEVER, TIMED) - _row(x, conv, last, next_ts, TIMED)
+    change = _timed(x, conv[who], when + 1) - _timed(x, conv[who], when)
+    rest = _timed(x, conv, NEVER) - _timed(x, conv, next_ts)
     return _Items(
         lo=np.concatenate((ts[who], ts)),
         hi=np.concatenate((when, next_ts)),

@@ -17,8 +17,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ccbench.arrays import take
-
 from ._dashboard_closes import ClosedSums
 from ._dashboard_current import Current
 from ._dashboard_params import DashboardQuery
@@ -72,11 +70,12 @@ def close_columns(
     """Closed, resolution time, CSAT and CSAT answers of the keys ``ids`` in the scope
     ``which`` (``by_agent``, ``by_skill`` or ``by_skill_window``) of ``sums``."""
     keys = sums.agent_ids if which == "by_agent" else sums.skill_ids
-    at = np.searchsorted(keys, ids)
-    at = np.where(take(keys, at, missing=-1) == ids, at, -1)
     table: I64 = getattr(sums, which)
-    rows = table[np.maximum(at, 0)] if table.shape[0] else np.zeros((ids.shape[0], 8), np.int64)
-    rows = np.where((at >= 0)[:, None], rows, 0)
+    # a last row of zeros for the ids without closes (searchsorted past the end reads it)
+    table = np.concatenate((table, np.zeros((1, table.shape[1]), dtype=np.int64)))
+    at = np.searchsorted(keys, ids)
+    at[np.append(keys, -1)[at] != ids] = keys.shape[0]
+    rows = np.take(table, at, axis=0)
     closed, answered = rows[:, 0], rows[:, 5]
     if query.csat == "mean":
         csat = percent(rows[:, 7], 5 * answered)

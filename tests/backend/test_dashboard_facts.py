@@ -65,10 +65,7 @@ def test_open_conversations_and_presence_equal_the_sql(
             want = {c.cid: c for c in open_conversations(cur, account=account, now=now)}
             want_events = agent_events(cur, account=account, now=now)
         assert _as_rows(x, fast.open_conversations(x, now=now)) == want, now
-        limit = x.visible(now)
-        visible = [e for e, r in zip(x.presence_events, x.presence_rows.tolist(), strict=True)
-                   if r < limit]  # fmt: skip
-        assert visible == want_events, now
+        assert [e for e in x.presence_events if e.ts < now] == want_events, now
         seen += len(want)
     assert seen > 100  # they saw real traffic
 

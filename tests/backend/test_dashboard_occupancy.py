@@ -105,10 +105,10 @@ def test_busy_and_online_equal_the_interval_walk(dashboard_smoke: tuple[Store, E
         humans = _humans(log.roster, q)
         want = _walk(segments, online, agents=humans, skills=q.skill_ids, now=now, start=start)
         mask = p.roster.kept_agents(q) & p.roster.human
-        args = {"query": q, "agents": mask, "limit": x.visible(now), "now": now, "start": start}
+        args = {"query": q, "agents": mask, "now": now, "start": start}
         assert p.occupancy.busy_online(p.presence, **args) == want, now  # type: ignore[arg-type]
         assert no_cells.busy_online(p.presence, **args) == want, now  # type: ignore[arg-type]
-        pres = presence_now(p.presence, limit=x.visible(now), now=now, start=start)
+        pres = presence_now(p.presence, now=now, start=start)
         got_online = int(pres.online_ms[mask].sum())
         assert got_online == sum(hi - lo for a in humans for lo, hi in online.get(a, [])), now
         busy_seen += want
