@@ -23,7 +23,7 @@ from ccbench.arrays import take
 from ccbench.eventlog import CHANNELS
 
 from ._dashboard_facts import FAMILY, Facts, OpenConvs
-from ._dashboard_index import ROLES
+from ._dashboard_latest import ROLES
 from ._dashboard_params import DashboardQuery
 from ._dashboard_roster import RosterArrays, kept_ids
 from ._dashboard_summary import FamilySums

@@ -22,11 +22,14 @@ from ccbench.arrays import take
 
 from ._dashboard_arrays import distinct, ranges
 from ._dashboard_index import (
+    END,
     FA,
     FCA,
     FH,
+    FIRST,
     FM_HI,
     FM_LO,
+    LAST_EVENT,
     NEVER,
     OPENED,
     TFA,
@@ -38,16 +41,7 @@ from ._dashboard_index import (
     DashboardIndex,
     Nullable,
 )  # fmt: skip
-from ._dashboard_latest import (
-    A_SUM,
-    C_SUM,
-    COUNTS,
-    MSG_TS,
-    SKILL,
-    last_visible,
-    latest_facts,
-    small,
-)
+from ._dashboard_latest import A_SUM, C_SUM, COUNTS, MSG_TS, SKILL, small
 from ._dashboard_stabbing import Stabbing
 
 __all__ = [
@@ -119,6 +113,27 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     return _facts(x, convs, c, last_visible(x, c, now), now)
 
 
+def last_visible(x: DashboardIndex, conv: I64, now: int) -> I64:
+    """Per conversation (``conv``: its gathered ``conv_table`` rows), the position of its
+    last event before ``now`` (-1: none). A conversation whose last event is before now
+    sees them all; the others are searched within their own positions (a few cache
+    lines each, where a search of all positions misses the cache at every step)."""
+    first, end = conv[:, FIRST], conv[:, END]
+    limit = x.visible(now)
+    lo = np.where(conv[:, LAST_EVENT] < now, end, first)  # lo: positions known visible
+    hi = end.copy()
+    active = np.flatnonzero(lo < hi)
+    while active.shape[0]:
+        a, b = lo[active], hi[active]
+        mid = (a + b) >> 1
+        seen = x.conv_rows[mid] < limit
+        a, b = np.where(seen, mid + 1, a), np.where(seen, b, mid)
+        lo[active], hi[active] = a, b
+        active = active[a < b]
+    out: I64 = np.where(lo > first, lo - 1, -1)
+    return out
+
+
 def facts_as_of(x: DashboardIndex, convs: I64, positions: I64, now: int | I64) -> Facts:
     """:func:`facts_at`, the latest facts read at ``positions`` (-1: before any event)
     instead of at each conversation's last event before now; ``now`` may be one instant
@@ -127,9 +142,8 @@ def facts_as_of(x: DashboardIndex, convs: I64, positions: I64, now: int | I64) -
 
 
 def _facts(x: DashboardIndex, convs: I64, c: I64, positions: I64, now: int | I64) -> Facts:
-    latest = x.memo("latest", latest_facts)
     # -1 (no visible event) reads the table's last row: no facts
-    f = np.take(latest.table, positions, axis=0)
+    f = np.take(x.latest.table, positions, axis=0)
     changing = changing_columns(f)
     timed, opened_ok = timed_columns(x, c, now)
     family = np.empty((convs.shape[0], len(FAMILY)), dtype=np.int64)

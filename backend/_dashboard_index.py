@@ -24,8 +24,9 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ccbench.eventlog import CHANNELS, CLOSED_BY, SENDER_ROLES, Roster
+from ccbench.eventlog import CHANNELS, CLOSED_BY, Roster
 
+from ._dashboard_latest import EVENT_KINDS, ROLES, Events, latest_facts
 from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
 from ._versioned import PerVersion
@@ -35,16 +36,8 @@ __all__ = ["NEVER", "DashboardIndex", "Nullable", "dashboard_index"]
 T = TypeVar("T")
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
-_EVENT_KINDS = (
-    "conversation.queued", "assignment.accepted", "message.sent", "survey.answered",
-    "mcs.scored",
-)  # fmt: skip
 _AGENT_KINDS = ("agent.login", "agent.logout", "agent.status")
-#: Event kind codes (index in _EVENT_KINDS).
-QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
 NEVER = int(np.iinfo(np.int64).max)  # an instant after every event; no end
-#: Sender role codes.
-ROLES: tuple[str, ...] = tuple(SENDER_ROLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +127,10 @@ class DashboardIndex:
         self.conv_table = _conv_table(convs, self)
 
     def _events(self, cur: Any, p: dict[str, str]) -> None:
-        kinds = ", ".join(f"'{k}'" for k in _EVENT_KINDS)
+        kinds = ", ".join(f"'{k}'" for k in EVENT_KINDS)
         ev = cur.sql(
             _CODES + "SELECT coalesce(c.conv, -1) AS conv, e.ts, "
-            f"{_sql_code('e.kind', _EVENT_KINDS)} AS kind, e.skill_id, "
+            f"{_sql_code('e.kind', EVENT_KINDS)} AS kind, e.skill_id, "
             f"{_sql_code('e.sender_role', ROLES)} AS role, e.csat, e.mcs, e.mcs_alerted, "
             "coalesce(h.user_type = 'human', false) AS human "
             "FROM events e LEFT JOIN roster_agents h "
@@ -149,20 +142,22 @@ class DashboardIndex:
             params=p,
         ).to_arrow_table()
         self.ev_ts = _ints(ev, "ts")
-        self.ev_kind = _ints(ev, "kind")
-        self.ev_conv = _ints(ev, "conv")
-        self.ev_skill = _nullable(ev, "skill_id")
-        self.ev_role = _ints(ev, "role")
-        self.ev_human = np.asarray(ev.column("human").to_numpy(zero_copy_only=False), dtype=bool)
-        self.ev_csat = _nullable(ev, "csat")
-        self.ev_mcs = _nullable(ev, "mcs")
-        self.ev_alerted = _nullable(ev, "mcs_alerted")
+        conv = _ints(ev, "conv")
         # conversation events grouped by conversation, log order inside: key conv * W + row
-        rows = np.flatnonzero(self.ev_conv >= 0)
+        rows = np.flatnonzero(conv >= 0)
         self.width = self.ev_ts.shape[0] + 1
-        keys = self.ev_conv[rows] * self.width + rows
+        keys = conv[rows] * self.width + rows
         order = np.argsort(keys)  # the keys are distinct
         self.conv_rows, self.conv_keys = rows[order], keys[order]
+        skill, csat = _nullable(ev, "skill_id"), _nullable(ev, "csat")
+        mcs, alerted = _nullable(ev, "mcs"), _nullable(ev, "mcs_alerted")
+        human = np.asarray(ev.column("human").to_numpy(zero_copy_only=False), dtype=bool)
+        events = Events(
+            conv=conv, ts=self.ev_ts, kind=_ints(ev, "kind"), role=_ints(ev, "role"),
+            human=human, skill=skill.v, skill_ok=skill.ok, csat=csat.v, csat_ok=csat.ok,
+            mcs=mcs.v, mcs_ok=mcs.ok, alerted=alerted.v, alerted_ok=alerted.ok,
+        )  # fmt: skip
+        self.latest = latest_facts(events, self.conv_rows)
         # presence events by agent then log order, as the dashboard's AgentEvent rows; an
         # agent event carries agent_id (docs/eventlog.md), a NULL one stays None, as in SQL
         agents = ", ".join(f"'{k}'" for k in _AGENT_KINDS)

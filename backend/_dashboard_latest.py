@@ -15,8 +15,9 @@ reads its facts there, where re-deriving them from the visible events cost most
 of the dashboard's CPU.
 
 Positions are those of ``DashboardIndex.conv_rows`` (conversation events grouped by
-conversation, log order inside); the ``*_row`` columns are event rows (-1: none
-yet), the sums and counts cover the conversation's events up to the position.
+conversation, log order inside); the sums and counts cover the conversation's
+events up to the position. The index (backend/_dashboard_index.py) computes them
+as it reads the events, and keeps no event column but their times.
 """
 
 from __future__ import annotations
@@ -26,24 +27,21 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._dashboard_index import (
-    ACCEPTED,
-    END,
-    FIRST,
-    LAST_EVENT,
-    MCS,
-    MESSAGE,
-    QUEUED,
-    ROLES,
-    SURVEY,
-    DashboardIndex,
-)
+from ccbench.eventlog import SENDER_ROLES
 
 __all__ = [
-    "A_SUM", "COUNTS", "C_SUM", "MSG_TS", "SKILL", "SMALL_FIELDS", "Latest", "last_visible",
-    "latest_facts", "small",
+    "A_SUM", "COUNTS", "C_SUM", "EVENT_KINDS", "MSG_TS", "ROLES", "SKILL", "SMALL_FIELDS",
+    "Events", "Latest", "latest_facts", "small",
 ]  # fmt: skip
 
+#: The conversation event kinds the latest facts read, and their codes.
+EVENT_KINDS = (
+    "conversation.queued", "assignment.accepted", "message.sent", "survey.answered",
+    "mcs.scored",
+)  # fmt: skip
+QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
+#: Sender role codes.
+ROLES: tuple[str, ...] = tuple(SENDER_ROLES)
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 I16 = npt.NDArray[np.int16]
@@ -104,65 +102,79 @@ def _heads(owner: I64, consumer: B, ts: I64, sel: B, want_consumer: bool) -> tup
     return hi[keep], latency[keep]
 
 
-def latest_facts(x: DashboardIndex) -> Latest:
-    """The facts of every conversation event position of ``x`` (see the module doc)."""
-    rows = x.conv_rows
+@dataclass(frozen=True, slots=True)
+class Events:
+    """The conversation events as the latest facts read them, in log order ``(ts, seq)``:
+    conversation code, ts (ms), kind and role codes (-1: none), whether the agent is
+    human, and the skill, CSAT, MCS and alert flag (with their presence)."""
+
+    conv: I64
+    ts: I64
+    kind: I64
+    role: I64
+    human: B
+    skill: I64
+    skill_ok: B
+    csat: I64
+    csat_ok: B
+    mcs: I64
+    mcs_ok: B
+    alerted: I64
+    alerted_ok: B
+
+
+def latest_facts(ev: Events, rows: I64) -> Latest:
+    """The facts at each position: ``rows`` are the events grouped by conversation (see
+    the module doc)."""
+    # what the facts read of each event, packed in one column in log order so one gather
+    # puts it in conversation order (a gather per column cost most of the build)
+    message = ev.kind == MESSAGE
+    said = message & (ev.role >= 0) & (ev.role != ROLES.index("system"))
+    bits = {
+        "routed": ((ev.kind == QUEUED) | (ev.kind == ACCEPTED)) & ev.skill_ok,
+        "said": said,
+        "surveyed": (ev.kind == SURVEY) & ev.csat_ok,
+        "scored": (ev.kind == MCS) & ev.mcs_ok,
+        "flagged": (ev.kind == MCS) & ev.alerted_ok,
+        "message": message,
+        "human": ev.human,
+    }
+    packed = np.zeros(ev.ts.shape[0], dtype=np.int64)
+    for i, flag in enumerate(bits.values()):
+        packed |= flag.astype(np.int64) << i
+    for name, (shift, offset) in SMALL_FIELDS.items():  # the small codes, as the table's
+        value = {"role": ev.role, "csat": ev.csat, "mcs": ev.mcs, "alerted": ev.alerted}[name]
+        packed |= (value + offset) << (shift + 8)
+    packed, ts, owner = packed[rows], ev.ts[rows], ev.conv[rows]
+    skill = ev.skill[rows]
+    flag = {name: (packed >> i) & 1 != 0 for i, name in enumerate(bits)}
+    role = ((packed >> 8) & 255) - 1
     n = rows.shape[0]
-    owner = x.ev_conv[rows]
     first = np.ones(n, dtype=bool)
     first[1:] = owner[1:] != owner[:-1]
     group_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    kind, role = x.ev_kind[rows], x.ev_role[rows]
-    message = kind == MESSAGE
     consumer = role == ROLES.index("consumer")
     staff = (role == ROLES.index("agent")) | (role == ROLES.index("manager"))
     sides = consumer | staff | (role == ROLES.index("bot"))
-    ts = x.ev_ts[rows]
     table = np.zeros((n + 1, 6), dtype=np.int64)  # the last row: no event (below)
     # responses: (sum, count) of the agent side's and of the consumer's, running within
     # each conversation (the running sums less those before its first position)
     steps = np.zeros((n, 4), dtype=np.int64)
-    agent_side = message & (consumer | (staff & x.ev_human[rows]))
-    for col, sel, want in ((0, agent_side, False), (2, message & sides, True)):
+    agent_side = flag["message"] & (consumer | (staff & flag["human"]))
+    for col, sel, want in ((0, agent_side, False), (2, flag["message"] & sides, True)):
         at, latency = _heads(owner, consumer, ts, sel, want)
         steps[at, col], steps[at, col + 1] = latency, 1
     running = np.cumsum(steps, axis=0)
     running -= np.where((group_start > 0)[:, None], running[group_start - 1], 0)
     table[:-1, A_SUM], table[:-1, C_SUM] = running[:, 0], running[:, 2]
     table[:-1, COUNTS] = running[:, 1] | (running[:, 3] << 32)
-    said = message & (role >= 0) & (role != ROLES.index("system"))
-    routed = ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
-    table[:-1, SKILL] = _filled(x.ev_skill.v[rows], routed, group_start, -1)
-    table[:-1, MSG_TS] = _filled(ts, said, group_start, -1)
-    codes = {  # the selected events and their value, per small code
-        "role": (said, role),
-        "csat": ((kind == SURVEY) & x.ev_csat.ok[rows], x.ev_csat.v[rows]),
-        "mcs": ((kind == MCS) & x.ev_mcs.ok[rows], x.ev_mcs.v[rows]),
-        "alerted": ((kind == MCS) & x.ev_alerted.ok[rows], x.ev_alerted.v[rows]),
-    }
-    for name, (shift, offset) in SMALL_FIELDS.items():
-        sel, values = codes[name]
-        table[:-1, SMALL] |= (_filled(values, sel, group_start, -offset) + offset) << shift
+    table[:-1, SKILL] = _filled(skill, flag["routed"], group_start, -1)
+    table[:-1, MSG_TS] = _filled(ts, flag["said"], group_start, -1)
+    small_codes = packed >> 8  # each code as the table stores it: none is 0
+    for name, sel in (("role", "said"), ("csat", "surveyed"), ("mcs", "scored"),
+                      ("alerted", "flagged")):  # fmt: skip
+        shift = SMALL_FIELDS[name][0]
+        code = (small_codes >> shift) & 255
+        table[:-1, SMALL] |= _filled(code, flag[sel], group_start, 0) << shift
     table[-1] = [-1, -1, 0, 0, 0, 0]  # every small code none
     return Latest(table)
-
-
-def last_visible(x: DashboardIndex, conv: I64, now: int) -> I64:
-    """Per conversation (``conv``: its gathered ``conv_table`` rows), the position of its
-    last event before ``now`` (-1: none). A conversation whose last event is before now
-    sees them all; the others are searched within their own positions (a few cache
-    lines each, where a search of all positions misses the cache at every step)."""
-    first, end = conv[:, FIRST], conv[:, END]
-    limit = x.visible(now)
-    lo = np.where(conv[:, LAST_EVENT] < now, end, first)  # lo: positions known visible
-    hi = end.copy()
-    active = np.flatnonzero(lo < hi)
-    while active.shape[0]:
-        a, b = lo[active], hi[active]
-        mid = (a + b) >> 1
-        seen = x.conv_rows[mid] < limit
-        a, b = np.where(seen, mid + 1, a), np.where(seen, b, mid)
-        lo[active], hi[active] = a, b
-        active = active[a < b]
-    out: I64 = np.where(lo > first, lo - 1, -1)
-    return out

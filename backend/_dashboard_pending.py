@@ -34,7 +34,6 @@ import numpy.typing as npt
 from ._dashboard_arrays import distinct, ranges
 from ._dashboard_facts import changing_columns, timed_columns
 from ._dashboard_index import END, FA, FCA, FH, FIRST, FM_HI, FM_LO, NEVER, OPENED, DashboardIndex
-from ._dashboard_latest import latest_facts
 from ._dashboard_stabbing import Stabbing
 
 __all__ = ["Pending", "pending_changes"]
@@ -99,7 +98,7 @@ class Pending:
 
 def _changing(x: DashboardIndex, positions: I64) -> M:
     """The CHANGING columns with the latest facts read at ``positions`` (-1: none)."""
-    return changing_columns(np.take(x.memo("latest", latest_facts).table, positions, axis=0))
+    return changing_columns(np.take(x.latest.table, positions, axis=0))
 
 
 def _timed(x: DashboardIndex, convs: I64, now: int | I64) -> M:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from backend import Store
 from backend import _dashboard_facts as fast
-from backend._dashboard_index import ROLES, DashboardIndex, Nullable, dashboard_index
+from backend._dashboard_index import DashboardIndex, Nullable, dashboard_index
+from backend._dashboard_latest import ROLES
 from backend._dashboard_sql import ConvFacts, agent_events, open_conversations
 from ccbench.eventlog import EventLog
 from tests.support.dashboard_pieces import requests
