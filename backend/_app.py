@@ -17,9 +17,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -32,20 +33,27 @@ from ccbench.api import CLOCK_HEADER, DASHBOARD, MSGAGENTSEGMENTS, parse_clock
 from ccbench.eventlog import Roster
 
 from ._admission import Admission, Guard, read_body
-from ._agent_segments import agent_segment_metrics
+from ._agent_segments import (
+    agent_segment_metrics,
+    prepare_segment_rollup,
+    segment_rollup_ready,
+)
 from ._batch_items import NDJSON_TYPES
 from ._dashboard import dashboard_snapshot
+from ._dashboard_index import dashboard_index, dashboard_index_ready
 from ._dashboard_params import parse_dashboard_query
 from ._family_routes import family_routes
 from ._ingest import parse_batch
 from ._openapi import openapi_document
 from ._params import parse_segment_query
+from ._query_slots import QuerySlots
 from ._records import RECORDS_PATH, records_batch
 from ._responses import error_response, json_response
 from ._store import Store
 
 __all__ = ["MAX_RECORDS_BYTES", "MAX_ROSTER_BYTES", "ServerConfig", "create_app"]
 
+T = TypeVar("T")
 _OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json"})
 #: Largest roster document (bytes): decoded whole, so kept well under the event body limit.
 MAX_ROSTER_BYTES = 4 * 1024 * 1024
@@ -60,9 +68,10 @@ class ServerConfig:
     ``db``: DuckDB file path or ``":memory:"``. ``tokens``: token -> account.
     ``test_clock``: honour ``X-Clock-Now: <epoch ms>`` (ccbench.api.CLOCK_HEADER).
     ``max_concurrency``: requests in flight before 429, ``max_account_concurrency`` the same per
-    account. ``max_uploads`` / ``max_account_uploads``: ingest and roster
-    requests in flight (their bodies take memory). ``max_body_bytes``:
-    largest event batch. ``body_timeout_s``: seconds a body may take to
+    account. ``query_threads``: queries computed at once; the others wait their turn,
+    round robin over the accounts (backend/_query_slots.py). ``max_uploads`` /
+    ``max_account_uploads``: ingest and roster requests in flight (their bodies take
+    memory). ``max_body_bytes``: largest event batch. ``body_timeout_s``: seconds a body may take to
     arrive (408 after). ``shutdown_timeout_s``: seconds a graceful stop
     waits for requests in flight before cancelling them (docs/backend.md).
     """
@@ -72,6 +81,7 @@ class ServerConfig:
     test_clock: bool = False
     max_concurrency: int = 64
     max_account_concurrency: int = 48
+    query_threads: int = 2
     max_uploads: int = 4
     max_account_uploads: int = 2
     max_body_bytes: int = 32 * 1024 * 1024
@@ -82,6 +92,7 @@ class ServerConfig:
         for name in (
             "max_concurrency",
             "max_account_concurrency",
+            "query_threads",
             "max_uploads",
             "max_account_uploads",
             "max_body_bytes",
@@ -125,6 +136,26 @@ def create_app(config: ServerConfig) -> Starlette:
         max_uploads=config.max_uploads,
         max_account_uploads=config.max_account_uploads,
     )
+
+    slots = QuerySlots(slots=config.query_threads)
+
+    async def compute(
+        account: str,
+        work: Callable[[], T],
+        *,
+        ready: Callable[[], bool],
+        prepare: Callable[[], object],
+    ) -> T:
+        """``work`` in a worker thread once ``account`` has one of the query slots.
+
+        Data the query derives from the store, stale after a write (``ready()`` false),
+        is remade by ``prepare`` first, in a thread that holds no slot: an account's
+        rebuild (seconds on a large log) never takes a slot that others wait for.
+        """
+        if not ready():
+            await run_in_threadpool(prepare)
+        async with slots.slot(account):
+            return await to_thread.run_sync(work)
 
     def store() -> Store:
         if "store" not in holder:
@@ -239,8 +270,15 @@ def create_app(config: ServerConfig) -> Starlette:
         account = _check_account(request)
         query = parse_segment_query(request.query_params.multi_items())
         now = now_ms(request)
-        result = await run_in_threadpool(
-            agent_segment_metrics, store(), account=account, query=query, now_ms=now
+
+        def work() -> dict[str, Any]:
+            return agent_segment_metrics(store(), account=account, query=query, now_ms=now)
+
+        result = await compute(
+            account,
+            work,
+            ready=lambda: segment_rollup_ready(store(), account=account),
+            prepare=lambda: prepare_segment_rollup(store(), account=account),
         )
         return json_response(result)
 
@@ -255,7 +293,13 @@ def create_app(config: ServerConfig) -> Starlette:
                 raise HTTPException(404, f"no roster stored for account {account!r}")
             return answer
 
-        return json_response(await run_in_threadpool(work))
+        answer = await compute(
+            account,
+            work,
+            ready=lambda: dashboard_index_ready(store(), account=account),
+            prepare=lambda: dashboard_index(store(), account=account),
+        )
+        return json_response(answer)
 
     async def on_parameter(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ParameterError)
@@ -293,7 +337,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route(RECORDS_PATH, post_records, methods=["POST"]),
         Route(str(MSGAGENTSEGMENTS.path), msgagentsegments, methods=["GET"]),
         Route(str(DASHBOARD.path), dashboard, methods=["GET"]),
-        *family_routes(store=store, now_ms=now_ms, check_account=_check_account),
+        *family_routes(store=store, now_ms=now_ms, check_account=_check_account, compute=compute),
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         ParameterError: on_parameter,

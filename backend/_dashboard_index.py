@@ -31,7 +31,7 @@ from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
 from ._versioned import PerVersion
 
-__all__ = ["NEVER", "DashboardIndex", "Nullable", "dashboard_index"]
+__all__ = ["NEVER", "DashboardIndex", "Nullable", "dashboard_index", "dashboard_index_ready"]
 
 T = TypeVar("T")
 I64 = npt.NDArray[np.int64]
@@ -297,5 +297,13 @@ def _load(store: Store, account: str) -> DashboardIndex | None:
 
 def dashboard_index(store: Store, *, account: str) -> DashboardIndex | None:
     """The account's current dashboard index (None while it has no roster)."""
-    cache = store.cached(name="dashboard_index", factory=lambda: PerVersion(_load))
-    return cache.get(store, account=account)
+    return _indexes(store).get(store, account=account)
+
+
+def dashboard_index_ready(store: Store, *, account: str) -> bool:
+    """Whether :func:`dashboard_index` would answer at once; never blocks."""
+    return _indexes(store).ready(store, account=account)
+
+
+def _indexes(store: Store) -> PerVersion[DashboardIndex | None]:
+    return store.cached(name="dashboard_index", factory=lambda: PerVersion(_load))

@@ -4,10 +4,11 @@
 Each handler checks the account (403 before any data is read), reads the
 query string with the contract's rules (400 naming the parameter), takes now
 from the test clock, and answers from the account's frame (backend/_frame.py)
-in the thread pool. A report asked for one of its tables (``csv``) is that
-table as ``text/csv``, encoded by the contract's :func:`ccbench.api.report_csv`
-(docs/backend.md). The app (backend/_app.py) passes its own account check,
-store and clock in, so this module does not import it.
+in a worker thread once the account has a query slot (backend/_query_slots.py).
+A report asked for one of its tables (``csv``) is that table as ``text/csv``,
+encoded by the contract's :func:`ccbench.api.report_csv` (docs/backend.md). The
+app (backend/_app.py) passes its own account check, store, clock and query slots
+in, so this module does not import it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import orjson
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from ccbench.api import AGENT_PERFORMANCE, REPORT, SUPERVISION, parse_query, report_csv
 
-from ._frame import Frame, frame_of
+from ._frame import Frame, frame_of, frame_ready
 from ._performance_dashboard import agent_performance
 from ._performance_report import performance_report
 from ._store import Store
@@ -39,6 +39,20 @@ class Answer(Protocol):
     ) -> dict[str, Any]: ...
 
 
+class Compute(Protocol):
+    """How the app runs a query's work: in its turn at the query slots, with the data
+    the query derives from the store made ready first (backend/_app.py)."""
+
+    async def __call__(
+        self,
+        account: str,
+        work: Callable[[], Response],
+        *,
+        ready: Callable[[], bool],
+        prepare: Callable[[], object],
+    ) -> Response: ...
+
+
 _ANSWERS: tuple[tuple[str, Answer], ...] = (
     (str(AGENT_PERFORMANCE.path), agent_performance),
     (str(REPORT.path), performance_report),
@@ -47,8 +61,9 @@ _ANSWERS: tuple[tuple[str, Answer], ...] = (
 
 
 def _csv_table(answer: Answer, items: list[tuple[str, str]]) -> str | None:
-    """The report table a valid query asks for as CSV (None: the JSON answer)."""
-    if answer is not performance_report:
+    """The report table a valid query asks for as CSV (None: the JSON answer). The answer
+    has read ``items`` already, so without a ``csv`` item there is nothing to parse."""
+    if answer is not performance_report or all(key != "csv" for key, _ in items):
         return None
     return parse_query(REPORT, items).text("csv")
 
@@ -58,8 +73,10 @@ def family_routes(
     store: Callable[[], Store],
     now_ms: Callable[[Request], int],
     check_account: Callable[[Request], str],
+    compute: Compute,
 ) -> list[Route]:
-    """One GET route per frame-backed family."""
+    """One GET route per frame-backed family; ``compute`` runs an answer's work off the
+    event loop in one of the account's turns at the app's query slots."""
 
     def endpoint(answer: Answer) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
@@ -77,7 +94,12 @@ def family_routes(
                     return Response(report_csv(data, table), media_type="text/csv")
                 return Response(orjson.dumps(data), media_type="application/json")
 
-            return await run_in_threadpool(work)
+            return await compute(
+                account,
+                work,
+                ready=lambda: frame_ready(store(), account=account),
+                prepare=lambda: frame_of(store(), account=account),
+            )
 
         return handle
 

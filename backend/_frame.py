@@ -41,7 +41,9 @@ __all__ = [
     "Frame",
     "Segments",
     "frame_of",
+    "frame_ready",
     "kind_code",
+    "kind_mask",
 ]
 
 T = TypeVar("T")
@@ -63,6 +65,15 @@ _TEXT_COLUMNS = (
 def kind_code(kind: EventKind) -> int:
     """The ``Frame.kind`` code of ``kind``."""
     return KINDS.index(kind.value)
+
+
+def kind_mask(kind: npt.NDArray[np.int8], *kinds: EventKind) -> npt.NDArray[np.bool_]:
+    """Where the ``kind`` codes are any of ``kinds``: one comparison per kind, several times
+    faster than ``np.isin`` over a frame's 10**6 rows."""
+    out = np.zeros(kind.shape[0], dtype=bool)
+    for k in kinds:
+        out |= kind == kind_code(k)
+    return out
 
 
 def _codes(column: pa.ChunkedArray, values: tuple[str, ...]) -> npt.NDArray[np.int8]:
@@ -231,8 +242,16 @@ def load_frame(store: Store, *, account: str) -> Frame | None:
 
 def frame_of(store: Store, *, account: str) -> Frame | None:
     """The account's current frame (None while it has no roster)."""
-    cache = store.cached(name="frame", factory=lambda: PerVersion(_load))
-    return cache.get(store, account=account)
+    return _frames(store).get(store, account=account)
+
+
+def frame_ready(store: Store, *, account: str) -> bool:
+    """Whether :func:`frame_of` would answer at once (no rebuild pending); never blocks."""
+    return _frames(store).ready(store, account=account)
+
+
+def _frames(store: Store) -> PerVersion[Frame | None]:
+    return store.cached(name="frame", factory=lambda: PerVersion(_load))
 
 
 def _load(store: Store, account: str) -> Frame | None:

@@ -17,6 +17,7 @@ from ccbench.arrays import take
 from ccbench.eventlog import EventKind
 
 from ._frame import ROLES, Frame, kind_code
+from ._order import stable_order
 
 __all__ = ["PerConversation", "Responses", "human_mask", "human_responses", "is_human_agent"]
 
@@ -31,7 +32,7 @@ class PerConversation:
         self.width = frame.ts.shape[0] + 1
         rows = np.flatnonzero(mask & (frame.conv >= 0)).astype(np.int64)
         keys = frame.conv[rows] * self.width + rows
-        order = np.argsort(keys, kind="stable")
+        order = stable_order(frame.conv[rows])  # rows ascend: (conversation, row) order
         self.rows = rows[order]
         self.keys = keys[order]
         self.n_conv = frame.n_conv

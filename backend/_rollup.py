@@ -3,13 +3,16 @@
 The rollup is an in-memory image of one account's ``segments`` and
 ``segment_messages`` rows in two tiers, both read from DuckDB snapshots:
 
-**Base** (rebuilt rarely): segments sorted by (key, start_ts) with key =
-(agent, skill, source). For each segment it keeps its **settled
-contribution** ``V`` (the sums of ``FIELDS`` it adds to its group once every
-fact of it is visible) and a running total ``cum`` of ``V`` in that order, so
-the sum over the segments of key ``k`` with ``start_ts`` in ``[a, b)`` is
-``cum[j] - cum[i]``, ``i`` and ``j`` found by binary search. Window edges and
-interval boundaries fall at any millisecond: no bucket granularity.
+**Base** (rebuilt rarely): segments in start order. For each segment it keeps
+its **settled contribution** ``V`` (the sums of ``FIELDS`` it adds to its
+group once every fact of it is visible) and, every ``BLOCK`` segments, a
+snapshot of the running totals of ``V`` per (agent, skill) and per (agent,
+skill, source). The sums of a group over start times ``[a, b)`` are the
+totals at the position of ``b`` minus those at ``a`` (binary search on the
+start times), each a snapshot plus at most half a block of segments; a query
+with many short intervals adds up its window's segments directly instead
+(backend/_rollup_cells.py). Window edges and interval boundaries fall at any
+millisecond: no bucket granularity.
 
 A segment is **settled** at ``now`` when ``now >= settle_ts``: for an ended
 segment ``settle_ts = end_ts + 1`` (its end event is visible, and so is every
@@ -30,8 +33,9 @@ the base, or a new roster arrives, the base is rebuilt. Rows of
 the cache tells the store (``Store.hold_changes``), which prunes them.
 
 This module keeps the current view per account (:class:`RollupCache`);
-backend/_rollup_segments.py reads a snapshot's segments into arrays and
-backend/_rollup_view.py adds them up.
+backend/_rollup_segments.py reads a snapshot's segments into arrays,
+backend/_rollup_view.py holds them with their running totals and
+backend/_rollup_cells.py adds them up for a query.
 
 Every sum is an exact integer, so the answer equals a scan of the projection
 (docs/backend.md). The arithmetic is int64, which wraps around modulo 2**64
@@ -40,8 +44,10 @@ Every sum is an exact integer, so the answer equals a scan of the projection
 is the sum over the segments starting in the window of terms each below the
 timeframe (<= 24 h: durations, waits and responses of what is visible before
 now), so it fits int64 for up to 10**11 segments in a window, and a sum that
-fits is exact whatever wrapped on the way. Search keys never overflow
-(``SortedPairs``): the rollup answers for any ts the contract accepts.
+fits is exact whatever wrapped on the way. The messages' search keys never
+overflow (``SortedPairs``): the rollup answers for any ts the contract accepts.
+The snapshots hold at most one row of sums per segment (a block has at least
+as many segments as its level has groups).
 """
 
 from __future__ import annotations
@@ -96,22 +102,33 @@ class RollupCache:
     ``view`` checks the store's in-memory write counter first (no database
     access while nothing changed); after a write it reads, in one snapshot,
     either just the delta or, when the delta grew large or the roster
-    changed, a new base. One thread refreshes while the others wait.
+    changed, a new base. One thread refreshes an account while that account's
+    other requests wait; each account has its own lock, so another account's
+    requests never wait for it.
     ``delta_min``: the least number of changed conversations that triggers a
     base rebuild (more when the base holds over 8 times as many segments).
     """
 
     def __init__(self, *, delta_min: int = _DELTA_MIN) -> None:
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()  # only around making an account's lock
+        self._locks: dict[str, threading.Lock] = {}
         self._views: dict[str, tuple[int, RollupView]] = {}
         self._delta_min = delta_min
+
+    def ready(self, store: ChangeStore, *, account: str) -> bool:
+        """Whether :meth:`view` would answer at once (nothing written since the last
+        refresh); no lock and no database access, so the event loop may ask."""
+        hit = self._views.get(account)
+        return hit is not None and hit[0] == store.version(account=account)
 
     def view(self, store: ChangeStore, *, account: str) -> RollupView:
         """The view of ``account`` including every write committed before this call."""
         hit = self._views.get(account)
         if hit is not None and hit[0] == store.version(account=account):
             return hit[1]
-        with self._lock:
+        with self._guard:
+            lock = self._locks.setdefault(account, threading.Lock())
+        with lock:
             counter = store.version(account=account)  # read before the data
             hit = self._views.get(account)
             if hit is not None and hit[0] == counter:
@@ -121,7 +138,7 @@ class RollupCache:
                 store.hold_changes(account=account, holder=_HOLDER, through=0)
             with store.snapshot() as cur:
                 view = self._refresh(cur, account, None if hit is None else hit[1])
-            # refreshes are serialised by self._lock and bases only move forward:
+            # an account's refreshes are serialised by its lock and bases only move forward:
             # no later refresh reads changes at or below this base's version
             store.hold_changes(account=account, holder=_HOLDER, through=view.base.version)
             self._views[account] = (counter, view)

@@ -2,7 +2,7 @@
 
 :class:`SegmentArrays` reads, through a :class:`SnapshotCursor`, the
 ``segments`` rows of one account (or of the conversations changed since a
-version) in the rollup's order, (agent, skill, source, start_ts), with each
+version) in start order (``start_ts``, then segment id), with each
 segment's settled contribution ``V`` (one int64 per name in :data:`FIELDS`)
 and its counted messages. :meth:`SegmentArrays.at_now` gives the
 contribution of a segment judged at an earlier ``now`` (backend/_rollup.py
@@ -51,7 +51,7 @@ _MIN = np.iinfo(np.int64).min
 
 Array = npt.NDArray[np.int64]
 
-_ORDER = "agent_id, skill_id, source NULLS FIRST, start_ts, segment_id"
+_ORDER = "start_ts, segment_id"
 #: The conversations changed after version ``$since`` (the delta's scope).
 CHANGED_SQL = (
     "SELECT conversation_id FROM projection_changes WHERE account = $account AND version > $since"
@@ -186,6 +186,7 @@ class SegmentArrays:
     settle: Array
     values: Array  # (segments, len(FIELDS)): settled contributions V
     msg_index: SortedPairs  # counted messages by (segment position, ts)
+    msg_first: Array  # (segments + 1,): each segment's first message in that order
     msg_cum: Array  # (messages + 1, 2): running (response count, response sum)
 
     @classmethod
@@ -215,6 +216,7 @@ class SegmentArrays:
         resp = np.stack([col(msgs, "has_lat"), col(msgs, "lat")], axis=1).reshape(-1, 2)
         msg_cum = np.zeros((len(resp) + 1, 2), dtype=np.int64)
         np.cumsum(resp, axis=0, out=msg_cum[1:])
+        pos = col(msgs, "pos")
         return cls(
             conv=seg.column("conversation_id"),
             agent=agent,
@@ -228,20 +230,21 @@ class SegmentArrays:
             last=col(seg, "last_ts"),
             settle=col(seg, "settle_ts"),
             values=values,
-            msg_index=SortedPairs.of(col(msgs, "pos"), col(msgs, "ts")),
+            msg_index=SortedPairs.of(pos, col(msgs, "ts")),
+            msg_first=np.searchsorted(pos, np.arange(len(agent) + 1)).astype(np.int64),
             msg_cum=msg_cum,
         )
 
     def at_now(self, idx: Array, now: int) -> Array:
         """Contributions of segments ``idx`` judged at ``now`` (events with ts < now)."""
-        out = self.values[idx].copy()
+        out = np.take(self.values, idx, axis=0)
         out[:, _ENDED_ONLY] *= (self.end[idx] < now)[:, None]
         out[:, _FIRST_ONLY] *= (self.first[idx] < now)[:, None]
         # counted messages at or after now: count those before now from the message arrays
         late = self.last[idx] >= now
         if late.any():
             p = idx[late]
-            begin = self.msg_index.search(p, np.full(len(p), _MIN, dtype=np.int64))
+            begin = self.msg_first[p]
             stop = self.msg_index.search(p, np.full(len(p), now, dtype=np.int64))
             resp = self.msg_cum[stop] - self.msg_cum[begin]
             out[late, _F["msgs"]] = stop - begin

@@ -1,11 +1,14 @@
-"""The rollup's view of one account: prefix sums per key (base) plus recent changes (delta).
+"""The rollup's view of one account: segments in start order with running totals (base)
+plus recent changes (delta).
 
-:class:`RollupBase` holds every segment of a snapshot sorted by key =
-(agent, skill, source) and start, with running totals of their settled
-contributions; :class:`RollupDelta` the current segments of the
-conversations changed since. :meth:`RollupView.sums` answers one query:
-sums per (agent, skill) and interval, exact integers (backend/_rollup.py
-describes the scheme, docs/backend.md the guarantees).
+RollupBase holds every segment of a snapshot in start order with its settled
+contribution ``V`` and, before every :data:`BLOCK` segments, the running totals
+of ``V`` per (agent, skill) and per (agent, skill, source) (:class:`Totals`);
+:class:`RollupDelta` the current segments of the conversations changed since,
+and the (agent, skill) pairs of both tiers. backend/_rollup_cells.py answers a
+query from a :class:`RollupView`: sums per (interval, agent, skill), exact
+integers (backend/_rollup.py describes the scheme, docs/backend.md the
+guarantees).
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow.compute as pc
 
-from ._rollup_segments import CHANGED_SQL, FIELDS, SegmentArrays, SnapshotCursor, SortedPairs
+from ._rollup_segments import CHANGED_SQL, FIELDS, SegmentArrays, SnapshotCursor
 
-__all__ = ["Filters", "Groups", "RollupBase", "RollupDelta", "RollupView"]
+__all__ = ["BLOCK", "Filters", "RollupBase", "RollupDelta", "RollupView", "Totals"]
 
 Array = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 
+#: Segments between two snapshots of the running totals (a sum up to a position adds at
+#: most half this many segments to a snapshot); more when a level has more groups.
+BLOCK = 2048
 _ROSTER_SQL = "SELECT agent_id, group_id, user_type FROM roster_agents WHERE account = $account"
 
 
@@ -46,77 +52,189 @@ class Filters:
         user_type: npt.NDArray[np.object_],
     ) -> Mask:
         """Which rows (segments or keys) the filters keep."""
-        mask = np.ones(len(agent), dtype=bool)
-        if self.agents is not None:
-            mask &= np.isin(agent, np.asarray(self.agents, dtype=np.int64))
-        if self.skills is not None:
-            mask &= np.isin(skill, np.asarray(self.skills, dtype=np.int64))
+        mask = self.agent_mask(agent, group, user_type) & self.skill_mask(skill)
         if self.source is not None:
             mask &= source == self.source
+        return mask
+
+    def agent_mask(self, agent: Array, group: Array, user_type: npt.NDArray[np.object_]) -> Mask:
+        """Which agents (with their roster group and user type) the filters keep."""
+        mask = np.ones(len(agent), dtype=bool)
+        if self.agents is not None:
+            mask &= _among(agent, self.agents)
         if self.groups is not None:
             # agents missing from the roster (group -1) match no group list
-            mask &= np.isin(group, np.asarray(self.groups, dtype=np.int64)) & (group >= 0)
+            mask &= _among(group, self.groups) & (group >= 0)
         if self.user_type is not None:
             mask &= user_type == self.user_type
         return mask
 
+    def skill_mask(self, skill: Array) -> Mask:
+        """Which skills the filters keep."""
+        if self.skills is None:
+            return np.ones(len(skill), dtype=bool)
+        return _among(skill, self.skills)
+
+
+def _among(values: Array, wanted: tuple[int, ...]) -> Mask:
+    """``np.isin(values, wanted)``; by a set lookup per value for a few thousand values
+    (np.isin's fixed cost is larger there)."""
+    if len(values) > 4096:
+        return np.isin(values, np.asarray(wanted, dtype=np.int64))
+    found = set(wanted)
+    return np.fromiter(map(found.__contains__, values.tolist()), bool, len(values))
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The base's segments in groups, by (agent, skill) or by (agent, skill, source):
+    each segment's group (``of_segment``) and, before every ``block`` segments in start
+    order (:data:`BLOCK`), the running totals of ``V`` per group. Group ``g`` is agent
+    ``agents[agent_of[g]]`` (``agent_group``, ``agent_user_type``: its roster facts),
+    skill ``skills[skill_of[g]]``, source ``source[g]`` (no sources: the (agent, skill)
+    level) and pair ``pair[g]`` of :attr:`RollupBase.pairs`."""
+
+    agents: Array
+    agent_group: Array
+    agent_user_type: npt.NDArray[np.object_]
+    skills: Array
+    agent_of: Array
+    skill_of: Array
+    source: npt.NDArray[np.object_] | None
+    pair: Array
+    of_segment: Array
+    block: int
+    snapshots: Array  # (segments // block + 1, groups, len(FIELDS))
+
+    def keep(self, filters: Filters) -> Mask:
+        """Which groups the filters keep (:meth:`Filters.match` of their segments; the
+        source filter only on the (agent, skill, source) level)."""
+        agents = filters.agent_mask(self.agents, self.agent_group, self.agent_user_type)
+        mask: Mask = agents[self.agent_of] & filters.skill_mask(self.skills)[self.skill_of]
+        if filters.source is not None and self.source is not None:
+            mask &= self.source == filters.source
+        return mask
+
+    def prefix(self, values: Array, p: int) -> Array:
+        """``(groups, fields)``: the sums of ``values`` (``V`` in start order) per group
+        over the first ``p`` segments: a snapshot and at most BLOCK / 2 segments."""
+        block = self.block
+        b = p // block
+        # from the nearer snapshot: the one before p plus [b * block, p), or the next one
+        # minus [p, (b + 1) * block)
+        if p - b * block > block // 2 and b + 1 < self.snapshots.shape[0]:
+            lo, hi, b, sign = p, (b + 1) * block, b + 1, -1
+        else:
+            lo, hi, sign = b * block, p, 1
+        out: Array = self.snapshots[b].copy()
+        width = out.shape[1]
+        cell = self.of_segment[lo:hi, None] * width + np.arange(width)
+        rows = values[lo:hi].reshape(-1)
+        np.add.at(out.reshape(-1), cell.reshape(-1), rows if sign > 0 else -rows)
+        return out
+
+
+def _levels(segs: SegmentArrays, block: int) -> tuple[Totals, Totals, Array]:
+    """The (agent, skill) and (agent, skill, source) groups of ``segs`` (start order), and
+    the (agent, skill) pairs, sorted."""
+    agents, first, agent_at = np.unique(segs.agent, return_index=True, return_inverse=True)
+    skills, skill_at = np.unique(segs.skill, return_inverse=True)
+    width = max(len(skills), 1)
+    pair_code = agent_at.reshape(-1) * width + skill_at.reshape(-1)
+    pair_codes, pair_of = np.unique(pair_code, return_inverse=True)
+    sources = segs.source.tolist()
+    names = [None, *sorted({s for s in sources if s is not None})]
+    at = {name: i for i, name in enumerate(names)}
+    source_of = np.fromiter(map(at.__getitem__, sources), np.int64, len(sources))
+    keys, key_of = np.unique(pair_of.reshape(-1) * len(names) + source_of, return_inverse=True)
+
+    def level(of_segment: Array, pair: Array, source: npt.NDArray[np.object_] | None) -> Totals:
+        code = pair_codes[pair]
+        # a block of at least one segment per group: the snapshots never hold more rows
+        # than there are segments, however many groups
+        size = max(block, len(pair))
+        return Totals(
+            agents=agents,
+            agent_group=segs.group[first],
+            agent_user_type=segs.user_type[first],
+            skills=skills,
+            agent_of=code // width,
+            skill_of=code % width,
+            source=source,
+            pair=pair,
+            of_segment=of_segment,
+            block=size,
+            snapshots=_snapshots(of_segment, segs.values, len(pair), size),
+        )
+
+    by_pair = level(pair_of.reshape(-1), np.arange(len(pair_codes)), None)
+    by_key = level(
+        key_of.reshape(-1), keys // len(names), np.asarray(names, dtype=object)[keys % len(names)]
+    )
+    pairs = np.stack((agents[pair_codes // width], skills[pair_codes % width]), axis=1)
+    return by_pair, by_key, pairs.reshape(-1, 2)
+
+
+def _snapshots(of_segment: Array, values: Array, groups: int, block: int) -> Array:
+    """``(blocks, groups, fields)``: the totals of ``V`` per group before each block."""
+    n, width = values.shape[0], len(FIELDS)
+    blocks = n // block + 1
+    cell = ((np.arange(n) // block) * groups + of_segment)[:, None] * width + np.arange(width)
+    per_block = np.zeros(blocks * groups * width, dtype=np.int64)
+    np.add.at(per_block, cell.reshape(-1), values.reshape(-1))
+    out = np.zeros((blocks, groups * width), dtype=np.int64)
+    sums = per_block.reshape(blocks, groups * width)
+    for b in range(1, blocks):  # a running sum block by block (numpy's along rows is slow)
+        np.add(out[b - 1], sums[b - 1], out=out[b])
+    return out.reshape(blocks, groups, width)
+
 
 @dataclass(frozen=True, slots=True)
 class RollupBase:
-    """All segments of a snapshot as prefix sums per (agent, skill, source) key."""
+    """All segments of a snapshot in start order, with running totals per (agent, skill)
+    and per (agent, skill, source)."""
 
     version: int  # projection_changes version of the snapshot
     roster: Mapping[int, tuple[int, str]]  # agent -> (group, user type)
     segs: SegmentArrays
-    key_first: Array  # position of each key's first segment (keys in segment order)
-    seg_key: Array
-    by_key: SortedPairs
-    cum: Array  # (segments + 1, len(FIELDS)): running totals of V
-    by_start: Array  # segment positions sorted by start_ts
-    start_sorted: Array
-    settle_sorted: Array
+    pairs: Array  # (pairs, 2): the distinct (agent, skill), sorted
+    by_pair: Totals
+    by_key: Totals
 
     @classmethod
-    def read(cls, cur: SnapshotCursor, *, account: str, version: int) -> RollupBase:
+    def read(
+        cls, cur: SnapshotCursor, *, account: str, version: int, block: int = BLOCK
+    ) -> RollupBase:
+        """The account's segments in the snapshot ``cur`` (``block``: the least
+        :attr:`Totals.block`)."""
         params = {"account": account}
         roster = {
             int(a): (int(g), str(u)) for a, g, u in cur.execute(_ROSTER_SQL, params).fetchall()
         }
         segs = SegmentArrays.read(cur, account=account, roster=roster, since=None)
-        # sorted by (agent, skill, source): a key starts wherever one of them changes
-        n = len(segs.agent)
-        change = np.ones(n, dtype=bool)
-        if n > 1:
-            change[1:] = (
-                (segs.agent[1:] != segs.agent[:-1])
-                | (segs.skill[1:] != segs.skill[:-1])
-                | (segs.source[1:] != segs.source[:-1])
-            )
-        seg_key = np.cumsum(change, dtype=np.int64) - 1
-        cum = np.zeros((n + 1, len(FIELDS)), dtype=np.int64)
-        np.cumsum(segs.values, axis=0, out=cum[1:])
-        by_start = np.argsort(segs.start, kind="stable").astype(np.int64)
+        by_pair, by_key, pairs = _levels(segs, block)
         return cls(
-            version=version,
-            roster=roster,
-            segs=segs,
-            key_first=np.flatnonzero(change).astype(np.int64),
-            seg_key=seg_key,
-            by_key=SortedPairs.of(seg_key, segs.start),
-            cum=cum,
-            by_start=by_start,
-            start_sorted=segs.start[by_start],
-            settle_sorted=segs.settle[by_start],
+            version=version, roster=roster, segs=segs, pairs=pairs, by_pair=by_pair, by_key=by_key
         )
+
+    def level(self, filters: Filters) -> Totals:
+        """The groups a query adds up: one per (agent, skill) kept; with a source filter,
+        the (agent, skill, source) groups, of which one per (agent, skill) is kept."""
+        return self.by_pair if filters.source is None else self.by_key
 
 
 @dataclass(frozen=True, slots=True)
 class RollupDelta:
-    """The current segments of the conversations changed since the base's snapshot."""
+    """The current segments of the conversations changed since the base's snapshot, and
+    the (agent, skill) pairs of both tiers (``pairs``, sorted; ``base_pair`` maps the
+    base's pair indexes to them, ``seg_pair`` gives each delta segment's)."""
 
     version: int
     segs: SegmentArrays
     stale: Mask | None  # base segments whose conversation changed (None: none)
+    pairs: Array
+    base_pair: Array
+    seg_pair: Array
 
     @classmethod
     def read(
@@ -130,20 +248,18 @@ class RollupDelta:
         if changed.num_rows:
             hit = pc.is_in(base.segs.conv, value_set=changed.column(0).combine_chunks())
             stale = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
-        return cls(version=version, segs=segs, stale=stale)
-
-
-@dataclass(frozen=True, slots=True)
-class Groups:
-    """Sums per (agent, skill) group and interval: ``sums[g, interval, field]``.
-
-    A group appears when one of its keys passed the filters; its count of
-    segments (field ``seg``) may still be 0 in some or all intervals.
-    """
-
-    agent: Array
-    skill: Array
-    sums: Array
+        both = np.concatenate((base.pairs, np.stack((segs.agent, segs.skill), axis=1)))
+        pairs, index = np.unique(both.reshape(-1, 2), axis=0, return_inverse=True)
+        index = index.reshape(-1)
+        n = base.pairs.shape[0]
+        return cls(
+            version=version,
+            segs=segs,
+            stale=stale,
+            pairs=pairs.reshape(-1, 2),
+            base_pair=index[:n],
+            seg_pair=index[n:],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,79 +268,3 @@ class RollupView:
 
     base: RollupBase
     delta: RollupDelta
-
-    def sums(self, *, lo: int, now: int, step: int, n: int, filters: Filters) -> Groups:
-        """Sums per (agent, skill) and interval (``n`` of ``step`` ms from ``lo``;
-        ``lo + n*step == now``) of the filtered segments, as judged at ``now``."""
-        b, segs = self.base, self.base.segs
-        first = b.key_first
-        keep = filters.match(
-            segs.agent[first],
-            segs.skill[first],
-            segs.source[first],
-            segs.group[first],
-            segs.user_type[first],
-        )
-        sel = np.flatnonzero(keep)
-        local = np.full(len(first), -1, dtype=np.int64)
-        local[sel] = np.arange(len(sel))
-        bounds = lo + step * np.arange(n + 1, dtype=np.int64)
-        pos = b.by_key.search(sel[:, None], bounds[None, :])  # (keys, n + 1)
-        sums = b.cum[pos[:, 1:]] - b.cum[pos[:, :-1]]  # (keys, n, fields)
-        # the window's base segments whose V is not their contribution at now
-        i, j = np.searchsorted(b.start_sorted, [lo, now], side="left")
-        window = b.by_start[i:j]
-        fix = b.settle_sorted[i:j] > now
-        if self.delta.stale is not None:
-            fix |= self.delta.stale[window]
-        idx = window[fix]
-        idx = idx[local[b.seg_key[idx]] >= 0]
-        if len(idx):
-            adjust = -segs.values[idx]
-            live = (
-                ~self.delta.stale[idx] if self.delta.stale is not None else np.ones(len(idx), bool)
-            )
-            adjust[live] += segs.at_now(idx[live], now)
-            np.add.at(sums, (local[b.seg_key[idx]], (segs.start[idx] - lo) // step), adjust)
-        # keys are sorted by (agent, skill, source): one group per run of (agent, skill)
-        agent, skill = segs.agent[first[sel]], segs.skill[first[sel]]
-        change = np.ones(len(sel), dtype=bool)
-        change[1:] = (agent[1:] != agent[:-1]) | (skill[1:] != skill[:-1])
-        runs = np.flatnonzero(change)
-        grouped = (
-            np.add.reduceat(sums, runs, axis=0)
-            if len(runs)
-            else np.zeros((0, n, len(FIELDS)), dtype=np.int64)
-        )
-        base = Groups(agent=agent[runs], skill=skill[runs], sums=grouped)
-        return self._add_delta(base, lo=lo, now=now, step=step, filters=filters)
-
-    def _add_delta(
-        self, groups: Groups, *, lo: int, now: int, step: int, filters: Filters
-    ) -> Groups:
-        d = self.delta.segs
-        if not len(d.start):
-            return groups
-        keep = (d.start >= lo) & (d.start < now)
-        keep &= filters.match(d.agent, d.skill, d.source, d.group, d.user_type)
-        idx = np.flatnonzero(keep)
-        if not len(idx):
-            return groups
-        index = {
-            pair: g
-            for g, pair in enumerate(zip(groups.agent.tolist(), groups.skill.tolist(), strict=True))
-        }
-        gi = np.array(
-            [
-                index.setdefault(pair, len(index))
-                for pair in zip(d.agent[idx].tolist(), d.skill[idx].tolist(), strict=True)
-            ],
-            dtype=np.int64,
-        )
-        sums = groups.sums
-        if len(index) > len(sums):
-            more = np.zeros((len(index) - len(sums), *sums.shape[1:]), dtype=np.int64)
-            sums = np.concatenate([sums, more])
-        np.add.at(sums, (gi, (d.start[idx] - lo) // step), d.at_now(idx, now))
-        names = np.array(list(index), dtype=np.int64).reshape(-1, 2)
-        return Groups(agent=names[:, 0], skill=names[:, 1], sums=sums)

@@ -19,18 +19,22 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench import ParameterError, RosterError
-from ccbench.api import SUPERVISION, SUPERVISION_AGENT_COLUMNS, parse_query
-from ccbench.arrays import take
-from ccbench.eventlog import Objective, Roster
+from ccbench.api import SUPERVISION, parse_query
+from ccbench.eventlog import CHANNELS, Objective, Roster
 
-from ._dashboard_core import mean_ms, percent
+from ._dashboard_core import percent
 from ._frame import Frame
-from ._supervision_index import SupervisionIndex
+from ._supervision_day import SupervisionDays
+from ._supervision_presence import BUSY, ONLINE
+from ._supervision_table import AgentMetrics, agent_metrics, agent_rows
 
 __all__ = ["SupervisionRequest", "local_midnight", "supervision_page"]
 
 I64 = npt.NDArray[np.int64]
 _CRITERIA = ("welcome", "response_time", "quality")
+_STATES = ("available", "busy", "unavailable")
+# a visitor's signals by (handling exceeded) + 2 * (response exceeded)
+_SIGNALS = ((), ("handling_duration",), ("response_time",), ("handling_duration", "response_time"))
 _COLUMN = {
     "contacts": "contacts",
     "transactions": "transactions",
@@ -109,15 +113,10 @@ class SupervisionRequest:
             return "good"
         return "poor" if score < self.poor_pct else "average"
 
-    def score(self, answers: I64) -> float | None:
-        """top2: % of answers 4-5; mean: 100 * mean / 5 (section 6.3)."""
-        good = int(np.count_nonzero(answers >= 4))
-        return self.score_of(int(answers.shape[0]), good, int(answers.sum()))
-
     def score_of(self, answered: int, good: int, total: int) -> float | None:
-        """:meth:`score` from the count of answers, those of 4-5 and their sum (the mean
-        ``total / answered`` is the float numpy's ``mean`` of the answers gives: their
-        integer sum divided once)."""
+        """top2: % of answers 4-5; mean: 100 * mean / 5 (section 6.3), from the count of
+        answers, those of 4-5 and their sum (the mean ``total / answered`` is the float
+        numpy's ``mean`` of the answers gives: their integer sum divided once)."""
         if self.satisfaction == "top2":
             return percent(good, answered)
         return None if answered == 0 else 100.0 * (total / answered) / 5
@@ -128,220 +127,130 @@ def supervision_page(
 ) -> dict[str, Any]:
     """The page of a query string's site at ``now_ms`` (docs/metrics.md 6.8)."""
     req = SupervisionRequest.parse(items, roster=frame.roster, now_ms=now_ms)
-    return _Page(frame.memo("supervision", SupervisionIndex), req).answer()
+    return _Page(frame.memo("supervision_days", SupervisionDays), req).answer()
 
 
 class _Page:
-    def __init__(self, x: SupervisionIndex, req: SupervisionRequest) -> None:
+    def __init__(self, days: SupervisionDays, req: SupervisionRequest) -> None:
+        x = days.index
         self.x, self.req, self.f = x, req, x.frame
         self.now = req.now_ms
         self.midnight = local_midnight(self.now, self.f.roster.timezone)
         self.limit = self.f.visible(self.now)
+        self.site = x.sites.index(req.site_id)
+        self.day = days.at(site=self.site, midnight=self.midnight, now=self.now)
 
     def answer(self) -> dict[str, Any]:
-        x, f, req, now = self.x, self.f, self.req, self.now
-        roster, s = f.roster, f.segs
-        open_segs = np.flatnonzero(s.open_at(now))
-        ongoing = _count(s.agent[open_segs])
+        x, f, req, now, day = self.x, self.f, self.req, self.now, self.day
+        s, m = f.segs, x.ids.shape[0]
+        # segments open at now: started before it (a prefix, in start order), not ended
+        started = int(np.searchsorted(s.start_ts, now, side="left"))
+        open_segs = np.flatnonzero(s.end_ts[:started] >= now)
+        ongoing = np.bincount(x.seg_agent[open_segs], minlength=m + 1)
         # a takeover occupies none of the manager's slots (docs/eventlog.md, "Agents")
-        holding = _count(s.agent[open_segs[~x.seg_takeover[open_segs]]])
-        here = open_segs[x.seg_site[open_segs] == req.site_id]
-        in_progress = _count(s.agent[here])
-        presence = {a.id: x.presence_at(a.id, now) for a in roster.agents}
-        connected = [a for a in roster.agents if req.site_id in presence[a.id].sites]
-        state: dict[int, str] = {}
-        for a in connected:
-            status = presence[a.id].status
-            if status == "online":
-                state[a.id] = "available" if holding.get(a.id, 0) < a.max_slots else "busy"
-            else:  # the busy status is busy as the agent said it; away, back_soon are not
-                state[a.id] = "busy" if status == "busy" else "unavailable"
-        humans = sorted((a for a in connected if a.user_type == "human"), key=lambda a: a.id)
+        holding = np.bincount(x.seg_agent[open_segs[~x.seg_takeover[open_segs]]], minlength=m + 1)
+        here = open_segs[x.seg_site[open_segs] == self.site]
+        in_progress = np.bincount(x.seg_agent[here], minlength=m + 1)
+        status, connected = x.presence.at(now, self.site)
+        online = connected & (status == ONLINE)
+        free_slots = np.maximum(x.max_slots - holding[:m], 0) * online
+        # the busy status is busy as the agent said it; away, back_soon are not
+        busy = (online & (free_slots == 0)) | (connected & (status == BUSY))
+        state = np.where(online & ~busy, 0, np.where(busy, 1, 2))
+        humans = np.flatnonzero(connected & x.human)
+        ids = x.ids[humans].tolist()
+        by_state = np.bincount(state[humans], minlength=3).tolist()
         visitors = self._visitors(here)
-        surveys, survey_agent = self._surveys()
-        per_agent = self._per_agent(surveys, survey_agent)
-        overall = self._entry(f.integer("csat")[surveys])
         flagged = {v["agent_id"] for v in visitors["rows"] if v["signals"]}
-        rows = []
-        for a in humans:
-            m = per_agent[a.id]
-            presence_ms = x.connected_ms(a.id, req.site_id, self.midnight, now)
-            hours = presence_ms / 3_600_000
-            row = {
-                "agent_id": a.id,
-                "name": a.name,
-                "state": state[a.id],
-                "presence_ms": presence_ms,
-                **m,
-                "contacts_per_hour": None if hours == 0 else m["contacts"] / hours,
-                "in_progress": in_progress.get(a.id, 0),
-                "ongoing_all_sites": ongoing.get(a.id, 0),
-                "signal": a.id in flagged,
-            }
-            rows.append({k: row[k] for k in SUPERVISION_AGENT_COLUMNS})
-        free = {"human": 0, "bot": 0}
-        for a in connected:
-            if presence[a.id].status == "online":
-                free[a.user_type] = free.get(a.user_type, 0) + max(
-                    0, a.max_slots - holding.get(a.id, 0)
-                )
-        today = self._sales_today()
-        criteria = {}
-        for name in _CRITERIA:
-            values = f.integer("csat_" + name)[surveys]
-            criteria[name] = self._entry(values[values > 0])  # not rated: absent (-1)
+        overall = self._entry(*day.site_surveys[0])
+        # a criterion's answers are the surveys that rate it
+        criteria = {
+            n: self._entry(*v) for n, v in zip(_CRITERIA, day.site_surveys[1:], strict=True)
+        }
+        human_free = int(free_slots[x.human].sum())
+        bot_free = int(free_slots[x.bot].sum())
         return {
             "now": now,
             "site_id": req.site_id,
-            "day": {"start": self.midnight, "end": now, "timezone": roster.timezone},
+            "day": {"start": self.midnight, "end": now, "timezone": f.roster.timezone},
             "agents_by_status": {
-                "available": sum(1 for a in humans if state[a.id] == "available"),
-                "busy": sum(1 for a in humans if state[a.id] == "busy"),
-                "unavailable": sum(1 for a in humans if state[a.id] == "unavailable"),
-                "total": len(humans),
+                "available": by_state[0],
+                "busy": by_state[1],
+                "unavailable": by_state[2],
+                "total": int(humans.shape[0]),
             },
             "satisfaction": {
                 **overall,
                 "criteria": criteria,
                 "bands": {"good_pct": req.good_pct, "poor_pct": req.poor_pct},
             },
-            "objectives": self._objectives(per_agent, overall["score"]),
+            "objectives": self._objectives(overall["score"]),
             "visitors": visitors,
             "available_slots": {
-                "total": free["human"] + free["bot"],
-                "agents": free["human"],
-                "bots": free["bot"],
+                "total": human_free + bot_free,
+                "agents": human_free,
+                "bots": bot_free,
             },
-            "currencies": sorted({str(c) for c in x.sale_currency[today]}),
-            "agents": rows,
+            "currencies": day.currencies_sold(x.currencies),
+            "agents": agent_rows(
+                self._metrics(humans),
+                agent_id=ids,
+                name=[x.names[i] for i in humans.tolist()],
+                state=[_STATES[k] for k in state[humans].tolist()],
+                presence_ms=x.presence.connected_ms(self.site, self.midnight, now)[humans],
+                in_progress=in_progress[humans].tolist(),
+                ongoing_all_sites=ongoing[humans].tolist(),
+                signal=[a in flagged for a in ids],
+            ),
         }
 
-    def _entry(self, answers: I64) -> dict[str, Any]:
-        score = self.req.score(answers)
-        return {"score": score, "answered": int(answers.shape[0]), "band": self.req.band(score)}
+    def _entry(self, answered: int, good: int, total: int) -> dict[str, Any]:
+        """Section 6.3's score of ``answered`` answers, ``good`` of them 4-5, summing
+        ``total``."""
+        score = self.req.score_of(answered, good, total)
+        return {"score": score, "answered": answered, "band": self.req.band(score)}
 
-    def _sales_today(self) -> I64:
-        x = self.x
-        ok = (x.sale_ts >= self.midnight) & (x.sale_ts < self.now)
-        return np.flatnonzero(ok & (x.sale_site == self.req.site_id))
+    def _metrics(self, agents: I64) -> AgentMetrics:
+        """Section 6.7's values of today at the site of the roster indexes ``agents``."""
+        return agent_metrics(
+            self.day,
+            agents,
+            currencies=self.x.currencies,
+            conversion_rate=self.req.conversion_rate,
+            satisfaction=self.req.satisfaction,
+        )
 
-    def _surveys(self) -> tuple[I64, I64]:
-        """The latest visible survey of each site conversation, answered today, and the
-        agent of the conversation's last accept before it (-1: none)."""
-        x, f = self.x, self.f
-        convs = np.flatnonzero(x.conv_site == self.req.site_id).astype(np.int64)
-        rows = x.surveys.last_before(convs, self.limit)
-        rows = rows[rows >= 0]
-        rows = rows[f.ts[rows] >= self.midnight]
-        accept = x.accepts.last_before(f.conv[rows], rows)
-        agent = take(f.integer("agent_id"), accept, missing=-1)
-        return rows, agent
+    def _team(self, page_score: float | None) -> dict[str, Any]:
+        """The human team's values of the objectives' metrics (section 6.4)."""
+        x, day = self.x, self.day
+        human = np.flatnonzero(x.human)
 
-    def _per_agent(self, surveys: I64, survey_agent: I64) -> dict[int, dict[str, Any]]:
-        """Today's discussions (agent, conversation) of the site and their sales per agent:
-        a discussion is made by the agent's segments in the conversation starting today; it
-        has ended when all of them have, and lasts their summed length (ms)."""
-        x, f, s, now = self.x, self.f, self.f.segs, self.now
-        lo, hi = np.searchsorted(s.start_ts, [self.midnight, now], side="left")
-        segs = lo + np.flatnonzero(x.seg_site[lo:hi] == self.req.site_id)
-        n = max(f.n_conv, 1)
-        pair, disc = np.unique(s.agent[segs] * n + s.conv[segs], return_inverse=True)
-        disc = disc.reshape(-1)
-        agent_of = pair // n
-        ended_seg = s.end_ts[segs] < now
-        open_count = np.bincount(disc, weights=~ended_seg, minlength=pair.shape[0])
-        length = np.zeros(pair.shape[0], dtype=np.int64)
-        np.add.at(length, disc[ended_seg], (s.end_ts - s.start_ts)[segs[ended_seg]])
-        ended = open_count == 0
-        today = self._sales_today()
-        visible = x.sale_ts < now
-        won_seg = np.zeros(s.agent.shape[0], dtype=bool)
-        won_seg[x.sale_segment[visible & (x.sale_segment >= 0)]] = True
-        won_disc = np.bincount(disc, weights=won_seg[segs], minlength=pair.shape[0]) > 0
-        csat = f.integer("csat")[surveys]
-        # per roster agent (index in ids), sums by bincount instead of a mask per agent
-        ids = np.asarray(sorted(a.id for a in f.roster.agents), dtype=np.int64)
-        m = ids.shape[0]
+        def total(values: I64) -> int:
+            return int(values[human].sum())
 
-        def index(agents: I64) -> I64:
-            i = np.searchsorted(ids, agents)
-            return np.where(take(ids, i, missing=-1) == agents, i, m)  # m: not on the roster
-
-        def per(agents: I64, values: npt.NDArray[Any] | None = None) -> list[int]:
-            at = index(agents)
-            if values is None:
-                return np.bincount(at, minlength=m + 1).tolist()  # type: ignore[no-any-return]
-            sums = np.zeros(m + 1, dtype=np.int64)
-            np.add.at(sums, at, values.astype(np.int64))
-            return sums.tolist()  # type: ignore[no-any-return]
-
-        contacts = per(agent_of)
-        done = per(agent_of[ended])
-        aht_sum = per(agent_of[ended], length[ended])
-        won = per(agent_of[won_disc])
-        sale_agent = x.sale_agent[today]
-        # each roster agent's sales today as one slice: their count and sums per currency
-        sale_at = index(sale_agent)
-        by_agent = np.argsort(sale_at, kind="stable")
-        cuts = np.searchsorted(sale_at[by_agent], np.arange(m + 2))
-        transactions = np.diff(cuts).tolist()
-        sold = today[by_agent]
-        answered = per(survey_agent)
-        good = per(survey_agent[csat >= 4])
-        csat_sum = per(survey_agent, csat)
-        position = {a: i for i, a in enumerate(ids.tolist())}
-        out: dict[int, dict[str, Any]] = {}
-        for a in f.roster.agents:
-            i = position[a.id]
-            c, d, t, w = contacts[i], done[i], transactions[i], won[i]
-            sales = sold[cuts[i] : cuts[i + 1]]
-            by_currency = _per_currency(x.sale_currency[sales], x.sale_amount[sales])
-            out[a.id] = {
-                "contacts": c,
-                "aht": mean_ms(aht_sum[i], d),
-                "turnover_minor": _one_currency(by_currency),
-                "turnover_by_currency": by_currency,
-                "conversion_rate": percent(w, c)
-                if self.req.conversion_rate == "contacts"
-                else percent(t, d),
-                "transactions": t,
-                "satisfaction": self.req.score_of(answered[i], good[i], csat_sum[i]),
-                "satisfaction_answered": answered[i],
-                "_won": w,
-                "_ended": d,
-                "_human": a.user_type == "human",
-            }
-        return out
-
-    def _objectives(
-        self, per_agent: dict[int, dict[str, Any]], page_score: float | None
-    ) -> list[dict[str, Any]]:
-        """Actual vs target: the agent's value, or the human team's (section 6.4)."""
-        team = [m for m in per_agent.values() if m["_human"]]
-        contacts = sum(m["contacts"] for m in team)
-        transactions = sum(m["transactions"] for m in team)
-        totals = {
+        contacts, transactions = total(day.contacts), total(day.transactions)
+        return {
             "contacts": contacts,
             "transactions": transactions,
-            "turnover_minor": _one_currency(
-                _per_currency(
-                    np.asarray([c for m in team for c in m["turnover_by_currency"]], dtype=object),
-                    np.asarray(
-                        [v for m in team for v in m["turnover_by_currency"].values()],
-                        dtype=np.int64,
-                    ),
-                )
-            ),
-            "conversion_rate_pct": percent(sum(m["_won"] for m in team), contacts)
+            "turnover_minor": _one_currency(day.team_turnover(x.human, x.currencies)),
+            "conversion_rate_pct": percent(total(day.won), contacts)
             if self.req.conversion_rate == "contacts"
-            else percent(transactions, sum(m["_ended"] for m in team)),
+            else percent(transactions, total(day.ended)),
             "satisfaction_pct": page_score,
         }
+
+    def _objectives(self, page_score: float | None) -> list[dict[str, Any]]:
+        """Actual vs target: the agent's value, or the human team's (section 6.4)."""
+        if not self.req.objectives:
+            return []
+        totals = self._team(page_score)
         out = []
         for o in self.req.objectives:
-            actual = (
-                totals[o.metric] if o.agent_id is None else per_agent[o.agent_id][_COLUMN[o.metric]]
-            )
+            if o.agent_id is None:
+                actual = totals[o.metric]
+            else:
+                i = np.searchsorted(self.x.ids, [o.agent_id])
+                actual = getattr(self._metrics(i), _COLUMN[o.metric])[0]
             out.append(
                 {
                     "id": o.id,
@@ -358,57 +267,52 @@ class _Page:
     def _visitors(self, here: I64) -> dict[str, Any]:
         """Site conversations in the chosen channels with a segment open at now; a visitor
         waits when consumer messages follow the last company-side message, from the first
-        of them but not before the segment started (section 6.5)."""
+        of them but not before the segment started (section 6.5). Rows by conversation id
+        (a stable sort: one conversation's segments keep their start order)."""
         x, f, s, req, now = self.x, self.f, self.f.segs, self.req, self.now
-        segs = here[np.isin(x.conv_channel[s.conv[here]], list(req.channels))]
+        wanted = np.array([c in req.channels for c in CHANNELS] + [False])  # last: -1, none
+        segs = here[wanted[x.conv_channel_code[s.conv[here]]]]
+        ids = [f.conv_ids[c] for c in s.conv[segs].tolist()]
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        segs = segs[np.asarray(order, dtype=np.int64)]
         conv = s.conv[segs]
-        after = x.company_msgs.last_before(conv, self.limit)
-        first = x.consumer_msgs.first_after(conv, after)
-        waiting = (first >= 0) & (first < self.limit)
-        since = np.maximum(take(f.ts, first, missing=0), s.start_ts[segs])
+        waiting, first_ts = x.waiting.at(conv, self.limit)
+        since = np.maximum(first_ts, s.start_ts[segs])
         handling = now - s.start_ts[segs]
-        rows = []
-        for i in range(segs.shape[0]):
-            wait = int(now - since[i]) if waiting[i] else None
-            signals = []
-            if handling[i] > req.max_handling_ms:
-                signals.append("handling_duration")
-            if wait is not None and wait > req.max_response_ms:
-                signals.append("response_time")
-            rows.append(
-                {
-                    "conversation_id": f.conv_ids[conv[i]],
-                    "channel": str(x.conv_channel[conv[i]]),
-                    "agent_id": int(s.agent[segs[i]]),
-                    "handling_ms": int(handling[i]),
-                    "waiting_ms": wait,
-                    "signals": signals,
-                }
+        wait = now - since
+        long_handling = handling > req.max_handling_ms
+        long_wait = waiting & (wait > req.max_response_ms)
+        channel = x.conv_channel_code[conv]
+        rows = [
+            {
+                "conversation_id": ids[k],
+                "channel": CHANNELS[ch],
+                "agent_id": a,
+                "handling_ms": h,
+                "waiting_ms": w if waits else None,
+                "signals": _SIGNALS[lh + 2 * lw],
+            }
+            for k, ch, a, h, w, waits, lh, lw in zip(
+                order,
+                channel.tolist(),
+                s.agent[segs].tolist(),
+                handling.tolist(),
+                wait.tolist(),
+                waiting.tolist(),
+                long_handling.tolist(),
+                long_wait.tolist(),
+                strict=True,
             )
-        rows.sort(key=lambda r: r["conversation_id"])
+        ]
+        counts = np.bincount(channel, minlength=len(CHANNELS)).tolist()
         return {
             "total": len(rows),
-            "signalled": sum(1 for r in rows if r["signals"]),
-            "by_channel": {ch: sum(1 for r in rows if r["channel"] == ch) for ch in req.channels},
+            "signalled": int(np.count_nonzero(long_handling | long_wait)),
+            "by_channel": {ch: counts[CHANNELS.index(ch)] for ch in req.channels},
             "max_handling_ms": req.max_handling_ms,
             "max_response_ms": req.max_response_ms,
             "rows": rows,
         }
-
-
-def _count(agents: I64) -> dict[int, int]:
-    ids, counts = np.unique(agents, return_counts=True)
-    return dict(zip(ids.tolist(), counts.tolist(), strict=True))
-
-
-def _per_currency(currency: npt.NDArray[np.object_], amount: I64) -> dict[str, int]:
-    """Sum of ``amount`` per currency, sorted by currency (section 6.7: never across)."""
-    if currency.shape[0] == 0:
-        return {}
-    names, which = np.unique(currency.astype(str), return_inverse=True)
-    sums = np.zeros(names.shape[0], dtype=np.int64)
-    np.add.at(sums, which.reshape(-1), amount)
-    return {str(c): int(v) for c, v in zip(names, sums, strict=True)}
 
 
 def _one_currency(by_currency: dict[str, int]) -> int | None:

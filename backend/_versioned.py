@@ -2,7 +2,8 @@
 
 A family's arrays are made from the stored events on the first request after a
 committed write (:meth:`Store.version` changed) and reused by every later request
-of the account until the next write.
+of the account until the next write. Each account has its own lock: one account's
+rebuild (seconds on a large log) never holds up another account's requests.
 """
 
 from __future__ import annotations
@@ -23,12 +24,26 @@ class PerVersion(Generic[T]):
 
     def __init__(self, load: Callable[[Store, str], T]) -> None:
         self._load = load
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()  # only around making an account's lock
+        self._locks: dict[str, threading.Lock] = {}
+        # (version, data) per account; a whole tuple is replaced, so a reader without
+        # the lock sees an old or a new entry, never half of one
         self._entries: dict[str, tuple[int, T]] = {}
 
+    def ready(self, store: Store, *, account: str) -> bool:
+        """Whether :meth:`get` would answer at once (made at the store's current version);
+        no lock and no database access, so the event loop may ask."""
+        entry = self._entries.get(account)
+        return entry is not None and entry[0] == store.version(account=account)
+
     def get(self, store: Store, *, account: str) -> T:
-        version = store.version(account=account)
-        with self._lock:
+        entry = self._entries.get(account)
+        if entry is not None and entry[0] == store.version(account=account):
+            return entry[1]
+        with self._guard:
+            lock = self._locks.setdefault(account, threading.Lock())
+        with lock:
+            version = store.version(account=account)
             entry = self._entries.get(account)
             if entry is None or entry[0] != version:
                 # the version is read before the data: a write in between makes the next

@@ -57,6 +57,12 @@ def register(sub: Any) -> None:
         help="requests in flight per account before 429 (default 48)",
     )
     p.add_argument(
+        "--query-threads",
+        type=int,
+        default=2,
+        help="queries computed at once, the others queue in arrival order (default 2)",
+    )
+    p.add_argument(
         "--max-uploads",
         type=int,
         default=4,
@@ -133,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         test_clock=args.test_clock,
         max_concurrency=args.max_concurrency,
         max_account_concurrency=args.max_account_concurrency,
+        query_threads=args.query_threads,
         max_uploads=args.max_uploads,
         max_account_uploads=args.max_account_uploads,
         max_body_bytes=args.max_body_bytes,

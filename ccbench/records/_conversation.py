@@ -22,11 +22,12 @@ from ._messages import merge_messages, read_messages
 from ._timeline import Life, Lifecycle, Participant, closed_by_of
 from ._vocab import CHANNEL_OF
 
-__all__ = ["Refused", "read_conversation"]
+__all__ = ["LANGUAGE_TAG", "Refused", "conversation_id", "read_conversation", "source_name"]
 
 Event = dict[str, Any]
 _SOURCE_CHARS = re.compile(r"[^A-Z0-9_]+")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+#: what info.language must look like to be kept (en, fr-FR...)
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class Refused(Exception):
@@ -76,13 +77,14 @@ def read_conversation(
     participants = _participants(record, fields, facts, ids)
     main, surveys = _dialogs(record, fields, facts)
     lives = _lives(info, fields, facts, start, main)
-    channel = CHANNEL_OF.get(main[0][1].get("dialogChannelType", "MESSAGING")) if main else None
+    kind = main[0][1].get("dialogChannelType", "MESSAGING") if main else None
+    channel = CHANNEL_OF.get(kind) if isinstance(kind, str) else None
     if channel is None:
         channel = "messaging"
         if main:
             p.add(
                 f"{main[0][0]}.dialogChannelType",
-                main[0][1].get("dialogChannelType"),
+                kind,
                 "expected MESSAGING, CHAT or VOICE; read as MESSAGING",
             )
     opened = {
@@ -95,7 +97,7 @@ def read_conversation(
     }
     language = fields.text(info, "language", "info.language")
     if language is not None:
-        if _LANGUAGE.match(language):
+        if LANGUAGE_TAG.match(language):
             opened["language"] = language
         else:
             p.add("info.language", language, "expected a language tag such as en or fr-FR; dropped")
@@ -164,7 +166,7 @@ def _participants(
             fact.user_type = "bot"
         role = (fields.text(item, "role", f"{path}.role") or "").upper()
         fact.manager = fact.manager or role == "MANAGER"
-        group = fields.integer(item, "agentGroupId", f"{path}.agentGroupId", string_ok=True)
+        group = fields.ident(item, "agentGroupId", f"{path}.agentGroupId")
         if group is not None:
             fact.group_id = group
             name = fields.text(item, "agentGroupName", f"{path}.agentGroupName") or ""
@@ -177,19 +179,19 @@ def _participants(
 
 def _dialogs(
     record: Mapping[str, Any], fields: Fields, facts: Facts
-) -> tuple[list[tuple[str, Mapping[str, Any]]], dict[str, int]]:
-    """(MAIN dialogs, POST_SURVEY dialogId -> start ms)."""
+) -> tuple[list[tuple[str, Mapping[str, Any], int | None]], dict[str, int]]:
+    """(MAIN dialogs as (path, dialog, skill), POST_SURVEY dialogId -> start ms)."""
     main, surveys = [], {}
     for path, item in fields.section(record, "dialogs"):
         kind = (fields.text(item, "dialogType", f"{path}.dialogType") or "MAIN").upper()
-        if kind == "MAIN":
-            main.append((path, item))
-        elif kind == "POST_SURVEY":
+        if kind == "POST_SURVEY":
             start = fields.fast_time(item, "startTime", path)
             dialog = fields.text(item, "dialogId", f"{path}.dialogId")
             if start is not None and dialog is not None:
                 surveys[dialog] = start
-        skill = fields.integer(item, "skillId", f"{path}.skillId", string_ok=True)
+        skill = fields.ident(item, "skillId", f"{path}.skillId")
+        if kind == "MAIN":
+            main.append((path, item, skill))
         if skill is not None:
             facts.skill(skill, fields.text(item, "skillName", f"{path}.skillName"))
     return main, surveys
@@ -200,7 +202,7 @@ def _lives(
     fields: Fields,
     facts: Facts,
     start: int,
-    main: list[tuple[str, Mapping[str, Any]]],
+    main: list[tuple[str, Mapping[str, Any], int | None]],
 ) -> list[Life]:
     p = fields.problems
     status = (fields.text(info, "status", "info.status") or "").upper()
@@ -222,21 +224,20 @@ def _lives(
             "conversation; ignored (a close needs status CLOSE and an end)",
         )
     description = fields.text(info, "closeReasonDescription", "info.closeReasonDescription")
-    latest = fields.integer(info, "latestSkillId", "info.latestSkillId", string_ok=True)
+    latest = fields.ident(info, "latestSkillId", "info.latestSkillId")
     if latest is not None:
         facts.skill(latest, fields.text(info, "latestSkillName", "info.latestSkillName"))
     if not main:
         return [Life("info", start, end, reason, description, latest)]
     lives = []
-    starts = [fields.fast_time(d, "startTime", path) for path, d in main]
-    for (path, d), d_start in sorted(
+    starts = [fields.fast_time(d, "startTime", path) for path, d, _skill in main]
+    for (path, d, skill), d_start in sorted(
         zip(main, starts, strict=True), key=lambda pair: start if pair[1] is None else pair[1]
     ):
         d_end = fields.fast_time(d, "endTime", path)
         d_status = (fields.text(d, "status", f"{path}.status") or "").upper()
         if d_status == "OPEN":
             d_end = None
-        skill = fields.integer(d, "skillId", f"{path}.skillId", string_ok=True)
         lives.append(
             Life(
                 path,
@@ -333,11 +334,18 @@ def _source(info: Mapping[str, Any], fields: Fields) -> str:
     if text is None:
         fields.problems.add("info.source", info.get("source"), "no source; read as UNKNOWN")
         return "UNKNOWN"
-    source = _SOURCE_CHARS.sub("_", text.upper()).strip("_")
-    if not source or not source[0].isalpha():
+    source = source_name(text)
+    if source is None:
         fields.problems.add("info.source", text, "no letter to start a source; read as UNKNOWN")
         return "UNKNOWN"
     return source
+
+
+def source_name(text: str) -> str | None:
+    """The log's source of an info.source text (upper case, runs of other characters
+    as ``_``), or None when no letter starts it."""
+    source = _SOURCE_CHARS.sub("_", text.upper()).strip("_")
+    return source if source and source[0].isalpha() else None
 
 
 def _consumer(record: Mapping[str, Any], fields: Fields, cid: str) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ._fields import Fields
+from ._fields import LAST_MS, Fields
 from ._vocab import CSAT_CRITERIA
 
 __all__ = ["alert_band", "read_extras"]
@@ -30,6 +30,8 @@ __all__ = ["alert_band", "read_extras"]
 Event = dict[str, Any]
 _INTENT_CHARS = re.compile(r"[^a-z0-9_]+")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: amounts are 64-bit integers of minor units in the log
+_LARGEST_MINOR = 2**63
 
 
 def alert_band(mcs: int) -> int:
@@ -189,10 +191,12 @@ def _sales(
         except InvalidOperation:
             minor = Decimal("NaN")
         problem = None
-        if ts is None:
+        if ts is None or not 0 <= ts <= LAST_MS:
             problem = ("serverTimeStamp", event.get("serverTimeStamp"), "expected epoch ms")
         elif not minor.is_finite() or minor != minor.to_integral_value() or minor < 0:
             problem = ("purchase.total", total, "expected an amount >= 0 with at most 2 decimals")
+        elif minor >= _LARGEST_MINOR:
+            problem = ("purchase.total", total, "expected an amount below 2^63 minor units")
         elif currency is None or not _CURRENCY.match(currency):
             problem = ("purchase.currency", currency, "expected an ISO 4217 code such as EUR")
         elif not agents:

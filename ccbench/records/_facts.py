@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ._problems import Problems
 
-__all__ = ["UNASSIGNED", "AgentFact", "Facts", "Ids"]
+__all__ = ["UNASSIGNED", "AgentFact", "Facts", "Ids", "decimal_id"]
 
 #: skill and group id standing for the vendor's -1 "Unassigned"
 UNASSIGNED = 0
@@ -85,10 +85,9 @@ class Ids:
     fresh: dict[str, int] = field(default_factory=dict)
 
     def agent(self, text: str, path: str, problems: Problems) -> int:
-        # ASCII digits only (str.isdigit takes superscripts int() refuses) and an id a
-        # 64-bit column holds; any other string gets a fresh id
-        if text.isascii() and text.isdigit() and int(text) < _LARGEST:
-            return int(text)
+        number = decimal_id(text)
+        if number is not None:
+            return number
         got = self.fresh.get(text)
         if got is None:
             # a hash, not a counter: shares converted apart give an id the same number
@@ -96,3 +95,11 @@ class Ids:
             got = self.fresh[text] = _FRESH_BASE + int.from_bytes(digest, "big")
             problems.add(path, text, f"expected a decimal agent id; mapped to {got}")
         return got
+
+
+def decimal_id(text: str) -> int | None:
+    """The agent id a string of decimal digits stands for, or None: ASCII digits only
+    (str.isdigit takes superscripts int() refuses) and an id a 64-bit column holds."""
+    if text.isascii() and text.isdigit() and int(text) < _LARGEST:
+        return int(text)
+    return None

@@ -9,6 +9,7 @@ number written as a string where the tables say number is reported and read.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from ._problems import Problems
 from ._vocab import SECTION_ALIASES, format_time, parse_time
 
-__all__ = ["ABSENT", "LAST_MS", "Fields"]
+__all__ = ["ABSENT", "LAST_MS", "Fields", "clean", "listed", "valid_id"]
 
 #: strings the vendor writes for "no value"
 ABSENT = frozenset({"", "undefined", "null", "None"})
@@ -24,6 +25,8 @@ _INTEGER = re.compile(r"^-?\d+$")
 #: the last epoch ms the readable form can show (9999-12-31 23:59:59.999): a later
 #: ``L`` time is no time (formatting it, to compare with its twin, overflowed)
 LAST_MS = 253_402_300_799_999
+#: skill and group ids are 64-bit integers in the log and the roster
+_LARGEST_ID = 2**63
 #: readable and epoch-ms times may disagree by up to this much (the vendor rounds one)
 _TIME_SLACK_MS = 1000
 
@@ -33,16 +36,17 @@ class Fields:
 
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
-        self._seconds: dict[int, str] = {}
+        self._minutes: dict[int, str] = {}
 
     def same_time(self, stamp: int, text: Any) -> bool:
         """Whether ``text`` is exactly the readable form of ``stamp`` (the common case,
-        checked without parsing: each second is formatted once)."""
-        second, milli = divmod(stamp, 1000)
-        prefix = self._seconds.get(second)
+        checked without parsing: each minute is formatted once, ``yyyy-MM-dd HH:mm:``;
+        a day's records have a million times in 1,440 minutes)."""
+        minute, milli = divmod(stamp, 60_000)
+        prefix = self._minutes.get(minute)
         if prefix is None:
-            prefix = self._seconds[second] = format_time(second * 1000)[:19]
-        return bool(text == f"{prefix}.{milli:03d}+0000")
+            prefix = self._minutes[minute] = format_time(minute * 60_000)[:17]
+        return bool(text == prefix + _minute_tails()[milli])
 
     def fast_time(self, item: Mapping[str, Any], base: str, path: str) -> int | None:
         """:meth:`time`, with the exporter's own form (an int twin and the exact
@@ -116,12 +120,24 @@ class Fields:
             return None
         return None if value == -1 else value
 
+    def ident(
+        self, item: Mapping[str, Any], key: str, path: str, *, string_ok: bool = True
+    ) -> int | None:
+        """A skill or group id: :meth:`integer`, and one no 64-bit column holds (below
+        0 but the vendor's -1, or from 2^63) is reported and read as absent."""
+        value = self.integer(item, key, path, string_ok=string_ok)
+        if value is not None and not valid_id(value):
+            self.problems.add(
+                path, value, "expected an id from 0 to 2^63-1 (or -1); read as absent"
+            )
+            return None
+        return value
+
     def text(self, item: Mapping[str, Any], key: str, path: str) -> str | None:
         """A string; the absent strings are None; a number is read as its decimal text."""
         value = item.get(key)
         if type(value) is str:  # the common case first
-            value = value.strip()
-            return None if value in ABSENT else value
+            return clean(value)
         if value is None:
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -129,8 +145,7 @@ class Fields:
         if not isinstance(value, str):
             self.problems.add(path, value, "expected a string; read as absent")
             return None
-        value = value.strip()
-        return None if value in ABSENT else value
+        return clean(value)
 
     def time(self, item: Mapping[str, Any], base: str, path: str) -> int | None:
         """Epoch ms of time ``base``: its ``baseL`` twin when present, else the readable
@@ -159,3 +174,26 @@ class Fields:
                 f"disagrees with {base}L = {stamp} by {parsed - stamp} ms; {base}L read",
             )
         return stamp
+
+
+@functools.cache
+def _minute_tails() -> tuple[str, ...]:
+    """``ss.SSS+0000`` of each millisecond of a minute, the end of a readable time."""
+    return tuple(f"{ms // 1000:02d}.{ms % 1000:03d}+0000" for ms in range(60_000))
+
+
+def clean(text: str) -> str | None:
+    """A string value as read: stripped, and None when it is one of the absent strings."""
+    text = text.strip()
+    return None if text in ABSENT else text
+
+
+def valid_id(value: int) -> bool:
+    """Whether a skill or group id fits the log's 64-bit columns (not below 0)."""
+    return 0 <= value < _LARGEST_ID
+
+
+def listed(value: Any) -> list[Any]:
+    """``value`` when it is a list, else no entries: for free-form parts of a record
+    (contextData), where any other value carries nothing the importer reads."""
+    return value if isinstance(value, list) else []

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -152,8 +153,7 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
         for _version, kk, c, _source in best.values():
             if kk == k:
                 keep[c] = True
-        table = part.table
-        if table.num_rows:
+        for table in part.tables:
             conv = table.column("_conv").to_numpy()
             if not keep.all():  # another part holds a later version of some conversation
                 table, conv = table.filter(pa.array(keep[conv])), conv[keep[conv]]
@@ -172,48 +172,75 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
 
 def _log(tables: list[pa.Table], roster: Roster) -> EventLog:
     """The parts' events in log order, (ts, conversation, position in it), with message
-    roles settled against the final roster and the first site filled in."""
+    roles settled against the final roster and the first site filled in (each on the
+    tables of the kinds that have them)."""
+    tables = [t for t in tables if t.num_rows]
     if not tables:
         return EventLog.from_table(SCHEMA.empty_table(), roster=roster)
-    table = pa.concat_tables(tables, promote_options="default")
-    n = table.num_rows
     site = roster.sites[0].id
-    if "site" in table.column_names:
-        column = table.column("site")
-        filled = pc.if_else(pc.equal(column, SITE_PLACEHOLDER), site, column)
-        table = table.set_column(table.schema.get_field_index("site"), "site", filled)
-    if SENDER in table.column_names:
-        table = _settle_roles(table, roster)
-    ts = table.column("ts").to_numpy()
-    order = np.lexsort((table.column("_pos").to_numpy(), table.column("_conv").to_numpy(), ts))
-    seq = np.empty(n, dtype=np.int64)
-    seq[order] = np.arange(n, dtype=np.int64)
-    table = table.drop_columns([c for c in table.column_names if c.startswith("_")])
-    table = table.append_column("seq", pa.array(seq))
-    table = table.append_column("account", pa.array([roster.account] * n, type=pa.string()))
-    return EventLog.from_table(table.take(pa.array(order)), roster=roster)
+    for i, table in enumerate(tables):
+        if "site" in table.column_names:
+            column = table.column("site")
+            filled = pc.if_else(pc.equal(column, SITE_PLACEHOLDER), site, column)
+            table = table.set_column(table.schema.get_field_index("site"), "site", filled)
+        if SENDER in table.column_names:
+            table = _settle_roles(table, roster)
+        tables[i] = table.drop_columns([c for c in (SENDER, ASSIGNED) if c in table.column_names])
+    ts, conv, pos = (
+        np.concatenate([t.column(name).to_numpy() for t in tables])
+        for name in ("ts", "_conv", "_pos")
+    )
+    order = np.lexsort((pos, conv, ts))
+    table = _interleave([t.drop_columns(["_conv", "_pos"]) for t in tables], order)
+    n = table.num_rows
+    table = table.append_column("seq", pa.array(np.arange(n, dtype=np.int64)))
+    account = pa.array([roster.account], type=pa.string()).take(np.zeros(n, dtype=np.int64))
+    table = table.append_column("account", account)
+    return EventLog.from_table(table, roster=roster)
+
+
+def _interleave(tables: list[pa.Table], order: npt.NDArray[np.int64]) -> pa.Table:
+    """The rows of ``tables`` (numbered one table after another) in ``order``, with every
+    column any of them has, null in the rows of a table without it. Each column is taken
+    from its tables' values alone: the tables of a log's kinds share few columns, and
+    widening them first (then taking) wrote every column in full twice."""
+    sizes = np.array([t.num_rows for t in tables], dtype=np.int64)
+    which = np.repeat(np.arange(len(tables)), sizes)[order]  # the table of each row
+    offset = order - (np.cumsum(sizes) - sizes)[which]  # its row in that table
+    names = list(dict.fromkeys(name for t in tables for name in t.column_names))
+    columns = []
+    indices: dict[tuple[int, ...], pa.Array] = {}  # by the tables having a column
+    for name in names:
+        having = tuple(k for k, t in enumerate(tables) if name in t.column_names)
+        index = indices.get(having)
+        if index is None:
+            base = np.full(len(tables), -1, dtype=np.int64)
+            base[list(having)] = np.cumsum(sizes[list(having)]) - sizes[list(having)]
+            start = base[which]
+            index = indices[having] = pa.array(start + offset, mask=start < 0)
+        values = pa.concat_arrays(
+            [chunk for k in having for chunk in tables[k].column(name).chunks]
+        )
+        columns.append(values.take(index))
+    return pa.table(columns, names=names)
 
 
 def _settle_roles(table: pa.Table, roster: Roster) -> pa.Table:
     """sender_role of agents' messages (docs/eventlog.md): a roster manager writes as
     manager, the agent holding the conversation as agent or bot, anyone else as a
     participant."""
-    has = pc.is_valid(table.column(SENDER)).to_numpy(zero_copy_only=False)
-    ids = table.column(SENDER).fill_null(-1).to_numpy()[has]
+    sender = table.column(SENDER)
+    ids = sender.fill_null(-1).to_numpy()
     assigned = table.column(ASSIGNED).fill_null(False).to_numpy(zero_copy_only=False)
-    known = [roster.agent(a) for a in np.unique(ids).tolist()]
+    known = [roster.agent(a) for a in np.unique(ids[ids >= 0]).tolist()]
     managers = [a.id for a in known if a is not None and a.role == "manager"]
     bots = [a.id for a in known if a is not None and a.user_type == "bot"]
-    role = table.column("sender_role").to_numpy(zero_copy_only=False).astype(object)
-    picked = np.where(
-        np.isin(ids, list(managers)),
-        "manager",
-        np.where(assigned[has], np.where(np.isin(ids, list(bots)), "bot", "agent"), "participant"),
+    code = np.where(
+        np.isin(ids, managers), 0, np.where(assigned, np.where(np.isin(ids, bots), 1, 2), 3)
     )
-    role[has] = picked
-    return table.set_column(
-        table.schema.get_field_index("sender_role"), "sender_role", pa.array(role, type=pa.string())
-    )
+    picked = pa.array(["manager", "bot", "agent", "participant"], pa.string()).take(code)
+    role = pc.if_else(pc.is_valid(sender), picked, table.column("sender_role"))
+    return table.set_column(table.schema.get_field_index("sender_role"), "sender_role", role)
 
 
 def _keep_valid(log: EventLog, problems: Problems) -> tuple[EventLog, int]:

@@ -11,14 +11,22 @@ assigned agent when it wrote, and the role is settled against the final roster
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from ._facts import Facts, Ids
-from ._fields import ABSENT, LAST_MS, Fields
+from ._fields import ABSENT, LAST_MS, Fields, listed
 from ._timeline import Participant
 
-__all__ = ["ASSIGNED", "SENDER", "Message", "merge_messages", "read_messages"]
+__all__ = [
+    "ASSIGNED",
+    "SENDER",
+    "Message",
+    "intents_of",
+    "interleave",
+    "merge_messages",
+    "read_messages",
+]
 
 Event = dict[str, Any]
 _OPENING = ("conversation.opened", "conversation.resumed")
@@ -103,22 +111,23 @@ def read_messages(
                 item.get("sentBy"),
                 f"participant {who} is an agent; read as the consumer, as sentBy says",
             )
-        intents = _intents(item) if "contextData" in item else ()
+        intents = intents_of(item) if "contextData" in item else ()
         n = seq if seq is not None else i
         out.append((ts, n, i, Message(ts, n, agent, system, path, intents)))
     out.sort(key=lambda t: t[:3])
     return [m for *_, m in out]
 
 
-def _intents(item: Mapping[str, Any]) -> tuple[str, ...]:
+def intents_of(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """The intent names a message's contextData carries (bot responses)."""
     context = item.get("contextData")
     if not isinstance(context, Mapping):
         return ()
     found: list[str] = []
-    for entry in context.get("structuredMetadata") or []:
+    for entry in listed(context.get("structuredMetadata")):
         bot = entry.get("botResponse") if isinstance(entry, Mapping) else None
         if isinstance(bot, Mapping):
-            for intent in bot.get("intents") or []:
+            for intent in listed(bot.get("intents")):
                 if isinstance(intent, Mapping):
                     name = intent.get("name") or intent.get("id")
                     if isinstance(name, str) and name.strip():
@@ -129,12 +138,34 @@ def _intents(item: Mapping[str, Any]) -> tuple[str, ...]:
 def merge_messages(
     lifecycle: list[Event], messages: list[Message], fields: Fields, *, call: bool
 ) -> list[Event]:
-    """The lifecycle events with the message events inserted (module docstring order).
+    """The lifecycle events with the message events inserted (:func:`interleave`)."""
+    merged: list[Event] = []
+    for item in interleave(lifecycle, messages, fields, call=call):
+        if isinstance(item, dict):
+            merged.append(item)
+            continue
+        m, holds = item
+        event: Event = {"kind": "message.sent", "ts": m.ts, "conversation_id": None}
+        if m.system:
+            event["sender_role"] = "system"
+        elif m.agent is None:
+            event["sender_role"] = "consumer"
+        else:
+            event["agent_id"], event[SENDER], event[ASSIGNED] = m.agent, m.agent, holds
+        event["_intents"] = m.intents
+        merged.append(event)
+    return merged
+
+
+def interleave(
+    lifecycle: list[Event], messages: list[Message], fields: Fields, *, call: bool
+) -> Iterator[Event | tuple[Message, bool]]:
+    """The lifecycle events and the messages kept, in the module docstring's order; a
+    message comes as (message, whether its sender holds the conversation then).
 
     A message outside the conversation's lives (before it opens, between a close and
     a resume, after the end) or in a call is reported and skipped."""
     p = fields.problems
-    merged: list[Event] = []
     state, assigned = "new", None
     i = 0
     for m in messages:
@@ -142,7 +173,7 @@ def merge_messages(
             e = lifecycle[i]
             if e["ts"] > m.ts or (e["ts"] == m.ts and e["kind"] not in _OPENING):
                 break
-            merged.append(e)
+            yield e
             state, assigned = _step(e, state, assigned)
             i += 1
         if state in ("new", "ended"):
@@ -151,21 +182,8 @@ def merge_messages(
         if call:
             p.add(m.path, m.ts, "a message in a voice conversation (calls have none); skipped")
             continue
-        event: Event = {"kind": "message.sent", "ts": m.ts, "conversation_id": None}
-        if m.system:
-            event["sender_role"] = "system"
-        elif m.agent is None:
-            event["sender_role"] = "consumer"
-        else:
-            event["agent_id"], event[SENDER], event[ASSIGNED] = (
-                m.agent,
-                m.agent,
-                assigned == m.agent,
-            )
-        event["_intents"] = m.intents
-        merged.append(event)
-    merged.extend(lifecycle[i:])
-    return merged
+        yield m, assigned == m.agent
+    yield from lifecycle[i:]
 
 
 def _step(e: Event, state: str, assigned: int | None) -> tuple[str, int | None]:

@@ -20,16 +20,40 @@ import orjson
 
 from ._conversation import conversation_id
 from ._problems import Problems
+from ._typed import TypedRecord, decode_page
 
-__all__ = ["Sourced", "pick_versions", "rank", "read_files", "records_of"]
+__all__ = ["LazyPage", "Sourced", "item_id", "pick_versions", "rank", "read_files", "records_of"]
 
 
 @dataclass(frozen=True, slots=True)
 class Sourced:
-    """A record and where it came from (``file#page-index`` or ``file:line``)."""
+    """A record and where it came from (``file#page-index`` or ``file:line``): parsed
+    JSON, or typed (:mod:`._typed`) and parsed from its ``page`` on first need."""
 
     source: str
-    record: Any
+    parsed: Any = None
+    typed: TypedRecord | None = None
+    page: LazyPage | None = None
+    index: int = 0
+
+    @property
+    def record(self) -> Any:
+        """The record as parsed JSON."""
+        return self.parsed if self.page is None else self.page.record(self.index)
+
+
+class LazyPage:
+    """A page whose records were decoded typed: parsed as JSON only if one of them is
+    read by the tolerant reader."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self._records: list[Any] | None = None
+
+    def record(self, index: int) -> Any:
+        if self._records is None:
+            self._records = orjson.loads(self.raw)["conversationHistoryRecords"]
+        return self._records[index]
 
 
 def records_of(doc: Any, source: str, problems: Problems) -> Iterator[Sourced]:
@@ -55,7 +79,15 @@ def records_of(doc: Any, source: str, problems: Problems) -> Iterator[Sourced]:
 def _page(doc: Mapping[str, Any], source: str, problems: Problems) -> Iterator[Sourced]:
     records = doc["conversationHistoryRecords"]
     problems.source = source
-    meta = doc.get("_metadata")
+    _partial(doc.get("_metadata"), problems)
+    if not isinstance(records, list):
+        problems.add("conversationHistoryRecords", records, "expected a list; page skipped")
+        return
+    for i, record in enumerate(records):
+        yield Sourced(f"{source}#{i}", record)
+
+
+def _partial(meta: Any, problems: Problems) -> None:
     if isinstance(meta, Mapping):
         shards = meta.get("shardsStatusResult")
         if isinstance(shards, Mapping) and shards.get("partialResult") is True:
@@ -64,15 +96,11 @@ def _page(doc: Mapping[str, Any], source: str, problems: Problems) -> Iterator[S
                 True,
                 "the API answered from part of its shards: records may be missing",
             )
-    if not isinstance(records, list):
-        problems.add("conversationHistoryRecords", records, "expected a list; page skipped")
-        return
-    for i, record in enumerate(records):
-        yield Sourced(f"{source}#{i}", record)
 
 
 def read_files(paths: Iterable[str | os.PathLike[str]], problems: Problems) -> Iterator[Sourced]:
-    """Every record of every file, in order; unreadable files and lines reported."""
+    """Every record of every file, in order; unreadable files and lines reported. A
+    page whose records all decode typed is not parsed into dicts (:class:`LazyPage`)."""
     for path in paths:
         name = os.fspath(path)
         problems.source, problems.conversation_id = name, None
@@ -80,6 +108,13 @@ def read_files(paths: Iterable[str | os.PathLike[str]], problems: Problems) -> I
             raw = Path(path).read_bytes()
         except OSError as exc:
             problems.add("$", name, f"cannot read the file: {exc.strerror or exc}; skipped")
+            continue
+        page = decode_page(raw)
+        if page is not None:
+            _partial(page._metadata, problems)
+            lazy = LazyPage(raw)
+            for i, typed in enumerate(page.conversationHistoryRecords):
+                yield Sourced(f"{name}#{i}", typed=typed, page=lazy, index=i)
             continue
         try:
             doc = orjson.loads(raw)
@@ -121,9 +156,15 @@ def _excerpt(raw: bytes, pos: int) -> str:
     return raw[max(0, pos - 20) : pos + 20].decode("utf-8", errors="replace")
 
 
-def rank(record: Any, order: int) -> tuple[int, int, int, int]:
+def rank(item: Sourced, order: int) -> tuple[int, int, int, int]:
     """Which version of a conversation to keep: closed over open, the later end, the
-    more content, the later read."""
+    more content (entries in its list sections), the later read."""
+    typed = item.typed
+    if typed is not None:
+        status, end = typed.info.status, typed.info.endTimeL
+        closed = 1 if status is not None and status.upper() == "CLOSE" else 0
+        return closed, end if end is not None else -1, typed.size(), order
+    record = item.record
     info = record.get("info") if isinstance(record, Mapping) else None
     info = info if isinstance(info, Mapping) else {}
     closed = 1 if str(info.get("status", "")).upper() == "CLOSE" else 0
@@ -137,6 +178,14 @@ def rank(record: Any, order: int) -> tuple[int, int, int, int]:
     return closed, end, size, order
 
 
+def item_id(item: Sourced) -> str | None:
+    """The conversation id of an item's record (:func:`conversation_id`)."""
+    if item.typed is not None:
+        cid = item.typed.info.conversationId
+        return (cid.strip() or None) if cid is not None else None
+    return conversation_id(item.record)
+
+
 def pick_versions(items: Iterable[Sourced], problems: Problems) -> list[Sourced]:
     """One version per conversation id (see :func:`rank`), each duplicate reported;
     records without an id are kept (refused later, with their source)."""
@@ -144,7 +193,7 @@ def pick_versions(items: Iterable[Sourced], problems: Problems) -> list[Sourced]
     best: dict[str, tuple[tuple[int, int, int, int] | int, Sourced]] = {}
     out: list[Sourced | str] = []
     for order, item in enumerate(items):
-        cid = conversation_id(item.record)
+        cid = item_id(item)
         if cid is None:
             out.append(item)
             continue
@@ -152,10 +201,10 @@ def pick_versions(items: Iterable[Sourced], problems: Problems) -> list[Sourced]
             best[cid] = (order, item)
             out.append(cid)
             continue
-        version = rank(item.record, order)
+        version = rank(item, order)
         kept_rank, kept = best[cid]
         if isinstance(kept_rank, int):
-            kept_rank = rank(kept.record, kept_rank)
+            kept_rank = rank(kept, kept_rank)
         winner = item if version > kept_rank else kept
         problems.source, problems.conversation_id = item.source, cid
         problems.add(

@@ -204,6 +204,7 @@ def test_limits_are_checked() -> None:
 
     for bad in (
         {"max_account_concurrency": 0},
+        {"query_threads": 0},
         {"max_uploads": 0},
         {"max_account_uploads": -1},
         {"body_timeout_s": 0.0},

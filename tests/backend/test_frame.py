@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 
 from backend import Store
-from backend._frame import NEVER, frame_of, kind_code
+from backend._frame import NEVER, frame_of, kind_code, kind_mask
 from ccbench.eventlog import EventKind, EventLog, Roster
 from tests.support.backend import synthetic_log
 
@@ -73,3 +73,15 @@ def test_a_write_makes_a_new_frame_and_memos_are_built_once_per_frame() -> None:
     assert second is not None and second is not first and second.ts.shape[0] == table.num_rows
     assert frame_of(Store(path=":memory:"), account="acme") is None  # no roster: no frame
     store.close()
+
+
+def test_kind_mask_marks_the_rows_of_the_kinds() -> None:
+    """Codes of opened, closed, a note (-1) and queued: opened or closed marks rows 0 and 1."""
+    kinds = np.array(
+        [kind_code(EventKind.CONVERSATION_OPENED), kind_code(EventKind.CONVERSATION_CLOSED), -1,
+         kind_code(EventKind.CONVERSATION_QUEUED)],
+        dtype=np.int8,
+    )  # fmt: skip
+    got = kind_mask(kinds, EventKind.CONVERSATION_OPENED, EventKind.CONVERSATION_CLOSED)
+    assert got.tolist() == [True, True, False, False]
+    assert kind_mask(kinds).tolist() == [False] * 4

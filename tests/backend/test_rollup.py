@@ -294,6 +294,29 @@ def test_small_ingest_refreshes_the_delta_not_the_base() -> None:
         store.close()
 
 
+def test_ready_until_a_write_and_per_account() -> None:
+    """The rollup is ready after a view and until the account's next write; another
+    account's write leaves it ready (its own counter)."""
+    from backend._agent_segments import prepare_segment_rollup, segment_rollup_ready
+
+    log = random_log(seed=5, conversations=10, span_ms=600_000)
+    account = log.roster.account
+    store = Store(path=":memory:")
+    try:
+        store.put_roster(roster=log.roster)
+        store.ingest(account=account, table=log.table.slice(0, 20))
+        assert not segment_rollup_ready(store, account=account)
+        prepare_segment_rollup(store, account=account)
+        assert segment_rollup_ready(store, account=account)
+        other = Roster.from_dict({**log.roster.to_dict(), "account": "other"})
+        store.put_roster(roster=other)
+        assert segment_rollup_ready(store, account=account)
+        store.ingest(account=account, table=log.table.slice(20))
+        assert not segment_rollup_ready(store, account=account)
+    finally:
+        store.close()
+
+
 def test_extreme_timestamps_answer_exactly() -> None:
     """18,500 agent-skill keys from ts 0 and one segment in the last minute of year 9999: key
     span times keys passes int64 (before, every query of the account was a 500 forever); now

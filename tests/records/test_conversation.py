@@ -195,6 +195,60 @@ def test_times_beyond_year_9999_are_absent(section: str) -> None:
         assert [e["ts"] for e in events if e["kind"] == "message.sent"] == [T + 1_000, T + 1_000]
 
 
+def _purchase(ts: int, total: str) -> dict[str, Any]:
+    return {"events": [{"sdeType": "PURCHASE", "serverTimeStamp": ts,
+                        "purchase": {"total": total, "currency": "EUR"}}]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda r: r["info"].update(latestSkillId=-5), "info.latestSkillId"),
+        (lambda r: r["info"].update(latestSkillId=2**70), "info.latestSkillId"),
+        (
+            lambda r: r["agentParticipants"][0].update(agentGroupId=-3),
+            "agentParticipants[0].agentGroupId",
+        ),
+        (lambda r: r.update(dialogs=[{"skillId": -7, "startTimeL": T}]), "dialogs[0].skillId"),
+        (
+            lambda r: r.update(dialogs=[{"dialogChannelType": {}, "startTimeL": T}]),
+            "dialogs[0].dialogChannelType",
+        ),
+        (
+            lambda r: r.update(
+                transfers=[{"timeL": T + 15_000, "reason": "Skill", "targetSkillId": 2**65}]
+            ),
+            "transfers[0].targetSkillId",
+        ),
+        (lambda r: r.update(sdes=_purchase(2**70, "1")), "sdes.events[0].serverTimeStamp"),
+        (lambda r: r.update(sdes=_purchase(T + 30_000, "1e30")), "sdes.events[0].purchase.total"),
+    ],
+)
+def test_values_no_column_holds_are_reported(change: Any, field: str) -> None:
+    """A skill or group id below 0 (but -1) or beyond 64 bits, a sale's time or amount
+    beyond 64 bits, a dialogChannelType that is an object: reported by field and read as
+    absent (they failed the whole import, or raised a traceback)."""
+    r = _record()
+    change(r)
+    assert field in _fields(_import(r))
+
+
+@pytest.mark.parametrize(
+    "context",
+    [{"structuredMetadata": 2.5}, {"structuredMetadata": [{"botResponse": {"intents": 3}}]}],
+)
+def test_free_form_context_data_of_any_shape_is_read(context: dict[str, Any]) -> None:
+    """contextData is free-form: a structuredMetadata or intents that is no list carries
+    nothing the importer reads (it raised a traceback), on a message as on a transfer."""
+    r = _record()
+    r["messageRecords"][1]["contextData"] = context
+    r["transfers"] = [{"timeL": T + 30_000, "reason": "Skill", "targetSkillId": 6,
+                       "sourceAgentId": "7", "contextData": context}]  # fmt: skip
+    result = _import(r)
+    assert result.problems == ()
+    assert "conversation.transferred" in _kinds(result)
+
+
 def test_aliases_of_section_names() -> None:
     """consumerParticipant and messageScore (the examples' names) read like the tables'."""
     r = _record()

@@ -1,0 +1,368 @@
+"""A typed record read without a problem: the importer's fast path (docs/formats.md).
+
+:func:`read_typed` gives the events :func:`._conversation.read_conversation` gives for
+the same record, for the records that reader reads without reporting anything, the
+common case by far; at the first thing it would report, it raises :class:`Unclean` and
+the caller hands the record to that reader, which reports it (:mod:`._strict`). The
+sections a record has most of (messages, participants, dialogs, interactions) are read here from the
+typed structs of :mod:`._typed` with the same rules, in the same order, without the
+per-field checks and paths of the tolerant accessors; the rest is the tolerant code
+itself, given a :class:`Fields` whose problems raise: the lifecycle
+(:class:`._timeline.Lifecycle`, transfers included), the merge of the messages, the
+extras, and every less common form of a value ("undefined", -1, a readable time
+without its twin). The facts this path writes before it raises are those the
+tolerant reader writes first too, and writing them again changes nothing, so a
+record read twice reads as once. tests/records/test_fast.py holds both paths to the
+same log and roster.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any, NamedTuple
+
+from msgspec import UNSET
+
+from ._conversation import LANGUAGE_TAG, source_name
+from ._extras import read_extras
+from ._facts import UNASSIGNED, Facts, decimal_id
+from ._fields import ABSENT, LAST_MS, Fields
+from ._messages import Message, intents_of, interleave
+from ._strict import StrictFields, Unclean, read_id, read_ms, read_text
+from ._timeline import Life, Lifecycle, Participant, closed_by_of
+from ._typed import Dialog, Info, TypedRecord
+from ._vocab import CHANNEL_OF
+
+__all__ = ["CONSUMER", "SYSTEM", "FastRead", "MessageRows", "read_typed"]
+
+Event = dict[str, Any]
+#: where a message is, in a problem: messages raise rather than report here
+_MESSAGES = "messageRecords"
+#: a message sender that is no agent (:class:`MessageRows`)
+CONSUMER, SYSTEM = -1, -2
+
+
+class MessageRows(NamedTuple):
+    """A record's message events as columns: time (epoch ms), sender (an agent's id, or
+    :data:`CONSUMER` or :data:`SYSTEM`), whether the sender held the conversation then,
+    and the position in the conversation."""
+
+    ts: list[int]
+    sender: list[int]
+    holds: list[bool]
+    at: list[int]
+
+
+class FastRead(NamedTuple):
+    """A record read by the fast path: its conversation id, its other events (lifecycle,
+    then extras; their ``conversation_id`` and ``_intents`` as they fall) with each
+    one's position in the conversation, and its messages as columns."""
+
+    cid: str
+    events: list[Event]
+    at: list[int]
+    messages: MessageRows
+
+
+def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str) -> FastRead:
+    """The events of a record (:class:`FastRead`), all at site ``site``."""
+    if not (
+        record.messagesRecords is UNSET
+        and record.consumerParticipant is UNSET
+        and record.messageScore is UNSET
+    ):
+        raise Unclean("messagesRecords")  # the examples' section names: left to the other
+    info = record.info
+    cid = info.conversationId.strip() if info.conversationId is not None else ""
+    start = read_ms(f, info.startTimeL, info.startTime, "startTime", "info")
+    if not cid or start is None or info.isPartial is True:
+        raise Unclean("info")
+    brand = read_text(info.brandId)
+    if brand is not None:
+        if facts.brand is None:
+            facts.brand = brand
+        elif brand != facts.brand:
+            raise Unclean("info.brandId")
+    participants = _participants(record, facts)
+    main, surveys = _dialogs(record, f, facts)
+    lives = _lives(info, f, facts, start, main)
+    channel = "messaging"
+    if main:
+        kind = main[0][1].dialogChannelType
+        kind = "MESSAGING" if kind is UNSET else kind  # absent reads as MESSAGING
+        found = CHANNEL_OF.get(kind) if isinstance(kind, str) else None
+        if found is None:
+            raise Unclean(f"{main[0][0]}.dialogChannelType")
+        channel = found
+    source = read_text(info.source)
+    source = source_name(source) if source is not None else None
+    if source is None:
+        raise Unclean("info.source")
+    opened = {
+        "kind": "conversation.opened",
+        "ts": start,
+        "site": site,
+        "channel": channel,
+        "source": source,
+        "consumer_id": _consumer(record),
+    }
+    language = read_text(info.language)
+    if language is not None:
+        if not LANGUAGE_TAG.match(language):
+            raise Unclean("info.language")
+        opened["language"] = language
+    cycle = Lifecycle(cid, fields=f, facts=facts, ids=f.ids, channel=channel)
+    for kind, at, index, path, item in _points(record, f, lives):
+        if kind == "start":
+            cycle.start(item, first=index == 0, opened=opened)  # a later start cannot fail
+        elif kind == "end":
+            cycle.end(item)
+        elif kind == "transfer":
+            cycle.transfer(at, item, path)
+        else:
+            cycle.interaction(at, f.ids.agent(item, path, f.problems), path)
+    events: list[Event] = []  # the lifecycle's, then the extras'
+    places: list[int] = []  # each one's position in the conversation
+    rows = MessageRows([], [], [], [])
+    talks: list[Event] = []  # the messages that carry intents, for read_extras
+    count = 0  # after the loop: how many events the lifecycle and the messages make
+    messages = _messages(record, f, participants)
+    for count, item in enumerate(
+        interleave(cycle.events, messages, f, call=channel == "call"), start=1
+    ):
+        if isinstance(item, dict):
+            events.append(item)
+            places.append(count - 1)
+            continue
+        m, holds = item
+        rows.ts.append(m.ts)
+        rows.sender.append(SYSTEM if m.system else CONSUMER if m.agent is None else m.agent)
+        rows.holds.append(holds)
+        rows.at.append(count - 1)
+        if m.intents:
+            talks.append({"ts": m.ts, "agent_id": m.agent, "_intents": m.intents})
+    extras = _extras_view(record)
+    if (
+        extras  # otherwise read_extras would read nothing but what info says
+        or talks
+        or info.csat is not None
+        or info.csatRate is not None
+        or info.mcs is not None
+        or info.alertedMCS is not None
+    ):
+        accepts = [(e["ts"], e["agent_id"]) for e in events if e["kind"] == "assignment.accepted"]
+        ends = [life.end for life in lives if life.end is not None]
+        last = max(max(e["ts"] for e in events), max(rows.ts, default=start))
+        extra = read_extras(
+            extras,
+            f,
+            info={
+                "csat": info.csat,
+                "csatRate": info.csatRate,
+                "mcs": info.mcs,
+                "alertedMCS": info.alertedMCS,
+            },
+            end_ms=ends[-1] if ends else last,
+            dialog_starts=surveys,
+            accepts=accepts,
+            messages=talks,
+        )
+        events += extra
+        places += range(count, count + len(extra))
+    return FastRead(cid, events, places, rows)
+
+
+def _extras_view(record: TypedRecord) -> dict[str, Any]:
+    view: dict[str, Any] = {}
+    if record.conversationSurveys is not None:
+        view["conversationSurveys"] = record.conversationSurveys
+    if record.messageScores is not None:
+        view["messageScores"] = record.messageScores
+    if record.sdes is not None:
+        view["sdes"] = record.sdes
+    return view
+
+
+def _participants(record: TypedRecord, facts: Facts) -> dict[str, Participant]:
+    out: dict[str, Participant] = {}
+    for item in record.agentParticipants or ():
+        text = read_text(item.agentId)
+        if text is None:
+            raise Unclean("agentParticipants.agentId")
+        user_type = read_text(item.userType)
+        type_name = (read_text(item.userTypeName) or "").lower()
+        if user_type == "0" or type_name == "system":
+            out[text] = Participant(agent=None, bot=False, manager=False)
+            continue
+        agent = decimal_id(text)
+        if agent is None:
+            raise Unclean("agentParticipants.agentId")
+        fact = facts.agent(agent)
+        fact.name = fact.name or next(
+            (
+                n
+                for v in (item.agentFullName, item.agentNickname, item.agentLoginName)
+                if (n := read_text(v)) is not None
+            ),
+            "",
+        )
+        if user_type == "2" or type_name == "bot":
+            fact.user_type = "bot"
+        fact.manager = fact.manager or (read_text(item.role) or "").upper() == "MANAGER"
+        group = read_id(item.agentGroupId, "agentParticipants.agentGroupId")
+        if group is not None:
+            fact.group_id = group
+            facts.groups[group] = facts.groups.get(group) or read_text(item.agentGroupName) or ""
+        else:
+            facts.groups.setdefault(UNASSIGNED, "Unassigned")
+        out[text] = Participant(agent=agent, bot=fact.user_type == "bot", manager=fact.manager)
+    return out
+
+
+def _dialogs(
+    record: TypedRecord, f: Fields, facts: Facts
+) -> tuple[list[tuple[str, Dialog, int | None]], dict[str, int]]:
+    main, surveys = [], {}
+    for i, item in enumerate(record.dialogs or ()):
+        path = f"dialogs[{i}]"
+        kind = (read_text(item.dialogType) or "MAIN").upper()
+        if kind == "POST_SURVEY":
+            start = read_ms(f, item.startTimeL, item.startTime, "startTime", path)
+            dialog = read_text(item.dialogId)
+            if start is not None and dialog is not None:
+                surveys[dialog] = start
+        skill = read_id(item.skillId, path)
+        if kind == "MAIN":
+            main.append((path, item, skill))
+        if skill is not None:
+            facts.skill(skill, read_text(item.skillName))
+    return main, surveys
+
+
+def _lives(
+    info: Info, f: Fields, facts: Facts, start: int, main: list[tuple[str, Dialog, int | None]]
+) -> list[Life]:
+    status = (read_text(info.status) or "").upper()
+    end = read_ms(f, info.endTimeL, info.endTime, "endTime", "info")
+    if status not in ("OPEN", "CLOSE") or (status == "CLOSE") != (end is not None):
+        raise Unclean("info.status")
+    reason = closed_by_of(read_text(info.closeReason))
+    if status == "OPEN" and reason is not None:
+        raise Unclean("info.closeReason")
+    description = read_text(info.closeReasonDescription)
+    latest = read_id(info.latestSkillId, "info.latestSkillId")
+    if latest is not None:
+        facts.skill(latest, read_text(info.latestSkillName))
+    if not main:
+        return [Life("info", start, end, reason, description, latest)]
+    starts = [read_ms(f, d.startTimeL, d.startTime, "startTime", path) for path, d, _ in main]
+    pairs = list(zip(main, starts, strict=True))
+    if len(pairs) > 1:
+        pairs.sort(key=lambda pair: start if pair[1] is None else pair[1])
+    lives = []
+    for (path, d, skill), d_start in pairs:
+        d_end = read_ms(f, d.endTimeL, d.endTime, "endTime", path)
+        if (read_text(d.status) or "").upper() == "OPEN":
+            d_end = None
+        lives.append(
+            Life(
+                path,
+                d_start if d_start is not None else start,
+                d_end,
+                closed_by_of(read_text(d.closeReason)),
+                read_text(d.closeReasonDescription),
+                skill,
+            )
+        )
+    first, last = lives[0], lives[-1]
+    if first.start != start or (end is None and last.end is not None):
+        raise Unclean(first.path)
+    if end is not None and last.end is None:
+        lives[-1] = Life(last.path, last.start, end, reason, description, last.skill)
+    return lives
+
+
+def _points(
+    record: TypedRecord, f: StrictFields, lives: list[Life]
+) -> list[tuple[str, int, int, str, Any]]:
+    """:func:`._conversation._points` of a typed record. Its sort key ends with the
+    point's place in the list, so ties keep that order and points are never compared.
+    Paths name sections, not entries: a problem here raises, it is never written."""
+    keyed: list[tuple[int, int, int, int, int, tuple[str, int, int, str, Any]]] = []
+    starts = [life.start for life in lives]
+    for i, life in enumerate(lives):
+        keyed.append((life.start, i, 0, 0, len(keyed), ("start", life.start, i, life.path, life)))
+        if life.end is not None:
+            if life.end < life.start:
+                raise Unclean(f"{life.path}.endTimeL")
+            keyed.append((life.end, i, 3, 0, len(keyed), ("end", life.end, i, life.path, life)))
+    for n, item in enumerate(record.transfers or ()):
+        ts = f.fast_time(item, "time", "transfers")
+        if ts is None:
+            raise Unclean("transfers")
+        at = max(0, bisect_right(starts, ts) - 1)
+        keyed.append((ts, at, 1, n, len(keyed), ("transfer", ts, at, "transfers", item)))
+    for n, act in enumerate(record.interactions or ()):
+        ts = read_ms(
+            f, act.interactionTimeL, act.interactionTime, "interactionTime", "interactions"
+        )
+        agent = read_text(act.assignedAgentId)
+        if agent is None:
+            agent = read_text(act.agentId)
+        if ts is None or agent is None:
+            raise Unclean("interactions")
+        seq = act.interactiveSequence
+        at = max(0, bisect_right(starts, ts) - 1)
+        seq = (seq if seq != -1 else None) or n
+        keyed.append((ts, at, 2, seq, len(keyed), ("interaction", ts, at, "interactions", agent)))
+    keyed.sort()
+    return [point[5] for point in keyed]
+
+
+def _messages(
+    record: TypedRecord, f: Fields, participants: dict[str, Participant]
+) -> list[Message]:
+    """:func:`._messages.read_messages` of a typed record."""
+    out: list[tuple[int, int, int, Message]] = []
+    same_time = f.same_time
+    for i, item in enumerate(record.messageRecords or ()):
+        ts, text = item.timeL, item.time
+        if ts is None or not 0 <= ts <= LAST_MS or (text is not None and not same_time(ts, text)):
+            ts = read_ms(f, ts, text, "time", _MESSAGES)
+            if ts is None:
+                raise Unclean(_MESSAGES)
+        seq = item.seq
+        by = item.sentBy
+        if by != "Consumer" and by != "Agent":
+            by = (read_text(by) or "").capitalize()
+            if by not in ("Consumer", "Agent"):
+                raise Unclean(_MESSAGES)
+        who = item.participantId
+        if who is None or who in ABSENT:
+            who = read_text(who)
+        agent, system = None, False
+        if by == "Agent":
+            known = participants.get(who or "")
+            if known is None:
+                raise Unclean(_MESSAGES)
+            agent, system = known.agent, known.agent is None
+        elif who is not None and who in participants:
+            raise Unclean(_MESSAGES)
+        intents = intents_of({"contextData": item.contextData}) if item.contextData else ()
+        n = seq if seq is not None else i
+        out.append((ts, n, i, Message(ts, n, agent, system, _MESSAGES, intents)))
+    out.sort()  # (ts, n, i) never ties: the messages themselves are not compared
+    return [m for *_, m in out]
+
+
+def _consumer(record: TypedRecord) -> str:
+    for item in record.consumerParticipants or ():
+        who = read_text(item.participantId)
+        if who is not None:
+            return who
+    for message in record.messageRecords or ():
+        if (read_text(message.sentBy) or "").lower() == "consumer":
+            who = read_text(message.participantId)
+            if who is not None:
+                return who
+    raise Unclean("consumerParticipants")
