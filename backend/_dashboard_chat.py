@@ -26,7 +26,7 @@ from ._dashboard_roster import kept_ids
 from ._dashboard_stabbing import Stabbing
 from ._dashboard_summary import ChatSums
 
-__all__ = ["chat_sums"]
+__all__ = ["ChatRows", "chat_sums"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -56,7 +56,7 @@ class _Stays:
         return self.skill_ok & kept_ids(self.skill, query.skill_ids)
 
 
-class _Chat:
+class ChatRows:
     """The stays by start and (ended ones) by end, the stays as intervals (start, end]
     for those waiting at now, and the handled chat segments by end."""
 
@@ -80,10 +80,9 @@ def _range(sorted_values: I64, lo: int, hi: int, *, after_lo: bool = False) -> s
     return slice(a, max(a, int(np.searchsorted(sorted_values, hi, side="left"))))
 
 
-def chat_sums(x: DashboardIndex, *, query: DashboardQuery, now: int, start: int) -> ChatSums:
+def chat_sums(c: ChatRows, *, query: DashboardQuery, now: int, start: int) -> ChatSums:
     """Chat visitors' waits starting before now and not ended before ``start`` (the skill
     filter only), and chat segments handled in ``[start, now)`` (both filters)."""
-    c = x.memo("chat", _Chat)
     waiting = c.stays.take(c.waiting.at(now))  # start < now <= end
     in_queue = np.count_nonzero(waiting.kept(query) & (waiting.end >= start))
     e = c.by_start.take(_range(c.by_start.start, start, now))

@@ -72,7 +72,7 @@ class ClosedSums:
         )  # fmt: skip
 
 
-class _Cells:
+class CloseCells:
     """Every close's final row, grouped into cells with running sums (see the module doc).
 
     A close followed by another of its conversation stops counting at that next close:
@@ -126,10 +126,15 @@ class _Cells:
 
 
 def close_sums(
-    x: DashboardIndex, *, query: DashboardQuery, now: int, start: int, skills_lo: int
+    x: DashboardIndex,
+    c: CloseCells,
+    *,
+    query: DashboardQuery,
+    now: int,
+    start: int,
+    skills_lo: int,
 ) -> ClosedSums:
     """The closes summed per scope (see the module doc)."""
-    c = x.memo("close_cells", _Cells)
     ts = x.close_ts
     b, w, s = (int(v) for v in np.searchsorted(ts, [now, start, skills_lo]))
     kept = c.channel == CHANNELS.index(query.mode)

@@ -45,8 +45,19 @@ from ._dashboard_latest import A_SUM, C_SUM, COUNTS, MSG_TS, SKILL, small
 from ._dashboard_stabbing import Stabbing
 
 __all__ = [
-    "CHANGING", "CLOSE_FIELDS", "FAMILY", "TIMED", "Facts", "OpenConvs", "changing_columns",
-    "close_rows", "facts_as_of", "facts_at", "open_conversations", "timed_columns",
+    "CHANGING",
+    "CLOSE_FIELDS",
+    "FAMILY",
+    "TIMED",
+    "Facts",
+    "OpenConvs",
+    "Openings",
+    "changing_columns",
+    "close_rows",
+    "facts_as_of",
+    "facts_at",
+    "open_conversations",
+    "timed_columns",
 ]  # fmt: skip
 
 I64 = npt.NDArray[np.int64]
@@ -218,17 +229,25 @@ class OpenConvs:
     last_role: I64
 
 
-def _stabbings(x: DashboardIndex) -> tuple[Stabbing, Stabbing]:
-    """Lives (open at now: started before now, next life event not before now) and
-    agent segments (open at now likewise)."""
-    lives = Stabbing(x.life_ts, np.where(x.life_end.ok, x.life_end.v, NEVER))
-    segs = Stabbing(x.seg_start, np.where(x.seg_end.ok, x.seg_end.v, NEVER))
-    return lives, segs
+@dataclass(frozen=True, slots=True)
+class Openings:
+    """Lives (open at now: started before now, next life event not before now) and agent
+    segments (open at now likewise) as stabbing queries."""
+
+    lives: Stabbing
+    segments: Stabbing
+
+    @classmethod
+    def of(cls, x: DashboardIndex) -> Openings:
+        return cls(
+            Stabbing(x.life_ts, np.where(x.life_end.ok, x.life_end.v, NEVER)),
+            Stabbing(x.seg_start, np.where(x.seg_end.ok, x.seg_end.v, NEVER)),
+        )
 
 
-def open_conversations(x: DashboardIndex, *, now: int) -> OpenConvs:
+def open_conversations(x: DashboardIndex, o: Openings, *, now: int) -> OpenConvs:
     """Conversations open at ``now`` (a life started before now not ended before it)."""
-    lives, segs = x.memo("open_stabbings", _stabbings)
+    lives, segs = o.lives, o.segments
     conv = x.life_conv[lives.at(now)]
     convs = distinct(conv[conv >= 0])
     f = facts_at(x, convs, now)

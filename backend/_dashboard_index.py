@@ -14,8 +14,6 @@ are in log order ``(ts, seq)``, so "visible at now" is a prefix of rows.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,9 +27,8 @@ from ccbench.eventlog import CHANNELS, CLOSED_BY, Roster
 from ._dashboard_latest import EVENT_KINDS, ROLES, Events, latest_facts
 from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
-from ._versioned import PerVersion
 
-__all__ = ["NEVER", "DashboardIndex", "Nullable", "dashboard_index", "dashboard_index_ready"]
+__all__ = ["NEVER", "DashboardIndex", "Nullable", "load_index"]
 
 T = TypeVar("T")
 I64 = npt.NDArray[np.int64]
@@ -88,8 +85,6 @@ class DashboardIndex:
 
     def __init__(self, cur: Any, *, account: str, roster: Roster) -> None:
         self.roster = roster
-        self._memo: dict[str, Any] = {}
-        self._memo_lock = threading.RLock()  # a factory may use another memo
         p = {"account": account}
         # the final_* facts are not read: backend/_dashboard_latest.py has them per event
         convs = cur.sql(
@@ -239,13 +234,6 @@ class DashboardIndex:
         out: I64 = np.searchsorted(self.conv_keys, np.arange(self.n_conv + 1) * self.width)
         return out
 
-    def memo(self, name: str, factory: Callable[[DashboardIndex], T]) -> T:
-        """``factory(self)`` made once per index (derived arrays of a request path)."""
-        with self._memo_lock:
-            if name not in self._memo:
-                self._memo[name] = factory(self)
-            return self._memo[name]  # type: ignore[no-any-return]
-
     def visible(self, now: int) -> int:
         """Event rows with ``ts < now`` (a prefix)."""
         return int(np.searchsorted(self.ev_ts, now, side="left"))
@@ -282,7 +270,8 @@ def _conv_table(convs: pa.Table, x: DashboardIndex) -> I64:
     ).astype(np.int64)  # fmt: skip
 
 
-def _load(store: Store, account: str) -> DashboardIndex | None:
+def load_index(store: Store, account: str) -> DashboardIndex | None:
+    """The account's index read in one transaction (None while it has no roster)."""
     with store.reader() as base:
         cur = base.cursor()  # relational (Arrow) reads need a cursor of their own
         try:
@@ -293,17 +282,3 @@ def _load(store: Store, account: str) -> DashboardIndex | None:
             return DashboardIndex(cur, account=account, roster=Roster.from_dict(doc))
         finally:
             cur.close()
-
-
-def dashboard_index(store: Store, *, account: str) -> DashboardIndex | None:
-    """The account's current dashboard index (None while it has no roster)."""
-    return _indexes(store).get(store, account=account)
-
-
-def dashboard_index_ready(store: Store, *, account: str) -> bool:
-    """Whether :func:`dashboard_index` would answer at once; never blocks."""
-    return _indexes(store).ready(store, account=account)
-
-
-def _indexes(store: Store) -> PerVersion[DashboardIndex | None]:
-    return store.cached(name="dashboard_index", factory=lambda: PerVersion(_load))

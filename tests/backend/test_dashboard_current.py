@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from backend import Store
 from backend._dashboard_current import Current, current, weight_sum
+from backend._dashboard_data import dashboard_data
 from backend._dashboard_facts import open_conversations
-from backend._dashboard_index import dashboard_index
 from backend._dashboard_params import parse_dashboard_query
 from backend._dashboard_roster import RosterArrays
 from ccbench.eventlog import EventLog
@@ -39,12 +39,12 @@ def store() -> Iterator[Store]:
 
 
 def _current(store: Store, *items: tuple[str, str]) -> Current:
-    x = dashboard_index(store, account="a")
-    assert x is not None
+    d = dashboard_data(store, account="a")
+    assert d is not None
     q = parse_dashboard_query(list(items))
     return current(
-        open_conversations(x, now=NOW), r=RosterArrays.of(ROSTER), query=q, now=NOW,
-        active_weight=1.0, inactive_weight=0.1, timeout_ms=240_000,
+        open_conversations(d.index, d.openings, now=NOW), r=RosterArrays.of(ROSTER), query=q,
+        now=NOW, active_weight=1.0, inactive_weight=0.1, timeout_ms=240_000,
     )  # fmt: skip
 
 

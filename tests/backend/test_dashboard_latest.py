@@ -21,8 +21,9 @@ from collections.abc import Iterator
 import pytest
 
 from backend import Store
+from backend._dashboard_data import dashboard_data
 from backend._dashboard_facts import last_visible
-from backend._dashboard_index import DashboardIndex, dashboard_index
+from backend._dashboard_index import DashboardIndex
 from backend._dashboard_latest import (
     A_SUM,
     C_SUM,
@@ -84,9 +85,9 @@ def index() -> Iterator[DashboardIndex]:
     store = Store(path=":memory:")
     store.put_roster(roster=ROSTER)
     store.ingest(account="a", table=_log().table)
-    x = dashboard_index(store, account="a")
-    assert x is not None
-    yield x
+    d = dashboard_data(store, account="a")
+    assert d is not None
+    yield d.index
     store.close()
 
 
