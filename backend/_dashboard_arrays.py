@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["distinct", "ranges", "sum_sorted"]
+__all__ = ["distinct", "first_from", "ranges", "sum_sorted"]
 
 I64 = npt.NDArray[np.int64]
 
@@ -23,6 +23,24 @@ def distinct(values: I64) -> I64:
     keep[1:] = ordered[1:] != ordered[:-1]
     out: I64 = ordered[keep]
     return out
+
+
+def first_from(values: I64, lo: I64, hi: I64, t: int | I64) -> I64:
+    """Per range ``[lo, hi)`` of ``values`` (ascending within each range), the first
+    position whose value is at least ``t`` (``hi`` if none): a binary search within each
+    range, all ranges at once (a range is a few cache lines, where a search over all
+    values misses the cache at every step)."""
+    lo, hi = lo.copy(), hi.copy()
+    target = np.broadcast_to(np.asarray(t, dtype=np.int64), lo.shape)
+    active = np.flatnonzero(lo < hi)
+    while active.shape[0]:
+        a, b = lo[active], hi[active]
+        mid = (a + b) >> 1
+        below = values[mid] < target[active]
+        a, b = np.where(below, mid + 1, a), np.where(below, b, mid)
+        lo[active], hi[active] = a, b
+        active = active[a < b]
+    return lo
 
 
 def ranges(lo: I64, n: I64) -> tuple[I64, I64]:

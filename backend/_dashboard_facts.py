@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from ccbench.arrays import take
 
-from ._dashboard_arrays import distinct, ranges
+from ._dashboard_arrays import distinct, first_from, ranges
 from ._dashboard_index import (
     END,
     FA,
@@ -127,21 +127,10 @@ def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
 def last_visible(x: DashboardIndex, conv: I64, now: int) -> I64:
     """Per conversation (``conv``: its gathered ``conv_table`` rows), the position of its
     last event before ``now`` (-1: none). A conversation whose last event is before now
-    sees them all; the others are searched within their own positions (a few cache
-    lines each, where a search of all positions misses the cache at every step)."""
+    sees them all; the others are searched within their own positions."""
     first, end = conv[:, FIRST], conv[:, END]
-    limit = x.visible(now)
-    lo = np.where(conv[:, LAST_EVENT] < now, end, first)  # lo: positions known visible
-    hi = end.copy()
-    active = np.flatnonzero(lo < hi)
-    while active.shape[0]:
-        a, b = lo[active], hi[active]
-        mid = (a + b) >> 1
-        seen = x.conv_rows[mid] < limit
-        a, b = np.where(seen, mid + 1, a), np.where(seen, b, mid)
-        lo[active], hi[active] = a, b
-        active = active[a < b]
-    out: I64 = np.where(lo > first, lo - 1, -1)
+    seen = first_from(x.pos_ts, np.where(conv[:, LAST_EVENT] < now, end, first), end, now)
+    out: I64 = np.where(seen > first, seen - 1, -1)
     return out
 
 

@@ -9,7 +9,8 @@ after a committed write (:meth:`Store.version` changed, as for the frame,
 backend/_frame.py), so a request costs binary searches and masks
 (backend/_dashboard_facts.py). Conversations are codes into ``conv_ids`` (the
 ``dash_convs`` rows); nullable integer columns come with a ``*_ok`` mask; events
-are in log order ``(ts, seq)``, so "visible at now" is a prefix of rows.
+are grouped by conversation, log order ``(ts, seq)`` inside, so "visible at now" is a
+prefix of each conversation's positions.
 """
 
 from __future__ import annotations
@@ -124,35 +125,31 @@ class DashboardIndex:
     def _events(self, cur: Any, p: dict[str, str]) -> None:
         kinds = ", ".join(f"'{k}'" for k in EVENT_KINDS)
         ev = cur.sql(
-            _CODES + "SELECT coalesce(c.conv, -1) AS conv, e.ts, "
+            _CODES + "SELECT c.conv, e.ts, "
             f"{_sql_code('e.kind', EVENT_KINDS)} AS kind, e.skill_id, "
             f"{_sql_code('e.sender_role', ROLES)} AS role, e.csat, e.mcs, e.mcs_alerted, "
             "coalesce(h.user_type = 'human', false) AS human "
             "FROM events e LEFT JOIN roster_agents h "
             "ON h.account = e.account AND h.agent_id = e.agent_id "
-            "LEFT JOIN code c ON c.conversation_id = e.conversation_id "
+            "JOIN code c ON c.conversation_id = e.conversation_id "
             f"WHERE e.account = $account AND e.kind IN ({kinds}) "
             # a note is no message (docs/metrics.md, shared conventions)
-            "AND e.visibility IS DISTINCT FROM 'internal' ORDER BY e.ts, e.seq",
+            "AND e.visibility IS DISTINCT FROM 'internal' ORDER BY c.conv, e.ts, e.seq",
             params=p,
         ).to_arrow_table()
-        self.ev_ts = _ints(ev, "ts")
+        # the conversations' events by conversation, log order inside: positions
         conv = _ints(ev, "conv")
-        # conversation events grouped by conversation, log order inside: key conv * W + row
-        rows = np.flatnonzero(conv >= 0)
-        self.width = self.ev_ts.shape[0] + 1
-        keys = conv[rows] * self.width + rows
-        order = np.argsort(keys)  # the keys are distinct
-        self.conv_rows, self.conv_keys = rows[order], keys[order]
+        self.pos_ts = _ints(ev, "ts")
+        self.bounds = np.searchsorted(conv, np.arange(self.n_conv + 1))  # per conversation
         skill, csat = _nullable(ev, "skill_id"), _nullable(ev, "csat")
         mcs, alerted = _nullable(ev, "mcs"), _nullable(ev, "mcs_alerted")
         human = np.asarray(ev.column("human").to_numpy(zero_copy_only=False), dtype=bool)
         events = Events(
-            conv=conv, ts=self.ev_ts, kind=_ints(ev, "kind"), role=_ints(ev, "role"),
+            conv=conv, ts=self.pos_ts, kind=_ints(ev, "kind"), role=_ints(ev, "role"),
             human=human, skill=skill.v, skill_ok=skill.ok, csat=csat.v, csat_ok=csat.ok,
             mcs=mcs.v, mcs_ok=mcs.ok, alerted=alerted.v, alerted_ok=alerted.ok,
         )  # fmt: skip
-        self.latest = latest_facts(events, self.conv_rows)
+        self.latest = latest_facts(events)
         # presence events by agent then log order, as the dashboard's AgentEvent rows; an
         # agent event carries agent_id (docs/eventlog.md), a NULL one stays None, as in SQL
         agents = ", ".join(f"'{k}'" for k in _AGENT_KINDS)
@@ -229,15 +226,6 @@ class DashboardIndex:
         self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)
         self.fm_bounds = np.searchsorted(self.fm_conv, np.arange(self.n_conv + 1))
 
-    def bounds(self) -> I64:
-        """Per conversation code and one past the last, its first ``conv_rows`` position."""
-        out: I64 = np.searchsorted(self.conv_keys, np.arange(self.n_conv + 1) * self.width)
-        return out
-
-    def visible(self, now: int) -> int:
-        """Event rows with ``ts < now`` (a prefix)."""
-        return int(np.searchsorted(self.ev_ts, now, side="left"))
-
 
 #: Columns of ``DashboardIndex.conv_table``: per conversation, its instants (NEVER:
 #: none) and values (0 with ``*_OK`` 0: none) of the first-response family (docs/metrics.md
@@ -257,7 +245,7 @@ def _conv_table(convs: pa.Table, x: DashboardIndex) -> I64:
     ttfr, tfa = _nullable(convs, "ttfr"), _nullable(convs, "ttfr_first_assign")
     consumer = fca.ok & fam.ok
     both = fa.ok & opened.ok
-    bounds = x.bounds()
+    bounds = x.bounds
 
     def at(col: Nullable) -> I64:
         return np.where(col.ok, col.v, NEVER)

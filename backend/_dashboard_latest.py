@@ -14,7 +14,7 @@ request finds each conversation's last visible event by one binary search and
 reads its facts there, where re-deriving them from the visible events cost most
 of the dashboard's CPU.
 
-Positions are those of ``DashboardIndex.conv_rows`` (conversation events grouped by
+Positions are those of the index's events (grouped by
 conversation, log order inside); the sums and counts cover the conversation's
 events up to the position. The index (backend/_dashboard_index.py) computes them
 as it reads the events, and keeps no event column but their times.
@@ -104,9 +104,10 @@ def _heads(owner: I64, consumer: B, ts: I64, sel: B, want_consumer: bool) -> tup
 
 @dataclass(frozen=True, slots=True)
 class Events:
-    """The conversation events as the latest facts read them, in log order ``(ts, seq)``:
-    conversation code, ts (ms), kind and role codes (-1: none), whether the agent is
-    human, and the skill, CSAT, MCS and alert flag (with their presence)."""
+    """The conversation events as the latest facts read them, grouped by conversation
+    (log order ``(ts, seq)`` inside: the positions): conversation code, ts (ms), kind and
+    role codes (-1: none), whether the agent is human, and the skill, CSAT, MCS and alert
+    flag (with their presence)."""
 
     conv: I64
     ts: I64
@@ -123,58 +124,39 @@ class Events:
     alerted_ok: B
 
 
-def latest_facts(ev: Events, rows: I64) -> Latest:
-    """The facts at each position: ``rows`` are the events grouped by conversation (see
-    the module doc)."""
-    # what the facts read of each event, packed in one column in log order so one gather
-    # puts it in conversation order (a gather per column cost most of the build)
-    message = ev.kind == MESSAGE
-    said = message & (ev.role >= 0) & (ev.role != ROLES.index("system"))
-    bits = {
-        "routed": ((ev.kind == QUEUED) | (ev.kind == ACCEPTED)) & ev.skill_ok,
-        "said": said,
-        "surveyed": (ev.kind == SURVEY) & ev.csat_ok,
-        "scored": (ev.kind == MCS) & ev.mcs_ok,
-        "flagged": (ev.kind == MCS) & ev.alerted_ok,
-        "message": message,
-        "human": ev.human,
-    }
-    packed = np.zeros(ev.ts.shape[0], dtype=np.int64)
-    for i, flag in enumerate(bits.values()):
-        packed |= flag.astype(np.int64) << i
-    for name, (shift, offset) in SMALL_FIELDS.items():  # the small codes, as the table's
-        value = {"role": ev.role, "csat": ev.csat, "mcs": ev.mcs, "alerted": ev.alerted}[name]
-        packed |= (value + offset) << (shift + 8)
-    packed, ts, owner = packed[rows], ev.ts[rows], ev.conv[rows]
-    skill = ev.skill[rows]
-    flag = {name: (packed >> i) & 1 != 0 for i, name in enumerate(bits)}
-    role = ((packed >> 8) & 255) - 1
-    n = rows.shape[0]
+def latest_facts(ev: Events) -> Latest:
+    """The facts at each position of ``ev`` (see the module doc)."""
+    n = ev.ts.shape[0]
     first = np.ones(n, dtype=bool)
-    first[1:] = owner[1:] != owner[:-1]
+    first[1:] = ev.conv[1:] != ev.conv[:-1]
     group_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    consumer = role == ROLES.index("consumer")
-    staff = (role == ROLES.index("agent")) | (role == ROLES.index("manager"))
-    sides = consumer | staff | (role == ROLES.index("bot"))
+    message = ev.kind == MESSAGE
+    consumer = ev.role == ROLES.index("consumer")
+    staff = (ev.role == ROLES.index("agent")) | (ev.role == ROLES.index("manager"))
+    sides = consumer | staff | (ev.role == ROLES.index("bot"))
     table = np.zeros((n + 1, 6), dtype=np.int64)  # the last row: no event (below)
     # responses: (sum, count) of the agent side's and of the consumer's, running within
     # each conversation (the running sums less those before its first position)
     steps = np.zeros((n, 4), dtype=np.int64)
-    agent_side = flag["message"] & (consumer | (staff & flag["human"]))
-    for col, sel, want in ((0, agent_side, False), (2, flag["message"] & sides, True)):
-        at, latency = _heads(owner, consumer, ts, sel, want)
+    agent_side = message & (consumer | (staff & ev.human))
+    for col, sel, want in ((0, agent_side, False), (2, message & sides, True)):
+        at, latency = _heads(ev.conv, consumer, ev.ts, sel, want)
         steps[at, col], steps[at, col + 1] = latency, 1
     running = np.cumsum(steps, axis=0)
     running -= np.where((group_start > 0)[:, None], running[group_start - 1], 0)
     table[:-1, A_SUM], table[:-1, C_SUM] = running[:, 0], running[:, 2]
     table[:-1, COUNTS] = running[:, 1] | (running[:, 3] << 32)
-    table[:-1, SKILL] = _filled(skill, flag["routed"], group_start, -1)
-    table[:-1, MSG_TS] = _filled(ts, flag["said"], group_start, -1)
-    small_codes = packed >> 8  # each code as the table stores it: none is 0
-    for name, sel in (("role", "said"), ("csat", "surveyed"), ("mcs", "scored"),
-                      ("alerted", "flagged")):  # fmt: skip
-        shift = SMALL_FIELDS[name][0]
-        code = (small_codes >> shift) & 255
-        table[:-1, SMALL] |= _filled(code, flag[sel], group_start, 0) << shift
+    routed = ((ev.kind == QUEUED) | (ev.kind == ACCEPTED)) & ev.skill_ok
+    said = message & (ev.role >= 0) & (ev.role != ROLES.index("system"))
+    table[:-1, SKILL] = _filled(ev.skill, routed, group_start, -1)
+    table[:-1, MSG_TS] = _filled(ev.ts, said, group_start, -1)
+    for name, sel, value in (
+        ("role", said, ev.role),
+        ("csat", (ev.kind == SURVEY) & ev.csat_ok, ev.csat),
+        ("mcs", (ev.kind == MCS) & ev.mcs_ok, ev.mcs),
+        ("alerted", (ev.kind == MCS) & ev.alerted_ok, ev.alerted),
+    ):  # each small code as the table stores it: value + offset, none 0
+        shift, offset = SMALL_FIELDS[name]
+        table[:-1, SMALL] |= _filled(value + offset, sel, group_start, 0) << shift
     table[-1] = [-1, -1, 0, 0, 0, 0]  # every small code none
     return Latest(table)

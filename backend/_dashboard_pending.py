@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._dashboard_arrays import distinct, ranges
+from ._dashboard_arrays import distinct, first_from, ranges
 from ._dashboard_facts import changing_columns, timed_columns
 from ._dashboard_index import END, FA, FCA, FH, FIRST, FM_HI, FM_LO, NEVER, OPENED, DashboardIndex
 from ._dashboard_stabbing import Stabbing
@@ -111,11 +111,9 @@ def _position_items(x: DashboardIndex, closes: I64, next_ts: I64) -> _Items:
     """A change of the CHANGING columns at each event position after each close."""
     ts, conv = x.close_ts[closes], x.close_conv[closes]
     c = np.take(x.conv_table, conv, axis=0)
-    keys = conv * x.width
     # the positions after the close (ts above it), and those from the next close on
-    after = np.searchsorted(x.conv_keys, keys + np.searchsorted(x.ev_ts, ts, side="right"))
-    tail = np.searchsorted(x.conv_keys, keys + np.searchsorted(x.ev_ts, next_ts))
-    tail = np.maximum(np.where(next_ts < NEVER, tail, c[:, END]), after)
+    after = first_from(x.pos_ts, c[:, FIRST], c[:, END], ts + 1)
+    tail = np.maximum(first_from(x.pos_ts, c[:, FIRST], c[:, END], next_ts), after)
     owner, pos = ranges(after, tail - after)
     change = _changing(x, pos) - _changing(x, np.where(pos > c[owner, FIRST], pos - 1, -1))
     rest = _changing(x, np.where(c[:, END] > c[:, FIRST], c[:, END] - 1, -1)) - _changing(
@@ -123,7 +121,7 @@ def _position_items(x: DashboardIndex, closes: I64, next_ts: I64) -> _Items:
     )
     return _Items(
         lo=np.concatenate((ts[owner], ts)),
-        hi=np.concatenate((x.ev_ts[x.conv_rows[pos]], next_ts)),
+        hi=np.concatenate((x.pos_ts[pos], next_ts)),
         cell=np.concatenate((owner, np.arange(closes.shape[0]))),  # close index for now
         weight=-np.concatenate((change, rest)),
     )
