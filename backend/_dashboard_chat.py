@@ -64,12 +64,12 @@ class ChatRows:
         end = np.where(x.stay_end.ok, x.stay_end.v, NEVER)
         stays = _Stays(x.stay_start, end, x.stay_skill.v, x.stay_skill.ok, x.stay_outcome)
         self.stays = stays
-        self.by_start = stays.take(np.argsort(x.stay_start, kind="stable"))
+        self.by_start = stays.take(np.argsort(x.stay_start))
         ended = np.flatnonzero(x.stay_end.ok)
-        self.by_end = stays.take(ended[np.argsort(end[ended], kind="stable")])
+        self.by_end = stays.take(ended[np.argsort(end[ended])])
         self.waiting = Stabbing(x.stay_start, np.maximum(end, x.stay_start))
         handled = np.flatnonzero(x.seg_chat & x.seg_handled & x.seg_end.ok)
-        handled = handled[np.argsort(x.seg_end.v[handled], kind="stable")]
+        handled = handled[np.argsort(x.seg_end.v[handled])]  # (sums: any order)
         self.h_start, self.h_end = x.seg_start[handled], x.seg_end.v[handled]
         self.h_skill, self.h_group = x.seg_skill[handled], x.seg_group[handled]
 

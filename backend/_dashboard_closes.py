@@ -111,9 +111,10 @@ class CloseCells:
         entry_pos = np.concatenate((np.arange(n), self.next))
         entry_row = np.concatenate((np.arange(n), self.first))
         sign = np.repeat(np.asarray([1, -1], dtype=np.int64), [n, self.first.shape[0]])
-        order = np.lexsort((entry_pos, entry_cell))
         self.width = n + 1
-        self.keys = entry_cell[order] * self.width + entry_pos[order]  # ascending
+        keys = entry_cell * self.width + entry_pos
+        order = np.argsort(keys)  # equal keys are summed together: any order among them
+        self.keys = keys[order]
         self.sums = np.zeros((order.shape[0] + 1, rows.shape[1]), dtype=np.int64)
         np.cumsum(rows[entry_row[order]] * sign[order, None], axis=0, out=self.sums[1:])
         # what changes in them at a now (backend/_dashboard_pending.py)
@@ -162,7 +163,7 @@ def close_sums(
         narrow = cols < CLOSE_FIELDS
         skills[:, cols[narrow]] += s_change[:, narrow]
     agent = c.agent_key[cells]
-    by_skill = np.argsort(c.skill_key[cells], kind="stable")
+    by_skill = np.argsort(c.skill_key[cells])
     skill = c.skill_key[cells][by_skill]
     return ClosedSums(
         window=window.sum(axis=0),

@@ -23,6 +23,7 @@ as it reads the events, and keeps no event column but their times.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -107,20 +108,20 @@ class Events:
     """The conversation events as the latest facts read them, grouped by conversation
     (log order ``(ts, seq)`` inside: the positions): conversation code, ts (ms), kind and
     role codes (-1: none), whether the agent is human, and the skill, CSAT, MCS and alert
-    flag (with their presence)."""
+    flag (with their presence; the small codes may be narrower integers)."""
 
     conv: I64
     ts: I64
-    kind: I64
-    role: I64
+    kind: npt.NDArray[np.integer[Any]]
+    role: npt.NDArray[np.integer[Any]]
     human: B
     skill: I64
     skill_ok: B
-    csat: I64
+    csat: npt.NDArray[np.integer[Any]]
     csat_ok: B
-    mcs: I64
+    mcs: npt.NDArray[np.integer[Any]]
     mcs_ok: B
-    alerted: I64
+    alerted: npt.NDArray[np.integer[Any]]
     alerted_ok: B
 
 
@@ -157,6 +158,7 @@ def latest_facts(ev: Events) -> Latest:
         ("alerted", (ev.kind == MCS) & ev.alerted_ok, ev.alerted),
     ):  # each small code as the table stores it: value + offset, none 0
         shift, offset = SMALL_FIELDS[name]
-        table[:-1, SMALL] |= _filled(value + offset, sel, group_start, 0) << shift
+        code = _filled(value.astype(np.int64) + offset, sel, group_start, 0)
+        table[:-1, SMALL] |= code << shift
     table[-1] = [-1, -1, 0, 0, 0, 0]  # every small code none
     return Latest(table)

@@ -67,8 +67,9 @@ class Pending:
         k = items.lo.shape[0]
         cell = np.concatenate((items.cell, items.cell))
         rank = np.searchsorted(self.times, np.concatenate((items.lo, items.hi)))
-        order = np.lexsort((rank, cell))
-        self.keys = cell[order] * self.width + rank[order]
+        keys = cell * self.width + rank
+        order = np.argsort(keys)  # equal keys are summed together: any order among them
+        self.keys = keys[order]
         sign = np.repeat(np.asarray([1, -1], dtype=np.int64), [k, k])[order]
         rows = np.concatenate((np.arange(k), np.arange(k)))[order]
         self.sums = np.zeros((2 * k + 1, items.weight.shape[1]), dtype=np.int64)
