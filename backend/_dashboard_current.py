@@ -64,7 +64,7 @@ def weight_sum(weight: F64, owner: I64, n: int) -> F64:
     owner, weight = owner[keep], weight[keep]
     count = np.bincount(owner, minlength=n)
     single = count[owner] == 1
-    out[owner[single]] = weight[single]  # the sum of one float is itself
+    out[owner[single]] = weight[single] + 0.0  # fsum of one float: itself, -0.0 made 0.0
     many = np.flatnonzero(count > 1)
     if many.shape[0]:
         order = np.argsort(owner, kind="stable")
