@@ -131,17 +131,17 @@ def skill_table(
     present = kept & (presence.status >= 0)
     has_slots = r.slots != 0  # an agent without slots has no load, nor is it averaged
     load = 100.0 * cur.agent_weight / np.where(has_slots, r.slots, 1)
-    loads, online, away, back_soon, slots = [], [], [], [], []
-    status = {s: presence.status == statuses.index(s) for s in _COUNTED if s in statuses}
-    nobody = np.zeros(present.shape[0], dtype=bool)
-    for j in rows.tolist():
-        agents = present & r.has_skill[:, j]
-        values = load[agents & has_slots].tolist()
+    agents = present[:, None] & r.has_skill[:, rows]  # (agent, kept skill)
+    counts = {
+        name: (agents & (presence.status == statuses.index(name))[:, None]).sum(axis=0)
+        if name in statuses else np.zeros(rows.shape[0], dtype=np.int64)
+        for name in _COUNTED
+    }  # fmt: skip
+    slots = (agents * r.slots[:, None]).sum(axis=0)
+    loads = []
+    for j in range(rows.shape[0]):  # correctly rounded sums: math.fsum per skill
+        values = load[agents[:, j] & has_slots].tolist()
         loads.append(math.fsum(values) / len(values) if values else None)
-        online.append(int(np.count_nonzero(agents & status.get("online", nobody))))
-        away.append(int(np.count_nonzero(agents & status.get("away", nobody))))
-        back_soon.append(int(np.count_nonzero(agents & status.get("back_soon", nobody))))
-        slots.append(int(r.slots[agents].sum()))
     closes = close_columns(sums, "by_skill", r.skill_ids[rows], query)
     closes["avg_resolution_time"] = close_columns(
         sums, "by_skill_window", r.skill_ids[rows], query
@@ -154,9 +154,9 @@ def skill_table(
         "unassigned": Column(opened - assigned),
         "assigned": Column(assigned),
         "load": Column(loads),
-        "online": Column(online),
-        "away": Column(away),
-        "back_soon": Column(back_soon),
+        "online": Column(counts["online"]),
+        "away": Column(counts["away"]),
+        "back_soon": Column(counts["back_soon"]),
         "max_slots": Column(slots),
         **closes,
     }
