@@ -144,7 +144,8 @@ def dashboard_snapshot(
     kept = r.kept_agents(query)
     load = x.roster.load
     cur = current(
-        open_conversations(x, d.openings, now=now), r=r, query=query, now=now,
+        open_conversations(x, d.openings, now=now, channel=query.mode), r=r, query=query,
+        now=now,
         active_weight=load.active_weight, inactive_weight=load.inactive_weight,
         timeout_ms=query.inactivity_timeout_ms or load.inactivity_timeout_ms,
     )  # fmt: skip

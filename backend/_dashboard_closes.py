@@ -120,8 +120,8 @@ class CloseCells:
         # what changes in them at a now (backend/_dashboard_pending.py)
         self.changing, self.timed = pending_changes(x, cell=cell, n_cells=self.channel.shape[0])
 
-    def at(self, cells: I64, position: int) -> I64:
-        """Per cell, its running sums' index at ``position``."""
+    def at(self, cells: I64, position: int | I64) -> I64:
+        """Per cell, its running sums' index at ``position`` (one, or one per cell)."""
         out: I64 = np.searchsorted(self.keys, cells * self.width + position, side="left")
         return out
 
@@ -144,10 +144,13 @@ def close_sums(
     if query.group_ids is not None:
         kept &= kept_ids(c.group, query.group_ids)
     cells = np.flatnonzero(kept)  # ascending: by agent (one channel), the agents' order
-    end = np.take(c.sums, c.at(cells, b), axis=0)
+    m = cells.shape[0]
+    sums = np.take(c.sums, c.at(np.tile(cells, 3), np.repeat([b, w, s], m)), axis=0)
     # per kept cell, its closes in the window [start, now) and in [skills_lo, now)...
-    window = end - np.take(c.sums, c.at(cells, w), axis=0)
-    skills = end[:, :CLOSE_FIELDS] - np.take(c.sums, c.at(cells, s), axis=0)[:, :CLOSE_FIELDS]
+    window = sums[:m] - sums[m : 2 * m]
+    skills = window[:, :CLOSE_FIELDS] + (
+        sums[m : 2 * m, :CLOSE_FIELDS] - sums[2 * m :, :CLOSE_FIELDS]
+    )
     # ...plus the pairs straddling the cut: the first's row was taken out at the next
     for cut, rows in ((w, window), (s, skills)):
         pair = c.straddling.at(cut)

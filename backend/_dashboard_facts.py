@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench.arrays import take
+from ccbench.eventlog import CHANNELS
 
 from ._dashboard_arrays import distinct, first_from, ranges
 from ._dashboard_index import (
@@ -234,11 +235,16 @@ class Openings:
         )
 
 
-def open_conversations(x: DashboardIndex, o: Openings, *, now: int) -> OpenConvs:
-    """Conversations open at ``now`` (a life started before now not ended before it)."""
+def open_conversations(
+    x: DashboardIndex, o: Openings, *, now: int, channel: str | None = None
+) -> OpenConvs:
+    """Conversations open at ``now`` (a life started before now not ended before it), of
+    ``channel`` only when given."""
     lives, segs = o.lives, o.segments
     conv = x.life_conv[lives.at(now)]
     convs = distinct(conv[conv >= 0])
+    if channel is not None:
+        convs = convs[x.channel_code[convs] == CHANNELS.index(channel)]
     f = facts_at(x, convs, now)
     # each conversation's agent segment open at now: the last started (start order)
     open_seg = segs.at(now)
