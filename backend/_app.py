@@ -40,7 +40,7 @@ from ._agent_segments import (
 )
 from ._batch_items import NDJSON_TYPES
 from ._dashboard import dashboard_snapshot
-from ._dashboard_index import dashboard_index, dashboard_index_ready
+from ._dashboard_data import dashboard_data, dashboard_data_ready
 from ._dashboard_params import parse_dashboard_query
 from ._family_routes import family_routes
 from ._ingest import parse_batch
@@ -297,8 +297,8 @@ def create_app(config: ServerConfig) -> Starlette:
         answer = await compute(
             account,
             work,
-            ready=lambda: dashboard_index_ready(store(), account=account),
-            prepare=lambda: dashboard_index(store(), account=account),
+            ready=lambda: dashboard_data_ready(store(), account=account),
+            prepare=lambda: dashboard_data(store(), account=account),
         )
         return json_response(answer)
 

@@ -1,18 +1,19 @@
 """The real-time messaging dashboard (seed 003): one snapshot at ``now``.
 
-The answer is made from the account's dashboard index (backend/_dashboard_index.py)
-and structures derived from it once per index: the open conversations and their
-facts (backend/_dashboard_facts.py) summed by backend/_dashboard_current.py, the
-closes by running sums (backend/_dashboard_closes.py), the chat queue
-(backend/_dashboard_chat.py), presence (backend/_dashboard_presence.py) and chat
-occupancy (backend/_dashboard_occupancy.py); this module puts the sections of
-docs/metrics.md section 3.8 together. Arithmetic conventions (docs/metrics.md
-3.3-3.7): means of ms are sums over counts truncated toward zero; percentages are
-``(100.0 * part) / whole`` as unrounded doubles, null when ``whole`` is 0; sums of
-float weights and loads are correctly rounded (``math.fsum``), so they do not
-depend on the order rows arrive in. The SQL statement of each piece is
-backend/_dashboard_sql.py and backend/_dashboard_summary.py
-(tests/backend/test_dashboard_facts.py checks them against each other).
+The answer is made from the account's dashboard data (backend/_dashboard_data.py):
+its index and the structures derived from it once per store version. The open
+conversations and their facts (backend/_dashboard_facts.py) are summed by
+backend/_dashboard_current.py, the closes by running sums
+(backend/_dashboard_closes.py), the chat queue by backend/_dashboard_chat.py,
+presence by backend/_dashboard_presence.py and chat occupancy by
+backend/_dashboard_occupancy.py; this module puts the sections of docs/metrics.md
+section 3.8 together. Arithmetic conventions (docs/metrics.md 3.3-3.7): means of ms
+are sums over counts truncated toward zero; percentages are ``(100.0 * part) /
+whole`` as unrounded doubles, null when ``whole`` is 0; sums of float weights and
+loads are correctly rounded (``math.fsum``), so they do not depend on the order rows
+arrive in. The SQL statement of each piece is backend/_dashboard_sql.py and
+backend/_dashboard_summary.py (tests/backend/test_dashboard_*.py check the pieces
+against it).
 """
 
 from __future__ import annotations
@@ -25,35 +26,19 @@ from ._dashboard_chat import chat_sums
 from ._dashboard_closes import close_sums
 from ._dashboard_core import close_stats, mean_ms, percent
 from ._dashboard_current import Current, current
+from ._dashboard_data import DashboardData, dashboard_data
 from ._dashboard_facts import open_conversations
-from ._dashboard_index import DashboardIndex, dashboard_index
-from ._dashboard_occupancy import Occupancy, occupancy_index
 from ._dashboard_params import DashboardQuery, closed_window
-from ._dashboard_presence import ONLINE, PresenceNow, presence_log, presence_now
+from ._dashboard_presence import ONLINE, PresenceNow, presence_now
 from ._dashboard_roster import RosterArrays
 from ._dashboard_summary import ChatSums, FamilySums
 from ._dashboard_tables import agent_table, paged, skill_table
 from ._store import Store
 
-__all__ = ["dashboard_snapshot", "prepared"]
+__all__ = ["dashboard_snapshot"]
 
 HOUR_MS = 3_600_000
 SKILLS_WINDOW_MS = 12 * HOUR_MS  # seed 003: the skills table's closes and CSAT cover 12 h
-
-
-class Prepared:
-    """What every request of one index reads besides the index: roster arrays, the
-    presence log and the occupancy cells (made on its first request)."""
-
-    def __init__(self, x: DashboardIndex) -> None:
-        self.roster = RosterArrays.of(x.roster)
-        self.presence = presence_log(x.presence_events, x.presence_rows, roster=self.roster)
-        self.occupancy: Occupancy = occupancy_index(x, self.presence, self.roster)
-
-
-def prepared(x: DashboardIndex) -> Prepared:
-    """The index's :class:`Prepared` (made once)."""
-    return x.memo("prepared", Prepared)
 
 
 def response_family(f: FamilySums) -> dict[str, Any]:
@@ -129,15 +114,13 @@ def alerts(out: dict[str, Any], thresholds: Sequence[tuple[str, float]]) -> list
 
 
 def _chat_section(
-    x: DashboardIndex, p: Prepared, pres: PresenceNow, kept: Any, *, query: DashboardQuery,
-    now: int, start: int,
+    d: DashboardData, pres: PresenceNow, kept: Any, *, query: DashboardQuery, now: int,
+    start: int,
 ) -> dict[str, Any]:  # fmt: skip
-    humans = kept & p.roster.human
-    busy = p.occupancy.busy_online(
-        p.presence, query=query, agents=humans, limit=x.visible(now), now=now, start=start
-    )
+    humans = kept & d.roster.human
+    busy = d.occupancy.busy_online(d.presence, query=query, agents=humans, now=now, start=start)
     online = int(pres.online_ms[humans].sum())
-    return chat(query, chat_sums(x, query=query, now=now, start=start), busy, online)
+    return chat(query, chat_sums(d.chat, query=query, now=now, start=start), busy, online)
 
 
 def dashboard_snapshot(
@@ -146,27 +129,29 @@ def dashboard_snapshot(
     """The dashboard of ``account`` at ``now_ms`` (docs/metrics.md section 3.8 shape);
     None when no roster is stored.
 
-    The answer is read from the account's dashboard index (backend/_dashboard_index.py),
-    made in one read transaction: the state after some whole number of committed
-    batches, never a mix.
+    The answer is read from the account's dashboard data (backend/_dashboard_data.py),
+    its index made in one read transaction: the state after some whole number of
+    committed batches, never a mix.
     """
     now = now_ms
     messaging = query.mode == "messaging"
-    x = dashboard_index(store, account=account)
-    if x is None:
+    d = dashboard_data(store, account=account)
+    if d is None:
         return None
-    p = prepared(x)
-    r = p.roster
+    x, r = d.index, d.roster
     start, _ = closed_window(query, now_ms=now, timezone=x.roster.timezone)
-    pres = presence_now(p.presence, limit=x.visible(now), now=now, start=start)
+    pres = presence_now(d.presence, now=now, start=start)
     kept = r.kept_agents(query)
     load = x.roster.load
     cur = current(
-        open_conversations(x, now=now), r=r, query=query, now=now,
+        open_conversations(x, d.openings, now=now, channel=query.mode), r=r, query=query,
+        now=now,
         active_weight=load.active_weight, inactive_weight=load.inactive_weight,
         timeout_ms=query.inactivity_timeout_ms or load.inactivity_timeout_ms,
     )  # fmt: skip
-    sums = close_sums(x, query=query, now=now, start=start, skills_lo=now - SKILLS_WINDOW_MS)
+    sums = close_sums(
+        x, d.closes, query=query, now=now, start=start, skills_lo=now - SKILLS_WINDOW_MS
+    )
     logged_in = kept & (pres.status >= 0)
     current_section = {  # the messaging mode's section
         "open": cur.open,
@@ -183,7 +168,7 @@ def dashboard_snapshot(
         **response_family(window.family),
         "mcs": mcs(window.family),
     }
-    statuses = p.presence.statuses
+    statuses = d.presence.statuses
     agents = agent_table(r, kept=kept, presence=pres, statuses=statuses, cur=cur, sums=sums,
                          query=query, now=now)  # fmt: skip
     skills = skill_table(r, kept=kept, presence=pres, statuses=statuses, cur=cur, sums=sums,
@@ -197,7 +182,7 @@ def dashboard_snapshot(
             "group_ids": None if query.group_ids is None else list(query.group_ids),
         },
         "current": current_section if messaging else None,
-        "chat": None if messaging else _chat_section(x, p, pres, kept, query=query, now=now,
+        "chat": None if messaging else _chat_section(d, pres, kept, query=query, now=now,
                                                      start=start),
         "closed": closed,
         "agents": paged(agents, "agent_id", query.agent_sort, query.agent_order,

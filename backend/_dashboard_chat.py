@@ -26,7 +26,7 @@ from ._dashboard_roster import kept_ids
 from ._dashboard_stabbing import Stabbing
 from ._dashboard_summary import ChatSums
 
-__all__ = ["chat_sums"]
+__all__ = ["ChatRows", "chat_sums"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -56,7 +56,7 @@ class _Stays:
         return self.skill_ok & kept_ids(self.skill, query.skill_ids)
 
 
-class _Chat:
+class ChatRows:
     """The stays by start and (ended ones) by end, the stays as intervals (start, end]
     for those waiting at now, and the handled chat segments by end."""
 
@@ -64,12 +64,12 @@ class _Chat:
         end = np.where(x.stay_end.ok, x.stay_end.v, NEVER)
         stays = _Stays(x.stay_start, end, x.stay_skill.v, x.stay_skill.ok, x.stay_outcome)
         self.stays = stays
-        self.by_start = stays.take(np.argsort(x.stay_start, kind="stable"))
+        self.by_start = stays.take(np.argsort(x.stay_start))
         ended = np.flatnonzero(x.stay_end.ok)
-        self.by_end = stays.take(ended[np.argsort(end[ended], kind="stable")])
+        self.by_end = stays.take(ended[np.argsort(end[ended])])
         self.waiting = Stabbing(x.stay_start, np.maximum(end, x.stay_start))
         handled = np.flatnonzero(x.seg_chat & x.seg_handled & x.seg_end.ok)
-        handled = handled[np.argsort(x.seg_end.v[handled], kind="stable")]
+        handled = handled[np.argsort(x.seg_end.v[handled])]  # (sums: any order)
         self.h_start, self.h_end = x.seg_start[handled], x.seg_end.v[handled]
         self.h_skill, self.h_group = x.seg_skill[handled], x.seg_group[handled]
 
@@ -80,10 +80,9 @@ def _range(sorted_values: I64, lo: int, hi: int, *, after_lo: bool = False) -> s
     return slice(a, max(a, int(np.searchsorted(sorted_values, hi, side="left"))))
 
 
-def chat_sums(x: DashboardIndex, *, query: DashboardQuery, now: int, start: int) -> ChatSums:
+def chat_sums(c: ChatRows, *, query: DashboardQuery, now: int, start: int) -> ChatSums:
     """Chat visitors' waits starting before now and not ended before ``start`` (the skill
     filter only), and chat segments handled in ``[start, now)`` (both filters)."""
-    c = x.memo("chat", _Chat)
     waiting = c.stays.take(c.waiting.at(now))  # start < now <= end
     in_queue = np.count_nonzero(waiting.kept(query) & (waiting.end >= start))
     e = c.by_start.take(_range(c.by_start.start, start, now))

@@ -34,9 +34,11 @@ import numpy.typing as npt
 
 from ccbench.eventlog import CHANNELS
 
-from ._dashboard_facts import FAMILY, Facts, facts_at
+from ._dashboard_arrays import distinct, sum_sorted
+from ._dashboard_facts import CHANGING, CLOSE_FIELDS, TIMED, close_rows, facts_at
 from ._dashboard_index import NEVER, DashboardIndex
 from ._dashboard_params import DashboardQuery
+from ._dashboard_pending import pending_changes
 from ._dashboard_roster import kept_ids
 from ._dashboard_stabbing import Stabbing
 from ._dashboard_summary import CloseSums, FamilySums
@@ -46,19 +48,6 @@ __all__ = ["CLOSE_FIELDS", "ClosedSums", "close_rows", "close_sums"]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 M = npt.NDArray[np.int64]
-#: The per-key scopes' fields: the first ones of a row (CloseSums' own fields).
-CLOSE_FIELDS = 8
-
-
-def close_rows(ts: I64, by: I64, f: Facts) -> M:
-    """Per close, the CloseSums fields it adds (one row, CloseSums then FamilySums order)."""
-    out = np.empty((ts.shape[0], CLOSE_FIELDS + len(FAMILY)), dtype=np.int64)
-    out[:, 0] = 1
-    out[:, 1], out[:, 2], out[:, 3] = by == 0, by == 1, by == 2
-    out[:, 4] = ts - f.opened.v
-    out[:, 5], out[:, 6], out[:, 7] = f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v
-    out[:, CLOSE_FIELDS:] = f.family
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +72,7 @@ class ClosedSums:
         )  # fmt: skip
 
 
-class _Cells:
+class CloseCells:
     """Every close's final row, grouped into cells with running sums (see the module doc).
 
     A close followed by another of its conversation stops counting at that next close:
@@ -110,8 +99,8 @@ class _Cells:
         cell[by_cell] = np.cumsum(new) - 1
         self.cell = cell  # by close position; cells ascend by (channel, agent, skill, group)
         self.channel, self.agent, self.skill, self.group = table[:, new]
-        self.agent_ids = np.unique(self.agent[self.agent >= 0])
-        self.skill_ids = np.unique(self.skill[self.skill >= 0])
+        self.agent_ids = distinct(self.agent[self.agent >= 0])
+        self.skill_ids = distinct(self.skill[self.skill >= 0])
         self.agent_key = np.where(self.agent >= 0, np.searchsorted(self.agent_ids, self.agent), -1)
         self.skill_key = np.where(self.skill >= 0, np.searchsorted(self.skill_ids, self.skill), -1)
         # (first, next) closes of a conversation: the first's row leaves at the next
@@ -122,80 +111,68 @@ class _Cells:
         entry_pos = np.concatenate((np.arange(n), self.next))
         entry_row = np.concatenate((np.arange(n), self.first))
         sign = np.repeat(np.asarray([1, -1], dtype=np.int64), [n, self.first.shape[0]])
-        order = np.lexsort((entry_pos, entry_cell))
         self.width = n + 1
-        self.keys = entry_cell[order] * self.width + entry_pos[order]  # ascending
+        keys = entry_cell * self.width + entry_pos
+        order = np.argsort(keys)  # equal keys are summed together: any order among them
+        self.keys = keys[order]
         self.sums = np.zeros((order.shape[0] + 1, rows.shape[1]), dtype=np.int64)
         np.cumsum(rows[entry_row[order]] * sign[order, None], axis=0, out=self.sums[1:])
-        # a close's conversation has events at or after now iff close ts < now <= last event
-        last = np.where(conv >= 0, x.last_event_ts[np.maximum(conv, 0)], x.close_ts)
-        self.pending = Stabbing(x.close_ts, np.maximum(last, x.close_ts))
+        # what changes in them at a now (backend/_dashboard_pending.py)
+        self.changing, self.timed = pending_changes(x, cell=cell, n_cells=self.channel.shape[0])
 
-    def at(self, cells: I64, position: int) -> I64:
-        """Per cell, its running sums' index at ``position``."""
+    def at(self, cells: I64, position: int | I64) -> I64:
+        """Per cell, its running sums' index at ``position`` (one, or one per cell)."""
         out: I64 = np.searchsorted(self.keys, cells * self.width + position, side="left")
         return out
 
 
-def _by_key(rows: M, key: I64, n_keys: int) -> M:
-    """Rows summed per key (0..n_keys-1; -1 dropped); a sort and a reduceat (np.add.at
-    on rows is an order of magnitude slower)."""
-    keep = np.flatnonzero(key >= 0)
-    order = keep[np.argsort(key[keep], kind="stable")]
-    out = np.zeros((n_keys, rows.shape[1]), dtype=np.int64)
-    if order.shape[0]:
-        k = key[order]
-        heads = np.ones(k.shape[0], dtype=bool)
-        heads[1:] = k[1:] != k[:-1]
-        at = np.flatnonzero(heads)
-        out[k[at]] = np.add.reduceat(np.take(rows, order, axis=0), at, axis=0)
-    return out
-
-
 def close_sums(
-    x: DashboardIndex, *, query: DashboardQuery, now: int, start: int, skills_lo: int
+    x: DashboardIndex,
+    c: CloseCells,
+    *,
+    query: DashboardQuery,
+    now: int,
+    start: int,
+    skills_lo: int,
 ) -> ClosedSums:
     """The closes summed per scope (see the module doc)."""
-    c = x.memo("close_cells", _Cells)
     ts = x.close_ts
-    bounds = np.searchsorted(ts, [min(start, skills_lo), now, start, skills_lo])
-    a, b, w, s = (int(v) for v in bounds)
+    b, w, s = (int(v) for v in np.searchsorted(ts, [now, start, skills_lo]))
     kept = c.channel == CHANNELS.index(query.mode)
     if query.skill_ids is not None:
         kept &= kept_ids(c.skill, query.skill_ids)  # a NULL skill (-1) is never kept
     if query.group_ids is not None:
         kept &= kept_ids(c.group, query.group_ids)
-    cells = np.flatnonzero(kept)
-    end = np.take(c.sums, c.at(cells, b), axis=0)
-    # per scope, rows to sum and their cells: the kept cells' closes in the scope...
-    window = [end - np.take(c.sums, c.at(cells, w), axis=0)]  # [start, now)
-    skills = [end[:, :CLOSE_FIELDS] - np.take(c.sums, c.at(cells, s), axis=0)[:, :CLOSE_FIELDS]]
-    window_cells, skills_cells = [cells], [cells]
-    # ...the pairs straddling its cut: the first's row was taken out at the next, before now
-    for cut, rows, at in ((w, window, window_cells), (s, skills, skills_cells)):
+    cells = np.flatnonzero(kept)  # ascending: by agent (one channel), the agents' order
+    m = cells.shape[0]
+    sums = np.take(c.sums, c.at(np.tile(cells, 3), np.repeat([b, w, s], m)), axis=0)
+    # per kept cell, its closes in the window [start, now) and in [skills_lo, now)...
+    window = sums[:m] - sums[m : 2 * m]
+    skills = window[:, :CLOSE_FIELDS] + (
+        sums[m : 2 * m, :CLOSE_FIELDS] - sums[2 * m :, :CLOSE_FIELDS]
+    )
+    # ...plus the pairs straddling the cut: the first's row was taken out at the next
+    for cut, rows in ((w, window), (s, skills)):
         pair = c.straddling.at(cut)
         first = c.first[pair[(c.next[pair] < b) & kept[c.cell[c.first[pair]]]]]
-        rows.append(np.take(c.rows, first, axis=0)[:, : rows[0].shape[1]])
-        at.append(c.cell[first])
-    # ...and the last closes before now whose conversation has events at or after now:
-    # their row at now instead of the final one
-    near = c.pending.at(now)
-    near = near[(near >= a) & (x.close_next[near] >= b)]
-    near = near[kept[c.cell[near]]]
-    at_now = close_rows(ts[near], x.close_by[near], facts_at(x, x.close_conv[near], now))
-    fix = at_now - np.take(c.rows, near, axis=0)
-    for cut, rows, at in ((w, window, window_cells), (s, skills, skills_cells)):
-        inside = near >= cut
-        rows.append(fix[inside, : rows[0].shape[1]])
-        at.append(c.cell[near[inside]])
-    w_rows, w_cells = np.concatenate(window), np.concatenate(window_cells)
-    s_rows, s_cells = np.concatenate(skills), np.concatenate(skills_cells)
-    n_a, n_s = c.agent_ids.shape[0], c.skill_ids.shape[0]
+        if first.shape[0]:  # few: conversations closed before the cut and again after
+            np.add.at(rows, np.searchsorted(cells, c.cell[first]),
+                      np.take(c.rows, first, axis=0)[:, : rows.shape[1]])  # fmt: skip
+    # ...and what their closes' conversations change after now, still to come
+    cuts = (start, skills_lo)
+    for pending, cols in ((c.changing, CHANGING), (c.timed, TIMED)):
+        w_change, s_change = pending.changes(cells, kept, now=now, cuts=cuts)
+        window[:, cols] += w_change
+        narrow = cols < CLOSE_FIELDS
+        skills[:, cols[narrow]] += s_change[:, narrow]
+    agent = c.agent_key[cells]
+    by_skill = np.argsort(c.skill_key[cells])
+    skill = c.skill_key[cells][by_skill]
     return ClosedSums(
-        window=w_rows.sum(axis=0),
+        window=window.sum(axis=0),
         agent_ids=c.agent_ids,
-        by_agent=_by_key(w_rows[:, :CLOSE_FIELDS], c.agent_key[w_cells], n_a),
+        by_agent=sum_sorted(window[:, :CLOSE_FIELDS], agent, c.agent_ids.shape[0]),
         skill_ids=c.skill_ids,
-        by_skill=_by_key(s_rows, c.skill_key[s_cells], n_s),
-        by_skill_window=_by_key(w_rows[:, :CLOSE_FIELDS], c.skill_key[w_cells], n_s),
+        by_skill=sum_sorted(skills[by_skill], skill, c.skill_ids.shape[0]),
+        by_skill_window=sum_sorted(window[by_skill, :CLOSE_FIELDS], skill, c.skill_ids.shape[0]),
     )

@@ -23,7 +23,7 @@ from ccbench.arrays import take
 from ccbench.eventlog import CHANNELS
 
 from ._dashboard_facts import FAMILY, Facts, OpenConvs
-from ._dashboard_index import ROLES
+from ._dashboard_latest import ROLES
 from ._dashboard_params import DashboardQuery
 from ._dashboard_roster import RosterArrays, kept_ids
 from ._dashboard_summary import FamilySums
@@ -64,14 +64,22 @@ def weight_sum(weight: F64, owner: I64, n: int) -> F64:
     owner, weight = owner[keep], weight[keep]
     count = np.bincount(owner, minlength=n)
     single = count[owner] == 1
-    out[owner[single]] = weight[single]  # the sum of one float is itself
+    out[owner[single]] = weight[single] + 0.0  # fsum of one float: itself, -0.0 made 0.0
     many = np.flatnonzero(count > 1)
     if many.shape[0]:
-        order = np.argsort(owner, kind="stable")
-        values = weight[order].tolist()
-        ends = np.cumsum(count).tolist()
-        for a in many.tolist():
-            out[a] = math.fsum(values[ends[a] - count[a] : ends[a]])
+        order = np.argsort(owner)  # fsum is correctly rounded: any order
+        w = weight[order]
+        starts = np.cumsum(count) - count
+        # k equal weights sum to k * w, one correctly rounded product as fsum's sum (a
+        # -0.0 made 0.0); any other mix, an overflow or a NaN goes through math.fsum
+        low = np.minimum.reduceat(w, starts[many])
+        high = np.maximum.reduceat(w, starts[many])
+        product = count[many] * low + 0.0
+        equal = (low == high) & np.isfinite(product)
+        out[many[equal]] = product[equal]
+        values = w.tolist()
+        for a in many[~equal].tolist():
+            out[a] = math.fsum(values[starts[a] : starts[a] + count[a]])
     return out
 
 

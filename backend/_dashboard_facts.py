@@ -19,13 +19,18 @@ import numpy as np
 import numpy.typing as npt
 
 from ccbench.arrays import take
+from ccbench.eventlog import CHANNELS
 
+from ._dashboard_arrays import distinct, first_from, ranges
 from ._dashboard_index import (
+    END,
     FA,
     FCA,
     FH,
+    FIRST,
     FM_HI,
     FM_LO,
+    LAST_EVENT,
     NEVER,
     OPENED,
     TFA,
@@ -37,19 +42,24 @@ from ._dashboard_index import (
     DashboardIndex,
     Nullable,
 )  # fmt: skip
-from ._dashboard_latest import (
-    A_SUM,
-    C_SUM,
-    COUNTS,
-    MSG_TS,
-    SKILL,
-    last_visible,
-    latest_facts,
-    small,
-)
+from ._dashboard_latest import A_SUM, C_SUM, COUNTS, MSG_TS, SKILL, small
 from ._dashboard_stabbing import Stabbing
 
-__all__ = ["FAMILY", "Facts", "OpenConvs", "facts_at", "open_conversations"]
+__all__ = [
+    "CHANGING",
+    "CLOSE_FIELDS",
+    "FAMILY",
+    "TIMED",
+    "Facts",
+    "OpenConvs",
+    "Openings",
+    "changing_columns",
+    "close_rows",
+    "facts_as_of",
+    "facts_at",
+    "open_conversations",
+    "timed_columns",
+]  # fmt: skip
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -82,60 +92,118 @@ class Facts:
     family: npt.NDArray[np.int64]
 
 
-def _ranges(lo: I64, n: I64) -> tuple[I64, I64]:
-    """(owner, position) of every position of the ranges ``[lo[j], lo[j] + n[j])``."""
-    owner = np.repeat(np.arange(lo.shape[0], dtype=np.int64), n)
-    return owner, np.repeat(lo, n) + np.arange(owner.shape[0]) - np.repeat(np.cumsum(n) - n, n)
+#: A close row's own fields (CloseSums' before its family): closed, closers,
+#: resolution, CSAT answers, good answers and their sum.
+CLOSE_FIELDS = 8
+#: Close-row columns set by the latest facts (:func:`changing_columns`): csat_answered,
+#: csat_good, csat_sum, response sums and counts, mcs sum and count, positive and
+#: negative alerts.
+CHANGING = np.asarray([5, 6, 7, 8, 9, 10, 11, 22, 23, 24, 25])
+#: Close-row columns set by the instants before now (:func:`timed_columns`): resolution,
+#: first-message sums and counts, ttfr, ttfr_consumer, ttfr_first_assign and ttfa with
+#: their counts.
+TIMED = np.asarray([4, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21])
+
+
+def close_rows(ts: I64, by: I64, f: Facts) -> npt.NDArray[np.int64]:
+    """Per close at ``ts`` (ms) by closer code ``by`` of the conversation of ``f``, the
+    CloseSums fields it adds (one row, CloseSums then FamilySums order)."""
+    out = np.empty((ts.shape[0], CLOSE_FIELDS + len(FAMILY)), dtype=np.int64)
+    out[:, 0] = 1
+    out[:, 1], out[:, 2], out[:, 3] = by == 0, by == 1, by == 2
+    out[:, 4] = ts - f.opened.v  # TIMED's first: minus the opening, before the ts
+    out[:, 5], out[:, 6], out[:, 7] = f.csat.ok, f.csat.ok & (f.csat.v >= 4), f.csat.v
+    out[:, CLOSE_FIELDS:] = f.family
+    return out
 
 
 def facts_at(x: DashboardIndex, convs: I64, now: int) -> Facts:
     """The facts at ``now`` of conversations ``convs`` (codes, any order; ``now`` NEVER:
     after every event): the latest ones as of each conversation's last visible event
     (backend/_dashboard_latest.py), the first-response family from ``dash_convs``."""
-    latest = x.memo("latest", latest_facts)
     c = np.take(x.conv_table, convs, axis=0)
+    return _facts(x, convs, c, last_visible(x, c, now), now)
+
+
+def last_visible(x: DashboardIndex, conv: I64, now: int) -> I64:
+    """Per conversation (``conv``: its gathered ``conv_table`` rows), the position of its
+    last event before ``now`` (-1: none). A conversation whose last event is before now
+    sees them all; the others are searched within their own positions."""
+    first, end = conv[:, FIRST], conv[:, END]
+    seen = first_from(x.pos_ts, np.where(conv[:, LAST_EVENT] < now, end, first), end, now)
+    out: I64 = np.where(seen > first, seen - 1, -1)
+    return out
+
+
+def facts_as_of(x: DashboardIndex, convs: I64, positions: I64, now: int | I64) -> Facts:
+    """:func:`facts_at`, the latest facts read at ``positions`` (-1: before any event)
+    instead of at each conversation's last event before now; ``now`` may be one instant
+    per conversation."""
+    return _facts(x, convs, np.take(x.conv_table, convs, axis=0), positions, now)
+
+
+def _facts(x: DashboardIndex, convs: I64, c: I64, positions: I64, now: int | I64) -> Facts:
     # -1 (no visible event) reads the table's last row: no facts
-    f = np.take(latest.table, last_visible(x, c, now), axis=0)
-    opened_ok = c[:, OPENED] < now
-    fh_seen = c[:, FH] < now
-    fca_seen = c[:, FCA] < now
-    fa_seen = (c[:, FA] < now) & opened_ok
-    # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL), from
-    # the conversations' own samples; the sums are a few ms values each: exact in float64
-    fm_owner, pos = _ranges(c[:, FM_LO], c[:, FM_HI] - c[:, FM_LO])
-    seen = (x.fm_start[pos] < now) & (x.fm_first[pos] < now)
-    f_sum = np.bincount(fm_owner[seen], weights=x.fm_ms[pos][seen], minlength=convs.shape[0])
-    f_n = np.bincount(fm_owner[seen], minlength=convs.shape[0])
-    skill, msg_ts = f[:, SKILL], f[:, MSG_TS]
-    csat, mcs, alerted = small(f, "csat"), small(f, "mcs"), small(f, "alerted")
+    f = np.take(x.latest.table, positions, axis=0)
+    changing = changing_columns(f)
+    timed, opened_ok = timed_columns(x, c, now)
     family = np.empty((convs.shape[0], len(FAMILY)), dtype=np.int64)
-    family[:, 0], family[:, 2] = f[:, A_SUM], f[:, C_SUM]
-    family[:, 1], family[:, 3] = f[:, COUNTS] & 0xFFFFFFFF, f[:, COUNTS] >> 32
-    family[:, 4], family[:, 5] = f_sum, f_n
-    for col, value, ok in (
-        (6, c[:, TTFR], fh_seen & (c[:, TTFR_OK] != 0)),
-        (8, c[:, TTFR_CONSUMER], fca_seen),
-        (10, c[:, TFA], fh_seen & (c[:, TFA_OK] != 0)),
-        (12, c[:, TTFA], fa_seen),
-        (14, mcs, mcs >= 0),
-    ):  # a value and its presence
-        family[:, col] = np.where(ok, value, 0)
-        family[:, col + 1] = ok
-    family[:, 16], family[:, 17] = alerted == 1, alerted == -1
-
-    def known(v: I64, ok: B) -> Nullable:
-        return Nullable(np.where(ok, v, 0), ok)
-
+    family[:, 0:4] = changing[:, 3:7]  # response sums and counts
+    family[:, 4:14] = timed[:, 1:]  # first messages, the first-response family
+    family[:, 14:18] = changing[:, 7:]  # MCS, alerts
+    skill, msg_ts, alerted = f[:, SKILL], f[:, MSG_TS], small(f, "alerted")
     return Facts(
         convs=convs,
-        opened=known(c[:, OPENED], opened_ok),
-        cur_skill=known(skill, skill >= 0),
-        last_ts=known(msg_ts, msg_ts >= 0),
+        opened=Nullable(-timed[:, 0], opened_ok),
+        cur_skill=Nullable(np.where(skill >= 0, skill, 0), skill >= 0),
+        last_ts=Nullable(np.where(msg_ts >= 0, msg_ts, 0), msg_ts >= 0),
         last_role=small(f, "role"),
-        csat=Nullable(csat, csat > 0),
-        alerted=known(alerted, alerted >= -1),
+        csat=Nullable(changing[:, 2], changing[:, 0] != 0),
+        alerted=Nullable(np.where(alerted >= -1, alerted, 0), alerted >= -1),
         family=family,
     )
+
+
+def changing_columns(f: I64) -> I64:
+    """The :data:`CHANGING` close-row columns from gathered rows of the latest facts
+    (backend/_dashboard_latest.py): CSAT answered, good (4-5) and its value, response
+    sums and counts, MCS and its presence, positive and negative alert."""
+    csat, mcs, alerted = small(f, "csat"), small(f, "mcs"), small(f, "alerted")
+    out = np.empty((f.shape[0], CHANGING.shape[0]), dtype=np.int64)
+    out[:, 0], out[:, 1], out[:, 2] = csat > 0, csat >= 4, csat
+    out[:, 3], out[:, 5] = f[:, A_SUM], f[:, C_SUM]
+    out[:, 4], out[:, 6] = f[:, COUNTS] & 0xFFFFFFFF, f[:, COUNTS] >> 32
+    out[:, 7], out[:, 8] = np.where(mcs >= 0, mcs, 0), mcs >= 0
+    out[:, 9], out[:, 10] = alerted == 1, alerted == -1
+    return out
+
+
+def timed_columns(x: DashboardIndex, c: I64, now: int | I64) -> tuple[I64, B]:
+    """The :data:`TIMED` close-row columns of conversations (``c``: their ``conv_table``
+    rows) at ``now`` (one instant, or one per conversation), the resolution's as minus
+    the opening (ms; the close's ts is added to it), and whether it is opened: the
+    first-message samples' sum and count, then ttfr, ttfr_consumer, ttfr_first_assign
+    and ttfa each with its presence."""
+    opened_ok = c[:, OPENED] < now
+    fh_seen = c[:, FH] < now
+    # first human NEW/TRANSFER segment messages seen at now (first_msg in the SQL), from
+    # the conversations' own samples; the sums are a few ms values each: exact in float64
+    fm_owner, pos = ranges(c[:, FM_LO], c[:, FM_HI] - c[:, FM_LO])
+    sample_now = now[fm_owner] if isinstance(now, np.ndarray) else now
+    seen = (x.fm_start[pos] < sample_now) & (x.fm_first[pos] < sample_now)
+    out = np.empty((c.shape[0], TIMED.shape[0]), dtype=np.int64)
+    out[:, 0] = np.where(opened_ok, -c[:, OPENED], 0)
+    out[:, 1] = np.bincount(fm_owner[seen], weights=x.fm_ms[pos][seen], minlength=c.shape[0])
+    out[:, 2] = np.bincount(fm_owner[seen], minlength=c.shape[0])
+    for col, value, ok in (
+        (3, c[:, TTFR], fh_seen & (c[:, TTFR_OK] != 0)),
+        (5, c[:, TTFR_CONSUMER], c[:, FCA] < now),
+        (7, c[:, TFA], fh_seen & (c[:, TFA_OK] != 0)),
+        (9, c[:, TTFA], (c[:, FA] < now) & opened_ok),
+    ):  # a value and its presence
+        out[:, col] = np.where(ok, value, 0)
+        out[:, col + 1] = ok
+    return out, opened_ok
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,21 +219,32 @@ class OpenConvs:
     last_role: I64
 
 
-def _stabbings(x: DashboardIndex) -> tuple[Stabbing, Stabbing]:
-    """Lives (open at now: started before now, next life event not before now) and
-    agent segments (open at now likewise)."""
-    lives = Stabbing(x.life_ts, np.where(x.life_end.ok, x.life_end.v, NEVER))
-    segs = Stabbing(x.seg_start, np.where(x.seg_end.ok, x.seg_end.v, NEVER))
-    return lives, segs
+@dataclass(frozen=True, slots=True)
+class Openings:
+    """Lives (open at now: started before now, next life event not before now) and agent
+    segments (open at now likewise) as stabbing queries."""
+
+    lives: Stabbing
+    segments: Stabbing
+
+    @classmethod
+    def of(cls, x: DashboardIndex) -> Openings:
+        return cls(
+            Stabbing(x.life_ts, np.where(x.life_end.ok, x.life_end.v, NEVER)),
+            Stabbing(x.seg_start, np.where(x.seg_end.ok, x.seg_end.v, NEVER)),
+        )
 
 
-def open_conversations(x: DashboardIndex, *, now: int) -> OpenConvs:
-    """Conversations open at ``now`` (a life started before now not ended before it)."""
-    lives, segs = x.memo("open_stabbings", _stabbings)
-    conv = np.sort(x.life_conv[lives.at(now)])
-    distinct = np.ones(conv.shape[0], dtype=bool)
-    distinct[1:] = conv[1:] != conv[:-1]
-    convs = conv[distinct & (conv >= 0)]  # np.unique hashes: slower on a few hundred
+def open_conversations(
+    x: DashboardIndex, o: Openings, *, now: int, channel: str | None = None
+) -> OpenConvs:
+    """Conversations open at ``now`` (a life started before now not ended before it), of
+    ``channel`` only when given."""
+    lives, segs = o.lives, o.segments
+    conv = x.life_conv[lives.at(now)]
+    convs = distinct(conv[conv >= 0])
+    if channel is not None:
+        convs = convs[x.channel_code[convs] == CHANNELS.index(channel)]
     f = facts_at(x, convs, now)
     # each conversation's agent segment open at now: the last started (start order)
     open_seg = segs.at(now)

@@ -9,41 +9,33 @@ after a committed write (:meth:`Store.version` changed, as for the frame,
 backend/_frame.py), so a request costs binary searches and masks
 (backend/_dashboard_facts.py). Conversations are codes into ``conv_ids`` (the
 ``dash_convs`` rows); nullable integer columns come with a ``*_ok`` mask; events
-are in log order ``(ts, seq)``, so "visible at now" is a prefix of rows.
+are grouped by conversation, log order ``(ts, seq)`` inside, so "visible at now" is a
+prefix of each conversation's positions.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ccbench.eventlog import CHANNELS, SENDER_ROLES, Roster
+from ccbench.eventlog import CHANNELS, CLOSED_BY, Roster
 
+from ._dashboard_latest import EVENT_KINDS, ROLES, Events, latest_facts
 from ._dashboard_sql import AgentEvent
 from ._store import Store, read_roster
-from ._versioned import PerVersion
 
-__all__ = ["NEVER", "DashboardIndex", "Nullable", "dashboard_index", "dashboard_index_ready"]
+__all__ = ["NEVER", "DashboardIndex", "Nullable", "load_index"]
 
 T = TypeVar("T")
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
-_EVENT_KINDS = (
-    "conversation.queued", "assignment.accepted", "message.sent", "survey.answered",
-    "mcs.scored", "agent.login", "agent.logout", "agent.status",
-)  # fmt: skip
-#: Event kind codes (index in _EVENT_KINDS).
-QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
+_AGENT_KINDS = ("agent.login", "agent.logout", "agent.status")
 NEVER = int(np.iinfo(np.int64).max)  # an instant after every event; no end
-#: Sender role codes.
-ROLES: tuple[str, ...] = tuple(SENDER_ROLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +65,32 @@ def _codes(column: pa.ChunkedArray, values: tuple[str, ...] | pa.Array) -> I64:
     return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
 
 
+def _sql_code(column: str, values: tuple[str, ...]) -> str:
+    """SQL for the index of ``column``'s value in ``values`` (-1: null or absent): the
+    codes come out of the query, not out of a string column matched again here."""
+    cases = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(values))
+    return f"CASE {column} {cases} ELSE -1 END"
+
+
+#: The conversation code (the ``dash_convs`` rows in conversation_id order) of a row
+#: joined as ``code`` (-1: not in dash_convs); the queries' ``$account`` is the account.
+_CODES = (
+    "WITH code AS (SELECT conversation_id, row_number() OVER (ORDER BY conversation_id) - 1 "
+    "AS conv FROM dash_convs WHERE account = $account) "
+)
+
+
 class DashboardIndex:
     """See the module doc. Events (``ev_*``), conversations (``dash_convs``), lives,
     closes, chat queue stays and segments of one account, plus its roster."""
 
     def __init__(self, cur: Any, *, account: str, roster: Roster) -> None:
         self.roster = roster
-        self._memo: dict[str, Any] = {}
-        self._memo_lock = threading.RLock()  # a factory may use another memo
-        p = [account]
+        p = {"account": account}
         # the final_* facts are not read: backend/_dashboard_latest.py has them per event
         convs = cur.sql(
             "SELECT conversation_id, opened_ts, channel, fh_ts, ttfr, ttfr_first_assign, "
-            "fam_ts, fca_ts, fa_ts, last_event_ts FROM dash_convs WHERE account = ? "
+            "fam_ts, fca_ts, fa_ts, last_event_ts FROM dash_convs WHERE account = $account "
             "ORDER BY conversation_id",
             params=p,
         ).to_arrow_table()
@@ -97,14 +102,17 @@ class DashboardIndex:
         self.last_event_ts = _ints(convs, "last_event_ts")
         self._events(cur, p)
         lives = cur.sql(
-            "SELECT conversation_id, ts, end_ts FROM dash_lives WHERE account = ?", params=p
+            _CODES + "SELECT coalesce(k.conv, -1) AS conv, l.ts, l.end_ts FROM dash_lives l "
+            "LEFT JOIN code k ON k.conversation_id = l.conversation_id "
+            "WHERE l.account = $account",
+            params=p,
         ).to_arrow_table()
-        self.life_conv = self.code(lives.column("conversation_id"))
+        self.life_conv = _ints(lives, "conv")
         self.life_ts = _ints(lives, "ts")
         self.life_end = _nullable(lives, "end_ts")
         self._closes(cur, p)
         stays = cur.sql(
-            "SELECT skill_id, start_ts, end_ts, outcome FROM dash_stays WHERE account = ?",
+            "SELECT skill_id, start_ts, end_ts, outcome FROM dash_stays WHERE account = $account",
             params=p,
         ).to_arrow_table()
         self.stay_skill = _nullable(stays, "skill_id")
@@ -114,91 +122,97 @@ class DashboardIndex:
         self._segments(cur, p)
         self.conv_table = _conv_table(convs, self)
 
-    def code(self, ids: pa.ChunkedArray) -> I64:
-        """Conversation codes of ``ids`` (-1: not in dash_convs)."""
-        return _codes(ids, self.conv_ids)
-
-    def _events(self, cur: Any, p: list[str]) -> None:
-        kinds = ", ".join(f"'{k}'" for k in _EVENT_KINDS)
+    def _events(self, cur: Any, p: dict[str, str]) -> None:
+        kinds = ", ".join(f"'{k}'" for k in EVENT_KINDS)
         ev = cur.sql(
-            "SELECT e.conversation_id, e.ts, e.kind, e.skill_id, e.agent_id, e.sender_role, "
-            "e.csat, e.mcs, e.mcs_alerted, e.site, e.status, "
-            "coalesce(h.user_type = 'human', false) AS human "
+            # NULLs as values no event has (ids >= 0, csat 1-5, mcs 0-100, flags -1-1):
+            # plain integer columns convert without their validity; no ORDER BY, the
+            # rows are ordered here (DuckDB's sort of the whole rows cost twice as much)
+            _CODES + "SELECT c.conv, e.ts, e.seq, "
+            f"({_sql_code('e.kind', EVENT_KINDS)})::TINYINT AS kind, "
+            "coalesce(e.skill_id, -1) AS skill, "
+            f"({_sql_code('e.sender_role', ROLES)})::TINYINT AS role, "
+            "coalesce(e.csat, 0)::TINYINT AS csat, coalesce(e.mcs, -1)::SMALLINT AS mcs, "
+            "coalesce(e.mcs_alerted, -2)::TINYINT AS alerted, "
+            "coalesce(h.user_type = 'human', false)::TINYINT AS human "
             "FROM events e LEFT JOIN roster_agents h "
             "ON h.account = e.account AND h.agent_id = e.agent_id "
-            f"WHERE e.account = ? AND e.kind IN ({kinds}) "
+            "JOIN code c ON c.conversation_id = e.conversation_id "
+            f"WHERE e.account = $account AND e.kind IN ({kinds}) "
             # a note is no message (docs/metrics.md, shared conventions)
-            "AND e.visibility IS DISTINCT FROM 'internal' ORDER BY e.ts, e.seq",
+            "AND e.visibility IS DISTINCT FROM 'internal'",
             params=p,
         ).to_arrow_table()
-        self.ev_ts = _ints(ev, "ts")
-        self.ev_kind = _codes(ev.column("kind"), _EVENT_KINDS)
-        self.ev_conv = self.code(ev.column("conversation_id"))
-        self.ev_skill = _nullable(ev, "skill_id")
-        self.ev_role = _codes(ev.column("sender_role"), ROLES)
-        self.ev_human = np.asarray(ev.column("human").to_numpy(zero_copy_only=False), dtype=bool)
-        self.ev_csat = _nullable(ev, "csat")
-        self.ev_mcs = _nullable(ev, "mcs")
-        self.ev_alerted = _nullable(ev, "mcs_alerted")
-        # conversation events grouped by conversation, log order inside: key conv * W + row
-        rows = np.flatnonzero((self.ev_conv >= 0) & (self.ev_kind < len(_EVENT_KINDS) - 3))
-        self.width = self.ev_ts.shape[0] + 1
-        keys = self.ev_conv[rows] * self.width + rows
-        order = np.argsort(keys, kind="stable")
-        self.conv_rows, self.conv_keys = rows[order], keys[order]
-        # presence events by agent then log order, as the dashboard's AgentEvent rows
-        pres = np.flatnonzero(self.ev_kind >= len(_EVENT_KINDS) - 3)
-        agent = _nullable(ev, "agent_id")
-        pres = pres[np.lexsort((pres, agent.v[pres], ~agent.ok[pres]))]  # NULL agents last
-        self.presence_rows = pres
-        site = ev.column("site").take(pa.array(pres)).to_pylist()
-        status = ev.column("status").take(pa.array(pres)).to_pylist()
-        # agent events carry agent_id (docs/eventlog.md); a NULL one stays None, as in SQL
-        agents = cast("list[int]", [agent.get(int(i)) for i in pres])
-        self.presence_events = [
-            AgentEvent(a, t, _EVENT_KINDS[k], s, st)
-            for a, t, k, s, st in zip(
-                agents, self.ev_ts[pres].tolist(),
-                self.ev_kind[pres].tolist(), site, status, strict=True)
-        ]  # fmt: skip
+        # the conversations' events by conversation, log order inside: positions
+        conv, ts = _ints(ev, "conv"), _ints(ev, "ts")
+        order = np.lexsort((_ints(ev, "seq"), ts, conv))
+        conv, self.pos_ts = conv[order], ts[order]
+        self.bounds = np.searchsorted(conv, np.arange(self.n_conv + 1))  # per conversation
 
-    def _closes(self, cur: Any, p: list[str]) -> None:
+        def column(name: str) -> npt.NDArray[Any]:
+            return np.asarray(ev.column(name).to_numpy())[order]
+
+        skill, csat, mcs, alerted = (column(c) for c in ("skill", "csat", "mcs", "alerted"))
+        events = Events(
+            conv=conv, ts=self.pos_ts, kind=column("kind"), role=column("role"),
+            human=column("human") != 0, skill=skill, skill_ok=skill >= 0, csat=csat,
+            csat_ok=csat > 0, mcs=mcs, mcs_ok=mcs >= 0, alerted=alerted, alerted_ok=alerted > -2,
+        )  # fmt: skip
+        self.latest = latest_facts(events)
+        # presence events by agent then log order, as the dashboard's AgentEvent rows; an
+        # agent event carries agent_id (docs/eventlog.md), a NULL one stays None, as in SQL
+        agents = ", ".join(f"'{k}'" for k in _AGENT_KINDS)
+        self.presence_events = [
+            AgentEvent(*row)
+            for row in cur.execute(
+                "SELECT agent_id, ts, kind, site, status FROM events "
+                f"WHERE account = $account AND kind IN ({agents}) "
+                "AND visibility IS DISTINCT FROM 'internal' "
+                "ORDER BY agent_id NULLS LAST, ts, seq",
+                p,
+            ).fetchall()
+        ]
+
+    def _closes(self, cur: Any, p: dict[str, str]) -> None:
         closes = cur.sql(
-            "SELECT c.conversation_id, c.ts, c.closed_by, c.agent_id, c.skill_id, "
+            _CODES + "SELECT coalesce(k.conv, -1) AS conv, c.ts, "
+            f"{_sql_code('c.closed_by', CLOSED_BY)} AS closed_by, c.agent_id, c.skill_id, "
             "coalesce(g.group_id, -1) AS group_id FROM dash_closes c "
             "LEFT JOIN roster_agents g ON g.account = c.account AND g.agent_id = c.agent_id "
-            "WHERE c.account = ? ORDER BY c.ts, c.seq",
+            "LEFT JOIN code k ON k.conversation_id = c.conversation_id "
+            "WHERE c.account = $account ORDER BY c.ts, c.seq",
             params=p,
         ).to_arrow_table()
-        self.close_conv = self.code(closes.column("conversation_id"))
+        self.close_conv = _ints(closes, "conv")
         self.close_ts = _ints(closes, "ts")
-        self.close_by = _codes(closes.column("closed_by"), ("consumer", "agent", "system"))
+        self.close_by = _ints(closes, "closed_by")
         self.close_agent = _nullable(closes, "agent_id")
         self.close_skill = _nullable(closes, "skill_id")
         self.close_group = _ints(closes, "group_id")
         # position of the conversation's next close (n: none), for "its last close before now"
         n = self.close_ts.shape[0]
-        order = np.lexsort((np.arange(n), self.close_conv))
+        order = np.argsort(self.close_conv * (n + 1) + np.arange(n))  # by conv, then position
         same = np.zeros(n, dtype=bool)
         same[:-1] = self.close_conv[order[1:]] == self.close_conv[order[:-1]]
         self.close_next = np.full(n, n, dtype=np.int64)
         self.close_next[order[:-1][same[:-1]]] = order[1:][same[:-1]]
 
-    def _segments(self, cur: Any, p: list[str]) -> None:
+    def _segments(self, cur: Any, p: dict[str, str]) -> None:
         segs = cur.sql(
-            "SELECT s.conversation_id, s.agent_id, s.skill_id, s.channel, s.start_ts, s.end_ts, "
+            _CODES + "SELECT coalesce(k.conv, -1) AS conv, s.agent_id, s.skill_id, "
+            "s.channel = 'chat' AS chat, s.start_ts, s.end_ts, "
             "s.first_ts, s.start_kind IN ('new', 'transfer', 'back_to_queue') AS first_kind, "
             "s.msg_count > 0 AND s.consumer_after_first AS handled, "
             "coalesce(h.user_type = 'human', false) AS human, "
             "coalesce(h.group_id, -1) AS group_id FROM segments s "
             "LEFT JOIN roster_agents h ON h.account = s.account AND h.agent_id = s.agent_id "
-            "WHERE s.account = ? ORDER BY s.start_ts, s.segment_id",
+            "LEFT JOIN code k ON k.conversation_id = s.conversation_id "
+            "WHERE s.account = $account ORDER BY s.start_ts, s.segment_id",
             params=p,
         ).to_arrow_table()
-        self.seg_conv = self.code(segs.column("conversation_id"))
+        self.seg_conv = _ints(segs, "conv")
         self.seg_agent = _ints(segs, "agent_id")
         self.seg_skill = _ints(segs, "skill_id")
-        self.seg_chat = _codes(segs.column("channel"), ("chat",)) == 0
         self.seg_start = _ints(segs, "start_ts")
         self.seg_end = _nullable(segs, "end_ts")
         self.seg_first = _nullable(segs, "first_ts")
@@ -207,6 +221,7 @@ class DashboardIndex:
             col = segs.column(name).fill_null(False)
             return np.asarray(col.to_numpy(zero_copy_only=False), dtype=bool)
 
+        self.seg_chat = flag("chat")
         self.seg_human = flag("human")
         self.seg_handled = flag("handled")
         self.seg_group = _ints(segs, "group_id")
@@ -214,27 +229,11 @@ class DashboardIndex:
         fm = np.flatnonzero(
             self.seg_human & flag("first_kind") & self.seg_first.ok & (self.seg_conv >= 0)
         )
-        fm = fm[np.argsort(self.seg_conv[fm], kind="stable")]  # by conversation
+        fm = fm[np.argsort(self.seg_conv[fm])]  # by conversation (their sums: any order)
         self.fm_conv, self.fm_start = self.seg_conv[fm], self.seg_start[fm]
         self.fm_first = self.seg_first.v[fm]
         self.fm_ms = (self.fm_first - self.fm_start).astype(np.float64)
         self.fm_bounds = np.searchsorted(self.fm_conv, np.arange(self.n_conv + 1))
-
-    def bounds(self) -> I64:
-        """Per conversation code and one past the last, its first ``conv_rows`` position."""
-        out: I64 = np.searchsorted(self.conv_keys, np.arange(self.n_conv + 1) * self.width)
-        return out
-
-    def memo(self, name: str, factory: Callable[[DashboardIndex], T]) -> T:
-        """``factory(self)`` made once per index (derived arrays of a request path)."""
-        with self._memo_lock:
-            if name not in self._memo:
-                self._memo[name] = factory(self)
-            return self._memo[name]  # type: ignore[no-any-return]
-
-    def visible(self, now: int) -> int:
-        """Event rows with ``ts < now`` (a prefix)."""
-        return int(np.searchsorted(self.ev_ts, now, side="left"))
 
 
 #: Columns of ``DashboardIndex.conv_table``: per conversation, its instants (NEVER:
@@ -255,7 +254,7 @@ def _conv_table(convs: pa.Table, x: DashboardIndex) -> I64:
     ttfr, tfa = _nullable(convs, "ttfr"), _nullable(convs, "ttfr_first_assign")
     consumer = fca.ok & fam.ok
     both = fa.ok & opened.ok
-    bounds = x.bounds()
+    bounds = x.bounds
 
     def at(col: Nullable) -> I64:
         return np.where(col.ok, col.v, NEVER)
@@ -268,7 +267,8 @@ def _conv_table(convs: pa.Table, x: DashboardIndex) -> I64:
     ).astype(np.int64)  # fmt: skip
 
 
-def _load(store: Store, account: str) -> DashboardIndex | None:
+def load_index(store: Store, account: str) -> DashboardIndex | None:
+    """The account's index read in one transaction (None while it has no roster)."""
     with store.reader() as base:
         cur = base.cursor()  # relational (Arrow) reads need a cursor of their own
         try:
@@ -279,17 +279,3 @@ def _load(store: Store, account: str) -> DashboardIndex | None:
             return DashboardIndex(cur, account=account, roster=Roster.from_dict(doc))
         finally:
             cur.close()
-
-
-def dashboard_index(store: Store, *, account: str) -> DashboardIndex | None:
-    """The account's current dashboard index (None while it has no roster)."""
-    return _indexes(store).get(store, account=account)
-
-
-def dashboard_index_ready(store: Store, *, account: str) -> bool:
-    """Whether :func:`dashboard_index` would answer at once; never blocks."""
-    return _indexes(store).ready(store, account=account)
-
-
-def _indexes(store: Store) -> PerVersion[DashboardIndex | None]:
-    return store.cached(name="dashboard_index", factory=lambda: PerVersion(_load))

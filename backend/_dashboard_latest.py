@@ -14,9 +14,10 @@ request finds each conversation's last visible event by one binary search and
 reads its facts there, where re-deriving them from the visible events cost most
 of the dashboard's CPU.
 
-Positions are those of ``DashboardIndex.conv_rows`` (conversation events grouped by
-conversation, log order inside); the ``*_row`` columns are event rows (-1: none
-yet), the sums and counts cover the conversation's events up to the position.
+Positions are those of the index's events (grouped by
+conversation, log order inside); the sums and counts cover the conversation's
+events up to the position. The index (backend/_dashboard_index.py) computes them
+as it reads the events, and keeps no event column but their times.
 """
 
 from __future__ import annotations
@@ -27,26 +28,21 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ccbench.arrays import take
-
-from ._dashboard_index import (
-    ACCEPTED,
-    END,
-    FIRST,
-    LAST_EVENT,
-    MCS,
-    MESSAGE,
-    QUEUED,
-    ROLES,
-    SURVEY,
-    DashboardIndex,
-)
+from ccbench.eventlog import SENDER_ROLES
 
 __all__ = [
-    "A_SUM", "COUNTS", "C_SUM", "MSG_TS", "SKILL", "SMALL_FIELDS", "Latest", "last_visible",
-    "latest_facts", "small",
+    "A_SUM", "COUNTS", "C_SUM", "EVENT_KINDS", "MSG_TS", "ROLES", "SKILL", "SMALL_FIELDS",
+    "Events", "Latest", "latest_facts", "small",
 ]  # fmt: skip
 
+#: The conversation event kinds the latest facts read, and their codes.
+EVENT_KINDS = (
+    "conversation.queued", "assignment.accepted", "message.sent", "survey.answered",
+    "mcs.scored",
+)  # fmt: skip
+QUEUED, ACCEPTED, MESSAGE, SURVEY, MCS = range(5)
+#: Sender role codes.
+ROLES: tuple[str, ...] = tuple(SENDER_ROLES)
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 I16 = npt.NDArray[np.int16]
@@ -82,27 +78,19 @@ def small(rows: I64, name: str) -> I64:
     return out
 
 
-def _last_row(rows: I64, group_start: I64, sel: B) -> I64:
-    """Per position, the event row of the last selected position of its conversation
-    up to it (-1: none); running maximum of selected positions, cut at the group start."""
+def _filled(values: I64, sel: B, group_start: I64, none: int) -> I64:
+    """Per position, ``values`` (by position) at the last selected position of its
+    conversation up to it (``none``: no such position): a running maximum of the
+    selected positions, cut at the conversation's first."""
     found = np.maximum.accumulate(np.where(sel, np.arange(sel.shape[0]), -1))
-    out: I64 = np.where(found >= group_start, rows[np.maximum(found, 0)], -1)
+    out: I64 = np.where(found >= group_start, values[found], none)  # found -1 is masked
     return out
 
 
-def _at(row: I64, values: npt.NDArray[Any], none: int) -> I64:
-    """Values at event rows ``row`` (-1: ``none``)."""
-    out: I64 = np.where(row >= 0, take(values, row, missing=0).astype(np.int64), none)
-    return out
-
-
-def _responses(
-    owner: I64, group_start: I64, consumer: B, ts: I64, sel: B, want_consumer: bool
-) -> tuple[I64, I64]:
-    """Running sum and count per position of the stream's run heads of side
-    ``want_consumer`` measured from the previous head of the conversation (response_ctes
-    in backend/_dashboard_projection.py)."""
-    n = owner.shape[0]
+def _heads(owner: I64, consumer: B, ts: I64, sel: B, want_consumer: bool) -> tuple[I64, I64]:
+    """Positions and latencies (ms) of the responses of one stream: its run heads of side
+    ``want_consumer`` after an earlier head of the conversation, measured from that head
+    (response_ctes in backend/_dashboard_projection.py)."""
     idx = np.flatnonzero(sel)
     o, c, t = owner[idx], consumer[idx], ts[idx]
     head = np.ones(idx.shape[0], dtype=bool)
@@ -110,76 +98,67 @@ def _responses(
     hi, ho, hc, ht = idx[head], o[head], c[head], t[head]
     keep = np.zeros(hi.shape[0], dtype=bool)
     keep[1:] = (ho[1:] == ho[:-1]) & (hc[1:] == want_consumer)
-    latency = np.zeros(n, dtype=np.int64)
-    latency[hi[1:][keep[1:]]] = (ht[1:] - ht[:-1])[keep[1:]]
-    counted = np.zeros(n, dtype=np.int64)
-    counted[hi[keep]] = 1
-    out = []
-    for v in (latency, counted):
-        running = np.cumsum(v)
-        before = np.where(group_start > 0, running[np.maximum(group_start - 1, 0)], 0)
-        out.append(running - before)  # the conversation's own part
-    return out[0], out[1]
+    latency = np.zeros(hi.shape[0], dtype=np.int64)
+    latency[1:] = ht[1:] - ht[:-1]
+    return hi[keep], latency[keep]
 
 
-def latest_facts(x: DashboardIndex) -> Latest:
-    """The facts of every conversation event position of ``x`` (see the module doc)."""
-    rows = x.conv_rows
-    n = rows.shape[0]
-    owner = x.ev_conv[rows]
+@dataclass(frozen=True, slots=True)
+class Events:
+    """The conversation events as the latest facts read them, grouped by conversation
+    (log order ``(ts, seq)`` inside: the positions): conversation code, ts (ms), kind and
+    role codes (-1: none), whether the agent is human, and the skill, CSAT, MCS and alert
+    flag (with their presence; the small codes may be narrower integers)."""
+
+    conv: I64
+    ts: I64
+    kind: npt.NDArray[np.integer[Any]]
+    role: npt.NDArray[np.integer[Any]]
+    human: B
+    skill: I64
+    skill_ok: B
+    csat: npt.NDArray[np.integer[Any]]
+    csat_ok: B
+    mcs: npt.NDArray[np.integer[Any]]
+    mcs_ok: B
+    alerted: npt.NDArray[np.integer[Any]]
+    alerted_ok: B
+
+
+def latest_facts(ev: Events) -> Latest:
+    """The facts at each position of ``ev`` (see the module doc)."""
+    n = ev.ts.shape[0]
     first = np.ones(n, dtype=bool)
-    first[1:] = owner[1:] != owner[:-1]
+    first[1:] = ev.conv[1:] != ev.conv[:-1]
     group_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    kind, role = x.ev_kind[rows], x.ev_role[rows]
-    message = kind == MESSAGE
-    consumer = role == ROLES.index("consumer")
-    staff = (role == ROLES.index("agent")) | (role == ROLES.index("manager"))
-    sides = consumer | staff | (role == ROLES.index("bot"))
-    ts = x.ev_ts[rows]
-    agent_side = message & (consumer | (staff & x.ev_human[rows]))
-    a_sum, a_n = _responses(owner, group_start, consumer, ts, agent_side, False)
-    c_sum, c_n = _responses(owner, group_start, consumer, ts, message & sides, True)
-    said = message & (role >= 0) & (role != ROLES.index("system"))
-    routed = ((kind == QUEUED) | (kind == ACCEPTED)) & x.ev_skill.ok[rows]
-    msg = _last_row(rows, group_start, said)
-    surveyed = (kind == SURVEY) & x.ev_csat.ok[rows]
-    scored = (kind == MCS) & x.ev_mcs.ok[rows]
-    flagged = (kind == MCS) & x.ev_alerted.ok[rows]
-    codes = {
-        "role": (msg, x.ev_role),
-        "csat": (_last_row(rows, group_start, surveyed), x.ev_csat.v),
-        "mcs": (_last_row(rows, group_start, scored), x.ev_mcs.v),
-        "alerted": (_last_row(rows, group_start, flagged), x.ev_alerted.v),
-    }
-    packed = np.zeros(n, dtype=np.int64)
-    for name, (shift, offset) in SMALL_FIELDS.items():
-        packed |= (_at(*codes[name], -offset) + offset) << shift
+    message = ev.kind == MESSAGE
+    consumer = ev.role == ROLES.index("consumer")
+    staff = (ev.role == ROLES.index("agent")) | (ev.role == ROLES.index("manager"))
+    sides = consumer | staff | (ev.role == ROLES.index("bot"))
     table = np.zeros((n + 1, 6), dtype=np.int64)  # the last row: no event (below)
-    table[:-1, SKILL] = _at(_last_row(rows, group_start, routed), x.ev_skill.v, -1)
-    table[:-1, MSG_TS] = _at(msg, x.ev_ts, -1)
-    table[:-1, A_SUM], table[:-1, C_SUM] = a_sum, c_sum
-    table[:-1, COUNTS] = a_n | (c_n << 32)
-    table[:-1, SMALL] = packed
+    # responses: (sum, count) of the agent side's and of the consumer's, running within
+    # each conversation (the running sums less those before its first position)
+    steps = np.zeros((n, 4), dtype=np.int64)
+    agent_side = message & (consumer | (staff & ev.human))
+    for col, sel, want in ((0, agent_side, False), (2, message & sides, True)):
+        at, latency = _heads(ev.conv, consumer, ev.ts, sel, want)
+        steps[at, col], steps[at, col + 1] = latency, 1
+    running = np.cumsum(steps, axis=0)
+    running -= np.where((group_start > 0)[:, None], running[group_start - 1], 0)
+    table[:-1, A_SUM], table[:-1, C_SUM] = running[:, 0], running[:, 2]
+    table[:-1, COUNTS] = running[:, 1] | (running[:, 3] << 32)
+    routed = ((ev.kind == QUEUED) | (ev.kind == ACCEPTED)) & ev.skill_ok
+    said = message & (ev.role >= 0) & (ev.role != ROLES.index("system"))
+    table[:-1, SKILL] = _filled(ev.skill, routed, group_start, -1)
+    table[:-1, MSG_TS] = _filled(ev.ts, said, group_start, -1)
+    for name, sel, value in (
+        ("role", said, ev.role),
+        ("csat", (ev.kind == SURVEY) & ev.csat_ok, ev.csat),
+        ("mcs", (ev.kind == MCS) & ev.mcs_ok, ev.mcs),
+        ("alerted", (ev.kind == MCS) & ev.alerted_ok, ev.alerted),
+    ):  # each small code as the table stores it: value + offset, none 0
+        shift, offset = SMALL_FIELDS[name]
+        code = _filled(value.astype(np.int64) + offset, sel, group_start, 0)
+        table[:-1, SMALL] |= code << shift
     table[-1] = [-1, -1, 0, 0, 0, 0]  # every small code none
     return Latest(table)
-
-
-def last_visible(x: DashboardIndex, conv: I64, now: int) -> I64:
-    """Per conversation (``conv``: its gathered ``conv_table`` rows), the position of its
-    last event before ``now`` (-1: none). A conversation whose last event is before now
-    sees them all; the others are searched within their own positions (a few cache
-    lines each, where a search of all positions misses the cache at every step)."""
-    first, end = conv[:, FIRST], conv[:, END]
-    limit = x.visible(now)
-    lo = np.where(conv[:, LAST_EVENT] < now, end, first)  # lo: positions known visible
-    hi = end.copy()
-    active = np.flatnonzero(lo < hi)
-    while active.shape[0]:
-        a, b = lo[active], hi[active]
-        mid = (a + b) >> 1
-        seen = x.conv_rows[mid] < limit
-        a, b = np.where(seen, mid + 1, a), np.where(seen, b, mid)
-        lo[active], hi[active] = a, b
-        active = active[a < b]
-    out: I64 = np.where(lo > first, lo - 1, -1)
-    return out

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ._dashboard_arrays import distinct
 from ._dashboard_index import NEVER, DashboardIndex
 from ._dashboard_params import DashboardQuery
 from ._dashboard_presence import ONLINE, PresenceLog
@@ -74,14 +75,13 @@ class Occupancy:
     cells: _Cells | None
 
     def busy_online(
-        self, p: PresenceLog, *, query: DashboardQuery, agents: B, limit: int, now: int, start: int
+        self, p: PresenceLog, *, query: DashboardQuery, agents: B, now: int, start: int
     ) -> int:
         """Busy-online ms of ``agents`` (kept human agents, a mask by index) over
-        ``[start, now)``; ``limit``: the visible event rows (for :func:`sweep`)."""
+        ``[start, now)``."""
         c = self.cells
         if c is None:
-            return sweep(self.segments, p, query=query, agents=agents, limit=limit, now=now,
-                         start=start)  # fmt: skip
+            return sweep(self.segments, p, query=query, agents=agents, now=now, start=start)
         kept = agents[c.agent]
         if query.skill_ids is not None:
             wanted = np.zeros(agents.shape[0], dtype=np.int64)
@@ -156,7 +156,7 @@ def _cells(s: _Segments, p: PresenceLog) -> _Cells | None:
     # a piece reaching NEVER is its agent's last, so never before another: length 0 here
     length = np.where(hi == NEVER, 0, hi - lo)
     running = np.cumsum(length) - length
-    times = np.unique(lo)
+    times = distinct(lo)
     return _Cells(
         agent=p_agent[first],
         mask=p_mask[first],
@@ -178,7 +178,6 @@ def sweep(
     *,
     query: DashboardQuery,
     agents: B,
-    limit: int,
     now: int,
     start: int,
 ) -> int:
@@ -186,7 +185,7 @@ def sweep(
     segments and the online intervals of ``agents`` cut to ``[start, now)``, sorted by
     (agent, instant); running counts of each (their steps sum to zero per agent) say
     where both are positive."""
-    on = np.flatnonzero((p.row < limit) & (p.status == ONLINE) & agents[p.agent])
+    on = np.flatnonzero((p.ts < now) & (p.status == ONLINE) & agents[p.agent])
     o_lo, o_hi = np.maximum(p.ts[on], start), np.minimum(p.next_ts[on], now)
     keep = o_lo < o_hi
     o_agent, o_lo, o_hi = p.agent[on][keep], o_lo[keep], o_hi[keep]

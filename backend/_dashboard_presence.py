@@ -37,8 +37,7 @@ class PresenceLog:
     """Presence events of roster agents, by agent (index) then log order, with the state
     after each; ``bounds[a]:bounds[a + 1]`` are agent ``a``'s events."""
 
-    row: I64  # event row in log order: visible at now iff row < DashboardIndex.visible(now)
-    ts: I64
+    ts: I64  # ms: the event is visible at now iff ts < now
     agent: I64
     status: I64  # index in ``statuses``; -1: no status (logged in nowhere)
     since: I64  # ms; meaningful where status >= 0
@@ -47,9 +46,9 @@ class PresenceLog:
     statuses: tuple[str, ...]  # ONLINE (0) is "online"
 
 
-def presence_log(events: Sequence[AgentEvent], rows: I64, *, roster: RosterArrays) -> PresenceLog:
-    """The state after each of ``events`` (ordered by agent then log order; ``rows``
-    their event rows) of agents on the roster."""
+def presence_log(events: Sequence[AgentEvent], *, roster: RosterArrays) -> PresenceLog:
+    """The state after each of ``events`` (ordered by agent then log order) of agents on
+    the roster."""
     statuses: dict[str, int] = {"online": ONLINE}
     index = roster.agent_index(np.asarray([-1 if e.agent is None else e.agent for e in events],
                                           dtype=np.int64))  # fmt: skip
@@ -83,7 +82,6 @@ def presence_log(events: Sequence[AgentEvent], rows: I64, *, roster: RosterArray
     same = agent[1:] == agent[:-1]
     next_ts[:-1][same] = ts[1:][same]
     return PresenceLog(
-        row=rows[keep],
         ts=ts,
         agent=agent,
         status=np.asarray(status, dtype=np.int64),
@@ -104,17 +102,17 @@ class PresenceNow:
     online_ms: I64
 
 
-def presence_now(p: PresenceLog, *, limit: int, now: int, start: int) -> PresenceNow:
-    """Every roster agent's presence after the events of rows below ``limit`` (those
-    before ``now``), and its online time in ``[start, now)``."""
-    visible = p.row < limit
-    counted = np.zeros(p.row.shape[0] + 1, dtype=np.int64)
+def presence_now(p: PresenceLog, *, now: int, start: int) -> PresenceNow:
+    """Every roster agent's presence after its events before ``now``, and its online time
+    in ``[start, now)``."""
+    visible = p.ts < now
+    counted = np.zeros(p.ts.shape[0] + 1, dtype=np.int64)
     np.cumsum(visible, out=counted[1:])
     lo, hi = p.bounds[:-1], p.bounds[1:]
     last = np.where(counted[hi] > counted[lo], lo + (counted[hi] - counted[lo]) - 1, -1)
     online = visible & (p.status == ONLINE)
     length = np.minimum(p.next_ts, now) - np.maximum(p.ts, start)
-    total = np.zeros(p.row.shape[0] + 1, dtype=np.int64)
+    total = np.zeros(p.ts.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.where(online & (length > 0), length, 0), out=total[1:])
     return PresenceNow(
         status=take(p.status, last, missing=-1),

@@ -62,13 +62,13 @@ class RosterArrays:
         for i, a in enumerate(agents):
             has[i, [skill_index[s] for s in a.skills]] = True
         return cls(
-            agent_ids=np.asarray([a.id for a in agents], dtype=np.int64),
+            agent_ids=np.asarray([a.id for a in agents], dtype=np.int64),  # stored as BIGINT
             agent_names=[a.name for a in agents],
             group=np.asarray([a.group_id for a in agents], dtype=np.int64),
-            slots=np.asarray([a.max_slots for a in agents], dtype=np.int64),
+            slots=_integers([a.max_slots for a in agents]),
             human=np.asarray([a.user_type == "human" for a in agents], dtype=bool),
             has_skill=has,
-            skill_ids=np.asarray([s.id for s in skills], dtype=np.int64),
+            skill_ids=_integers([s.id for s in skills]),
             skill_names=[s.name for s in skills],
             intensity=np.asarray([s.intensity for s in skills], dtype=np.float64),
         )
@@ -87,6 +87,14 @@ class RosterArrays:
         if query.skill_ids is not None:
             kept &= (self.has_skill & kept_ids(self.skill_ids, query.skill_ids)).any(axis=1)
         return kept
+
+
+def _integers(values: list[int]) -> I64:
+    """``values`` as int64, or as Python ints (an object array, the same arithmetic) when
+    they or their sum would not fit: the roster bounds neither skill ids nor slots."""
+    limit = 2**63 - 1
+    fits = all(-limit <= v <= limit for v in values) and abs(sum(values)) <= limit
+    return np.asarray(values, dtype=np.int64 if fits else object)
 
 
 def _index(sorted_ids: I64, ids: I64) -> I64:

@@ -38,10 +38,10 @@ class Stabbing:
             self.horizon = int(finite[int(np.argmin(cost))])
         short = length <= self.horizon
         ids = np.flatnonzero(short)
-        ids = ids[np.argsort(lo[ids], kind="stable")]
+        ids = ids[np.argsort(lo[ids])]
         self.short_ids, self.short_lo, self.short_hi = ids, lo[ids], hi[ids]
         ids = np.flatnonzero(~short)
-        ids = ids[np.argsort(lo[ids], kind="stable")]
+        ids = ids[np.argsort(lo[ids])]
         self.long_ids, self.long_lo, self.long_hi = ids, lo[ids], hi[ids]
 
     def at(self, t: int) -> I64:

@@ -17,8 +17,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ccbench.arrays import take
-
 from ._dashboard_closes import ClosedSums
 from ._dashboard_current import Current
 from ._dashboard_params import DashboardQuery
@@ -72,11 +70,12 @@ def close_columns(
     """Closed, resolution time, CSAT and CSAT answers of the keys ``ids`` in the scope
     ``which`` (``by_agent``, ``by_skill`` or ``by_skill_window``) of ``sums``."""
     keys = sums.agent_ids if which == "by_agent" else sums.skill_ids
-    at = np.searchsorted(keys, ids)
-    at = np.where(take(keys, at, missing=-1) == ids, at, -1)
     table: I64 = getattr(sums, which)
-    rows = table[np.maximum(at, 0)] if table.shape[0] else np.zeros((ids.shape[0], 8), np.int64)
-    rows = np.where((at >= 0)[:, None], rows, 0)
+    # a last row of zeros for the ids without closes (searchsorted past the end reads it)
+    table = np.concatenate((table, np.zeros((1, table.shape[1]), dtype=np.int64)))
+    at = np.searchsorted(keys, ids)
+    at[np.append(keys, -1)[at] != ids] = keys.shape[0]
+    rows = np.take(table, at, axis=0)
     closed, answered = rows[:, 0], rows[:, 5]
     if query.csat == "mean":
         csat = percent(rows[:, 7], 5 * answered)
@@ -132,17 +131,17 @@ def skill_table(
     present = kept & (presence.status >= 0)
     has_slots = r.slots != 0  # an agent without slots has no load, nor is it averaged
     load = 100.0 * cur.agent_weight / np.where(has_slots, r.slots, 1)
-    loads, online, away, back_soon, slots = [], [], [], [], []
-    status = {s: presence.status == statuses.index(s) for s in _COUNTED if s in statuses}
-    nobody = np.zeros(present.shape[0], dtype=bool)
-    for j in rows.tolist():
-        agents = present & r.has_skill[:, j]
-        values = load[agents & has_slots].tolist()
+    agents = present[:, None] & r.has_skill[:, rows]  # (agent, kept skill)
+    counts = {
+        name: (agents & (presence.status == statuses.index(name))[:, None]).sum(axis=0)
+        if name in statuses else np.zeros(rows.shape[0], dtype=np.int64)
+        for name in _COUNTED
+    }  # fmt: skip
+    slots = (agents * r.slots[:, None]).sum(axis=0)
+    loads = []
+    for j in range(rows.shape[0]):  # correctly rounded sums: math.fsum per skill
+        values = load[agents[:, j] & has_slots].tolist()
         loads.append(math.fsum(values) / len(values) if values else None)
-        online.append(int(np.count_nonzero(agents & status.get("online", nobody))))
-        away.append(int(np.count_nonzero(agents & status.get("away", nobody))))
-        back_soon.append(int(np.count_nonzero(agents & status.get("back_soon", nobody))))
-        slots.append(int(r.slots[agents].sum()))
     closes = close_columns(sums, "by_skill", r.skill_ids[rows], query)
     closes["avg_resolution_time"] = close_columns(
         sums, "by_skill_window", r.skill_ids[rows], query
@@ -155,9 +154,9 @@ def skill_table(
         "unassigned": Column(opened - assigned),
         "assigned": Column(assigned),
         "load": Column(loads),
-        "online": Column(online),
-        "away": Column(away),
-        "back_soon": Column(back_soon),
+        "online": Column(counts["online"]),
+        "away": Column(counts["away"]),
+        "back_soon": Column(counts["back_soon"]),
         "max_slots": Column(slots),
         **closes,
     }

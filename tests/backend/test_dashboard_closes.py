@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import astuple
 
 from backend import Store
-from backend._dashboard_closes import CLOSE_FIELDS, ClosedSums, close_sums
-from backend._dashboard_index import dashboard_index
+from backend._dashboard_closes import ClosedSums, close_sums
+from backend._dashboard_data import dashboard_data
+from backend._dashboard_facts import CLOSE_FIELDS
 from backend._dashboard_summary import CloseSums
 from backend._dashboard_summary import close_sums as sql_close_sums
 from ccbench.eventlog import EventLog
@@ -45,15 +46,15 @@ def test_close_sums_equal_the_sql(dashboard_smoke: tuple[Store, EventLog]) -> No
     """60 random instants and filters: every scope and key, every field it carries."""
     store, log = dashboard_smoke
     account = log.roster.account
-    x = dashboard_index(store, account=account)
-    assert x is not None
+    d = dashboard_data(store, account=account)
+    assert d is not None
     closed = 0
     for q, now, start in requests(log, count=INSTANTS, seed=20260413):
         lo = now - 12 * HOUR_MS
         with store.snapshot() as cur:
             want = sql_close_sums(cur, account=account, query=q, now=now, start=start,
                                   skills_lo=lo)  # fmt: skip
-        got = _as_dict(close_sums(x, query=q, now=now, start=start, skills_lo=lo))
+        got = _as_dict(close_sums(d.index, d.closes, query=q, now=now, start=start, skills_lo=lo))
         assert got == {k: _fields(k, v) for k, v in want.items()}, now
         closed += got.get(("w", None), (0,))[0]
     assert closed > 100  # they saw real traffic

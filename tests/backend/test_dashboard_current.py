@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from backend import Store
 from backend._dashboard_current import Current, current, weight_sum
+from backend._dashboard_data import dashboard_data
 from backend._dashboard_facts import open_conversations
-from backend._dashboard_index import dashboard_index
 from backend._dashboard_params import parse_dashboard_query
 from backend._dashboard_roster import RosterArrays
 from ccbench.eventlog import EventLog
@@ -39,12 +39,12 @@ def store() -> Iterator[Store]:
 
 
 def _current(store: Store, *items: tuple[str, str]) -> Current:
-    x = dashboard_index(store, account="a")
-    assert x is not None
+    d = dashboard_data(store, account="a")
+    assert d is not None
     q = parse_dashboard_query(list(items))
     return current(
-        open_conversations(x, now=NOW), r=RosterArrays.of(ROSTER), query=q, now=NOW,
-        active_weight=1.0, inactive_weight=0.1, timeout_ms=240_000,
+        open_conversations(d.index, d.openings, now=NOW), r=RosterArrays.of(ROSTER), query=q,
+        now=NOW, active_weight=1.0, inactive_weight=0.1, timeout_ms=240_000,
     )  # fmt: skip
 
 
@@ -89,13 +89,26 @@ def test_the_sample_response_times(store: Store) -> None:
 
 @given(
     st.lists(
-        st.tuples(st.integers(-1, 5), st.floats(0, 1e6, allow_nan=False, allow_infinity=False)),
+        st.tuples(
+            st.integers(-1, 5),
+            st.floats(0, 1e6, allow_nan=False, allow_infinity=False)
+            | st.sampled_from([0.1, 0.2, 1 / 3, -0.0, 0.0, 1e300]),  # repeated weights
+        ),
         max_size=40,
     )
 )
 def test_weight_sum_is_fsum_per_owner(items: list[tuple[int, float]]) -> None:
-    """Per owner 0..5, exactly math.fsum of its weights (owner -1 dropped, none: 0.0)."""
+    """Per owner 0..5, exactly math.fsum of its weights, bit for bit (owner -1 dropped,
+    none: 0.0; fsum makes a lone -0.0 weight 0.0, which a roster weight of -0.0 gives;
+    equal weights are one product; sums that overflow raise as fsum does)."""
     owner = np.asarray([o for o, _ in items], dtype=np.int64)
     weight = np.asarray([w for _, w in items], dtype=np.float64)
-    want = [math.fsum(w for o, w in items if o == k) for k in range(6)]
-    assert weight_sum(weight, owner, 6).tolist() == want
+    try:
+        want = [math.fsum(w for o, w in items if o == k) for k in range(6)]
+    except OverflowError:
+        with pytest.raises(OverflowError):
+            weight_sum(weight, owner, 6)
+        return
+    got = weight_sum(weight, owner, 6).tolist()
+    assert [math.copysign(1, v) for v in got] == [math.copysign(1, v) for v in want]
+    assert got == want

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from backend import Store
 from backend import _dashboard_facts as fast
-from backend._dashboard_index import ROLES, DashboardIndex, Nullable, dashboard_index
+from backend._dashboard_data import dashboard_data
+from backend._dashboard_index import DashboardIndex, Nullable
+from backend._dashboard_latest import ROLES
 from backend._dashboard_sql import ConvFacts, agent_events, open_conversations
 from ccbench.eventlog import EventLog
 from tests.support.dashboard_pieces import requests
@@ -57,28 +59,15 @@ def test_open_conversations_and_presence_equal_the_sql(
     presence events from the index are the SQL's."""
     store, log = dashboard_smoke
     account = log.roster.account
-    x = dashboard_index(store, account=account)
-    assert x is not None
+    d = dashboard_data(store, account=account)
+    assert d is not None
+    x = d.index
     seen = 0
     for _, now, _ in requests(log, count=INSTANTS, seed=20260412):
         with store.snapshot() as cur:
             want = {c.cid: c for c in open_conversations(cur, account=account, now=now)}
             want_events = agent_events(cur, account=account, now=now)
-        assert _as_rows(x, fast.open_conversations(x, now=now)) == want, now
-        limit = x.visible(now)
-        visible = [e for e, r in zip(x.presence_events, x.presence_rows.tolist(), strict=True)
-                   if r < limit]  # fmt: skip
-        assert visible == want_events, now
+        assert _as_rows(x, fast.open_conversations(x, d.openings, now=now)) == want, now
+        assert [e for e in x.presence_events if e.ts < now] == want_events, now
         seen += len(want)
     assert seen > 100  # they saw real traffic
-
-
-def test_the_index_follows_the_store_version(dashboard_smoke: tuple[Store, EventLog]) -> None:
-    """The index is reused while nothing is written and remade after a write."""
-    store, log = dashboard_smoke
-    account = log.roster.account
-    x = dashboard_index(store, account=account)
-    assert dashboard_index(store, account=account) is x
-    store.put_roster(roster=log.roster)  # a write: the version moves
-    assert dashboard_index(store, account=account) is not x
-    assert dashboard_index(store, account="nobody") is None  # no roster stored

@@ -21,16 +21,17 @@ from collections.abc import Iterator
 import pytest
 
 from backend import Store
-from backend._dashboard_index import ROLES, DashboardIndex, dashboard_index
+from backend._dashboard_data import dashboard_data
+from backend._dashboard_facts import last_visible
+from backend._dashboard_index import DashboardIndex
 from backend._dashboard_latest import (
     A_SUM,
     C_SUM,
     COUNTS,
     MSG_TS,
+    ROLES,
     SKILL,
     SMALL_FIELDS,
-    last_visible,
-    latest_facts,
     small,
 )  # fmt: skip
 from ccbench.eventlog import EventLog, Roster
@@ -84,15 +85,15 @@ def index() -> Iterator[DashboardIndex]:
     store = Store(path=":memory:")
     store.put_roster(roster=ROSTER)
     store.ingest(account="a", table=_log().table)
-    x = dashboard_index(store, account="a")
-    assert x is not None
-    yield x
+    d = dashboard_data(store, account="a")
+    assert d is not None
+    yield d.index
     store.close()
 
 
 def _facts(x: DashboardIndex, cid: str, sec: int) -> dict[str, object]:
     """The latest facts of ``cid`` at now = T0 + sec s (none visible: {})."""
-    latest = latest_facts(x)
+    latest = x.latest
     conv = x.conv_table[[x.conv_names.index(cid)]]
     at = int(last_visible(x, conv, T0 + sec * S)[0])
     row = latest.table[[at]]

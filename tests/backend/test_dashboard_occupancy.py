@@ -11,8 +11,7 @@ of its kept chat segments cut to the window, and the measure of their intersecti
 from __future__ import annotations
 
 from backend import Store
-from backend._dashboard import prepared
-from backend._dashboard_index import dashboard_index
+from backend._dashboard_data import dashboard_data
 from backend._dashboard_occupancy import Occupancy
 from backend._dashboard_params import DashboardQuery
 from backend._dashboard_presence import presence_now
@@ -92,9 +91,8 @@ def test_busy_and_online_equal_the_interval_walk(dashboard_smoke: tuple[Store, E
     presence's online ms are the walk's."""
     store, log = dashboard_smoke
     account = log.roster.account
-    x = dashboard_index(store, account=account)
-    assert x is not None
-    p = prepared(x)
+    p = dashboard_data(store, account=account)
+    assert p is not None
     assert p.occupancy.cells is not None
     no_cells = Occupancy(p.occupancy.segments, None)
     busy_seen = 0
@@ -105,10 +103,10 @@ def test_busy_and_online_equal_the_interval_walk(dashboard_smoke: tuple[Store, E
         humans = _humans(log.roster, q)
         want = _walk(segments, online, agents=humans, skills=q.skill_ids, now=now, start=start)
         mask = p.roster.kept_agents(q) & p.roster.human
-        args = {"query": q, "agents": mask, "limit": x.visible(now), "now": now, "start": start}
+        args = {"query": q, "agents": mask, "now": now, "start": start}
         assert p.occupancy.busy_online(p.presence, **args) == want, now  # type: ignore[arg-type]
         assert no_cells.busy_online(p.presence, **args) == want, now  # type: ignore[arg-type]
-        pres = presence_now(p.presence, limit=x.visible(now), now=now, start=start)
+        pres = presence_now(p.presence, now=now, start=start)
         got_online = int(pres.online_ms[mask].sum())
         assert got_online == sum(hi - lo for a in humans for lo, hi in online.get(a, [])), now
         busy_seen += want

@@ -49,15 +49,13 @@ LOG = [  # (row, event) in log order
 
 def _log() -> PresenceLog:
     by_agent = sorted(LOG, key=lambda r: (r[1].agent, r[0]))  # as the index orders them
-    rows = np.asarray([r for r, _ in by_agent], dtype=np.int64)
-    return presence_log([e for _, e in by_agent], rows, roster=RosterArrays.of(ROSTER))
+    return presence_log([e for _, e in by_agent], roster=RosterArrays.of(ROSTER))
 
 
 def _at(now: int, start: int) -> list[tuple[str | None, int | None, int]]:
     """(status, since, online ms) of agents 10, 20, 30 at ``now``."""
     p = _log()
-    limit = sum(1 for _, e in LOG if e.ts < now)
-    got = presence_now(p, limit=limit, now=now, start=start)
+    got = presence_now(p, now=now, start=start)
     return [
         (None, None, ms) if s < 0 else (p.statuses[s], since, ms)
         for s, since, ms in zip(got.status.tolist(), got.since.tolist(),

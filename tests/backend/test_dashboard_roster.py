@@ -67,3 +67,18 @@ def test_kept_ids_few_and_many() -> None:
     assert kept_ids(values, (5, 40)).tolist() == [False, True, False, True, False]
     many = tuple(range(0, 50, 4))  # 0, 4, ..., 48: 13 ids
     assert kept_ids(values, many).tolist() == [False, False, True, True, False]
+
+
+def test_numbers_beyond_64_bits_keep_their_value() -> None:
+    """A skill id or slot count beyond 64 bits (the roster bounds neither) is kept as a
+    Python int: found by its id, summed exactly, never matched by an event skill."""
+    doc = ROSTER.to_dict()
+    doc["skills"].append({"id": 2**70, "name": "big"})
+    doc["agents"][0] = {**doc["agents"][0], "max_slots": 2**64, "skills": [9, 2**70]}
+    r = RosterArrays.of(Roster.from_dict(doc))
+    assert r.skill_ids.tolist() == [3, 9, 2**70]
+    assert r.skill_index(np.asarray([9, 4])).tolist() == [1, -1]
+    assert int(r.slots.sum()) == 2**64 + 4 + 9
+    assert r.kept_agents(parse_dashboard_query([("skill_ids", "3")])).tolist() == [
+        True, False, False,
+    ]  # fmt: skip
