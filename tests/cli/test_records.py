@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,18 +128,21 @@ def test_jobs_default_to_the_usable_cores(
     import ccbench.cli._export as export_cli
     import ccbench.cli._import as import_cli
     import ccbench.cli._vendor_formats as formats
+    from ccbench.records import export_records, import_files
 
     seen: list[int] = []
-    export, import_ = export_cli.export_records, import_cli.import_files
+
+    def export(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["jobs"])
+        return export_records(*args, **kwargs)
+
+    def import_(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["jobs"])
+        return import_files(*args, **{**kwargs, "jobs": 1})  # no process started in a test
+
     monkeypatch.setattr(formats, "usable_cores", lambda: 3)
-    monkeypatch.setattr(
-        export_cli, "export_records", lambda *a, **k: seen.append(k["jobs"]) or export(*a, **k)
-    )
-    monkeypatch.setattr(
-        import_cli,
-        "import_files",
-        lambda *a, **k: seen.append(k["jobs"]) or import_(*a, **{**k, "jobs": 1}),
-    )
+    monkeypatch.setattr(export_cli, "export_records", export)
+    monkeypatch.setattr(import_cli, "import_files", import_)
     pages = tmp_path / "rec"
     assert (
         main(["export", "liveperson-records", str(example_path), "--out", str(pages), *given]) == 0
