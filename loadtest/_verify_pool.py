@@ -18,13 +18,13 @@ on the workers' pipes and exit sentinels together).
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import pickle
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection, wait
 
 from ccbench import InputError
+from ccbench.cores import usable_cores
 
 from ._expected import ExpectedProvider
 from ._recording import Record
@@ -41,11 +41,8 @@ ChunkProgress = Callable[[int, int], None]
 
 
 def default_workers() -> int:
-    """The cores this process may run on (all of them unless an affinity mask says less)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    """The cores this process may run on (:func:`ccbench.cores.usable_cores`)."""
+    return usable_cores()
 
 
 def merge_verifications(parts: Sequence[Verification], *, detail_limit: int = 200) -> Verification:

@@ -5,7 +5,8 @@ The layers (README, "Architecture"), lowest first:
 1. ``ccbench._errors``, the exception tree, ``ccbench`` itself (its
    ``__init__`` only re-exports the tree and :func:`ccbench.describe`),
    ``ccbench.files`` (atomic file replacement; the standard library and the tree) and
-   ``ccbench.arrays`` (the may-miss array lookup, numpy only);
+   ``ccbench.arrays`` (the may-miss array lookup, numpy only) and ``ccbench.cores``
+   (the cores a process may use; the standard library only);
 2. the contracts, ``ccbench.eventlog`` (event log) and ``ccbench.api`` (query
    APIs), ``ccbench.records`` (vendor records in and out, on the event log only),
    ``ccbench.serving`` (serving an ASGI app on 127.0.0.1) and ``ccbench.progress``
@@ -33,12 +34,13 @@ TOP_LEVEL = ("ccbench", "sim", "oracle", "backend", "loadtest", "plan")
 
 _ERRORS = "ccbench._errors"
 _CONTRACTS = {"ccbench.eventlog", "ccbench.api"}
-_BASE = {_ERRORS, "ccbench", "ccbench.files", "ccbench.arrays", *_CONTRACTS}
+_BASE = {_ERRORS, "ccbench", "ccbench.files", "ccbench.arrays", "ccbench.cores", *_CONTRACTS}
 _EVERYTHING = {
     _ERRORS,
     "ccbench",
     "ccbench.files",
     "ccbench.arrays",
+    "ccbench.cores",
     *_CONTRACTS,
     "ccbench.serving",
     "ccbench.records",
@@ -56,6 +58,7 @@ ALLOWED: dict[str, set[str]] = {
     "ccbench": {_ERRORS},
     "ccbench.files": {_ERRORS},
     "ccbench.arrays": set(),
+    "ccbench.cores": set(),
     "ccbench.eventlog": {_ERRORS, "ccbench", "ccbench.files"},
     "ccbench.api": {_ERRORS, "ccbench"},
     "ccbench.serving": {_ERRORS, "ccbench"},

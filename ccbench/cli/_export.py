@@ -12,7 +12,7 @@ from typing import Any
 
 from ..eventlog import read_log
 from ..records import export_records
-from ._vendor_formats import liveperson_parser
+from ._vendor_formats import add_jobs, jobs_of, liveperson_parser
 
 
 def register(sub: Any) -> None:
@@ -28,13 +28,13 @@ def register(sub: Any) -> None:
     lp.add_argument("log", help="event log (.parquet or .ndjson)")
     lp.add_argument("--out", required=True, metavar="DIR", help="missing or empty directory")
     lp.add_argument("--page-size", type=int, default=100, help="records per page, 1..100")
-    lp.add_argument("--jobs", type=int, default=1, help="processes writing shares of the pages")
+    add_jobs(lp, work="writing shares of the pages")
     lp.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     log = read_log(args.log)
-    summary = export_records(log, args.out, page_size=args.page_size, jobs=args.jobs)
+    summary = export_records(log, args.out, page_size=args.page_size, jobs=jobs_of(args))
     print(
         f"{args.log} -> {summary.out_dir}: {summary.conversations} conversations of "
         f"{summary.events} events in {summary.pages} pages",

@@ -19,7 +19,7 @@ from .._errors import InputError, RosterError
 from ..eventlog import Roster, write_log
 from ..files import replace_atomically
 from ..records import Problem, import_files
-from ._vendor_formats import liveperson_parser
+from ._vendor_formats import add_jobs, jobs_of, liveperson_parser
 
 #: problems printed on the terminal; the rest are counted (all go to --problems)
 _SHOWN = 20
@@ -40,7 +40,7 @@ def register(sub: Any) -> None:
     lp.add_argument("--roster", metavar="ROSTER.json", help="roster document to use")
     lp.add_argument("--strict", action="store_true", help="any problem fails (exit 1)")
     lp.add_argument("--problems", metavar="FILE", help="write every problem as a JSON line")
-    lp.add_argument("--jobs", type=int, default=1, help="processes reading shares of the files")
+    add_jobs(lp, work="reading shares of the files")
     lp.add_argument(
         "--no-check",
         action="store_true",
@@ -69,7 +69,7 @@ def _write_problems(path: str, problems: tuple[Problem, ...]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = import_files(
-        args.files, roster=_roster(args.roster), check=not args.no_check, jobs=args.jobs
+        args.files, roster=_roster(args.roster), check=not args.no_check, jobs=jobs_of(args)
     )
     problems = result.problems
     for p in problems[:_SHOWN]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-__all__ = ["liveperson_parser"]
+from ..cores import usable_cores
+
+__all__ = ["add_jobs", "jobs_of", "liveperson_parser"]
 
 
 def liveperson_parser(sub: Any, command: str, *, help: str, description: str) -> Any:
@@ -20,3 +22,30 @@ def liveperson_parser(sub: Any, command: str, *, help: str, description: str) ->
         help="LivePerson Messaging Interactions conversation records",
         description=description,
     )
+
+
+def add_jobs(parser: argparse.ArgumentParser, *, work: str) -> None:
+    """``--jobs N``: processes sharing ``work``; default (None): every core this process
+    may run on (:func:`ccbench.cores.usable_cores`), resolved by :func:`jobs_of`."""
+    parser.add_argument(
+        "--jobs",
+        type=_processes,
+        metavar="N",
+        help=f"processes {work} (default: the cores this process may run on)",
+    )
+
+
+def jobs_of(args: argparse.Namespace) -> int:
+    """The ``--jobs`` given, else the cores this process may run on."""
+    jobs: int | None = args.jobs
+    return usable_cores() if jobs is None else jobs
+
+
+def _processes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value

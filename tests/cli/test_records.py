@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,56 @@ def test_bad_input_is_one_line_exit_2(
     )
     err = capsys.readouterr().err
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_below_one_or_not_a_number_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, jobs: str
+) -> None:
+    """--jobs 0, -1 or a word: argparse's one line naming --jobs and the value, exit 2."""
+    with pytest.raises(SystemExit) as info:
+        main(
+            [command, "liveperson-records", "x.json", "--out", str(tmp_path / "o"), "--jobs", jobs]
+        )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert info.value.code == 2
+    assert f"argument --jobs: expected an integer >= 1, got '{jobs}'" in err[-1]
+
+
+@pytest.mark.parametrize(("given", "used"), [([], 3), (["--jobs", "1"], 1), (["--jobs", "5"], 5)])
+def test_jobs_default_to_the_usable_cores(
+    example_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    given: list[str],
+    used: int,
+) -> None:
+    """Without --jobs both commands use every core this process may run on (3 here,
+    by a stubbed affinity count); --jobs N is passed on as given."""
+    import ccbench.cli._export as export_cli
+    import ccbench.cli._import as import_cli
+    import ccbench.cli._vendor_formats as formats
+    from ccbench.records import export_records, import_files
+
+    seen: list[int] = []
+
+    def export(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["jobs"])
+        return export_records(*args, **kwargs)
+
+    def import_(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["jobs"])
+        return import_files(*args, **{**kwargs, "jobs": 1})  # no process started in a test
+
+    monkeypatch.setattr(formats, "usable_cores", lambda: 3)
+    monkeypatch.setattr(export_cli, "export_records", export)
+    monkeypatch.setattr(import_cli, "import_files", import_)
+    pages = tmp_path / "rec"
+    assert (
+        main(["export", "liveperson-records", str(example_path), "--out", str(pages), *given]) == 0
+    )
+    files = [str(p) for p in sorted(pages.glob("*.json"))]
+    out = str(tmp_path / "back.parquet")
+    assert main(["import", "liveperson-records", *files, "--out", out, *given]) == 0
+    assert seen == [used, used]
