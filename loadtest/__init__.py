@@ -46,7 +46,8 @@ from ._report import print_summary, write_reports
 from ._run import RunResult, run_loadtest
 from ._status import ERROR_CLASSES
 from ._target_apps import Faults, faulty_proxy_app, oracle_target_app, serve_app
-from ._verify import Mismatch, Verification, diff_json, verify_records
+from ._verification import Mismatch, Verification
+from ._verify import diff_json, verify_records
 
 __all__ = [
     "CHECKS",

@@ -29,7 +29,7 @@ from ._latency import LatencyBook
 from ._recording import Record
 from ._spill import query_columns
 from ._status import ErrorTally, describe_errors, ingest_error_class
-from ._verify import Verification
+from ._verification import Verification
 
 __all__ = [
     "CHECKS",

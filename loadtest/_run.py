@@ -41,7 +41,7 @@ from ._recording import Record
 from ._report import write_reports
 from ._spill import Recordings
 from ._supervise import STARTUP_S, StopSignals, flush_s, locust_command, run_bound_s, run_locust
-from ._verify import Verification
+from ._verification import Verification
 from ._verify_pool import verify_parallel
 
 __all__ = ["RunResult", "run_loadtest"]

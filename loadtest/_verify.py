@@ -31,51 +31,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ._adapters import load_plugin
 from ._dashboard_queries import DASHBOARD_ENDPOINT
 from ._expected import Expected, ExpectedProvider
 from ._family_queries import FAMILY_ENDPOINTS
-from ._json_values import decode_body, reportable, visible
-from ._recording import QueryValue, Record
-from ._status import ErrorTally, query_error_class
+from ._json_values import decode_body, visible
+from ._recording import Record
+from ._status import query_error_class
+from ._verification import Verification
 
-__all__ = [
-    "Mismatch",
-    "Verification",
-    "diff_json",
-    "metric_namer",
-    "verify_records",
-]
+__all__ = ["diff_json", "metric_namer", "verify_records"]
 
 _MAX_LIVE_CANDIDATES = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class Mismatch:
-    """One wrong value: where (endpoint, query, instant, JSON path) and what."""
-
-    endpoint: str
-    query: Mapping[str, QueryValue]
-    clock_ms: int | None
-    path: str
-    metric: str
-    expected: Any
-    actual: Any
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "endpoint": self.endpoint,
-            "query": dict(self.query),
-            "clock_ms": self.clock_ms,
-            "path": self.path,
-            "metric": self.metric,
-            "expected": self.expected,
-            "actual": self.actual,
-        }
 
 
 _MISSING = "<missing>"
@@ -211,56 +180,6 @@ def _within(e: int | float, a: int | float, tolerance: float) -> bool:
         return False
 
 
-@dataclass
-class Verification:
-    """Outcome of verifying a run's query records.
-
-    ``by_metric`` maps a metric to [values checked, values wrong];
-    ``mismatches`` holds up to ``detail_limit`` examples while
-    ``mismatch_count`` counts every wrong value; ``wrong_responses`` counts
-    responses with at least one. ``errors`` counts the answers that were not
-    judged, by class and status code. ``freshness_ms`` lists live-mode lags.
-    """
-
-    responses: int = 0
-    verified: int = 0
-    wrong_responses: int = 0
-    mismatch_count: int = 0
-    mismatches: list[Mismatch] = field(default_factory=list)
-    by_metric: dict[str, list[int]] = field(default_factory=dict)
-    errors: ErrorTally = field(default_factory=ErrorTally)
-    freshness_ms: list[int] = field(default_factory=list)
-    detail_limit: int = 200
-    #: values the log cannot support (path -> reason), left out of every comparison
-    unavailable: dict[str, str] = field(default_factory=dict)
-    #: the translation plugin's failures (name, request, why), up to ``detail_limit``
-    plugin_errors: list[str] = field(default_factory=list)
-
-    def _count(self, metric: str, wrong: bool) -> None:
-        row = self.by_metric.setdefault(metric, [0, 0])
-        row[0] += 1
-        row[1] += int(wrong)
-
-    def _mismatch(self, record: Record, path: str, metric: str, exp: Any, act: Any) -> None:
-        self.mismatch_count += 1
-        if len(self.mismatches) < self.detail_limit:
-            self.mismatches.append(
-                Mismatch(
-                    record.endpoint,
-                    dict(record.query),
-                    record.clock_ms,
-                    path,
-                    metric,
-                    reportable(exp),
-                    reportable(act),
-                )
-            )
-
-    def mismatched_metrics(self) -> list[str]:
-        """Metrics with at least one wrong value, sorted."""
-        return sorted(m for m, (_, wrong) in self.by_metric.items() if wrong)
-
-
 def _leaves(
     body: Any, path: list[str | int], out: list[str], metric: Callable[[list[str | int]], str]
 ) -> None:
@@ -281,10 +200,10 @@ def _check_body(
         error = body.get("error") if isinstance(body, dict) else None
         got = error.get("parameter") if isinstance(error, dict) else None
         wrong = got != exp.parameter
-        v._count("error.parameter", wrong)
+        v.count("error.parameter", wrong)
         if wrong:
             v.wrong_responses += 1
-            v._mismatch(record, "$.error.parameter", "error.parameter", exp.parameter, got)
+            v.add_mismatch(record, "$.error.parameter", "error.parameter", exp.parameter, got)
         return
     if exp.unavailable:  # the log cannot support these values: report, never compare
         v.unavailable.update(exp.unavailable)
@@ -302,13 +221,13 @@ def _check_body(
         wrong = wrong_metrics[metric] > 0
         if wrong:
             wrong_metrics[metric] -= 1
-        v._count(metric, wrong)
+        v.count(metric, wrong)
     for metric, left in wrong_metrics.items():
         # structural differences (a missing or extra agent/skill entry) are not leaves
         for _ in range(left):
-            v._count(metric, True)
+            v.count(metric, True)
     for path, metric, e, a in diffs:
-        v._mismatch(record, path, metric, e, a)
+        v.add_mismatch(record, path, metric, e, a)
     if wrong_paths:
         v.wrong_responses += 1
 
@@ -350,8 +269,8 @@ def _status_ok(v: Verification, record: Record, exp: Expected) -> bool:
     # invalid one when the status is not the expected one
     if record.status == exp.status:
         return True
-    v._count("status", True)
-    v._mismatch(record, "$status", "status", exp.status, record.status)
+    v.count("status", True)
+    v.add_mismatch(record, "$status", "status", exp.status, record.status)
     v.wrong_responses += 1
     return False
 

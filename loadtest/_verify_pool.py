@@ -28,7 +28,8 @@ from ccbench.cores import usable_cores
 
 from ._expected import ExpectedProvider
 from ._recording import Record
-from ._verify import Verification, verify_records
+from ._verification import Verification
+from ._verify import verify_records
 
 __all__ = ["CHUNK", "default_workers", "merge_verifications", "verify_parallel"]
 
