@@ -13,8 +13,8 @@ The mapping TOML's ``[ingest]`` table picks the dialect a backend understands:
 
 ``python = "package.module:function"`` replaces the dialect's delivery with a plugin
 (:class:`IngestPlugin`: one :class:`IngestBatch` in, one :class:`IngestAck` out);
-``[translate] python = ...`` turns each answer into the vendor's shape before it is
-compared (:class:`ResponseTranslator`). A plugin that raises or returns the wrong type
+``[translate] python = ...`` turns each JSON answer into the vendor's shape before it
+is compared (:class:`ResponseTranslator`; a CSV table is compared as sent). A plugin that raises or returns the wrong type
 is reported with its name and the batch (or request); the run goes on and writes its
 reports. docs/loadtest.md, "Target adapters"; examples/plugins/ is a worked example.
 """
@@ -74,7 +74,8 @@ class IngestPlugin(Protocol):
 
 class ResponseTranslator(Protocol):
     """The backend's answer to ``query`` on ``endpoint`` in the vendor's shape (what the
-    oracle answers), for comparison."""
+    oracle answers), for comparison. Called with JSON answers only: a report's CSV table
+    is compared as the backend sent it, its bytes being the contract's for every vendor."""
 
     def __call__(self, *, endpoint: str, query: Mapping[str, QueryValue], body: Any) -> Any: ...
 

@@ -1,12 +1,13 @@
 """Expected answers: the extension point verification asks, with the oracle as default.
 
 A provider implements :class:`ExpectedProvider`: ``expected(endpoint, query,
-now_ms=...) -> Expected`` (status 200 and the JSON body, or status 400 and the
-parameter the request must be rejected for) and ``change_instants(endpoint,
-query, lo_ms=..., hi_ms=...)``: the instants in ``[lo_ms, hi_ms]`` where the
-answer may change, which live-mode verification checks one by one.
-:class:`OracleProvider` answers msgagentsegments and the dashboard from
-:class:`oracle.Oracle`.
+now_ms=...) -> Expected`` (status 200 and the JSON body; for a report asked for
+one of its CSV tables, status 200 and the table's text with ``csv_table``
+naming it; or status 400 and the parameter the request must be rejected for)
+and ``change_instants(endpoint, query, lo_ms=..., hi_ms=...)``: the instants in
+``[lo_ms, hi_ms]`` where the answer may change, which live-mode verification
+checks one by one. :class:`OracleProvider` answers msgagentsegments, the
+dashboard and the seed 000-002 families from :class:`oracle.Oracle`.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from ccbench import ParameterError
-from ccbench.api import MSGAGENTSEGMENTS, parse_query
+from ccbench.api import MSGAGENTSEGMENTS, REPORT, parse_query, report_csv
 from ccbench.eventlog import EventLog
 
 from ._dashboard_queries import DASHBOARD_ENDPOINT, dashboard_answer
-from ._family_queries import FAMILY_ENDPOINTS, family_answer
+from ._family_queries import FAMILY_ENDPOINTS, family_answer, report_table
 from ._recording import QueryValue
 
 __all__ = ["Expected", "ExpectedProvider", "OracleProvider"]
@@ -36,6 +37,9 @@ class Expected:
 
     ``unavailable``: JSON paths (``current.load``, ``agents.rows[].load``) whose values the
     log cannot support, with the reason; verification leaves them out and reports them.
+    ``csv_table``: the report table (``ccbench.api.REPORT_TABLES``) the answer is as
+    text/csv, ``body`` then being its text (:func:`ccbench.api.report_csv`) and
+    ``unavailable`` its columns the log cannot support (``""``: its very rows).
     """
 
     status: int
@@ -43,6 +47,8 @@ class Expected:
     parameter: str | None = None
     #: values the log cannot support (path -> reason, oracle/_needs.py): not compared
     unavailable: Mapping[str, str] = field(default_factory=dict)
+    #: the report table the answer is as text/csv (None: a JSON answer)
+    csv_table: str | None = None
 
 
 class ExpectedProvider(Protocol):
@@ -83,7 +89,8 @@ class OracleProvider:
         self.ts = np.unique(log.table.column("ts").to_numpy())
 
     def expected(self, endpoint: str, query: Mapping[str, QueryValue], *, now_ms: int) -> Expected:
-        """200 and the oracle's body, or 400 naming the invalid parameter."""
+        """200 and the oracle's body (a report's CSV table: ``report_csv`` of the oracle's
+        report), or 400 naming the invalid parameter."""
         if endpoint not in (DASHBOARD_ENDPOINT, "msgagentsegments", *FAMILY_ENDPOINTS):
             raise ParameterError("endpoint", f"no expected answers for {endpoint!r}")
         now = now_ms - self.shift
@@ -91,6 +98,12 @@ class OracleProvider:
             if endpoint in FAMILY_ENDPOINTS:
                 # deterministic runs only (loadtest._run refuses a live mix with them)
                 body = family_answer(self.oracle, endpoint, query, now_ms=now)
+                table = report_table(endpoint, query)
+                if table is not None:
+                    # the contract encodes a table once, from the answer (docs/metrics.md 5.6)
+                    columns = self.oracle.unavailable_columns(family=REPORT.name, table=table)
+                    text = report_csv(body, table)
+                    return Expected(status=200, body=text, unavailable=columns, csv_table=table)
             elif endpoint == DASHBOARD_ENDPOINT:
                 body = dashboard_answer(self.oracle, query, now_ms=now)
                 if self.shift:

@@ -4,9 +4,11 @@ The HTTP encoding and every rule are the API contract's
 (:data:`ccbench.api.AGENT_PERFORMANCE`, ``REPORT``, ``SUPERVISION``;
 docs/loadtest.md "Seed 000-002 queries"). Valid draws take agents and sites
 from the roster and instants from the log's time range, every parameter
-over its range; invalid ones are the contract's conformance cases
-(:func:`loadtest._draws.invalid_pool`). :func:`family_answer` is the oracle's
-answer to such a query. The RNG is always the caller's.
+over its range (a report one of its CSV tables in a share of the draws); invalid
+ones are the contract's conformance cases (:func:`loadtest._draws.invalid_pool`).
+:func:`family_answer` is the oracle's answer to such a query and
+:func:`report_table` the CSV table a report query asks for. The RNG is always
+the caller's.
 """
 
 from __future__ import annotations
@@ -17,13 +19,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ccbench.api import AGENT_PERFORMANCE, REPORT, SUPERVISION, Family
+from ccbench.api import AGENT_PERFORMANCE, REPORT, SUPERVISION, Family, parse_query
 from ccbench.eventlog import OBJECTIVE_METRICS
 
 from ._draws import InvalidQuery, draw_integer
 from ._recording import QueryValue
 
-__all__ = ["FAMILY_ENDPOINTS", "FamilyPools", "draw_family_query", "family_answer"]
+__all__ = [
+    "FAMILY_ENDPOINTS",
+    "FamilyPools",
+    "draw_family_query",
+    "family_answer",
+    "report_table",
+]
 
 #: Mapping endpoint names of the three families, in the mix's order (the contract's names).
 FAMILY_ENDPOINTS: tuple[str, ...] = (AGENT_PERFORMANCE.name, REPORT.name, SUPERVISION.name)
@@ -32,6 +40,9 @@ FAMILIES: Mapping[str, Family] = {
 }  # fmt: skip
 _DAY_MS = 86_400_000
 _BUCKETS = AGENT_PERFORMANCE.parameter("bucket_ms")
+_TABLES = REPORT.parameter("csv")
+#: share of the valid report draws asking for one of its CSV tables instead of JSON
+CSV_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +67,14 @@ def family_answer(
     return oracle.supervision_query(query, now_ms=now_ms)
 
 
+def report_table(endpoint: str, query: Mapping[str, QueryValue]) -> str | None:
+    """The CSV table (one of the contract's ``REPORT_TABLES``) a valid ``query`` of
+    ``endpoint`` asks for, None for a JSON answer (every other family or no ``csv``)."""
+    if endpoint != REPORT.name or "csv" not in query:
+        return None
+    return parse_query(REPORT, query).text("csv")
+
+
 def _agent_performance(rng: random.Random, pools: FamilyPools, clock: int) -> dict[str, str]:
     start = rng.randint(max(0, pools.first_ms - 3_600_000), max(clock - 1, 0))
     q = {"agent_id": str(rng.choice(pools.agent_ids)), "start_ms": str(start)}
@@ -72,6 +91,8 @@ def _report(rng: random.Random, pools: FamilyPools) -> dict[str, str]:
     q = {"start_ms": str(start), "end_ms": str(start + span)}
     if rng.random() < 0.3:
         q["top_intents"] = str(draw_integer(rng, REPORT.parameter("top_intents"), high=20))
+    if rng.random() < CSV_SHARE:
+        q["csv"] = rng.choice(_TABLES.choices)
     return q
 
 

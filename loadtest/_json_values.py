@@ -1,11 +1,12 @@
-"""JSON values from a backend: decoding any body, rendering any value in a report.
+"""Values from a backend: decoding any body, comparing numbers, rendering any value.
 
 A backend may answer anything. :func:`decode_body` turns every valid JSON
 text into a value (integers of any length included) and everything else into
-"not JSON", never an exception; :func:`reportable` bounds what a value may put
-into a report and :func:`visible` what a string may: control characters, lone
-surrogates and the non-characters U+FFFE/U+FFFF (which XML, UTF-8 output or a
-terminal cannot take) become backslash escapes.
+"not JSON", never an exception; :func:`within` compares two numbers of any
+size within a tolerance, never raising either; :func:`reportable` bounds what
+a value may put into a report and :func:`visible` what a string may: control
+characters, lone surrogates and the non-characters U+FFFE/U+FFFF (which XML,
+UTF-8 output or a terminal cannot take) become backslash escapes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["decode_body", "reportable", "visible", "visible_json"]
+__all__ = ["decode_body", "is_number", "reportable", "visible", "visible_json", "within"]
 
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -75,6 +76,20 @@ def decode_body(text: str) -> tuple[bool, Any]:
     except (ValueError, RecursionError):
         return False, None
     return True, value
+
+
+def is_number(x: Any) -> bool:
+    """An int or float that is not a boolean (JSON's ``true`` is not the number 1)."""
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def within(e: int | float, a: int | float, tolerance: float) -> bool:
+    """``|e - a| <= tolerance``, False for NaN and when the difference overflows a float
+    (an integer of hundreds of digits against a float)."""
+    try:
+        return bool(abs(e - a) <= tolerance)
+    except OverflowError:
+        return False
 
 
 _REPORT_DEPTH = 16

@@ -15,13 +15,18 @@ dashboard's table rows are matched by their id (``agent_id``/``skill_id``):
 a missing, extra or misplaced row is one difference on the ``rows`` list
 (expected and actual ids), and rows are then compared id by id. An answer
 stating its own instant (a top-level integer ``now``, as the dashboard's
-does) is checked in live mode at that instant. Every difference is a
-:class:`Mismatch` naming endpoint, query, JSON path, expected and actual.
+does) is checked in live mode at that instant. A report asked for one of
+its CSV tables (``Expected.csv_table``) is text/csv: it is read as CSV, never
+as JSON nor through the translation plugin, and compared cell by cell
+(:mod:`loadtest._csv_answers`: ``report.csv.agents[].conversations``). Every
+difference is a :class:`Mismatch` naming endpoint, query, JSON path,
+expected and actual.
 
 Only a 200 or a 400 is judged; any other outcome is an error of its class
 (:mod:`loadtest._status`), counted with its status code, never a mismatch.
 No answer can make verification raise: a body is JSON of any shape (nesting,
-numbers of any size, ids of any type) or it is ``invalid_json``; a number
+numbers of any size, ids of any type) or it is ``invalid_json`` (a CSV answer:
+any text, a table of another shape being one mismatch); a number
 longer than Python's integer parser accepts (4,300 digits) is kept as its
 text, which equals no number; row ids match only an id of the same type and
 value, so ``true`` or ``12.0`` is not the agent 12 and a list matches nothing.
@@ -34,10 +39,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ._adapters import load_plugin
+from ._csv_answers import CsvComparison, csv_path, diff_csv
 from ._dashboard_queries import DASHBOARD_ENDPOINT
 from ._expected import Expected, ExpectedProvider
 from ._family_queries import FAMILY_ENDPOINTS
-from ._json_values import decode_body, visible
+from ._json_values import decode_body, is_number, visible, within
 from ._recording import Record
 from ._status import query_error_class
 from ._verification import Verification
@@ -156,8 +162,8 @@ def diff_json(
                 if token is not None and token in by_id:
                     walk(row, by_id[token], [*path, i])
             return
-        if _is_number(e) and _is_number(a):
-            if _within(e, a, tol.get(metric(path), 0.0)):
+        if is_number(e) and is_number(a):
+            if within(e, a, tol.get(metric(path), 0.0)):
                 return
         elif e == a and type(e) is type(a):
             return
@@ -165,19 +171,6 @@ def diff_json(
 
     walk(expected, actual, [])
     return out
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
-
-
-def _within(e: int | float, a: int | float, tolerance: float) -> bool:
-    """``|e - a| <= tolerance``, False for NaN and when the difference overflows a float
-    (an integer of hundreds of digits against a float)."""
-    try:
-        return bool(abs(e - a) <= tolerance)
-    except OverflowError:
-        return False
 
 
 def _leaves(
@@ -205,6 +198,9 @@ def _check_body(
             v.wrong_responses += 1
             v.add_mismatch(record, "$.error.parameter", "error.parameter", exp.parameter, got)
         return
+    if exp.csv_table is not None:
+        _check_csv(v, record, exp, body, tolerances)
+        return
     if exp.unavailable:  # the log cannot support these values: report, never compare
         v.unavailable.update(exp.unavailable)
         for path in exp.unavailable:
@@ -230,6 +226,42 @@ def _check_body(
         v.add_mismatch(record, path, metric, e, a)
     if wrong_paths:
         v.wrong_responses += 1
+
+
+def _diff_csv(
+    exp: Expected, body: Any, endpoint: str, tolerances: Mapping[str, float]
+) -> CsvComparison:
+    return diff_csv(
+        str(exp.body),
+        str(body),
+        family=endpoint,
+        table=str(exp.csv_table),
+        tolerances=tolerances,
+        skip=exp.unavailable,
+    )
+
+
+def _check_csv(
+    v: Verification, record: Record, exp: Expected, text: Any, tolerances: Mapping[str, float]
+) -> None:
+    table = str(exp.csv_table)
+    for column, why in exp.unavailable.items():  # the log cannot support them: report
+        v.unavailable[csv_path(table, column or None)] = why
+    if "" in exp.unavailable:
+        return  # the table's very rows are unavailable: nothing to compare
+    found = _diff_csv(exp, text, record.endpoint, tolerances)
+    for metric, wrong in found.values:
+        v.count(metric, wrong)
+    for path, metric, e, a in found.diffs:
+        v.add_mismatch(record, path, metric, e, a)
+    if found.diffs:
+        v.wrong_responses += 1
+
+
+def _differs(exp: Expected, body: Any, endpoint: str, tolerances: Mapping[str, float]) -> bool:
+    if exp.csv_table is not None:
+        return bool(_diff_csv(exp, body, endpoint, tolerances).diffs)
+    return bool(diff_json(exp.body, body, tolerances=tolerances, endpoint=endpoint))
 
 
 def _drop(node: Any, parts: list[str]) -> None:
@@ -303,7 +335,7 @@ def _verify_live(
         exp = provider.expected(record.endpoint, record.query, now_ms=instants[i])
         if exp.status != 200:
             break
-        if not diff_json(exp.body, body, tolerances=tolerances, endpoint=record.endpoint):
+        if not _differs(exp, body, record.endpoint, tolerances):
             # the state seen holds on [instants[i], instants[i + 1]): lag past its end
             end = instants[i + 1] - 1 if i + 1 < len(instants) else received_ms
             v.freshness_ms.append(max(0, sent_ms - end))
@@ -351,14 +383,17 @@ def verify_records(
         exp = provider.expected(record.endpoint, record.query, now_ms=when)
         if not _status_ok(v, record, exp):
             continue
-        ok, body = decode_body(record.body)
-        if not ok:
-            v.errors.add("invalid_json", record.status)
-            continue
-        if plugin is not None and exp.status == 200:
-            body = _translated(v, record, body, plugin)
-            if body is None:
+        if exp.csv_table is not None and exp.status == 200:
+            body: Any = record.body  # a CSV table: read as CSV, never translated
+        else:
+            ok, body = decode_body(record.body)
+            if not ok:
+                v.errors.add("invalid_json", record.status)
                 continue
+            if plugin is not None and exp.status == 200:
+                body = _translated(v, record, body, plugin)
+                if body is None:
+                    continue
         v.verified += 1
         if live and exp.status == 200 and record.clock_ms is None:
             _verify_live(v, record, provider, body, staleness_ms, tol)

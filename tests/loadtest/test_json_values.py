@@ -1,11 +1,12 @@
-"""Any body a backend sends decodes or is 'not JSON'; any value renders in a report."""
+"""Any body a backend sends decodes or is 'not JSON'; numbers compare without raising; any
+value renders in a report."""
 
 from __future__ import annotations
 
 import orjson
 import pytest
 
-from loadtest._json_values import decode_body, reportable, visible, visible_json
+from loadtest._json_values import decode_body, is_number, reportable, visible, visible_json, within
 
 
 @pytest.mark.parametrize(
@@ -76,3 +77,15 @@ def test_visible_json_cleans_keys_and_values_only() -> None:
     assert visible_json({"k\x01": ["v\x02", 3, None, {"\ud800": 1.5}]}) == {
         "k\\x01": ["v\\x02", 3, None, {"\\ud800": 1.5}]
     }
+
+
+def test_within_compares_any_two_numbers_without_raising() -> None:
+    """|2428 - 2429| = 1: inside a tolerance of 1, outside 0.5; NaN equals nothing; an
+    integer of 400 digits against a float overflows the subtraction: not within, no raise;
+    a boolean is not a number."""
+    assert within(2428, 2429, 1.0) and not within(2428, 2429, 0.5)
+    assert within(1, 1.0, 0.0)
+    assert not within(float("nan"), float("nan"), 1.0)
+    assert not within(10**400, 1.5, 1e300)
+    assert not within(float("inf"), float("inf"), 0.0)  # inf - inf is NaN
+    assert is_number(3) and is_number(-0.0) and not is_number(True) and not is_number("3")
