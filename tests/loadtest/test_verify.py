@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 import xml.etree.ElementTree as ET
@@ -232,12 +233,15 @@ def test_bodies_beyond_the_parsers_are_invalid_json() -> None:
 
 
 class ShapedProvider:
-    """A dashboard answer with keyed rows and a msgagentsegments total; invalid when the query
-    has ``bad``; the answer changes at 500 (for live mode)."""
+    """A dashboard answer with keyed rows, a msgagentsegments total and a report's CSV table
+    (:class:`CsvProvider`); invalid when the query has ``bad``; the answer changes at 500
+    (for live mode)."""
 
     def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
         if "bad" in query:
             return Expected(status=400, parameter="bad")
+        if endpoint == "report":
+            return CsvProvider().expected(endpoint, query, now_ms=now_ms)
         if endpoint == "dashboard":
             rows = [{"agent_id": 1, "csat": 5}, {"agent_id": 12, "csat": None}]
             body = {"now": now_ms, "agents": {"rows": rows}, "chat": {"abandon_rate": 0.5}}
@@ -274,6 +278,64 @@ def test_translation_plugin_failures_are_counted_and_named() -> None:
     assert "returned str" in v.plugin_errors[0]
 
 
+class CsvProvider:
+    """The agents table of a report as CSV (agent 12 with 3 conversations until 500, 4
+    after; connection hours unavailable); a 400 on ``csv`` when the query has ``bad``."""
+
+    def expected(self, endpoint: str, query: Mapping[str, str], *, now_ms: int) -> Expected:
+        if "bad" in query:
+            return Expected(status=400, parameter="csv")
+        text = f"agent_id,conversations,connection_hours\n12,{3 + int(now_ms > 500)},\n"
+        unavailable = {"connection_hours": "needs agent.login"}
+        return Expected(status=200, body=text, unavailable=unavailable, csv_table="agents")
+
+    change_instants = ShapedProvider.change_instants
+
+
+def _csv(body: object, **kw: Any) -> Record:
+    kw.setdefault("clock", 100)  # before the change at 500: 3 conversations
+    return dataclasses.replace(_rec(body, **kw), endpoint="report")
+
+
+def test_csv_answers_are_compared_cell_by_cell() -> None:
+    """The right table (CRLF line ends, unavailable cell filled in): no mismatch; one wrong
+    cell: one mismatch naming its metric; a JSON answer where a table was asked: one mismatch
+    on the table, not invalid JSON; the translation plugin never sees a table."""
+    right = _csv("agent_id,conversations,connection_hours\r\n12,3,7\r\n")
+    wrong = _csv("agent_id,conversations,connection_hours\n12,5,\n")
+    as_json = _csv('{"agents": [{"agent_id": 12, "conversations": 3}]}')
+    rejected = _csv({"error": {"parameter": "csv"}}, status=400, query={"bad": "1"})
+    v = verify_records(
+        [right, wrong, as_json, rejected],
+        provider=CsvProvider(),
+        translate="tests.support.plugins:translate_to_text",
+    )
+    assert (v.verified, v.wrong_responses, v.mismatch_count, v.errors.count) == (4, 2, 2, 0)
+    assert [(m.path, m.metric, m.expected, m.actual) for m in v.mismatches[:1]] == [
+        ("$.csv.agents[0].conversations", "report.csv.agents[].conversations", "3", "5")
+    ]
+    assert v.mismatches[1].metric == "report.csv.agents"
+    assert v.by_metric == {
+        "report.csv.agents": [3, 1],
+        "report.csv.agents[].agent_id": [2, 0],
+        "report.csv.agents[].conversations": [2, 1],
+        "error.parameter": [1, 0],
+    }
+    assert v.unavailable == {"csv.agents[].connection_hours": "needs agent.login"}
+
+
+def test_live_csv_answers_match_a_state_of_their_window() -> None:
+    """Live mode, sent at 450 and answered at 520: 3 (held until 500) and 4 (from 501) are
+    both right answers; 5 is none of the window's and is wrong against the newest (4)."""
+    answers = [f"agent_id,conversations,connection_hours\n12,{n},\n" for n in (3, 4, 5)]
+    records = [_csv(a, clock=None, sent_ms=450, received_ms=520) for a in answers]
+    v = verify_records(records, provider=CsvProvider(), live=True)
+    assert v.mismatch_count == 1 and (v.mismatches[0].expected, v.mismatches[0].actual) == (
+        "4",
+        "5",
+    )
+
+
 _SCALARS = (
     st.none()
     | st.booleans()
@@ -307,6 +369,9 @@ _BODIES = st.one_of(
     st.text(max_size=40),  # mostly not JSON at all
     st.integers(1, 3000).map(lambda n: "[" * n + "]" * n),
     st.sampled_from(['"\\ud800"', '{"\\udfff\\u0000": 1}', "9" * 5000, "1e400", "-0"]),
+    st.sampled_from(
+        ["agent_id,conversations,connection_hours\n12,3,\n", "a,b\n1", '"', "x" * 140_000]
+    ),
 )
 _RECORDS = st.builds(
     lambda endpoint, bad, clock, status, body: Record(
@@ -321,7 +386,7 @@ _RECORDS = st.builds(
         None if status else "ConnectionResetError",
         body,
     ),
-    st.sampled_from(["dashboard", "msgagentsegments"]),
+    st.sampled_from(["dashboard", "msgagentsegments", "report"]),
     st.booleans(),
     st.sampled_from([None, 1000]),
     st.sampled_from([200, 200, 200, 400, 429, 503, 0]),
@@ -353,7 +418,8 @@ def test_no_answer_can_crash_verification_or_the_reports(
     records: list[Record], ack_body: str, live: bool
 ) -> None:
     """Arbitrary bodies (nesting, numbers of any size, rows keyed by lists or objects, wrong
-    types, lone surrogates, not JSON at all) in answers and acknowledgements: verification,
+    types, lone surrogates, not JSON at all, CSV or not where a CSV table is expected) in
+    answers and acknowledgements: verification,
     the summary, the thresholds and all three reports complete, and what they write parses.
     (No timings and no records reach the reports: their charts read timings, never bodies.)"""
     v = verify_records(records, provider=ShapedProvider(), live=live)
