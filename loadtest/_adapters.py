@@ -14,9 +14,10 @@ The mapping TOML's ``[ingest]`` table picks the dialect a backend understands:
 ``python = "package.module:function"`` replaces the dialect's delivery with a plugin
 (:class:`IngestPlugin`: one :class:`IngestBatch` in, one :class:`IngestAck` out);
 ``[translate] python = ...`` turns each JSON answer into the vendor's shape before it
-is compared (:class:`ResponseTranslator`; a CSV table is compared as sent). A plugin that raises or returns the wrong type
-is reported with its name and the batch (or request); the run goes on and writes its
-reports. docs/loadtest.md, "Target adapters"; examples/plugins/ is a worked example.
+is compared (:class:`ResponseTranslator`; a CSV table is compared as sent). A plugin
+that raises or returns the wrong type is reported with its name and the batch (or
+request); the run goes on and writes its reports. docs/loadtest.md, "Target adapters";
+examples/plugins/ is a worked example.
 """
 
 from __future__ import annotations
