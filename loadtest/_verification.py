@@ -2,8 +2,9 @@
 
 :class:`Verification` counts the values checked and found wrong per metric, keeps
 up to ``detail_limit`` examples of wrong values and counts the answers that were
-not judged by error class; :mod:`loadtest._verify` and :mod:`loadtest._csv_answers`
-fill it, :mod:`loadtest._verify_pool` merges the parts verified on several cores.
+not judged by error class; :mod:`loadtest._verify` fills it (JSON answers and
+CSV tables alike) and :mod:`loadtest._verify_pool` merges the parts verified on
+several cores.
 """
 
 from __future__ import annotations
