@@ -17,7 +17,8 @@ import numpy as np
 from ._conversation_checks import EventChecker
 from ._lifecycle_event import LifecycleEvent, lifecycle_events
 from ._log import EventLog
-from ._records import Violation, check_table
+from ._records import Violation
+from ._table_checks import check_table
 
 __all__ = ["validate"]
 
