@@ -129,7 +129,9 @@ def check_table(table: pa.Table) -> list[Violation]:
         if long and bad:
             too_long = set(long)
             bad = [row for row in bad if row not in too_long]
-        message = f"field {name!r}: expected {spec.expectation()}, got {{value}}"
+        # a pattern's braces ({3}) are text, not format fields
+        expected = spec.expectation().replace("{", "{{").replace("}", "}}")
+        message = f"field {name!r}: expected {expected}, got {{value}}"
         report(f"schema.{name}", bad, message, name)
 
     # required and allowed fields of each row's kind; an unknown kind is only schema.kind
