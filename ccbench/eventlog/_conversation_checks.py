@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 
 from ._agent_checks import AgentChecks
+from ._event_refs import check_event_refs, suspect_rows
 from ._lifecycle_event import LifecycleEvent
 from ._log import EventLog
 from ._message_checks import check_message
@@ -74,6 +75,8 @@ class EventChecker:
         self.check_agents = not self.unrecorded & {"agent.login", "agent.logout", "agent.status"}
         self.row = 0
         self.event_id: str | None = None
+        # rows whose account, agents, skills or kind may break a rule by themselves
+        self.suspects = suspect_rows(log.table, log.roster)
         # kind -> its on_<kind> method, looked up once rather than per event by name
         self.handlers: dict[str, Callable[[str, _Conv, LifecycleEvent], None]] = {
             kind: getattr(self, "on_" + kind.replace(".", "_"))
@@ -84,41 +87,11 @@ class EventChecker:
     def fail(self, rule: str, message: str, **values: Any) -> None:
         self.out.append(Violation(rule, self.row, self.event_id, message, values))
 
-    # -- referential checks -------------------------------------------------
-    def known_agent(self, agent: int, what: str) -> None:
-        if self.roster.agent(agent) is None:
-            self.fail("ref.agent", f"{what} {agent} is not in roster.agents", **{what: agent})
-
-    def known_skill(self, skill: int, what: str) -> None:
-        if self.roster.skill(skill) is None:
-            self.fail("ref.skill", f"{what} {skill} is not in roster.skills", **{what: skill})
-
     # -- dispatch -----------------------------------------------------------
     def event(self, e: LifecycleEvent) -> None:
         kind = e.kind
-        if e.account != self.roster.account:
-            self.fail(
-                "account",
-                f"account {e.account!r} differs from the roster's {self.roster.account!r}",
-                account=e.account,
-            )
-        # one test per field, not a loop over names: this runs for every event of the log
-        if e.agent_id is not None:
-            self.known_agent(e.agent_id, "agent_id")
-        if e.from_agent_id is not None:
-            self.known_agent(e.from_agent_id, "from_agent_id")
-        if e.to_agent_id is not None:
-            self.known_agent(e.to_agent_id, "to_agent_id")
-        if e.skill_id is not None:
-            self.known_skill(e.skill_id, "skill_id")
-        if e.to_skill_id is not None:
-            self.known_skill(e.to_skill_id, "to_skill_id")
-        if kind in self.unrecorded:
-            self.fail(
-                "unrecorded",
-                f"{kind} event, but roster.unrecorded_kinds says the source records none",
-                kind=kind,
-            )
+        if self.row in self.suspects:
+            check_event_refs(self.roster, self.fail, e)
         if kind in _AGENT_KINDS:
             self.agents.event(kind, e)
             return

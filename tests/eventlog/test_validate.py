@@ -276,7 +276,11 @@ _TEXT_POOL = (
     "resume", "because", "call", "chat", "messaging", "agent.status", "bogus.kind",
 )  # fmt: skip
 _INT_POOL = (-1, 0, 1, 2, 5, 9, 12, 13, 14, 20, 100, 101, 333, 444, 999, 2**53)
-_EDITS = ("dup_id", "dup_seq", "swap", "swap_ts", "drop", "copy", "kind", "unset", "set", "cid")
+_EDITS = (
+    "dup_id", "dup_seq", "swap", "swap_ts", "drop", "copy", "kind", "unset", "set", "cid",
+    "ref", "account",
+)  # fmt: skip
+_REF_FIELDS = ("agent_id", "from_agent_id", "to_agent_id", "skill_id", "to_skill_id")
 
 
 @st.composite
@@ -309,6 +313,12 @@ def _mutated_logs(draw: st.DrawFn, base: list[dict[str, Any]]) -> list[dict[str,
             optional = sorted(set(rec) - set(COMMON_FIELDS))  # a log always has these columns
             if optional:
                 del rec[draw(st.sampled_from(optional))]
+        elif edit == "ref":  # another agent or skill where the event names one
+            held = [name for name in _REF_FIELDS if name in rec]
+            if held:
+                rec[draw(st.sampled_from(held))] = draw(st.sampled_from(_INT_POOL))
+        elif edit == "account":
+            rec["account"] = draw(st.sampled_from(("acme", "other")))
         elif edit == "cid":
             rec["conversation_id"] = records[j].get("conversation_id", "nowhere")
         else:
