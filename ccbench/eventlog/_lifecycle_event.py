@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["LifecycleEvent", "lifecycle_events"]
 
@@ -54,5 +56,20 @@ class LifecycleEvent(NamedTuple):
 
 def lifecycle_events(table: pa.Table) -> Iterator[LifecycleEvent]:
     """Every row of a conformed table as a :class:`LifecycleEvent`, in row order."""
-    columns = [table.column(name).to_pylist() for name in LifecycleEvent._fields]
+    columns = [
+        table.column(name).to_pylist() if name == "event_id" else _shared(table.column(name))
+        for name in LifecycleEvent._fields
+    ]
     return map(LifecycleEvent._make, zip(*columns, strict=True))
+
+
+def _shared(column: pa.ChunkedArray) -> list[Any]:
+    """The column's Python values, equal values as one object (None for a null).
+
+    Kinds, accounts and conversation ids repeat across many events: one object per
+    distinct value is cheaper to build than one per row, and the checks' dict and set
+    lookups then hash each distinct string once (a str caches its hash).
+    """
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    distinct = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    return distinct[encoded.indices.fill_null(len(distinct) - 1).to_numpy()].tolist()  # type: ignore[no-any-return]
