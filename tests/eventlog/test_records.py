@@ -120,18 +120,3 @@ def test_the_text_rule_means_the_same_in_python_and_re2(value: str) -> None:
         and value[-1] != " "
     )
     assert re2 == expected
-
-
-def test_a_pattern_with_braces_is_reported_not_raised() -> None:
-    """A value breaking a pattern that holds braces (currency ^[A-Z]{3}$, language
-    ^[a-z]{2,3}...) is a schema violation quoting the pattern, not a format error."""
-    common = {"event_id": "e", "ts": 1, "seq": 1, "account": "a", "conversation_id": "c"}
-    sale = {**common, "kind": "sale.recorded", "agent_id": 1, "amount_minor": 5, "currency": "usd"}
-    (v,) = check_table(table_from_records([sale]))
-    assert (v.rule, v.values) == ("schema.currency", {"currency": "usd"})
-    assert v.message == "field 'currency': expected a string matching ^[A-Z]{3}$, got 'usd'"
-    intent = {**common, "kind": "intent.detected", "intent": "x", "language": "EN"}
-    (v,) = check_table(table_from_records([intent]))
-    assert v.message == (
-        "field 'language': expected a string matching ^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$, got 'EN'"
-    )

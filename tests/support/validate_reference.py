@@ -5,7 +5,7 @@ The package's versions are written for speed (column-wise pre-checks, a presence
 bitmask, a named tuple per event); this is the plain version they replaced: one
 Arrow mask per kind and field, Python loops over every id and seq, every event
 walked in (ts, seq) order. Both must give the same violations, in the same order,
-with the same messages, on any log.
+with the same messages, on any log; :func:`mutated_records` draws the logs to try.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from hypothesis import strategies as st
 
 from ccbench._errors import shown
-from ccbench.eventlog import FIELDS, KINDS, EventLog, Violation
+from ccbench.eventlog import COMMON_FIELDS, FIELDS, KINDS, EventLog, Violation
 from ccbench.eventlog._conversation_checks import EventChecker
 from ccbench.eventlog._lifecycle_event import LifecycleEvent
 
-__all__ = ["reference_check_table", "reference_validate"]
+__all__ = ["mutated_records", "reference_check_table", "reference_validate"]
 
 
 def _id(ids: pa.ChunkedArray, row: int) -> str | None:
@@ -165,3 +166,67 @@ def reference_validate(log: EventLog) -> list[Violation]:
         checker.event(LifecycleEvent(**{name: event[name] for name in LifecycleEvent._fields}))
     out.sort(key=lambda v: v.row if v.row is not None else -1)
     return out
+
+
+_TEXT_POOL = (
+    "x", "a", "b", "paris", "lyon", "acme", "other", " pad", "tab\tin", "", "y" * 300,
+    "WEB", "en", "agent", "bot", "consumer", "manager", "participant", "system", "internal",
+    "public", "outbound", "inbound", "online", "away", "busy", "asleep", "new", "takeover",
+    "resume", "because", "call", "chat", "messaging", "agent.status", "bogus.kind",
+)  # fmt: skip
+_INT_POOL = (-1, 0, 1, 2, 5, 9, 12, 13, 14, 20, 100, 101, 333, 444, 999, 2**53)
+_EDITS = (
+    "dup_id", "dup_seq", "swap", "swap_ts", "drop", "copy", "kind", "unset", "set", "cid",
+    "ref", "account",
+)  # fmt: skip
+_REF_FIELDS = ("agent_id", "from_agent_id", "to_agent_id", "skill_id", "to_skill_id")
+
+
+@st.composite
+def mutated_records(draw: st.DrawFn, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The example log's records after a few random edits: repeated ids and seqs, moved,
+    dropped and copied events, other kinds, fields removed or set to odd values."""
+    records = [dict(r) for r in base]
+    for _ in range(draw(st.integers(0, 6))):
+        edit = draw(st.sampled_from(_EDITS))
+        if not records:
+            break
+        i = draw(st.integers(0, len(records) - 1))
+        j = draw(st.integers(0, len(records) - 1))
+        rec = records[i]
+        if edit == "dup_id":
+            rec["event_id"] = records[j]["event_id"]
+        elif edit == "dup_seq":
+            rec["seq"] = records[j]["seq"]
+        elif edit == "swap":
+            records[i], records[j] = records[j], records[i]
+        elif edit == "swap_ts":
+            rec["ts"], records[j]["ts"] = records[j]["ts"], rec["ts"]
+        elif edit == "drop":
+            del records[i]
+        elif edit == "copy":
+            records.insert(j, dict(rec))
+        elif edit == "kind":
+            rec["kind"] = draw(st.sampled_from([*KINDS, "bogus.kind"]))
+        elif edit == "unset":
+            optional = sorted(set(rec) - set(COMMON_FIELDS))  # a log always has these columns
+            if optional:
+                del rec[draw(st.sampled_from(optional))]
+        elif edit == "ref":  # another agent or skill where the event names one
+            held = [name for name in _REF_FIELDS if name in rec]
+            if held:
+                rec[draw(st.sampled_from(held))] = draw(st.sampled_from(_INT_POOL))
+        elif edit == "account":
+            rec["account"] = draw(st.sampled_from(("acme", "other")))
+        elif edit == "cid":
+            rec["conversation_id"] = records[j].get("conversation_id", "nowhere")
+        else:
+            name = draw(st.sampled_from(sorted(FIELDS)))
+            spec = FIELDS[name]
+            if spec.type == "int":
+                bits = spec.arrow.bit_width - 1
+                pool = [v for v in _INT_POOL if -(2**bits) <= v < 2**bits]
+                rec[name] = draw(st.sampled_from(pool))
+            else:
+                rec[name] = draw(st.sampled_from(_TEXT_POOL))
+    return records
