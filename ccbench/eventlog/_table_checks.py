@@ -80,7 +80,9 @@ def _bits(names: frozenset[str] | tuple[str, ...]) -> int:
 
 
 def check_table(table: pa.Table) -> list[Violation]:
-    """Every per-event rule of the contract, column-wise, for a conformed table.
+    """Every per-event rule of the contract, column-wise, for a table in the contract
+    schema (:func:`table_from_records`, :func:`conform_table`; before conforming, even a
+    common field may be null).
 
     Returns one Violation per broken rule per row, in row order; within a row: the kind,
     then each field's value in field order, then required and forbidden fields in field
@@ -102,8 +104,10 @@ def check_table(table: pa.Table) -> list[Violation]:
         return out
     assert len(FIELDS) < 63, "one bit per field in an int64"
     kinds = pc.dictionary_encode(table.column("kind")).combine_chunks()
-    kind_of = kinds.dictionary.to_pylist()  # code -> kind, as written in the table
-    codes = kinds.indices.to_numpy(zero_copy_only=False)
+    # code -> kind as written in the table; the last code stands for a missing kind (None),
+    # which an ingester's not yet conformed table may hold
+    kind_of = [*kinds.dictionary.to_pylist(), None]
+    codes = kinds.indices.fill_null(len(kind_of) - 1).to_numpy()
     unknown = [code for code, kind in enumerate(kind_of) if kind not in KINDS]
     report(
         "schema.kind",

@@ -183,9 +183,13 @@ _REF_FIELDS = ("agent_id", "from_agent_id", "to_agent_id", "skill_id", "to_skill
 
 
 @st.composite
-def mutated_records(draw: st.DrawFn, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def mutated_records(
+    draw: st.DrawFn, base: list[dict[str, Any]], *, drop_common: bool = False
+) -> list[dict[str, Any]]:
     """The example log's records after a few random edits: repeated ids and seqs, moved,
-    dropped and copied events, other kinds, fields removed or set to odd values."""
+    dropped and copied events, other kinds, fields removed or set to odd values.
+    ``drop_common``: a common field (kind, account...) may be removed too, as in a batch
+    an ingester checks before conforming it."""
     records = [dict(r) for r in base]
     for _ in range(draw(st.integers(0, 6))):
         edit = draw(st.sampled_from(_EDITS))
@@ -209,7 +213,7 @@ def mutated_records(draw: st.DrawFn, base: list[dict[str, Any]]) -> list[dict[st
         elif edit == "kind":
             rec["kind"] = draw(st.sampled_from([*KINDS, "bogus.kind"]))
         elif edit == "unset":
-            optional = sorted(set(rec) - set(COMMON_FIELDS))  # a log always has these columns
+            optional = sorted(set(rec) - (set() if drop_common else set(COMMON_FIELDS)))
             if optional:
                 del rec[draw(st.sampled_from(optional))]
         elif edit == "ref":  # another agent or skill where the event names one
