@@ -6,18 +6,18 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ccbench.eventlog import check_table, read_log, table_from_records
-from tests.support.validate_reference import mutated_records, reference_check_table
-
-
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+from tests.support.validate_reference import (
+    DIFFERENTIAL_SETTINGS,
+    mutated_records,
+    reference_check_table,
 )
+
+
+@DIFFERENTIAL_SETTINGS
 @given(data=st.data())
 def test_check_table_matches_the_reference_on_mutated_logs(example_path: Path, data: Any) -> None:
     """On the example log after random edits (one or two chunks, common fields such as

@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ccbench.eventlog import (
@@ -20,7 +20,11 @@ from ccbench.eventlog import (
     table_from_records,
     validate,
 )
-from tests.support.validate_reference import mutated_records, reference_validate
+from tests.support.validate_reference import (
+    DIFFERENTIAL_SETTINGS,
+    mutated_records,
+    reference_validate,
+)
 
 
 @pytest.fixture
@@ -266,11 +270,7 @@ def test_survey_sent_needs_only_an_opened_conversation(roster: Roster) -> None:
 # -- the fast validator against the plain reference (tests/support/validate_reference.py) --
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@DIFFERENTIAL_SETTINGS
 @given(data=st.data())
 def test_validate_matches_the_reference_on_mutated_logs(example_path: Path, data: Any) -> None:
     """On the example log after random edits (any roster's unrecorded kinds, the table in

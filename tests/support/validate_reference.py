@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from ccbench._errors import shown
@@ -22,7 +23,20 @@ from ccbench.eventlog import COMMON_FIELDS, FIELDS, KINDS, EventLog, Violation
 from ccbench.eventlog._conversation_checks import EventChecker
 from ccbench.eventlog._lifecycle_event import LifecycleEvent
 
-__all__ = ["mutated_records", "reference_check_table", "reference_validate"]
+__all__ = [
+    "DIFFERENTIAL_SETTINGS",
+    "mutated_records",
+    "reference_check_table",
+    "reference_validate",
+]
+
+
+#: Hypothesis settings of the differential tests: each example runs the slow reference.
+DIFFERENTIAL_SETTINGS = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 def _id(ids: pa.ChunkedArray, row: int) -> str | None:
