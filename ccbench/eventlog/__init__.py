@@ -9,7 +9,7 @@ It imports nothing from the other ccbench packages.
 from ._conversation_checks import ConversationState
 from ._io import convert_log, log_format, read_log, write_log
 from ._log import EventLog
-from ._records import Violation, check_table, conform_table, records_from_table, table_from_records
+from ._records import Violation, conform_table, records_from_table, table_from_records
 from ._roster import (
     AGENT_ROLES,
     BUSINESS_DAYS,
@@ -50,6 +50,7 @@ from ._schema import (
     KindSpec,
 )
 from ._summary import LogSummary, summarize
+from ._table_checks import check_table
 from ._validate import validate
 
 __all__ = [

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ._lifecycle_event import LifecycleEvent
 from ._roster import Roster
 
 __all__ = ["AgentChecks", "AgentSession", "Fail"]
@@ -44,14 +45,14 @@ class AgentChecks:
         self.fail = fail
         self.sessions: dict[int, AgentSession] = defaultdict(AgentSession)
 
-    def event(self, kind: str, e: dict[str, Any]) -> None:
+    def event(self, kind: str, e: LifecycleEvent) -> None:
         """Check an ``agent.*`` event against the agent's session and apply it."""
-        agent = e["agent_id"]
+        agent = e.agent_id
         if agent is None:
             return
         state = self.sessions[agent]
         a = self.roster.agent(agent)
-        site = e["site"]
+        site = e.site
         if kind == "agent.login":
             if a is not None and site not in a.sites:
                 self.fail(
@@ -85,7 +86,7 @@ class AgentChecks:
             if not state.sites:
                 self.fail(
                     "agent.status-logged-out",
-                    f"agent {agent} changes status to {e['status']!r} while logged in nowhere",
+                    f"agent {agent} changes status to {e.status!r} while logged in nowhere",
                     agent_id=agent,
                 )
-            state.status = e["status"]
+            state.status = e.status

@@ -10,14 +10,18 @@ a rule of :data:`RULES`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from ._agent_checks import AgentChecks
+from ._event_refs import check_event_refs, suspect_rows
+from ._lifecycle_event import LifecycleEvent
 from ._log import EventLog
-from ._message_checks import MessageContext, check_message
+from ._message_checks import check_message
 from ._records import Violation
+from ._schema import KINDS
 
 __all__ = ["ConversationState", "EventChecker"]
 
@@ -33,6 +37,7 @@ class ConversationState(Enum):
     MERGED = "merged"
 
 
+_AGENT_KINDS = frozenset(kind for kind in KINDS if kind.startswith("agent."))
 _WAITING = (ConversationState.OPEN, ConversationState.QUEUED)
 _ENDED = (ConversationState.CLOSED, ConversationState.ABANDONED, ConversationState.MERGED)
 
@@ -70,47 +75,27 @@ class EventChecker:
         self.check_agents = not self.unrecorded & {"agent.login", "agent.logout", "agent.status"}
         self.row = 0
         self.event_id: str | None = None
+        # rows whose account, agents, skills or kind may break a rule by themselves
+        self.suspects = suspect_rows(log.table, log.roster)
+        # kind -> its on_<kind> method, looked up once rather than per event by name
+        self.handlers: dict[str, Callable[[str, _Conv, LifecycleEvent], None]] = {
+            kind: getattr(self, "on_" + kind.replace(".", "_"))
+            for kind in KINDS
+            if kind not in _AGENT_KINDS and kind != "conversation.opened"
+        }
 
     def fail(self, rule: str, message: str, **values: Any) -> None:
         self.out.append(Violation(rule, self.row, self.event_id, message, values))
 
-    # -- referential checks -------------------------------------------------
-    def known_agent(self, agent: int | None, what: str = "agent_id") -> bool:
-        if agent is None:
-            return False
-        if self.roster.agent(agent) is None:
-            self.fail("ref.agent", f"{what} {agent} is not in roster.agents", **{what: agent})
-            return False
-        return True
-
-    def known_skill(self, skill: int | None, what: str = "skill_id") -> None:
-        if skill is not None and self.roster.skill(skill) is None:
-            self.fail("ref.skill", f"{what} {skill} is not in roster.skills", **{what: skill})
-
     # -- dispatch -----------------------------------------------------------
-    def event(self, e: dict[str, Any]) -> None:
-        kind: str = e["kind"]
-        if e["account"] != self.roster.account:
-            self.fail(
-                "account",
-                f"account {e['account']!r} differs from the roster's {self.roster.account!r}",
-                account=e["account"],
-            )
-        for name in ("agent_id", "from_agent_id", "to_agent_id"):
-            if e[name] is not None:
-                self.known_agent(e[name], name)
-        for name in ("skill_id", "to_skill_id"):
-            self.known_skill(e[name], name)
-        if kind in self.unrecorded:
-            self.fail(
-                "unrecorded",
-                f"{kind} event, but roster.unrecorded_kinds says the source records none",
-                kind=kind,
-            )
-        if kind.startswith("agent."):
+    def event(self, e: LifecycleEvent) -> None:
+        kind = e.kind
+        if self.row in self.suspects:
+            check_event_refs(self.roster, self.fail, e)
+        if kind in _AGENT_KINDS:
             self.agents.event(kind, e)
             return
-        cid = e["conversation_id"]
+        cid = e.conversation_id
         if kind == "conversation.opened":
             self.opened(cid, e)
             return
@@ -122,10 +107,9 @@ class EventChecker:
                 conversation_id=cid,
             )
             return
-        handler = getattr(self, "on_" + kind.replace(".", "_"))
-        handler(cid, conv, e)
+        self.handlers[kind](cid, conv, e)
 
-    def opened(self, cid: str, e: dict[str, Any]) -> None:
+    def opened(self, cid: str, e: LifecycleEvent) -> None:
         if cid in self.convs:
             self.fail(
                 "lifecycle.duplicate-open",
@@ -133,15 +117,15 @@ class EventChecker:
                 conversation_id=cid,
             )
             return
-        if e["site"] not in self.sites:
-            self.fail("ref.site", f"site {e['site']!r} is not in roster.sites", site=e["site"])
-        if e["bot_flow"] is not None and e["bot_flow"] not in self.flows:
+        if e.site not in self.sites:
+            self.fail("ref.site", f"site {e.site!r} is not in roster.sites", site=e.site)
+        if e.bot_flow is not None and e.bot_flow not in self.flows:
             self.fail(
                 "ref.bot_flow",
-                f"bot_flow {e['bot_flow']!r} is not a flow of any roster bot",
-                bot_flow=e["bot_flow"],
+                f"bot_flow {e.bot_flow!r} is not a flow of any roster bot",
+                bot_flow=e.bot_flow,
             )
-        policy = e["sla_policy"]
+        policy = e.sla_policy
         if policy is not None and self.roster.sla_policy(policy) is None:
             self.fail(
                 "ref.sla_policy",
@@ -149,11 +133,11 @@ class EventChecker:
                 sla_policy=policy,
             )
         self.convs[cid] = _Conv(
-            site=e["site"], channel=e["channel"], outbound_unwritten=e["direction"] == "outbound"
+            site=e.site, channel=e.channel, outbound_unwritten=e.direction == "outbound"
         )
 
     # -- routing ------------------------------------------------------------
-    def on_conversation_queued(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
+    def on_conversation_queued(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
         if conv.state not in _WAITING:
             self.fail(
                 "lifecycle.queue-state",
@@ -161,10 +145,10 @@ class EventChecker:
                 state=conv.state.value,
             )
             return
-        conv.state, conv.queued_skill, conv.offer = ConversationState.QUEUED, e["skill_id"], None
+        conv.state, conv.queued_skill, conv.offer = ConversationState.QUEUED, e.skill_id, None
 
-    def on_assignment_offered(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        agent, skill = e["agent_id"], e["skill_id"]
+    def on_assignment_offered(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        agent, skill = e.agent_id, e.skill_id
         if conv.state not in _WAITING or conv.takeover_by is not None:
             self.fail(
                 "lifecycle.offer-state",
@@ -190,19 +174,19 @@ class EventChecker:
                 )
         conv.offer = (agent, skill)
 
-    def on_assignment_declined(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        if conv.offer != (e["agent_id"], e["skill_id"]):
+    def on_assignment_declined(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        if conv.offer != (e.agent_id, e.skill_id):
             self.fail(
                 "lifecycle.decline-without-offer",
-                f"agent {e['agent_id']} declined {cid!r} with no pending offer",
-                agent_id=e["agent_id"],
+                f"agent {e.agent_id} declined {cid!r} with no pending offer",
+                agent_id=e.agent_id,
                 offer=conv.offer,
             )
             return
         conv.offer = None
 
-    def on_assignment_accepted(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        agent, skill, reason = e["agent_id"], e["skill_id"], e["reason"]
+    def on_assignment_accepted(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        agent, skill, reason = e.agent_id, e.skill_id, e.reason
         takeover = reason == "takeover"
         if takeover:
             if conv.takeover_by != agent:
@@ -286,37 +270,37 @@ class EventChecker:
             return False
         return True
 
-    def on_conversation_transferred(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        if e["to_skill_id"] is None and e["to_agent_id"] is None:
+    def on_conversation_transferred(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        if e.to_skill_id is None and e.to_agent_id is None:
             self.fail("lifecycle.transfer-target", f"transfer of {cid!r} names no target")
-        if self.by_assigned(cid, conv, e["agent_id"], "transfer"):
+        if self.by_assigned(cid, conv, e.agent_id, "transfer"):
             self.release(cid, conv)
             conv.state = ConversationState.OPEN
 
-    def on_conversation_back_to_queue(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        if self.by_assigned(cid, conv, e["agent_id"], "back-to-queue"):
+    def on_conversation_back_to_queue(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        if self.by_assigned(cid, conv, e.agent_id, "back-to-queue"):
             self.release(cid, conv)
             conv.state = ConversationState.OPEN
 
-    def on_conversation_taken_over(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        if self.by_assigned(cid, conv, e["from_agent_id"], "takeover"):
+    def on_conversation_taken_over(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        if self.by_assigned(cid, conv, e.from_agent_id, "takeover"):
             self.release(cid, conv)
-            conv.state, conv.takeover_by = ConversationState.OPEN, e["agent_id"]
+            conv.state, conv.takeover_by = ConversationState.OPEN, e.agent_id
 
-    def on_conversation_snoozed(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        if not self.by_assigned(cid, conv, e["agent_id"], "snooze"):
+    def on_conversation_snoozed(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        if not self.by_assigned(cid, conv, e.agent_id, "snooze"):
             return
         if conv.snoozed:
             self.fail("lifecycle.snooze-state", f"{cid!r} snoozed twice")
         conv.snoozed = True
 
-    def on_conversation_unsnoozed(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
+    def on_conversation_unsnoozed(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
         if not conv.snoozed:
             self.fail("lifecycle.snooze-state", f"unsnooze of {cid!r}, which is not snoozed")
         conv.snoozed = False
 
     # -- ends and restarts --------------------------------------------------
-    def on_conversation_closed(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
+    def on_conversation_closed(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
         if conv.state in _ENDED:
             self.fail(
                 "lifecycle.close-state",
@@ -324,7 +308,7 @@ class EventChecker:
                 state=conv.state.value,
             )
             return
-        if e["closed_by"] == "agent" and e["agent_id"] is None:
+        if e.closed_by == "agent" and e.agent_id is None:
             self.fail("lifecycle.close-agent", f"{cid!r} closed_by agent without agent_id")
         self.release(cid, conv)
         conv.state, conv.offer, conv.takeover_by = ConversationState.CLOSED, None, None
@@ -339,14 +323,14 @@ class EventChecker:
             return
         conv.state = ConversationState.OPEN
 
-    def on_conversation_resumed(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
+    def on_conversation_resumed(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
         self.restart(cid, conv, "resume")
 
-    def on_conversation_reopened(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
+    def on_conversation_reopened(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
         self.restart(cid, conv, "reopen")
 
-    def on_conversation_merged(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        into = e["into_conversation_id"]
+    def on_conversation_merged(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        into = e.into_conversation_id
         if into not in self.convs:
             self.fail(
                 "ref.conversation",
@@ -363,7 +347,7 @@ class EventChecker:
             return
         conv.state = ConversationState.MERGED
 
-    def on_conversation_abandoned(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
+    def on_conversation_abandoned(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
         if conv.state is not ConversationState.QUEUED:
             self.fail(
                 "lifecycle.abandon-state",
@@ -374,8 +358,8 @@ class EventChecker:
         conv.state, conv.offer = ConversationState.ABANDONED, None
 
     # -- content ------------------------------------------------------------
-    def on_message_sent(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        role = e["sender_role"]
+    def on_message_sent(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        role = e.sender_role
         if conv.state in _ENDED:
             self.fail(
                 "lifecycle.message-ended",
@@ -384,31 +368,31 @@ class EventChecker:
                 state=conv.state.value,
             )
             return  # nobody is assigned in an ended conversation: role checks would cascade
-        ctx = MessageContext(
+        check_message(
+            self.roster,
+            self.fail,
+            e,
             cid=cid,
             channel=conv.channel,
             assigned=conv.assigned if conv.state is ConversationState.ASSIGNED else None,
             outbound_unwritten=conv.outbound_unwritten,
         )
-        check_message(self.roster, self.fail, ctx, e)
-        if e["visibility"] != "internal":
+        if e.visibility != "internal":
             conv.outbound_unwritten = False
 
-    def on_view_started(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        key = (cid, e["agent_id"])
+    def on_view_started(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        key = (cid, e.agent_id)
         if key in self.views:
-            self.fail("view.nested", f"agent {e['agent_id']} already views {cid!r}")
+            self.fail("view.nested", f"agent {e.agent_id} already views {cid!r}")
         self.views.add(key)
 
-    def on_view_ended(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
-        key = (cid, e["agent_id"])
+    def on_view_ended(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
+        key = (cid, e.agent_id)
         if key not in self.views:
-            self.fail(
-                "view.unmatched", f"agent {e['agent_id']} ends a view of {cid!r} never started"
-            )
+            self.fail("view.unmatched", f"agent {e.agent_id} ends a view of {cid!r} never started")
         self.views.discard(key)
 
-    def _no_rule(self, cid: str, conv: _Conv, e: dict[str, Any]) -> None:
+    def _no_rule(self, cid: str, conv: _Conv, e: LifecycleEvent) -> None:
         """Surveys, MCS, intents and sales only need an opened conversation."""
 
     on_survey_sent = on_survey_answered = _no_rule

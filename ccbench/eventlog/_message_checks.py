@@ -9,33 +9,37 @@ it is an outbound conversation nobody has written in yet. docs/eventlog.md
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from ._agent_checks import Fail
+from ._lifecycle_event import LifecycleEvent
 from ._roster import Roster
 
-__all__ = ["MessageContext", "check_message"]
+__all__ = ["check_message"]
 
 #: Roles that never carry an agent_id; a note is never theirs (notes are company-side).
 _NO_AGENT_ROLES = ("consumer", "system")
 
 
-@dataclass(frozen=True, slots=True)
-class MessageContext:
-    """What the conversation's state machine knows when a message arrives."""
+def check_message(
+    roster: Roster,
+    fail: Fail,
+    e: LifecycleEvent,
+    *,
+    cid: str,
+    channel: str,
+    assigned: int | None,
+    outbound_unwritten: bool,
+) -> None:
+    """Check one message (or internal note) of a conversation that has not ended.
 
-    cid: str
-    channel: str
-    assigned: int | None  # the assigned agent, None when nobody is assigned
-    outbound_unwritten: bool  # outbound, and no public message yet
-
-
-def check_message(roster: Roster, fail: Fail, ctx: MessageContext, e: dict[str, Any]) -> None:
-    """Check one message (or internal note) of a conversation that has not ended."""
-    role, agent, cid = e["sender_role"], e["agent_id"], ctx.cid
-    note = e["visibility"] == "internal"
-    if ctx.channel == "call" and not note:
+    ``cid`` and ``channel`` are the conversation's, ``assigned`` its assigned agent (None
+    when nobody is assigned), ``outbound_unwritten`` whether it is outbound and nobody has
+    written a public message yet. Plain keywords rather than a context object: this runs
+    for every message of a log, and building a frozen dataclass per message cost more
+    than the checks.
+    """
+    role, agent = e.sender_role, e.agent_id
+    note = e.visibility == "internal"
+    if channel == "call" and not note:
         fail("lifecycle.call-message", f"message in call {cid!r}")
     if note and role in _NO_AGENT_ROLES:
         fail(
@@ -45,7 +49,7 @@ def check_message(roster: Roster, fail: Fail, ctx: MessageContext, e: dict[str, 
             sender_role=role,
             visibility="internal",
         )
-    if ctx.outbound_unwritten and not note and role == "consumer":
+    if outbound_unwritten and not note and role == "consumer":
         fail(
             "message.outbound-first",
             f"outbound {cid!r} starts with a consumer message; expected the company "
@@ -67,17 +71,17 @@ def check_message(roster: Roster, fail: Fail, ctx: MessageContext, e: dict[str, 
     a = roster.agent(agent)
     if a is None:
         return
-    assigned = ctx.assigned == agent
+    is_assigned = assigned == agent
     problem = None
-    if role in ("agent", "bot") and not assigned:
-        problem = f"{role} {agent} is not the assigned agent ({ctx.assigned})"
+    if role in ("agent", "bot") and not is_assigned:
+        problem = f"{role} {agent} is not the assigned agent ({assigned})"
     elif role == "agent" and a.user_type != "human":
         problem = f"agent {agent} has user_type {a.user_type}"
     elif role == "bot" and a.user_type != "bot":
         problem = f"bot {agent} has user_type {a.user_type}"
     elif role == "manager" and a.role != "manager":
         problem = f"manager {agent} has role {a.role}"
-    elif role == "participant" and assigned:
+    elif role == "participant" and is_assigned:
         problem = f"participant {agent} is the assigned agent"
     if problem:
         fail("message.role", f"message in {cid!r}: {problem}", sender_role=role, agent_id=agent)

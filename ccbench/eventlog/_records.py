@@ -1,9 +1,10 @@
 """Events as records (JSON objects) and their conversion to and from columns.
 
 :func:`table_from_records` checks each record's field names and value types
-(naming the line) and builds an Arrow table; :func:`check_table` then checks,
-column-wise, every per-event rule of the contract: kinds, required and
-forbidden fields per kind, choices, patterns and ranges. The same two steps
+(naming the line) and builds an Arrow table; :func:`check_table`
+(ccbench/eventlog/_table_checks.py) then checks, column-wise, every per-event
+rule of the contract: kinds, required and forbidden fields per kind, choices,
+patterns and ranges; :class:`Violation` is how it reports one. The same two steps
 serve NDJSON files, HTTP ingestion and Parquet files written by other tools.
 """
 
@@ -16,10 +17,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._errors import EventSchemaError, describe, shown
-from ._schema import FIELDS, KINDS, SCHEMA
+from .._errors import EventSchemaError, describe
+from ._schema import FIELDS, SCHEMA
 
-__all__ = ["Violation", "check_table", "conform_table", "records_from_table", "table_from_records"]
+__all__ = ["Violation", "conform_table", "records_from_table", "table_from_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +155,6 @@ def conform_table(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
-def _id(ids: pa.ChunkedArray, row: int) -> str | None:
-    """The event id of ``row`` for a Violation, cut like a shown value (ids may be huge)."""
-    value: str | None = ids[row].as_py()
-    return value if value is None or len(value) <= 80 else value[:77] + "..."
-
-
 def _same_kind(source: pa.DataType, target: pa.DataType) -> bool:
     """Whether a column of type ``source`` may be cast to the contract's ``target``:
     integers of any width to integers, strings (large, dictionary-encoded) to strings,
@@ -171,104 +166,3 @@ def _same_kind(source: pa.DataType, target: pa.DataType) -> bool:
     if pa.types.is_integer(target):
         return bool(pa.types.is_integer(source))
     return bool(pa.types.is_string(source) or pa.types.is_large_string(source))
-
-
-def _rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:
-    """Indices where a boolean mask is true (nulls count as false)."""
-    filled = pc.fill_null(mask, False)
-    if not pc.any(filled).as_py():
-        return []
-    return pc.indices_nonzero(filled).to_pylist()  # type: ignore[no-any-return]
-
-
-def check_table(table: pa.Table) -> list[Violation]:
-    """Every per-event rule of the contract, column-wise, for a conformed table.
-
-    Returns one Violation per broken rule per row, in row order within rule.
-    """
-    out: list[Violation] = []
-    ids = table.column("event_id")
-
-    def report(rule: str, rows: list[int], message: str, column: str | None) -> None:
-        values = table.column(column).take(rows).to_pylist() if column and rows else []
-        for i, row in enumerate(rows):
-            vals = {column: values[i]} if column else {}
-            text = message.format(value=shown(values[i]) if column else "")
-            out.append(Violation(rule, row, _id(ids, row), text, vals))
-
-    kinds = table.column("kind")
-    known = pa.array(sorted(KINDS))
-    report(
-        "schema.kind",
-        _rows(pc.invert(pc.is_in(kinds, value_set=known))),
-        "field 'kind': expected one of the contract's event kinds, got {value}",
-        "kind",
-    )
-    for name, spec in FIELDS.items():
-        column = table.column(name)
-        if spec.choices is not None:
-            bad = pc.invert(pc.is_in(column, value_set=pa.array(spec.choices)))
-        elif spec.type == "int":
-            bad = pc.less(column, spec.low) if spec.low is not None else None
-            if spec.high is not None:
-                over = pc.greater(column, spec.high)
-                bad = over if bad is None else pc.or_(bad, over)
-        elif spec.pattern is not None:
-            bad = pc.invert(pc.match_substring_regex(column, spec.pattern.pattern))
-        else:
-            bad = None
-        if spec.max_length is not None:
-            # reported apart from the pattern: the message gives the length, not the value
-            long = pc.and_(pc.is_valid(column), pc.greater(pc.utf8_length(column), spec.max_length))
-            rows = _rows(long)
-            lengths = pc.utf8_length(column).take(rows).to_pylist() if rows else []
-            for row, length in zip(rows, lengths, strict=True):
-                message = (
-                    f"field {name!r}: expected at most {spec.max_length} characters, got {length}"
-                )
-                out.append(Violation(f"schema.{name}", row, _id(ids, row), message, {}))
-            if rows and bad is not None:
-                bad = pc.and_(bad, pc.invert(long))
-        if bad is not None and name != "kind":
-            bad = pc.and_(pc.is_valid(column), bad)
-            report(
-                f"schema.{name}",
-                _rows(bad),
-                f"field {name!r}: expected {spec.expectation()}, got {{value}}",
-                name,
-            )
-    for kind, kspec in KINDS.items():
-        is_kind = pc.equal(kinds, kind)
-        if not pc.any(is_kind).as_py():
-            continue
-        for name in FIELDS:
-            column = table.column(name)
-            if name in kspec.required:
-                report(
-                    "schema.required",
-                    _rows(pc.and_(is_kind, pc.is_null(column))),
-                    f"{kind} requires field {name!r}, which is missing",
-                    None,
-                )
-            elif name not in kspec.allowed:
-                report(
-                    "schema.forbidden",
-                    _rows(pc.and_(is_kind, pc.is_valid(column))),
-                    f"{kind} does not take field {name!r} (got {{value}})",
-                    name,
-                )
-        if kspec.reason_choices is not None:
-            reason = table.column("reason")
-            bad = pc.and_(
-                pc.and_(is_kind, pc.is_valid(reason)),
-                pc.invert(pc.is_in(reason, value_set=pa.array(kspec.reason_choices))),
-            )
-            report(
-                "schema.reason",
-                _rows(bad),
-                f"{kind}: field 'reason': expected one of "
-                f"{', '.join(kspec.reason_choices)}, got {{value}}",
-                "reason",
-            )
-    out.sort(key=lambda v: v.row if v.row is not None else -1)
-    return out

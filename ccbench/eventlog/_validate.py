@@ -5,18 +5,28 @@ documented in docs/eventlog.md ("Lifecycle") and checked by
 ccbench/eventlog/_conversation_checks.py and _agent_checks.py. :func:`validate`
 never stops at the first problem: it returns every violation, each naming the
 event, the rule (an id from :data:`RULES`) and the values involved.
+
+It runs on every imported and read log, up to a million events and more, so
+the common case costs little: order and uniqueness are tested column-wise
+first and walked row by row only when a late row or a repeat exists (the walk
+names each one), a log already in (ts, seq) order is walked as it is, and each
+event reaches the state machines as a :class:`LifecycleEvent`. The
+differential tests (tests/eventlog/test_validate.py) hold the output equal to
+a plain reading of the rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from ._conversation_checks import EventChecker
+from ._lifecycle_event import LifecycleEvent, lifecycle_events
 from ._log import EventLog
-from ._records import Violation, check_table
-from ._schema import FIELDS
+from ._records import Violation
+from ._table_checks import check_table
 
 __all__ = ["validate"]
 
@@ -30,42 +40,68 @@ def validate(log: EventLog) -> list[Violation]:
     ids = table.column("event_id").to_pylist()
     ts = table.column("ts").to_numpy()
     seq = table.column("seq").to_numpy()
-    order = np.lexsort((seq, ts))
-    if len(order) > 1:
-        dts, dseq = np.diff(ts), np.diff(seq)
-        for before in np.nonzero((dts < 0) | ((dts == 0) & (dseq < 0)))[0]:
-            r = int(before) + 1
-            out.append(
-                Violation(
-                    "order",
-                    r,
-                    ids[r],
-                    f"(ts, seq) = ({ts[r]}, {seq[r]}) comes after ({ts[r - 1]}, {seq[r - 1]})",
-                    {"ts": int(ts[r])},
-                )
+    late = _late_rows(ts, seq)
+    for r in late:
+        out.append(
+            Violation(
+                "order",
+                r,
+                ids[r],
+                f"(ts, seq) = ({ts[r]}, {seq[r]}) comes after ({ts[r - 1]}, {seq[r - 1]})",
+                {"ts": int(ts[r])},
             )
-    for name, values in (("event_id", ids), ("seq", seq.tolist())):
-        seen: set[Any] = set()
-        for row, value in enumerate(values):
-            if value in seen:
-                out.append(
-                    Violation(
-                        f"unique.{name}",
-                        row,
-                        ids[row],
-                        f"{name} {value!r} appears more than once",
-                        {name: value},
-                    )
-                )
-            seen.add(value)
+        )
+    out.extend(_repeats("event_id", ids, ids, unique=len(set(ids)) == len(ids)))
+    sorted_seq = np.sort(seq)
+    unique_seq = not (sorted_seq[1:] == sorted_seq[:-1]).any()
+    out.extend(_repeats("seq", seq.tolist() if not unique_seq else [], ids, unique=unique_seq))
     broken_rows = {v.row for v in out if v.rule.startswith("schema.")}
-    columns = {name: table.column(name).to_pylist() for name in FIELDS}
+    events = lifecycle_events(table)
+    in_log_order: Iterator[tuple[int, LifecycleEvent]]
+    if late:
+        # (ts, seq) order; without a late row the file order is that order (lexsort is stable)
+        in_file_order = list(events)
+        in_log_order = ((row, in_file_order[row]) for row in np.lexsort((seq, ts)).tolist())
+    else:
+        in_log_order = enumerate(events)
     checker = EventChecker(log, out)
-    for row in order.tolist():
+    for row, event in in_log_order:
         if row in broken_rows:
             continue  # a malformed event would only cascade into confusing lifecycle errors
-        event = {name: values[row] for name, values in columns.items()}
-        checker.row, checker.event_id = row, event["event_id"]
+        checker.row, checker.event_id = row, event.event_id
         checker.event(event)
     out.sort(key=lambda v: v.row if v.row is not None else -1)
+    return out
+
+
+def _late_rows(ts: np.ndarray, seq: np.ndarray) -> list[int]:
+    """Rows whose (ts, seq) is below the previous row's, in row order."""
+    if len(ts) < 2:
+        return []
+    dts, dseq = np.diff(ts), np.diff(seq)
+    return (np.nonzero((dts < 0) | ((dts == 0) & (dseq < 0)))[0] + 1).tolist()
+
+
+def _repeats(name: str, values: list[Any], ids: list[str], *, unique: bool) -> list[Violation]:
+    """A ``unique.<name>`` violation for each row whose value an earlier row holds.
+
+    ``unique`` says the column was found free of repeats column-wise (the common case):
+    the row-by-row walk then has nothing to report and is skipped.
+    """
+    if unique:
+        return []
+    out = []
+    seen: set[Any] = set()
+    for row, value in enumerate(values):
+        if value in seen:
+            out.append(
+                Violation(
+                    f"unique.{name}",
+                    row,
+                    ids[row],
+                    f"{name} {value!r} appears more than once",
+                    {name: value},
+                )
+            )
+        seen.add(value)
     return out

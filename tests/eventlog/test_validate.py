@@ -7,9 +7,24 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ccbench.eventlog import RULES, EventLog, Roster, read_log, table_from_records, validate
+from ccbench.eventlog import (
+    RULES,
+    EventLog,
+    Roster,
+    read_log,
+    table_from_records,
+    validate,
+)
+from tests.support.validate_reference import (
+    DIFFERENTIAL_SETTINGS,
+    mutated_records,
+    reference_validate,
+)
 
 
 @pytest.fixture
@@ -250,3 +265,33 @@ def test_survey_sent_needs_only_an_opened_conversation(roster: Roster) -> None:
         _ev(4, "survey.answered", "a", csat=4),
     ]
     assert [(v.rule, v.row) for v in validate(_log(records, roster))] == [("ref.conversation", 0)]
+
+
+# -- the fast validator against the plain reference (tests/support/validate_reference.py) --
+
+
+@DIFFERENTIAL_SETTINGS
+@given(data=st.data())
+def test_validate_matches_the_reference_on_mutated_logs(example_path: Path, data: Any) -> None:
+    """On the example log after random edits (any roster's unrecorded kinds, the table in
+    one or several chunks), validate gives exactly the reference's violations: same rules,
+    rows, ids, messages and values, in the same order."""
+    example = read_log(example_path, sort=False)
+    records = data.draw(mutated_records(list(example.records())))
+    unrecorded = data.draw(
+        st.sampled_from([(), ("assignment.offered",), ("agent.login", "agent.logout")])
+    )
+    roster = replace(example.roster, unrecorded_kinds=unrecorded)
+    table = table_from_records(records)
+    cut = data.draw(st.integers(0, table.num_rows))
+    table = pa.concat_tables([table.slice(0, cut), table.slice(cut)])  # two chunks
+    log = EventLog.from_table(table, roster=roster, sort=False)
+    expected = reference_validate(log)
+    assert validate(log) == expected
+    assert [str(v) for v in validate(log)] == [str(v) for v in expected]
+
+
+def test_validate_matches_the_reference_on_the_empty_log(roster: Roster) -> None:
+    """An empty log has no violation, for validate and the reference alike."""
+    log = EventLog.from_table(table_from_records([]), roster=roster, sort=False)
+    assert validate(log) == reference_validate(log) == []
