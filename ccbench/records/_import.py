@@ -96,15 +96,14 @@ def _site(roster: Roster | None) -> str:
 
 
 def _convert_in_processes(names: list[str], *, site: str, jobs: int) -> list[Part]:
-    """Contiguous shares of the files by bytes, one per process (this one and ``jobs -
-    1`` started ones), this one's :data:`_MINE` of another's."""
+    """Contiguous shares of the files, about equal in bytes, one per process (this one
+    and ``jobs - 1`` started ones)."""
     sizes = [os.path.getsize(n) if os.path.exists(n) else 0 for n in names]
     total, start, acc = sum(sizes), 0, 0
-    weight = _MINE + jobs - 1
     shares: list[tuple[int, int]] = []
     for i, size in enumerate(sizes):
         acc += size
-        if acc * weight >= total * (_MINE + len(shares)) and len(shares) < jobs - 1:
+        if acc * jobs >= total * (len(shares) + 1) and len(shares) < jobs - 1:
             shares.append((start, i + 1))
             start = i + 1
     shares.append((start, len(names)))
@@ -124,10 +123,6 @@ def _convert_in_processes(names: list[str], *, site: str, jobs: int) -> list[Par
 
 #: ranks of conversations read from different files compare by file first
 _ORDER_SPAN = 10**9
-#: this process's share of the files, as a fraction of a started one's: it assembles
-#: the shares afterwards (about a tenth of a conversion's CPU on retail_day), while a
-#: started one first starts Python and imports the package (about half a second)
-_MINE = 0.9
 
 
 def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> RecordsImport:
