@@ -322,16 +322,17 @@ def _points(
 def _messages(
     record: TypedRecord, f: Fields, participants: dict[str, Participant]
 ) -> list[Message]:
-    """:func:`._messages.read_messages` of a typed record."""
-    out: list[tuple[int, int, int, Message]] = []
+    """:func:`._messages.read_messages` of a typed record. Exported messages come in
+    order: they are sorted (by time, sequence, place) only when they do not."""
+    out: list[Message] = []
     same_time = f.same_time
+    ordered, last = True, (-1, -1)
     for i, item in enumerate(record.messageRecords or ()):
         ts, text = item.timeL, item.time
         if ts is None or not 0 <= ts <= LAST_MS or (text is not None and not same_time(ts, text)):
             ts = read_ms(f, ts, text, "time", _MESSAGES)
             if ts is None:
                 raise Unclean(_MESSAGES)
-        seq = item.seq
         by = item.sentBy
         if by != "Consumer" and by != "Agent":
             by = (read_text(by) or "").capitalize()
@@ -349,10 +350,14 @@ def _messages(
         elif who is not None and who in participants:
             raise Unclean(_MESSAGES)
         intents = intents_of({"contextData": item.contextData}) if item.contextData else ()
-        n = seq if seq is not None else i
-        out.append((ts, n, i, Message(ts, n, agent, system, _MESSAGES, intents)))
-    out.sort()  # (ts, n, i) never ties: the messages themselves are not compared
-    return [m for *_, m in out]
+        n = item.seq if item.seq is not None else i
+        if ordered and (ts, n) < last:
+            ordered = False
+        last = (ts, n)
+        out.append(Message(ts, n, agent, system, _MESSAGES, intents))
+    if not ordered:  # a stable sort: equal (time, sequence) keep their place
+        out.sort(key=lambda m: (m.ts, m.seq))
+    return out
 
 
 def _consumer(record: TypedRecord) -> str:
