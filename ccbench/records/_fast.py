@@ -94,8 +94,11 @@ def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str)
         if found is None:
             raise Unclean(f"{main[0][0]}.dialogChannelType")
         channel = found
-    source = read_text(info.source)
-    source = source_name(source) if source is not None else None
+    text, source = read_text(info.source), None
+    if text is not None:
+        if text not in f.sources:
+            f.sources[text] = source_name(text)
+        source = f.sources[text]
     if source is None:
         raise Unclean("info.source")
     opened = {
@@ -108,7 +111,10 @@ def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str)
     }
     language = read_text(info.language)
     if language is not None:
-        if not LANGUAGE_TAG.match(language):
+        tag = f.languages.get(language)
+        if tag is None:
+            tag = f.languages[language] = LANGUAGE_TAG.match(language) is not None
+        if not tag:
             raise Unclean("info.language")
         opened["language"] = language
     cycle = Lifecycle(cid, fields=f, facts=facts, ids=f.ids, channel=channel)
@@ -214,8 +220,8 @@ def _dialogs(
     record: TypedRecord, f: Fields, facts: Facts
 ) -> tuple[list[tuple[str, Dialog, int | None]], dict[str, int]]:
     main, surveys = [], {}
-    for i, item in enumerate(record.dialogs or ()):
-        path = f"dialogs[{i}]"
+    path = "dialogs"  # a path is only named in a problem, and problems raise here
+    for item in record.dialogs or ():
         kind = (read_text(item.dialogType) or "MAIN").upper()
         if kind == "POST_SURVEY":
             start = read_ms(f, item.startTimeL, item.startTime, "startTime", path)

@@ -179,7 +179,8 @@ class Fields:
 @functools.cache
 def _minute_tails() -> tuple[str, ...]:
     """``ss.SSS+0000`` of each millisecond of a minute, the end of a readable time."""
-    return tuple(f"{ms // 1000:02d}.{ms % 1000:03d}+0000" for ms in range(60_000))
+    millis = [f".{ms:03d}+0000" for ms in range(1000)]
+    return tuple(f"{s:02d}" + tail for s in range(60) for tail in millis)
 
 
 def clean(text: str) -> str | None:
