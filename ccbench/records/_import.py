@@ -201,17 +201,23 @@ def _log(tables: list[pa.Table], roster: Roster) -> EventLog:
 
 def _interleave(tables: list[pa.Table], order: npt.NDArray[np.int64]) -> pa.Table:
     """The rows of ``tables`` (numbered one table after another) in ``order``, with every
-    column any of them has, null in the rows of a table without it. Each column is taken
+    column any of them has a value in, null in the rows of a table without it. Each column is taken
     from its tables' values alone: the tables of a log's kinds share few columns, and
     widening them first (then taking) wrote every column in full twice."""
     sizes = np.array([t.num_rows for t in tables], dtype=np.int64)
     which = np.repeat(np.arange(len(tables)), sizes)[order]  # the table of each row
     offset = order - (np.cumsum(sizes) - sizes)[which]  # its row in that table
     names = list(dict.fromkeys(name for t in tables for name in t.column_names))
-    columns = []
+    columns: list[tuple[str, pa.Array]] = []
     indices: dict[tuple[int, ...], pa.Array] = {}  # by the tables having a column
     for name in names:
-        having = tuple(k for k, t in enumerate(tables) if name in t.column_names)
+        having = tuple(  # the tables with a value in the column (a null one: none)
+            k
+            for k, t in enumerate(tables)
+            if name in t.column_names and t.column(name).null_count < t.num_rows
+        )
+        if not having:
+            continue  # the contract's null column (EventLog.from_table)
         index = indices.get(having)
         if index is None:
             base = np.full(len(tables), -1, dtype=np.int64)
@@ -221,8 +227,8 @@ def _interleave(tables: list[pa.Table], order: npt.NDArray[np.int64]) -> pa.Tabl
         values = pa.concat_arrays(
             [chunk for k in having for chunk in tables[k].column(name).chunks]
         )
-        columns.append(values.take(index))
-    return pa.table(columns, names=names)
+        columns.append((name, values.take(index)))
+    return pa.table(dict(columns))
 
 
 def _settle_roles(table: pa.Table, roster: Roster) -> pa.Table:
