@@ -37,6 +37,7 @@ class Fields:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self._minutes: dict[int, str] = {}
+        self._tails = _minute_tails()
 
     def same_time(self, stamp: int, text: Any) -> bool:
         """Whether ``text`` is exactly the readable form of ``stamp`` (the common case,
@@ -46,7 +47,8 @@ class Fields:
         prefix = self._minutes.get(minute)
         if prefix is None:
             prefix = self._minutes[minute] = format_time(minute * 60_000)[:17]
-        return bool(text == prefix + _minute_tails()[milli])
+        same: bool = text == prefix + self._tails[milli]
+        return same
 
     def fast_time(self, item: Mapping[str, Any], base: str, path: str) -> int | None:
         """:meth:`time`, with the exporter's own form (an int twin and the exact
