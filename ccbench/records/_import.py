@@ -11,10 +11,8 @@ more events keeps the ids of its earlier ones.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +30,7 @@ from ._part import SITE_PLACEHOLDER, Part, convert, convert_files
 from ._problems import Problem, Problems
 from ._read import Sourced
 from ._roster import build_roster
+from ._shares import convert_in_processes
 
 __all__ = ["RecordsImport", "import_files", "import_records"]
 
@@ -66,7 +65,7 @@ def import_files(
     site = _site(roster)
     with paused_gc():
         if jobs > 1 and len(names) > 1:
-            parts = _convert_in_processes(names, site=site, jobs=jobs)
+            parts = convert_in_processes(names, site=site, jobs=jobs)
         else:
             parts = [convert_files(names, site, 0)]
         if not any(p.conversations or p.refused for p in parts) and any(p.problems for p in parts):
@@ -93,36 +92,6 @@ def _site(roster: Roster | None) -> str:
     if roster is None:
         return SITE_PLACEHOLDER
     return roster.sites[0].id if roster.sites else roster.account
-
-
-def _convert_in_processes(names: list[str], *, site: str, jobs: int) -> list[Part]:
-    """Contiguous shares of the files, about equal in bytes, one per process (this one
-    and ``jobs - 1`` started ones)."""
-    sizes = [os.path.getsize(n) if os.path.exists(n) else 0 for n in names]
-    total, start, acc = sum(sizes), 0, 0
-    shares: list[tuple[int, int]] = []
-    for i, size in enumerate(sizes):
-        acc += size
-        if acc * jobs >= total * (len(shares) + 1) and len(shares) < jobs - 1:
-            shares.append((start, i + 1))
-            start = i + 1
-    shares.append((start, len(names)))
-    shares = [(a, b) for a, b in shares if b > a]
-    if len(shares) == 1:
-        return [convert_files(names, site, 0)]
-    context = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
-    with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=context) as pool:
-        futures = [
-            pool.submit(convert_files, names[a:b], site, a * _ORDER_SPAN) for a, b in shares[1:]
-        ]
-        # this process converts the first share while the others start and work
-        (a, b) = shares[0]
-        mine = convert_files(names[a:b], site, a * _ORDER_SPAN)
-        return [mine, *(f.result() for f in futures)]
-
-
-#: ranks of conversations read from different files compare by file first
-_ORDER_SPAN = 10**9
 
 
 def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> RecordsImport:

@@ -1,0 +1,97 @@
+"""An import's files shared among processes: this one and ``jobs - 1`` started ones.
+
+Each process converts a contiguous share of the files (:func:`convert_files`), so the
+result does not depend on the number of processes. A started process writes its
+share's tables to Arrow IPC files in a directory of this process's making and sends
+back the rest of its :class:`Part` (ids, ranks, facts, problems): this process maps
+the files instead of unpickling the tables from a pipe (a copy into a pickle, a pipe
+of 64 KiB at a time and a copy out of it cost more than a second for half a day's
+events). The directory is removed when the shares are read; the tables stay mapped
+until assembly is done with them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+import pyarrow as pa
+
+from ._part import Part, convert_files
+
+__all__ = ["ORDER_SPAN", "convert_in_processes", "share_bounds"]
+
+#: ranks of conversations read from different files compare by file first
+ORDER_SPAN = 10**9
+
+
+def share_bounds(sizes: Sequence[int], *, jobs: int) -> list[tuple[int, int]]:
+    """Contiguous ``[start, stop)`` shares of files of ``sizes`` bytes, about equal in
+    bytes, one per process (the first is this process's), empty shares left out."""
+    total, start, acc = sum(sizes), 0, 0
+    shares: list[tuple[int, int]] = []
+    for i, size in enumerate(sizes):
+        acc += size
+        if acc * jobs >= total * (len(shares) + 1) and len(shares) < jobs - 1:
+            shares.append((start, i + 1))
+            start = i + 1
+    shares.append((start, len(sizes)))
+    return [(a, b) for a, b in shares if b > a]
+
+
+def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[Part]:
+    """The parts of :func:`share_bounds`'s shares of ``names``, in file order."""
+    sizes = [os.path.getsize(n) if os.path.exists(n) else 0 for n in names]
+    shares = share_bounds(sizes, jobs=jobs)
+    if len(shares) == 1:
+        return [convert_files(names, site, 0)]
+    context = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
+    with tempfile.TemporaryDirectory(prefix="ccbench-import-") as tmp:
+        pool = ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=context)
+        try:
+            futures = [
+                pool.submit(
+                    convert_to_files, names[a:b], site, a * ORDER_SPAN, os.path.join(tmp, str(k))
+                )
+                for k, (a, b) in enumerate(shares[1:])
+            ]
+            # this process converts the first share while the others start and work
+            (a, b) = shares[0]
+            mine = convert_files(names[a:b], site, a * ORDER_SPAN)
+            parts = [mine, *(read_tables(f.result()) for f in futures)]
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    # the started processes end while assembly goes on (one takes a few tenths of a
+    # second to free its memory and exit)
+    pool.shutdown(wait=False)
+    return parts
+
+
+def convert_to_files(
+    paths: Sequence[str], site: str, order_base: int, stem: str
+) -> tuple[Part, list[str]]:
+    """:func:`convert_files`'s part without its tables, and the paths of the
+    ``<stem>-<n>.arrow`` files they are written to (one per column layout)."""
+    part = convert_files(paths, site, order_base)
+    layouts: dict[pa.Schema, list[pa.Table]] = {}
+    for table in part.tables:
+        layouts.setdefault(table.schema, []).append(table)
+    written = []
+    for n, (schema, tables) in enumerate(layouts.items()):
+        path = f"{stem}-{n}.arrow"
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+            for table in tables:
+                writer.write_table(table)
+        written.append(path)
+    return replace(part, tables=[]), written
+
+
+def read_tables(sent: tuple[Part, list[str]]) -> Part:
+    """A started process's part with the tables of its files, mapped (not copied)."""
+    part, paths = sent
+    return replace(part, tables=[pa.ipc.open_file(pa.memory_map(p)).read_all() for p in paths])
