@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,26 +178,32 @@ def _interleave(tables: list[pa.Table], order: npt.NDArray[np.int64]) -> pa.Tabl
     which = np.repeat(np.arange(len(tables)), sizes)[order]  # the table of each row
     offset = order - (np.cumsum(sizes) - sizes)[which]  # its row in that table
     names = list(dict.fromkeys(name for t in tables for name in t.column_names))
-    columns: list[tuple[str, pa.Array]] = []
-    indices: dict[tuple[int, ...], pa.Array] = {}  # by the tables having a column
-    for name in names:
-        having = tuple(  # the tables with a value in the column (a null one: none)
+    having = {  # the tables with a value in each column (a null one: none)
+        name: tuple(
             k
             for k, t in enumerate(tables)
             if name in t.column_names and t.column(name).null_count < t.num_rows
         )
-        if not having:
-            continue  # the contract's null column (EventLog.from_table)
-        index = indices.get(having)
-        if index is None:
-            base = np.full(len(tables), -1, dtype=np.int64)
-            base[list(having)] = np.cumsum(sizes[list(having)]) - sizes[list(having)]
-            start = base[which]
-            index = indices[having] = pa.array(start + offset, mask=start < 0)
-        values = pa.concat_arrays(
-            [chunk for k in having for chunk in tables[k].column(name).chunks]
-        )
-        columns.append((name, values.take(index)))
+        for name in names
+    }
+    having = {name: ks for name, ks in having.items() if ks}  # others: the contract's nulls
+
+    def index(ks: tuple[int, ...]) -> pa.Array:
+        base = np.full(len(tables), -1, dtype=np.int64)
+        base[list(ks)] = np.cumsum(sizes[list(ks)]) - sizes[list(ks)]
+        start = base[which]
+        return pa.array(start + offset, mask=start < 0)
+
+    def column(name: str) -> pa.Array:
+        ks = having[name]
+        values = pa.concat_arrays([chunk for k in ks for chunk in tables[k].column(name).chunks])
+        return values.take(indices[ks])
+
+    # Arrow and numpy release the GIL here: the cores idle once the shares are read
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
+        sets = list(dict.fromkeys(having.values()))
+        indices = dict(zip(sets, threads.map(index, sets), strict=True))
+        columns = list(zip(having, threads.map(column, having), strict=True))
     return pa.table(dict(columns))
 
 

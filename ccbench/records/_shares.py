@@ -12,31 +12,43 @@ until assembly is done with them.
 
 from __future__ import annotations
 
+import importlib.abc
 import multiprocessing
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from itertools import accumulate
 
 import pyarrow as pa
 
 from ._part import Part, convert_files
 
-__all__ = ["ORDER_SPAN", "convert_in_processes", "share_bounds"]
+__all__ = ["HEAD_START", "ORDER_SPAN", "convert_in_processes", "share_bounds", "without_pandas"]
 
 #: ranks of conversations read from different files compare by file first
 ORDER_SPAN = 10**9
 
 
-def share_bounds(sizes: Sequence[int], *, jobs: int) -> list[tuple[int, int]]:
-    """Contiguous ``[start, stop)`` shares of files of ``sizes`` bytes, about equal in
-    bytes, one per process (the first is this process's), empty shares left out."""
-    total, start, acc = sum(sizes), 0, 0
+#: this process's share of the bytes over a started process's: a started one first
+#: starts Python and imports the package (about half a second), and this one reads
+#: the started ones' tables back at once (they are mapped), so it takes a little more
+HEAD_START = 1.1
+
+
+def share_bounds(sizes: Sequence[int], *, weights: Sequence[float]) -> list[tuple[int, int]]:
+    """Contiguous ``[start, stop)`` shares of files of ``sizes`` bytes, one per process,
+    their bytes about in proportion to ``weights`` (a share ends with the first file
+    that brings it to its part), empty shares left out."""
+    marks, total = list(accumulate(weights)), sum(sizes)
+    start, acc = 0, 0
     shares: list[tuple[int, int]] = []
     for i, size in enumerate(sizes):
         acc += size
-        if acc * jobs >= total * (len(shares) + 1) and len(shares) < jobs - 1:
+        k = len(shares)
+        if k < len(weights) - 1 and acc * marks[-1] >= total * marks[k]:
             shares.append((start, i + 1))
             start = i + 1
     shares.append((start, len(sizes)))
@@ -44,14 +56,17 @@ def share_bounds(sizes: Sequence[int], *, jobs: int) -> list[tuple[int, int]]:
 
 
 def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[Part]:
-    """The parts of :func:`share_bounds`'s shares of ``names``, in file order."""
+    """The parts of ``names``'s shares (:func:`share_bounds`, this process's weighted
+    :data:`HEAD_START`), in file order."""
     sizes = [os.path.getsize(n) if os.path.exists(n) else 0 for n in names]
-    shares = share_bounds(sizes, jobs=jobs)
+    shares = share_bounds(sizes, weights=[HEAD_START] + [1.0] * (jobs - 1))
     if len(shares) == 1:
         return [convert_files(names, site, 0)]
     context = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
     with tempfile.TemporaryDirectory(prefix="ccbench-import-") as tmp:
-        pool = ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=context)
+        pool = ProcessPoolExecutor(
+            max_workers=len(shares) - 1, mp_context=context, initializer=without_pandas
+        )
         try:
             futures = [
                 pool.submit(
@@ -70,6 +85,23 @@ def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[
     # second to free its memory and exit)
     pool.shutdown(wait=False)
     return parts
+
+
+def without_pandas() -> None:
+    """Make ``import pandas`` fail in a started process (it converts records, nothing
+    else): pyarrow imports pandas at its first conversion of an array only to ask
+    whether the input is a pandas object (a third of a second per process started;
+    ours never are), and takes an ImportError as pandas being absent."""
+    sys.meta_path.insert(0, _NoPandas())
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """An import finder refusing pandas (:func:`without_pandas`)."""
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname.partition(".")[0] == "pandas":
+            raise ModuleNotFoundError("pandas is not used by a started import process")
+        return
 
 
 def convert_to_files(
