@@ -27,7 +27,7 @@ from ..eventlog import SCHEMA, EventLog, Roster, validate
 from ._bulk import paused_gc
 from ._facts import Facts
 from ._messages import ASSIGNED, SENDER
-from ._part import SITE_PLACEHOLDER, Part, convert, convert_files
+from ._part import SITE_PLACEHOLDER, Part, convert, convert_files, log_order
 from ._problems import Problem, Problems
 from ._read import Sourced
 from ._roster import build_roster
@@ -117,12 +117,13 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
         built = Roster.from_dict(built.to_dict())
     except RosterError as exc:
         raise InputError(f"the roster the records imply is invalid: {exc}") from exc
-    tables, offset = [], 0
+    tables, offset, whole = [], 0, True
     for k, part in enumerate(parts):
         keep = np.zeros(len(part.conversations), dtype=bool)
         for _version, kk, c, _source in best.values():
             if kk == k:
                 keep[c] = True
+        whole = whole and bool(keep.all())
         for table in part.tables:
             conv = table.column("_conv").to_numpy()
             if not keep.all():  # another part holds a later version of some conversation
@@ -130,7 +131,7 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
             index = table.schema.get_field_index("_conv")
             tables.append(table.set_column(index, "_conv", pa.array(conv + offset)))
         offset += len(part.conversations)
-    log = _log(tables, built)
+    log = _log(tables, built, _merged_order(parts) if whole else log_order(tables))
     log, dropped = _keep_valid(log, problems) if check else (log, 0)
     return RecordsImport(
         log=log,
@@ -140,11 +141,27 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
     )
 
 
-def _log(tables: list[pa.Table], roster: Roster) -> EventLog:
-    """The parts' events in log order, (ts, conversation, position in it), with message
-    roles settled against the final roster and the first site filled in (each on the
-    tables of the kinds that have them)."""
-    tables = [t for t in tables if t.num_rows]
+def _merged_order(parts: list[Part]) -> npt.NDArray[np.int64]:
+    """:func:`log_order` of the parts' tables, from each part's own: a part's conversations
+    come before the next part's, so at equal times its rows come first, and a stable
+    sort by time of the parts' sorted runs, one after another, merges them (Timsort
+    finds the runs: a pass, where sorting afresh took a tenth of a second a day)."""
+    runs, times, base = [], [], 0
+    for part in parts:
+        ts = [t.column("ts").to_numpy() for t in part.tables]
+        times.append(np.concatenate(ts)[part.order] if ts else np.zeros(0, dtype=np.int64))
+        runs.append(part.order + base)
+        base += sum(t.num_rows for t in part.tables)
+    order = np.concatenate(runs)
+    return order[np.argsort(np.concatenate(times), kind="stable")]
+
+
+def _log(tables: list[pa.Table], roster: Roster, order: npt.NDArray[np.int64]) -> EventLog:
+    """The events of ``tables`` in log ``order`` (rows numbered one table after another;
+    by ts, conversation, position in it), with message roles settled against the final
+    roster and the first site filled in (each on the tables of the kinds that have
+    them)."""
+    tables = [t for t in tables if t.num_rows]  # (no rows: no numbers)
     if not tables:
         return EventLog.from_table(SCHEMA.empty_table(), roster=roster)
     site = roster.sites[0].id
@@ -156,11 +173,6 @@ def _log(tables: list[pa.Table], roster: Roster) -> EventLog:
         if SENDER in table.column_names:
             table = _settle_roles(table, roster)
         tables[i] = table.drop_columns([c for c in (SENDER, ASSIGNED) if c in table.column_names])
-    ts, conv, pos = (
-        np.concatenate([t.column(name).to_numpy() for t in tables])
-        for name in ("ts", "_conv", "_pos")
-    )
-    order = np.lexsort((pos, conv, ts))
     table = _interleave([t.drop_columns(["_conv", "_pos"]) for t in tables], order)
     n = table.num_rows
     table = table.append_column("seq", pa.array(np.arange(n, dtype=np.int64)))

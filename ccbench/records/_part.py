@@ -34,7 +34,7 @@ from ._read import Sourced, item_id, pick_versions, rank, read_files
 from ._strict import StrictFields, Unclean
 from ._typed import typed_record
 
-__all__ = ["SITE_PLACEHOLDER", "Part", "convert", "convert_files"]
+__all__ = ["SITE_PLACEHOLDER", "Part", "convert", "convert_files", "log_order"]
 
 #: the site of every conversation until the roster (and so its first site) is known
 SITE_PLACEHOLDER = "\0site"
@@ -44,11 +44,13 @@ SITE_PLACEHOLDER = "\0site"
 class Part:
     """A share's events and what assembly needs (module docstring)."""
 
-    tables: list[pa.Table]  # one per kind, with only the columns that kind takes
+    tables: list[pa.Table]  # one per column layout (a kind's), with only its columns
     conversations: list[tuple[str, tuple[int, int, int, int], str]]  # id, rank, source
     facts: Facts
     problems: list[Problem] = field(default_factory=list)
     refused: int = 0
+    #: the rows (numbered one table after another) in order of ts, ``_conv``, ``_pos``
+    order: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def convert(
@@ -164,7 +166,18 @@ class _Share:
     def part(self, before: list[Problem]) -> Part:
         """The share's part; ``before``: problems met before its records were read."""
         self._flush()
-        return Part(self.tables, self.meta, self.facts, before + self.problems.items, self.refused)
+        layouts: dict[pa.Schema, list[pa.Table]] = {}
+        for table in self.tables:
+            layouts.setdefault(table.schema, []).append(table)
+        tables = [pa.concat_tables(same) for same in layouts.values()]
+        return Part(
+            tables,
+            self.meta,
+            self.facts,
+            before + self.problems.items,
+            self.refused,
+            log_order(tables),
+        )
 
 
 #: conversations whose events become tables at once
@@ -265,6 +278,18 @@ class _Messages:
         conv = np.array(self.conv, dtype=np.int64)
         at = np.array(self.at, dtype=np.int64)
         return _finish(table, "message.sent", ids, conv, at, first)
+
+
+def log_order(tables: Sequence[pa.Table]) -> npt.NDArray[np.int64]:
+    """The rows of ``tables`` (numbered one table after another) in log order: by time,
+    then conversation (``_conv``), then position in it (``_pos``)."""
+    if not tables:
+        return np.zeros(0, dtype=np.int64)
+    ts, conv, pos = (
+        np.concatenate([t.column(name).to_numpy() for t in tables])
+        for name in ("ts", "_conv", "_pos")
+    )
+    return np.lexsort((pos, conv, ts))
 
 
 def _event_ids(table: pa.Table) -> pa.Array:

@@ -108,17 +108,13 @@ def convert_to_files(
     paths: Sequence[str], site: str, order_base: int, stem: str
 ) -> tuple[Part, list[str]]:
     """:func:`convert_files`'s part without its tables, and the paths of the
-    ``<stem>-<n>.arrow`` files they are written to (one per column layout)."""
+    ``<stem>-<n>.arrow`` files they are written to (one per table)."""
     part = convert_files(paths, site, order_base)
-    layouts: dict[pa.Schema, list[pa.Table]] = {}
-    for table in part.tables:
-        layouts.setdefault(table.schema, []).append(table)
     written = []
-    for n, (schema, tables) in enumerate(layouts.items()):
+    for n, table in enumerate(part.tables):
         path = f"{stem}-{n}.arrow"
-        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
-            for table in tables:
-                writer.write_table(table)
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
         written.append(path)
     return replace(part, tables=[]), written
 

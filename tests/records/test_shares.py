@@ -12,7 +12,8 @@ import pyarrow as pa
 import pytest
 
 from ccbench.records import export_records
-from ccbench.records._part import SITE_PLACEHOLDER, convert_files
+from ccbench.records._import import _merged_order
+from ccbench.records._part import SITE_PLACEHOLDER, convert_files, log_order
 from ccbench.records._shares import (
     convert_in_processes,
     convert_to_files,
@@ -61,12 +62,9 @@ def test_tables_written_and_mapped_are_the_tables(pages: list[str], tmp_path: Pa
     sent, paths = convert_to_files(pages, SITE_PLACEHOLDER, 0, str(tmp_path / "s"))
     assert sent.tables == [] and all(Path(p).exists() for p in paths)
     back = read_tables((sent, paths))
-    layouts: dict[pa.Schema, list[pa.Table]] = {}
-    for table in here.tables:
-        layouts.setdefault(table.schema, []).append(table)
-    assert len(back.tables) == len(layouts) == len(paths)
-    for table, tables in zip(back.tables, layouts.values(), strict=True):
-        assert table.equals(pa.concat_tables(tables))
+    assert len(back.tables) == len(here.tables) == len(paths)
+    assert all(a.equals(b) for a, b in zip(back.tables, here.tables, strict=True))
+    assert back.order.tolist() == here.order.tolist()
     assert back.conversations == here.conversations
     assert back.problems == here.problems and back.refused == here.refused
     assert back.facts == here.facts
@@ -102,3 +100,24 @@ def test_a_started_process_does_not_import_pandas() -> None:
     with ProcessPoolExecutor(1, mp_context=context, initializer=without_pandas) as pool:
         answer = pool.submit(_import_pandas).result()
     assert answer.startswith("refused: pandas is not used")
+
+
+def test_the_parts_orders_merge_into_the_log_order(pages: list[str]) -> None:
+    """Three processes' parts, each in its own log order: merging them by time (a part's
+    conversations before the next part's at equal times) gives the order sorting all
+    their rows by time, conversation and position gives, rows from every part mixed."""
+    parts = convert_in_processes(pages, site=SITE_PLACEHOLDER, jobs=3)
+    assert len(parts) == 3
+    tables, offset = [], 0
+    for part in parts:
+        for table in part.tables:
+            conv = table.column("_conv").to_numpy() + offset
+            tables.append(
+                table.set_column(table.schema.get_field_index("_conv"), "_conv", pa.array(conv))
+            )
+        offset += len(part.conversations)
+    merged = _merged_order(parts)
+    assert merged.tolist() == log_order(tables).tolist()
+    sizes = [sum(t.num_rows for t in p.tables) for p in parts]
+    first_of_next = [(merged >= sizes[0]).argmax(), (merged >= sizes[0] + sizes[1]).argmax()]
+    assert 0 < first_of_next[0] < sizes[0] and 0 < first_of_next[1] < sizes[0] + sizes[1]
