@@ -12,6 +12,7 @@ until assembly is done with them.
 
 from __future__ import annotations
 
+import gc
 import importlib.abc
 import multiprocessing
 import os
@@ -26,7 +27,14 @@ import pyarrow as pa
 
 from ._part import Part, convert_files
 
-__all__ = ["HEAD_START", "ORDER_SPAN", "convert_in_processes", "share_bounds", "without_pandas"]
+__all__ = [
+    "HEAD_START",
+    "ORDER_SPAN",
+    "convert_in_processes",
+    "set_up_started",
+    "share_bounds",
+    "without_pandas",
+]
 
 #: ranks of conversations read from different files compare by file first
 ORDER_SPAN = 10**9
@@ -65,7 +73,7 @@ def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[
     context = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
     with tempfile.TemporaryDirectory(prefix="ccbench-import-") as tmp:
         pool = ProcessPoolExecutor(
-            max_workers=len(shares) - 1, mp_context=context, initializer=without_pandas
+            max_workers=len(shares) - 1, mp_context=context, initializer=set_up_started
         )
         try:
             futures = [
@@ -85,6 +93,15 @@ def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[
     # second to free its memory and exit)
     pool.shutdown(wait=False)
     return parts
+
+
+def set_up_started() -> None:
+    """A started process converts one share and ends: the cyclic collector stays off
+    (reference counting frees what a share builds, which holds no cycles; a collection
+    walked the share's ids and ranks for nothing), and pandas is refused
+    (:func:`without_pandas`)."""
+    gc.disable()
+    without_pandas()
 
 
 def without_pandas() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import multiprocessing
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -18,8 +20,8 @@ from ccbench.records._shares import (
     convert_in_processes,
     convert_to_files,
     read_tables,
+    set_up_started,
     share_bounds,
-    without_pandas,
 )
 from sim import load_scenario, simulate
 
@@ -85,21 +87,25 @@ def test_no_file_is_left_once_the_shares_are_read(
     assert rows == sum(t.num_rows for t in whole.tables)
 
 
-def _import_pandas() -> str:
+def _probe() -> tuple[bool, str]:
+    """In a started process: whether the collector is on, and what importing pandas does."""
     try:
         importlib.import_module("pandas")
     except ImportError as exc:
-        return f"refused: {exc}"
-    return "imported"
+        return gc.isenabled(), f"refused: {exc}"
+    return gc.isenabled(), "imported"
 
 
-def test_a_started_process_does_not_import_pandas() -> None:
-    """In a process started with :func:`without_pandas`, importing pandas fails (pyarrow
-    reads that as pandas being absent); this process is left as it was."""
+def test_a_started_process_runs_without_collector_or_pandas() -> None:
+    """A process started with :func:`set_up_started` has the cyclic collector off and
+    refuses pandas (pyarrow reads that as pandas being absent); this process keeps both."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=without_pandas) as pool:
-        answer = pool.submit(_import_pandas).result()
+    with ProcessPoolExecutor(1, mp_context=context, initializer=set_up_started) as pool:
+        enabled, answer = pool.submit(_probe).result()
+    assert not enabled
     assert answer.startswith("refused: pandas is not used")
+    assert gc.isenabled()
+    assert not any(type(finder).__name__ == "_NoPandas" for finder in sys.meta_path)
 
 
 def test_the_parts_orders_merge_into_the_log_order(pages: list[str]) -> None:
