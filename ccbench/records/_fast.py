@@ -27,7 +27,7 @@ from ._conversation import LANGUAGE_TAG, source_name
 from ._extras import read_extras
 from ._facts import UNASSIGNED, Facts, decimal_id
 from ._fields import ABSENT, LAST_MS, Fields
-from ._messages import Message, intents_of, interleave
+from ._messages import intents_of, plan_merge
 from ._strict import StrictFields, Unclean, read_id, read_ms, read_text
 from ._timeline import Life, Lifecycle, Participant, closed_by_of
 from ._typed import Dialog, Info, TypedRecord
@@ -94,8 +94,11 @@ def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str)
         if found is None:
             raise Unclean(f"{main[0][0]}.dialogChannelType")
         channel = found
-    source = read_text(info.source)
-    source = source_name(source) if source is not None else None
+    text, source = read_text(info.source), None
+    if text is not None:
+        if text not in f.sources:
+            f.sources[text] = source_name(text)
+        source = f.sources[text]
     if source is None:
         raise Unclean("info.source")
     opened = {
@@ -108,7 +111,10 @@ def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str)
     }
     language = read_text(info.language)
     if language is not None:
-        if not LANGUAGE_TAG.match(language):
+        tag = f.languages.get(language)
+        if tag is None:
+            tag = f.languages[language] = LANGUAGE_TAG.match(language) is not None
+        if not tag:
             raise Unclean("info.language")
         opened["language"] = language
     cycle = Lifecycle(cid, fields=f, facts=facts, ids=f.ids, channel=channel)
@@ -121,26 +127,16 @@ def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str)
             cycle.transfer(at, item, path)
         else:
             cycle.interaction(at, f.ids.agent(item, path, f.problems), path)
-    events: list[Event] = []  # the lifecycle's, then the extras'
-    places: list[int] = []  # each one's position in the conversation
-    rows = MessageRows([], [], [], [])
-    talks: list[Event] = []  # the messages that carry intents, for read_extras
-    count = 0  # after the loop: how many events the lifecycle and the messages make
-    messages = _messages(record, f, participants)
-    for count, item in enumerate(
-        interleave(cycle.events, messages, f, call=channel == "call"), start=1
-    ):
-        if isinstance(item, dict):
-            events.append(item)
-            places.append(count - 1)
-            continue
-        m, holds = item
-        rows.ts.append(m.ts)
-        rows.sender.append(SYSTEM if m.system else CONSUMER if m.agent is None else m.agent)
-        rows.holds.append(holds)
-        rows.at.append(count - 1)
-        if m.intents:
-            talks.append({"ts": m.ts, "agent_id": m.agent, "_intents": m.intents})
+    stamps, senders, intents = _messages(record, f, participants)
+    plan = plan_merge(
+        cycle.events, stamps, senders, f, call=channel == "call", path_of=_message_path
+    )  # a message it would skip raises: every one is kept
+    events, places = cycle.events, plan.events_at  # then the extras'
+    rows = MessageRows(stamps, senders, plan.holds, plan.at)
+    talks: list[Event] = [  # the messages that carry intents, for read_extras
+        {"ts": stamps[j], "agent_id": senders[j] if senders[j] >= 0 else None, "_intents": names}
+        for j, names in intents
+    ]
     extras = _extras_view(record)
     if (
         extras  # otherwise read_extras would read nothing but what info says
@@ -167,6 +163,7 @@ def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str)
             accepts=accepts,
             messages=talks,
         )
+        count = len(events) + len(stamps)
         events += extra
         places += range(count, count + len(extra))
     return FastRead(cid, events, places, rows)
@@ -223,8 +220,8 @@ def _dialogs(
     record: TypedRecord, f: Fields, facts: Facts
 ) -> tuple[list[tuple[str, Dialog, int | None]], dict[str, int]]:
     main, surveys = [], {}
-    for i, item in enumerate(record.dialogs or ()):
-        path = f"dialogs[{i}]"
+    path = "dialogs"  # a path is only named in a problem, and problems raise here
+    for item in record.dialogs or ():
         kind = (read_text(item.dialogType) or "MAIN").upper()
         if kind == "POST_SURVEY":
             start = read_ms(f, item.startTimeL, item.startTime, "startTime", path)
@@ -321,9 +318,15 @@ def _points(
 
 def _messages(
     record: TypedRecord, f: Fields, participants: dict[str, Participant]
-) -> list[Message]:
-    """:func:`._messages.read_messages` of a typed record."""
-    out: list[tuple[int, int, int, Message]] = []
+) -> tuple[list[int], list[int], list[tuple[int, tuple[str, ...]]]]:
+    """:func:`._messages.read_messages` of a typed record, as columns: the messages'
+    times, their senders (:class:`MessageRows`) and (index, names) of those carrying
+    intents, in order of time, sequence and place (exported messages come in that
+    order: they are sorted only when they do not)."""
+    stamps: list[int] = []
+    senders: list[int] = []
+    seqs: list[int] = []
+    intents: list[tuple[int, tuple[str, ...]]] = []
     same_time = f.same_time
     for i, item in enumerate(record.messageRecords or ()):
         ts, text = item.timeL, item.time
@@ -331,7 +334,6 @@ def _messages(
             ts = read_ms(f, ts, text, "time", _MESSAGES)
             if ts is None:
                 raise Unclean(_MESSAGES)
-        seq = item.seq
         by = item.sentBy
         if by != "Consumer" and by != "Agent":
             by = (read_text(by) or "").capitalize()
@@ -340,19 +342,32 @@ def _messages(
         who = item.participantId
         if who is None or who in ABSENT:
             who = read_text(who)
-        agent, system = None, False
         if by == "Agent":
             known = participants.get(who or "")
             if known is None:
                 raise Unclean(_MESSAGES)
-            agent, system = known.agent, known.agent is None
+            senders.append(SYSTEM if known.agent is None else known.agent)
         elif who is not None and who in participants:
             raise Unclean(_MESSAGES)
-        intents = intents_of({"contextData": item.contextData}) if item.contextData else ()
-        n = seq if seq is not None else i
-        out.append((ts, n, i, Message(ts, n, agent, system, _MESSAGES, intents)))
-    out.sort()  # (ts, n, i) never ties: the messages themselves are not compared
-    return [m for *_, m in out]
+        else:
+            senders.append(CONSUMER)
+        if item.contextData:
+            names = intents_of({"contextData": item.contextData})
+            if names:
+                intents.append((i, names))
+        stamps.append(ts)
+        seqs.append(item.seq if item.seq is not None else i)
+    keys = list(zip(stamps, seqs, strict=True))
+    if keys != sorted(keys):  # a stable sort: equal (time, sequence) keep their place
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        where = {k: n for n, k in enumerate(order)}
+        stamps, senders = [stamps[k] for k in order], [senders[k] for k in order]
+        intents = sorted((where[k], names) for k, names in intents)
+    return stamps, senders, intents
+
+
+def _message_path(index: int) -> str:
+    return _MESSAGES
 
 
 def _consumer(record: TypedRecord) -> str:

@@ -37,6 +37,7 @@ class Fields:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self._minutes: dict[int, str] = {}
+        self._tails = _minute_tails()
 
     def same_time(self, stamp: int, text: Any) -> bool:
         """Whether ``text`` is exactly the readable form of ``stamp`` (the common case,
@@ -46,7 +47,8 @@ class Fields:
         prefix = self._minutes.get(minute)
         if prefix is None:
             prefix = self._minutes[minute] = format_time(minute * 60_000)[:17]
-        return bool(text == prefix + _minute_tails()[milli])
+        same: bool = text == prefix + self._tails[milli]
+        return same
 
     def fast_time(self, item: Mapping[str, Any], base: str, path: str) -> int | None:
         """:meth:`time`, with the exporter's own form (an int twin and the exact
@@ -179,7 +181,8 @@ class Fields:
 @functools.cache
 def _minute_tails() -> tuple[str, ...]:
     """``ss.SSS+0000`` of each millisecond of a minute, the end of a readable time."""
-    return tuple(f"{ms // 1000:02d}.{ms % 1000:03d}+0000" for ms in range(60_000))
+    millis = [f".{ms:03d}+0000" for ms in range(1000)]
+    return tuple(f"{s:02d}" + tail for s in range(60) for tail in millis)
 
 
 def clean(text: str) -> str | None:

@@ -11,7 +11,8 @@ assigned agent when it wrote, and the role is settled against the final roster
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ._facts import Facts, Ids
@@ -21,10 +22,11 @@ from ._timeline import Participant
 __all__ = [
     "ASSIGNED",
     "SENDER",
+    "MergePlan",
     "Message",
     "intents_of",
-    "interleave",
     "merge_messages",
+    "plan_merge",
     "read_messages",
 ]
 
@@ -138,13 +140,20 @@ def intents_of(item: Mapping[str, Any]) -> tuple[str, ...]:
 def merge_messages(
     lifecycle: list[Event], messages: list[Message], fields: Fields, *, call: bool
 ) -> list[Event]:
-    """The lifecycle events with the message events inserted (:func:`interleave`)."""
-    merged: list[Event] = []
-    for item in interleave(lifecycle, messages, fields, call=call):
-        if isinstance(item, dict):
-            merged.append(item)
-            continue
-        m, holds = item
+    """The lifecycle events with the message events inserted (:func:`plan_merge`)."""
+    plan = plan_merge(
+        lifecycle,
+        [m.ts for m in messages],
+        [m.agent for m in messages],
+        fields,
+        call=call,
+        path_of=lambda j: messages[j].path,
+    )
+    merged: list[Event] = [{}] * (len(lifecycle) + len(plan.kept))
+    for e, at in zip(lifecycle, plan.events_at, strict=True):
+        merged[at] = e
+    for j, at, holds in zip(plan.kept, plan.at, plan.holds, strict=True):
+        m = messages[j]
         event: Event = {"kind": "message.sent", "ts": m.ts, "conversation_id": None}
         if m.system:
             event["sender_role"] = "system"
@@ -153,37 +162,67 @@ def merge_messages(
         else:
             event["agent_id"], event[SENDER], event[ASSIGNED] = m.agent, m.agent, holds
         event["_intents"] = m.intents
-        merged.append(event)
+        merged[at] = event
     return merged
 
 
-def interleave(
-    lifecycle: list[Event], messages: list[Message], fields: Fields, *, call: bool
-) -> Iterator[Event | tuple[Message, bool]]:
-    """The lifecycle events and the messages kept, in the module docstring's order; a
-    message comes as (message, whether its sender holds the conversation then).
+class MergePlan(NamedTuple):
+    """Where a record's messages go among its lifecycle events: the messages kept (their
+    indices), each one's position in the conversation and whether its sender held the
+    conversation then, and each lifecycle event's position."""
 
-    A message outside the conversation's lives (before it opens, between a close and
-    a resume, after the end) or in a call is reported and skipped."""
+    kept: list[int]
+    at: list[int]
+    holds: list[bool]
+    events_at: list[int]
+
+
+def plan_merge(
+    lifecycle: list[Event],
+    stamps: Sequence[int],
+    senders: Sequence[int | None],
+    fields: Fields,
+    *,
+    call: bool,
+    path_of: Callable[[int], str],
+) -> MergePlan:
+    """The module docstring's order for messages sent at ``stamps`` (epoch ms, sorted) by
+    ``senders`` (agent ids; anything else for the consumer or the system).
+
+    A message goes after the longest run of leading lifecycle events that come before
+    it (earlier, or opening at the same millisecond), so a bisection over the events'
+    running largest key places it. A message outside the conversation's lives (before
+    it opens, between a close and a resume, after the end) or in a call is reported
+    (``path_of``: where message ``j`` is in the record) and skipped."""
     p = fields.problems
-    state, assigned = "new", None
-    i = 0
-    for m in messages:
-        while i < len(lifecycle):
-            e = lifecycle[i]
-            if e["ts"] > m.ts or (e["ts"] == m.ts and e["kind"] not in _OPENING):
-                break
-            yield e
-            state, assigned = _step(e, state, assigned)
-            i += 1
+    reach: list[int] = []  # running largest key: 2 ms, plus 1 unless opening
+    after: list[tuple[str, int | None]] = []  # the state and agent after each event
+    top, state, assigned = -1, "new", None
+    for e in lifecycle:
+        key = 2 * e["ts"] + (0 if e["kind"] in _OPENING else 1)
+        top = key if key > top else top
+        reach.append(top)
+        state, assigned = _step(e, state, assigned)
+        after.append((state, assigned))
+    kept: list[int] = []
+    before: list[int] = []  # lifecycle events before each message kept
+    at: list[int] = []
+    holds: list[bool] = []
+    for j, ts in enumerate(stamps):
+        count = bisect_left(reach, 2 * ts + 1)
+        state, assigned = after[count - 1] if count else ("new", None)
         if state in ("new", "ended"):
-            p.add(f"{m.path}.timeL", m.ts, "a message outside the conversation's span; skipped")
+            p.add(f"{path_of(j)}.timeL", ts, "a message outside the conversation's span; skipped")
             continue
         if call:
-            p.add(m.path, m.ts, "a message in a voice conversation (calls have none); skipped")
+            p.add(path_of(j), ts, "a message in a voice conversation (calls have none); skipped")
             continue
-        yield m, assigned == m.agent
-    yield from lifecycle[i:]
+        at.append(count + len(kept))
+        kept.append(j)
+        before.append(count)
+        holds.append(assigned == senders[j])
+    events_at = [k + bisect_right(before, k) for k in range(len(lifecycle))]
+    return MergePlan(kept, at, holds, events_at)
 
 
 def _step(e: Event, state: str, assigned: int | None) -> tuple[str, int | None]:

@@ -44,6 +44,9 @@ class StrictFields(Fields):
     def __init__(self) -> None:
         super().__init__(_Raising())
         self.ids = _StrictIds()
+        #: info.source and info.language texts already read (a few values repeat)
+        self.sources: dict[str, str | None] = {}
+        self.languages: dict[str, bool] = {}
 
 
 def read_text(value: str | None) -> str | None:

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
+from msgspec.structs import astuple
 
 __all__ = [
     "TypedPage",
@@ -136,11 +137,7 @@ class TypedRecord(Struct, forbid_unknown_fields=True, gc=False):
 
     def size(self) -> int:
         """Entries in the record's list sections (:func:`._read.rank`)."""
-        return sum(
-            len(value)
-            for name in self.__struct_fields__
-            if name != "info" and isinstance(value := getattr(self, name), list)
-        )
+        return sum(len(value) for value in astuple(self) if type(value) is list)
 
 
 class TypedPage(Struct, gc=False):
