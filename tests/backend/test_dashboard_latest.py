@@ -20,8 +20,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from backend import Store
-from backend._dashboard_data import dashboard_data
 from backend._dashboard_facts import last_visible
 from backend._dashboard_index import DashboardIndex
 from backend._dashboard_latest import (
@@ -35,6 +33,7 @@ from backend._dashboard_latest import (
     small,
 )  # fmt: skip
 from ccbench.eventlog import EventLog, Roster
+from tests.support.backend import stored_dashboard
 from tests.support.hand_logs import HandLog
 
 T0 = 1_700_000_000_000
@@ -82,13 +81,8 @@ def _log() -> EventLog:
 
 @pytest.fixture(scope="module")
 def index() -> Iterator[DashboardIndex]:
-    store = Store(path=":memory:")
-    store.put_roster(roster=ROSTER)
-    store.ingest(account="a", table=_log().table)
-    d = dashboard_data(store, account="a")
-    assert d is not None
-    yield d.index
-    store.close()
+    with stored_dashboard(_log(), account="a") as d:
+        yield d.index
 
 
 def _facts(x: DashboardIndex, cid: str, sec: int) -> dict[str, object]:

@@ -22,10 +22,10 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from backend import Store
-from backend._dashboard_data import DashboardData, dashboard_data
+from backend._dashboard_data import DashboardData
 from backend._dashboard_facts import CHANGING, TIMED
 from ccbench.eventlog import EventLog, Roster
+from tests.support.backend import stored_dashboard
 from tests.support.hand_logs import HandLog
 
 T0 = 1_700_000_000_000
@@ -72,13 +72,8 @@ def _log() -> EventLog:
 
 @pytest.fixture(scope="module")
 def data() -> Iterator[DashboardData]:
-    store = Store(path=":memory:")
-    store.put_roster(roster=ROSTER)
-    store.ingest(account="a", table=_log().table)
-    d = dashboard_data(store, account="a")
-    assert d is not None
-    yield d
-    store.close()
+    with stored_dashboard(_log(), account="a") as d:
+        yield d
 
 
 def _pending(d: DashboardData, close: int, *, sec: int, cut: int = 0) -> dict[str, list[int]]:

@@ -13,7 +13,9 @@ from typing import Any
 import httpx
 import orjson
 
-from backend import ServerConfig, serve
+from backend import ServerConfig, Store, serve
+from backend._dashboard_data import DashboardData, dashboard_data
+from ccbench.eventlog import EventLog
 
 ACCOUNT = "acme"
 TOKEN = "secret-acme"
@@ -243,3 +245,18 @@ def serve_process(
         time.sleep(0.05)
     proc.kill()
     raise RuntimeError("serve did not become ready")
+
+
+@contextmanager
+def stored_dashboard(log: EventLog, *, account: str) -> Iterator[DashboardData]:
+    """The reference backend's dashboard data of ``log`` (its roster, then its events,
+    in an in-memory store, closed afterwards): for tests on hand-made logs."""
+    store = Store(path=":memory:")
+    try:
+        store.put_roster(roster=log.roster)
+        store.ingest(account=account, table=log.table)
+        data = dashboard_data(store, account=account)
+        assert data is not None
+        yield data
+    finally:
+        store.close()
