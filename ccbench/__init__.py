@@ -14,8 +14,8 @@ from ._errors import (
     OutputError,
     ParameterError,
     RosterError,
-    describe,
     shown,
+    shown_with_type,
 )
 
 __version__ = "0.1.0"
@@ -29,6 +29,6 @@ __all__ = [
     "ParameterError",
     "RosterError",
     "__version__",
-    "describe",
     "shown",
+    "shown_with_type",
 ]

@@ -27,8 +27,8 @@ __all__ = [
     "OutputError",
     "ParameterError",
     "RosterError",
-    "describe",
     "shown",
+    "shown_with_type",
 ]
 
 
@@ -76,7 +76,7 @@ def shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def describe(value: Any) -> str:
+def shown_with_type(value: Any) -> str:
     """Render a received value for an error message: repr (cut) plus its type name."""
     return f"{shown(value)} ({type(value).__name__})"
 

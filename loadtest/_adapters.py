@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ccbench import InputError, describe
+from ccbench import InputError, shown_with_type
 
 from ._recording import QueryValue
 
@@ -111,25 +111,25 @@ class IngestSpec:
         if dialect not in DIALECTS:
             raise InputError(
                 f"{where}: ingest.dialect: expected one of {', '.join(DIALECTS)}, "
-                f"got {describe(dialect)}"
+                f"got {shown_with_type(dialect)}"
             )
         file_format = files.get("format", "ndjson")
         if file_format not in FILE_FORMATS:
             raise InputError(
                 f"{where}: ingest.files.format: expected one of "
-                f"{', '.join(FILE_FORMATS)}, got {describe(file_format)}"
+                f"{', '.join(FILE_FORMATS)}, got {shown_with_type(file_format)}"
             )
         directory = files.get("directory")
         if dialect == "files" and (not isinstance(directory, str) or not directory):
             raise InputError(
                 f"{where}: ingest.files.directory: required by the files "
-                f"dialect, got {describe(directory)}"
+                f"dialect, got {shown_with_type(directory)}"
             )
         timeout = files.get("ready_timeout_s", 60.0)
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
             raise InputError(
                 f"{where}: ingest.files.ready_timeout_s: expected seconds > 0, "
-                f"got {describe(timeout)}"
+                f"got {shown_with_type(timeout)}"
             )
         spec = cls(
             dialect=dialect,
@@ -159,7 +159,7 @@ def _table(value: Any, where: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise InputError(f"{where}: expected a table, got {describe(value)}")
+        raise InputError(f"{where}: expected a table, got {shown_with_type(value)}")
     return value
 
 
@@ -173,7 +173,9 @@ def _plugin_name(value: Any, where: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or value.count(":") != 1 or not all(value.split(":")):
-        raise InputError(f'{where}: expected "package.module:function", got {describe(value)}')
+        raise InputError(
+            f'{where}: expected "package.module:function", got {shown_with_type(value)}'
+        )
     return value
 
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ccbench import InputError, describe
+from ccbench import InputError, shown_with_type
 
 __all__ = ["DEFAULT_LATENCY_MS", "LoadTestConfig", "Thresholds", "load_config"]
 
@@ -144,13 +144,14 @@ class LoadTestConfig:
         for name, ok, expected in checks:
             if not ok:
                 raise InputError(
-                    f"loadtest.{name}: expected {expected}, got {describe(getattr(self, name))}"
+                    f"loadtest.{name}: expected {expected}, "
+                    f"got {shown_with_type(getattr(self, name))}"
                 )
         for endpoint, limits in self.thresholds.latency_ms.items():
             where = f"loadtest.thresholds.latency_ms.{endpoint}"
             if not isinstance(limits, Mapping):
                 raise InputError(
-                    f"{where}: expected a table of percentiles, got {describe(limits)}"
+                    f"{where}: expected a table of percentiles, got {shown_with_type(limits)}"
                 )
             for key, limit in limits.items():
                 if key not in _PERCENTILE_KEYS:
@@ -160,7 +161,9 @@ class LoadTestConfig:
                     )
                 number = isinstance(limit, int | float) and not isinstance(limit, bool)
                 if not (number and math.isfinite(limit) and limit > 0):
-                    raise InputError(f"{where}.{key}: expected ms > 0, got {describe(limit)}")
+                    raise InputError(
+                        f"{where}.{key}: expected ms > 0, got {shown_with_type(limit)}"
+                    )
 
     @property
     def family_shares(self) -> dict[str, float]:
@@ -211,7 +214,7 @@ def _check_types(obj: Any, where: str) -> None:
         value = getattr(obj, f.name)
         expected, ok = kind
         if not ok(value):
-            raise InputError(f"{where}.{f.name}: expected {expected}, got {describe(value)}")
+            raise InputError(f"{where}.{f.name}: expected {expected}, got {shown_with_type(value)}")
 
 
 def _is_int(value: object) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ccbench import InputError, describe
+from ccbench import InputError, shown_with_type
 
 from ._adapters import IngestSpec
 
@@ -116,7 +116,7 @@ def _check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(
-            f"target mapping: base_url: expected http(s)://host[:port], got {describe(url)}"
+            f"target mapping: base_url: expected http(s)://host[:port], got {shown_with_type(url)}"
         )
     if parts.username is not None or parts.password is not None:
         # a URL is shown in reports and on command lines: credentials go in [headers]
@@ -145,16 +145,20 @@ def _expand(name: str, value: str, env: Mapping[str, str]) -> str:
 def _endpoint(name: str, spec: Any) -> Endpoint:
     where = f"target mapping: endpoints.{name}"
     if not isinstance(spec, dict):
-        raise InputError(f"{where}: expected a table, got {describe(spec)}")
+        raise InputError(f"{where}: expected a table, got {shown_with_type(spec)}")
     method = str(spec.get("method", "GET")).upper()
     if method not in _METHODS:
         raise InputError(f"{where}.method: expected one of {', '.join(_METHODS)}, got {method!r}")
     path = spec.get("path")
     if not isinstance(path, str) or not path.startswith("/"):
-        raise InputError(f"{where}.path: expected a path starting with '/', got {describe(path)}")
+        raise InputError(
+            f"{where}.path: expected a path starting with '/', got {shown_with_type(path)}"
+        )
     content_type = spec.get("content_type")
     if content_type is not None and not isinstance(content_type, str):
-        raise InputError(f"{where}.content_type: expected a string, got {describe(content_type)}")
+        raise InputError(
+            f"{where}.content_type: expected a string, got {shown_with_type(content_type)}"
+        )
     unknown = sorted(set(spec) - {"method", "path", "content_type"})
     if unknown:
         raise InputError(f"{where}: unknown key {unknown[0]!r}")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ccbench import InputError, RosterError, describe
+from ccbench import InputError, RosterError, shown_with_type
 from ccbench.eventlog import CHANNELS, DIRECTIONS, Roster
 
 from ._outcome_sections import OutcomeSpec, TargetsSpec
@@ -137,7 +137,7 @@ def _parse_start(text: str) -> int:
     except ValueError as exc:
         raise InputError(
             f"scenario .scenario.start: expected an ISO 8601 time such as "
-            f"2026-01-05T00:00:00Z, got {describe(text)}"
+            f"2026-01-05T00:00:00Z, got {shown_with_type(text)}"
         ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
@@ -145,7 +145,7 @@ def _parse_start(text: str) -> int:
 
 
 def _bad(path: str, expected: str, value: Any) -> InputError:
-    return InputError(f"scenario {path}: expected {expected}, got {describe(value)}")
+    return InputError(f"scenario {path}: expected {expected}, got {shown_with_type(value)}")
 
 
 def _check_dist(d: DistSpec, path: str) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypeVar
 
-from ccbench import InputError, describe
+from ccbench import InputError, shown_with_type
 
 __all__ = [
     "CHECKS",
@@ -82,7 +82,7 @@ def section_fields(cls: type) -> list[tuple[dataclasses.Field[Any], Any]]:
 
 
 def _fail(path: str, expected: str, value: Any) -> InputError:
-    return InputError(f"scenario {path}: expected {expected}, got {describe(value)}")
+    return InputError(f"scenario {path}: expected {expected}, got {shown_with_type(value)}")
 
 
 def check_number(value: Any, path: str, check: str, want_int: bool) -> Any:
@@ -136,7 +136,7 @@ def parse_section(cls: type[T], data: Any, path: str) -> T:
     for name in data:
         if name not in names:
             raise InputError(
-                f"scenario {path}.{name}: unknown key (value {describe(data[name])}); "
+                f"scenario {path}.{name}: unknown key (value {shown_with_type(data[name])}); "
                 f"expected one of {', '.join(sorted(names))}"
             )
     values: dict[str, Any] = {}

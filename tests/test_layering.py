@@ -3,7 +3,7 @@
 The layers (README, "Architecture"), lowest first:
 
 1. ``ccbench._errors``, the exception tree, ``ccbench`` itself (its
-   ``__init__`` only re-exports the tree and :func:`ccbench.describe`),
+   ``__init__`` only re-exports the tree and :func:`ccbench.shown_with_type`),
    ``ccbench.files`` (atomic file replacement; the standard library and the tree) and
    ``ccbench.arrays`` (the may-miss array lookup, numpy only) and ``ccbench.cores``
    (the cores a process may use; the standard library only);

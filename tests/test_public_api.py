@@ -16,8 +16,8 @@ EXPECTED: dict[str, list[str]] = {
         "ParameterError",
         "RosterError",
         "__version__",
-        "describe",
         "shown",
+        "shown_with_type",
     ],
     "ccbench.eventlog": [
         "AGENT_ROLES",

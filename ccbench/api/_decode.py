@@ -15,7 +15,7 @@ import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from .._errors import ParameterError, describe
+from .._errors import ParameterError, shown_with_type
 from ._spec import MAX_INTEGER, Parameter
 
 __all__ = ["Value", "as_integer", "check_value", "decode_text"]
@@ -40,10 +40,12 @@ _MAX_DIGITS = len(str(MAX_INTEGER))
 
 
 def _fail(p: Parameter, value: object, detail: str = "") -> ParameterError:
-    # One rendering of a bad value everywhere: ccbench.describe (repr, cut at 80 characters).
+    # One rendering of a bad value everywhere: ccbench.shown_with_type (repr, cut at 80 characters).
     if detail:
-        return ParameterError(p.name, f"{detail} {describe(value)}; expected {p.expectation()}")
-    return ParameterError(p.name, f"expected {p.expectation()}, got {describe(value)}")
+        return ParameterError(
+            p.name, f"{detail} {shown_with_type(value)}; expected {p.expectation()}"
+        )
+    return ParameterError(p.name, f"expected {p.expectation()}, got {shown_with_type(value)}")
 
 
 def _digits(text: str) -> int | None:

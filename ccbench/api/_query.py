@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
-from .._errors import ParameterError, describe
+from .._errors import ParameterError, shown_with_type
 from ._decode import Value, as_integer, check_value, decode_text
 from ._spec import Family, Rule
 
@@ -115,7 +115,7 @@ def _pairs(query: RawQuery) -> list[tuple[str, str]]:
     for name, value in query.items():
         for one in [value] if isinstance(value, str) else value:
             if not isinstance(one, str):
-                raise ParameterError(name, f"expected a string, got {describe(one)}")
+                raise ParameterError(name, f"expected a string, got {shown_with_type(one)}")
             pairs.append((name, one))
     return pairs
 
@@ -139,7 +139,7 @@ def _check_rule(rule: Rule, query: Query) -> None:
     if not ok:
         p = query.family.parameter(rule.parameter)
         shown = query.values.get(rule.parameter, p.default)
-        got = "both" if rule.kind == "excludes" else describe(shown)
+        got = "both" if rule.kind == "excludes" else shown_with_type(shown)
         raise ParameterError(rule.parameter, f"expected {rule.text}, got {got}")
 
 
@@ -228,7 +228,7 @@ def check_now(now_ms: object) -> int:
         raise ParameterError(
             "now_ms",
             f"expected epoch milliseconds from 0 to {10**CLOCK_MAX_DIGITS - 1}, "
-            f"got {describe(now_ms)}",
+            f"got {shown_with_type(now_ms)}",
         )
     return value
 
@@ -239,6 +239,7 @@ def parse_clock(text: str) -> int:
     if not _CLOCK.fullmatch(text.strip()):
         raise ParameterError(
             CLOCK_HEADER,
-            f"expected epoch milliseconds as 1 to {CLOCK_MAX_DIGITS} digits, got {describe(text)}",
+            f"expected epoch milliseconds as 1 to {CLOCK_MAX_DIGITS} digits, "
+            f"got {shown_with_type(text)}",
         )
     return int(text.strip())

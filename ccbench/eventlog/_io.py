@@ -25,7 +25,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .._errors import EventSchemaError, LogFormatError, RosterError, describe
+from .._errors import EventSchemaError, LogFormatError, RosterError, shown_with_type
 from ..files import replace_atomically
 from ._log import EventLog
 from ._records import records_from_table, table_from_records
@@ -153,7 +153,7 @@ def _read_ndjson(path: Path, *, sort: bool) -> EventLog:
             f"{path}: line {number}: expected the header "
             f'{{"{HEADER_KEY}": {FORMAT_VERSION}, "roster": {{...}}}} (versions '
             f"{', '.join(map(str, READABLE_FORMAT_VERSIONS))} are read), got "
-            f"{describe(header)}"
+            f"{shown_with_type(header)}"
         )
     extra = set(header) - {HEADER_KEY, "roster"}
     if extra:

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._errors import EventSchemaError, describe
+from .._errors import EventSchemaError, shown_with_type
 from ._schema import FIELDS, SCHEMA
 
 __all__ = ["Violation", "conform_table", "records_from_table", "table_from_records"]
@@ -49,7 +49,7 @@ def _type_error(key: str, value: Any, line: int) -> EventSchemaError:
     else:
         expected = "an integer"
     return EventSchemaError(
-        f"field {key!r}: expected {expected}, got {describe(value)}", line=line, field=key
+        f"field {key!r}: expected {expected}, got {shown_with_type(value)}", line=line, field=key
     )
 
 
@@ -72,7 +72,9 @@ def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Tab
     n = 0
     for line, record in enumerate(records, start=first_line):
         if not isinstance(record, Mapping):
-            raise EventSchemaError(f"expected a JSON object, got {describe(record)}", line=line)
+            raise EventSchemaError(
+                f"expected a JSON object, got {shown_with_type(record)}", line=line
+            )
         for key, value in record.items():
             if key not in columns:
                 raise EventSchemaError(
@@ -91,7 +93,7 @@ def table_from_records(records: Iterable[Any], *, first_line: int = 1) -> pa.Tab
                     raise _type_error(key, value, line)
             elif not isinstance(value, str):
                 raise EventSchemaError(
-                    f"field {key!r}: expected a string, got {describe(value)}",
+                    f"field {key!r}: expected a string, got {shown_with_type(value)}",
                     line=line,
                     field=key,
                 )

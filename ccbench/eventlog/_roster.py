@@ -14,7 +14,7 @@ import zoneinfo
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .._errors import RosterError, describe
+from .._errors import RosterError, shown_with_type
 from ._roster_fields import FieldReader, int_item, str_item
 from ._roster_sla import BUSINESS_DAYS, SLA_CLOCKS, BusinessHours, SlaPolicy, check_business_hours
 from ._schema import KINDS
@@ -216,7 +216,7 @@ def _unique(items: list[Any], key: str, path: str) -> None:
 def _kind_item(value: Any, path: str) -> str:
     if value not in KINDS:
         raise RosterError(
-            f"{path}: expected an event kind (docs/eventlog.md), got {describe(value)}"
+            f"{path}: expected an event kind (docs/eventlog.md), got {shown_with_type(value)}"
         )
     return str(value)
 

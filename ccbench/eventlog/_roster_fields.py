@@ -4,7 +4,7 @@
 defaults) and rejects keys nobody asked for; the roster's dataclasses
 (ccbench/eventlog/_roster.py) are parsed with it. Messages follow the
 project's rule: the path, what was expected, and what came
-(:func:`ccbench.describe`).
+(:func:`ccbench.shown_with_type`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from .._errors import RosterError, describe
+from .._errors import RosterError, shown_with_type
 
 __all__ = ["FieldReader", "choice_item", "int_item", "str_item"]
 
@@ -24,7 +24,7 @@ class FieldReader:
 
     def __init__(self, data: Any, path: str) -> None:
         if not isinstance(data, Mapping):
-            raise RosterError(f"{path}: expected an object, got {describe(data)}")
+            raise RosterError(f"{path}: expected an object, got {shown_with_type(data)}")
         self.data = data
         self.path = path
         self.seen: set[str] = set()
@@ -39,7 +39,7 @@ class FieldReader:
 
     def fail(self, key: str, expected: str, value: Any) -> RosterError:
         """The error for ``value`` of ``key``: its path, what was expected, what came."""
-        return RosterError(f"{self.path}.{key}: expected {expected}, got {describe(value)}")
+        return RosterError(f"{self.path}.{key}: expected {expected}, got {shown_with_type(value)}")
 
     def integer(self, key: str, *, default: int | None = None, low: int = 0) -> Any:
         """An integer >= ``low``; required unless a default is given."""
@@ -112,14 +112,14 @@ class FieldReader:
 def int_item(value: Any, path: str) -> int:
     """A list element that must be an integer >= 0."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RosterError(f"{path}: expected an integer >= 0, got {describe(value)}")
+        raise RosterError(f"{path}: expected an integer >= 0, got {shown_with_type(value)}")
     return value
 
 
 def str_item(value: Any, path: str) -> str:
     """A list element that must be a non-empty string."""
     if not isinstance(value, str) or not value.strip():
-        raise RosterError(f"{path}: expected a non-empty string, got {describe(value)}")
+        raise RosterError(f"{path}: expected a non-empty string, got {shown_with_type(value)}")
     return value
 
 
@@ -129,7 +129,7 @@ def choice_item(choices: tuple[str, ...]) -> Callable[[Any, str], str]:
     def item(value: Any, path: str) -> str:
         if value not in choices:
             raise RosterError(
-                f"{path}: expected one of {', '.join(choices)}, got {describe(value)}"
+                f"{path}: expected one of {', '.join(choices)}, got {shown_with_type(value)}"
             )
         return str(value)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from .._errors import RosterError, describe
+from .._errors import RosterError, shown_with_type
 from ._roster_fields import FieldReader, choice_item
 from ._schema import CHANNELS
 
@@ -31,7 +31,7 @@ def _minute_of_day(value: Any, path: str, *, end: bool) -> int:
     minutes = int(value[:2]) * 60 + int(value[3:]) if ok else -1
     if not ok or int(value[3:]) > 59 or not 0 <= minutes <= (1440 if end else 1439):
         raise RosterError(
-            f"{path}: expected a time HH:MM from 00:00 to {last}, got {describe(value)}"
+            f"{path}: expected a time HH:MM from 00:00 to {last}, got {shown_with_type(value)}"
         )
     return minutes
 

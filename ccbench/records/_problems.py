@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import describe
+from .._errors import shown_with_type
 
 __all__ = ["Problem", "Problems"]
 
@@ -30,7 +30,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"conversation {self.conversation_id}" if self.conversation_id else "record"
-        return f"{self.source}: {where}: {self.field} = {describe(self.value)}: {self.message}"
+        return (
+            f"{self.source}: {where}: {self.field} = {shown_with_type(self.value)}: {self.message}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the value as its repr when it is not plain JSON)."""

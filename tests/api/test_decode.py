@@ -42,7 +42,7 @@ def test_long_integers_never_reach_int() -> None:
     """5000 digits (over int()'s 4300-digit limit) give ParameterError with a short message;
     5000 leading zeros before 60 are the value 60."""
     message = error(TIMEFRAME, "7" * 5000)
-    assert len(message) < 200 and "..." in message  # describe() cuts the value at 80 chars
+    assert len(message) < 200 and "..." in message  # shown_with_type() cuts the value at 80 chars
     assert text(TIMEFRAME, "0" * 5000 + "60") == 60
     assert text(AGENT_IDS, str(MAX_INTEGER)) == (MAX_INTEGER,)
     error(AGENT_IDS, str(MAX_INTEGER + 1))
