@@ -31,6 +31,7 @@ from ._builder import _HANDLERS, RecordBuilder
 from ._builder import SYSTEM_PARTICIPANT as _SYSTEM
 from ._bulk import paused_gc
 from ._columns import Columns, Directory
+from ._mapped import map_table, write_table
 from ._sections import Messages, message_records, message_texts
 from ._vocab import format_times
 
@@ -308,11 +309,7 @@ def export_records(
                 # the log goes to the started processes as a file they map, not through a
                 # pipe: pickling it there held this process and made them start late
                 shared = Path(scratch) / "log.arrow"
-                with (
-                    pa.OSFile(str(shared), "wb") as sink,
-                    pa.ipc.new_file(sink, log.table.schema) as writer,
-                ):
-                    writer.write_table(log.table)
+                write_table(log.table, shared)
                 done = [
                     pool.submit(_export_mapped, shared, log.roster, tmp, share, page_size, count)
                     for share in shares[1:]
@@ -335,8 +332,7 @@ def _export_mapped(
     path: Path, roster: Roster, directory: Path, share: tuple[int, int], page_size: int, count: int
 ) -> tuple[int, int]:
     """:func:`_export_share` of the log written at ``path`` (Arrow IPC, memory-mapped)."""
-    table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-    log = EventLog.from_table(table, roster=roster, sort=False)
+    log = EventLog.from_table(map_table(path), roster=roster, sort=False)
     return _export_share(log, directory, share, page_size, count)
 
 

@@ -4,10 +4,9 @@ Each process converts a contiguous share of the files (:func:`convert_files`), s
 result does not depend on the number of processes. A started process writes its
 share's tables to Arrow IPC files in a directory of this process's making and sends
 back the rest of its :class:`Part` (ids, ranks, facts, problems): this process maps
-the files instead of unpickling the tables from a pipe (a copy into a pickle, a pipe
-of 64 KiB at a time and a copy out of it cost more than a second for half a day's
-events). The directory is removed when the shares are read; the tables stay mapped
-until assembly is done with them.
+the files (:mod:`._mapped`) instead of unpickling the tables from a pipe. The
+directory is removed when the shares are read; the tables stay mapped until assembly
+is done with them.
 """
 
 from __future__ import annotations
@@ -23,8 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from itertools import accumulate
 
-import pyarrow as pa
-
+from ._mapped import map_table, write_table
 from ._part import Part, convert_files
 
 __all__ = [
@@ -130,8 +128,7 @@ def convert_to_files(
     written = []
     for n, table in enumerate(part.tables):
         path = f"{stem}-{n}.arrow"
-        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table)
+        write_table(table, path)
         written.append(path)
     return replace(part, tables=[]), written
 
@@ -139,4 +136,4 @@ def convert_to_files(
 def read_tables(sent: tuple[Part, list[str]]) -> Part:
     """A started process's part with the tables of its files, mapped (not copied)."""
     part, paths = sent
-    return replace(part, tables=[pa.ipc.open_file(pa.memory_map(p)).read_all() for p in paths])
+    return replace(part, tables=[map_table(p) for p in paths])
