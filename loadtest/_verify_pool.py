@@ -31,7 +31,7 @@ from ._recording import Record
 from ._verification import Verification
 from ._verify import verify_records
 
-__all__ = ["CHUNK", "default_workers", "merge_verifications", "verify_parallel"]
+__all__ = ["CHUNK", "merge_verifications", "verify_parallel"]
 
 #: Records per chunk: large enough that a chunk's result costs little to send back,
 #: small enough that the last chunks even out the workers' loads.
@@ -39,11 +39,6 @@ CHUNK = 20_000
 
 #: ``progress(done, total)`` in records, called in the caller's process as chunks finish.
 ChunkProgress = Callable[[int, int], None]
-
-
-def default_workers() -> int:
-    """The cores this process may run on (:func:`ccbench.cores.usable_cores`)."""
-    return usable_cores()
 
 
 def merge_verifications(parts: Sequence[Verification], *, detail_limit: int = 200) -> Verification:
@@ -82,12 +77,12 @@ def verify_parallel(
     progress: ChunkProgress | None = None,
 ) -> Verification:
     """:func:`~loadtest._verify.verify_records` on ``workers`` processes (default: every
-    core, :func:`default_workers`), ``chunk`` records at a time; the same result (see the
+    core, :func:`ccbench.cores.usable_cores`), ``chunk`` records at a time; the same result (see the
     module docstring). ``progress(done, total)`` counts records."""
     if chunk < 1:
         raise InputError(f"chunk: expected records >= 1, got {chunk}")
     n_chunks = max(1, -(-len(records) // chunk))
-    n = min(workers or default_workers(), n_chunks)
+    n = min(workers or usable_cores(), n_chunks)
 
     def verify_chunk(k: int) -> Verification:
         return verify_records(

@@ -17,11 +17,12 @@ from typing import Any
 import orjson
 import pytest
 
+from ccbench.cores import usable_cores
 from ccbench.eventlog import EventLog, read_log
 from loadtest import Expected, OracleProvider, QueryValue, Record, verify_records
 from loadtest._queries import QueryMix
 from loadtest._spill import SPILL_BATCH, Recordings, SpillWriter
-from loadtest._verify_pool import default_workers, verify_parallel
+from loadtest._verify_pool import verify_parallel
 
 from .test_bench import FixedProvider
 
@@ -104,7 +105,7 @@ def test_bench_verification_per_core(
         writer.write(in_memory[i : i + SPILL_BATCH])
     records = Recordings([writer.close()])
     del in_memory
-    n, cores = len(records), default_workers()
+    n, cores = len(records), usable_cores()
     out: dict[str, Any] = {}
 
     def parallel() -> None:
