@@ -117,12 +117,11 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
         built = Roster.from_dict(built.to_dict())
     except RosterError as exc:
         raise InputError(f"the roster the records imply is invalid: {exc}") from exc
+    keeps = [np.zeros(len(part.conversations), dtype=bool) for part in parts]
+    for _version, k, c, _source in best.values():
+        keeps[k][c] = True
     tables, offset, whole = [], 0, True
-    for k, part in enumerate(parts):
-        keep = np.zeros(len(part.conversations), dtype=bool)
-        for _version, kk, c, _source in best.values():
-            if kk == k:
-                keep[c] = True
+    for part, keep in zip(parts, keeps, strict=True):
         whole = whole and bool(keep.all())
         for table in part.tables:
             conv = table.column("_conv").to_numpy()
