@@ -72,7 +72,10 @@ def import_files(
         if not any(p.conversations or p.refused for p in parts) and any(p.problems for p in parts):
             first = next(p.problems[0] for p in parts if p.problems)
             raise InputError(f"no conversation record found in {', '.join(names)} ({first})")
-        return _assemble(parts, roster=roster, check=check)
+        result = _assemble(parts, roster=roster, check=check)
+        # freed before the collector resumes, which would walk their ids and ranks first
+        del parts
+    return result
 
 
 def import_records(
@@ -98,17 +101,7 @@ def _site(roster: Roster | None) -> str:
 def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> RecordsImport:
     """One version per conversation across parts, the roster, roles, the log order."""
     problems = Problems([p for part in parts for p in part.problems])
-    best: dict[str, tuple[tuple[int, int, int, int], int, int, str]] = {}
-    for k, part in enumerate(parts):
-        for c, (cid, version, source) in enumerate(part.conversations):
-            kept = best.get(cid)
-            if kept is None or version > kept[0]:
-                best[cid] = (version, k, c, source)
-            if kept is not None:
-                winner = best[cid][3]
-                problems.source, problems.conversation_id = source, cid
-                problems.add("info.conversationId", cid, f"the conversation also came from "
-                             f"{kept[3]}; kept the version from {winner}")  # fmt: skip
+    keeps = _kept(parts, problems)
     facts = Facts()
     for part in parts:
         facts.merge(part.facts)
@@ -117,9 +110,6 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
         built = Roster.from_dict(built.to_dict())
     except RosterError as exc:
         raise InputError(f"the roster the records imply is invalid: {exc}") from exc
-    keeps = [np.zeros(len(part.conversations), dtype=bool) for part in parts]
-    for _version, k, c, _source in best.values():
-        keeps[k][c] = True
     tables, offset, whole = [], 0, True
     for part, keep in zip(parts, keeps, strict=True):
         whole = whole and bool(keep.all())
@@ -135,9 +125,34 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
     return RecordsImport(
         log=log,
         problems=tuple(problems.items),
-        conversations=len(best) - dropped,
+        conversations=sum(int(keep.sum()) for keep in keeps) - dropped,
         refused=sum(p.refused for p in parts) + dropped,
     )
+
+
+def _kept(parts: list[Part], problems: Problems) -> list[npt.NDArray[np.bool_]]:
+    """Which of each part's conversations are kept: every one, unless a conversation came
+    in several parts; then its best version (:func:`._read.rank`), the others reported."""
+    keeps = [np.ones(len(part.conversations), dtype=bool) for part in parts]
+    ids = [cid for part in parts for cid, _version, _source in part.conversations]
+    if len(set(ids)) == len(ids):  # a part holds one version of each of its conversations
+        return keeps
+    best: dict[str, tuple[tuple[int, int, int, int], int, int, str]] = {}
+    for k, part in enumerate(parts):
+        for c, (cid, version, source) in enumerate(part.conversations):
+            kept = best.get(cid)
+            if kept is None or version > kept[0]:
+                best[cid] = (version, k, c, source)
+            if kept is not None:
+                winner = best[cid][3]
+                problems.source, problems.conversation_id = source, cid
+                problems.add("info.conversationId", cid, f"the conversation also came from "
+                             f"{kept[3]}; kept the version from {winner}")  # fmt: skip
+    for keep in keeps:
+        keep[:] = False
+    for _version, k, c, _source in best.values():
+        keeps[k][c] = True
+    return keeps
 
 
 def _merged_order(parts: list[Part]) -> npt.NDArray[np.int64]:
