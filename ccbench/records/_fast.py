@@ -327,10 +327,16 @@ def _messages(
     senders: list[int] = []
     seqs: list[int] = []
     intents: list[tuple[int, tuple[str, ...]]] = []
-    same_time = f.same_time
+    # Fields.same_time inlined: a record is half messages
+    minutes, tails, minute_prefix = f.minutes, f.tails, f.minute_prefix
     for i, item in enumerate(record.messageRecords or ()):
         ts, text = item.timeL, item.time
-        if ts is None or not 0 <= ts <= LAST_MS or (text is not None and not same_time(ts, text)):
+        if (
+            ts is None
+            or not 0 <= ts <= LAST_MS
+            or text is not None
+            and text != (minutes.get(ts // 60_000) or minute_prefix(ts // 60_000)) + tails[ts % 60_000]
+        ):
             ts = read_ms(f, ts, text, "time", _MESSAGES)
             if ts is None:
                 raise Unclean(_MESSAGES)

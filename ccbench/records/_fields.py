@@ -36,19 +36,24 @@ class Fields:
 
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
-        self._minutes: dict[int, str] = {}
-        self._tails = _minute_tails()
+        #: ``yyyy-MM-dd HH:mm:`` of each minute met (:meth:`minute_prefix`), and
+        #: ``ss.SSS+0000`` of each millisecond of a minute: a readable time is the two
+        self.minutes: dict[int, str] = {}
+        self.tails = _minute_tails()
 
     def same_time(self, stamp: int, text: Any) -> bool:
         """Whether ``text`` is exactly the readable form of ``stamp`` (the common case,
         checked without parsing: each minute is formatted once, ``yyyy-MM-dd HH:mm:``;
         a day's records have a million times in 1,440 minutes)."""
         minute, milli = divmod(stamp, 60_000)
-        prefix = self._minutes.get(minute)
-        if prefix is None:
-            prefix = self._minutes[minute] = format_time(minute * 60_000)[:17]
-        same: bool = text == prefix + self._tails[milli]
+        prefix = self.minutes.get(minute) or self.minute_prefix(minute)
+        same: bool = text == prefix + self.tails[milli]
         return same
+
+    def minute_prefix(self, minute: int) -> str:
+        """``yyyy-MM-dd HH:mm:`` of epoch minute ``minute``, kept in :attr:`minutes`."""
+        prefix = self.minutes[minute] = format_time(minute * 60_000)[:17]
+        return prefix
 
     def fast_time(self, item: Mapping[str, Any], base: str, path: str) -> int | None:
         """:meth:`time`, with the exporter's own form (an int twin and the exact
