@@ -83,7 +83,7 @@ def read_typed(record: TypedRecord, *, f: StrictFields, facts: Facts, site: str)
             facts.brand = brand
         elif brand != facts.brand:
             raise Unclean("info.brandId")
-    participants = _participants(record, facts)
+    participants = _participants(record, f, facts)
     main, surveys = _dialogs(record, f, facts)
     lives = _lives(info, f, facts, start, main)
     channel = "messaging"
@@ -180,16 +180,43 @@ def _extras_view(record: TypedRecord) -> dict[str, Any]:
     return view
 
 
-def _participants(record: TypedRecord, facts: Facts) -> dict[str, Participant]:
+def _participants(record: TypedRecord, f: StrictFields, facts: Facts) -> dict[str, Participant]:
+    """The record's agentParticipants by id. An entry like one already read (the same
+    agent in conversation after conversation) is not read again: what it wrote in the
+    facts is there already, but for its group, which a later entry may have changed
+    (``f.participants``: its values -> id, agent, group)."""
     out: dict[str, Participant] = {}
+    seen = f.participants
     for item in record.agentParticipants or ():
+        key = (
+            item.agentId,
+            item.userType,
+            item.userTypeName,
+            item.agentFullName,
+            item.agentNickname,
+            item.agentLoginName,
+            item.role,
+            item.agentGroupId,
+            item.agentGroupName,
+        )
+        if (hit := seen.get(key)) is not None:
+            text, agent, group = hit
+            if agent is None:
+                out[text] = _SYSTEM
+                continue
+            fact = facts.agent(agent)
+            if group is not None:
+                fact.group_id = group
+            out[text] = Participant(agent=agent, bot=fact.user_type == "bot", manager=fact.manager)
+            continue
         text = read_text(item.agentId)
         if text is None:
             raise Unclean("agentParticipants.agentId")
         user_type = read_text(item.userType)
         type_name = (read_text(item.userTypeName) or "").lower()
         if user_type == "0" or type_name == "system":
-            out[text] = Participant(agent=None, bot=False, manager=False)
+            out[text] = _SYSTEM
+            seen[key] = (text, None, None)
             continue
         agent = decimal_id(text)
         if agent is None:
@@ -213,7 +240,12 @@ def _participants(record: TypedRecord, facts: Facts) -> dict[str, Participant]:
         else:
             facts.groups.setdefault(UNASSIGNED, "Unassigned")
         out[text] = Participant(agent=agent, bot=fact.user_type == "bot", manager=fact.manager)
+        seen[key] = (text, agent, group)
     return out
+
+
+#: the participant a system entry (user type 0) stands for
+_SYSTEM = Participant(agent=None, bot=False, manager=False)
 
 
 def _dialogs(

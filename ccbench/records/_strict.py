@@ -47,6 +47,9 @@ class StrictFields(Fields):
         #: info.source and info.language texts already read (a few values repeat)
         self.sources: dict[str, str | None] = {}
         self.languages: dict[str, bool] = {}
+        #: agentParticipants entries already read: their values -> (the id as read, the
+        #: agent or None for the system, the group or None) (:func:`._fast._participants`)
+        self.participants: dict[tuple[Any, ...], tuple[str, int | None, int | None]] = {}
 
 
 def read_text(value: str | None) -> str | None:
