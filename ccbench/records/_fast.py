@@ -200,14 +200,14 @@ def _participants(record: TypedRecord, f: StrictFields, facts: Facts) -> dict[st
             item.agentGroupName,
         )
         if (hit := seen.get(key)) is not None:
-            text, agent, group = hit
-            if agent is None:
-                out[text] = _SYSTEM
+            as_read, known, known_group = hit
+            if known is None:
+                out[as_read] = _SYSTEM
                 continue
-            fact = facts.agent(agent)
-            if group is not None:
-                fact.group_id = group
-            out[text] = Participant(agent=agent, bot=fact.user_type == "bot", manager=fact.manager)
+            fact = facts.agent(known)
+            if known_group is not None:
+                fact.group_id = known_group
+            out[as_read] = Participant(known, bot=fact.user_type == "bot", manager=fact.manager)
             continue
         text = read_text(item.agentId)
         if text is None:
@@ -360,14 +360,16 @@ def _messages(
     seqs: list[int] = []
     intents: list[tuple[int, tuple[str, ...]]] = []
     # Fields.same_time inlined: a record is half messages
-    minutes, tails, minute_prefix = f.minutes, f.tails, f.minute_prefix
+    minutes, tails, prefix_of = f.minutes, f.tails, f.minute_prefix
     for i, item in enumerate(record.messageRecords or ()):
         ts, text = item.timeL, item.time
         if (
             ts is None
             or not 0 <= ts <= LAST_MS
-            or text is not None
-            and text != (minutes.get(ts // 60_000) or minute_prefix(ts // 60_000)) + tails[ts % 60_000]
+            or (
+                text is not None
+                and text != (minutes.get(m := ts // 60_000) or prefix_of(m)) + tails[ts % 60_000]
+            )
         ):
             ts = read_ms(f, ts, text, "time", _MESSAGES)
             if ts is None:

@@ -1,12 +1,17 @@
 """An import's files shared among processes: this one and ``jobs - 1`` started ones.
 
-Each process converts a contiguous share of the files (:func:`convert_files`), so the
-result does not depend on the number of processes. A started process writes its
-share's tables to Arrow IPC files in a directory of this process's making and sends
-back the rest of its :class:`Part` (ids, ranks, facts, problems): this process maps
-the files (:mod:`._mapped`) instead of unpickling the tables from a pipe. The
-directory is removed when the shares are read; the tables stay mapped until assembly
-is done with them.
+Each process converts a contiguous share of the files (:func:`convert_files`), then
+the last files are handed out a few at a time to whichever process is free
+(:func:`split_files`): the processes' speeds and a started process's start vary by
+tenths of a second from run to run, and a share cut in advance left one process
+waiting for the other. Every share and chunk is converted on its own, so the result
+does not depend on the number of processes or on who took which chunk. A process
+claims a chunk by creating its claim file (``O_EXCL``: exactly one creator wins). A
+started process writes its parts' tables to Arrow IPC files in a directory of this
+process's making and sends back the rest of each :class:`Part` (ids, ranks, facts,
+problems): this process maps the files (:mod:`._mapped`) instead of unpickling the
+tables from a pipe. The directory is removed when the parts are read; the tables stay
+mapped until assembly is done with them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from itertools import accumulate
@@ -28,9 +33,12 @@ from ._part import Part, convert_files
 __all__ = [
     "HEAD_START",
     "ORDER_SPAN",
+    "TAIL",
+    "TAIL_CHUNKS",
     "convert_in_processes",
     "set_up_started",
     "share_bounds",
+    "split_files",
     "without_pandas",
 ]
 
@@ -42,6 +50,10 @@ ORDER_SPAN = 10**9
 #: starts Python and imports the package (about half a second), and this one reads
 #: the started ones' tables back at once (they are mapped), so it takes a little more
 HEAD_START = 1.1
+
+#: the part of the bytes handed out at the end (above the processes' usual difference
+#: in finishing their shares: 0.1-0.5 s of 5), in this many chunks
+TAIL, TAIL_CHUNKS = 0.12, 8
 
 
 def share_bounds(sizes: Sequence[int], *, weights: Sequence[float]) -> list[tuple[int, int]]:
@@ -61,36 +73,82 @@ def share_bounds(sizes: Sequence[int], *, weights: Sequence[float]) -> list[tupl
     return [(a, b) for a, b in shares if b > a]
 
 
+def split_files(
+    sizes: Sequence[int], *, jobs: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The shares (:func:`share_bounds` of all but the last :data:`TAIL` of the bytes,
+    this process's weighted :data:`HEAD_START`) and the :data:`TAIL_CHUNKS` chunks of
+    the rest, as ``[start, stop)`` of files of ``sizes`` bytes; one share and no chunk
+    for one process or one file."""
+    if jobs == 1 or len(sizes) < 2:
+        return [(0, len(sizes))] if sizes else [], []
+    total = sum(sizes)
+    cut = next(
+        (i for i, acc in enumerate(accumulate(sizes)) if acc > total * (1 - TAIL)), len(sizes)
+    )
+    shares = share_bounds(sizes[:cut], weights=[HEAD_START] + [1.0] * (jobs - 1))
+    tail = share_bounds(sizes[cut:], weights=[1.0] * TAIL_CHUNKS)
+    return shares, [(cut + a, cut + b) for a, b in tail]
+
+
 def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[Part]:
-    """The parts of ``names``'s shares (:func:`share_bounds`, this process's weighted
-    :data:`HEAD_START`), in file order."""
+    """The parts of ``names``'s shares and chunks (:func:`split_files`), in file order."""
     sizes = [os.path.getsize(n) if os.path.exists(n) else 0 for n in names]
-    shares = share_bounds(sizes, weights=[HEAD_START] + [1.0] * (jobs - 1))
-    if len(shares) == 1:
+    shares, tail = split_files(sizes, jobs=jobs)
+    if len(shares) + len(tail) < 2:
         return [convert_files(names, site, 0)]
     context = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
     with tempfile.TemporaryDirectory(prefix="ccbench-import-") as tmp:
         pool = ProcessPoolExecutor(
-            max_workers=len(shares) - 1, mp_context=context, initializer=set_up_started
+            max_workers=max(1, len(shares) - 1), mp_context=context, initializer=set_up_started
         )
         try:
             futures = [
-                pool.submit(
-                    convert_to_files, names[a:b], site, a * ORDER_SPAN, os.path.join(tmp, str(k))
-                )
-                for k, (a, b) in enumerate(shares[1:])
+                pool.submit(convert_share, names, share, tail, site, tmp)
+                for share in (shares[1:] or [(0, 0)])
             ]
             # this process converts the first share while the others start and work
-            (a, b) = shares[0]
-            mine = convert_files(names[a:b], site, a * ORDER_SPAN)
-            parts = [mine, *(read_tables(f.result()) for f in futures)]
+            mine = [(a, convert_files(names[a:b], site, a * ORDER_SPAN)) for a, b in shares[:1]]
+            for a, b in claimed(tail, tmp):
+                mine.append((a, convert_files(names[a:b], site, a * ORDER_SPAN)))
+            theirs = [(a, read_tables(sent)) for f in futures for a, sent in f.result()]
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     # the started processes end while assembly goes on (one takes a few tenths of a
     # second to free its memory and exit)
     pool.shutdown(wait=False)
-    return parts
+    return [part for _, part in sorted(mine + theirs, key=lambda pair: pair[0])]
+
+
+def claimed(chunks: Sequence[tuple[int, int]], directory: str) -> Iterator[tuple[int, int]]:
+    """The chunks this process claims, in order, in ``directory`` (shared by the
+    processes): chunk ``k`` is this process's when it creates the file ``claim-k``
+    there, another's when the file exists."""
+    for k, chunk in enumerate(chunks):
+        try:
+            os.close(os.open(os.path.join(directory, f"claim-{k}"), os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            continue
+        yield chunk
+
+
+def convert_share(
+    names: Sequence[str],
+    share: tuple[int, int],
+    tail: Sequence[tuple[int, int]],
+    site: str,
+    directory: str,
+) -> list[tuple[int, tuple[Part, list[str]]]]:
+    """In a started process: the share ``[start, stop)`` of ``names`` then each chunk of
+    ``tail`` it claims (:func:`claimed`), each as (its first file, what
+    :func:`convert_to_files` sends back)."""
+    sent = []
+    for a, b in [share] if share[1] > share[0] else []:
+        sent.append((a, convert_to_files(names[a:b], site, a * ORDER_SPAN, f"{directory}/{a}")))
+    for a, b in claimed(tail, directory):
+        sent.append((a, convert_to_files(names[a:b], site, a * ORDER_SPAN, f"{directory}/{a}")))
+    return sent
 
 
 def set_up_started() -> None:

@@ -1,4 +1,5 @@
-"""An import's files shared among processes: the bounds, the tables' way back, pandas."""
+"""An import's files shared among processes: the bounds, the chunks handed out at the
+end, the tables' way back, pandas."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from ccbench.records import export_records
 from ccbench.records._import import _merged_order
 from ccbench.records._part import SITE_PLACEHOLDER, convert_files, log_order
 from ccbench.records._shares import (
+    claimed,
     convert_in_processes,
     convert_to_files,
     read_tables,
     set_up_started,
     share_bounds,
+    split_files,
 )
 from sim import load_scenario, simulate
 
@@ -46,6 +49,37 @@ def test_more_processes_than_files_leave_no_empty_share() -> None:
     assert share_bounds([5, 5], weights=[1, 1, 1]) == [(0, 1), (1, 2)]
     assert share_bounds([100, 0, 0], weights=[1, 1]) == [(0, 1), (1, 3)]
     assert share_bounds([], weights=[1, 1]) == []
+
+
+def test_the_last_bytes_are_cut_into_chunks_handed_out_at_the_end() -> None:
+    """A hundred files of 10 bytes, 2 processes: the shares cover the files up to the one
+    past 88 % of the bytes (890 > 880: the 89th, so files 0-87, 880 bytes), the first
+    share weighted 1.1 (it ends at the 47th file, 470 * 2.1 >= 880 * 1.1); the last 12
+    files make 8 chunks, each ending at the file that reaches its eighth of 120 bytes
+    (15, 30, 45... : after 2, 3, 5, 6, 8, 9, 11 and 12 files)."""
+    shares, tail = split_files([10] * 100, jobs=2)
+    assert shares == [(0, 47), (47, 88)]
+    assert tail == [(88, 90), (90, 91), (91, 93), (93, 94), (94, 96), (96, 97), (97, 99), (99, 100)]
+
+
+def test_one_process_or_one_file_is_one_share() -> None:
+    """One process, or a single file: one share of everything and no chunk; no files:
+    nothing."""
+    assert split_files([10] * 5, jobs=1) == ([(0, 5)], [])
+    assert split_files([10], jobs=3) == ([(0, 1)], [])
+    assert split_files([], jobs=2) == ([], [])
+
+
+def test_each_chunk_is_claimed_by_exactly_one_process(tmp_path: Path) -> None:
+    """Two claimants over the same directory, taking turns: each chunk goes to the first
+    that reaches it, the other passes over it; once one has gone through, nothing is
+    left for the other."""
+    chunks = [(0, 1), (1, 2), (2, 3), (3, 4)]
+    a, b = claimed(chunks, str(tmp_path)), claimed(chunks, str(tmp_path))
+    assert next(a) == (0, 1)
+    assert next(b) == (1, 2)
+    assert list(a) == [(2, 3), (3, 4)]
+    assert list(b) == []
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +114,8 @@ def test_no_file_is_left_once_the_shares_are_read(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     parts = convert_in_processes(pages, site=SITE_PLACEHOLDER, jobs=2)
     assert list(tmp_path.iterdir()) == []
-    assert len(parts) == 2 and all(p.conversations for p in parts)
+    shares, tail = split_files([Path(p).stat().st_size for p in pages], jobs=2)
+    assert len(parts) == len(shares) + len(tail) and all(p.conversations for p in parts)
     whole = convert_files(pages, SITE_PLACEHOLDER, 0)
     assert sum(len(p.conversations) for p in parts) == len(whole.conversations)
     rows = sum(t.num_rows for p in parts for t in p.tables)
@@ -109,11 +144,13 @@ def test_a_started_process_runs_without_collector_or_pandas() -> None:
 
 
 def test_the_parts_orders_merge_into_the_log_order(pages: list[str]) -> None:
-    """Three processes' parts, each in its own log order: merging them by time (a part's
+    """Three processes' parts (their shares, then the chunks at the end), each in its own
+    log order: merging them by time (a part's
     conversations before the next part's at equal times) gives the order sorting all
     their rows by time, conversation and position gives, rows from every part mixed."""
     parts = convert_in_processes(pages, site=SITE_PLACEHOLDER, jobs=3)
-    assert len(parts) == 3
+    shares, tail = split_files([Path(p).stat().st_size for p in pages], jobs=3)
+    assert len(shares) == 3 and len(parts) == 3 + len(tail)
     tables, offset = [], 0
     for part in parts:
         for table in part.tables:
