@@ -198,11 +198,20 @@ def plan_merge(
     reach: list[int] = []  # running largest key: 2 ms, plus 1 unless opening
     after: list[tuple[str, int | None]] = []  # the state and agent after each event
     top, state, assigned = -1, "new", None
-    for e in lifecycle:
-        key = 2 * e["ts"] + (0 if e["kind"] in _OPENING else 1)
+    for e in lifecycle:  # the state after each event (inlined: this runs once per event)
+        kind = e["kind"]
+        if kind in _OPENING:
+            key, state, assigned = 2 * e["ts"], "open", None
+        else:
+            key = 2 * e["ts"] + 1
+            if kind == "assignment.accepted":
+                state, assigned = "open", e["agent_id"]
+            elif kind in _LEAVING:
+                state, assigned = "open", None
+            elif kind in _ENDING:
+                state, assigned = "ended", None
         top = key if key > top else top
         reach.append(top)
-        state, assigned = _step(e, state, assigned)
         after.append((state, assigned))
     kept: list[int] = []
     before: list[int] = []  # lifecycle events before each message kept
@@ -223,16 +232,3 @@ def plan_merge(
         holds.append(assigned == senders[j])
     events_at = [k + bisect_right(before, k) for k in range(len(lifecycle))]
     return MergePlan(kept, at, holds, events_at)
-
-
-def _step(e: Event, state: str, assigned: int | None) -> tuple[str, int | None]:
-    kind = e["kind"]
-    if kind in _OPENING:
-        return "open", None
-    if kind == "assignment.accepted":
-        return "open", e["agent_id"]
-    if kind in _LEAVING:
-        return "open", None
-    if kind in _ENDING:
-        return "ended", None
-    return state, assigned
