@@ -113,6 +113,8 @@ def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[
                 mine.append((a, convert_files(names[a:b], site, a * ORDER_SPAN)))
             theirs = [(a, read_tables(sent)) for f in futures for a, sent in f.result()]
         except BaseException:
+            for _ in claimed(tail, tmp):  # every chunk left is taken: the others stop soon
+                pass
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     # the started processes end while assembly goes on (one takes a few tenths of a
