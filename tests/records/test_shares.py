@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from ccbench.records import _shares as shares_module
 from ccbench.records import export_records
 from ccbench.records._import import _merged_order
 from ccbench.records._part import SITE_PLACEHOLDER, convert_files, log_order
@@ -164,3 +165,20 @@ def test_the_parts_orders_merge_into_the_log_order(pages: list[str]) -> None:
     sizes = [sum(t.num_rows for t in p.tables) for p in parts]
     first_of_next = [(merged >= sizes[0]).argmax(), (merged >= sizes[0] + sizes[1]).argmax()]
     assert 0 < first_of_next[0] < sizes[0] and 0 < first_of_next[1] < sizes[0] + sizes[1]
+
+
+def test_an_error_here_is_raised_and_leaves_no_file(
+    pages: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process failing on its share (a started one converts on): the error comes
+    out of convert_in_processes, once the started process has stopped, and the
+    directory of claims and tables is gone."""
+
+    def broken(paths: list[str], site: str, order_base: int) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(shares_module, "convert_files", broken)
+    with pytest.raises(OSError, match="disk gone"):
+        convert_in_processes(pages, site=SITE_PLACEHOLDER, jobs=2)
+    assert list(tmp_path.iterdir()) == []
