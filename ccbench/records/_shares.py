@@ -99,19 +99,27 @@ def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[
         return [convert_files(names, site, 0)]
     context = multiprocessing.get_context("spawn")  # no fork of a process with Arrow threads
     with tempfile.TemporaryDirectory(prefix="ccbench-import-") as tmp:
+        workers = max(1, len(shares) - 1)
         pool = ProcessPoolExecutor(
-            max_workers=max(1, len(shares) - 1), mp_context=context, initializer=set_up_started
+            max_workers=workers, mp_context=context, initializer=set_up_started
         )
         try:
-            futures = [
-                pool.submit(convert_share, names, share, tail, site, tmp)
-                for share in (shares[1:] or [(0, 0)])
+            # a share's part comes back as soon as it is done, while this process works
+            # on: only the chunks' parts are still to come when it is done
+            started = {
+                a: pool.submit(convert_to_files, names[a:b], site, a * ORDER_SPAN, f"{tmp}/{a}")
+                for a, b in shares[1:]
+            }
+            chunks = [
+                pool.submit(convert_chunks, names, tail, site, tmp)
+                for _ in range(workers)  # each started process, after its share
             ]
             # this process converts the first share while the others start and work
             mine = [(a, convert_files(names[a:b], site, a * ORDER_SPAN)) for a, b in shares[:1]]
             for a, b in claimed(tail, tmp):
                 mine.append((a, convert_files(names[a:b], site, a * ORDER_SPAN)))
-            theirs = [(a, read_tables(sent)) for f in futures for a, sent in f.result()]
+            theirs = [(a, read_tables(f.result())) for a, f in started.items()]
+            theirs += [(a, read_tables(sent)) for f in chunks for a, sent in f.result()]
         except BaseException:
             for _ in claimed(tail, tmp):  # every chunk left is taken: the others stop soon
                 pass
@@ -135,22 +143,16 @@ def claimed(chunks: Sequence[tuple[int, int]], directory: str) -> Iterator[tuple
         yield chunk
 
 
-def convert_share(
-    names: Sequence[str],
-    share: tuple[int, int],
-    tail: Sequence[tuple[int, int]],
-    site: str,
-    directory: str,
+def convert_chunks(
+    names: Sequence[str], tail: Sequence[tuple[int, int]], site: str, directory: str
 ) -> list[tuple[int, tuple[Part, list[str]]]]:
-    """In a started process: the share ``[start, stop)`` of ``names`` then each chunk of
-    ``tail`` it claims (:func:`claimed`), each as (its first file, what
-    :func:`convert_to_files` sends back)."""
-    sent = []
-    for a, b in [share] if share[1] > share[0] else []:
-        sent.append((a, convert_to_files(names[a:b], site, a * ORDER_SPAN, f"{directory}/{a}")))
-    for a, b in claimed(tail, directory):
-        sent.append((a, convert_to_files(names[a:b], site, a * ORDER_SPAN, f"{directory}/{a}")))
-    return sent
+    """In a started process: each chunk of ``tail`` (``[start, stop)`` of ``names``) it
+    claims (:func:`claimed`), as (its first file, what :func:`convert_to_files` sends
+    back)."""
+    return [
+        (a, convert_to_files(names[a:b], site, a * ORDER_SPAN, f"{directory}/{a}"))
+        for a, b in claimed(tail, directory)
+    ]
 
 
 def set_up_started() -> None:
