@@ -184,7 +184,6 @@ class Fields:
 
 
 @functools.cache
-@functools.cache  # 60,000 strings: made once per process, not once per share
 def _minute_tails() -> tuple[str, ...]:
     """``ss.SSS+0000`` of each millisecond of a minute, the end of a readable time."""
     millis = [f".{ms:03d}+0000" for ms in range(1000)]

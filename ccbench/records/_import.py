@@ -133,10 +133,9 @@ def _assemble(parts: list[Part], *, roster: Roster | None, check: bool) -> Recor
 def _kept(parts: list[Part], problems: Problems) -> list[npt.NDArray[np.bool_]]:
     """Which of each part's conversations are kept: every one, unless a conversation came
     in several parts; then its best version (:func:`._read.rank`), the others reported."""
-    keeps = [np.ones(len(part.conversations), dtype=bool) for part in parts]
     ids = [cid for part in parts for cid, _version, _source in part.conversations]
     if len(set(ids)) == len(ids):  # a part holds one version of each of its conversations
-        return keeps
+        return [np.ones(len(part.conversations), dtype=bool) for part in parts]
     best: dict[str, tuple[tuple[int, int, int, int], int, int, str]] = {}
     for k, part in enumerate(parts):
         for c, (cid, version, source) in enumerate(part.conversations):
@@ -148,8 +147,7 @@ def _kept(parts: list[Part], problems: Problems) -> list[npt.NDArray[np.bool_]]:
                 problems.source, problems.conversation_id = source, cid
                 problems.add("info.conversationId", cid, f"the conversation also came from "
                              f"{kept[3]}; kept the version from {winner}")  # fmt: skip
-    for keep in keeps:
-        keep[:] = False
+    keeps = [np.zeros(len(part.conversations), dtype=bool) for part in parts]
     for _version, k, c, _source in best.values():
         keeps[k][c] = True
     return keeps

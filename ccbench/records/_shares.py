@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from ._mapped import map_table, write_table
 from ._part import Part, convert_files
@@ -107,17 +107,21 @@ def convert_in_processes(names: Sequence[str], *, site: str, jobs: int) -> list[
             # a share's part comes back as soon as it is done, while this process works
             # on: only the chunks' parts are still to come when it is done
             started = {
-                a: pool.submit(convert_to_files, names[a:b], site, a * ORDER_SPAN, f"{tmp}/{a}")
+                a: pool.submit(
+                    convert_to_files, names[a:b], site, a * ORDER_SPAN, os.path.join(tmp, str(a))
+                )
                 for a, b in shares[1:]
             }
             chunks = [
                 pool.submit(convert_chunks, names, tail, site, tmp)
                 for _ in range(workers)  # each started process, after its share
             ]
-            # this process converts the first share while the others start and work
-            mine = [(a, convert_files(names[a:b], site, a * ORDER_SPAN)) for a, b in shares[:1]]
-            for a, b in claimed(tail, tmp):
-                mine.append((a, convert_files(names[a:b], site, a * ORDER_SPAN)))
+            # this process converts the first share while the others start and work, then
+            # the chunks it claims
+            mine = [
+                (a, convert_files(names[a:b], site, a * ORDER_SPAN))
+                for a, b in chain(shares[:1], claimed(tail, tmp))
+            ]
             theirs = [(a, read_tables(f.result())) for a, f in started.items()]
             theirs += [(a, read_tables(sent)) for f in chunks for a, sent in f.result()]
         except BaseException:
@@ -150,7 +154,7 @@ def convert_chunks(
     claims (:func:`claimed`), as (its first file, what :func:`convert_to_files` sends
     back)."""
     return [
-        (a, convert_to_files(names[a:b], site, a * ORDER_SPAN, f"{directory}/{a}"))
+        (a, convert_to_files(names[a:b], site, a * ORDER_SPAN, os.path.join(directory, str(a))))
         for a, b in claimed(tail, directory)
     ]
 

@@ -146,9 +146,9 @@ def test_a_started_process_runs_without_collector_or_pandas() -> None:
 
 def test_the_parts_orders_merge_into_the_log_order(pages: list[str]) -> None:
     """Three processes' parts (their shares, then the chunks at the end), each in its own
-    log order: merging them by time (a part's
-    conversations before the next part's at equal times) gives the order sorting all
-    their rows by time, conversation and position gives, rows from every part mixed."""
+    log order: merging them by time (a part's conversations before the next part's at
+    equal times) gives the order sorting all their rows by time, conversation and
+    position gives, rows from every part mixed."""
     parts = convert_in_processes(pages, site=SITE_PLACEHOLDER, jobs=3)
     shares, tail = split_files([Path(p).stat().st_size for p in pages], jobs=3)
     assert len(shares) == 3 and len(parts) == 3 + len(tail)
