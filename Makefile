@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-slow bench fuzz lint clean
 
-$(STAMP): pyproject.toml setup.py
+# the modules compiled at install (pyproject.toml, [tool.ccbench] compiled): an edit to
+# one reinstalls, so the compiled module never lags its source
+COMPILED := $(shell $(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['tool']['ccbench']['compiled'])" 2>/dev/null)
+
+$(STAMP): pyproject.toml setup.py $(COMPILED)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -35,4 +39,5 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks build
+	find ccbench -name '*.so' -delete

@@ -97,7 +97,7 @@ def _surveys(
             qid = (fields.text(q, "questionId", f"{q_path}.questionId") or "").lower()
             qtype = (fields.text(q, "questionType", f"{q_path}.questionType") or "").lower()
             key = "csat" if qtype == "csat" or qid == "csat" else qid
-            if key in ("csat", *CSAT_CRITERIA):
+            if key == "csat" or key in CSAT_CRITERIA:
                 value = _answer(q, fields, q_path)
                 if value is not None:
                     answers[key] = value

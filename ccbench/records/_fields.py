@@ -186,8 +186,9 @@ class Fields:
 @functools.cache
 def _minute_tails() -> tuple[str, ...]:
     """``ss.SSS+0000`` of each millisecond of a minute, the end of a readable time."""
+    seconds = [f"{s:02d}" for s in range(60)]
     millis = [f".{ms:03d}+0000" for ms in range(1000)]
-    return tuple(f"{s:02d}" + tail for s in range(60) for tail in millis)
+    return tuple([second + tail for second in seconds for tail in millis])
 
 
 def clean(text: str) -> str | None:

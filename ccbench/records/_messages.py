@@ -88,7 +88,7 @@ def read_messages(
             if by not in ("Consumer", "Agent"):
                 p.add(f"{path}.sentBy", item.get("sentBy"), "expected Consumer or Agent; skipped")
                 continue
-        who = item.get("participantId")
+        who: Any = item.get("participantId")
         if type(who) is not str or who in ABSENT:
             who = fields.text(item, "participantId", f"{path}.participantId")
         agent, system = None, False
