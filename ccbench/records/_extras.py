@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from ._fields import LAST_MS, Fields
 from ._vocab import CSAT_CRITERIA
@@ -28,10 +28,10 @@ from ._vocab import CSAT_CRITERIA
 __all__ = ["alert_band", "read_extras"]
 
 Event = dict[str, Any]
-_INTENT_CHARS = re.compile(r"[^a-z0-9_]+")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_INTENT_CHARS: Final = re.compile(r"[^a-z0-9_]+")
+_CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
 #: amounts are 64-bit integers of minor units in the log
-_LARGEST_MINOR = 2**63
+_LARGEST_MINOR: Final = 2**63
 
 
 def alert_band(mcs: int) -> int:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Final
 
 from ._problems import Problems
 
 __all__ = ["UNASSIGNED", "AgentFact", "Facts", "Ids", "decimal_id"]
 
 #: skill and group id standing for the vendor's -1 "Unassigned"
-UNASSIGNED = 0
+UNASSIGNED: Final = 0
 #: base of the ids given to non-numeric agent ids
-_FRESH_BASE = 10**12
+_FRESH_BASE: Final = 10**12
 #: agent ids are 64-bit integers in the log
-_LARGEST = 2**63
+_LARGEST: Final = 2**63
 
 
 @dataclass(slots=True)

@@ -19,9 +19,10 @@ same log and roster.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from msgspec import UNSET
+from msgspec.structs import astuple
 
 from ._conversation import LANGUAGE_TAG, source_name
 from ._extras import read_extras
@@ -37,9 +38,10 @@ __all__ = ["CONSUMER", "SYSTEM", "FastRead", "MessageRows", "read_typed"]
 
 Event = dict[str, Any]
 #: where a message is, in a problem: messages raise rather than report here
-_MESSAGES = "messageRecords"
+_MESSAGES: Final = "messageRecords"
 #: a message sender that is no agent (:class:`MessageRows`)
-CONSUMER, SYSTEM = -1, -2
+CONSUMER: Final = -1
+SYSTEM: Final = -2
 
 
 class MessageRows(NamedTuple):
@@ -188,17 +190,7 @@ def _participants(record: TypedRecord, f: StrictFields, facts: Facts) -> dict[st
     out: dict[str, Participant] = {}
     seen = f.participants
     for item in record.agentParticipants or ():
-        key = (
-            item.agentId,
-            item.userType,
-            item.userTypeName,
-            item.agentFullName,
-            item.agentNickname,
-            item.agentLoginName,
-            item.role,
-            item.agentGroupId,
-            item.agentGroupName,
-        )
+        key = astuple(item)  # every field the entry is read from
         if (hit := seen.get(key)) is not None:
             as_read, known, known_group = hit
             if known is None:
@@ -245,7 +237,7 @@ def _participants(record: TypedRecord, f: StrictFields, facts: Facts) -> dict[st
 
 
 #: the participant a system entry (user type 0) stands for
-_SYSTEM = Participant(agent=None, bot=False, manager=False)
+_SYSTEM: Final = Participant(agent=None, bot=False, manager=False)
 
 
 def _dialogs(
@@ -362,7 +354,9 @@ def _messages(
     # Fields.same_time inlined: a record is half messages
     minutes, tails, prefix_of = f.minutes, f.tails, f.minute_prefix
     for i, item in enumerate(record.messageRecords or ()):
-        ts, text = item.timeL, item.time
+        values = astuple(item)  # one call for the fields (compiled: not one lookup each)
+        text: str | None = values[0]
+        ts: int | None = values[1]
         if (
             ts is None
             or not 0 <= ts <= LAST_MS
@@ -374,12 +368,12 @@ def _messages(
             ts = read_ms(f, ts, text, "time", _MESSAGES)
             if ts is None:
                 raise Unclean(_MESSAGES)
-        by = item.sentBy
+        by: str | None = values[3]
         if by != "Consumer" and by != "Agent":
             by = (read_text(by) or "").capitalize()
             if by not in ("Consumer", "Agent"):
                 raise Unclean(_MESSAGES)
-        who = item.participantId
+        who: str | None = values[4]
         if who is None or who in ABSENT:
             who = read_text(who)
         if by == "Agent":
@@ -391,19 +385,29 @@ def _messages(
             raise Unclean(_MESSAGES)
         else:
             senders.append(CONSUMER)
-        if item.contextData:
-            names = intents_of({"contextData": item.contextData})
+        if values[5]:
+            names = intents_of({"contextData": values[5]})
             if names:
                 intents.append((i, names))
         stamps.append(ts)
-        seqs.append(item.seq if item.seq is not None else i)
-    keys = list(zip(stamps, seqs, strict=True))
-    if keys != sorted(keys):  # a stable sort: equal (time, sequence) keep their place
+        seq: int | None = values[2]
+        seqs.append(seq if seq is not None else i)
+    if not _in_order(stamps, seqs):  # a stable sort: equal (time, sequence) keep their place
+        keys = list(zip(stamps, seqs, strict=True))
         order = sorted(range(len(keys)), key=keys.__getitem__)
         where = {k: n for n, k in enumerate(order)}
         stamps, senders = [stamps[k] for k in order], [senders[k] for k in order]
         intents = sorted((where[k], names) for k, names in intents)
     return stamps, senders, intents
+
+
+def _in_order(stamps: list[int], seqs: list[int]) -> bool:
+    """Whether (time, sequence) never decreases from one message to the next."""
+    for j in range(1, len(stamps)):
+        now, before = stamps[j], stamps[j - 1]
+        if now < before or (now == before and seqs[j] < seqs[j - 1]):
+            return False
+    return True
 
 
 def _message_path(index: int) -> str:

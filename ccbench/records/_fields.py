@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from ._problems import Problems
 from ._vocab import SECTION_ALIASES, format_time, parse_time
@@ -20,15 +20,15 @@ from ._vocab import SECTION_ALIASES, format_time, parse_time
 __all__ = ["ABSENT", "LAST_MS", "Fields", "clean", "listed", "valid_id"]
 
 #: strings the vendor writes for "no value"
-ABSENT = frozenset({"", "undefined", "null", "None"})
-_INTEGER = re.compile(r"^-?\d+$")
+ABSENT: Final = frozenset({"", "undefined", "null", "None"})
+_INTEGER: Final = re.compile(r"^-?\d+$")
 #: the last epoch ms the readable form can show (9999-12-31 23:59:59.999): a later
 #: ``L`` time is no time (formatting it, to compare with its twin, overflowed)
-LAST_MS = 253_402_300_799_999
+LAST_MS: Final = 253_402_300_799_999
 #: skill and group ids are 64-bit integers in the log and the roster
-_LARGEST_ID = 2**63
+_LARGEST_ID: Final = 2**63
 #: readable and epoch-ms times may disagree by up to this much (the vendor rounds one)
-_TIME_SLACK_MS = 1000
+_TIME_SLACK_MS: Final = 1000
 
 
 class Fields:
@@ -45,9 +45,9 @@ class Fields:
         """Whether ``text`` is exactly the readable form of ``stamp`` (the common case,
         checked without parsing: each minute is formatted once, ``yyyy-MM-dd HH:mm:``;
         a day's records have a million times in 1,440 minutes)."""
-        minute, milli = divmod(stamp, 60_000)
+        minute = stamp // 60_000
         prefix = self.minutes.get(minute) or self.minute_prefix(minute)
-        same: bool = text == prefix + self.tails[milli]
+        same: bool = text == prefix + self.tails[stamp - minute * 60_000]
         return same
 
     def minute_prefix(self, minute: int) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from ._facts import Facts, Ids
 from ._fields import ABSENT, LAST_MS, Fields, listed
@@ -31,9 +31,14 @@ __all__ = [
 ]
 
 Event = dict[str, Any]
-_OPENING = ("conversation.opened", "conversation.resumed")
-_ENDING = ("conversation.closed", "conversation.abandoned")
-_LEAVING = ("conversation.transferred", "conversation.back_to_queue", "conversation.taken_over")
+# Final: compiled (setup.py), a test against a Final tuple of strings is inlined
+_OPENING: Final = ("conversation.opened", "conversation.resumed")
+_ENDING: Final = ("conversation.closed", "conversation.abandoned")
+_LEAVING: Final = (
+    "conversation.transferred",
+    "conversation.back_to_queue",
+    "conversation.taken_over",
+)
 
 #: keys of a message event that are not contract fields, removed once the role is set
 SENDER, ASSIGNED = "_sender", "_assigned"
@@ -199,11 +204,12 @@ def plan_merge(
     after: list[tuple[str, int | None]] = []  # the state and agent after each event
     top, state, assigned = -1, "new", None
     for e in lifecycle:  # the state after each event (inlined: this runs once per event)
-        kind = e["kind"]
+        kind: str = e["kind"]
+        ts: int = e["ts"]
         if kind in _OPENING:
-            key, state, assigned = 2 * e["ts"], "open", None
+            key, state, assigned = 2 * ts, "open", None
         else:
-            key = 2 * e["ts"] + 1
+            key = 2 * ts + 1
             if kind == "assignment.accepted":
                 state, assigned = "open", e["agent_id"]
             elif kind in _LEAVING:

@@ -58,6 +58,9 @@ class Info(_Item, gc=False):
 
 
 class Message(_Item, gc=False):
+    """A messageRecords entry. :func:`._fast._messages` reads the fields by position:
+    their order is part of the fast path (tests/records/test_fast.py)."""
+
     time: str | None = None
     timeL: Int | None = None
     seq: Int | None = None
@@ -67,6 +70,9 @@ class Message(_Item, gc=False):
 
 
 class AgentParticipant(_Item, gc=False):
+    """An agentParticipants entry; its fields, in order, key a cache in
+    :func:`._fast._participants`."""
+
     agentId: str | None = None
     userType: str | None = None
     userTypeName: str | None = None

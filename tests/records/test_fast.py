@@ -23,11 +23,11 @@ from ccbench.eventlog import EventLog, read_log
 from ccbench.records import RecordsImport, _part, conversation_records, import_files, import_records
 from ccbench.records._conversation import Refused, read_conversation
 from ccbench.records._facts import Facts, Ids
-from ccbench.records._fast import SYSTEM, FastRead, read_typed
+from ccbench.records._fast import SYSTEM, FastRead, _in_order, read_typed
 from ccbench.records._fields import Fields
 from ccbench.records._problems import Problems
 from ccbench.records._strict import StrictFields, Unclean
-from ccbench.records._typed import typed_record
+from ccbench.records._typed import Message, typed_record
 from sim import load_scenario, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -367,3 +367,23 @@ def test_records_broken_anywhere_import_the_same(
         page = Path(folder) / "page.json"
         page.write_bytes(orjson.dumps({"conversationHistoryRecords": records}))
         _assert_same(lambda: import_files([page], roster=given_roster, check=False))
+
+
+def test_message_fields_are_where_the_fast_path_reads_them() -> None:
+    """_fast._messages unpacks a Message by position (one call, not a lookup per field)."""
+    assert Message.__struct_fields__ == (
+        "time",
+        "timeL",
+        "seq",
+        "sentBy",
+        "participantId",
+        "contextData",
+    )
+
+
+def test_in_order_compares_time_then_sequence() -> None:
+    """_in_order: time never decreasing, and at the same time the sequence never decreasing."""
+    assert _in_order([], [])
+    assert _in_order([5, 5, 6], [2, 3, 0])
+    assert not _in_order([5, 5], [3, 2])
+    assert not _in_order([6, 5], [0, 1])
