@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from msgspec.structs import astuple
 
 from ._conversation import conversation_id
 from ._problems import Problems
@@ -25,7 +26,7 @@ from ._typed import TypedRecord, decode_page
 __all__ = ["LazyPage", "Sourced", "item_id", "pick_versions", "rank", "read_files", "records_of"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass  # not frozen: compiled (setup.py), a frozen one is built through Python
 class Sourced:
     """A record and where it came from (``file#page-index`` or ``file:line``): parsed
     JSON, or typed (:mod:`._typed`) and parsed from its ``page`` on first need."""
@@ -163,7 +164,11 @@ def rank(item: Sourced, order: int) -> tuple[int, int, int, int]:
     if typed is not None:
         status, end = typed.info.status, typed.info.endTimeL
         closed = 1 if status is not None and status.upper() == "CLOSE" else 0
-        return closed, end if end is not None else -1, typed.size(), order
+        size = 0  # entries in its list sections, the ones the importer does not read too
+        for value in astuple(typed):
+            if type(value) is list:
+                size += len(value)
+        return closed, end if end is not None else -1, size, order
     record = item.record
     info = record.get("info") if isinstance(record, Mapping) else None
     info = info if isinstance(info, Mapping) else {}

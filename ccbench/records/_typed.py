@@ -20,7 +20,6 @@ from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
-from msgspec.structs import astuple
 
 __all__ = [
     "TypedPage",
@@ -140,10 +139,6 @@ class TypedRecord(Struct, forbid_unknown_fields=True, gc=False):
     skillChanges: Any = None
     latestAgentSurvey: Any = None
     previouslySubmittedAgentSurveys: Any = None
-
-    def size(self) -> int:
-        """Entries in the record's list sections (:func:`._read.rank`)."""
-        return sum(len(value) for value in astuple(self) if type(value) is list)
 
 
 class TypedPage(Struct, gc=False):

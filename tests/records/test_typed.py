@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 import pytest
 
+from ccbench.records._read import Sourced, rank
 from ccbench.records._typed import decode_page, typed_record
 
 T = 1_600_000_000_000
@@ -22,13 +23,14 @@ def _record() -> dict[str, Any]:
 
 
 def test_a_page_decodes_typed_with_every_list_section_counted() -> None:
-    """A page of well-typed records decodes; a record's size counts the entries of all
-    its list sections, the ones the importer does not read included (1 + 1 + 2)."""
+    """A page of well-typed records decodes; a version's size (its rank's third part)
+    counts the entries of all its list sections, the ones the importer does not read
+    included (1 + 1 + 2)."""
     page = decode_page(orjson.dumps({"conversationHistoryRecords": [_record()]}))
     assert page is not None
     (record,) = page.conversationHistoryRecords
     assert record.info.conversationId == "c1" and record.info.endTimeL is None
-    assert record.size() == 4
+    assert rank(Sourced("page#0", typed=record), 7)[2:] == (4, 7)
 
 
 @pytest.mark.parametrize(
