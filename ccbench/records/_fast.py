@@ -27,7 +27,7 @@ from msgspec.structs import astuple
 from ._conversation import LANGUAGE_TAG, source_name
 from ._extras import read_extras
 from ._facts import UNASSIGNED, Facts, decimal_id
-from ._fields import ABSENT, LAST_MS, Fields
+from ._fields import ABSENT, Fields
 from ._messages import intents_of, plan_merge
 from ._strict import StrictFields, Unclean, read_id, read_ms, read_text
 from ._timeline import Life, Lifecycle, Participant, closed_by_of
@@ -351,23 +351,11 @@ def _messages(
     senders: list[int] = []
     seqs: list[int] = []
     intents: list[tuple[int, tuple[str, ...]]] = []
-    # Fields.same_time inlined: a record is half messages
-    minutes, tails, prefix_of = f.minutes, f.tails, f.minute_prefix
     for i, item in enumerate(record.messageRecords or ()):
         values = astuple(item)  # one call for the fields (compiled: not one lookup each)
-        text: str | None = values[0]
-        ts: int | None = values[1]
-        if (
-            ts is None
-            or not 0 <= ts <= LAST_MS
-            or (
-                text is not None
-                and text != (minutes.get(m := ts // 60_000) or prefix_of(m)) + tails[ts % 60_000]
-            )
-        ):
-            ts = read_ms(f, ts, text, "time", _MESSAGES)
-            if ts is None:
-                raise Unclean(_MESSAGES)
+        ts = read_ms(f, values[1], values[0], "time", _MESSAGES)
+        if ts is None:
+            raise Unclean(_MESSAGES)
         by: str | None = values[3]
         if by != "Consumer" and by != "Agent":
             by = (read_text(by) or "").capitalize()

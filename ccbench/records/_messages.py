@@ -226,13 +226,13 @@ def plan_merge(
     # stamps are sorted, so the bisection's answers never decrease: a pointer walks
     # them (compiled, setup.py, a comparison of two ints; a call to bisect was 14 times
     # that); a stamp out of order would be bisected
-    count, last, events = 0, -1, len(reach)
+    count, last, steps = 0, -1, len(reach)
     for j, ts in enumerate(stamps):
         key = 2 * ts + 1
         if key < last:
             count = bisect_left(reach, key)
         else:
-            while count < events and reach[count] < key:
+            while count < steps and reach[count] < key:
                 count += 1
         last = key
         state, assigned = after[count - 1] if count else ("new", None)
@@ -248,7 +248,7 @@ def plan_merge(
         holds.append(assigned == senders[j])
     events_at: list[int] = []  # each event after the kept messages before it
     passed, messages = 0, len(before)
-    for k in range(events):
+    for k in range(steps):
         while passed < messages and before[passed] <= k:
             passed += 1
         events_at.append(k + passed)

@@ -304,28 +304,23 @@ def _event_ids(table: pa.Table) -> pa.Array:
     ts = table.column("ts").to_numpy()
     conv = table.column("_conv").to_numpy()
     pos = table.column("_pos").to_numpy()
-    n = np.empty(len(ts), dtype=np.int64)
     if not len(ts):
         return pa.array([], pa.string())
     # rows come by conversation, each one's by position, and mostly in time: then one
     # key (conversation, time) in order replaces a three-column sort
-    in_order = False
+    order, starts = None, np.ones(len(ts), dtype=bool)
     if ts.min() >= 0 and ts.max() < _SPAN and conv.max() - conv.min() < _CONVERSATIONS:
         key = (conv - conv.min()) * _SPAN + ts
         ties = key[1:] == key[:-1]
-        in_order = bool(np.all(key[1:] >= key[:-1])) and not np.any(ties & (pos[1:] < pos[:-1]))
-    if in_order:
-        starts = np.ones(len(ts), dtype=bool)
-        starts[1:] = ~ties
-        at = np.arange(len(ts))
-        n[:] = at - np.maximum.accumulate(np.where(starts, at, 0)) + 1
-    else:
+        if np.all(key[1:] >= key[:-1]) and not np.any(ties & (pos[1:] < pos[:-1])):
+            order, starts[1:] = np.arange(len(ts)), ~ties
+    if order is None:
         order = np.lexsort((pos, ts, conv))
         keys = (conv[order], ts[order])
-        starts = np.ones(len(order), dtype=bool)
         starts[1:] = (keys[0][1:] != keys[0][:-1]) | (keys[1][1:] != keys[1][:-1])
-        at = np.arange(len(order))
-        n[order] = at - np.maximum.accumulate(np.where(starts, at, 0)) + 1
+    at = np.arange(len(order))
+    n = np.empty(len(order), dtype=np.int64)
+    n[order] = at - np.maximum.accumulate(np.where(starts, at, 0)) + 1
     return pc.binary_join_element_wise(
         table.column("conversation_id"),
         table.column("kind"),
